@@ -1,0 +1,223 @@
+/* vgwd: the gateway daemon.
+ *
+ *   vgwd -c FILE [-- EAL ARGS...]
+ *
+ * Start-up order matters: the settings shape EAL and the ports; the tables and
+ * ports exist before the startup commands run (so a route can name a next hop
+ * on a port); the commands are applied before the ports start (so the first
+ * packet already sees the configured state); the control socket opens last.
+ * Any error on the way is printed and vgwd exits non-zero. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_pdump.h>
+#include <rte_ring.h>
+
+#include "conf/loader.h"
+#include "conf/settings.h"
+#include "core/defer.h"
+#include "core/gw.h"
+#include "ctl/slowpath.h"
+#include "ctl/telemetry.h"
+#include "dp/worker.h"
+#include "fib/fib.h"
+#include "fib/route.h"
+#include "neigh/neigh.h"
+#include "port/port.h"
+#include "vgw_version.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: vgwd -c FILE [-- EAL-ARGS...]\n"
+		     "  -c FILE   startup file: settings, then vgwctl commands\n"
+		     "  -V        print the version\n"
+		     "  -h        this help\n");
+}
+
+static bool has_arg(const char *a)
+{
+	for (int i = 0; i < vgw_startup.n_eal_args; i++)
+		if (strcmp(vgw_startup.eal_args[i], a) == 0)
+			return true;
+	return false;
+}
+
+static int eal_init(const char *prog, int extra_argc, char **extra_argv)
+{
+	char *argv[VGW_MAX_EAL_ARGS * 2 + 8];
+	int argc = 0;
+	argv[argc++] = (char *)prog;
+	if (!has_arg("-l") && !has_arg("--lcores") && !has_arg("-c")) {
+		argv[argc++] = (char *)"--lcores";
+		argv[argc++] = vgw_gw.set.lcores;
+	}
+	if (!has_arg("--file-prefix")) {
+		argv[argc++] = (char *)"--file-prefix";
+		argv[argc++] = (char *)"vgw";
+	}
+	for (int i = 0; i < vgw_startup.n_eal_args; i++)
+		argv[argc++] = vgw_startup.eal_args[i];
+	for (int i = 0; i < extra_argc && argc < (int)(sizeof(argv) / sizeof(argv[0])) - 1; i++)
+		argv[argc++] = extra_argv[i];
+	argv[argc] = NULL;
+	return rte_eal_init(argc, argv);
+}
+
+static int create_state(char *err)
+{
+	unsigned int lc;
+	RTE_LCORE_FOREACH_WORKER(lc) {
+		if (vgw_gw.n_workers == VGW_MAX_WORKERS) {
+			snprintf(err, VGW_ERR_LEN, "at most %d workers", VGW_MAX_WORKERS);
+			return -1;
+		}
+		struct vgw_worker *w = &vgw_gw.workers[vgw_gw.n_workers];
+		w->lcore = lc;
+		w->idx = vgw_gw.n_workers++;
+	}
+	if (vgw_gw.n_workers == 0) {
+		snprintf(err, VGW_ERR_LEN,
+			 "no worker lcore: 'lcores' needs the main lcore and at least one more");
+		return -1;
+	}
+	size_t sz = rte_rcu_qsbr_get_memsize(vgw_gw.n_workers);
+	vgw_gw.rcu = rte_zmalloc("vgw_rcu", sz, RTE_CACHE_LINE_SIZE);
+	if (!vgw_gw.rcu || rte_rcu_qsbr_init(vgw_gw.rcu, vgw_gw.n_workers) != 0) {
+		snprintf(err, VGW_ERR_LEN, "cannot create the RCU variable");
+		return -1;
+	}
+	vgw_defer_init(vgw_gw.rcu);
+
+	uint32_t n = vgw_gw.set.mbufs;
+	if (!n) {
+		/* RX/TX rings of every queue, punt and inject rings, bursts in flight */
+		n = (uint32_t)vgw_gw.n_ports * vgw_gw.n_workers * 2048 +
+		    vgw_gw.n_workers * VGW_PUNT_RING_SIZE +
+		    (uint32_t)vgw_gw.n_ports * VGW_INJECT_RING_SIZE + 4096;
+		if (n < 16383)
+			n = 16383;
+	}
+	vgw_gw.pool = rte_pktmbuf_pool_create("vgw_mbufs", n, 256,
+					      RTE_ALIGN(sizeof(struct vgw_mbuf_priv),
+							RTE_MBUF_PRIV_ALIGN),
+					      RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (!vgw_gw.pool) {
+		snprintf(err, VGW_ERR_LEN, "cannot create a pool of %u mbufs: %s", n,
+			 rte_strerror(rte_errno));
+		return -1;
+	}
+	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
+		char name[RTE_RING_NAMESIZE];
+		snprintf(name, sizeof(name), "vgw_punt%u", w);
+		vgw_gw.workers[w].punt = rte_ring_create(name, VGW_PUNT_RING_SIZE, SOCKET_ID_ANY,
+							 RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (!vgw_gw.workers[w].punt) {
+			snprintf(err, VGW_ERR_LEN, "cannot create punt ring");
+			return -1;
+		}
+	}
+	vgw_gw.fib = vgw_fib_create(vgw_gw.set.fib_max_routes, vgw_gw.rcu, err);
+	if (!vgw_gw.fib)
+		return -1;
+	vgw_gw.neigh = vgw_neigh_create(vgw_gw.set.neigh_max_entries, vgw_gw.rcu,
+					&vgw_slowpath_neigh_ops, err);
+	if (!vgw_gw.neigh)
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *conf = NULL;
+	int opt;
+	/* options end at "--": the rest goes to EAL */
+	int ours = argc;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			ours = i;
+			break;
+		}
+	while ((opt = getopt(ours, argv, "c:hV")) != -1) {
+		switch (opt) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'V':
+			printf("vgwd %s\n", VGW_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!conf || optind != ours) {
+		usage(stderr);
+		return 2;
+	}
+	char err[VGW_ERR_LEN];
+	if (vgw_load_settings(conf, err) < 0) {
+		fprintf(stderr, "vgwd: %s\n", err);
+		return 1;
+	}
+
+	/* signals are taken by the slow path's signalfd: block them in every
+	 * thread, which inherit this mask from here */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	int extra = ours < argc ? argc - ours - 1 : 0;
+	if (eal_init(argv[0], extra, argv + ours + 1) < 0) {
+		fprintf(stderr, "vgwd: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	int rc = 1;
+	if (create_state(err) < 0 || vgw_ports_init(err) < 0 ||
+	    vgw_route_install_connected(err) < 0) {
+		fprintf(stderr, "vgwd: %s\n", err);
+		goto out;
+	}
+	if (vgw_load_commands(err) < 0) {
+		fprintf(stderr, "vgwd: %s\n", err);
+		goto out;
+	}
+	rte_pdump_init();
+	vgw_telemetry_register();
+	if (vgw_ports_start(err) < 0) {
+		fprintf(stderr, "vgwd: %s\n", err);
+		goto out;
+	}
+	for (unsigned int w = 0; w < vgw_gw.n_workers; w++)
+		rte_eal_remote_launch(vgw_worker_main, &vgw_gw.workers[w], vgw_gw.workers[w].lcore);
+	vgw_gw.running = true;
+
+	if (vgw_slowpath_run(err) < 0)
+		fprintf(stderr, "vgwd: %s\n", err);
+	else
+		rc = 0;
+
+	atomic_store(&vgw_gw.stop, true);
+	rte_eal_mp_wait_lcore();
+	vgw_gw.running = false;
+out:
+	/* workers are gone (or never ran): flush what waits for a grace period */
+	vgw_defer_flush();
+	vgw_ports_close();
+	rte_pdump_uninit();
+	rte_eal_cleanup();
+	return rc;
+}

@@ -1,0 +1,136 @@
+/* Command dispatcher: see cli.h. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct vgw_cmd *const tables[] = {
+	vgw_core_cmds, vgw_port_cmds, vgw_stats_cmds, vgw_fib_cmds, vgw_neigh_cmds,
+};
+
+#define N_TABLES (sizeof(tables) / sizeof(tables[0]))
+
+const struct vgw_cmd *vgw_cli_next(const struct vgw_cmd *prev)
+{
+	size_t t = 0;
+	if (prev) {
+		/* the next entry of prev's table, else the first of a later table */
+		if ((prev + 1)->words)
+			return prev + 1;
+		for (t = 0; t < N_TABLES; t++) {
+			const struct vgw_cmd *c = tables[t];
+			while (c->words && c != prev)
+				c++;
+			if (c == prev)
+				break;
+		}
+		t++;
+	}
+	for (; t < N_TABLES; t++)
+		if (tables[t]->words)
+			return tables[t];
+	return NULL;
+}
+
+int vgw_cli_tokenize(char *line, char **words, int max)
+{
+	int n = 0;
+	char *p = line;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			*p++ = '\0';
+		if (!*p || *p == '#')
+			break;
+		if (n == max)
+			return -1;
+		words[n++] = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			p++;
+	}
+	*p = '\0';
+	return n;
+}
+
+/* Number of words of cmd that match argv, or 0 when it is not a prefix. */
+static int match(const struct vgw_cmd *c, int argc, char **argv)
+{
+	const char *w = c->words;
+	int i = 0;
+	while (*w) {
+		size_t len = strcspn(w, " ");
+		if (i >= argc || strlen(argv[i]) != len || strncmp(argv[i], w, len) != 0)
+			return 0;
+		i++;
+		w += len;
+		while (*w == ' ')
+			w++;
+	}
+	return i;
+}
+
+const struct vgw_cmd *vgw_cli_lookup(int argc, char **argv, int *first_arg)
+{
+	const struct vgw_cmd *best = NULL;
+	int best_n = 0;
+	for (const struct vgw_cmd *c = vgw_cli_next(NULL); c; c = vgw_cli_next(c)) {
+		int n = match(c, argc, argv);
+		if (n > best_n) {
+			best = c;
+			best_n = n;
+		}
+	}
+	*first_arg = best_n;
+	return best;
+}
+
+int vgw_cli_exec(const char *line, bool json, bool startup, struct vgw_buf *out,
+		 char err[VGW_ERR_LEN])
+{
+	char copy[VGW_CLI_MAX_LINE];
+	char *argv[VGW_CLI_MAX_WORDS];
+	err[0] = '\0';
+	size_t len = strlen(line);
+	if (len >= sizeof(copy)) {
+		snprintf(err, VGW_ERR_LEN, "line too long (%zu bytes, at most %d)", len,
+			 VGW_CLI_MAX_LINE - 1);
+		return -1;
+	}
+	memcpy(copy, line, len + 1);
+	int argc = vgw_cli_tokenize(copy, argv, VGW_CLI_MAX_WORDS);
+	if (argc < 0) {
+		snprintf(err, VGW_ERR_LEN, "too many words (at most %d)", VGW_CLI_MAX_WORDS);
+		return -1;
+	}
+	if (argc == 0)
+		return 0;
+	int first;
+	const struct vgw_cmd *c = vgw_cli_lookup(argc, argv, &first);
+	if (!c) {
+		snprintf(err, VGW_ERR_LEN, "unknown command '%s%s%s'; try 'help'", argv[0],
+			 argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+		return -1;
+	}
+	int nargs = argc - first;
+	if (nargs < c->min_args || nargs > c->max_args) {
+		snprintf(err, VGW_ERR_LEN, "%s: usage: %s%s%s", nargs < c->min_args ?
+			 "missing argument" : "too many arguments", c->words,
+			 c->args[0] ? " " : "", c->args);
+		return -1;
+	}
+	struct vgw_fmt f;
+	vgw_fmt_init(&f, out, json);
+	struct vgw_cli_ctx ctx = {.f = &f, .json = json, .startup = startup};
+	int rc = c->fn(&ctx, nargs, argv + first);
+	vgw_fmt_finish(&f);
+	if (rc < 0) {
+		snprintf(err, VGW_ERR_LEN, "%s", ctx.err[0] ? ctx.err : "command failed");
+		vgw_buf_reset(out);
+		return -1;
+	}
+	if (out->oom) {
+		snprintf(err, VGW_ERR_LEN, "out of memory formatting the output");
+		vgw_buf_reset(out);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,63 @@
+/* Command registry and dispatcher: one grammar for the startup file and vgwctl.
+ *
+ * Commands are data: the words that name them, an argument synopsis, a help
+ * line, argument-count bounds and a handler. The control socket and the
+ * startup-file loader both call vgw_cli_exec(), so a command behaves the same
+ * wherever it comes from. Handlers validate every argument before changing
+ * anything and either apply the whole change or none of it.
+ * Contract: slow path only. */
+#ifndef VGW_CLI_H
+#define VGW_CLI_H
+
+#include <stdbool.h>
+
+#include "../util/buf.h"
+#include "../util/fmt.h"
+#include "../util/parse.h"
+
+#define VGW_CLI_MAX_LINE 4096
+#define VGW_CLI_MAX_WORDS 64
+
+struct vgw_cli_ctx {
+	struct vgw_fmt *f; /* output of the command */
+	char err[VGW_ERR_LEN];
+	bool json;
+	bool startup; /* loading the startup file: ports not started yet */
+};
+
+/* Returns 0 on success, -1 with ctx->err set. */
+typedef int (*vgw_cli_fn)(struct vgw_cli_ctx *ctx, int argc, char **argv);
+
+struct vgw_cmd {
+	const char *words; /* "route add" */
+	const char *args;  /* "PREFIX via NH [via NH ...]" */
+	const char *help;
+	int min_args;
+	int max_args;
+	vgw_cli_fn fn;
+};
+
+/* Module tables, each terminated by an entry with words == NULL. */
+extern const struct vgw_cmd vgw_fib_cmds[];
+extern const struct vgw_cmd vgw_neigh_cmds[];
+extern const struct vgw_cmd vgw_port_cmds[];
+extern const struct vgw_cmd vgw_stats_cmds[];
+extern const struct vgw_cmd vgw_core_cmds[];
+
+/* Iterate over every registered command (for help and the doc test). */
+const struct vgw_cmd *vgw_cli_next(const struct vgw_cmd *prev);
+
+/* Splits a line into words in place. '#' at the start of a word starts a
+ * comment. Returns the number of words, or -1 (too many words). */
+int vgw_cli_tokenize(char *line, char **words, int max);
+
+/* Finds the command named by the leading words; sets *nargs to the index of
+ * its first argument. NULL if none matches. */
+const struct vgw_cmd *vgw_cli_lookup(int argc, char **argv, int *first_arg);
+
+/* Runs one line. Output (text or JSON) goes to out; on error returns -1 and
+ * writes the message into err. An empty or comment-only line succeeds. */
+int vgw_cli_exec(const char *line, bool json, bool startup, struct vgw_buf *out,
+		 char err[VGW_ERR_LEN]);
+
+#endif

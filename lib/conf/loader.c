@@ -1,0 +1,119 @@
+/* Startup file loader: see loader.h. */
+#include "loader.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+#include "settings.h"
+
+struct cmd_line {
+	int lineno;
+	char *text;
+};
+
+static struct {
+	char path[256];
+	struct cmd_line *cmds;
+	int n;
+} ld;
+
+int vgw_load_settings(const char *path, char *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, VGW_ERR_LEN, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(ld.path, sizeof(ld.path), "%s", path);
+	char line[VGW_CLI_MAX_LINE + 1];
+	int lineno = 0;
+	bool in_commands = false;
+	int rc = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		size_t len = strlen(line);
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+			snprintf(err, VGW_ERR_LEN, "%s:%d: line too long (at most %d bytes)", path,
+				 lineno, VGW_CLI_MAX_LINE);
+			rc = -1;
+			break;
+		}
+		char copy[sizeof(line)];
+		memcpy(copy, line, len + 1);
+		char *argv[VGW_CLI_MAX_WORDS];
+		int argc = vgw_cli_tokenize(copy, argv, VGW_CLI_MAX_WORDS);
+		if (argc < 0) {
+			snprintf(err, VGW_ERR_LEN, "%s:%d: too many words", path, lineno);
+			rc = -1;
+			break;
+		}
+		if (argc == 0)
+			continue;
+		if (vgw_settings_is_setting(argv[0])) {
+			if (in_commands) {
+				snprintf(err, VGW_ERR_LEN,
+					 "%s:%d: setting '%s' after the first command (settings come first)",
+					 path, lineno, argv[0]);
+				rc = -1;
+				break;
+			}
+			char e[VGW_ERR_LEN];
+			if (vgw_settings_line(argc, argv, e) < 0) {
+				snprintf(err, VGW_ERR_LEN, "%s:%d: %s", path, lineno, e);
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		in_commands = true;
+		line[strcspn(line, "\r\n")] = '\0';
+		struct cmd_line *c = realloc(ld.cmds, sizeof(*c) * (size_t)(ld.n + 1));
+		char *text = c ? strdup(line) : NULL;
+		if (c)
+			ld.cmds = c;
+		if (!text) {
+			snprintf(err, VGW_ERR_LEN, "out of memory");
+			rc = -1;
+			break;
+		}
+		c[ld.n].text = text;
+		c[ld.n].lineno = lineno;
+		ld.n++;
+	}
+	if (rc == 0 && ferror(f)) {
+		snprintf(err, VGW_ERR_LEN, "%s: read error", path);
+		rc = -1;
+	}
+	fclose(f);
+	if (rc == 0) {
+		char e[VGW_ERR_LEN];
+		if (vgw_settings_finish(e) < 0) {
+			snprintf(err, VGW_ERR_LEN, "%s: %s", path, e);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+int vgw_load_commands(char *err)
+{
+	int rc = 0;
+	for (int i = 0; i < ld.n; i++) {
+		struct vgw_buf out;
+		vgw_buf_init(&out);
+		char e[VGW_ERR_LEN];
+		if (rc == 0 && vgw_cli_exec(ld.cmds[i].text, false, true, &out, e) < 0) {
+			snprintf(err, VGW_ERR_LEN, "%s:%d: %s", ld.path, ld.cmds[i].lineno, e);
+			rc = -1;
+		}
+		vgw_buf_free(&out);
+		free(ld.cmds[i].text);
+	}
+	free(ld.cmds);
+	ld.cmds = NULL;
+	ld.n = 0;
+	return rc;
+}

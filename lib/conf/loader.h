@@ -1,0 +1,14 @@
+/* Startup file loader: settings first, then commands (see conf/vgw.conf).
+ * vgw_load_settings() reads the file, applies the settings and keeps the
+ * command lines; vgw_load_commands() runs them through the CLI once the
+ * tables and ports exist. Errors name FILE:LINE.
+ * Contract: main thread at start-up. */
+#ifndef VGW_LOADER_H
+#define VGW_LOADER_H
+
+#include "../util/parse.h"
+
+int vgw_load_settings(const char *path, char *err);
+int vgw_load_commands(char *err);
+
+#endif

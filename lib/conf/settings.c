@@ -1,0 +1,276 @@
+/* Start-up settings: see settings.h. */
+#include "settings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/gw.h"
+#include "../net/ip4.h"
+
+struct vgw_startup vgw_startup;
+
+static const char *const setting_words[] = {"eal", "lcores", "control", "mbufs", "fib",
+					    "neigh-table", "port", NULL};
+
+bool vgw_settings_is_setting(const char *w)
+{
+	for (int i = 0; setting_words[i]; i++)
+		if (strcmp(w, setting_words[i]) == 0)
+			return true;
+	return false;
+}
+
+void vgw_settings_reset(void)
+{
+	for (int i = 0; i < vgw_startup.n_eal_args; i++)
+		free(vgw_startup.eal_args[i]);
+	memset(&vgw_startup, 0, sizeof(vgw_startup));
+	memset(&vgw_gw.set, 0, sizeof(vgw_gw.set));
+	memset(vgw_gw.ports, 0, sizeof(vgw_gw.ports));
+	vgw_gw.n_ports = 0;
+}
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= VGW_PORT_NAME_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* Two subnets overlap when either contains the other's network address. */
+static bool overlaps(uint32_t a, uint8_t al, uint32_t b, uint8_t bl)
+{
+	uint8_t l = al < bl ? al : bl;
+	uint32_t m = vgw_prefix_mask(l);
+	return (a & m) == (b & m);
+}
+
+/* port NAME dev DEVARGS role public|underlay [mac MAC] [mtu N] address A/L [address ...] */
+static int port_line(int argc, char **argv, char *err)
+{
+	if (vgw_gw.n_ports == VGW_MAX_PORTS) {
+		snprintf(err, VGW_ERR_LEN, "at most %d ports", VGW_MAX_PORTS);
+		return -1;
+	}
+	if (argc < 2 || !valid_name(argv[1])) {
+		snprintf(err, VGW_ERR_LEN, "port: name must be 1-%d letters, digits, '-' or '_'",
+			 VGW_PORT_NAME_LEN - 1);
+		return -1;
+	}
+	if (vgw_port_by_name(argv[1]) >= 0) {
+		snprintf(err, VGW_ERR_LEN, "port %s defined twice", argv[1]);
+		return -1;
+	}
+	struct vgw_port p;
+	memset(&p, 0, sizeof(p));
+	snprintf(p.name, sizeof(p.name), "%s", argv[1]);
+	p.mtu = 1500;
+	bool have_dev = false, have_role = false;
+	for (int i = 2; i < argc; i += 2) {
+		if (i + 1 >= argc) {
+			snprintf(err, VGW_ERR_LEN, "port %s: '%s' needs a value", p.name, argv[i]);
+			return -1;
+		}
+		const char *k = argv[i], *v = argv[i + 1];
+		if (strcmp(k, "dev") == 0) {
+			if (strlen(v) >= sizeof(p.dev)) {
+				snprintf(err, VGW_ERR_LEN, "port %s: dev too long", p.name);
+				return -1;
+			}
+			snprintf(p.dev, sizeof(p.dev), "%s", v);
+			have_dev = true;
+		} else if (strcmp(k, "role") == 0) {
+			if (strcmp(v, "public") == 0)
+				p.role = VGW_ROLE_PUBLIC;
+			else if (strcmp(v, "underlay") == 0)
+				p.role = VGW_ROLE_UNDERLAY;
+			else {
+				snprintf(err, VGW_ERR_LEN, "port %s: role must be public or underlay",
+					 p.name);
+				return -1;
+			}
+			have_role = true;
+		} else if (strcmp(k, "mac") == 0) {
+			if (vgw_parse_mac(v, p.mac.addr_bytes, err) < 0)
+				return -1;
+			if (p.mac.addr_bytes[0] & 1) {
+				snprintf(err, VGW_ERR_LEN, "port %s: MAC must be unicast", p.name);
+				return -1;
+			}
+			p.mac_configured = true;
+		} else if (strcmp(k, "mtu") == 0) {
+			uint64_t mtu;
+			if (vgw_parse_u64(v, 576, 9000, &mtu, err) < 0)
+				return -1;
+			p.mtu = (uint16_t)mtu;
+		} else if (strcmp(k, "address") == 0) {
+			if (p.n_addrs == VGW_MAX_ADDRS) {
+				snprintf(err, VGW_ERR_LEN, "port %s: at most %d addresses", p.name,
+					 VGW_MAX_ADDRS);
+				return -1;
+			}
+			uint32_t ip;
+			uint8_t len;
+			if (vgw_parse_prefix(v, &ip, &len, 0, err) < 0)
+				return -1;
+			uint32_t m = vgw_prefix_mask(len);
+			if (len == 0 || vgw_ip4_src_martian(ip) ||
+			    (len < 31 && ((ip & ~m) == 0 || (ip & ~m) == ~m))) {
+				snprintf(err, VGW_ERR_LEN,
+					 "port %s: %s is not a usable host address", p.name, v);
+				return -1;
+			}
+			/* subnets must not overlap, on this port or any other */
+			for (int q = 0; q <= vgw_gw.n_ports; q++) {
+				const struct vgw_port *o = q < vgw_gw.n_ports ? &vgw_gw.ports[q] : &p;
+				for (int a = 0; a < o->n_addrs; a++)
+					if (overlaps(ip, len, o->addrs[a].ip, o->addrs[a].plen)) {
+						snprintf(err, VGW_ERR_LEN,
+							 "port %s: %s overlaps an address of port %s",
+							 p.name, v, o->name[0] ? o->name : p.name);
+						return -1;
+					}
+			}
+			p.addrs[p.n_addrs].ip = ip;
+			p.addrs[p.n_addrs].plen = len;
+			p.n_addrs++;
+		} else {
+			snprintf(err, VGW_ERR_LEN,
+				 "port %s: unknown key '%s' (dev, role, mac, mtu, address)", p.name, k);
+			return -1;
+		}
+	}
+	if (!have_dev || !have_role) {
+		snprintf(err, VGW_ERR_LEN, "port %s: 'dev' and 'role' are required", p.name);
+		return -1;
+	}
+	for (int q = 0; q < vgw_gw.n_ports; q++) {
+		if (strcmp(vgw_gw.ports[q].dev, p.dev) == 0) {
+			snprintf(err, VGW_ERR_LEN, "port %s: same dev as port %s", p.name,
+				 vgw_gw.ports[q].name);
+			return -1;
+		}
+	}
+	vgw_gw.ports[vgw_gw.n_ports++] = p;
+	return 0;
+}
+
+static int u32_setting(const char *what, const char *v, uint64_t min, uint64_t max,
+		       uint32_t *out, char *err)
+{
+	uint64_t x;
+	char e[VGW_ERR_LEN];
+	if (vgw_parse_u64(v, min, max, &x, e) < 0) {
+		snprintf(err, VGW_ERR_LEN, "%s: %s", what, e);
+		return -1;
+	}
+	*out = (uint32_t)x;
+	return 0;
+}
+
+int vgw_settings_line(int argc, char **argv, char *err)
+{
+	const char *w = argv[0];
+	if (strcmp(w, "port") == 0)
+		return port_line(argc, argv, err);
+	if (strcmp(w, "eal") == 0) {
+		for (int i = 1; i < argc; i++) {
+			if (vgw_startup.n_eal_args == VGW_MAX_EAL_ARGS) {
+				snprintf(err, VGW_ERR_LEN, "eal: too many arguments");
+				return -1;
+			}
+			vgw_startup.eal_args[vgw_startup.n_eal_args++] = strdup(argv[i]);
+		}
+		return 0;
+	}
+	if (strcmp(w, "lcores") == 0 && argc == 2) {
+		if (strlen(argv[1]) >= sizeof(vgw_gw.set.lcores)) {
+			snprintf(err, VGW_ERR_LEN, "lcores: list too long");
+			return -1;
+		}
+		if (strspn(argv[1], "0123456789,@-()") != strlen(argv[1])) {
+			snprintf(err, VGW_ERR_LEN, "lcores: invalid list '%s' (e.g. 0,1 or 0@0,1@1,2@1)",
+				 argv[1]);
+			return -1;
+		}
+		snprintf(vgw_gw.set.lcores, sizeof(vgw_gw.set.lcores), "%s", argv[1]);
+		return 0;
+	}
+	if (strcmp(w, "control") == 0 && argc == 3 && strcmp(argv[1], "socket") == 0) {
+		if (argv[2][0] != '/' || strlen(argv[2]) >= sizeof(vgw_gw.set.socket_path)) {
+			snprintf(err, VGW_ERR_LEN, "control socket: absolute path under %zu bytes",
+				 sizeof(vgw_gw.set.socket_path));
+			return -1;
+		}
+		snprintf(vgw_gw.set.socket_path, sizeof(vgw_gw.set.socket_path), "%s", argv[2]);
+		return 0;
+	}
+	if (strcmp(w, "mbufs") == 0 && argc == 2)
+		return u32_setting("mbufs", argv[1], 1023, 16u << 20, &vgw_gw.set.mbufs, err);
+	if (strcmp(w, "fib") == 0 && argc == 3 && strcmp(argv[1], "max-routes") == 0)
+		return u32_setting("fib max-routes", argv[2], 64, 1u << 24,
+				   &vgw_gw.set.fib_max_routes, err);
+	if (strcmp(w, "neigh-table") == 0 && argc == 3 && strcmp(argv[1], "max-entries") == 0)
+		return u32_setting("neigh-table max-entries", argv[2], 16, 1u << 20,
+				   &vgw_gw.set.neigh_max_entries, err);
+	snprintf(err, VGW_ERR_LEN, "invalid setting '%s' (see conf/vgw.conf for the syntax)", w);
+	return -1;
+}
+
+int vgw_settings_finish(char *err)
+{
+	if (vgw_gw.n_ports == 0) {
+		snprintf(err, VGW_ERR_LEN, "no port defined");
+		return -1;
+	}
+	if (!vgw_gw.set.lcores[0])
+		snprintf(vgw_gw.set.lcores, sizeof(vgw_gw.set.lcores), "0,1");
+	if (!vgw_gw.set.socket_path[0])
+		snprintf(vgw_gw.set.socket_path, sizeof(vgw_gw.set.socket_path),
+			 "/run/vgw/vgwd.sock");
+	if (!vgw_gw.set.fib_max_routes)
+		vgw_gw.set.fib_max_routes = 65536;
+	if (!vgw_gw.set.neigh_max_entries)
+		vgw_gw.set.neigh_max_entries = 4096;
+	return 0;
+}
+
+void vgw_settings_running_config(struct vgw_buf *b)
+{
+	if (vgw_startup.n_eal_args) {
+		vgw_buf_puts(b, "eal");
+		for (int i = 0; i < vgw_startup.n_eal_args; i++)
+			vgw_buf_printf(b, " %s", vgw_startup.eal_args[i]);
+		vgw_buf_puts(b, "\n");
+	}
+	vgw_buf_printf(b, "lcores %s\n", vgw_gw.set.lcores);
+	vgw_buf_printf(b, "control socket %s\n", vgw_gw.set.socket_path);
+	if (vgw_gw.set.mbufs)
+		vgw_buf_printf(b, "mbufs %u\n", vgw_gw.set.mbufs);
+	vgw_buf_printf(b, "fib max-routes %u\n", vgw_gw.set.fib_max_routes);
+	vgw_buf_printf(b, "neigh-table max-entries %u\n", vgw_gw.set.neigh_max_entries);
+	for (int i = 0; i < vgw_gw.n_ports; i++) {
+		const struct vgw_port *p = &vgw_gw.ports[i];
+		char buf[VGW_PREFIX_STRLEN];
+		vgw_buf_printf(b, "port %s dev %s role %s", p->name, p->dev,
+			       p->role == VGW_ROLE_PUBLIC ? "public" : "underlay");
+		if (p->mac_configured) {
+			char mac[VGW_MAC_STRLEN];
+			vgw_buf_printf(b, " mac %s", vgw_mac_str(p->mac.addr_bytes, mac));
+		}
+		if (p->mtu != 1500)
+			vgw_buf_printf(b, " mtu %u", p->mtu);
+		for (int a = 0; a < p->n_addrs; a++)
+			vgw_buf_printf(b, " address %s",
+				       vgw_prefix_str(p->addrs[a].ip, p->addrs[a].plen, buf));
+		vgw_buf_puts(b, "\n");
+	}
+}

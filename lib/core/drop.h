@@ -1,0 +1,49 @@
+/* Named drop reasons of the data path and counters of the slow path.
+ * One X-macro table each: the enum, the counter names printed by
+ * `show stats` and the telemetry keys come from the same list. */
+#ifndef VGW_DROP_H
+#define VGW_DROP_H
+
+#define VGW_DROP_REASONS(X)                                                    \
+	X(ETH_SHORT, "eth_short", "frame shorter than an Ethernet header")      \
+	X(ETH_NOT_FOR_US, "eth_not_for_us", "destination MAC is not the port's") \
+	X(ETHERTYPE_UNSUPPORTED, "ethertype_unsupported", "neither IPv4 nor ARP") \
+	X(IP_SHORT, "ip_short", "frame shorter than a minimal IPv4 header")     \
+	X(IP_BAD_VERSION, "ip_bad_version", "IP version is not 4")              \
+	X(IP_BAD_IHL, "ip_bad_ihl", "header length below 20 bytes or past the frame") \
+	X(IP_BAD_TOTAL_LEN, "ip_bad_total_len", "total length below the header length") \
+	X(IP_TRUNCATED, "ip_truncated", "total length exceeds the frame")      \
+	X(IP_BAD_CHECKSUM, "ip_bad_checksum", "header checksum mismatch")       \
+	X(IP_BAD_SRC, "ip_bad_src", "martian source address")                  \
+	X(IP_DST_NOT_UNICAST, "ip_dst_not_unicast", "multicast or broadcast destination") \
+	X(TTL_EXCEEDED, "ttl_exceeded", "TTL reached zero (ICMP sent)")         \
+	X(NO_ROUTE, "no_route", "no FIB entry for the destination")             \
+	X(MTU_EXCEEDED, "mtu_exceeded", "larger than the egress MTU (ICMP sent if DF)") \
+	X(LOCAL_UNSUPPORTED, "local_unsupported", "to-self packet with no handler") \
+	X(PUNT_RING_FULL, "punt_ring_full", "slow path ring full")              \
+	X(TX_FULL, "tx_full", "transmit queue full")
+
+#define VGW_SP_COUNTERS(X)                                                     \
+	X(ARP_RX, "arp_rx", "ARP packets received")                             \
+	X(ARP_BAD, "arp_bad", "malformed or unsupported ARP")                   \
+	X(ARP_REPLY_TX, "arp_reply_tx", "ARP replies sent for own addresses")   \
+	X(ARP_REQUEST_TX, "arp_request_tx", "ARP requests sent to resolve next hops") \
+	X(ARP_UNSOLICITED_IGNORED, "arp_unsolicited_ignored", "ARP for an unknown IP not addressed to us") \
+	X(ARP_SENDER_NOT_CONNECTED, "arp_sender_not_connected", "ARP sender outside the port's subnets") \
+	X(ARP_STATIC_PROTECTED, "arp_static_protected", "ARP tried to change a static entry") \
+	X(NEIGH_TABLE_FULL, "neigh_table_full", "neighbour table at its cap")   \
+	X(NEIGH_QUEUE_FULL, "neigh_queue_full", "packets dropped: resolution queue full") \
+	X(NEIGH_RESOLVE_FAILED, "neigh_resolve_failed", "packets dropped: next hop did not answer") \
+	X(INJECT_RING_FULL, "inject_ring_full", "slow path transmit ring full")
+
+#define VGW_X_ENUM(id, name, help) VGW_DROP_##id,
+enum vgw_drop { VGW_DROP_NONE = -1, VGW_DROP_REASONS(VGW_X_ENUM) VGW_DROP_MAX };
+#undef VGW_X_ENUM
+#define VGW_X_ENUM(id, name, help) VGW_SP_##id,
+enum vgw_sp_counter { VGW_SP_COUNTERS(VGW_X_ENUM) VGW_SP_MAX };
+#undef VGW_X_ENUM
+
+extern const char *const vgw_drop_names[VGW_DROP_MAX];
+extern const char *const vgw_sp_names[VGW_SP_MAX];
+
+#endif

@@ -1,0 +1,41 @@
+/* Process-wide state and read-only port helpers: see gw.h. */
+#include "gw.h"
+
+#include <string.h>
+
+#include "../util/parse.h"
+
+struct vgw_gw vgw_gw;
+
+int vgw_port_by_name(const char *name)
+{
+	for (int i = 0; i < vgw_gw.n_ports; i++)
+		if (strcmp(vgw_gw.ports[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int vgw_port_connected(uint32_t ip, int *addr_out)
+{
+	for (int i = 0; i < vgw_gw.n_ports; i++) {
+		const struct vgw_port *p = &vgw_gw.ports[i];
+		for (int a = 0; a < p->n_addrs; a++) {
+			uint32_t m = vgw_prefix_mask(p->addrs[a].plen);
+			if ((ip & m) == (p->addrs[a].ip & m)) {
+				if (addr_out)
+					*addr_out = a;
+				return i;
+			}
+		}
+	}
+	return -1;
+}
+
+bool vgw_ip_is_local(uint32_t ip)
+{
+	for (int i = 0; i < vgw_gw.n_ports; i++)
+		for (int a = 0; a < vgw_gw.ports[i].n_addrs; a++)
+			if (vgw_gw.ports[i].addrs[a].ip == ip)
+				return true;
+	return false;
+}

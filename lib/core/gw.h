@@ -1,0 +1,122 @@
+/* The gateway's process-wide state.
+ *
+ * Ownership: `vgw_gw` is built at start-up by the main thread (settings, ports,
+ * tables) before any worker runs. After that the slow path (main lcore) is the
+ * only writer of configuration; workers only read tables published through
+ * RCU (`rcu`) and write their own `struct vgw_worker` (counters, tx buffers).
+ * Fields marked "start-up" never change once workers run. */
+#ifndef VGW_GW_H
+#define VGW_GW_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_rcu_qsbr.h>
+
+#include "drop.h"
+
+#define VGW_MAX_PORTS 8
+#define VGW_MAX_WORKERS 16
+#define VGW_MAX_ADDRS 8
+#define VGW_PORT_NAME_LEN 16
+#define VGW_DEVARGS_LEN 256
+#define VGW_BURST 32
+#define VGW_PUNT_RING_SIZE 1024
+#define VGW_INJECT_RING_SIZE 1024
+
+struct vgw_fib;
+struct vgw_neigh_table;
+struct rte_ring;
+struct rte_mempool;
+struct rte_eth_dev_tx_buffer;
+
+enum vgw_port_role { VGW_ROLE_PUBLIC, VGW_ROLE_UNDERLAY };
+
+struct vgw_port_addr {
+	uint32_t ip; /* host order */
+	uint8_t plen;
+};
+
+/* start-up: all fields */
+struct vgw_port {
+	char name[VGW_PORT_NAME_LEN];
+	char dev[VGW_DEVARGS_LEN];
+	enum vgw_port_role role;
+	uint16_t id; /* DPDK port id */
+	struct rte_ether_addr mac;
+	bool mac_configured;
+	uint16_t mtu;
+	struct vgw_port_addr addrs[VGW_MAX_ADDRS];
+	int n_addrs;
+	uint16_t nb_rxq;
+	/* Slow path -> worker 0: packets the slow path sends (ARP, resolved
+	 * queues). SPSC: the slow path enqueues, worker 0 drains and transmits. */
+	struct rte_ring *inject;
+};
+
+/* Per worker, per port counters: plain stores by the owning worker, summed by
+ * readers (a torn read is impossible on 64-bit, staleness is acceptable). */
+struct vgw_port_stats {
+	uint64_t rx;
+	uint64_t tx;
+	uint64_t drop[VGW_DROP_MAX];
+} __rte_cache_aligned;
+
+struct vgw_worker {
+	unsigned int lcore;
+	unsigned int idx; /* also the RCU thread id and the TX queue */
+	struct {
+		uint16_t port; /* our index */
+		uint16_t queue;
+	} rxq[VGW_MAX_PORTS];
+	int n_rxq;
+	struct rte_eth_dev_tx_buffer *txb[VGW_MAX_PORTS];
+	/* Worker -> slow path (ARP, unresolved next hops). SPSC. */
+	struct rte_ring *punt;
+	struct vgw_port_stats stats[VGW_MAX_PORTS];
+} __rte_cache_aligned;
+
+struct vgw_settings {
+	char socket_path[108];
+	char lcores[128];
+	uint32_t mbufs; /* 0 = computed */
+	uint32_t fib_max_routes;
+	uint32_t neigh_max_entries;
+};
+
+struct vgw_gw {
+	struct vgw_settings set;                 /* start-up */
+	struct vgw_port ports[VGW_MAX_PORTS];    /* start-up */
+	int n_ports;
+	uint16_t port_of_dpdk[RTE_MAX_ETHPORTS]; /* DPDK id -> our index, start-up */
+	struct vgw_worker workers[VGW_MAX_WORKERS];
+	unsigned int n_workers;                  /* start-up */
+	struct rte_mempool *pool;                /* start-up */
+	struct rte_rcu_qsbr *rcu;                /* start-up */
+	struct vgw_fib *fib;                     /* start-up pointer; contents RCU */
+	struct vgw_neigh_table *neigh;           /* start-up pointer; contents RCU */
+	uint64_t sp_stats[VGW_SP_MAX];           /* slow path only */
+	atomic_bool stop;                        /* set by the slow path to end workers */
+	bool running;                            /* ports started, workers launched */
+};
+
+extern struct vgw_gw vgw_gw;
+
+/* Per-mbuf private area: what a worker tells the slow path about a punt. */
+enum vgw_punt_reason { VGW_PUNT_ARP = 1, VGW_PUNT_NEIGH_MISS = 2 };
+struct vgw_mbuf_priv {
+	uint32_t nh_ip; /* host order, NEIGH_MISS */
+	uint16_t out_port; /* our index, NEIGH_MISS */
+	uint8_t reason;
+};
+
+/* Port helpers used by both threads (read-only data after start-up). */
+int vgw_port_by_name(const char *name);
+/* Port whose connected subnet holds ip (-1 if none); addr_out is set to that
+ * address's index. */
+int vgw_port_connected(uint32_t ip, int *addr_out);
+bool vgw_ip_is_local(uint32_t ip);
+
+#endif

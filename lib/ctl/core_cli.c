@@ -1,0 +1,90 @@
+/* help, show version, show running-config. */
+#include <string.h>
+
+#include <rte_version.h>
+
+#include "../cli/cli.h"
+#include "../conf/settings.h"
+#include "../fib/route.h"
+#include "../neigh/neigh.h"
+#include "vgw_version.h"
+
+static int cmd_help(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	struct vgw_fmt *f = ctx->f;
+	int shown = 0;
+	vgw_fmt_list_begin(f, "commands");
+	for (const struct vgw_cmd *c = vgw_cli_next(NULL); c; c = vgw_cli_next(c)) {
+		/* help WORD... lists the commands whose words start with them */
+		bool ok = true;
+		const char *w = c->words;
+		for (int i = 0; i < argc && ok; i++) {
+			size_t len = strcspn(w, " ");
+			ok = strlen(argv[i]) == len && strncmp(w, argv[i], len) == 0;
+			w += len;
+			w += strspn(w, " ");
+		}
+		if (!ok)
+			continue;
+		char usage[256];
+		snprintf(usage, sizeof(usage), "%s%s%s", c->words, c->args[0] ? " " : "", c->args);
+		vgw_fmt_obj_begin(f, NULL);
+		vgw_fmt_str(f, "command", usage);
+		vgw_fmt_str(f, "help", c->help);
+		vgw_fmt_obj_end(f);
+		shown++;
+	}
+	vgw_fmt_list_end(f);
+	if (!shown) {
+		snprintf(ctx->err, VGW_ERR_LEN, "no command starts with '%s'", argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_show_version(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	vgw_fmt_str(ctx->f, "version", VGW_VERSION);
+	vgw_fmt_str(ctx->f, "dpdk", rte_version());
+	return 0;
+}
+
+static int cmd_show_running_config(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct vgw_buf b;
+	vgw_buf_init(&b);
+	vgw_buf_puts(&b, "# settings\n");
+	vgw_settings_running_config(&b);
+	vgw_buf_puts(&b, "# commands\n");
+	vgw_neigh_running_config(&b);
+	vgw_route_running_config(&b);
+	if (b.oom) {
+		vgw_buf_free(&b);
+		snprintf(ctx->err, VGW_ERR_LEN, "out of memory");
+		return -1;
+	}
+	if (ctx->json) {
+		/* one string per line, comments left out */
+		vgw_fmt_list_begin(ctx->f, "config");
+		for (char *line = strtok(b.data, "\n"); line; line = strtok(NULL, "\n"))
+			if (line[0] != '#')
+				vgw_fmt_str(ctx->f, NULL, line);
+		vgw_fmt_list_end(ctx->f);
+	} else {
+		vgw_buf_append(ctx->f->out, b.data, b.len);
+	}
+	vgw_buf_free(&b);
+	return 0;
+}
+
+const struct vgw_cmd vgw_core_cmds[] = {
+	{"help", "[WORD...]", "list commands (those starting with WORD...)", 0, 8, cmd_help},
+	{"show version", "", "vgw and DPDK versions", 0, 0, cmd_show_version},
+	{"show running-config", "", "settings and commands that rebuild the current state", 0, 0,
+	 cmd_show_running_config},
+	{NULL, NULL, NULL, 0, 0, NULL},
+};

@@ -1,0 +1,128 @@
+/* Slow-path loop: see slowpath.h. */
+#include "slowpath.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "../core/defer.h"
+#include "../core/gw.h"
+#include "../neigh/neigh.h"
+#include "ctl_server.h"
+
+#define TAG_SIGNAL 2ull
+#define TICK_MS 100
+
+uint64_t vgw_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void sp_tx(uint16_t port, struct rte_mbuf *m)
+{
+	if (rte_ring_sp_enqueue(vgw_gw.ports[port].inject, m) != 0) {
+		vgw_gw.sp_stats[VGW_SP_INJECT_RING_FULL]++;
+		rte_pktmbuf_free(m);
+	}
+}
+
+static struct rte_mbuf *sp_alloc(void)
+{
+	return rte_pktmbuf_alloc(vgw_gw.pool);
+}
+
+static void sp_count(int counter, uint64_t n)
+{
+	vgw_gw.sp_stats[counter] += n;
+}
+
+const struct vgw_neigh_ops vgw_slowpath_neigh_ops = {
+	.tx = sp_tx,
+	.alloc = sp_alloc,
+	.count = sp_count,
+};
+
+static void drain_punts(uint64_t now)
+{
+	struct rte_mbuf *ms[VGW_BURST];
+	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
+		unsigned int n = rte_ring_sc_dequeue_burst(vgw_gw.workers[w].punt, (void **)ms,
+							   VGW_BURST, NULL);
+		for (unsigned int i = 0; i < n; i++) {
+			struct rte_mbuf *m = ms[i];
+			struct vgw_mbuf_priv *pr = rte_mbuf_to_priv(m);
+			if (pr->reason == VGW_PUNT_ARP)
+				vgw_neigh_arp_input(vgw_gw.neigh, vgw_gw.port_of_dpdk[m->port], m, now);
+			else if (pr->reason == VGW_PUNT_NEIGH_MISS)
+				vgw_neigh_resolve(vgw_gw.neigh, pr->nh_ip, pr->out_port, m, now);
+			else
+				rte_pktmbuf_free(m);
+		}
+	}
+}
+
+int vgw_slowpath_run(char *err)
+{
+	int epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0) {
+		snprintf(err, VGW_ERR_LEN, "epoll: %s", strerror(errno));
+		return -1;
+	}
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	int sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TAG_SIGNAL};
+	if (sfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev) < 0) {
+		snprintf(err, VGW_ERR_LEN, "signalfd: %s", strerror(errno));
+		close(epfd);
+		return -1;
+	}
+	if (vgw_ctl_open(vgw_gw.set.socket_path, epfd, err) < 0) {
+		close(sfd);
+		close(epfd);
+		return -1;
+	}
+	RTE_LOG(NOTICE, USER1, "vgwd ready, control socket %s\n", vgw_gw.set.socket_path);
+
+	uint64_t next_tick = vgw_now_ms() + TICK_MS;
+	bool stop = false;
+	while (!stop) {
+		struct epoll_event evs[16];
+		int n = epoll_wait(epfd, evs, 16, 1);
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.u64 == TAG_SIGNAL) {
+				struct signalfd_siginfo si;
+				if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+					RTE_LOG(NOTICE, USER1, "signal %u: stopping\n", si.ssi_signo);
+					stop = true;
+				}
+			} else {
+				vgw_ctl_event(epfd, evs[i].data.u64, evs[i].events);
+			}
+		}
+		uint64_t now = vgw_now_ms();
+		drain_punts(now);
+		if (now >= next_tick) {
+			vgw_neigh_tick(vgw_gw.neigh, now);
+			vgw_defer_reclaim();
+			next_tick = now + TICK_MS;
+		}
+	}
+	vgw_ctl_close(epfd);
+	close(sfd);
+	close(epfd);
+	return 0;
+}

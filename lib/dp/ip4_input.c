@@ -1,0 +1,50 @@
+/* IPv4 input: validation (RFC 1812 5.2.2), then local delivery or forwarding. */
+#include "dp.h"
+
+#include "../fib/fib_dp.h"
+#include "../net/icmp.h"
+#include "../net/ip4.h"
+
+void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	uint32_t avail = rte_pktmbuf_data_len(m) - VGW_ETH_HLEN;
+	uint16_t hl, tl;
+	enum vgw_drop why = vgw_ip4_check(ip, avail, &hl, &tl);
+	if (unlikely(why != VGW_DROP_NONE)) {
+		vgw_dp_drop(w, port, why, m);
+		return;
+	}
+	if (tl < avail) /* Ethernet padding must not travel on */
+		rte_pktmbuf_trim(m, (uint16_t)(avail - tl));
+
+	uint32_t src = vgw_ip4_src(ip), dst = vgw_ip4_dst(ip);
+	if (unlikely(vgw_ip4_src_martian(src))) {
+		vgw_dp_drop(w, port, VGW_DROP_IP_BAD_SRC, m);
+		return;
+	}
+	if (unlikely(vgw_ip4_dst_not_unicast(dst))) {
+		vgw_dp_drop(w, port, VGW_DROP_IP_DST_NOT_UNICAST, m);
+		return;
+	}
+	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
+	if (unlikely(!t)) {
+		vgw_dp_drop(w, port, VGW_DROP_NO_ROUTE, m);
+		return;
+	}
+	if (t->kind == VGW_RT_LOCAL) {
+		vgw_ip4_local(w, port, m, hl, tl, dst);
+		return;
+	}
+	if (unlikely(t->kind == VGW_RT_CONNECTED && dst == t->bcast)) {
+		vgw_dp_drop(w, port, VGW_DROP_IP_DST_NOT_UNICAST, m);
+		return;
+	}
+	if (unlikely(ip[8] <= 1)) {
+		w->stats[port].drop[VGW_DROP_TTL_EXCEEDED]++;
+		vgw_ip4_icmp_error(w, port, m, VGW_ICMP_TIME_EXCEEDED, 0, 0);
+		return;
+	}
+	vgw_ip4_ttl_dec(ip);
+	vgw_ip4_output(w, port, m, t);
+}

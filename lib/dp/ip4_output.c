@@ -1,0 +1,58 @@
+/* IPv4 output: ECMP path choice, MTU check, next-hop MAC, transmit. */
+#include <string.h>
+
+#include "dp.h"
+
+#include "../neigh/neigh_dp.h"
+#include "../net/icmp.h"
+#include "../net/ip4.h"
+
+void vgw_ip4_output(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+		    const struct vgw_route_target *t)
+{
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	uint32_t nh;
+	uint16_t out;
+	if (t->kind == VGW_RT_CONNECTED) {
+		nh = vgw_ip4_dst(ip);
+		out = t->port;
+	} else if (likely(t->kind == VGW_RT_VIA)) {
+		unsigned int k = 0;
+		if (t->n_paths > 1) {
+			uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
+			uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
+			k = vgw_ecmp_pick(vgw_ip4_flow_hash(ip, hl, tl), t->n_paths);
+		}
+		nh = t->paths[k].gw;
+		out = t->paths[k].port;
+	} else { /* a local route cannot be an egress */
+		vgw_dp_drop(w, in_port, VGW_DROP_NO_ROUTE, m);
+		return;
+	}
+
+	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
+	if (unlikely(tl > vgw_gw.ports[out].mtu)) {
+		w->stats[in_port].drop[VGW_DROP_MTU_EXCEEDED]++;
+		if (ip[6] & 0x40) /* DF: RFC 1191 tells the sender the MTU */
+			vgw_ip4_icmp_error(w, in_port, m, VGW_ICMP_DEST_UNREACH,
+					   VGW_ICMP_FRAG_NEEDED, vgw_gw.ports[out].mtu);
+		else
+			rte_pktmbuf_free(m);
+		return;
+	}
+
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	rte_ether_addr_copy(&vgw_gw.ports[out].mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	uint64_t mac = vgw_neigh_mac(vgw_gw.neigh, nh, out);
+	if (unlikely(!(mac & VGW_NEIGH_MAC_VALID))) {
+		struct vgw_mbuf_priv *pr = vgw_mbuf_priv(m);
+		pr->reason = VGW_PUNT_NEIGH_MISS;
+		pr->nh_ip = nh;
+		pr->out_port = out;
+		vgw_dp_punt(w, in_port, m);
+		return;
+	}
+	vgw_neigh_mac_bytes(mac, eh->dst_addr.addr_bytes);
+	vgw_dp_tx(w, out, m);
+}

@@ -1,0 +1,14 @@
+/* Counter aggregation for show stats and telemetry (readers only).
+ * Workers write their own counters with plain stores; readers sum them.
+ * `stats clear` records a baseline instead of writing worker memory. */
+#ifndef VGW_STATS_H
+#define VGW_STATS_H
+
+#include "../core/gw.h"
+
+/* Sum over workers for one port, minus the baseline; tx excludes tx_full. */
+void vgw_stats_port(int port, struct vgw_port_stats *out);
+void vgw_stats_sp(uint64_t out[VGW_SP_MAX]);
+void vgw_stats_clear(void);
+
+#endif

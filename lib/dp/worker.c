@@ -1,0 +1,48 @@
+/* Worker lcore main loop: see worker.h. */
+#include "worker.h"
+
+#include <rte_prefetch.h>
+
+#include "dp.h"
+
+static void drain_inject(struct vgw_worker *w)
+{
+	struct rte_mbuf *ms[VGW_BURST];
+	for (int p = 0; p < vgw_gw.n_ports; p++) {
+		unsigned int n = rte_ring_sc_dequeue_burst(vgw_gw.ports[p].inject, (void **)ms,
+							   VGW_BURST, NULL);
+		for (unsigned int i = 0; i < n; i++)
+			vgw_dp_tx(w, (uint16_t)p, ms[i]);
+	}
+}
+
+int vgw_worker_main(void *arg)
+{
+	struct vgw_worker *w = arg;
+	struct rte_mbuf *ms[VGW_BURST];
+	rte_rcu_qsbr_thread_register(vgw_gw.rcu, w->idx);
+	rte_rcu_qsbr_thread_online(vgw_gw.rcu, w->idx);
+
+	while (!atomic_load_explicit(&vgw_gw.stop, memory_order_relaxed)) {
+		for (int q = 0; q < w->n_rxq; q++) {
+			uint16_t port = w->rxq[q].port;
+			uint16_t n = rte_eth_rx_burst(vgw_gw.ports[port].id, w->rxq[q].queue, ms,
+						      VGW_BURST);
+			w->stats[port].rx += n;
+			for (uint16_t i = 0; i < n; i++) {
+				if (i + 1 < n)
+					rte_prefetch0(rte_pktmbuf_mtod(ms[i + 1], void *));
+				vgw_eth_input(w, port, ms[i]);
+			}
+		}
+		if (w->idx == 0)
+			drain_inject(w);
+		for (int p = 0; p < vgw_gw.n_ports; p++)
+			rte_eth_tx_buffer_flush(vgw_gw.ports[p].id, (uint16_t)w->idx, w->txb[p]);
+		rte_rcu_qsbr_quiescent(vgw_gw.rcu, w->idx);
+	}
+
+	rte_rcu_qsbr_thread_offline(vgw_gw.rcu, w->idx);
+	rte_rcu_qsbr_thread_unregister(vgw_gw.rcu, w->idx);
+	return 0;
+}

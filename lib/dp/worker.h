@@ -1,0 +1,11 @@
+/* Worker lcore main loop: run to completion over its RX queues.
+ * One loop iteration: receive a burst from every RX queue it owns, process
+ * each packet, (worker 0 only) transmit what the slow path injected, flush
+ * the TX buffers, report an RCU quiescent state. Ends when vgw_gw.stop is set. */
+#ifndef VGW_WORKER_H
+#define VGW_WORKER_H
+
+/* rte_eal_remote_launch() entry; arg is the struct vgw_worker. */
+int vgw_worker_main(void *arg);
+
+#endif

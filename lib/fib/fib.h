@@ -1,0 +1,91 @@
+/* Forwarding table: rte_lpm for longest-prefix match, our own route targets
+ * for what a match means (local, connected, ECMP group of next hops).
+ *
+ * Writers: the slow path only (routes from the CLI, connected routes from port
+ * addresses). Readers: workers, through vgw_fib_lookup() in fib_dp.h.
+ * Publication: the LPM next hop of a route is a slot index that stays fixed
+ * for the route's life; the slot holds a pointer to an immutable target.
+ * Changing a route stores a new target with release semantics; the old target
+ * (and, for a deleted route, the slot) is handed to an RCU defer queue and
+ * freed only after every worker has reported a quiescent state, so a worker
+ * never sees freed memory and the slow path never waits for a worker.
+ * rte_lpm's own tbl8 groups are reclaimed through rte_lpm_rcu_qsbr_add(). */
+#ifndef VGW_FIB_H
+#define VGW_FIB_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../util/parse.h"
+
+#define VGW_ECMP_MAX 16
+
+enum vgw_route_kind { VGW_RT_LOCAL, VGW_RT_CONNECTED, VGW_RT_VIA };
+enum vgw_route_source { VGW_RS_LOCAL, VGW_RS_CONNECTED, VGW_RS_STATIC, VGW_RS_KERNEL };
+
+struct vgw_nh_path {
+	uint32_t gw;   /* host order */
+	uint16_t port; /* our port index */
+};
+
+/* Immutable once published. */
+struct vgw_route_target {
+	uint8_t kind;
+	uint8_t n_paths;
+	uint16_t port;  /* LOCAL, CONNECTED: the port owning the address/subnet */
+	uint32_t bcast; /* CONNECTED: directed broadcast address (0 for /31, /32) */
+	struct vgw_nh_path paths[VGW_ECMP_MAX];
+};
+
+struct rte_lpm;
+struct rte_hash;
+struct rte_rcu_qsbr;
+struct rte_rcu_qsbr_dq;
+
+struct vgw_route {
+	uint32_t prefix;
+	uint8_t len;
+	uint8_t source;
+	bool in_use;
+};
+
+struct vgw_fib {
+	struct rte_lpm *lpm;
+	struct vgw_route_target *_Atomic *targets; /* by slot: worker-visible */
+	/* slow path only: */
+	struct vgw_route *routes; /* by slot */
+	struct rte_hash *rib;     /* (prefix, len) -> slot */
+	uint32_t *free_slots;
+	uint32_t n_free;
+	uint32_t max;
+	uint32_t n_routes;
+	struct rte_rcu_qsbr_dq *dq;
+};
+
+struct vgw_fib *vgw_fib_create(uint32_t max_routes, struct rte_rcu_qsbr *rcu, char *err);
+void vgw_fib_destroy(struct vgw_fib *fib);
+
+/* Adds (replace=false: fails if present) or replaces a route. The target is
+ * copied. Returns 0 or -1 with err. */
+int vgw_fib_set(struct vgw_fib *fib, uint32_t prefix, uint8_t len, uint8_t source,
+		const struct vgw_route_target *t, bool replace, char *err);
+int vgw_fib_del(struct vgw_fib *fib, uint32_t prefix, uint8_t len, char *err);
+/* Slot of an exact route, or -1. */
+int vgw_fib_find(const struct vgw_fib *fib, uint32_t prefix, uint8_t len);
+const struct vgw_route_target *vgw_fib_target(const struct vgw_fib *fib, uint32_t slot);
+/* Frees what the workers can no longer see (called from the slow path timer). */
+void vgw_fib_reclaim(struct vgw_fib *fib);
+
+/* Slots of all routes sorted by prefix then length; caller frees. */
+uint32_t *vgw_fib_sorted(const struct vgw_fib *fib, uint32_t *n);
+
+const char *vgw_route_source_name(uint8_t source);
+
+/* ECMP: path for a flow hash; the same hash always gives the same path. */
+static inline unsigned int vgw_ecmp_pick(uint32_t hash, unsigned int n_paths)
+{
+	return (unsigned int)(((uint64_t)hash * n_paths) >> 32);
+}
+
+#endif

@@ -1,0 +1,136 @@
+/* Route commands and the route formatter (text, JSON, running-config). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+#include "../core/gw.h"
+#include "route.h"
+
+static void format_route(struct vgw_fmt *f, uint32_t slot)
+{
+	const struct vgw_route *r = &vgw_gw.fib->routes[slot];
+	const struct vgw_route_target *t = vgw_fib_target(vgw_gw.fib, slot);
+	char buf[VGW_PREFIX_STRLEN];
+	vgw_fmt_obj_begin(f, NULL);
+	vgw_fmt_str(f, "prefix", vgw_prefix_str(r->prefix, r->len, buf));
+	vgw_fmt_str(f, "source", vgw_route_source_name(r->source));
+	vgw_fmt_list_begin(f, "via");
+	for (unsigned int i = 0; t && t->kind == VGW_RT_VIA && i < t->n_paths; i++) {
+		vgw_fmt_obj_begin(f, NULL);
+		vgw_fmt_str(f, "nh", vgw_ip4_str(t->paths[i].gw, buf));
+		vgw_fmt_str(f, "port", vgw_gw.ports[t->paths[i].port].name);
+		vgw_fmt_obj_end(f);
+	}
+	vgw_fmt_list_end(f);
+	vgw_fmt_str(f, "port", t && t->kind != VGW_RT_VIA ? vgw_gw.ports[t->port].name : "-");
+	vgw_fmt_obj_end(f);
+}
+
+static int cmd_show_route(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	uint32_t n;
+	uint32_t *slots = vgw_fib_sorted(vgw_gw.fib, &n);
+	if (!slots) {
+		snprintf(ctx->err, VGW_ERR_LEN, "out of memory");
+		return -1;
+	}
+	vgw_fmt_list_begin(ctx->f, "routes");
+	for (uint32_t i = 0; i < n; i++)
+		format_route(ctx->f, slots[i]);
+	vgw_fmt_list_end(ctx->f);
+	free(slots);
+	return 0;
+}
+
+/* PREFIX via NH [via NH ...] */
+static int parse_route(struct vgw_cli_ctx *ctx, int argc, char **argv, uint32_t *prefix,
+		       uint8_t *len, uint32_t *gws, unsigned int *n)
+{
+	if (vgw_parse_prefix(argv[0], prefix, len, 1, ctx->err) < 0)
+		return -1;
+	*n = 0;
+	for (int i = 1; i < argc; i += 2) {
+		if (strcmp(argv[i], "via") != 0 || i + 1 >= argc) {
+			snprintf(ctx->err, VGW_ERR_LEN,
+				 "expected 'via NH' after the prefix, got '%s%s'", argv[i],
+				 i + 1 >= argc ? "" : " ...");
+			return -1;
+		}
+		if (*n == VGW_ECMP_MAX) {
+			snprintf(ctx->err, VGW_ERR_LEN, "at most %d next hops", VGW_ECMP_MAX);
+			return -1;
+		}
+		if (vgw_parse_ip4(argv[i + 1], &gws[(*n)++], ctx->err) < 0)
+			return -1;
+	}
+	if (*n == 0) {
+		snprintf(ctx->err, VGW_ERR_LEN, "missing 'via NH'");
+		return -1;
+	}
+	return 0;
+}
+
+static int route_set(struct vgw_cli_ctx *ctx, int argc, char **argv, bool replace)
+{
+	uint32_t prefix, gws[VGW_ECMP_MAX];
+	uint8_t len;
+	unsigned int n;
+	if (parse_route(ctx, argc, argv, &prefix, &len, gws, &n) < 0)
+		return -1;
+	return vgw_route_static_set(prefix, len, gws, n, replace, ctx->err);
+}
+
+static int cmd_route_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	return route_set(ctx, argc, argv, false);
+}
+
+static int cmd_route_replace(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	return route_set(ctx, argc, argv, true);
+}
+
+static int cmd_route_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	uint32_t prefix;
+	uint8_t len;
+	if (vgw_parse_prefix(argv[0], &prefix, &len, 1, ctx->err) < 0)
+		return -1;
+	return vgw_route_static_del(prefix, len, ctx->err);
+}
+
+void vgw_route_running_config(struct vgw_buf *b)
+{
+	uint32_t n;
+	uint32_t *slots = vgw_fib_sorted(vgw_gw.fib, &n);
+	if (!slots) {
+		b->oom = true;
+		return;
+	}
+	char buf[VGW_PREFIX_STRLEN];
+	for (uint32_t i = 0; i < n; i++) {
+		const struct vgw_route *r = &vgw_gw.fib->routes[slots[i]];
+		if (r->source != VGW_RS_STATIC)
+			continue;
+		const struct vgw_route_target *t = vgw_fib_target(vgw_gw.fib, slots[i]);
+		vgw_buf_printf(b, "route add %s", vgw_prefix_str(r->prefix, r->len, buf));
+		for (unsigned int p = 0; p < t->n_paths; p++)
+			vgw_buf_printf(b, " via %s", vgw_ip4_str(t->paths[p].gw, buf));
+		vgw_buf_puts(b, "\n");
+	}
+	free(slots);
+}
+
+const struct vgw_cmd vgw_fib_cmds[] = {
+	{"show route", "", "list the FIB: prefix, source, next hops", 0, 0, cmd_show_route},
+	{"route add", "PREFIX via NH [via NH ...]",
+	 "add a static route; several next hops form an ECMP group", 3, 2 * VGW_ECMP_MAX + 1,
+	 cmd_route_add},
+	{"route replace", "PREFIX via NH [via NH ...]",
+	 "atomically change (or add) a static route", 3, 2 * VGW_ECMP_MAX + 1, cmd_route_replace},
+	{"route del", "PREFIX", "delete a static route", 1, 1, cmd_route_del},
+	{NULL, NULL, NULL, 0, 0, NULL},
+};

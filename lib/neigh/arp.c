@@ -1,0 +1,68 @@
+/* ARP parsing, building and learning rules: see arp.h. */
+#include "arp.h"
+
+#include <string.h>
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+int vgw_arp_parse(const uint8_t *p, uint32_t len, struct vgw_arp *a)
+{
+	if (len < VGW_ARP_LEN)
+		return -1;
+	/* htype Ethernet, ptype IPv4, hlen 6, plen 4 */
+	if (p[0] != 0 || p[1] != 1 || p[2] != 0x08 || p[3] != 0 || p[4] != 6 || p[5] != 4)
+		return -1;
+	a->op = (uint16_t)(p[6] << 8 | p[7]);
+	if (a->op != VGW_ARP_REQUEST && a->op != VGW_ARP_REPLY)
+		return -1;
+	memcpy(a->sha, p + 8, 6);
+	a->spa = get32(p + 14);
+	memcpy(a->tha, p + 18, 6);
+	a->tpa = get32(p + 24);
+	/* a multicast/broadcast sender hardware address is never a neighbour */
+	if (a->sha[0] & 1)
+		return -1;
+	return 0;
+}
+
+void vgw_arp_build(uint8_t p[VGW_ARP_LEN], const struct vgw_arp *a)
+{
+	p[0] = 0;
+	p[1] = 1;
+	p[2] = 0x08;
+	p[3] = 0;
+	p[4] = 6;
+	p[5] = 4;
+	p[6] = (uint8_t)(a->op >> 8);
+	p[7] = (uint8_t)a->op;
+	memcpy(p + 8, a->sha, 6);
+	put32(p + 14, a->spa);
+	memcpy(p + 18, a->tha, 6);
+	put32(p + 24, a->tpa);
+}
+
+enum vgw_arp_learn vgw_arp_learn_decide(const struct vgw_arp_facts *f)
+{
+	if (!f->sender_connected)
+		return VGW_ARP_IGN_NOT_CONNECTED;
+	if (f->exists && f->is_static)
+		return f->mac_differs ? VGW_ARP_IGN_STATIC : VGW_ARP_LEARN_NONE;
+	if (f->exists)
+		return VGW_ARP_LEARN_UPDATE;
+	if (!f->target_is_us)
+		return VGW_ARP_IGN_UNSOLICITED;
+	if (f->table_full)
+		return VGW_ARP_IGN_FULL;
+	return VGW_ARP_LEARN_CREATE;
+}

@@ -1,0 +1,420 @@
+/* Neighbour table and ARP handling on the slow path: see neigh.h. */
+#include "neigh.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "../core/defer.h"
+#include "../core/gw.h"
+#include "../util/parse.h"
+
+const char *vgw_neigh_state_name(uint8_t state)
+{
+	switch (state) {
+	case VGW_NEIGH_INCOMPLETE: return "incomplete";
+	case VGW_NEIGH_REACHABLE: return "reachable";
+	case VGW_NEIGH_STALE: return "stale";
+	case VGW_NEIGH_STATIC: return "static";
+	}
+	return "?";
+}
+
+struct vgw_neigh_table *vgw_neigh_create(uint32_t cap, struct rte_rcu_qsbr *rcu,
+					 const struct vgw_neigh_ops *ops, char *err)
+{
+	struct vgw_neigh_table *t = calloc(1, sizeof(*t));
+	if (!t)
+		goto nomem;
+	t->cap = cap;
+	t->reachable_ms = 30000;
+	t->retrans_ms = 1000;
+	t->max_probes = 3;
+	t->ops = *ops;
+	static unsigned int seq;
+	char name[RTE_HASH_NAMESIZE];
+	snprintf(name, sizeof(name), "vgw_neigh%u", seq++);
+	struct rte_hash_parameters hp = {
+		.name = name,
+		/* headroom: deleted keys stay allocated until their grace period */
+		.entries = cap * 2 < 64 ? 64 : cap * 2,
+		.key_len = sizeof(struct vgw_neigh_key),
+		.hash_func = rte_jhash,
+		.socket_id = SOCKET_ID_ANY,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+	};
+	t->h = rte_hash_create(&hp);
+	if (!t->h) {
+		snprintf(err, VGW_ERR_LEN, "cannot create the neighbour hash: %s",
+			 rte_strerror(rte_errno));
+		vgw_neigh_destroy(t);
+		return NULL;
+	}
+	if (rcu) {
+		struct rte_hash_rcu_config rc = {.v = rcu, .mode = RTE_HASH_QSBR_MODE_DQ};
+		if (rte_hash_rcu_qsbr_add(t->h, &rc) != 0) {
+			snprintf(err, VGW_ERR_LEN, "cannot attach RCU to the neighbour hash");
+			vgw_neigh_destroy(t);
+			return NULL;
+		}
+	}
+	/* entries are indexed by our own allocator; released after a grace period */
+	t->e = rte_zmalloc("vgw_neigh", sizeof(*t->e) * cap * 2, 64);
+	t->free_idx = malloc(sizeof(uint32_t) * cap * 2);
+	if (!t->e || !t->free_idx)
+		goto nomem;
+	for (uint32_t i = 0; i < cap * 2; i++)
+		t->free_idx[i] = cap * 2 - 1 - i;
+	t->n_free = cap * 2;
+	return t;
+nomem:
+	snprintf(err, VGW_ERR_LEN, "out of memory for %u neighbours", cap);
+	vgw_neigh_destroy(t);
+	return NULL;
+}
+
+static void drop_queue(struct vgw_neigh_table *t, struct vgw_neigh *n, int counter)
+{
+	for (uint16_t i = 0; i < n->qlen; i++)
+		rte_pktmbuf_free(n->q[i]);
+	if (n->qlen && counter >= 0)
+		t->ops.count(counter, n->qlen);
+	n->qlen = 0;
+}
+
+void vgw_neigh_destroy(struct vgw_neigh_table *t)
+{
+	if (!t)
+		return;
+	if (t->e)
+		for (uint32_t i = 0; i < t->cap * 2; i++)
+			if (t->e[i].used)
+				drop_queue(t, &t->e[i], -1);
+	rte_hash_free(t->h);
+	rte_free(t->e);
+	free(t->free_idx);
+	free(t);
+}
+
+static struct vgw_neigh_key key_of(uint32_t ip, uint16_t port)
+{
+	struct vgw_neigh_key k;
+	memset(&k, 0, sizeof(k));
+	k.ip = ip;
+	k.port = port;
+	return k;
+}
+
+struct vgw_neigh *vgw_neigh_find(struct vgw_neigh_table *t, uint32_t ip, uint16_t port)
+{
+	struct vgw_neigh_key k = key_of(ip, port);
+	void *data;
+	if (rte_hash_lookup_data(t->h, &k, &data) < 0)
+		return NULL;
+	return &t->e[(uintptr_t)data];
+}
+
+static uint64_t mac_word(const uint8_t mac[6])
+{
+	uint64_t w = 0;
+	for (int i = 0; i < 6; i++)
+		w = (w << 8) | mac[i];
+	return w | VGW_NEIGH_MAC_VALID;
+}
+
+static struct vgw_neigh *create(struct vgw_neigh_table *t, uint32_t ip, uint16_t port)
+{
+	if (t->n >= t->cap || t->n_free == 0) {
+		t->ops.count(VGW_SP_NEIGH_TABLE_FULL, 1);
+		return NULL;
+	}
+	uint32_t idx = t->free_idx[t->n_free - 1];
+	struct vgw_neigh *n = &t->e[idx];
+	memset(n, 0, sizeof(*n));
+	n->ip = ip;
+	n->port = port;
+	n->used = true;
+	struct vgw_neigh_key k = key_of(ip, port);
+	if (rte_hash_add_key_data(t->h, &k, (void *)(uintptr_t)idx) < 0) {
+		n->used = false;
+		t->ops.count(VGW_SP_NEIGH_TABLE_FULL, 1);
+		return NULL;
+	}
+	t->n_free--;
+	t->n++;
+	return n;
+}
+
+static void release_idx(void *obj, uintptr_t idx)
+{
+	struct vgw_neigh_table *t = obj;
+	t->free_idx[t->n_free++] = (uint32_t)idx;
+}
+
+static void destroy(struct vgw_neigh_table *t, struct vgw_neigh *n)
+{
+	struct vgw_neigh_key k = key_of(n->ip, n->port);
+	atomic_store_explicit(&n->mac, 0, memory_order_release);
+	drop_queue(t, n, VGW_SP_NEIGH_RESOLVE_FAILED);
+	rte_hash_del_key(t->h, &k);
+	n->used = false;
+	t->n--;
+	vgw_defer(release_idx, t, (uintptr_t)(n - t->e));
+}
+
+static void send_arp(struct vgw_neigh_table *t, uint16_t port, uint16_t op,
+		     const uint8_t *eth_dst, const uint8_t *tha, uint32_t tpa, uint32_t spa)
+{
+	struct rte_mbuf *m = t->ops.alloc();
+	if (!m)
+		return;
+	const struct vgw_port *p = &vgw_gw.ports[port];
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(d, eth_dst, 6);
+	memcpy(d + 6, p->mac.addr_bytes, 6);
+	d[12] = 0x08;
+	d[13] = 0x06;
+	struct vgw_arp a = {.op = op, .spa = spa, .tpa = tpa};
+	memcpy(a.sha, p->mac.addr_bytes, 6);
+	memcpy(a.tha, tha, 6);
+	vgw_arp_build(d + 14, &a);
+	m->data_len = m->pkt_len = 14 + VGW_ARP_LEN;
+	t->ops.count(op == VGW_ARP_REPLY ? VGW_SP_ARP_REPLY_TX : VGW_SP_ARP_REQUEST_TX, 1);
+	t->ops.tx(port, m);
+}
+
+/* Source address for requests about ip: our address on ip's subnet. */
+static uint32_t source_for(uint16_t port, uint32_t ip)
+{
+	const struct vgw_port *p = &vgw_gw.ports[port];
+	for (int a = 0; a < p->n_addrs; a++) {
+		uint32_t m = vgw_prefix_mask(p->addrs[a].plen);
+		if ((ip & m) == (p->addrs[a].ip & m))
+			return p->addrs[a].ip;
+	}
+	return p->n_addrs ? p->addrs[0].ip : 0;
+}
+
+static void solicit(struct vgw_neigh_table *t, struct vgw_neigh *n, bool unicast)
+{
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t zero[6] = {0};
+	uint8_t mac[6];
+	vgw_neigh_mac_bytes(atomic_load_explicit(&n->mac, memory_order_relaxed), mac);
+	send_arp(t, n->port, VGW_ARP_REQUEST, unicast ? mac : bcast, zero, n->ip,
+		 source_for(n->port, n->ip));
+}
+
+/* Sends the packets waiting for n, now that its MAC is known. */
+static void flush_queue(struct vgw_neigh_table *t, struct vgw_neigh *n)
+{
+	uint8_t mac[6];
+	vgw_neigh_mac_bytes(atomic_load_explicit(&n->mac, memory_order_relaxed), mac);
+	for (uint16_t i = 0; i < n->qlen; i++) {
+		struct rte_mbuf *m = n->q[i];
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *), mac, 6);
+		t->ops.tx(n->port, m);
+	}
+	n->qlen = 0;
+}
+
+void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
+		       struct rte_mbuf *m, uint64_t now_ms)
+{
+	struct vgw_neigh *n = vgw_neigh_find(t, ip, port);
+	if (!n) {
+		n = create(t, ip, port);
+		if (!n) {
+			rte_pktmbuf_free(m);
+			return;
+		}
+		n->state = VGW_NEIGH_INCOMPLETE;
+		n->probes = 1;
+		n->deadline_ms = now_ms + t->retrans_ms;
+		solicit(t, n, false);
+	}
+	if (atomic_load_explicit(&n->mac, memory_order_relaxed) & VGW_NEIGH_MAC_VALID) {
+		/* resolved while the packet sat in the punt ring */
+		n->q[0] = m;
+		n->qlen = 1;
+		flush_queue(t, n);
+		return;
+	}
+	if (n->qlen == VGW_NEIGH_QLEN) {
+		t->ops.count(VGW_SP_NEIGH_QUEUE_FULL, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	n->q[n->qlen++] = m;
+}
+
+static bool is_port_addr(uint16_t port, uint32_t ip)
+{
+	const struct vgw_port *p = &vgw_gw.ports[port];
+	for (int a = 0; a < p->n_addrs; a++)
+		if (p->addrs[a].ip == ip)
+			return true;
+	return false;
+}
+
+static bool on_port_subnet(uint16_t port, uint32_t ip)
+{
+	const struct vgw_port *p = &vgw_gw.ports[port];
+	for (int a = 0; a < p->n_addrs; a++) {
+		uint32_t m = vgw_prefix_mask(p->addrs[a].plen);
+		if ((ip & m) == (p->addrs[a].ip & m) && ip != p->addrs[a].ip)
+			return true;
+	}
+	return false;
+}
+
+static void learn(struct vgw_neigh_table *t, struct vgw_neigh *n, const uint8_t mac[6],
+		  uint64_t now_ms)
+{
+	atomic_store_explicit(&n->mac, mac_word(mac), memory_order_release);
+	n->state = VGW_NEIGH_REACHABLE;
+	n->probes = 0;
+	n->deadline_ms = now_ms + t->reachable_ms;
+	flush_queue(t, n);
+}
+
+void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mbuf *m,
+			 uint64_t now_ms)
+{
+	struct vgw_arp a;
+	t->ops.count(VGW_SP_ARP_RX, 1);
+	if (rte_pktmbuf_data_len(m) < 14 ||
+	    vgw_arp_parse(rte_pktmbuf_mtod_offset(m, uint8_t *, 14),
+			  rte_pktmbuf_data_len(m) - 14, &a) < 0) {
+		t->ops.count(VGW_SP_ARP_BAD, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	bool target_is_us = is_port_addr(port, a.tpa);
+	/* RFC 5227 probes (sender 0.0.0.0) teach nothing; answer them if ours */
+	if (a.spa != 0) {
+		struct vgw_neigh *n = vgw_neigh_find(t, a.spa, port);
+		uint8_t cur[6] = {0};
+		if (n)
+			vgw_neigh_mac_bytes(atomic_load_explicit(&n->mac, memory_order_relaxed), cur);
+		struct vgw_arp_facts f = {
+			.sender_connected = on_port_subnet(port, a.spa),
+			.exists = n != NULL,
+			.is_static = n && n->state == VGW_NEIGH_STATIC,
+			.mac_differs = n && memcmp(cur, a.sha, 6) != 0,
+			.target_is_us = target_is_us,
+			.table_full = t->n >= t->cap,
+		};
+		switch (vgw_arp_learn_decide(&f)) {
+		case VGW_ARP_IGN_NOT_CONNECTED:
+			t->ops.count(VGW_SP_ARP_SENDER_NOT_CONNECTED, 1);
+			rte_pktmbuf_free(m);
+			return; /* not even answered: not a neighbour of this port */
+		case VGW_ARP_IGN_STATIC:
+			t->ops.count(VGW_SP_ARP_STATIC_PROTECTED, 1);
+			break;
+		case VGW_ARP_IGN_UNSOLICITED:
+			t->ops.count(VGW_SP_ARP_UNSOLICITED_IGNORED, 1);
+			break;
+		case VGW_ARP_IGN_FULL:
+			t->ops.count(VGW_SP_NEIGH_TABLE_FULL, 1);
+			break;
+		case VGW_ARP_LEARN_UPDATE:
+			learn(t, n, a.sha, now_ms);
+			break;
+		case VGW_ARP_LEARN_CREATE:
+			n = create(t, a.spa, port);
+			if (n)
+				learn(t, n, a.sha, now_ms);
+			break;
+		case VGW_ARP_LEARN_NONE:
+			break;
+		}
+	}
+	if (a.op == VGW_ARP_REQUEST && target_is_us)
+		send_arp(t, port, VGW_ARP_REPLY, a.sha, a.sha, a.spa, a.tpa);
+	rte_pktmbuf_free(m);
+}
+
+void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms)
+{
+	for (uint32_t i = 0; i < t->cap * 2; i++) {
+		struct vgw_neigh *n = &t->e[i];
+		if (!n->used || n->state == VGW_NEIGH_STATIC || now_ms < n->deadline_ms)
+			continue;
+		switch (n->state) {
+		case VGW_NEIGH_REACHABLE:
+			/* unconfirmed for reachable_ms: keep forwarding, start probing */
+			n->state = VGW_NEIGH_STALE;
+			n->probes = 0;
+			/* fall through */
+		case VGW_NEIGH_STALE:
+		case VGW_NEIGH_INCOMPLETE:
+			if (n->probes >= t->max_probes) {
+				destroy(t, n);
+				break;
+			}
+			n->probes++;
+			n->deadline_ms = now_ms + t->retrans_ms;
+			solicit(t, n, n->state == VGW_NEIGH_STALE);
+			break;
+		}
+	}
+}
+
+int vgw_neigh_add_static(struct vgw_neigh_table *t, uint32_t ip, const uint8_t mac[6],
+			 char *err)
+{
+	char s[VGW_IP4_STRLEN];
+	int port = vgw_port_connected(ip, NULL);
+	if (port < 0) {
+		snprintf(err, VGW_ERR_LEN, "%s is not on a connected subnet", vgw_ip4_str(ip, s));
+		return -1;
+	}
+	if (!on_port_subnet((uint16_t)port, ip)) {
+		snprintf(err, VGW_ERR_LEN, "%s is an address of port %s", vgw_ip4_str(ip, s),
+			 vgw_gw.ports[port].name);
+		return -1;
+	}
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
+		snprintf(err, VGW_ERR_LEN, "a neighbour MAC must be unicast and non-zero");
+		return -1;
+	}
+	struct vgw_neigh *n = vgw_neigh_find(t, ip, (uint16_t)port);
+	if (!n) {
+		if (t->n >= t->cap) {
+			snprintf(err, VGW_ERR_LEN, "neighbour table full (%u entries)", t->cap);
+			return -1;
+		}
+		n = create(t, ip, (uint16_t)port);
+		if (!n) {
+			snprintf(err, VGW_ERR_LEN, "neighbour table full");
+			return -1;
+		}
+	}
+	atomic_store_explicit(&n->mac, mac_word(mac), memory_order_release);
+	n->state = VGW_NEIGH_STATIC;
+	flush_queue(t, n);
+	return 0;
+}
+
+int vgw_neigh_del(struct vgw_neigh_table *t, uint32_t ip, char *err)
+{
+	char s[VGW_IP4_STRLEN];
+	int port = vgw_port_connected(ip, NULL);
+	struct vgw_neigh *n = port < 0 ? NULL : vgw_neigh_find(t, ip, (uint16_t)port);
+	if (!n) {
+		snprintf(err, VGW_ERR_LEN, "no neighbour %s", vgw_ip4_str(ip, s));
+		return -1;
+	}
+	destroy(t, n);
+	return 0;
+}

@@ -1,0 +1,108 @@
+/* Neighbour table: IPv4 -> MAC per port, resolved by ARP in the slow path.
+ *
+ * Writers: the slow path only (ARP input, resolution, timers, CLI).
+ * Readers: workers, through vgw_neigh_mac() in neigh_dp.h.
+ * Publication: an rte_hash (lock-free readers, RCU-reclaimed key slots) maps
+ * (ip, port) to an index into `e`; the worker reads e[i].mac, one 64-bit word
+ * written atomically by the slow path (bit 63 = valid, low 48 bits = MAC). A
+ * deleted entry's index is reused only after an RCU grace period.
+ *
+ * States: INCOMPLETE (ARP requests sent, packets queued, bounded), REACHABLE
+ * (confirmed; ages to STALE after reachable_ms), STALE (still used, re-probed;
+ * removed if it stays silent), STATIC (from the CLI, never overwritten by ARP,
+ * never aged). */
+#ifndef VGW_NEIGH_H
+#define VGW_NEIGH_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arp.h"
+
+#define VGW_NEIGH_QLEN 16
+#define VGW_NEIGH_MAC_VALID (1ull << 63)
+
+enum vgw_neigh_state {
+	VGW_NEIGH_INCOMPLETE,
+	VGW_NEIGH_REACHABLE,
+	VGW_NEIGH_STALE,
+	VGW_NEIGH_STATIC,
+};
+
+struct rte_mbuf;
+struct rte_hash;
+struct rte_rcu_qsbr;
+
+struct vgw_neigh_key {
+	uint32_t ip;
+	uint16_t port;
+	uint16_t pad;
+};
+
+struct vgw_neigh {
+	_Atomic uint64_t mac; /* worker-visible */
+	/* slow path only: */
+	uint32_t ip;
+	uint16_t port;
+	uint8_t state;
+	uint8_t probes;
+	bool used;
+	uint64_t deadline_ms;
+	uint16_t qlen;
+	struct rte_mbuf *q[VGW_NEIGH_QLEN];
+};
+
+/* Slow-path services the table needs (replaced by unit tests). */
+struct vgw_neigh_ops {
+	/* sends a packet out of a port; takes ownership */
+	void (*tx)(uint16_t port, struct rte_mbuf *m);
+	struct rte_mbuf *(*alloc)(void);
+	void (*count)(int sp_counter, uint64_t n);
+};
+
+struct vgw_neigh_table {
+	struct rte_hash *h;
+	struct vgw_neigh *e;
+	uint32_t cap; /* max entries */
+	uint32_t n;
+	uint32_t *free_idx;
+	uint32_t n_free;
+	uint32_t reachable_ms;
+	uint32_t retrans_ms;
+	uint8_t max_probes;
+	struct vgw_neigh_ops ops;
+};
+
+struct vgw_neigh_table *vgw_neigh_create(uint32_t cap, struct rte_rcu_qsbr *rcu,
+					 const struct vgw_neigh_ops *ops, char *err);
+void vgw_neigh_destroy(struct vgw_neigh_table *t);
+
+struct vgw_neigh *vgw_neigh_find(struct vgw_neigh_table *t, uint32_t ip, uint16_t port);
+
+/* A worker could not send m to (ip, port): queue it and resolve. Owns m. */
+void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
+		       struct rte_mbuf *m, uint64_t now_ms);
+/* An ARP packet arrived on port (m starts at the Ethernet header). Owns m. */
+void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mbuf *m,
+			 uint64_t now_ms);
+/* Ages entries, retries resolution; call every ~100 ms. */
+void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms);
+
+int vgw_neigh_add_static(struct vgw_neigh_table *t, uint32_t ip, const uint8_t mac[6],
+			 char *err);
+int vgw_neigh_del(struct vgw_neigh_table *t, uint32_t ip, char *err);
+
+const char *vgw_neigh_state_name(uint8_t state);
+
+struct vgw_buf;
+/* `neigh add` lines that rebuild the static entries (neigh_cli.c). */
+void vgw_neigh_running_config(struct vgw_buf *b);
+
+static inline void vgw_neigh_mac_bytes(uint64_t w, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)(w >> (40 - 8 * i));
+}
+
+#endif

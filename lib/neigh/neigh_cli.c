@@ -1,0 +1,112 @@
+/* Neighbour commands and the neighbour formatter. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+#include "../core/gw.h"
+#include "neigh.h"
+
+static void format_neigh(struct vgw_fmt *f, const struct vgw_neigh *n)
+{
+	char ip[VGW_IP4_STRLEN], mac[VGW_MAC_STRLEN];
+	uint8_t b[6];
+	uint64_t w = atomic_load_explicit(&n->mac, memory_order_relaxed);
+	vgw_neigh_mac_bytes(w, b);
+	vgw_fmt_obj_begin(f, NULL);
+	vgw_fmt_str(f, "ip", vgw_ip4_str(n->ip, ip));
+	vgw_fmt_str(f, "mac", (w & VGW_NEIGH_MAC_VALID) ? vgw_mac_str(b, mac) : "-");
+	vgw_fmt_str(f, "port", vgw_gw.ports[n->port].name);
+	vgw_fmt_str(f, "state", vgw_neigh_state_name(n->state));
+	vgw_fmt_u64(f, "queued", n->qlen);
+	vgw_fmt_obj_end(f);
+}
+
+static int cmp_neigh(const void *a, const void *b)
+{
+	const struct vgw_neigh *x = *(const struct vgw_neigh *const *)a;
+	const struct vgw_neigh *y = *(const struct vgw_neigh *const *)b;
+	if (x->ip != y->ip)
+		return x->ip < y->ip ? -1 : 1;
+	return (int)x->port - (int)y->port;
+}
+
+/* Used entries sorted by address; caller frees. */
+static struct vgw_neigh **sorted(uint32_t *n)
+{
+	struct vgw_neigh_table *t = vgw_gw.neigh;
+	struct vgw_neigh **v = malloc(sizeof(*v) * (t->n + 1));
+	if (!v)
+		return NULL;
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < t->cap * 2 && k < t->n; i++)
+		if (t->e[i].used)
+			v[k++] = &t->e[i];
+	qsort(v, k, sizeof(*v), cmp_neigh);
+	*n = k;
+	return v;
+}
+
+static int cmd_show_neigh(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	uint32_t n;
+	struct vgw_neigh **v = sorted(&n);
+	if (!v) {
+		snprintf(ctx->err, VGW_ERR_LEN, "out of memory");
+		return -1;
+	}
+	vgw_fmt_list_begin(ctx->f, "neighbors");
+	for (uint32_t i = 0; i < n; i++)
+		format_neigh(ctx->f, v[i]);
+	vgw_fmt_list_end(ctx->f);
+	free(v);
+	return 0;
+}
+
+static int cmd_neigh_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	uint32_t ip;
+	uint8_t mac[6];
+	if (vgw_parse_ip4(argv[0], &ip, ctx->err) < 0 || vgw_parse_mac(argv[1], mac, ctx->err) < 0)
+		return -1;
+	return vgw_neigh_add_static(vgw_gw.neigh, ip, mac, ctx->err);
+}
+
+static int cmd_neigh_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	uint32_t ip;
+	if (vgw_parse_ip4(argv[0], &ip, ctx->err) < 0)
+		return -1;
+	return vgw_neigh_del(vgw_gw.neigh, ip, ctx->err);
+}
+
+void vgw_neigh_running_config(struct vgw_buf *b)
+{
+	uint32_t n;
+	struct vgw_neigh **v = sorted(&n);
+	if (!v) {
+		b->oom = true;
+		return;
+	}
+	char ip[VGW_IP4_STRLEN], mac[VGW_MAC_STRLEN];
+	uint8_t m[6];
+	for (uint32_t i = 0; i < n; i++) {
+		if (v[i]->state != VGW_NEIGH_STATIC)
+			continue;
+		vgw_neigh_mac_bytes(atomic_load_explicit(&v[i]->mac, memory_order_relaxed), m);
+		vgw_buf_printf(b, "neigh add %s %s\n", vgw_ip4_str(v[i]->ip, ip), vgw_mac_str(m, mac));
+	}
+	free(v);
+}
+
+const struct vgw_cmd vgw_neigh_cmds[] = {
+	{"show neigh", "", "list neighbours: address, MAC, port, state, queued packets", 0, 0,
+	 cmd_show_neigh},
+	{"neigh add", "IP MAC", "add or change a static neighbour (never aged, never changed by ARP)",
+	 2, 2, cmd_neigh_add},
+	{"neigh del", "IP", "delete a neighbour entry", 1, 1, cmd_neigh_del},
+	{NULL, NULL, NULL, 0, 0, NULL},
+};

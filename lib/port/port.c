@@ -1,0 +1,173 @@
+/* DPDK port bring-up: see port.h. */
+#include "port.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
+
+#include "../core/gw.h"
+
+#define RX_DESC 1024
+#define TX_DESC 1024
+
+static int find_port_id(const char *dev, uint16_t *id)
+{
+	char name[VGW_DEVARGS_LEN];
+	snprintf(name, sizeof(name), "%s", dev);
+	name[strcspn(name, ",")] = '\0';
+	if (rte_eth_dev_get_port_by_name(name, id) == 0)
+		return 0;
+	return -1;
+}
+
+static int setup_one(int i, char *err)
+{
+	struct vgw_port *p = &vgw_gw.ports[i];
+	uint16_t id;
+	if (find_port_id(p->dev, &id) < 0) {
+		int rc = rte_dev_probe(p->dev);
+		if (rc < 0 || find_port_id(p->dev, &id) < 0) {
+			snprintf(err, VGW_ERR_LEN, "port %s: cannot probe '%s': %s", p->name, p->dev,
+				 rc < 0 ? rte_strerror(-rc) : "no ethdev created");
+			return -1;
+		}
+	}
+	p->id = id;
+	vgw_gw.port_of_dpdk[id] = (uint16_t)i;
+
+	struct rte_eth_dev_info info;
+	int rc = rte_eth_dev_info_get(id, &info);
+	if (rc != 0) {
+		snprintf(err, VGW_ERR_LEN, "port %s: no device info: %s", p->name, rte_strerror(-rc));
+		return -1;
+	}
+	unsigned int nw = vgw_gw.n_workers;
+	if (info.max_tx_queues < nw) {
+		snprintf(err, VGW_ERR_LEN,
+			 "port %s: device has %u TX queues, vgwd needs one per worker (%u)%s",
+			 p->name, info.max_tx_queues, nw,
+			 strncmp(p->dev, "net_af_packet", 13) == 0 ? "; add qpairs=N to dev" : "");
+		return -1;
+	}
+	p->nb_rxq = (uint16_t)(info.max_rx_queues < nw ? info.max_rx_queues : nw);
+
+	struct rte_eth_conf conf;
+	memset(&conf, 0, sizeof(conf));
+	uint64_t rss = info.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP |
+							RTE_ETH_RSS_UDP);
+	if (p->nb_rxq > 1 && rss) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = rss;
+	}
+	rc = rte_eth_dev_configure(id, p->nb_rxq, (uint16_t)nw, &conf);
+	if (rc != 0) {
+		snprintf(err, VGW_ERR_LEN, "port %s: configure failed: %s", p->name, rte_strerror(-rc));
+		return -1;
+	}
+	rc = rte_eth_dev_set_mtu(id, p->mtu);
+	if (rc != 0 && rc != -ENOTSUP)
+		RTE_LOG(WARNING, USER1, "port %s: cannot set MTU %u: %s\n", p->name, p->mtu,
+			rte_strerror(-rc));
+	uint16_t nrx = RX_DESC, ntx = TX_DESC;
+	rte_eth_dev_adjust_nb_rx_tx_desc(id, &nrx, &ntx);
+	int socket = rte_eth_dev_socket_id(id);
+	if (socket < 0)
+		socket = (int)rte_socket_id();
+	for (uint16_t q = 0; q < p->nb_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(id, q, nrx, (unsigned int)socket, NULL, vgw_gw.pool);
+		if (rc != 0) {
+			snprintf(err, VGW_ERR_LEN, "port %s: RX queue %u: %s", p->name, q,
+				 rte_strerror(-rc));
+			return -1;
+		}
+	}
+	for (uint16_t q = 0; q < nw; q++) {
+		rc = rte_eth_tx_queue_setup(id, q, ntx, (unsigned int)socket, NULL);
+		if (rc != 0) {
+			snprintf(err, VGW_ERR_LEN, "port %s: TX queue %u: %s", p->name, q,
+				 rte_strerror(-rc));
+			return -1;
+		}
+	}
+	if (p->mac_configured) {
+		rc = rte_eth_dev_default_mac_addr_set(id, &p->mac);
+		if (rc != 0)
+			RTE_LOG(INFO, USER1,
+				"port %s: device keeps its MAC (%s); vgwd uses the configured one\n",
+				p->name, rte_strerror(-rc));
+	} else {
+		rte_eth_macaddr_get(id, &p->mac);
+	}
+	/* the software MAC check in eth input decides what is ours */
+	rte_eth_promiscuous_enable(id);
+
+	char name[RTE_RING_NAMESIZE];
+	snprintf(name, sizeof(name), "vgw_inject%d", i);
+	p->inject = rte_ring_create(name, VGW_INJECT_RING_SIZE, socket,
+				    RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (!p->inject) {
+		snprintf(err, VGW_ERR_LEN, "port %s: cannot create inject ring", p->name);
+		return -1;
+	}
+	for (unsigned int w = 0; w < nw; w++) {
+		struct vgw_worker *wk = &vgw_gw.workers[w];
+		wk->txb[i] = rte_zmalloc_socket("vgw_txb", RTE_ETH_TX_BUFFER_SIZE(VGW_BURST), 0,
+						socket);
+		if (!wk->txb[i]) {
+			snprintf(err, VGW_ERR_LEN, "port %s: out of memory for TX buffers", p->name);
+			return -1;
+		}
+		rte_eth_tx_buffer_init(wk->txb[i], VGW_BURST);
+		rte_eth_tx_buffer_set_err_callback(wk->txb[i], rte_eth_tx_buffer_count_callback,
+						   &wk->stats[i].drop[VGW_DROP_TX_FULL]);
+		if (w < p->nb_rxq) {
+			wk->rxq[wk->n_rxq].port = (uint16_t)i;
+			wk->rxq[wk->n_rxq].queue = (uint16_t)w;
+			wk->n_rxq++;
+		}
+	}
+	return 0;
+}
+
+int vgw_ports_init(char *err)
+{
+	for (int i = 0; i < vgw_gw.n_ports; i++)
+		if (setup_one(i, err) < 0)
+			return -1;
+	return 0;
+}
+
+int vgw_ports_start(char *err)
+{
+	for (int i = 0; i < vgw_gw.n_ports; i++) {
+		int rc = rte_eth_dev_start(vgw_gw.ports[i].id);
+		if (rc != 0) {
+			snprintf(err, VGW_ERR_LEN, "port %s: start failed: %s", vgw_gw.ports[i].name,
+				 rte_strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void vgw_ports_close(void)
+{
+	for (int i = 0; i < vgw_gw.n_ports; i++) {
+		struct vgw_port *p = &vgw_gw.ports[i];
+		rte_eth_dev_stop(p->id);
+		rte_eth_dev_close(p->id);
+		if (p->inject) {
+			struct rte_mbuf *m;
+			while (rte_ring_dequeue(p->inject, (void **)&m) == 0)
+				rte_pktmbuf_free(m);
+			rte_ring_free(p->inject);
+			p->inject = NULL;
+		}
+	}
+}

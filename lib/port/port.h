@@ -1,0 +1,19 @@
+/* DPDK port bring-up and tear-down.
+ *
+ * Each configured port gets min(workers, device max) RX queues (RSS spreads
+ * flows over them; worker w polls queue w), one TX queue per worker (worker w
+ * owns TX queue w, so no TX lock exists anywhere), a TX buffer per worker, and
+ * an inject ring that the slow path fills and worker 0 drains.
+ * Contract: main thread, before workers start / after they stop. */
+#ifndef VGW_PORT_H
+#define VGW_PORT_H
+
+#include "../util/parse.h"
+
+/* Probes the devices and configures queues, MACs, rings (not started). */
+int vgw_ports_init(char *err);
+int vgw_ports_start(char *err);
+/* Stops and closes every port (flushes pcap outputs, detaches devices). */
+void vgw_ports_close(void);
+
+#endif

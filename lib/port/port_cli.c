@@ -1,0 +1,46 @@
+/* Port commands and the port formatter. */
+#include <rte_ethdev.h>
+
+#include "../cli/cli.h"
+#include "../core/gw.h"
+
+static void format_port(struct vgw_fmt *f, int i)
+{
+	const struct vgw_port *p = &vgw_gw.ports[i];
+	char mac[VGW_MAC_STRLEN], pfx[VGW_PREFIX_STRLEN];
+	struct rte_eth_link link;
+	memset(&link, 0, sizeof(link));
+	rte_eth_link_get_nowait(p->id, &link);
+	vgw_fmt_obj_begin(f, NULL);
+	vgw_fmt_str(f, "name", p->name);
+	vgw_fmt_u64(f, "id", p->id);
+	vgw_fmt_str(f, "role", p->role == VGW_ROLE_PUBLIC ? "public" : "underlay");
+	vgw_fmt_str(f, "mac", vgw_mac_str(p->mac.addr_bytes, mac));
+	vgw_fmt_u64(f, "mtu", p->mtu);
+	vgw_fmt_str(f, "link", link.link_status ? "up" : "down");
+	vgw_fmt_u64(f, "rxq", p->nb_rxq);
+	vgw_fmt_u64(f, "txq", vgw_gw.n_workers);
+	vgw_fmt_list_begin(f, "addresses");
+	for (int a = 0; a < p->n_addrs; a++)
+		vgw_fmt_str(f, NULL, vgw_prefix_str(p->addrs[a].ip, p->addrs[a].plen, pfx));
+	vgw_fmt_list_end(f);
+	vgw_fmt_str(f, "dev", p->dev);
+	vgw_fmt_obj_end(f);
+}
+
+static int cmd_show_port(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	vgw_fmt_list_begin(ctx->f, "ports");
+	for (int i = 0; i < vgw_gw.n_ports; i++)
+		format_port(ctx->f, i);
+	vgw_fmt_list_end(ctx->f);
+	return 0;
+}
+
+const struct vgw_cmd vgw_port_cmds[] = {
+	{"show port", "", "list ports: role, MAC, MTU, link, queues, addresses, device", 0, 0,
+	 cmd_show_port},
+	{NULL, NULL, NULL, 0, 0, NULL},
+};

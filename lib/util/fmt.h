@@ -1,0 +1,55 @@
+/* One formatter for text and JSON output.
+ *
+ * Every object has one format function (route, port, neighbour, stats) written
+ * against this API; the same calls produce JSON (`vgwctl -j`) or aligned text
+ * tables, so text, JSON and tests never drift apart.
+ *
+ * Shape rules: the output is one top-level object. A list directly under an
+ * object is a table in text mode (one row per object, columns named by the
+ * first row's keys); a list inside a row becomes one comma-joined cell; a named
+ * object under an object is an indented "key: value" section.
+ * Contract: slow path only (allocates through vgw_buf). */
+#ifndef VGW_FMT_H
+#define VGW_FMT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define VGW_FMT_MAX_DEPTH 8
+#define VGW_FMT_MAX_COLS 16
+
+struct vgw_fmt {
+	struct vgw_buf *out;
+	bool json;
+	int depth;
+	struct {
+		int role;
+		bool first;
+		int col;
+	} st[VGW_FMT_MAX_DEPTH];
+	/* text tables: rows are buffered to align columns at the list end */
+	struct vgw_buf rows;
+	struct vgw_buf cell;
+	char *hdr[VGW_FMT_MAX_COLS];
+	int ncols;
+	int width[VGW_FMT_MAX_COLS];
+	int nrows;
+};
+
+void vgw_fmt_init(struct vgw_fmt *f, struct vgw_buf *out, bool json);
+/* Closes the top-level object and releases the formatter's scratch buffers. */
+void vgw_fmt_finish(struct vgw_fmt *f);
+
+void vgw_fmt_obj_begin(struct vgw_fmt *f, const char *key);
+void vgw_fmt_obj_end(struct vgw_fmt *f);
+void vgw_fmt_list_begin(struct vgw_fmt *f, const char *key);
+void vgw_fmt_list_end(struct vgw_fmt *f);
+
+/* key is NULL for the items of a list of scalars. */
+void vgw_fmt_str(struct vgw_fmt *f, const char *key, const char *val);
+void vgw_fmt_u64(struct vgw_fmt *f, const char *key, uint64_t val);
+void vgw_fmt_bool(struct vgw_fmt *f, const char *key, bool val);
+
+#endif
