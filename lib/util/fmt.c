@@ -17,6 +17,37 @@ static int role(const struct vgw_fmt *f)
 	return f->st[f->depth].role;
 }
 
+static int indent_of(const struct vgw_fmt *f)
+{
+	int indent = 0;
+	for (int d = 1; d <= f->depth; d++)
+		if (f->st[d].role == R_SECTION)
+			indent += 2;
+	return indent;
+}
+
+/* Text: one cell of the current table row; the first row names the columns. */
+static void table_cell(struct vgw_fmt *f, int row_depth, const char *key, const char *val)
+{
+	int c = f->st[row_depth].col++;
+	if (c >= VGW_FMT_MAX_COLS)
+		return;
+	if (f->nrows == 0 && c >= f->ncols) {
+		char *h = strdup(key ? key : "");
+		for (char *p = h; p && *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		f->hdr[c] = h;
+		f->ncols = c + 1;
+		f->width[c] = h ? (int)strlen(h) : 0;
+	}
+	int w = (int)strlen(val);
+	if (c < f->ncols && w > f->width[c])
+		f->width[c] = w;
+	if (c > 0)
+		vgw_buf_append(&f->rows, (char[]){CELL_SEP}, 1);
+	vgw_buf_puts(&f->rows, val);
+}
+
 static void push(struct vgw_fmt *f, int r)
 {
 	if (f->depth + 1 >= VGW_FMT_MAX_DEPTH) {
@@ -83,10 +114,7 @@ void vgw_fmt_finish(struct vgw_fmt *f)
 static void text_value(struct vgw_fmt *f, const char *key, const char *val)
 {
 	int r = role(f);
-	int indent = 0;
-	for (int d = 1; d <= f->depth; d++)
-		if (f->st[d].role == R_SECTION)
-			indent += 2;
+	int indent = indent_of(f);
 
 	switch (r) {
 	case R_TOP:
@@ -96,26 +124,9 @@ static void text_value(struct vgw_fmt *f, const char *key, const char *val)
 	case R_TABLE: /* list of scalars: one per line */
 		vgw_buf_printf(f->out, "%*s%s\n", indent, "", val);
 		break;
-	case R_ROW: {
-		int c = f->st[f->depth].col++;
-		if (c >= VGW_FMT_MAX_COLS)
-			return;
-		if (f->nrows == 0 && c >= f->ncols) {
-			char *h = strdup(key ? key : "");
-			for (char *p = h; p && *p; p++)
-				*p = (char)toupper((unsigned char)*p);
-			f->hdr[c] = h;
-			f->ncols = c + 1;
-			f->width[c] = h ? (int)strlen(h) : 0;
-		}
-		int w = (int)strlen(val);
-		if (c < f->ncols && w > f->width[c])
-			f->width[c] = w;
-		if (c > 0)
-			vgw_buf_append(&f->rows, (char[]){CELL_SEP}, 1);
-		vgw_buf_puts(&f->rows, val);
+	case R_ROW:
+		table_cell(f, f->depth, key, val);
 		break;
-	}
 	case R_CELL_LIST:
 		if (!f->st[f->depth].first)
 			vgw_buf_puts(&f->cell, ", ");
@@ -194,14 +205,9 @@ void vgw_fmt_obj_begin(struct vgw_fmt *f, const char *key)
 		f->st[f->depth].first = false;
 		push(f, R_CELL_OBJ);
 		break;
-	default: {
-		int indent = 0;
-		for (int d = 1; d <= f->depth; d++)
-			if (f->st[d].role == R_SECTION)
-				indent += 2;
-		vgw_buf_printf(f->out, "%*s%s:\n", indent, "", key ? key : "");
+	default:
+		vgw_buf_printf(f->out, "%*s%s:\n", indent_of(f), "", key ? key : "");
 		push(f, R_SECTION);
-	}
 	}
 }
 
@@ -232,19 +238,7 @@ void vgw_fmt_list_begin(struct vgw_fmt *f, const char *key)
 			vgw_buf_reset(&f->cell);
 		push(f, R_CELL_LIST);
 		f->st[f->depth].col = (r == R_ROW) ? 1 : 0; /* owns the cell */
-		f->st[f->depth].first = true;
-		/* remember the key for the header */
-		if (r == R_ROW) {
-			int c = f->st[f->depth - 1].col;
-			if (f->nrows == 0 && c < VGW_FMT_MAX_COLS && c >= f->ncols) {
-				char *h = strdup(key ? key : "");
-				for (char *p = h; p && *p; p++)
-					*p = (char)toupper((unsigned char)*p);
-				f->hdr[c] = h;
-				f->ncols = c + 1;
-				f->width[c] = h ? (int)strlen(h) : 0;
-			}
-		}
+		f->st[f->depth].key = key;
 		return;
 	}
 	push(f, R_TABLE);
@@ -259,23 +253,12 @@ void vgw_fmt_list_end(struct vgw_fmt *f)
 	}
 	int r = role(f);
 	bool owns_cell = r == R_CELL_LIST && f->st[f->depth].col == 1;
+	const char *key = f->st[f->depth].key;
 	f->depth--;
 	if (r == R_TABLE) {
-		int indent = 0;
-		for (int d = 1; d <= f->depth; d++)
-			if (f->st[d].role == R_SECTION)
-				indent += 2;
-		text_table_flush(f, indent);
+		text_table_flush(f, indent_of(f));
 	} else if (owns_cell) {
-		/* the header was registered at list begin: add the cell without key */
-		int c = f->st[f->depth].col++;
-		const char *val = f->cell.len ? f->cell.data : "-";
-		int w = (int)strlen(val);
-		if (c < f->ncols && w > f->width[c])
-			f->width[c] = w;
-		if (c > 0)
-			vgw_buf_append(&f->rows, (char[]){CELL_SEP}, 1);
-		vgw_buf_puts(&f->rows, val);
+		table_cell(f, f->depth, key, f->cell.len ? f->cell.data : "-");
 		vgw_buf_reset(&f->cell);
 	}
 }

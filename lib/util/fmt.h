@@ -28,6 +28,7 @@ struct vgw_fmt {
 		int role;
 		bool first;
 		int col;
+		const char *key; /* text: column name of a list inside a row */
 	} st[VGW_FMT_MAX_DEPTH];
 	/* text tables: rows are buffered to align columns at the list end */
 	struct vgw_buf rows;
