@@ -38,6 +38,7 @@ RX_TIMEOUT=20        # s: max wait for vgwd to receive every input packet
 STABLE_NS=500000000  # counters unchanged this long = vgwd is done
 STOP_TIMEOUT=10      # s: max wait for vgwd to exit after SIGTERM
 export PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONDONTWRITEBYTECODE=1
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vgw-pkt-$NAME.XXXXXX")
 PREFIX="vgw-pkt-$$-$NAME"
