@@ -36,6 +36,7 @@ struct vgw_fib *vgw_fib_create(uint32_t max_routes, struct rte_rcu_qsbr *rcu, ch
 	if (!fib)
 		goto nomem;
 	fib->max = max_routes;
+	atomic_init(&fib->default_slot, VGW_FIB_NO_SLOT);
 	struct rte_lpm_config lc = {
 		.max_rules = max_routes,
 		.number_tbl8s = max_routes / 16 > 1024 ? max_routes / 16 : 1024,
@@ -174,7 +175,11 @@ int vgw_fib_set(struct vgw_fib *fib, uint32_t prefix, uint8_t len, uint8_t sourc
 	uint32_t s = fib->free_slots[fib->n_free - 1];
 	/* publish the target before the LPM entry that leads workers to it */
 	atomic_store_explicit(&fib->targets[s], nt, memory_order_release);
-	int rc = rte_lpm_add(fib->lpm, prefix, len, s);
+	int rc = 0;
+	if (len == 0)
+		atomic_store_explicit(&fib->default_slot, s, memory_order_release);
+	else
+		rc = rte_lpm_add(fib->lpm, prefix, len, s);
 	if (rc != 0) {
 		atomic_store_explicit(&fib->targets[s], NULL, memory_order_relaxed);
 		free(nt); /* never reachable: the LPM add failed */
@@ -184,7 +189,11 @@ int vgw_fib_set(struct vgw_fib *fib, uint32_t prefix, uint8_t len, uint8_t sourc
 	}
 	struct rib_key k = key_of(prefix, len);
 	if (rte_hash_add_key_data(fib->rib, &k, (void *)(uintptr_t)s) < 0) {
-		rte_lpm_delete(fib->lpm, prefix, len);
+		if (len == 0)
+			atomic_store_explicit(&fib->default_slot, VGW_FIB_NO_SLOT,
+					      memory_order_release);
+		else
+			rte_lpm_delete(fib->lpm, prefix, len);
 		atomic_store_explicit(&fib->targets[s], NULL, memory_order_release);
 		vgw_defer(free_target, nt, 0);
 		snprintf(err, VGW_ERR_LEN, "RIB full");
@@ -205,7 +214,11 @@ int vgw_fib_del(struct vgw_fib *fib, uint32_t prefix, uint8_t len, char *err)
 		snprintf(err, VGW_ERR_LEN, "no route %s", vgw_prefix_str(prefix, len, pfx));
 		return -1;
 	}
-	int rc = rte_lpm_delete(fib->lpm, prefix, len);
+	int rc = 0;
+	if (len == 0)
+		atomic_store_explicit(&fib->default_slot, VGW_FIB_NO_SLOT, memory_order_release);
+	else
+		rc = rte_lpm_delete(fib->lpm, prefix, len);
 	if (rc != 0) {
 		snprintf(err, VGW_ERR_LEN, "cannot delete %s from the LPM: %s",
 			 vgw_prefix_str(prefix, len, pfx), rte_strerror(-rc));

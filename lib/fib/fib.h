@@ -20,6 +20,7 @@
 #include "../util/parse.h"
 
 #define VGW_ECMP_MAX 16
+#define VGW_FIB_NO_SLOT UINT32_MAX
 
 enum vgw_route_kind { VGW_RT_LOCAL, VGW_RT_CONNECTED, VGW_RT_VIA };
 enum vgw_route_source { VGW_RS_LOCAL, VGW_RS_CONNECTED, VGW_RS_STATIC, VGW_RS_KERNEL };
@@ -53,6 +54,9 @@ struct vgw_route {
 struct vgw_fib {
 	struct rte_lpm *lpm;
 	struct vgw_route_target *_Atomic *targets; /* by slot: worker-visible */
+	/* rte_lpm has no depth 0: the default route's slot, VGW_FIB_NO_SLOT if none
+	 * (worker-visible, consulted when the LPM misses) */
+	_Atomic uint32_t default_slot;
 	/* slow path only: */
 	struct vgw_route *routes; /* by slot */
 	struct rte_hash *rib;     /* (prefix, len) -> slot */

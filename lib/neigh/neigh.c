@@ -49,7 +49,9 @@ struct vgw_neigh_table *vgw_neigh_create(uint32_t cap, struct rte_rcu_qsbr *rcu,
 		.key_len = sizeof(struct vgw_neigh_key),
 		.hash_func = rte_jhash,
 		.socket_id = SOCKET_ID_ANY,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+		/* lock-free readers need RCU to reclaim key slots; without RCU
+		 * (no concurrent readers, e.g. unit tests) slots free at once */
+		.extra_flag = rcu ? RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF : 0,
 	};
 	t->h = rte_hash_create(&hp);
 	if (!t->h) {
