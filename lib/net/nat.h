@@ -20,6 +20,15 @@ void vgw_nat_set_addr(uint8_t *ip, uint16_t hdr_len, uint16_t tot_len, int which
  * too short). */
 int vgw_nat_set_port(uint8_t *ip, uint16_t hdr_len, uint16_t tot_len, int which, uint16_t port);
 
+/* RFC 5508: translates the packet quoted inside an ICMP error (destination
+ * unreachable, time exceeded, parameter problem): its address at `which` and,
+ * when port >= 0, its TCP/UDP port at `pwhich`; the quoted IP checksum and a
+ * quoted UDP/TCP checksum (when present) are patched, then the ICMP checksum is
+ * recomputed. The outer header is the caller's. Returns -1, changing nothing,
+ * for other ICMP types, a bad ICMP checksum or a malformed quote. */
+int vgw_nat_icmp_inner(uint8_t *ip, uint16_t hdr_len, uint16_t tot_len, int which,
+		       uint32_t addr, int pwhich, int32_t port);
+
 #define VGW_NAT_SRC 12
 #define VGW_NAT_DST 16
 #define VGW_NAT_SPORT 0

@@ -184,6 +184,78 @@ static void test_nat_later_fragment(void)
 	ASSERT_EQ(vgw_nat_set_port(ip, 20, tl, VGW_NAT_DPORT, 1), -1);
 }
 
+/* An ICMP error from 192.0.2.1 quoting a whole UDP datagram whose source is
+ * 203.0.113.5:5000 (an EIP); translate the quote to 192.168.1.10:6000. */
+static uint16_t build_icmp_error(uint8_t *ip, uint8_t type, bool udp_zero)
+{
+	uint8_t inner[100];
+	uint16_t itl = build(inner, 17, 20, udp_zero);
+	inner[12] = 203, inner[13] = 0, inner[14] = 113, inner[15] = 5;
+	inner[20] = 5000 >> 8, inner[21] = 5000 & 0xff;
+	/* rebuild both checksums for the chosen address/port (independent code) */
+	if (!udp_zero) {
+		inner[26] = inner[27] = 0;
+		uint8_t buf[200];
+		memcpy(buf, inner + 12, 8);
+		buf[8] = 0, buf[9] = 17, buf[10] = 0, buf[11] = (uint8_t)(itl - 20);
+		memcpy(buf + 12, inner + 20, (size_t)(itl - 20));
+		uint16_t ck = unit_cksum(buf, 12 + (size_t)(itl - 20));
+		inner[26] = (uint8_t)(ck >> 8), inner[27] = (uint8_t)ck;
+	}
+	inner[10] = inner[11] = 0;
+	uint16_t ck = unit_cksum(inner, 20);
+	inner[10] = (uint8_t)(ck >> 8), inner[11] = (uint8_t)ck;
+
+	uint16_t tl = (uint16_t)(20 + 8 + itl);
+	memset(ip, 0, tl);
+	ip[0] = 0x45, ip[2] = (uint8_t)(tl >> 8), ip[3] = (uint8_t)tl, ip[8] = 64, ip[9] = 1;
+	ip[12] = 192, ip[13] = 0, ip[14] = 2, ip[15] = 1;
+	ip[16] = 203, ip[17] = 0, ip[18] = 113, ip[19] = 5;
+	ip[20] = type;
+	memcpy(ip + 28, inner, itl);
+	ck = unit_cksum(ip + 20, (size_t)(tl - 20));
+	ip[22] = (uint8_t)(ck >> 8), ip[23] = (uint8_t)ck;
+	ck = unit_cksum(ip, 20);
+	ip[10] = (uint8_t)(ck >> 8), ip[11] = (uint8_t)ck;
+	return tl;
+}
+
+static void test_icmp_error_translation(void)
+{
+	uint8_t ip[200];
+	uint16_t tl = build_icmp_error(ip, 3, false);
+	ASSERT_EQ(vgw_nat_icmp_inner(ip, 20, tl, VGW_NAT_SRC, 0xc0a8010a, VGW_NAT_SPORT, 6000), 0);
+	const uint8_t *in = ip + 28;
+	ASSERT_EQ((uint32_t)in[12] << 24 | (uint32_t)in[13] << 16 | (uint32_t)in[14] << 8 | in[15],
+		  0xc0a8010au);
+	ASSERT_EQ(in[20] << 8 | in[21], 6000);
+	ASSERT_EQ(unit_cksum_ok(in, 20), true);               /* quoted IP header */
+	ASSERT_EQ(l4_ok(in, (uint16_t)(tl - 28)), true);      /* quoted UDP */
+	ASSERT_EQ(unit_cksum_ok(ip + 20, (size_t)(tl - 20)), true); /* ICMP */
+
+	/* time exceeded, UDP without checksum: it stays 0 */
+	tl = build_icmp_error(ip, 11, true);
+	ASSERT_EQ(vgw_nat_icmp_inner(ip, 20, tl, VGW_NAT_SRC, 0xc0a8010a, VGW_NAT_SPORT, -1), 0);
+	ASSERT_EQ(ip[28 + 26] | ip[28 + 27], 0);
+	ASSERT_EQ(unit_cksum_ok(ip + 20, (size_t)(tl - 20)), true);
+}
+
+static void test_icmp_error_refusals(void)
+{
+	uint8_t ip[200], copy[200];
+	uint16_t tl = build_icmp_error(ip, 8, false); /* echo request: not an error */
+	memcpy(copy, ip, tl);
+	ASSERT_EQ(vgw_nat_icmp_inner(ip, 20, tl, VGW_NAT_SRC, 1, VGW_NAT_SPORT, -1), -1);
+	ASSERT_EQ(memcmp(ip, copy, tl), 0);
+	tl = build_icmp_error(ip, 3, false);
+	ip[40] ^= 0x55; /* corrupt: ICMP checksum no longer matches */
+	memcpy(copy, ip, tl);
+	ASSERT_EQ(vgw_nat_icmp_inner(ip, 20, tl, VGW_NAT_SRC, 1, VGW_NAT_SPORT, -1), -1);
+	ASSERT_EQ(memcmp(ip, copy, tl), 0);
+	tl = build_icmp_error(ip, 3, false);
+	ASSERT_EQ(vgw_nat_icmp_inner(ip, 20, 20 + 8 + 19, VGW_NAT_SRC, 1, VGW_NAT_SPORT, -1), -1);
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -193,6 +265,8 @@ int main(void)
 		{"NAT rewrites keep IP/TCP/UDP/ICMP checksums exact", test_nat_checksums},
 		{"UDP checksum 0 stays 0", test_nat_udp_zero_stays_zero},
 		{"later fragments: L4 untouched", test_nat_later_fragment},
+		{"ICMP error quote translated (RFC 5508)", test_icmp_error_translation},
+		{"non-errors and corrupt errors refused unchanged", test_icmp_error_refusals},
 	};
 	return unit_run("encap", tests, sizeof(tests) / sizeof(tests[0]));
 }
