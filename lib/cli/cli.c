@@ -83,7 +83,7 @@ const struct vgw_cmd *vgw_cli_lookup(int argc, char **argv, int *first_arg)
 	return best;
 }
 
-int vgw_cli_exec(const char *line, bool json, bool startup, struct vgw_buf *out,
+int vgw_cli_exec(const char *line, bool json, struct vgw_buf *out,
 		 char err[VGW_ERR_LEN])
 {
 	char copy[VGW_CLI_MAX_LINE];
@@ -119,7 +119,7 @@ int vgw_cli_exec(const char *line, bool json, bool startup, struct vgw_buf *out,
 	}
 	struct vgw_fmt f;
 	vgw_fmt_init(&f, out, json);
-	struct vgw_cli_ctx ctx = {.f = &f, .json = json, .startup = startup};
+	struct vgw_cli_ctx ctx = {.f = &f, .json = json};
 	int rc = c->fn(&ctx, nargs, argv + first);
 	vgw_fmt_finish(&f);
 	if (rc < 0) {

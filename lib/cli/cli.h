@@ -22,7 +22,6 @@ struct vgw_cli_ctx {
 	struct vgw_fmt *f; /* output of the command */
 	char err[VGW_ERR_LEN];
 	bool json;
-	bool startup; /* loading the startup file: ports not started yet */
 };
 
 /* Returns 0 on success, -1 with ctx->err set. */
@@ -57,7 +56,7 @@ const struct vgw_cmd *vgw_cli_lookup(int argc, char **argv, int *first_arg);
 
 /* Runs one line. Output (text or JSON) goes to out; on error returns -1 and
  * writes the message into err. An empty or comment-only line succeeds. */
-int vgw_cli_exec(const char *line, bool json, bool startup, struct vgw_buf *out,
+int vgw_cli_exec(const char *line, bool json, struct vgw_buf *out,
 		 char err[VGW_ERR_LEN]);
 
 #endif

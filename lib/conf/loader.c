@@ -105,7 +105,7 @@ int vgw_load_commands(char *err)
 		struct vgw_buf out;
 		vgw_buf_init(&out);
 		char e[VGW_ERR_LEN];
-		if (rc == 0 && vgw_cli_exec(ld.cmds[i].text, false, true, &out, e) < 0) {
+		if (rc == 0 && vgw_cli_exec(ld.cmds[i].text, false, &out, e) < 0) {
 			snprintf(err, VGW_ERR_LEN, "%s:%d: %s", ld.path, ld.cmds[i].lineno, e);
 			rc = -1;
 		}

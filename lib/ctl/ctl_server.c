@@ -120,7 +120,7 @@ static void run_line(struct client *c, char *line)
 	struct vgw_buf out;
 	vgw_buf_init(&out);
 	char err[VGW_ERR_LEN];
-	int rc = vgw_cli_exec(line + (line[1] ? 2 : 1), json, false, &out, err);
+	int rc = vgw_cli_exec(line + (line[1] ? 2 : 1), json, &out, err);
 	if (rc < 0)
 		respond(c, false, err, strlen(err));
 	else

@@ -234,12 +234,6 @@ int vgw_fib_del(struct vgw_fib *fib, uint32_t prefix, uint8_t len, char *err)
 	return 0;
 }
 
-void vgw_fib_reclaim(struct vgw_fib *fib)
-{
-	(void)fib;
-	vgw_defer_reclaim();
-}
-
 static const struct vgw_fib *sort_fib;
 
 static int cmp_slot(const void *a, const void *b)

@@ -78,8 +78,6 @@ int vgw_fib_del(struct vgw_fib *fib, uint32_t prefix, uint8_t len, char *err);
 /* Slot of an exact route, or -1. */
 int vgw_fib_find(const struct vgw_fib *fib, uint32_t prefix, uint8_t len);
 const struct vgw_route_target *vgw_fib_target(const struct vgw_fib *fib, uint32_t slot);
-/* Frees what the workers can no longer see (called from the slow path timer). */
-void vgw_fib_reclaim(struct vgw_fib *fib);
 
 /* Slots of all routes sorted by prefix then length; caller frees. */
 uint32_t *vgw_fib_sorted(const struct vgw_fib *fib, uint32_t *n);

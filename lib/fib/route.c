@@ -30,7 +30,8 @@ int vgw_route_install_connected(char *err)
 	return 0;
 }
 
-static int check_existing(uint32_t prefix, uint8_t len, bool replace, char *err)
+/* Connected and local routes belong to port addresses: never replaced. */
+static int check_not_connected(uint32_t prefix, uint8_t len, char *err)
 {
 	char pfx[VGW_PREFIX_STRLEN];
 	int slot = vgw_fib_find(vgw_gw.fib, prefix, len);
@@ -40,11 +41,6 @@ static int check_existing(uint32_t prefix, uint8_t len, bool replace, char *err)
 	if (src == VGW_RS_CONNECTED || src == VGW_RS_LOCAL) {
 		snprintf(err, VGW_ERR_LEN, "%s is a %s route of a port address",
 			 vgw_prefix_str(prefix, len, pfx), vgw_route_source_name(src));
-		return -1;
-	}
-	if (!replace) {
-		snprintf(err, VGW_ERR_LEN, "route %s exists (use 'route replace')",
-			 vgw_prefix_str(prefix, len, pfx));
 		return -1;
 	}
 	return 0;
@@ -85,7 +81,7 @@ int vgw_route_static_set(uint32_t prefix, uint8_t len, const uint32_t *gws, unsi
 			}
 		t.paths[i] = (struct vgw_nh_path){.gw = gws[i], .port = (uint16_t)port};
 	}
-	if (check_existing(prefix, len, replace, err) < 0)
+	if (check_not_connected(prefix, len, err) < 0)
 		return -1;
 	return vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_STATIC, &t, replace, err);
 }

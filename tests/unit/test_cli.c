@@ -195,7 +195,7 @@ static int exec(const char *line, bool json, char *err, const char **out_s)
 	vgw_buf_free(&out);
 	vgw_buf_init(&out);
 	vgw_buf_puts(&out, ""); /* allocate: an empty output is then "" */
-	int rc = vgw_cli_exec(line, json, false, &out, err);
+	int rc = vgw_cli_exec(line, json, &out, err);
 	*out_s = out.data ? out.data : "";
 	return rc;
 }

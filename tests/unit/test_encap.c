@@ -68,6 +68,30 @@ static void test_parse_errors(void)
 	ASSERT_EQ(vni, 7);
 }
 
+/* Independent L4 checksum over the segment (with the TCP/UDP pseudo-header):
+ * 0 when the stored checksum verifies. */
+static uint16_t l4_sum(const uint8_t *ip, uint16_t tl)
+{
+	uint8_t proto = ip[9];
+	uint8_t buf[1600];
+	size_t n = 0;
+	if (proto != 1) {
+		memcpy(buf, ip + 12, 8);
+		buf[8] = 0;
+		buf[9] = proto;
+		buf[10] = (uint8_t)((tl - 20) >> 8);
+		buf[11] = (uint8_t)(tl - 20);
+		n = 12;
+	}
+	memcpy(buf + n, ip + 20, (size_t)(tl - 20));
+	return unit_cksum(buf, n + (size_t)(tl - 20));
+}
+
+static bool l4_ok(const uint8_t *ip, uint16_t tl)
+{
+	return l4_sum(ip, tl) == 0;
+}
+
 /* Builds IPv4 + TCP/UDP/ICMP with valid checksums (independent code). */
 static uint16_t build(uint8_t *ip, uint8_t proto, uint16_t payload, bool udp_zero)
 {
@@ -93,18 +117,7 @@ static uint16_t build(uint8_t *ip, uint8_t proto, uint16_t payload, bool udp_zer
 	}
 	l4[ck_off] = l4[ck_off + 1] = 0;
 	if (!(proto == 17 && udp_zero)) {
-		uint8_t buf[1600];
-		size_t n = 0;
-		if (proto != 1) {
-			memcpy(buf, ip + 12, 8);
-			buf[8] = 0;
-			buf[9] = proto;
-			buf[10] = (uint8_t)((tl - 20) >> 8);
-			buf[11] = (uint8_t)(tl - 20);
-			n = 12;
-		}
-		memcpy(buf + n, l4, (size_t)(tl - 20));
-		uint16_t ck = unit_cksum(buf, n + (size_t)(tl - 20));
+		uint16_t ck = l4_sum(ip, tl);
 		if (proto == 17 && ck == 0)
 			ck = 0xffff;
 		l4[ck_off] = (uint8_t)(ck >> 8);
@@ -114,24 +127,6 @@ static uint16_t build(uint8_t *ip, uint8_t proto, uint16_t payload, bool udp_zer
 	ip[10] = (uint8_t)(ck >> 8);
 	ip[11] = (uint8_t)ck;
 	return tl;
-}
-
-/* Independent verification of the L4 checksum (pseudo-header for TCP/UDP). */
-static bool l4_ok(const uint8_t *ip, uint16_t tl)
-{
-	uint8_t proto = ip[9];
-	uint8_t buf[1600];
-	size_t n = 0;
-	if (proto != 1) {
-		memcpy(buf, ip + 12, 8);
-		buf[8] = 0;
-		buf[9] = proto;
-		buf[10] = (uint8_t)((tl - 20) >> 8);
-		buf[11] = (uint8_t)(tl - 20);
-		n = 12;
-	}
-	memcpy(buf + n, ip + 20, (size_t)(tl - 20));
-	return unit_cksum(buf, n + (size_t)(tl - 20)) == 0;
 }
 
 static void test_nat_checksums(void)
@@ -195,11 +190,7 @@ static uint16_t build_icmp_error(uint8_t *ip, uint8_t type, bool udp_zero)
 	/* rebuild both checksums for the chosen address/port (independent code) */
 	if (!udp_zero) {
 		inner[26] = inner[27] = 0;
-		uint8_t buf[200];
-		memcpy(buf, inner + 12, 8);
-		buf[8] = 0, buf[9] = 17, buf[10] = 0, buf[11] = (uint8_t)(itl - 20);
-		memcpy(buf + 12, inner + 20, (size_t)(itl - 20));
-		uint16_t ck = unit_cksum(buf, 12 + (size_t)(itl - 20));
+		uint16_t ck = l4_sum(inner, itl);
 		inner[26] = (uint8_t)(ck >> 8), inner[27] = (uint8_t)ck;
 	}
 	inner[10] = inner[11] = 0;

@@ -269,7 +269,7 @@ static void test_arp_reply_and_learn(void)
 	vgw_gw.neigh = t;
 	struct vgw_buf out;
 	vgw_buf_init(&out);
-	ASSERT_EQ(vgw_cli_exec("show neigh", true, false, &out, err), 0);
+	ASSERT_EQ(vgw_cli_exec("show neigh", true, &out, err), 0);
 	ASSERT_STR(out.data, "{\"neighbors\":[{\"ip\":\"10.1.0.2\",\"mac\":\"02:bb:00:00:00:02\","
 			     "\"port\":\"p0\",\"state\":\"reachable\",\"queued\":0}]}\n");
 	vgw_buf_free(&out);

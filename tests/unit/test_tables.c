@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/defer.h"
 #include "fib/fib_dp.h"
 #include "fib/route.h"
 #include "gw_fixture.h"
@@ -218,7 +219,7 @@ static void test_lpm(void)
 			CU_FAIL("FIB churn");
 			break;
 		}
-		vgw_fib_reclaim(vgw_gw.fib);
+		vgw_defer_reclaim();
 	}
 	ASSERT_EQ(vgw_defer_pending(), 0);
 }
@@ -253,7 +254,7 @@ static void test_sorted_and_full(void)
 	ASSERT_EQ(set(A(10, 101, 0, 0), 24, false, 1, A(10, 1, 0, 2), 0), -1);
 	ASSERT_STR(err, "FIB full (64 routes, see 'fib max-routes')");
 	ASSERT_EQ(vgw_route_static_del(A(10, 100, 7, 0), 24, err), 0);
-	vgw_fib_reclaim(vgw_gw.fib);
+	vgw_defer_reclaim();
 	ASSERT_EQ(set(A(10, 101, 0, 0), 24, false, 1, A(10, 1, 0, 2), 0), 0);
 	ASSERT_VIA(A(10, 101, 0, 1), A(10, 1, 0, 2), 1);
 	CU_ASSERT_PTR_NULL(lk(A(10, 100, 7, 1)));
@@ -286,9 +287,9 @@ static void test_cli_routes(void)
 	fib_reset();
 	struct vgw_buf out;
 	vgw_buf_init(&out);
-	ASSERT_EQ(vgw_cli_exec("route add 10.9.0.0/16 via 10.1.0.2 via 10.2.0.2", false, false,
+	ASSERT_EQ(vgw_cli_exec("route add 10.9.0.0/16 via 10.1.0.2 via 10.2.0.2", false,
 			       &out, err), 0);
-	ASSERT_EQ(vgw_cli_exec("show route", true, false, &out, err), 0);
+	ASSERT_EQ(vgw_cli_exec("show route", true, &out, err), 0);
 	ASSERT_STR(out.data,
 		   "{\"routes\":[{\"prefix\":\"10.1.0.0/24\",\"source\":\"connected\",\"via\":[],"
 		   "\"port\":\"p0\"},{\"prefix\":\"10.1.0.1/32\",\"source\":\"local\",\"via\":[],"
@@ -298,7 +299,7 @@ static void test_cli_routes(void)
 		   "[{\"nh\":\"10.1.0.2\",\"port\":\"p0\"},{\"nh\":\"10.2.0.2\",\"port\":\"p1\"}],"
 		   "\"port\":\"-\"}]}\n");
 	vgw_buf_reset(&out);
-	ASSERT_EQ(vgw_cli_exec("show route", false, false, &out, err), 0);
+	ASSERT_EQ(vgw_cli_exec("show route", false, &out, err), 0);
 	ASSERT_STR(out.data, "PREFIX       SOURCE     VIA                       PORT\n"
 			     "10.1.0.0/24  connected  -                         p0\n"
 			     "10.1.0.1/32  local      -                         p0\n"
@@ -306,9 +307,9 @@ static void test_cli_routes(void)
 			     "10.2.0.1/32  local      -                         p1\n"
 			     "10.9.0.0/16  static     10.1.0.2 p0, 10.2.0.2 p1  -\n");
 	vgw_buf_reset(&out);
-	ASSERT_EQ(vgw_cli_exec("route del 10.1.0.0/24", false, false, &out, err), -1);
+	ASSERT_EQ(vgw_cli_exec("route del 10.1.0.0/24", false, &out, err), -1);
 	ASSERT_STR(err, "10.1.0.0/24 is a connected route and cannot be deleted");
-	ASSERT_EQ(vgw_cli_exec("route add 10.8.0.0/16 via 192.0.2.1", false, false, &out, err), -1);
+	ASSERT_EQ(vgw_cli_exec("route add 10.8.0.0/16 via 192.0.2.1", false, &out, err), -1);
 	ASSERT_CONTAINS(err, "unreachable");
 	ASSERT_EQ(vgw_gw.fib->n_routes, 5);
 	vgw_buf_free(&out);
