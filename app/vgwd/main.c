@@ -32,6 +32,7 @@
 #include "fib/fib.h"
 #include "fib/route.h"
 #include "neigh/neigh.h"
+#include "vpc/vpc.h"
 #include "port/port.h"
 #include "vgw_version.h"
 
@@ -131,6 +132,10 @@ static int create_state(char *err)
 	vgw_gw.neigh = vgw_neigh_create(vgw_gw.set.neigh_max_entries, vgw_gw.rcu,
 					&vgw_slowpath_neigh_ops, err);
 	if (!vgw_gw.neigh)
+		return -1;
+	vgw_gw.vpc = vgw_vpc_create(vgw_gw.set.endpoint_max_entries, vgw_gw.set.eip_max_entries,
+				    vgw_gw.rcu, err);
+	if (!vgw_gw.vpc)
 		return -1;
 	return 0;
 }

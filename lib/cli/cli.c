@@ -5,7 +5,7 @@
 #include <string.h>
 
 static const struct vgw_cmd *const tables[] = {
-	vgw_core_cmds, vgw_port_cmds, vgw_stats_cmds, vgw_fib_cmds, vgw_neigh_cmds,
+	vgw_core_cmds, vgw_port_cmds, vgw_stats_cmds, vgw_fib_cmds, vgw_neigh_cmds, vgw_vpc_cmds,
 };
 
 #define N_TABLES (sizeof(tables) / sizeof(tables[0]))
@@ -132,5 +132,37 @@ int vgw_cli_exec(const char *line, bool json, struct vgw_buf *out,
 		vgw_buf_reset(out);
 		return -1;
 	}
+	return 0;
+}
+
+int vgw_cli_kv(struct vgw_cli_ctx *ctx, int argc, char **argv, const char *const *keys,
+	       int required, const char **vals)
+{
+	int nkeys = 0;
+	while (keys[nkeys])
+		vals[nkeys++] = NULL;
+	for (int i = 0; i < argc; i += 2) {
+		int k = 0;
+		while (k < nkeys && strcmp(argv[i], keys[k]) != 0)
+			k++;
+		if (k == nkeys) {
+			snprintf(ctx->err, VGW_ERR_LEN, "unexpected '%s'", argv[i]);
+			return -1;
+		}
+		if (vals[k]) {
+			snprintf(ctx->err, VGW_ERR_LEN, "'%s' given twice", argv[i]);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			snprintf(ctx->err, VGW_ERR_LEN, "'%s' needs a value", argv[i]);
+			return -1;
+		}
+		vals[k] = argv[i + 1];
+	}
+	for (int k = 0; k < required; k++)
+		if (!vals[k]) {
+			snprintf(ctx->err, VGW_ERR_LEN, "missing '%s'", keys[k]);
+			return -1;
+		}
 	return 0;
 }

@@ -42,6 +42,7 @@ extern const struct vgw_cmd vgw_neigh_cmds[];
 extern const struct vgw_cmd vgw_port_cmds[];
 extern const struct vgw_cmd vgw_stats_cmds[];
 extern const struct vgw_cmd vgw_core_cmds[];
+extern const struct vgw_cmd vgw_vpc_cmds[];
 
 /* Iterate over every registered command (for help and the doc test). */
 const struct vgw_cmd *vgw_cli_next(const struct vgw_cmd *prev);
@@ -53,6 +54,13 @@ int vgw_cli_tokenize(char *line, char **words, int max);
 /* Finds the command named by the leading words; sets *nargs to the index of
  * its first argument. NULL if none matches. */
 const struct vgw_cmd *vgw_cli_lookup(int argc, char **argv, int *first_arg);
+
+/* Parses "KEY VALUE ..." pairs: each argv word must be one of keys (NULL
+ * terminated), at most once, followed by a value; vals[i] gets the value of
+ * keys[i] or stays NULL. keys listed in `required` (a prefix count) must be
+ * present. Returns 0, or -1 with ctx->err set. */
+int vgw_cli_kv(struct vgw_cli_ctx *ctx, int argc, char **argv, const char *const *keys,
+	       int required, const char **vals);
 
 /* Runs one line. Output (text or JSON) goes to out; on error returns -1 and
  * writes the message into err. An empty or comment-only line succeeds. */

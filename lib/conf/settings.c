@@ -11,7 +11,8 @@
 struct vgw_startup vgw_startup;
 
 static const char *const setting_words[] = {"eal", "lcores", "control", "mbufs", "fib",
-					    "neigh-table", "port", NULL};
+					    "neigh-table", "endpoint-table", "eip-table",
+					    "port", NULL};
 
 bool vgw_settings_is_setting(const char *w)
 {
@@ -221,6 +222,12 @@ int vgw_settings_line(int argc, char **argv, char *err)
 	if (strcmp(w, "neigh-table") == 0 && argc == 3 && strcmp(argv[1], "max-entries") == 0)
 		return u32_setting("neigh-table max-entries", argv[2], 16, 1u << 20,
 				   &vgw_gw.set.neigh_max_entries, err);
+	if (strcmp(w, "endpoint-table") == 0 && argc == 3 && strcmp(argv[1], "max-entries") == 0)
+		return u32_setting("endpoint-table max-entries", argv[2], 16, 1u << 22,
+				   &vgw_gw.set.endpoint_max_entries, err);
+	if (strcmp(w, "eip-table") == 0 && argc == 3 && strcmp(argv[1], "max-entries") == 0)
+		return u32_setting("eip-table max-entries", argv[2], 16, 1u << 22,
+				   &vgw_gw.set.eip_max_entries, err);
 	snprintf(err, VGW_ERR_LEN, "invalid setting '%s' (see conf/vgw.conf for the syntax)", w);
 	return -1;
 }
@@ -240,6 +247,10 @@ int vgw_settings_finish(char *err)
 		vgw_gw.set.fib_max_routes = 65536;
 	if (!vgw_gw.set.neigh_max_entries)
 		vgw_gw.set.neigh_max_entries = 4096;
+	if (!vgw_gw.set.endpoint_max_entries)
+		vgw_gw.set.endpoint_max_entries = 65536;
+	if (!vgw_gw.set.eip_max_entries)
+		vgw_gw.set.eip_max_entries = 65536;
 	return 0;
 }
 
@@ -257,6 +268,8 @@ void vgw_settings_running_config(struct vgw_buf *b)
 		vgw_buf_printf(b, "mbufs %u\n", vgw_gw.set.mbufs);
 	vgw_buf_printf(b, "fib max-routes %u\n", vgw_gw.set.fib_max_routes);
 	vgw_buf_printf(b, "neigh-table max-entries %u\n", vgw_gw.set.neigh_max_entries);
+	vgw_buf_printf(b, "endpoint-table max-entries %u\n", vgw_gw.set.endpoint_max_entries);
+	vgw_buf_printf(b, "eip-table max-entries %u\n", vgw_gw.set.eip_max_entries);
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		const struct vgw_port *p = &vgw_gw.ports[i];
 		char buf[VGW_PREFIX_STRLEN];

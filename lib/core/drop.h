@@ -21,7 +21,22 @@
 	X(MTU_EXCEEDED, "mtu_exceeded", "larger than the egress MTU (ICMP sent if DF)") \
 	X(LOCAL_UNSUPPORTED, "local_unsupported", "to-self packet with no handler") \
 	X(PUNT_RING_FULL, "punt_ring_full", "slow path ring full")              \
-	X(TX_FULL, "tx_full", "transmit queue full")
+	X(TX_FULL, "tx_full", "transmit queue full")                            \
+	X(NO_HEADROOM, "no_headroom", "no mbuf headroom for the outer headers") \
+	X(VXLAN_MALFORMED, "vxlan_malformed", "UDP/VXLAN header short or inconsistent") \
+	X(VXLAN_OUTER_FRAGMENT, "vxlan_outer_fragment", "fragmented outer VXLAN packet") \
+	X(VXLAN_UNKNOWN_VTEP, "vxlan_unknown_vtep", "VXLAN from an address that is no configured VTEP") \
+	X(VXLAN_NO_I_FLAG, "vxlan_no_i_flag", "VXLAN I flag clear (no valid VNI)") \
+	X(VXLAN_UNKNOWN_VNI, "vxlan_unknown_vni", "VNI of no configured VPC")    \
+	X(VXLAN_INNER_NOT_IPV4, "vxlan_inner_not_ipv4", "inner frame short or not IPv4") \
+	X(VXLAN_INNER_WRONG_MAC, "vxlan_inner_wrong_mac", "inner destination MAC is not the VPC gateway's") \
+	X(VXLAN_SRC_NOT_ENDPOINT, "vxlan_src_not_endpoint", "inner source is no endpoint of the VNI") \
+	X(VXLAN_SRC_WRONG_VTEP, "vxlan_src_wrong_vtep", "inner source lives behind another VTEP") \
+	X(VPC_NO_EIP, "vpc_no_eip", "outbound from an endpoint without an EIP") \
+	X(VTEP_NOT_CONFIGURED, "vtep_not_configured", "EIP traffic while the gateway has no VTEP") \
+	X(EIP_NO_ENDPOINT, "eip_no_endpoint", "inbound to an EIP whose private address has no endpoint") \
+	X(VXLAN_MTU_EXCEEDED, "vxlan_mtu_exceeded", "encapsulated packet over the underlay MTU (ICMP sent if DF)") \
+	X(NAT_ICMP_UNTRANSLATABLE, "nat_icmp_untranslatable", "ICMP error whose quoted packet does not match the mapping")
 
 #define VGW_SP_COUNTERS(X)                                                     \
 	X(ARP_RX, "arp_rx", "ARP packets received")                             \
@@ -34,7 +49,9 @@
 	X(NEIGH_TABLE_FULL, "neigh_table_full", "neighbour table at its cap")   \
 	X(NEIGH_QUEUE_FULL, "neigh_queue_full", "packets dropped: resolution queue full") \
 	X(NEIGH_RESOLVE_FAILED, "neigh_resolve_failed", "packets dropped: next hop did not answer") \
-	X(INJECT_RING_FULL, "inject_ring_full", "slow path transmit ring full")
+	X(INJECT_RING_FULL, "inject_ring_full", "slow path transmit ring full") \
+	X(ARP_PROXY_REPLY_TX, "arp_proxy_reply_tx", "proxy ARP replies sent for EIPs") \
+	X(ARP_GRATUITOUS_TX, "arp_gratuitous_tx", "gratuitous ARP announcements sent for EIPs")
 
 #define VGW_X_ENUM(id, name, help) VGW_DROP_##id,
 enum vgw_drop { VGW_DROP_NONE = -1, VGW_DROP_REASONS(VGW_X_ENUM) VGW_DROP_MAX };

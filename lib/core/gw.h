@@ -28,6 +28,7 @@
 
 struct vgw_fib;
 struct vgw_neigh_table;
+struct vgw_vpc_tables;
 struct rte_ring;
 struct rte_mempool;
 struct rte_eth_dev_tx_buffer;
@@ -84,6 +85,8 @@ struct vgw_settings {
 	uint32_t mbufs; /* 0 = computed */
 	uint32_t fib_max_routes;
 	uint32_t neigh_max_entries;
+	uint32_t endpoint_max_entries;
+	uint32_t eip_max_entries;
 };
 
 struct vgw_gw {
@@ -97,6 +100,7 @@ struct vgw_gw {
 	struct rte_rcu_qsbr *rcu;                /* start-up */
 	struct vgw_fib *fib;                     /* start-up pointer; contents RCU */
 	struct vgw_neigh_table *neigh;           /* start-up pointer; contents RCU */
+	struct vgw_vpc_tables *vpc;              /* start-up pointer; contents RCU */
 	uint64_t sp_stats[VGW_SP_MAX];           /* slow path only */
 	atomic_bool stop;                        /* set by the slow path to end workers */
 	bool running;                            /* ports started, workers launched */

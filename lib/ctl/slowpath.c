@@ -17,6 +17,7 @@
 #include "../core/defer.h"
 #include "../core/gw.h"
 #include "../neigh/neigh.h"
+#include "../vpc/vpc.h"
 #include "ctl_server.h"
 
 #define TAG_SIGNAL 2ull
@@ -47,11 +48,26 @@ static void sp_count(int counter, uint64_t n)
 	vgw_gw.sp_stats[counter] += n;
 }
 
+/* EIPs are answered by proxy ARP on public ports only. */
+static bool sp_proxied(uint16_t port, uint32_t ip)
+{
+	return vgw_gw.ports[port].role == VGW_ROLE_PUBLIC && vgw_gw.vpc &&
+	       vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &ip) != NULL;
+}
+
 const struct vgw_neigh_ops vgw_slowpath_neigh_ops = {
 	.tx = sp_tx,
 	.alloc = sp_alloc,
 	.count = sp_count,
+	.proxied = sp_proxied,
 };
+
+void vgw_slowpath_announce(uint32_t ip)
+{
+	for (int p = 0; p < vgw_gw.n_ports; p++)
+		if (vgw_gw.ports[p].role == VGW_ROLE_PUBLIC && vgw_gw.ports[p].inject)
+			vgw_neigh_announce(vgw_gw.neigh, (uint16_t)p, ip);
+}
 
 static void drain_punts(uint64_t now)
 {

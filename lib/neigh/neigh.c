@@ -173,7 +173,8 @@ static void destroy(struct vgw_neigh_table *t, struct vgw_neigh *n)
 }
 
 static void send_arp(struct vgw_neigh_table *t, uint16_t port, uint16_t op,
-		     const uint8_t *eth_dst, const uint8_t *tha, uint32_t tpa, uint32_t spa)
+		     const uint8_t *eth_dst, const uint8_t *tha, uint32_t tpa, uint32_t spa,
+		     int counter)
 {
 	struct rte_mbuf *m = t->ops.alloc();
 	if (!m)
@@ -189,7 +190,7 @@ static void send_arp(struct vgw_neigh_table *t, uint16_t port, uint16_t op,
 	memcpy(a.tha, tha, 6);
 	vgw_arp_build(d + 14, &a);
 	m->data_len = m->pkt_len = 14 + VGW_ARP_LEN;
-	t->ops.count(op == VGW_ARP_REPLY ? VGW_SP_ARP_REPLY_TX : VGW_SP_ARP_REQUEST_TX, 1);
+	t->ops.count(counter, 1);
 	t->ops.tx(port, m);
 }
 
@@ -212,7 +213,7 @@ static void solicit(struct vgw_neigh_table *t, struct vgw_neigh *n, bool unicast
 	uint8_t mac[6];
 	vgw_neigh_mac_bytes(atomic_load_explicit(&n->mac, memory_order_relaxed), mac);
 	send_arp(t, n->port, VGW_ARP_REQUEST, unicast ? mac : bcast, zero, n->ip,
-		 source_for(n->port, n->ip));
+		 source_for(n->port, n->ip), VGW_SP_ARP_REQUEST_TX);
 }
 
 /* Sends the packets waiting for n, now that its MAC is known. */
@@ -300,7 +301,11 @@ void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mb
 		rte_pktmbuf_free(m);
 		return;
 	}
-	bool target_is_us = is_port_addr(port, a.tpa);
+	/* proxy ARP: an address the data path answers for (an EIP) on this
+	 * port is treated like our own, for the reply and for learning */
+	bool proxied = !is_port_addr(port, a.tpa) && t->ops.proxied &&
+		       t->ops.proxied(port, a.tpa);
+	bool target_is_us = proxied || is_port_addr(port, a.tpa);
 	/* RFC 5227 probes (sender 0.0.0.0) teach nothing; answer them if ours */
 	if (a.spa != 0) {
 		struct vgw_neigh *n = vgw_neigh_find(t, a.spa, port);
@@ -342,8 +347,16 @@ void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mb
 		}
 	}
 	if (a.op == VGW_ARP_REQUEST && target_is_us)
-		send_arp(t, port, VGW_ARP_REPLY, a.sha, a.sha, a.spa, a.tpa);
+		send_arp(t, port, VGW_ARP_REPLY, a.sha, a.sha, a.spa, a.tpa,
+			 proxied ? VGW_SP_ARP_PROXY_REPLY_TX : VGW_SP_ARP_REPLY_TX);
 	rte_pktmbuf_free(m);
+}
+
+void vgw_neigh_announce(struct vgw_neigh_table *t, uint16_t port, uint32_t ip)
+{
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, zero[6];
+	/* RFC 5227 ARP announcement: a request with sender = target = ip */
+	send_arp(t, port, VGW_ARP_REQUEST, bcast, zero, ip, ip, VGW_SP_ARP_GRATUITOUS_TX);
 }
 
 void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms)

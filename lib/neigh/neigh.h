@@ -59,6 +59,8 @@ struct vgw_neigh_ops {
 	void (*tx)(uint16_t port, struct rte_mbuf *m);
 	struct rte_mbuf *(*alloc)(void);
 	void (*count)(int sp_counter, uint64_t n);
+	/* optional: true if ARP for ip on port is answered by proxy (EIPs) */
+	bool (*proxied)(uint16_t port, uint32_t ip);
 };
 
 struct vgw_neigh_table {
@@ -86,6 +88,8 @@ void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
 /* An ARP packet arrived on port (m starts at the Ethernet header). Owns m. */
 void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mbuf *m,
 			 uint64_t now_ms);
+/* Sends a gratuitous ARP (announcement) for ip out of port. */
+void vgw_neigh_announce(struct vgw_neigh_table *t, uint16_t port, uint32_t ip);
 /* Ages entries, retries resolution; call every ~100 ms. */
 void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms);
 

@@ -1,0 +1,84 @@
+/* RCU map: see rmap.h. */
+#include "rmap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_errno.h>
+#include <rte_jhash.h>
+
+#include "../util/parse.h"
+
+struct vgw_rmap *vgw_rmap_create(const char *name, uint32_t key_len, uint32_t cap,
+				 struct rte_rcu_qsbr *rcu, char *err)
+{
+	struct vgw_rmap *m = calloc(1, sizeof(*m));
+	if (!m) {
+		snprintf(err, VGW_ERR_LEN, "out of memory");
+		return NULL;
+	}
+	m->cap = cap;
+	struct rte_hash_parameters hp = {
+		.name = name,
+		/* headroom: deleted keys hold their slot until a grace period */
+		.entries = cap * 2 < 64 ? 64 : cap * 2,
+		.key_len = key_len,
+		.hash_func = rte_jhash,
+		.socket_id = SOCKET_ID_ANY,
+		.extra_flag = rcu ? RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF : 0,
+	};
+	m->h = rte_hash_create(&hp);
+	if (!m->h) {
+		snprintf(err, VGW_ERR_LEN, "cannot create hash %s: %s", name,
+			 rte_strerror(rte_errno));
+		free(m);
+		return NULL;
+	}
+	if (rcu) {
+		struct rte_hash_rcu_config rc = {.v = rcu, .mode = RTE_HASH_QSBR_MODE_DQ};
+		if (rte_hash_rcu_qsbr_add(m->h, &rc) != 0) {
+			snprintf(err, VGW_ERR_LEN, "cannot attach RCU to hash %s", name);
+			vgw_rmap_destroy(m);
+			return NULL;
+		}
+	}
+	return m;
+}
+
+void vgw_rmap_destroy(struct vgw_rmap *m)
+{
+	if (!m)
+		return;
+	rte_hash_free(m->h);
+	free(m);
+}
+
+int vgw_rmap_set(struct vgw_rmap *m, const void *key, void *obj, void **old, char *err)
+{
+	*old = vgw_rmap_get(m, key);
+	if (!*old && m->n >= m->cap) {
+		snprintf(err, VGW_ERR_LEN, "table full (%u entries)", m->cap);
+		return -1;
+	}
+	int rc = rte_hash_add_key_data(m->h, key, obj);
+	if (rc < 0) {
+		snprintf(err, VGW_ERR_LEN, "table full (%u entries): %s", m->cap, rte_strerror(-rc));
+		return -1;
+	}
+	if (!*old)
+		m->n++;
+	return 0;
+}
+
+void *vgw_rmap_del(struct vgw_rmap *m, const void *key)
+{
+	void *obj = vgw_rmap_get(m, key);
+	if (obj && rte_hash_del_key(m->h, key) >= 0)
+		m->n--;
+	return obj;
+}
+
+int vgw_rmap_next(const struct vgw_rmap *m, uint32_t *next, const void **key, void **obj)
+{
+	return rte_hash_iterate(m->h, key, obj, next) >= 0;
+}
