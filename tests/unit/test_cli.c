@@ -87,9 +87,10 @@ static int table_len(const struct vgw_cmd *t)
 static void test_registry(void)
 {
 	const struct vgw_cmd *tabs[] = {vgw_core_cmds, vgw_port_cmds, vgw_stats_cmds, vgw_fib_cmds,
-					vgw_neigh_cmds};
+					vgw_neigh_cmds, vgw_vpc_cmds};
+	const size_t n_tabs = sizeof(tabs) / sizeof(tabs[0]);
 	int expected = 0;
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < n_tabs; i++)
 		expected += table_len(tabs[i]);
 	CU_ASSERT(expected >= 13); /* the commands of doc/interfaces.md */
 
@@ -98,7 +99,7 @@ static void test_registry(void)
 	for (const struct vgw_cmd *c = vgw_cli_next(NULL); c && n < 256; c = vgw_cli_next(c))
 		seen[n++] = c;
 	ASSERT_EQ(n, expected);
-	for (size_t t = 0; t < 5; t++)
+	for (size_t t = 0; t < n_tabs; t++)
 		for (const struct vgw_cmd *c = tabs[t]; c->words; c++) {
 			int hits = 0;
 			for (int i = 0; i < n; i++)
