@@ -6,22 +6,30 @@
 #include "../net/icmp.h"
 #include "../net/ip4.h"
 
-/* Routes a packet the gateway originated (IP header at VGW_ETH_HLEN). */
+/* Routes a packet the gateway originated (IP header at VGW_ETH_HLEN); an
+ * error about a packet a VM sent goes to its EIP, hence through the tunnel. */
 static void output_local(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m)
 {
-	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_ETH_HLEN);
-	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, vgw_ip4_dst(ip));
-	if (unlikely(!t)) {
-		vgw_dp_drop(w, in_port, VGW_DROP_NO_ROUTE, m);
-		return;
-	}
-	vgw_ip4_output(w, in_port, m, t);
+	vgw_ip4_route(w, in_port, m);
 }
 
 void vgw_ip4_local(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m,
 		   uint16_t hdr_len, uint16_t tot_len, uint32_t self)
 {
 	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	if (ip[9] == 17 && vgw_gw.ports[port].role == VGW_ROLE_UNDERLAY) {
+		uint32_t vtep;
+		uint16_t vport;
+		vgw_vtep_get(vgw_gw.vpc, &vtep, &vport);
+		/* every UDP fragment to the VTEP is VXLAN's (and refused there);
+		 * only the first one shows the port */
+		if (self == vtep && (vgw_ip4_is_fragment(ip) ||
+				     (tot_len >= hdr_len + 8 &&
+				      (ip[hdr_len + 2] << 8 | ip[hdr_len + 3]) == vport))) {
+			vgw_vxlan_input(w, port, m, hdr_len, tot_len);
+			return;
+		}
+	}
 	if (!vgw_icmp_is_echo_request(ip, hdr_len, tot_len)) {
 		/* the exception path to the host (BGP, SSH) comes with host ports */
 		vgw_dp_drop(w, port, VGW_DROP_LOCAL_UNSUPPORTED, m);

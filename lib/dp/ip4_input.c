@@ -27,6 +27,13 @@ void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 		vgw_dp_drop(w, port, VGW_DROP_IP_DST_NOT_UNICAST, m);
 		return;
 	}
+	if (vgw_gw.ports[port].role == VGW_ROLE_PUBLIC) {
+		const struct vgw_eip *e = vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &dst);
+		if (e) {
+			vgw_eip_input(w, port, m, e);
+			return;
+		}
+	}
 	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
 	if (unlikely(!t)) {
 		vgw_dp_drop(w, port, VGW_DROP_NO_ROUTE, m);

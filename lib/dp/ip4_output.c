@@ -3,44 +3,31 @@
 
 #include "dp.h"
 
+#include "../fib/fib_dp.h"
 #include "../neigh/neigh_dp.h"
 #include "../net/icmp.h"
 #include "../net/ip4.h"
 
-void vgw_ip4_output(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-		    const struct vgw_route_target *t)
+bool vgw_ip4_path(const struct vgw_route_target *t, uint32_t dst, uint32_t hash,
+		  uint32_t *nh, uint16_t *out)
 {
-	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
-	uint32_t nh;
-	uint16_t out;
 	if (t->kind == VGW_RT_CONNECTED) {
-		nh = vgw_ip4_dst(ip);
-		out = t->port;
-	} else if (likely(t->kind == VGW_RT_VIA)) {
-		unsigned int k = 0;
-		if (t->n_paths > 1) {
-			uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
-			uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
-			k = vgw_ecmp_pick(vgw_ip4_flow_hash(ip, hl, tl), t->n_paths);
-		}
-		nh = t->paths[k].gw;
-		out = t->paths[k].port;
-	} else { /* a local route cannot be an egress */
-		vgw_dp_drop(w, in_port, VGW_DROP_NO_ROUTE, m);
-		return;
+		*nh = dst;
+		*out = t->port;
+		return true;
 	}
-
-	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
-	if (unlikely(tl > vgw_gw.ports[out].mtu)) {
-		w->stats[in_port].drop[VGW_DROP_MTU_EXCEEDED]++;
-		if (ip[6] & 0x40) /* DF: RFC 1191 tells the sender the MTU */
-			vgw_ip4_icmp_error(w, in_port, m, VGW_ICMP_DEST_UNREACH,
-					   VGW_ICMP_FRAG_NEEDED, vgw_gw.ports[out].mtu);
-		else
-			rte_pktmbuf_free(m);
-		return;
+	if (likely(t->kind == VGW_RT_VIA)) {
+		unsigned int k = t->n_paths > 1 ? vgw_ecmp_pick(hash, t->n_paths) : 0;
+		*nh = t->paths[k].gw;
+		*out = t->paths[k].port;
+		return true;
 	}
+	return false; /* a local route cannot be an egress */
+}
 
+void vgw_ip4_xmit(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, uint32_t nh,
+		  uint16_t out)
+{
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	rte_ether_addr_copy(&vgw_gw.ports[out].mac, &eh->src_addr);
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
@@ -55,4 +42,47 @@ void vgw_ip4_output(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 	}
 	vgw_neigh_mac_bytes(mac, eh->dst_addr.addr_bytes);
 	vgw_dp_tx(w, out, m);
+}
+
+void vgw_ip4_output(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+		    const struct vgw_route_target *t)
+{
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
+	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
+	uint32_t hash = t->kind == VGW_RT_VIA && t->n_paths > 1 ? vgw_ip4_flow_hash(ip, hl, tl) : 0;
+	uint32_t nh;
+	uint16_t out;
+	if (unlikely(!vgw_ip4_path(t, vgw_ip4_dst(ip), hash, &nh, &out))) {
+		vgw_dp_drop(w, in_port, VGW_DROP_NO_ROUTE, m);
+		return;
+	}
+	if (unlikely(tl > vgw_gw.ports[out].mtu)) {
+		w->stats[in_port].drop[VGW_DROP_MTU_EXCEEDED]++;
+		if (ip[6] & 0x40) /* DF: RFC 1191 tells the sender the MTU */
+			vgw_ip4_icmp_error(w, in_port, m, VGW_ICMP_DEST_UNREACH,
+					   VGW_ICMP_FRAG_NEEDED, vgw_gw.ports[out].mtu);
+		else
+			rte_pktmbuf_free(m);
+		return;
+	}
+	vgw_ip4_xmit(w, in_port, m, nh, out);
+}
+
+void vgw_ip4_route(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_ETH_HLEN);
+	uint32_t dst = vgw_ip4_dst(ip);
+	/* an EIP is not in the FIB: its owner is a VM behind the tunnel */
+	const struct vgw_eip *e = vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &dst);
+	if (e) {
+		vgw_eip_input(w, in_port, m, e);
+		return;
+	}
+	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
+	if (unlikely(!t || t->kind == VGW_RT_LOCAL)) {
+		vgw_dp_drop(w, in_port, VGW_DROP_NO_ROUTE, m);
+		return;
+	}
+	vgw_ip4_output(w, in_port, m, t);
 }

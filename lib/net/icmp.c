@@ -91,3 +91,22 @@ uint16_t vgw_icmp_error(uint8_t *ip, uint16_t hdr_len, uint16_t tot_len, uint32_
 	ip4_header(ip, new_len, self, peer);
 	return new_len;
 }
+
+bool vgw_icmp_is_error(const uint8_t *ip, uint16_t hl, uint16_t tl)
+{
+	if (ip[9] != 1 || vgw_ip4_is_later_fragment(ip) || tl < hl + 1)
+		return false;
+	uint8_t type = ip[hl];
+	return type == VGW_ICMP_DEST_UNREACH || type == VGW_ICMP_TIME_EXCEEDED ||
+	       type == VGW_ICMP_PARAM_PROBLEM;
+}
+
+/* see icmp.h: the address at `which` (12 src, 16 dst) of the packet quoted in an ICMP
+ * error, or 0 when the quote is too short to hold it. */
+uint32_t vgw_icmp_quoted_addr(const uint8_t *ip, uint16_t hl, uint16_t tl, int which)
+{
+	if (tl < hl + 8 + 20)
+		return 0;
+	const uint8_t *a = ip + hl + 8 + which;
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+}

@@ -11,6 +11,7 @@
 #define VGW_ICMP_DEST_UNREACH 3
 #define VGW_ICMP_ECHO_REQUEST 8
 #define VGW_ICMP_TIME_EXCEEDED 11
+#define VGW_ICMP_PARAM_PROBLEM 12
 #define VGW_ICMP_FRAG_NEEDED 4 /* code of DEST_UNREACH */
 #define VGW_ICMP_DEFAULT_TTL 64
 
@@ -35,5 +36,14 @@ bool vgw_icmp_error_allowed(const uint8_t *ip, uint16_t hdr_len, uint16_t tot_le
  * length. */
 uint16_t vgw_icmp_error(uint8_t *ip, uint16_t hdr_len, uint16_t tot_len, uint32_t room,
 			uint8_t type, uint8_t code, uint32_t rest, uint32_t self);
+
+/* True for an ICMP error (destination unreachable, time exceeded, parameter
+ * problem) that is not a later fragment. */
+bool vgw_icmp_is_error(const uint8_t *ip, uint16_t hdr_len, uint16_t tot_len);
+
+/* The address at `which` (12 = source, 16 = destination) of the packet quoted
+ * in an ICMP error, or 0 when the quote is too short to hold it. */
+uint32_t vgw_icmp_quoted_addr(const uint8_t *ip, uint16_t hdr_len, uint16_t tot_len,
+			      int which);
 
 #endif
