@@ -52,6 +52,7 @@ struct vgw_port {
 	struct vgw_port_addr addrs[VGW_MAX_ADDRS];
 	int n_addrs;
 	uint16_t nb_rxq;
+	bool tx_ip_cksum; /* TX offload of the IPv4 header checksum enabled */
 	/* Slow path -> worker 0: packets the slow path sends (ARP, resolved
 	 * queues). SPSC: the slow path enqueues, worker 0 drains and transmits. */
 	struct rte_ring *inject;

@@ -94,5 +94,12 @@ void vgw_eip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 	};
 	/* MACs are written by vgw_ip4_xmit */
 	vgw_vxlan_encap(outer, &o, (uint16_t)(VGW_ETH_HLEN + tl));
+	if (vgw_gw.ports[out].tx_ip_cksum) {
+		/* the NIC fills the outer checksum (the software one is replaced) */
+		outer[VGW_ETH_HLEN + 10] = outer[VGW_ETH_HLEN + 11] = 0;
+		m->l2_len = VGW_ETH_HLEN;
+		m->l3_len = 20;
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	}
 	vgw_ip4_xmit(w, in_port, m, nh, out);
 }

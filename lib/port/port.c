@@ -65,6 +65,11 @@ static int setup_one(int i, char *err)
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = rss;
 	}
+	/* the outer IPv4 checksum of VXLAN: the NIC's when it offers it */
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+		p->tx_ip_cksum = true;
+	}
 	rc = rte_eth_dev_configure(id, p->nb_rxq, (uint16_t)nw, &conf);
 	if (rc != 0) {
 		snprintf(err, VGW_ERR_LEN, "port %s: configure failed: %s", p->name, rte_strerror(-rc));

@@ -20,6 +20,7 @@ static void format_port(struct vgw_fmt *f, int i)
 	vgw_fmt_str(f, "link", link.link_status ? "up" : "down");
 	vgw_fmt_u64(f, "rxq", p->nb_rxq);
 	vgw_fmt_u64(f, "txq", vgw_gw.n_workers);
+	vgw_fmt_str(f, "ip_cksum", p->tx_ip_cksum ? "offload" : "software");
 	vgw_fmt_list_begin(f, "addresses");
 	for (int a = 0; a < p->n_addrs; a++)
 		vgw_fmt_str(f, NULL, vgw_prefix_str(p->addrs[a].ip, p->addrs[a].plen, pfx));
