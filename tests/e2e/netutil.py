@@ -22,6 +22,11 @@ and in packet count.
     tcp-conns DST PORT --count N [--timeout S]
         N short connections to a tcp-echo server; JSON summary on stdout;
         exit 0 only when every connection got its own line echoed back.
+    tcp-peer ADDR PORT [--count N] [--timeout S]
+        for each of N connections: answer "peer IP PORT" (the source address
+        and port the server sees), log the same line on stdout, close.
+    tcp-peer-ask DST PORT [--timeout S]
+        connect to a tcp-peer server, print its answer; exit 1 on no answer.
     ctl-raw SOCKET LINE [--repeat N]
         send one raw request line (LINE repeated N times) to the vgwd control
         socket and print the header, the body and whether the peer closed.
@@ -266,6 +271,50 @@ def tcp_conns(a):
     return 0 if ok == a.count else 1
 
 
+def tcp_peer(a):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((a.addr, a.port))
+    ls.listen(16)
+    deadline = time.monotonic() + a.timeout
+    for _ in range(a.count):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            print("tcp-peer: timed out", file=sys.stderr)
+            return 1
+        ls.settimeout(left)
+        try:
+            c, peer = ls.accept()
+        except socket.timeout:
+            print("tcp-peer: accept timed out", file=sys.stderr)
+            return 1
+        line = "peer %s %d" % peer
+        print(line, flush=True)
+        c.settimeout(5)
+        try:
+            c.sendall(line.encode() + b"\n")
+        except OSError as e:
+            print("tcp-peer: %s" % e, file=sys.stderr)
+        finally:
+            c.close()
+    return 0
+
+
+def tcp_peer_ask(a):
+    s = socket.create_connection((a.dst, a.port), timeout=a.timeout)
+    s.settimeout(a.timeout)
+    buf = b""
+    while len(buf) < 1024:
+        b = s.recv(1024)
+        if not b:
+            break
+        buf += b
+    s.close()
+    out = buf.decode(errors="replace").strip()
+    print(out)
+    return 0 if out.startswith("peer ") else 1
+
+
 def ctl_raw(a):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(a.timeout)
@@ -359,6 +408,17 @@ def main():
     q.add_argument("--count", type=int, default=20)
     q.add_argument("--timeout", type=float, default=5)
     q.set_defaults(fn=tcp_conns)
+
+    q = sp.add_parser("tcp-peer")
+    q.add_argument("addr"); q.add_argument("port", type=int)
+    q.add_argument("--count", type=int, default=1)
+    q.add_argument("--timeout", type=float, default=30)
+    q.set_defaults(fn=tcp_peer)
+
+    q = sp.add_parser("tcp-peer-ask")
+    q.add_argument("dst"); q.add_argument("port", type=int)
+    q.add_argument("--timeout", type=float, default=5)
+    q.set_defaults(fn=tcp_peer_ask)
 
     q = sp.add_parser("ctl-raw")
     q.add_argument("socket"); q.add_argument("line")

@@ -11,6 +11,7 @@ import struct
 import sys
 
 from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, Raw, raw  # noqa: F401
+from scapy.layers.vxlan import VXLAN  # noqa: F401
 
 # --- the two ports of the common header (run_scenario.sh) -------------------
 P0 = "p0"
@@ -168,15 +169,19 @@ def mac_bytes(mac):
 
 
 def icmp_error(orig, type, code, src_ip=P0_IP, out_mac=P0_MAC,
-               dst_mac=P0_PEER_MAC, ttl=64):
+               dst_mac=P0_PEER_MAC, ttl=64, nexthopmtu=0):
     """ICMP error for `orig` (as received): quotes the original IP header +
     the first 8 bytes of its payload.  IP id/tos/flags of the error are the
-    daemon's choice: scenarios list them in compare-ignore."""
+    daemon's choice: scenarios list them in compare-ignore.  `nexthopmtu`:
+    the next-hop MTU field of a fragmentation-needed (3/4) error."""
     ip = orig[IP]
     quoted = to_bytes(ip)[:ip.ihl * 4 + 8]
+    icmp = ICMP(type=type, code=code)
+    if nexthopmtu:
+        icmp.nexthopmtu = nexthopmtu
     return final(Ether(src=out_mac, dst=dst_mac)
                  / IP(src=src_ip, dst=ip.src, ttl=ttl, id=0, proto=1)
-                 / ICMP(type=type, code=code) / Raw(quoted))
+                 / icmp / Raw(quoted))
 
 
 def echo_reply(req, out_mac=P0_MAC, dst_mac=P0_PEER_MAC, ttl=64):
@@ -229,3 +234,114 @@ def fix_ip_checksum(l3, ihl_bytes=None):
     l3[10:12] = b"\0\0"
     l3[10:12] = struct.pack("!H", ip_checksum(bytes(l3[:n])))
     return l3
+
+
+# --- tenant VPCs over VXLAN (doc/cli.md "Tenant VPCs ...") -------------------
+# The gateway's VTEP is p1's address; hypervisors live on p1's subnet; the
+# Internet is behind INET_NH on p0 (scenarios: `route add 0.0.0.0/0 via
+# 10.1.0.254` + `neigh add 10.1.0.254 02:00:00:00:00:fe`).
+VXLAN_PORT = 4789
+VXLAN_OUTER_LEN = 50        # outer Ethernet + IPv4 + UDP + VXLAN
+GW_VTEP = P1_IP
+HV1_VTEP = "10.2.0.21"
+HV1_MAC = "02:00:00:00:02:21"
+HV2_VTEP = "10.2.0.22"
+HV2_MAC = "02:00:00:00:02:22"
+INET_NH_IP = "10.1.0.254"
+INET_NH_MAC = "02:00:00:00:00:fe"
+VNI_A = 100
+VNI_B = 200
+VM_IP = "192.168.1.10"      # used by both VPCs (isolation)
+VM_A_MAC = "02:aa:00:00:01:0a"
+VM_B_MAC = "02:bb:00:00:01:0a"
+EIP_A = "10.1.0.100"        # on p0's subnet (proxy ARP)
+EIP_B = "198.51.100.20"     # routed to the gateway
+# Placeholder outer UDP source port of expected frames; compare-ignore
+# `vxlan.sport` makes pcap_compare take (and range-check) the actual one.
+SPORT_ANY = 0
+
+
+def vpc_gw_mac(vni):
+    """Default VPC gateway MAC: 02:76:67 + the VNI's three bytes."""
+    return "02:76:67:%02x:%02x:%02x" % (vni >> 16, (vni >> 8) & 0xFF, vni & 0xFF)
+
+
+def vxlan_header(vni, flags=0x08):
+    """The 8 VXLAN bytes (RFC 7348): flags, 3 reserved, VNI, 1 reserved."""
+    return struct.pack("!B3x", flags) + struct.pack("!I", vni << 8)
+
+
+def vxlan_frame(inner, vni, src_vtep, dst_vtep, src_mac, dst_mac,
+                sport=SPORT_ANY, dport=VXLAN_PORT, flags=0x08, ttl=64,
+                ip_id=0, ip_flags="DF", frag=0, udp_chksum=0):
+    """Outer Ether/IPv4/UDP/VXLAN + the inner Ethernet frame `inner` (scapy
+    or bytes).  udp_chksum None = computed (a hypervisor may send one)."""
+    udp = UDP(sport=sport, dport=dport)
+    if udp_chksum is not None:
+        udp.chksum = udp_chksum
+    return final(Ether(dst=dst_mac, src=src_mac)
+                 / IP(src=src_vtep, dst=dst_vtep, ttl=ttl, id=ip_id,
+                      flags=ip_flags, frag=frag)
+                 / udp / Raw(vxlan_header(vni, flags) + to_bytes(inner)))
+
+
+def vm_frame(l3, vm_mac, vni, gw_mac=None):
+    """Inner Ethernet frame a VM sends to its VPC gateway."""
+    return Ether(dst=gw_mac or vpc_gw_mac(vni), src=vm_mac) / l3
+
+
+def from_hv(l3, vm_mac, vni, hv_vtep=HV1_VTEP, hv_mac=HV1_MAC, sport=51000,
+            **kw):
+    """A VM's IPv4 packet `l3`, tunnelled by its hypervisor to the gateway
+    (arrives on p1)."""
+    return vxlan_frame(vm_frame(l3, vm_mac, vni, kw.pop("gw_mac", None)),
+                       vni, hv_vtep, GW_VTEP, hv_mac, P1_MAC, sport=sport, **kw)
+
+
+def to_hv(inner_ip, vm_mac, vni, hv_vtep=HV1_VTEP, hv_mac=HV1_MAC,
+          dport=VXLAN_PORT, gw_mac=None):
+    """Expected gateway output on p1: `inner_ip` (already translated) to the
+    VM behind hv_vtep.  Outer: src p1 MAC / gateway VTEP, DF, TTL 64, id 0,
+    UDP checksum 0, sport SPORT_ANY (compare-ignore vxlan.sport)."""
+    inner = Ether(dst=vm_mac, src=gw_mac or vpc_gw_mac(vni)) / IP(to_bytes(inner_ip))
+    return vxlan_frame(inner, vni, GW_VTEP, hv_vtep, P1_MAC, hv_mac,
+                       dport=dport)
+
+
+def nat_rewrite(pkt, src=None, dst=None):
+    """The IPv4 packet of `pkt` (frame or IP) with src/dst replaced, TTL-1
+    and every checksum recomputed from scratch by scapy (a UDP checksum 0
+    stays 0).  Not for fragments or ICMP errors (build those explicitly).
+    Ethernet padding after the IPv4 total length is not part of the result."""
+    b = to_bytes(pkt[IP] if IP in pkt else pkt)
+    ip = IP(b[:struct.unpack("!H", b[2:4])[0]])    # without Ethernet padding
+    assert not (ip.flags.MF or ip.frag), "nat_rewrite: fragment"
+    assert not (ICMP in ip and ip[ICMP].type in (3, 4, 5, 11, 12)), \
+        "nat_rewrite: ICMP error"
+    if src:
+        ip.src = src
+    if dst:
+        ip.dst = dst
+    ip.ttl -= 1
+    del ip.chksum
+    l4 = ip.payload
+    if isinstance(l4, (TCP, ICMP)) or (isinstance(l4, UDP) and l4.chksum):
+        del l4.chksum
+    return IP(raw(ip))
+
+
+def eip_in(l3, src_mac=INET_NH_MAC):
+    """Internet packet `l3` arriving on p0 (from the Internet next hop)."""
+    return ip_in(l3, dst_mac=P0_MAC, src_mac=src_mac)
+
+
+def to_inet(ip, dst_mac=INET_NH_MAC):
+    """Expected output on p0 towards the Internet next hop."""
+    return final(Ether(src=P0_MAC, dst=dst_mac) / IP(to_bytes(ip)))
+
+
+def garp(ip, mac=P0_MAC):
+    """RFC 5227 announcement the gateway sends for an EIP."""
+    return final(Ether(dst="ff:ff:ff:ff:ff:ff", src=mac)
+                 / ARP(op=1, hwsrc=mac, psrc=ip, hwdst="00:00:00:00:00:00",
+                       pdst=ip))

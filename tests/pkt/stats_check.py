@@ -19,11 +19,16 @@ import sys
 
 DROP_REASONS = """eth_short eth_not_for_us ethertype_unsupported ip_short
 ip_bad_version ip_bad_ihl ip_bad_total_len ip_truncated ip_bad_checksum
-ip_bad_src ip_dst_not_unicast ttl_exceeded no_route local_unsupported
-punt_ring_full tx_full""".split()
+ip_bad_src ip_dst_not_unicast ttl_exceeded no_route mtu_exceeded
+local_unsupported punt_ring_full tx_full no_headroom
+vxlan_malformed vxlan_outer_fragment vxlan_unknown_vtep vxlan_no_i_flag
+vxlan_unknown_vni vxlan_inner_not_ipv4 vxlan_inner_wrong_mac
+vxlan_src_not_endpoint vxlan_src_wrong_vtep vpc_no_eip vtep_not_configured
+eip_no_endpoint vxlan_mtu_exceeded nat_icmp_untranslatable""".split()
 SLOWPATH = """arp_rx arp_bad arp_reply_tx arp_request_tx arp_unsolicited_ignored
 arp_sender_not_connected arp_static_protected neigh_table_full
-neigh_queue_full neigh_resolve_failed inject_ring_full""".split()
+neigh_queue_full neigh_resolve_failed inject_ring_full arp_proxy_reply_tx
+arp_gratuitous_tx""".split()
 
 
 def load():
