@@ -43,7 +43,9 @@ struct vgw_vpc_tables *vgw_vpc_create(uint32_t max_endpoints, uint32_t max_eips,
 		t->endpoints = vgw_rmap_create(n[1], sizeof(struct vgw_vpc_key), max_endpoints,
 					       rcu, err);
 	if (t->endpoints)
-		t->hvs = vgw_rmap_create(n[2], sizeof(uint32_t), max_endpoints, rcu, err);
+		/* one more than endpoints: a move adds the new hypervisor
+		 * before it releases the old one */
+		t->hvs = vgw_rmap_create(n[2], sizeof(uint32_t), max_endpoints + 1, rcu, err);
 	if (t->hvs)
 		t->eip_by_pub = vgw_rmap_create(n[3], sizeof(uint32_t), max_eips, rcu, err);
 	if (t->eip_by_pub)
@@ -122,6 +124,26 @@ static int check_host_ip(uint32_t ip, const char *what, char *err)
 			 vgw_ip4_str(ip, b));
 		return -1;
 	}
+	return 0;
+}
+
+/* The network or broadcast address of a subnet of ours cannot be a host. */
+static int check_not_subnet_edge(uint32_t ip, const char *what, char *err)
+{
+	for (int p = 0; p < vgw_gw.n_ports; p++)
+		for (int a = 0; a < vgw_gw.ports[p].n_addrs; a++) {
+			const struct vgw_port_addr *pa = &vgw_gw.ports[p].addrs[a];
+			if (pa->plen >= 31)
+				continue;
+			uint32_t m = vgw_prefix_mask(pa->plen);
+			if ((ip & m) == (pa->ip & m) && ((ip & ~m) == 0 || (ip & ~m) == ~m)) {
+				char b[VGW_IP4_STRLEN];
+				snprintf(err, VGW_ERR_LEN,
+					 "%s %s is the network or broadcast address of port %s's subnet",
+					 what, vgw_ip4_str(ip, b), vgw_gw.ports[p].name);
+				return -1;
+			}
+		}
 	return 0;
 }
 
@@ -292,7 +314,8 @@ int vgw_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
 	const struct vgw_vpc *v = need_vpc(t, vpc, err);
 	if (!v || check_host_ip(ip, "endpoint address", err) < 0 ||
 	    check_unicast_mac(mac, "endpoint MAC", err) < 0 ||
-	    check_host_ip(vtep, "hypervisor VTEP", err) < 0)
+	    check_host_ip(vtep, "hypervisor VTEP", err) < 0 ||
+	    check_not_subnet_edge(vtep, "hypervisor VTEP", err) < 0)
 		return -1;
 	char b[VGW_IP4_STRLEN];
 	if (vgw_ip_is_local(vtep)) {
@@ -377,7 +400,7 @@ int vgw_eip_add(struct vgw_vpc_tables *t, uint32_t eip, const char *vpc, uint32_
 		char *err)
 {
 	char b[VGW_IP4_STRLEN], b2[VGW_IP4_STRLEN];
-	if (check_host_ip(eip, "EIP", err) < 0)
+	if (check_host_ip(eip, "EIP", err) < 0 || check_not_subnet_edge(eip, "EIP", err) < 0)
 		return -1;
 	if (vgw_ip_is_local(eip)) {
 		snprintf(err, VGW_ERR_LEN, "EIP %s is an address of this gateway",

@@ -15,6 +15,9 @@
  *    arguments, too many words and a line of 4096 bytes or more (4095 is
  *    accepted); handler argument errors come back with an empty output;
  *    "help" and "show version" give exact text and JSON;
+ *  - vgw_cli_kv fills the values of the keys given, and refuses an unknown
+ *    key, a repeated key, a key without a value and a missing required key
+ *    with exact messages;
  *  - every registered command is documented: doc/cli.md (path given as
  *    argv[1] by meson) contains "`WORDS ARGS`" (or "`WORDS`" without args)
  *    for each of them. This test fails when the file is missing.
@@ -365,6 +368,49 @@ static void test_doc(void)
 	free(doc);
 }
 
+/* ---- vgw_cli_kv --------------------------------------------------------- */
+static char kv_err[VGW_ERR_LEN];
+
+/* vgw_cli_kv over the words of line, keys vni, mac, vtep. */
+static int kv(const char *line, int required, const char **vals)
+{
+	static char buf[256];
+	static char *argv[16];
+	static const char *const keys[] = {"vni", "mac", "vtep", NULL};
+	snprintf(buf, sizeof(buf), "%s", line);
+	int argc = vgw_cli_tokenize(buf, argv, 16);
+	struct vgw_cli_ctx ctx = {0};
+	int rc = vgw_cli_kv(&ctx, argc, argv, keys, required, vals);
+	memcpy(kv_err, ctx.err, sizeof(kv_err));
+	return rc;
+}
+
+static void test_cli_kv(void)
+{
+	const char *v[3];
+	ASSERT_EQ(kv("vtep 1 vni 2", 1, v), 0);
+	ASSERT_STR(v[0], "2");
+	CU_ASSERT_PTR_NULL(v[1]);
+	ASSERT_STR(v[2], "1");
+	ASSERT_EQ(kv("", 0, v), 0);
+	CU_ASSERT_PTR_NULL(v[0]);
+	ASSERT_EQ(kv("vni 1 color 2", 0, v), -1);
+	ASSERT_STR(kv_err, "unexpected 'color'");
+	ASSERT_EQ(kv("1 vni", 0, v), -1);
+	ASSERT_STR(kv_err, "unexpected '1'");
+	ASSERT_EQ(kv("vni 1 mac 2 vni 3", 0, v), -1);
+	ASSERT_STR(kv_err, "'vni' given twice");
+	ASSERT_EQ(kv("mac 1 vni", 0, v), -1);
+	ASSERT_STR(kv_err, "'vni' needs a value");
+	ASSERT_EQ(kv("mac 1", 1, v), -1);
+	ASSERT_STR(kv_err, "missing 'vni'");
+	ASSERT_EQ(kv("vni 1", 2, v), -1);
+	ASSERT_STR(kv_err, "missing 'mac'");
+	ASSERT_EQ(kv("vni 1 mac 2", 2, v), 0);
+	ASSERT_EQ(kv("vni vni", 1, v), 0); /* a value may look like a key */
+	ASSERT_STR(v[0], "vni");
+}
+
 int main(int argc, char **argv)
 {
 	doc_path = argc > 1 ? argv[1] : NULL;
@@ -375,6 +421,7 @@ int main(int argc, char **argv)
 		{"exec errors", test_exec_errors},
 		{"exec output (help, show version)", test_exec_output},
 		{"every command documented in doc/cli.md", test_doc},
+		{"vgw_cli_kv: values, unknown/repeated/valueless/missing keys", test_cli_kv},
 	};
 	return unit_run("cli", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -5,8 +5,12 @@
  * 4789, checksum 0, DF, valid IPv4 checksum, lengths); the outer source port is
  * in 49152-65535 and fixed per flow hash; parsing rejects short headers and a
  * clear I flag; address and port rewrites leave every checksum equal to a
- * from-scratch computation, and a UDP checksum of 0 stays 0.
+ * from-scratch computation, and a UDP checksum of 0 stays 0; a whole inbound
+ * (TTL-1, DNAT, inner Ethernet, encapsulation) and outbound (parse, TTL-1,
+ * SNAT) transformation, and RFC 5508 quote translation in both directions,
+ * give exactly the bytes of packets built from scratch.
  */
+#include "net/ip4.h"
 #include "net/nat.h"
 #include "net/vxlan.h"
 #include "unit.h"
@@ -247,6 +251,258 @@ static void test_icmp_error_refusals(void)
 	ASSERT_EQ(vgw_nat_icmp_inner(ip, 20, 20 + 8 + 19, VGW_NAT_SRC, 1, VGW_NAT_SPORT, -1), -1);
 }
 
+/* ---- whole transformations, against packets built from scratch --------- */
+#define EIP 0xcb00710au  /* 203.0.113.10 */
+#define PRIV 0xc0a8010au /* 192.168.1.10 */
+#define PEER 0xc6336407u /* 198.51.100.7 */
+#define RTR 0xc0000201u  /* 192.0.2.1 */
+static const uint8_t VM_MAC[6] = {2, 0xaa, 0, 0, 0, 1}, GW_MAC[6] = {2, 0x76, 0x67, 0, 0, 100};
+static const uint8_t PORT_MAC[6] = {2, 0, 0, 0, 2, 0}, NH_MAC[6] = {2, 0xcc, 0, 0, 0, 9};
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void put_ck(uint8_t *p, uint16_t ck)
+{
+	p[0] = (uint8_t)(ck >> 8), p[1] = (uint8_t)ck;
+}
+
+/* IPv4 + TCP/UDP/ICMP echo src:sport -> dst:dport with a payload derived
+ * from seed and checksums computed from scratch. */
+static uint16_t packet(uint8_t *ip, uint8_t proto, uint32_t src, uint32_t dst, uint16_t sport,
+		       uint16_t dport, uint8_t ttl, uint16_t payload, bool udp_zero, uint32_t seed)
+{
+	uint16_t l4h = proto == 6 ? 20 : 8, tl = (uint16_t)(20 + l4h + payload);
+	memset(ip, 0, tl);
+	ip[0] = 0x45, ip[2] = (uint8_t)(tl >> 8), ip[3] = (uint8_t)tl;
+	ip[4] = (uint8_t)(seed >> 8), ip[5] = (uint8_t)seed, ip[6] = 0x40; /* id, DF */
+	ip[8] = ttl, ip[9] = proto;
+	put32(ip + 12, src);
+	put32(ip + 16, dst);
+	uint8_t *l4 = ip + 20;
+	for (int i = 0; i < payload; i++)
+		l4[l4h + i] = (uint8_t)((seed + (uint32_t)i) * 2654435761u >> 24);
+	if (proto == 1) {
+		l4[0] = 8, put_ck(l4 + 4, sport), put_ck(l4 + 6, dport); /* echo id, seq */
+		put_ck(l4 + 2, unit_cksum(l4, (size_t)(tl - 20)));
+	} else {
+		put_ck(l4, sport);
+		put_ck(l4 + 2, dport);
+		if (proto == 6)
+			l4[12] = 0x50, l4[13] = 0x18;
+		else
+			put_ck(l4 + 4, (uint16_t)(tl - 20));
+		int off = proto == 6 ? 16 : 6;
+		uint16_t ck = l4_sum(ip, tl);
+		if (proto == 17 && ck == 0)
+			ck = 0xffff;
+		if (!(proto == 17 && udp_zero))
+			put_ck(l4 + off, ck);
+	}
+	put_ck(ip + 10, unit_cksum(ip, 20));
+	return tl;
+}
+
+/* The 50 outer bytes written by hand from RFC 7348 (not vgw_vxlan_encap). */
+static void outer_by_hand(uint8_t *p, const uint8_t *dmac, const uint8_t *smac, uint32_t sip,
+			  uint32_t dip, uint16_t sport, uint16_t dport, uint32_t vni,
+			  uint16_t inner)
+{
+	memset(p, 0, VGW_VXLAN_OUTER_LEN);
+	memcpy(p, dmac, 6);
+	memcpy(p + 6, smac, 6);
+	p[12] = 0x08;
+	uint8_t *ip = p + 14;
+	ip[0] = 0x45, put_ck(ip + 2, (uint16_t)(20 + 8 + 8 + inner)), ip[6] = 0x40, ip[8] = 64;
+	ip[9] = 17;
+	put32(ip + 12, sip);
+	put32(ip + 16, dip);
+	put_ck(ip + 10, unit_cksum(ip, 20));
+	put_ck(p + 34, sport);
+	put_ck(p + 36, dport);
+	put_ck(p + 38, (uint16_t)(8 + 8 + inner));
+	p[42] = 0x08;
+	p[46] = (uint8_t)(vni >> 16), p[47] = (uint8_t)(vni >> 8), p[48] = (uint8_t)vni;
+}
+
+static void put_eth(uint8_t *p, const uint8_t *dst, const uint8_t *src)
+{
+	memcpy(p, dst, 6);
+	memcpy(p + 6, src, 6);
+	p[12] = 0x08, p[13] = 0;
+}
+
+/* Same bytes, else print the first difference. */
+static bool same(const uint8_t *got, const uint8_t *want, size_t n, const char *what, int i)
+{
+	for (size_t k = 0; k < n; k++)
+		if (got[k] != want[k]) {
+			fprintf(stderr, "\n  %s case %d: byte %zu is %02x, want %02x\n", what, i, k,
+				got[k], want[k]);
+			return false;
+		}
+	return true;
+}
+
+/* Inbound: TTL-1, DNAT EIP -> private, inner Ethernet, VXLAN encapsulation. */
+static void test_inbound_whole(void)
+{
+	static const uint8_t protos[] = {6, 17, 17, 1};
+	for (int i = 0; i < 400; i++) {
+		uint8_t got[1600], want[1600];
+		uint8_t proto = protos[i % 4];
+		bool zero = i % 4 == 2;
+		uint16_t pay = (uint16_t)(unit_rand() % 1400);
+		uint32_t seed = unit_rand(), vni = unit_rand() & 0xffffff;
+		uint8_t *ip = got + VGW_VXLAN_OUTER_LEN + 14;
+		uint16_t tl = packet(ip, proto, PEER, EIP, 40000, 53, 64, pay, zero, seed);
+		uint16_t sport = vgw_vxlan_src_port(vgw_ip4_flow_hash(ip, 20, tl));
+		vgw_ip4_ttl_dec(ip);
+		vgw_nat_set_addr(ip, 20, tl, VGW_NAT_DST, PRIV);
+		put_eth(got + VGW_VXLAN_OUTER_LEN, VM_MAC, GW_MAC);
+		struct vgw_vxlan_outer o = {.src_ip = 0x0a020001, .dst_ip = 0x0a020014,
+					    .src_port = sport, .dst_port = 8472, .vni = vni};
+		memcpy(o.src_mac, PORT_MAC, 6);
+		memcpy(o.dst_mac, NH_MAC, 6);
+		vgw_vxlan_encap(got, &o, (uint16_t)(14 + tl));
+
+		uint16_t wtl = packet(want + VGW_VXLAN_OUTER_LEN + 14, proto, PEER, PRIV, 40000, 53,
+				      63, pay, zero, seed);
+		put_eth(want + VGW_VXLAN_OUTER_LEN, VM_MAC, GW_MAC);
+		outer_by_hand(want, NH_MAC, PORT_MAC, 0x0a020001, 0x0a020014, sport, 8472, vni,
+			      (uint16_t)(14 + tl));
+		ASSERT_EQ(wtl, tl);
+		CU_ASSERT(sport >= 49152);
+		CU_ASSERT(same(got, want, (size_t)(VGW_VXLAN_OUTER_LEN + 14 + tl), "inbound", i));
+		if (zero)
+			ASSERT_EQ(ip[26] | ip[27], 0);
+	}
+}
+
+/* Outbound: parse the VXLAN frame from a hypervisor, decapsulate, TTL-1,
+ * SNAT private -> EIP. */
+static void test_outbound_whole(void)
+{
+	static const uint8_t protos[] = {6, 17, 17, 1};
+	for (int i = 0; i < 400; i++) {
+		uint8_t f[1600], want[1600];
+		uint8_t proto = protos[i % 4];
+		bool zero = i % 4 == 2;
+		uint16_t pay = (uint16_t)(unit_rand() % 1400);
+		uint32_t seed = unit_rand(), vni = 1 + unit_rand() % 0xffffff;
+		uint16_t tl = packet(f + VGW_VXLAN_OUTER_LEN + 14, proto, PRIV, PEER, 53, 40000, 64,
+				     pay, zero, seed);
+		put_eth(f + VGW_VXLAN_OUTER_LEN, GW_MAC, VM_MAC);
+		outer_by_hand(f, PORT_MAC, NH_MAC, 0x0a020014, 0x0a020001, 51000, 4789, vni,
+			      (uint16_t)(14 + tl));
+		f[43] = f[49] = 0xff; /* reserved bits: ignored on receipt (RFC 7348) */
+		/* what the receive path reads */
+		const uint8_t *oip = f + 14, *udp = f + 34;
+		ASSERT_EQ(unit_cksum_ok(oip, 20), true);
+		ASSERT_EQ(oip[9], 17);
+		ASSERT_EQ(udp[2] << 8 | udp[3], 4789);
+		uint16_t ulen = (uint16_t)(udp[4] << 8 | udp[5]);
+		ASSERT_EQ(ulen, (oip[2] << 8 | oip[3]) - 20);
+		uint32_t got_vni = 0;
+		ASSERT_EQ(vgw_vxlan_parse(udp + 8, (uint32_t)(ulen - 8), &got_vni), VGW_VXLAN_OK);
+		ASSERT_EQ(got_vni, vni);
+		const uint8_t *eth = udp + 16;
+		ASSERT_EQ(memcmp(eth, GW_MAC, 6), 0);
+		ASSERT_EQ(eth[12] << 8 | eth[13], 0x0800);
+		uint8_t *ip = f + VGW_VXLAN_OUTER_LEN + 14;
+		ASSERT_EQ(ulen, 16 + 14 + tl);
+		vgw_ip4_ttl_dec(ip);
+		vgw_nat_set_addr(ip, 20, tl, VGW_NAT_SRC, EIP);
+		packet(want, proto, EIP, PEER, 53, 40000, 63, pay, zero, seed);
+		CU_ASSERT(same(ip, want, tl, "outbound", i));
+		ASSERT_EQ(unit_cksum_ok(ip, 20), true);
+		if (proto != 1 && !zero)
+			ASSERT_EQ(l4_ok(ip, tl), true);
+	}
+}
+
+/* ICMP error type/code from osrc to odst quoting the first qlen bytes (0:
+ * all) of a qproto packet qsrc:qsport -> qdst:qdport; built from scratch. */
+static uint16_t icmp_err(uint8_t *ip, uint8_t type, uint32_t osrc, uint32_t odst, uint8_t qproto,
+			 uint32_t qsrc, uint32_t qdst, uint16_t qsport, uint16_t qdport,
+			 uint16_t qlen, bool udp_zero)
+{
+	uint8_t q[200];
+	uint16_t qtl = packet(q, qproto, qsrc, qdst, qsport, qdport, 60, 40, udp_zero, 7);
+	if (qlen == 0 || qlen > qtl)
+		qlen = qtl;
+	uint16_t tl = (uint16_t)(20 + 8 + qlen);
+	memset(ip, 0, 28);
+	ip[0] = 0x45, put_ck(ip + 2, tl), ip[8] = 64, ip[9] = 1;
+	put32(ip + 12, osrc);
+	put32(ip + 16, odst);
+	ip[20] = type, ip[21] = type == 3 ? 3 : 0;
+	if (type == 3)
+		put_ck(ip + 26, 1400); /* next-hop MTU: any value */
+	if (type == 12)
+		ip[24] = 8; /* pointer */
+	memcpy(ip + 28, q, qlen);
+	put_ck(ip + 22, unit_cksum(ip + 20, (size_t)(tl - 20)));
+	put_ck(ip + 10, unit_cksum(ip, 20));
+	return tl;
+}
+
+/* RFC 5508 in both directions, for quoted UDP (with and without checksum),
+ * TCP and ICMP, whole or cut to 8 bytes of L4 header, types 3, 11, 12. */
+static void test_icmp_error_both_ways(void)
+{
+	static const struct {
+		uint8_t proto;
+		uint16_t qlen;
+		bool udp_zero;
+	} q[] = {{17, 0, false}, {17, 0, true}, {17, 28, false}, {6, 0, false},
+		 {6, 28, false}, {6, 40, false}, {1, 0, false}, {1, 28, false}};
+	static const uint8_t types[] = {3, 11, 12};
+	int n = 0;
+	for (size_t k = 0; k < sizeof(q) / sizeof(q[0]); k++) {
+		for (size_t t = 0; t < 3; t++, n++) {
+			uint8_t got[300], want[300];
+			/* inbound: a router answers a packet the VM sent as the EIP */
+			uint16_t tl = icmp_err(got, types[t], RTR, EIP, q[k].proto, EIP, PEER, 53,
+					       40000, q[k].qlen, q[k].udp_zero);
+			ASSERT_EQ(vgw_nat_icmp_inner(got, 20, tl, VGW_NAT_SRC, PRIV, VGW_NAT_SPORT,
+						     -1), 0);
+			vgw_nat_set_addr(got, 20, tl, VGW_NAT_DST, PRIV);
+			icmp_err(want, types[t], RTR, PRIV, q[k].proto, PRIV, PEER, 53, 40000,
+				 q[k].qlen, q[k].udp_zero);
+			CU_ASSERT(same(got, want, tl, "icmp inbound", n));
+			/* outbound: the VM answers a packet it got for its EIP */
+			tl = icmp_err(got, types[t], PRIV, PEER, q[k].proto, PEER, PRIV, 40000, 53,
+				      q[k].qlen, q[k].udp_zero);
+			ASSERT_EQ(vgw_nat_icmp_inner(got, 20, tl, VGW_NAT_DST, EIP, VGW_NAT_DPORT,
+						     -1), 0);
+			vgw_nat_set_addr(got, 20, tl, VGW_NAT_SRC, EIP);
+			icmp_err(want, types[t], EIP, PEER, q[k].proto, PEER, EIP, 40000, 53,
+				 q[k].qlen, q[k].udp_zero);
+			CU_ASSERT(same(got, want, tl, "icmp outbound", n));
+			/* with a port translation too (not for ICMP quotes) */
+			if (q[k].proto == 1)
+				continue;
+			tl = icmp_err(got, types[t], RTR, EIP, q[k].proto, EIP, PEER, 53, 40000,
+				      q[k].qlen, q[k].udp_zero);
+			ASSERT_EQ(vgw_nat_icmp_inner(got, 20, tl, VGW_NAT_SRC, PRIV, VGW_NAT_SPORT,
+						     5353), 0);
+			icmp_err(want, types[t], RTR, EIP, q[k].proto, PRIV, PEER, 5353, 40000,
+				 q[k].qlen, q[k].udp_zero);
+			CU_ASSERT(same(got, want, tl, "icmp port", n));
+		}
+	}
+	/* an ICMP quote has no port to translate: refused, unchanged */
+	uint8_t ip[300], copy[300];
+	uint16_t tl = icmp_err(ip, 3, RTR, EIP, 1, EIP, PEER, 1, 2, 0, false);
+	memcpy(copy, ip, tl);
+	ASSERT_EQ(vgw_nat_icmp_inner(ip, 20, tl, VGW_NAT_SRC, PRIV, VGW_NAT_SPORT, 9), -1);
+	ASSERT_EQ(memcmp(ip, copy, tl), 0);
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -258,6 +514,9 @@ int main(void)
 		{"later fragments: L4 untouched", test_nat_later_fragment},
 		{"ICMP error quote translated (RFC 5508)", test_icmp_error_translation},
 		{"non-errors and corrupt errors refused unchanged", test_icmp_error_refusals},
+		{"inbound: DNAT + VXLAN encap, byte-exact", test_inbound_whole},
+		{"outbound: VXLAN parse + SNAT, byte-exact", test_outbound_whole},
+		{"ICMP error quotes both ways (RFC 5508), byte-exact", test_icmp_error_both_ways},
 	};
 	return unit_run("encap", tests, sizeof(tests) / sizeof(tests[0]));
 }
