@@ -1,0 +1,155 @@
+/* TCP connection tracking: see ct_tcp.h. */
+#include "ct_tcp.h"
+
+#include <string.h>
+
+static const char *const names[VGW_TCP_N_STATES] = {
+	"none", "syn_sent", "syn_recv", "established", "fin_wait", "last_ack", "time_wait", "close",
+};
+
+const char *vgw_ct_tcp_state_name(uint8_t state)
+{
+	return state < VGW_TCP_N_STATES ? names[state] : "?";
+}
+
+int vgw_tcp_seg_parse(const uint8_t *l4, uint32_t l4_len, uint32_t payload_len,
+		      struct vgw_tcp_seg *seg)
+{
+	if (l4_len < 20)
+		return -1;
+	uint32_t doff = (uint32_t)(l4[12] >> 4) * 4;
+	if (doff < 20 || doff > payload_len)
+		return -1;
+	seg->seq = (uint32_t)l4[4] << 24 | (uint32_t)l4[5] << 16 | (uint32_t)l4[6] << 8 | l4[7];
+	seg->ack = (uint32_t)l4[8] << 24 | (uint32_t)l4[9] << 16 | (uint32_t)l4[10] << 8 | l4[11];
+	seg->flags = l4[13];
+	seg->win = (uint16_t)(l4[14] << 8 | l4[15]);
+	seg->len = payload_len - doff;
+	seg->wscale = -1;
+	if (!(seg->flags & VGW_TCP_SYN))
+		return 0;
+	/* options: only window scale matters here (RFC 7323) */
+	uint32_t end = doff < l4_len ? doff : l4_len;
+	for (uint32_t i = 20; i < end;) {
+		uint8_t kind = l4[i];
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= end || l4[i + 1] < 2 || i + l4[i + 1] > end)
+			break;
+		if (kind == 3 && l4[i + 1] == 3)
+			seg->wscale = (int8_t)(l4[i + 2] > 14 ? 14 : l4[i + 2]);
+		i += l4[i + 1];
+	}
+	return 0;
+}
+
+static uint32_t seg_end(const struct vgw_tcp_seg *s)
+{
+	return s->seq + s->len + !!(s->flags & VGW_TCP_SYN) + !!(s->flags & VGW_TCP_FIN);
+}
+
+/* Serial-number comparison (RFC 1982): a after b. */
+static bool after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+static void note_sent(struct vgw_ct_tcp *c, enum vgw_ct_dir d, const struct vgw_tcp_seg *s)
+{
+	struct vgw_ct_tcp_side *me = &c->s[d];
+	uint32_t e = seg_end(s);
+	if (!me->seen || after(e, me->end))
+		me->end = e;
+	uint32_t win = s->win;
+	if (!(s->flags & VGW_TCP_SYN) && c->scaled)
+		win <<= me->wscale; /* SYN windows are never scaled */
+	if (win > me->maxwin)
+		me->maxwin = win;
+	me->seen = true;
+}
+
+void vgw_ct_tcp_init(struct vgw_ct_tcp *c, const struct vgw_tcp_seg *seg)
+{
+	memset(c, 0, sizeof(*c));
+	c->state = (seg->flags & VGW_TCP_SYN) ? VGW_TCP_SYN_SENT : VGW_TCP_ESTABLISHED;
+	if (seg->flags & VGW_TCP_SYN) {
+		c->s[VGW_CT_ORIG].wscale = seg->wscale >= 0 ? (uint8_t)seg->wscale : 0;
+		c->s[VGW_CT_ORIG].wscale_seen = seg->wscale >= 0;
+	}
+	note_sent(c, VGW_CT_ORIG, seg);
+	if (seg->flags & VGW_TCP_SYN)
+		c->s[VGW_CT_ORIG].maxwin = seg->win;
+	/* a pickup carries whatever flags it had (a FIN, even) */
+	if (!(seg->flags & VGW_TCP_SYN) && (seg->flags & VGW_TCP_FIN)) {
+		c->s[VGW_CT_ORIG].fin = true;
+		c->s[VGW_CT_ORIG].fin_end = seg_end(seg);
+		c->state = VGW_TCP_FIN_WAIT;
+	}
+	if (seg->flags & VGW_TCP_RST)
+		c->state = VGW_TCP_CLOSE;
+}
+
+static bool rst_acceptable(const struct vgw_ct_tcp *c, enum vgw_ct_dir d,
+			   const struct vgw_tcp_seg *s)
+{
+	const struct vgw_ct_tcp_side *me = &c->s[d], *peer = &c->s[!d];
+	if (c->state == VGW_TCP_SYN_SENT && d == VGW_CT_REPLY)
+		/* RFC 793: in SYN-SENT an RST must acknowledge our SYN */
+		return (s->flags & VGW_TCP_ACK) && s->ack == peer->end;
+	if (!me->seen) /* nothing to compare with: only an ACK of the peer's data */
+		return (s->flags & VGW_TCP_ACK) && s->ack == peer->end;
+	uint32_t win = peer->seen && peer->maxwin ? peer->maxwin : 65535;
+	int64_t off = (int32_t)(s->seq - me->end);
+	return off >= -(int64_t)win && off <= (int64_t)win;
+}
+
+enum vgw_ct_tcp_verdict vgw_ct_tcp_update(struct vgw_ct_tcp *c, enum vgw_ct_dir d,
+					  const struct vgw_tcp_seg *s)
+{
+	if (s->flags & VGW_TCP_RST) {
+		if (!rst_acceptable(c, d, s))
+			return VGW_TCP_RST_IGNORED;
+		c->state = VGW_TCP_CLOSE;
+		return VGW_TCP_OK;
+	}
+	if ((s->flags & (VGW_TCP_SYN | VGW_TCP_ACK)) == VGW_TCP_SYN && d == VGW_CT_ORIG &&
+	    (c->state == VGW_TCP_TIME_WAIT || c->state == VGW_TCP_CLOSE)) {
+		vgw_ct_tcp_init(c, s); /* the client reuses the 4-tuple */
+		return VGW_TCP_OK;
+	}
+	if (s->flags & VGW_TCP_SYN) {
+		if (d == VGW_CT_REPLY && (s->flags & VGW_TCP_ACK) && c->state == VGW_TCP_SYN_SENT) {
+			c->s[VGW_CT_REPLY].wscale = s->wscale >= 0 ? (uint8_t)s->wscale : 0;
+			c->s[VGW_CT_REPLY].wscale_seen = s->wscale >= 0;
+			/* RFC 7323: scaling applies only when both SYNs offered it */
+			c->scaled = s->wscale >= 0 && c->s[VGW_CT_ORIG].wscale_seen;
+			c->state = VGW_TCP_SYN_RECV;
+		}
+		note_sent(c, d, s);
+		return VGW_TCP_OK;
+	}
+	note_sent(c, d, s);
+	if (c->state == VGW_TCP_SYN_RECV && d == VGW_CT_ORIG && (s->flags & VGW_TCP_ACK))
+		c->state = VGW_TCP_ESTABLISHED;
+	if (s->flags & VGW_TCP_FIN) {
+		if (!c->s[d].fin) {
+			c->s[d].fin = true;
+			c->s[d].fin_end = seg_end(s);
+		}
+		if (c->state <= VGW_TCP_ESTABLISHED)
+			c->state = VGW_TCP_FIN_WAIT;
+	}
+	struct vgw_ct_tcp_side *peer = &c->s[!d];
+	if (peer->fin && (s->flags & VGW_TCP_ACK) && !after(peer->fin_end, s->ack))
+		peer->fin_acked = true;
+	if (c->s[0].fin && c->s[1].fin && c->state == VGW_TCP_FIN_WAIT)
+		c->state = VGW_TCP_LAST_ACK;
+	/* both FINs acknowledged: the connection is over, 2 MSL remain */
+	if (c->state == VGW_TCP_LAST_ACK && c->s[0].fin_acked && c->s[1].fin_acked)
+		c->state = VGW_TCP_TIME_WAIT;
+	return VGW_TCP_OK;
+}
