@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # vgw demo: builds the e2e topology (client, gateway, switch, two routers in
 # network namespaces), runs vgwd on af_packet ports in the gateway namespace,
-# pings, runs a short TCP transfer and a small ECMP spread, prints the
-# counters, routes and neighbors, then tears everything down.
+# pings, runs a short TCP transfer and a small ECMP spread, then puts a tenant
+# VM behind a hypervisor (Linux VXLAN VTEP) on the underlay and reaches it
+# from the client through an elastic IP; prints the VPC tables, counters,
+# routes and neighbors, then tears everything down.
 #
 # usage (as root): tests/demo.sh BUILD_DIR        e.g. tests/demo.sh build
 # Needs no terminal; everything it creates carries a per-run suffix and is
 # removed on exit (set VGW_E2E_KEEP=1 to keep the temp dir with the vgwd log).
 source "$(dirname "$0")/e2e/topo.sh"
+source "$(dirname "$0")/e2e/vpc_topo.sh"
 
 section() { printf '\n===== %s\n' "$*"; }
 
@@ -55,6 +58,31 @@ f1=$(sink_field "$TOPO_TMP/sink1.json" "d['flows']"); f2=$(sink_field "$TOPO_TMP
 echo "  router1 received $f1 flows, router2 received $f2 flows"
 ok=false; [ "${f1:-0}" -gt 0 ] && [ "${f2:-0}" -gt 0 ] && ok=true
 check "both routers got flows" $ok
+
+section "tenant VPC: a VM behind a VXLAN hypervisor, reached through an elastic IP"
+vpc_hv hv1 10.2.0.21
+vpc_vm vm1 hv1 1001 192.168.1.10/24 192.168.1.1
+cat <<EOT
+  hypervisor ${HV_NS[hv1]}  ${HV_IF[hv1]} 10.2.0.21/24 on the underlay switch;
+           kernel VXLAN vx1001 (VNI 1001, local 10.2.0.21, UDP 4789) in bridge bv1001,
+           fdb: VPC gateway MAC $(vpc_gw_mac 1001) -> VTEP 10.2.0.1 (the gateway)
+  VM       ${VM_NS[vm1]}  eth0 192.168.1.10/24 ${VM_MAC[vm1]}, default via 192.168.1.1
+  EIP      10.1.0.100 (in the public subnet: the gateway answers ARP for it)
+EOT
+run_ctl vtep add 10.2.0.1
+run_ctl vpc add blue vni 1001
+run_ctl endpoint add blue 192.168.1.10 mac "${VM_MAC[vm1]}" vtep 10.2.0.21
+run_ctl eip add 10.1.0.100 vpc blue ip 192.168.1.10
+for what in vpc vtep endpoint eip; do echo "  \$ vgwctl show $what"; vctl show $what | sed 's/^/  /'; done
+http_server vm1 80 "hello from vm1 (192.168.1.10, VPC blue)"
+echo "  client: GET http://10.1.0.100/"
+body=$(http_get "$NS_C" http://10.1.0.100/ 2>&1); echo "  $body"
+check "HTTP through the EIP reaches the VM" [ "$body" = "hello from vm1 (192.168.1.10, VPC blue)" ]
+echo "  the VM saw: $(grep ' GET /' "$TOPO_TMP/http-vm1.log" | head -n1)"
+nsx "$NS_C" ping -n -c 3 -i 0.2 -W 2 10.1.0.100; check "the EIP answers ping (from the VM)" [ $? -eq 0 ]
+src=$(peer_seen "$NS_C" 6001 "${VM_NS[vm1]}" 10.1.0.2 2>/dev/null)
+echo "  the VM connects to the client 10.1.0.2:6001; the client sees the source ${src:-nothing}"
+check "outbound from the VM leaves with the EIP as source" [ "$src" = 10.1.0.100 ]
 
 section "vgwctl show stats"
 vctl show stats

@@ -15,7 +15,7 @@ and in packet count.
         one socket, sequence-numbered datagrams at PPS, stop after N or S.
     tcp-serve ADDR PORT --file F [--count N] [--timeout S]
         serve F to N successive clients (then exit), accept timeout S.
-    tcp-get DST PORT OUT [--timeout S]
+    tcp-get DST PORT OUT [--timeout S] [--connect-timeout S]
         connect, read to EOF into OUT, print size, sha256, rate.
     tcp-echo ADDR PORT --name NAME [--timeout S]
         for each connection: read one line, answer "NAME LINE", close.
@@ -27,6 +27,19 @@ and in packet count.
         and port the server sees), log the same line on stdout, close.
     tcp-peer-ask DST PORT [--timeout S]
         connect to a tcp-peer server, print its answer; exit 1 on no answer.
+    http-serve ADDR PORT --text TEXT [--timeout S]
+        HTTP/1.0 server answering every GET with TEXT; logs "CLIENT_IP PORT
+        METHOD PATH" per request on stdout; exits after S seconds.  (Unlike
+        `python3 -m http.server` it makes no reverse DNS lookup of ADDR, which
+        would hang where no DNS server is reachable.)
+    udp-probe DST PORT [--timeout S]
+        send one datagram from a connected UDP socket and print what came
+        back: "reply", "refused" (an ICMP port unreachable that the kernel
+        matched to this socket), "timeout" or "error: ...".
+    pcap-decode FILE [--vxlan-port P]
+        decode a pcap (Ethernet, as tcpdump -w writes it) without scapy: one
+        JSON list on stdout, per frame the Ethernet/IPv4/UDP fields and, for
+        UDP to port P (default 4789), the VXLAN header and the inner frame.
     ctl-raw SOCKET LINE [--repeat N]
         send one raw request line (LINE repeated N times) to the vgwd control
         socket and print the header, the body and whether the peer closed.
@@ -184,7 +197,13 @@ def tcp_serve(a):
 
 def tcp_get(a):
     t0 = time.monotonic()
-    s = socket.create_connection((a.dst, a.port), timeout=a.timeout)
+    try:
+        s = socket.create_connection((a.dst, a.port),
+                                     timeout=a.connect_timeout or a.timeout)
+    except OSError as e:
+        print("tcp-get: connect %s:%d: %s" % (a.dst, a.port, e), file=sys.stderr)
+        return 1
+    s.settimeout(a.timeout)
     h = hashlib.sha256()
     n = 0
     deadline = t0 + a.timeout
@@ -301,18 +320,173 @@ def tcp_peer(a):
 
 
 def tcp_peer_ask(a):
-    s = socket.create_connection((a.dst, a.port), timeout=a.timeout)
-    s.settimeout(a.timeout)
     buf = b""
-    while len(buf) < 1024:
-        b = s.recv(1024)
-        if not b:
-            break
-        buf += b
-    s.close()
+    try:
+        s = socket.create_connection((a.dst, a.port), timeout=a.timeout)
+        s.settimeout(a.timeout)
+        while len(buf) < 1024:
+            b = s.recv(1024)
+            if not b:
+                break
+            buf += b
+        s.close()
+    except OSError as e:
+        print("tcp-peer-ask: %s:%d: %s" % (a.dst, a.port, e))
+        return 1
     out = buf.decode(errors="replace").strip()
     print(out)
     return 0 if out.startswith("peer ") else 1
+
+
+def http_serve(a):
+    import http.server
+    import socketserver
+    import threading
+
+    body = (a.text + "\n").encode()
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            print("%s %d GET %s" % (self.client_address[0],
+                                    self.client_address[1], self.path),
+                  flush=True)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+        def server_bind(self):  # no getfqdn()
+            socketserver.TCPServer.server_bind(self)
+            self.server_name = a.addr
+            self.server_port = a.port
+
+    srv = S((a.addr, a.port), H)
+    threading.Timer(a.timeout, srv.shutdown).start()
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(
+        target=srv.shutdown).start())
+    print("listening %s:%d" % (a.addr, a.port), flush=True)
+    srv.serve_forever(poll_interval=0.2)
+    srv.server_close()
+    os._exit(0)
+
+
+def udp_probe(a):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(a.timeout)
+    try:
+        s.connect((a.dst, a.port))
+        s.send(b"probe")
+        s.recv(2048)
+        print("reply")
+    except ConnectionRefusedError:
+        print("refused")
+    except socket.timeout:
+        print("timeout")
+    except OSError as e:
+        print("error: %s" % e)
+    finally:
+        s.close()
+    return 0
+
+
+def _mac(b):
+    return ":".join("%02x" % x for x in b)
+
+
+def _ip(b):
+    return socket.inet_ntoa(bytes(b))
+
+
+def _csum(b):
+    if len(b) % 2:
+        b = b + b"\0"
+    s = 0
+    for i in range(0, len(b), 2):
+        s += (b[i] << 8) | b[i + 1]
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s
+
+
+def _decode_ip(d, out, prefix):
+    """IPv4 header at d[0:] -> fields with prefix; returns the payload."""
+    if len(d) < 20 or d[0] >> 4 != 4:
+        return None
+    ihl = (d[0] & 15) * 4
+    tot = (d[2] << 8) | d[3]
+    frag = (d[6] << 8) | d[7]
+    out.update({prefix + "src": _ip(d[12:16]), prefix + "dst": _ip(d[16:20]),
+                prefix + "ttl": d[8], prefix + "proto": d[9],
+                prefix + "id": (d[4] << 8) | d[5], prefix + "tot_len": tot,
+                prefix + "df": bool(frag & 0x4000),
+                prefix + "mf": bool(frag & 0x2000),
+                prefix + "frag_off": frag & 0x1fff,
+                prefix + "ip_csum_ok": _csum(d[:ihl]) == 0xffff})
+    return d[ihl:tot]
+
+
+def pcap_decode(a):
+    import struct
+    with open(a.file, "rb") as f:
+        data = f.read()
+    res = []
+    if len(data) < 24:
+        print(json.dumps(res))
+        return 0
+    magic = data[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        end = "<"
+    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        end = ">"
+    else:
+        print("pcap-decode: not a pcap file", file=sys.stderr)
+        return 1
+    linktype = struct.unpack(end + "I", data[20:24])[0]
+    if linktype != 1:
+        print("pcap-decode: link type %d is not Ethernet" % linktype,
+              file=sys.stderr)
+        return 1
+    off = 24
+    while off + 16 <= len(data):
+        _, _, caplen, wirelen = struct.unpack(end + "IIII", data[off:off + 16])
+        fr = data[off + 16:off + 16 + caplen]
+        off += 16 + caplen
+        r = {"len": wirelen}
+        res.append(r)
+        if len(fr) < 14:
+            continue
+        et = (fr[12] << 8) | fr[13]
+        r.update({"eth_dst": _mac(fr[0:6]), "eth_src": _mac(fr[6:12]),
+                  "eth_type": et})
+        if et != 0x0800:
+            continue
+        pl = _decode_ip(fr[14:], r, "")
+        if pl is None or r["proto"] != 17 or len(pl) < 8:
+            continue
+        sport, dport, ulen, ucs = struct.unpack(">HHHH", pl[:8])
+        r.update({"udp_sport": sport, "udp_dport": dport, "udp_len": ulen,
+                  "udp_csum": ucs})
+        if dport != a.vxlan_port or len(pl) < 16 + 14:
+            continue
+        vx = pl[8:16]
+        r.update({"vxlan_flags": vx[0],
+                  "vni": (vx[4] << 16) | (vx[5] << 8) | vx[6]})
+        inner = pl[16:]
+        it = (inner[12] << 8) | inner[13]
+        r.update({"inner_eth_dst": _mac(inner[0:6]),
+                  "inner_eth_src": _mac(inner[6:12]), "inner_eth_type": it})
+        if it == 0x0800:
+            _decode_ip(inner[14:], r, "inner_")
+    print(json.dumps(res))
+    return 0
 
 
 def ctl_raw(a):
@@ -395,6 +569,8 @@ def main():
     q = sp.add_parser("tcp-get")
     q.add_argument("dst"); q.add_argument("port", type=int); q.add_argument("out")
     q.add_argument("--timeout", type=float, default=60)
+    q.add_argument("--connect-timeout", type=float, default=0,
+                   help="connect limit (default: --timeout)")
     q.set_defaults(fn=tcp_get)
 
     q = sp.add_parser("tcp-echo")
@@ -419,6 +595,22 @@ def main():
     q.add_argument("dst"); q.add_argument("port", type=int)
     q.add_argument("--timeout", type=float, default=5)
     q.set_defaults(fn=tcp_peer_ask)
+
+    q = sp.add_parser("http-serve")
+    q.add_argument("addr"); q.add_argument("port", type=int)
+    q.add_argument("--text", required=True)
+    q.add_argument("--timeout", type=float, default=120)
+    q.set_defaults(fn=http_serve)
+
+    q = sp.add_parser("udp-probe")
+    q.add_argument("dst"); q.add_argument("port", type=int)
+    q.add_argument("--timeout", type=float, default=3)
+    q.set_defaults(fn=udp_probe)
+
+    q = sp.add_parser("pcap-decode")
+    q.add_argument("file")
+    q.add_argument("--vxlan-port", type=int, default=4789)
+    q.set_defaults(fn=pcap_decode)
 
     q = sp.add_parser("ctl-raw")
     q.add_argument("socket"); q.add_argument("line")

@@ -328,7 +328,7 @@ tcp_transfer() {
   info "client (exit $rc): $out"
   local h1 h2 n
   h1=$(sha256sum <"$src" | cut -d' ' -f1)
-  h2=$(sha256sum <"$dstf" 2>/dev/null | cut -d' ' -f1)
+  h2=$(sha256sum 2>/dev/null <"$dstf" | cut -d' ' -f1)
   n=$(stat -c %s "$dstf" 2>/dev/null || echo 0)
   info "sha256 sent $h1 ($((mb * 1048576)) bytes)"
   info "sha256 recv ${h2:-none} ($n bytes)"
