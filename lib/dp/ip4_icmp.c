@@ -17,19 +17,6 @@ void vgw_ip4_local(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m,
 		   uint16_t hdr_len, uint16_t tot_len, uint32_t self)
 {
 	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
-	if (ip[9] == 17 && vgw_gw.ports[port].role == VGW_ROLE_UNDERLAY) {
-		uint32_t vtep;
-		uint16_t vport;
-		vgw_vtep_get(vgw_gw.vpc, &vtep, &vport);
-		/* every UDP fragment to the VTEP is VXLAN's (and refused there);
-		 * only the first one shows the port */
-		if (self == vtep && (vgw_ip4_is_fragment(ip) ||
-				     (tot_len >= hdr_len + 8 &&
-				      (ip[hdr_len + 2] << 8 | ip[hdr_len + 3]) == vport))) {
-			vgw_vxlan_input(w, port, m, hdr_len, tot_len);
-			return;
-		}
-	}
 	if (!vgw_icmp_is_echo_request(ip, hdr_len, tot_len)) {
 		/* the exception path to the host (BGP, SSH) comes with host ports */
 		vgw_dp_drop(w, port, VGW_DROP_LOCAL_UNSUPPORTED, m);
@@ -40,10 +27,17 @@ void vgw_ip4_local(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m,
 	output_local(w, port, m);
 }
 
-/* Our address facing the packet's source: the first address of the port it
- * came in on (RFC 1812 4.3.2.4 lets a router choose). */
-static uint32_t icmp_source(uint16_t in_port)
+/* Our address facing the packet's source (RFC 1812 4.3.2.4 lets a router
+ * choose): the first address of the port it came in on, except for a VM's
+ * packet (its source is its EIP): tenants see a public address, never the
+ * underlay. */
+static uint32_t icmp_source(uint16_t in_port, uint32_t peer)
 {
+	if (vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &peer)) {
+		for (int i = 0; i < vgw_gw.n_ports; i++)
+			if (vgw_gw.ports[i].role == VGW_ROLE_PUBLIC && vgw_gw.ports[i].n_addrs)
+				return vgw_gw.ports[i].addrs[0].ip;
+	}
 	const struct vgw_port *p = &vgw_gw.ports[in_port];
 	return p->n_addrs ? p->addrs[0].ip : 0;
 }
@@ -54,7 +48,7 @@ void vgw_ip4_icmp_error(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf 
 	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
 	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
 	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
-	uint32_t self = icmp_source(in_port);
+	uint32_t self = icmp_source(in_port, vgw_ip4_src(ip));
 	if (!self || !vgw_icmp_error_allowed(ip, hl, tl)) {
 		rte_pktmbuf_free(m);
 		return;

@@ -5,6 +5,21 @@
 #include "../net/icmp.h"
 #include "../net/ip4.h"
 
+/* UDP to the gateway's VTEP on the VXLAN port, received on an underlay port
+ * (never from the Internet: a spoofed hypervisor address must not reach a
+ * tenant). Every UDP fragment to the VTEP counts as VXLAN, refused there:
+ * only the first one shows the port. */
+static bool is_vxlan(const uint8_t *ip, uint16_t hl, uint16_t tl, uint16_t port, uint32_t dst)
+{
+	if (ip[9] != 17 || vgw_gw.ports[port].role != VGW_ROLE_UNDERLAY)
+		return false;
+	uint32_t vtep;
+	uint16_t vport;
+	vgw_vtep_get(vgw_gw.vpc, &vtep, &vport);
+	return dst == vtep && (vgw_ip4_is_fragment(ip) ||
+			       (tl >= hl + 8 && (ip[hl + 2] << 8 | ip[hl + 3]) == vport));
+}
+
 void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 {
 	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
@@ -27,12 +42,11 @@ void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 		vgw_dp_drop(w, port, VGW_DROP_IP_DST_NOT_UNICAST, m);
 		return;
 	}
-	if (vgw_gw.ports[port].role == VGW_ROLE_PUBLIC) {
-		const struct vgw_eip *e = vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &dst);
-		if (e) {
-			vgw_eip_input(w, port, m, e);
-			return;
-		}
+	/* an EIP belongs to a VM behind the tunnel, whichever port it came in on */
+	const struct vgw_eip *e = vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &dst);
+	if (e) {
+		vgw_eip_input(w, port, m, e);
+		return;
 	}
 	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
 	if (unlikely(!t)) {
@@ -40,7 +54,10 @@ void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 		return;
 	}
 	if (t->kind == VGW_RT_LOCAL) {
-		vgw_ip4_local(w, port, m, hl, tl, dst);
+		if (is_vxlan(ip, hl, tl, port, dst))
+			vgw_vxlan_input(w, port, m, hl, tl);
+		else
+			vgw_ip4_local(w, port, m, hl, tl, dst);
 		return;
 	}
 	if (unlikely(t->kind == VGW_RT_CONNECTED && dst == t->bcast)) {

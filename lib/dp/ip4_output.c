@@ -80,8 +80,14 @@ void vgw_ip4_route(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m)
 		return;
 	}
 	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
-	if (unlikely(!t || t->kind == VGW_RT_LOCAL)) {
+	if (unlikely(!t)) {
 		vgw_dp_drop(w, in_port, VGW_DROP_NO_ROUTE, m);
+		return;
+	}
+	if (unlikely(t->kind == VGW_RT_LOCAL)) { /* a VM pinging the gateway */
+		uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
+		uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
+		vgw_ip4_local(w, in_port, m, hl, tl, dst);
 		return;
 	}
 	vgw_ip4_output(w, in_port, m, t);

@@ -18,7 +18,7 @@
 #                 (ip.id ip.tos ip.flags ip.ttl), the VXLAN outer UDP source
 #                 port (vxlan.sport[=PORT], range- and per-flow-checked) and
 #                 the position of ARP announcements (garp.order); see
-#                 pcap_compare.py
+#                 pcap_compare.py.  `p0:ip.id` = for port p0's output only
 #   port-options  optional: `p0|p1 KEY VALUE...` lines whose words are
 #                 appended to that port's line of the header below (e.g.
 #                 `p1 mtu 1280`; settings grammar in doc/interfaces.md)
@@ -247,12 +247,21 @@ if [ "$rc" -ne 0 ]; then
 fi
 
 # --- 5. compare the output --------------------------------------------------
-ignore=""
+# compare-ignore words apply to both ports; a word `pN:FIELD` to port N only
+ignore_words=""
 if [ -f "$SCEN/compare-ignore" ]; then
-  ignore=$(sed 's/#.*//' "$SCEN/compare-ignore" | tr -s ' \n\t' ',' | sed 's/^,//; s/,$//')
+  ignore_words=$(sed 's/#.*//' "$SCEN/compare-ignore" | tr -s ' \n\t' ' ')
 fi
 for p in 0 1; do
   [ -f "$TMP/expected$p.pcap" ] || continue
+  ignore=""
+  for w in $ignore_words; do
+    case "$w" in
+      p[0-9]:*) if [ "${w%%:*}" = "p$p" ]; then ignore="$ignore,${w#*:}"; fi ;;
+      *) ignore="$ignore,$w" ;;
+    esac
+  done
+  ignore=${ignore#,}
   if [ ! -f "$TMP/out$p.pcap" ]; then
     log "out$p.pcap was not written"
     failed=1
