@@ -310,21 +310,22 @@ ping_count() {  # ping_count NS DST COUNT -> number of replies received
 _listening() { nsx "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .; }
 _file_nonempty() { [ -s "$1" ]; }
 
-# tcp_transfer MB DST PORT [SERVER_NS]: a server in SERVER_NS (default r1) sends
-# MB MiB of random data to a client in c that connects to DST:PORT; returns 0
-# when the client read everything and the sha256 matches
-tcp_transfer() {
-  local mb=$1 dst=$2 port=$3 ns=${4:-$NS_R1}
+# tcp_transfer_ns MB SERVER_NS CLIENT_NS DST PORT [BIND]: a server in SERVER_NS
+# (bound to BIND, default 0.0.0.0) sends MB MiB of random data to a client in
+# CLIENT_NS that connects to DST:PORT; 0 when everything arrived with the same
+# sha256.  Prints the client's summary (bytes, seconds, Mbit/s).
+tcp_transfer_ns() {
+  local mb=$1 sns=$2 cns=$3 dst=$4 port=$5 bind=${6:-0.0.0.0}
   local src="$TOPO_TMP/tcp-src-$port.bin" dstf="$TOPO_TMP/tcp-dst-$port.bin"
   head -c "${mb}M" /dev/urandom >"$src"
-  bg_ns "$ns" "$TOPO_TMP/tcp-serve-$port.log" "$PY" "$NETUTIL" tcp-serve 0.0.0.0 "$port" \
+  bg_ns "$sns" "$TOPO_TMP/tcp-serve-$port.log" "$PY" "$NETUTIL" tcp-serve "$bind" "$port" \
     --file "$src" --count 1 --timeout 90
   local spid=$BG_PID
-  if ! wait_until 5 _listening "$ns" "$port"; then
+  if ! wait_until 5 _listening "$sns" "$port"; then
     say "  tcp server did not start: $(cat "$TOPO_TMP/tcp-serve-$port.log")"; stop_pid "$spid" 2; return 1
   fi
   local out rc
-  out=$(nsx "$NS_C" timeout 100 "$PY" "$NETUTIL" tcp-get "$dst" "$port" "$dstf" --timeout 90 2>&1); rc=$?
+  out=$(nsx "$cns" timeout 100 "$PY" "$NETUTIL" tcp-get "$dst" "$port" "$dstf" --timeout 90 --connect-timeout 5 2>&1); rc=$?
   info "client (exit $rc): $out"
   local h1 h2 n
   h1=$(sha256sum <"$src" | cut -d' ' -f1)
@@ -337,6 +338,10 @@ tcp_transfer() {
   rm -f "$src" "$dstf"
   [ "$rc" -eq 0 ] && [ "$h1" = "$h2" ]
 }
+
+# tcp_transfer MB DST PORT [SERVER_NS]: the same from a server in SERVER_NS
+# (default r1) to a client in c
+tcp_transfer() { tcp_transfer_ns "$1" "${4:-$NS_R1}" "$NS_C" "$2" "$3"; }
 
 # ---------------------------------------------------------------- cleanup
 topo_cleanup() {

@@ -171,35 +171,6 @@ sys.stdout.write(o.open(sys.argv[1], timeout=5).read().decode())' "$2"
   }
 fi
 
-# tcp_transfer_ns MB SERVER_NS CLIENT_NS DST PORT [BIND]: a server in SERVER_NS
-# (bound to BIND, default 0.0.0.0) sends MB MiB of random data to a client in
-# CLIENT_NS that connects to DST:PORT; 0 when everything arrived with the same
-# sha256.  Prints the client's summary (bytes, seconds, Mbit/s).
-tcp_transfer_ns() {
-  local mb=$1 sns=$2 cns=$3 dst=$4 port=$5 bind=${6:-0.0.0.0}
-  local src="$TOPO_TMP/tcp-src-$port.bin" dstf="$TOPO_TMP/tcp-dst-$port.bin"
-  head -c "${mb}M" /dev/urandom >"$src"
-  bg_ns "$sns" "$TOPO_TMP/tcp-serve-$port.log" "$PY" "$NETUTIL" tcp-serve "$bind" "$port" \
-    --file "$src" --count 1 --timeout 40
-  local spid=$BG_PID
-  if ! wait_until 5 _listening "$sns" "$port"; then
-    say "  tcp server did not start: $(cat "$TOPO_TMP/tcp-serve-$port.log")"; stop_pid "$spid" 2; return 1
-  fi
-  local out rc
-  out=$(nsx "$cns" timeout 45 "$PY" "$NETUTIL" tcp-get "$dst" "$port" "$dstf" --timeout 40 --connect-timeout 5 2>&1); rc=$?
-  info "client (exit $rc): $out"
-  local h1 h2 n
-  h1=$(sha256sum <"$src" | cut -d' ' -f1)
-  h2=$(sha256sum 2>/dev/null <"$dstf" | cut -d' ' -f1)
-  n=$(stat -c %s "$dstf" 2>/dev/null || echo 0)
-  info "sha256 sent $h1 ($((mb * 1048576)) bytes)"
-  info "sha256 recv ${h2:-none} ($n bytes)"
-  stop_pid "$spid" 5
-  [ -s "$TOPO_TMP/tcp-serve-$port.log" ] && info "server: $(tr '\n' ' ' <"$TOPO_TMP/tcp-serve-$port.log")"
-  rm -f "$src" "$dstf"
-  [ "$rc" -eq 0 ] && [ "$h1" = "$h2" ]
-}
-
 # peer_seen NS_SERVER PORT NS_CLIENT DST -> the source address the server saw
 # for one connection from NS_CLIENT to DST:PORT (netutil tcp-peer), "" on failure
 peer_seen() {
