@@ -32,6 +32,7 @@
 #include "fib/fib.h"
 #include "fib/route.h"
 #include "neigh/neigh.h"
+#include "lb/service.h"
 #include "vpc/vpc.h"
 #include "port/port.h"
 #include "vgw_version.h"
@@ -136,6 +137,8 @@ static int create_state(char *err)
 	vgw_gw.vpc = vgw_vpc_create(vgw_gw.set.endpoint_max_entries, vgw_gw.set.eip_max_entries,
 				    vgw_gw.rcu, err);
 	if (!vgw_gw.vpc)
+		return -1;
+	if (vgw_lb_init(vgw_gw.rcu, err) < 0)
 		return -1;
 	return 0;
 }

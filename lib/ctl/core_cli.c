@@ -7,6 +7,7 @@
 #include "../conf/settings.h"
 #include "../fib/route.h"
 #include "../neigh/neigh.h"
+#include "../lb/service.h"
 #include "../vpc/vpc.h"
 #include "vgw_version.h"
 
@@ -64,6 +65,7 @@ static int cmd_show_running_config(struct vgw_cli_ctx *ctx, int argc, char **arg
 	vgw_neigh_running_config(&b);
 	vgw_route_running_config(&b);
 	vgw_vpc_running_config(&b);
+	vgw_lb_running_config(&b);
 	if (b.oom) {
 		vgw_buf_free(&b);
 		snprintf(ctx->err, VGW_ERR_LEN, "out of memory");

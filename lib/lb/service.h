@@ -18,6 +18,8 @@
 
 #include "../core/rmap.h"
 
+struct rte_rcu_qsbr;
+
 #define VGW_SVC_MAX 1024
 #define VGW_SVC_NAME_LEN 32
 #define VGW_SVC_BACKENDS_MAX 256
@@ -52,5 +54,65 @@ struct vgw_svc {
 	struct vgw_svc_backend *be;
 	uint16_t *table; /* m slots: index into be, or VGW_MAGLEV_NONE */
 };
+
+/* Slow-path configuration of one backend. */
+struct vgw_backend_cfg {
+	uint32_t vni;
+	uint32_t ip;
+	uint16_t port;
+	uint16_t weight; /* 0..VGW_WEIGHT_MAX; 0 = drain */
+	uint8_t admin;   /* enum vgw_be_admin */
+	uint8_t health;  /* enum vgw_be_health, written by the health checker */
+	uint16_t id;     /* counter slot */
+};
+
+struct vgw_service_cfg {
+	bool used;
+	char name[VGW_SVC_NAME_LEN];
+	struct vgw_svc_key key;
+	uint32_t m;
+	uint32_t max_conns;
+	uint16_t n_backends;
+	struct vgw_backend_cfg be[VGW_SVC_BACKENDS_MAX];
+	const struct vgw_svc *pub; /* what workers see now */
+};
+
+struct vgw_lb {
+	struct vgw_rmap *by_vip; /* vgw_svc_key -> struct vgw_svc */
+	struct vgw_service_cfg *svc; /* VGW_SVC_MAX, index = service counter slot */
+	uint8_t be_id_used[VGW_BACKEND_IDS];
+};
+
+extern struct vgw_lb vgw_lb;
+
+int vgw_lb_init(struct rte_rcu_qsbr *rcu, char *err);
+void vgw_lb_fini(void);
+
+int vgw_service_add(const char *name, struct vgw_svc_key key, uint32_t m, uint32_t max_conns,
+		    char *err);
+int vgw_service_del(const char *name, char *err);
+struct vgw_service_cfg *vgw_service_by_name(const char *name);
+
+/* weight < 0 / admin < 0: unchanged (set) or default (add: weight 1, up). */
+int vgw_backend_add(const char *svc, const char *vpc, uint32_t ip, uint16_t port, int weight,
+		    char *err);
+int vgw_backend_set(const char *svc, const char *vpc, uint32_t ip, uint16_t port, int weight,
+		    int admin, char *err);
+int vgw_backend_del(const char *svc, const char *vpc, uint32_t ip, uint16_t port, char *err);
+/* The health checker's verdict; republishes the service when usability changes. */
+void vgw_backend_health(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, uint8_t health);
+
+/* A backend gets new connections: admin up, weight > 0, not failed checks. */
+bool vgw_backend_usable(const struct vgw_backend_cfg *b);
+
+/* Cross-object checks for vpc.c: the address is a VIP; backends in a VNI. */
+bool vgw_lb_is_vip(uint32_t ip);
+uint32_t vgw_lb_backends_in(uint32_t vni);
+
+const char *vgw_be_admin_name(uint8_t a);
+const char *vgw_be_health_name(uint8_t h);
+
+struct vgw_buf;
+void vgw_lb_running_config(struct vgw_buf *b);
 
 #endif

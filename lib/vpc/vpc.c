@@ -8,6 +8,7 @@
 
 #include "../core/defer.h"
 #include "../core/gw.h"
+#include "../lb/service.h"
 #include "../net/ip4.h"
 #include "../util/parse.h"
 
@@ -244,11 +245,12 @@ int vgw_vpc_del(struct vgw_vpc_tables *t, const char *name, char *err)
 	const struct vgw_vpc *v = need_vpc(t, name, err);
 	if (!v)
 		return -1;
-	uint32_t n_ep, n_eip;
+	uint32_t n_ep, n_eip, n_be = vgw_lb_backends_in(v->vni);
 	vgw_vpc_usage(t, v->vni, &n_ep, &n_eip);
-	if (n_ep || n_eip) {
-		snprintf(err, VGW_ERR_LEN, "VPC '%s' is in use by %u endpoint(s) and %u EIP(s)",
-			 name, n_ep, n_eip);
+	if (n_ep || n_eip || n_be) {
+		snprintf(err, VGW_ERR_LEN,
+			 "VPC '%s' is in use by %u endpoint(s), %u EIP(s) and %u backend(s)", name,
+			 n_ep, n_eip, n_be);
 		return -1;
 	}
 	uint32_t vni = v->vni;
@@ -402,8 +404,8 @@ int vgw_eip_add(struct vgw_vpc_tables *t, uint32_t eip, const char *vpc, uint32_
 	char b[VGW_IP4_STRLEN], b2[VGW_IP4_STRLEN];
 	if (check_host_ip(eip, "EIP", err) < 0 || check_not_subnet_edge(eip, "EIP", err) < 0)
 		return -1;
-	if (vgw_ip_is_local(eip)) {
-		snprintf(err, VGW_ERR_LEN, "EIP %s is an address of this gateway",
+	if (vgw_ip_is_local(eip) || vgw_lb_is_vip(eip)) {
+		snprintf(err, VGW_ERR_LEN, "EIP %s is an address of this gateway or a VIP",
 			 vgw_ip4_str(eip, b));
 		return -1;
 	}

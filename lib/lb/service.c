@@ -1,0 +1,366 @@
+/* L4 services and their backends: see service.h. */
+#include "service.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/defer.h"
+#include "../core/gw.h"
+#include "../net/ip4.h"
+#include "../util/parse.h"
+#include "../vpc/vpc.h"
+#include "maglev.h"
+
+struct vgw_lb vgw_lb;
+
+int vgw_lb_init(struct rte_rcu_qsbr *rcu, char *err)
+{
+	static unsigned int seq; /* rte_hash names are process-wide */
+	char name[32];
+	snprintf(name, sizeof(name), "vgw_svc%u", seq++);
+	memset(&vgw_lb, 0, sizeof(vgw_lb));
+	vgw_lb.svc = calloc(VGW_SVC_MAX, sizeof(*vgw_lb.svc));
+	if (!vgw_lb.svc) {
+		snprintf(err, VGW_ERR_LEN, "out of memory");
+		return -1;
+	}
+	vgw_lb.by_vip = vgw_rmap_create(name, sizeof(struct vgw_svc_key), VGW_SVC_MAX, rcu, err);
+	if (!vgw_lb.by_vip) {
+		free(vgw_lb.svc);
+		vgw_lb.svc = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void vgw_lb_fini(void)
+{
+	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++)
+		free((void *)vgw_lb.svc[i].pub);
+	vgw_rmap_destroy(vgw_lb.by_vip);
+	free(vgw_lb.svc);
+	memset(&vgw_lb, 0, sizeof(vgw_lb));
+}
+
+const char *vgw_be_admin_name(uint8_t a)
+{
+	return a == VGW_BE_UP ? "up" : a == VGW_BE_DOWN ? "down" : "drain";
+}
+
+const char *vgw_be_health_name(uint8_t h)
+{
+	return h == VGW_HEALTH_UP ? "up" : h == VGW_HEALTH_DOWN ? "down" : "unknown";
+}
+
+bool vgw_backend_usable(const struct vgw_backend_cfg *b)
+{
+	return b->admin == VGW_BE_UP && b->weight > 0 && b->health != VGW_HEALTH_DOWN;
+}
+
+static void free_obj(void *obj, uintptr_t arg)
+{
+	(void)arg;
+	free(obj);
+}
+
+/* Builds the worker view of s (one allocation: header, backends, table) and
+ * swaps it in. On failure the old view stays published. */
+static int publish(struct vgw_service_cfg *s, char *err)
+{
+	size_t be_off = RTE_ALIGN_CEIL(sizeof(struct vgw_svc), 8);
+	size_t tab_off = be_off + RTE_ALIGN_CEIL(sizeof(struct vgw_svc_backend) * s->n_backends, 8);
+	uint8_t *blk = malloc(tab_off + sizeof(uint16_t) * s->m);
+	struct vgw_maglev_backend *mb = malloc(sizeof(*mb) * (s->n_backends + 1));
+	if (!blk || !mb) {
+		free(blk);
+		free(mb);
+		snprintf(err, VGW_ERR_LEN, "out of memory");
+		return -1;
+	}
+	struct vgw_svc *v = (struct vgw_svc *)blk;
+	*v = (struct vgw_svc){.key = s->key, .id = (uint16_t)(s - vgw_lb.svc),
+			      .max_conns = s->max_conns, .m = s->m, .n_backends = s->n_backends};
+	v->be = (struct vgw_svc_backend *)(blk + be_off);
+	v->table = (uint16_t *)(blk + tab_off);
+	for (uint16_t i = 0; i < s->n_backends; i++) {
+		const struct vgw_backend_cfg *b = &s->be[i];
+		v->be[i] = (struct vgw_svc_backend){.vni = b->vni, .ip = b->ip, .port = b->port,
+						    .id = b->id};
+		/* the identity every gateway node agrees on: where it lives */
+		mb[i].key = (uint64_t)b->vni << 48 ^ (uint64_t)b->ip << 16 ^ b->port;
+		mb[i].weight = vgw_backend_usable(b) ? b->weight : 0;
+	}
+	int rc = vgw_maglev_build(mb, s->n_backends, s->m, v->table);
+	free(mb);
+	void *old = NULL;
+	if (rc < 0 || vgw_rmap_set(vgw_lb.by_vip, &s->key, v, &old, err) < 0) {
+		if (rc < 0)
+			snprintf(err, VGW_ERR_LEN, "cannot build the Maglev table");
+		free(blk);
+		return -1;
+	}
+	s->pub = v;
+	if (old)
+		vgw_defer(free_obj, old, 0);
+	return 0;
+}
+
+struct vgw_service_cfg *vgw_service_by_name(const char *name)
+{
+	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++)
+		if (vgw_lb.svc[i].used && strcmp(vgw_lb.svc[i].name, name) == 0)
+			return &vgw_lb.svc[i];
+	return NULL;
+}
+
+static struct vgw_service_cfg *need_service(const char *name, char *err)
+{
+	struct vgw_service_cfg *s = vgw_service_by_name(name);
+	if (!s)
+		snprintf(err, VGW_ERR_LEN, "no service named '%s'", name);
+	return s;
+}
+
+bool vgw_lb_is_vip(uint32_t ip)
+{
+	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++)
+		if (vgw_lb.svc[i].used && vgw_lb.svc[i].key.vip == ip)
+			return true;
+	return false;
+}
+
+uint32_t vgw_lb_backends_in(uint32_t vni)
+{
+	uint32_t n = 0;
+	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++)
+		for (uint16_t b = 0; vgw_lb.svc[i].used && b < vgw_lb.svc[i].n_backends; b++)
+			n += vgw_lb.svc[i].be[b].vni == vni;
+	return n;
+}
+
+int vgw_service_add(const char *name, struct vgw_svc_key key, uint32_t m, uint32_t max_conns,
+		    char *err)
+{
+	char b[VGW_IP4_STRLEN];
+	size_t len = strlen(name);
+	bool ok = len > 0 && len < VGW_SVC_NAME_LEN && isalpha((unsigned char)name[0]);
+	for (size_t i = 0; ok && i < len; i++)
+		ok = isalnum((unsigned char)name[i]) || strchr("-_.", name[i]);
+	if (!ok) {
+		snprintf(err, VGW_ERR_LEN,
+			 "invalid service name '%s': 1-%d letters, digits, '-', '_', '.', "
+			 "starting with a letter", name, VGW_SVC_NAME_LEN - 1);
+		return -1;
+	}
+	if (key.proto != 6 && key.proto != 17) {
+		snprintf(err, VGW_ERR_LEN, "protocol must be tcp or udp");
+		return -1;
+	}
+	if (key.port == 0) {
+		snprintf(err, VGW_ERR_LEN, "port 0 is not valid");
+		return -1;
+	}
+	if (vgw_ip4_src_martian(key.vip) || vgw_ip4_dst_not_unicast(key.vip)) {
+		snprintf(err, VGW_ERR_LEN, "VIP %s is not a unicast host address",
+			 vgw_ip4_str(key.vip, b));
+		return -1;
+	}
+	if (vgw_ip_is_local(key.vip) ||
+	    (vgw_gw.vpc && vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &key.vip))) {
+		snprintf(err, VGW_ERR_LEN, "VIP %s is an address of this gateway or an EIP",
+			 vgw_ip4_str(key.vip, b));
+		return -1;
+	}
+	if (!vgw_is_prime(m) || m > VGW_MAGLEV_MAX_M) {
+		snprintf(err, VGW_ERR_LEN, "table-size %u must be a prime up to %u", m,
+			 VGW_MAGLEV_MAX_M);
+		return -1;
+	}
+	if (vgw_service_by_name(name)) {
+		snprintf(err, VGW_ERR_LEN, "service '%s' already exists", name);
+		return -1;
+	}
+	key.pad = 0;
+	if (vgw_rmap_get(vgw_lb.by_vip, &key)) {
+		snprintf(err, VGW_ERR_LEN, "a service for %s port %u %s already exists",
+			 vgw_ip4_str(key.vip, b), key.port, key.proto == 6 ? "tcp" : "udp");
+		return -1;
+	}
+	struct vgw_service_cfg *s = NULL;
+	for (int i = 0; i < VGW_SVC_MAX && !s; i++)
+		if (!vgw_lb.svc[i].used)
+			s = &vgw_lb.svc[i];
+	if (!s) {
+		snprintf(err, VGW_ERR_LEN, "at most %d services", VGW_SVC_MAX);
+		return -1;
+	}
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->key = key;
+	s->m = m;
+	s->max_conns = max_conns;
+	if (publish(s, err) < 0)
+		return -1;
+	s->used = true;
+	return 0;
+}
+
+static void release_ids(struct vgw_service_cfg *s)
+{
+	for (uint16_t i = 0; i < s->n_backends; i++)
+		vgw_lb.be_id_used[s->be[i].id] = 0;
+}
+
+int vgw_service_del(const char *name, char *err)
+{
+	struct vgw_service_cfg *s = need_service(name, err);
+	if (!s)
+		return -1;
+	void *old = vgw_rmap_del(vgw_lb.by_vip, &s->key);
+	if (old)
+		vgw_defer(free_obj, old, 0);
+	release_ids(s);
+	s->used = false;
+	s->pub = NULL;
+	return 0;
+}
+
+/* Finds the backend (vpc, ip, port) of service svc; *s and *vni are set
+ * when the service and VPC exist. */
+static struct vgw_backend_cfg *find_backend(const char *svc, const char *vpc, uint32_t ip,
+					    uint16_t port, struct vgw_service_cfg **s,
+					    uint32_t *vni, char *err)
+{
+	*s = need_service(svc, err);
+	if (!*s)
+		return NULL;
+	const struct vgw_vpc *v = vgw_gw.vpc ? vgw_vpc_by_name(vgw_gw.vpc, vpc) : NULL;
+	if (!v) {
+		snprintf(err, VGW_ERR_LEN, "no VPC named '%s'", vpc);
+		*s = NULL;
+		return NULL;
+	}
+	*vni = v->vni;
+	for (uint16_t i = 0; i < (*s)->n_backends; i++) {
+		struct vgw_backend_cfg *b = &(*s)->be[i];
+		if (b->vni == v->vni && b->ip == ip && b->port == port)
+			return b;
+	}
+	return NULL;
+}
+
+static int check_weight(int weight, char *err)
+{
+	if (weight > VGW_WEIGHT_MAX) {
+		snprintf(err, VGW_ERR_LEN, "weight %d out of range 0-%d", weight, VGW_WEIGHT_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+int vgw_backend_add(const char *svc, const char *vpc, uint32_t ip, uint16_t port, int weight,
+		    char *err)
+{
+	struct vgw_service_cfg *s;
+	uint32_t vni;
+	char b[VGW_IP4_STRLEN];
+	struct vgw_backend_cfg *cur = find_backend(svc, vpc, ip, port, &s, &vni, err);
+	if (!s || check_weight(weight, err) < 0)
+		return -1;
+	if (cur) {
+		snprintf(err, VGW_ERR_LEN, "backend %s port %u in VPC '%s' is already in '%s'",
+			 vgw_ip4_str(ip, b), port, vpc, svc);
+		return -1;
+	}
+	if (vgw_ip4_src_martian(ip) || vgw_ip4_dst_not_unicast(ip) || port == 0) {
+		snprintf(err, VGW_ERR_LEN, "backend %s port %u is not a unicast host and port",
+			 vgw_ip4_str(ip, b), port);
+		return -1;
+	}
+	if (s->n_backends >= VGW_SVC_BACKENDS_MAX) {
+		snprintf(err, VGW_ERR_LEN, "at most %d backends per service", VGW_SVC_BACKENDS_MAX);
+		return -1;
+	}
+	int id = -1;
+	for (int i = 0; i < VGW_BACKEND_IDS && id < 0; i++)
+		if (!vgw_lb.be_id_used[i])
+			id = i;
+	if (id < 0) {
+		snprintf(err, VGW_ERR_LEN, "at most %d backends in all", VGW_BACKEND_IDS);
+		return -1;
+	}
+	s->be[s->n_backends] = (struct vgw_backend_cfg){
+		.vni = vni, .ip = ip, .port = port, .weight = (uint16_t)(weight < 0 ? 1 : weight),
+		.admin = VGW_BE_UP, .health = VGW_HEALTH_UNKNOWN, .id = (uint16_t)id};
+	s->n_backends++;
+	if (publish(s, err) < 0) {
+		s->n_backends--;
+		return -1;
+	}
+	vgw_lb.be_id_used[id] = 1;
+	return 0;
+}
+
+int vgw_backend_set(const char *svc, const char *vpc, uint32_t ip, uint16_t port, int weight,
+		    int admin, char *err)
+{
+	struct vgw_service_cfg *s;
+	uint32_t vni;
+	struct vgw_backend_cfg *b = find_backend(svc, vpc, ip, port, &s, &vni, err);
+	if (!s || check_weight(weight, err) < 0)
+		return -1;
+	if (!b) {
+		char x[VGW_IP4_STRLEN];
+		snprintf(err, VGW_ERR_LEN, "no backend %s port %u in VPC '%s' in '%s'",
+			 vgw_ip4_str(ip, x), port, vpc, svc);
+		return -1;
+	}
+	struct vgw_backend_cfg saved = *b;
+	if (weight >= 0)
+		b->weight = (uint16_t)weight;
+	if (admin >= 0)
+		b->admin = (uint8_t)admin;
+	if (publish(s, err) < 0) {
+		*b = saved;
+		return -1;
+	}
+	return 0;
+}
+
+int vgw_backend_del(const char *svc, const char *vpc, uint32_t ip, uint16_t port, char *err)
+{
+	struct vgw_service_cfg *s;
+	uint32_t vni;
+	struct vgw_backend_cfg *b = find_backend(svc, vpc, ip, port, &s, &vni, err);
+	if (!s)
+		return -1;
+	if (!b) {
+		char x[VGW_IP4_STRLEN];
+		snprintf(err, VGW_ERR_LEN, "no backend %s port %u in VPC '%s' in '%s'",
+			 vgw_ip4_str(ip, x), port, vpc, svc);
+		return -1;
+	}
+	struct vgw_backend_cfg saved = *b;
+	uint16_t idx = (uint16_t)(b - s->be);
+	memmove(b, b + 1, sizeof(*b) * (size_t)(s->n_backends - idx - 1));
+	s->n_backends--;
+	if (publish(s, err) < 0) {
+		memmove(&s->be[idx + 1], &s->be[idx], sizeof(*b) * (size_t)(s->n_backends - idx));
+		s->be[idx] = saved;
+		s->n_backends++;
+		return -1;
+	}
+	vgw_lb.be_id_used[saved.id] = 0;
+	return 0;
+}
+
+void vgw_backend_health(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, uint8_t health)
+{
+	bool was = vgw_backend_usable(b);
+	b->health = health;
+	char err[VGW_ERR_LEN];
+	if (was != vgw_backend_usable(b) && publish(s, err) < 0)
+		b->health = was ? VGW_HEALTH_UP : VGW_HEALTH_DOWN; /* retried next check */
+}

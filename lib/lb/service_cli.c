@@ -1,0 +1,252 @@
+/* Service and backend commands, and one formatter per object (text, JSON,
+ * running-config). Handlers parse everything, then call one service.c
+ * function that applies all of the change or none. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+#include "../vpc/vpc.h"
+#include "../core/gw.h"
+#include "maglev.h"
+#include "service.h"
+
+static const char *proto_name(uint8_t p)
+{
+	return p == 6 ? "tcp" : "udp";
+}
+
+static const char *vpc_name(uint32_t vni)
+{
+	const struct vgw_vpc *v = vgw_gw.vpc ? vgw_vpc_by_vni(vgw_gw.vpc, vni) : NULL;
+	return v ? v->name : "?";
+}
+
+/* Maglev slots of each backend in the published table (slots[i] for be[i]). */
+static void count_slots(const struct vgw_service_cfg *s, uint32_t *slots)
+{
+	memset(slots, 0, sizeof(*slots) * VGW_SVC_BACKENDS_MAX);
+	const struct vgw_svc *v = s->pub;
+	for (uint32_t i = 0; v && i < v->m; i++)
+		if (v->table[i] != VGW_MAGLEV_NONE)
+			slots[v->table[i]]++;
+}
+
+static void format_backend(struct vgw_fmt *f, const struct vgw_backend_cfg *b, uint32_t slots)
+{
+	char ip[VGW_IP4_STRLEN];
+	vgw_fmt_obj_begin(f, NULL);
+	vgw_fmt_str(f, "vpc", vpc_name(b->vni));
+	vgw_fmt_str(f, "ip", vgw_ip4_str(b->ip, ip));
+	vgw_fmt_u64(f, "port", b->port);
+	vgw_fmt_u64(f, "weight", b->weight);
+	vgw_fmt_str(f, "state", vgw_be_admin_name(b->admin));
+	vgw_fmt_str(f, "health", vgw_be_health_name(b->health));
+	vgw_fmt_u64(f, "slots", slots);
+	vgw_fmt_obj_end(f);
+}
+
+static void format_service(struct vgw_fmt *f, const struct vgw_service_cfg *s, bool detail)
+{
+	char ip[VGW_IP4_STRLEN];
+	uint16_t usable = 0;
+	for (uint16_t i = 0; i < s->n_backends; i++)
+		usable += vgw_backend_usable(&s->be[i]);
+	if (!detail)
+		vgw_fmt_obj_begin(f, NULL);
+	vgw_fmt_str(f, "name", s->name);
+	vgw_fmt_str(f, "vip", vgw_ip4_str(s->key.vip, ip));
+	vgw_fmt_u64(f, "port", s->key.port);
+	vgw_fmt_str(f, "proto", proto_name(s->key.proto));
+	vgw_fmt_str(f, "scheduler", "maglev");
+	vgw_fmt_u64(f, "table_size", s->m);
+	vgw_fmt_u64(f, "max_conns", s->max_conns);
+	vgw_fmt_u64(f, "backends", s->n_backends);
+	vgw_fmt_u64(f, "usable", usable);
+	if (detail) {
+		uint32_t slots[VGW_SVC_BACKENDS_MAX];
+		count_slots(s, slots);
+		vgw_fmt_list_begin(f, "backend");
+		for (uint16_t i = 0; i < s->n_backends; i++)
+			format_backend(f, &s->be[i], slots[i]);
+		vgw_fmt_list_end(f);
+	} else {
+		vgw_fmt_obj_end(f);
+	}
+}
+
+static int cmd_show_service(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc == 1) {
+		const struct vgw_service_cfg *s = vgw_service_by_name(argv[0]);
+		if (!s) {
+			snprintf(ctx->err, VGW_ERR_LEN, "no service named '%s'", argv[0]);
+			return -1;
+		}
+		format_service(ctx->f, s, true);
+		return 0;
+	}
+	vgw_fmt_list_begin(ctx->f, "services");
+	for (int i = 0; i < VGW_SVC_MAX; i++)
+		if (vgw_lb.svc[i].used)
+			format_service(ctx->f, &vgw_lb.svc[i], false);
+	vgw_fmt_list_end(ctx->f);
+	return 0;
+}
+
+static int parse_port(struct vgw_cli_ctx *ctx, const char *s, uint16_t *port)
+{
+	uint64_t v;
+	if (vgw_parse_u64(s, 1, 65535, &v, ctx->err) < 0)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* NAME vip VIP port PORT proto tcp|udp [table-size M] [max-conns N] */
+static int cmd_service_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	static const char *const keys[] = {"vip", "port", "proto", "table-size", "max-conns", NULL};
+	const char *val[5];
+	struct vgw_svc_key k = {0};
+	uint64_t m = VGW_MAGLEV_DEFAULT_M, max = 0;
+	if (vgw_cli_kv(ctx, argc - 1, argv + 1, keys, 3, val) < 0 ||
+	    vgw_parse_ip4(val[0], &k.vip, ctx->err) < 0 || parse_port(ctx, val[1], &k.port) < 0)
+		return -1;
+	if (strcmp(val[2], "tcp") == 0) {
+		k.proto = 6;
+	} else if (strcmp(val[2], "udp") == 0) {
+		k.proto = 17;
+	} else {
+		snprintf(ctx->err, VGW_ERR_LEN, "proto must be tcp or udp, not '%s'", val[2]);
+		return -1;
+	}
+	if ((val[3] && vgw_parse_u64(val[3], 2, VGW_MAGLEV_MAX_M, &m, ctx->err) < 0) ||
+	    (val[4] && vgw_parse_u64(val[4], 0, UINT32_MAX, &max, ctx->err) < 0))
+		return -1;
+	return vgw_service_add(argv[0], k, (uint32_t)m, (uint32_t)max, ctx->err);
+}
+
+static int cmd_service_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	return vgw_service_del(argv[0], ctx->err);
+}
+
+/* SERVICE vpc VPC ip IP port PORT [weight W] [state up|down|drain] */
+static int backend_args(struct vgw_cli_ctx *ctx, int argc, char **argv, bool allow_state,
+			const char **vpc, uint32_t *ip, uint16_t *port, int *weight, int *admin)
+{
+	static const char *const keys[] = {"vpc", "ip", "port", "weight", "state", NULL};
+	const char *val[5];
+	uint64_t w;
+	if (vgw_cli_kv(ctx, argc - 1, argv + 1, keys, 3, val) < 0 ||
+	    vgw_parse_ip4(val[1], ip, ctx->err) < 0 || parse_port(ctx, val[2], port) < 0)
+		return -1;
+	*vpc = val[0];
+	*weight = -1;
+	*admin = -1;
+	if (val[3]) {
+		if (vgw_parse_u64(val[3], 0, VGW_WEIGHT_MAX, &w, ctx->err) < 0)
+			return -1;
+		*weight = (int)w;
+	}
+	if (val[4]) {
+		if (!allow_state) {
+			snprintf(ctx->err, VGW_ERR_LEN, "state is set with 'backend set'");
+			return -1;
+		}
+		if (strcmp(val[4], "up") == 0)
+			*admin = VGW_BE_UP;
+		else if (strcmp(val[4], "down") == 0)
+			*admin = VGW_BE_DOWN;
+		else if (strcmp(val[4], "drain") == 0)
+			*admin = VGW_BE_DRAIN;
+		else {
+			snprintf(ctx->err, VGW_ERR_LEN, "state must be up, down or drain, not '%s'",
+				 val[4]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int cmd_backend_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	const char *vpc;
+	uint32_t ip;
+	uint16_t port;
+	int w, a;
+	if (backend_args(ctx, argc, argv, false, &vpc, &ip, &port, &w, &a) < 0)
+		return -1;
+	return vgw_backend_add(argv[0], vpc, ip, port, w, ctx->err);
+}
+
+static int cmd_backend_set(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	const char *vpc;
+	uint32_t ip;
+	uint16_t port;
+	int w, a;
+	if (backend_args(ctx, argc, argv, true, &vpc, &ip, &port, &w, &a) < 0)
+		return -1;
+	if (w < 0 && a < 0) {
+		snprintf(ctx->err, VGW_ERR_LEN, "nothing to set: give weight and/or state");
+		return -1;
+	}
+	return vgw_backend_set(argv[0], vpc, ip, port, w, a, ctx->err);
+}
+
+static int cmd_backend_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	const char *vpc;
+	uint32_t ip;
+	uint16_t port;
+	int w, a;
+	if (backend_args(ctx, argc, argv, false, &vpc, &ip, &port, &w, &a) < 0)
+		return -1;
+	if (w >= 0) {
+		snprintf(ctx->err, VGW_ERR_LEN, "unexpected 'weight'");
+		return -1;
+	}
+	return vgw_backend_del(argv[0], vpc, ip, port, ctx->err);
+}
+
+void vgw_lb_running_config(struct vgw_buf *b)
+{
+	char ip[VGW_IP4_STRLEN];
+	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++) {
+		const struct vgw_service_cfg *s = &vgw_lb.svc[i];
+		if (!s->used)
+			continue;
+		vgw_buf_printf(b, "service add %s vip %s port %u proto %s table-size %u max-conns %u\n",
+			       s->name, vgw_ip4_str(s->key.vip, ip), s->key.port,
+			       proto_name(s->key.proto), s->m, s->max_conns);
+		for (uint16_t k = 0; k < s->n_backends; k++) {
+			const struct vgw_backend_cfg *be = &s->be[k];
+			vgw_buf_printf(b, "backend add %s vpc %s ip %s port %u weight %u\n", s->name,
+				       vpc_name(be->vni), vgw_ip4_str(be->ip, ip), be->port,
+				       be->weight);
+			if (be->admin != VGW_BE_UP)
+				vgw_buf_printf(b, "backend set %s vpc %s ip %s port %u state %s\n",
+					       s->name, vpc_name(be->vni), ip, be->port,
+					       vgw_be_admin_name(be->admin));
+		}
+	}
+}
+
+const struct vgw_cmd vgw_lb_cmds[] = {
+	{"service add", "NAME vip VIP port PORT proto PROTO [table-size M] [max-conns N]",
+	 "add a load-balanced service (Maglev; M prime, default 65537; 0 = no connection cap)",
+	 7, 11, cmd_service_add},
+	{"service del", "NAME", "delete a service and its backends", 1, 1, cmd_service_del},
+	{"show service", "[NAME]", "list services, or one service with its backends", 0, 1,
+	 cmd_show_service},
+	{"backend add", "SERVICE vpc VPC ip IP port PORT [weight W]",
+	 "add a backend (weight 0-1000, default 1; 0 = drain)", 7, 9, cmd_backend_add},
+	{"backend set", "SERVICE vpc VPC ip IP port PORT [weight W] [state STATE]",
+	 "change a backend's weight or state; drain and down take no new connections", 9, 11,
+	 cmd_backend_set},
+	{"backend del", "SERVICE vpc VPC ip IP port PORT", "remove a backend", 7, 7,
+	 cmd_backend_del},
+	{NULL, NULL, NULL, 0, 0, NULL},
+};
