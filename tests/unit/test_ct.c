@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_ct.c - the per-worker connection table (lib/lb/ct.c) on a fake clock:
+ * both keys find the entry, timeouts per state (defaults at the RFC 5382 /
+ * RFC 4787 minimums or above), bounded incremental ageing, and the eviction
+ * policy when full (oldest unreplied first, replied never, then refuse).
+ */
+#include <rte_hash.h>
+
+#include "gw_fixture.h"
+#include "lb/ct.h"
+
+static struct vgw_ct_key k_orig(uint32_t i, uint8_t proto)
+{
+	return (struct vgw_ct_key){.vni = 0, .src = A(198, 51, 100, 1) + i, .dst = A(203, 0, 113, 5),
+				   .sport = (uint16_t)(40000 + i), .dport = 80, .proto = proto};
+}
+
+static struct vgw_ct_key k_reply(uint32_t i, uint8_t proto)
+{
+	return (struct vgw_ct_key){.vni = 100, .src = A(192, 168, 1, 10), .dst = A(198, 51, 100, 1) + i,
+				   .sport = 8080, .dport = (uint16_t)(40000 + i), .proto = proto};
+}
+
+static struct vgw_ct *mk(uint32_t cap)
+{
+	static unsigned int seq;
+	char name[32];
+	snprintf(name, sizeof(name), "ct_test%u", seq++);
+	struct vgw_ct *ct = vgw_ct_create(name, cap, SOCKET_ID_ANY, NULL, err);
+	CU_ASSERT_FATAL(ct != NULL);
+	return ct;
+}
+
+static struct vgw_ct_entry *add(struct vgw_ct *ct, uint32_t i, uint8_t proto, uint64_t now,
+				enum vgw_ct_insert_result want)
+{
+	struct vgw_ct_key o = k_orig(i, proto), r = k_reply(i, proto);
+	enum vgw_ct_insert_result res;
+	struct vgw_ct_entry *e = vgw_ct_insert(ct, &o, &r, now, &res);
+	ASSERT_EQ(res, want);
+	return e;
+}
+
+static bool present(struct vgw_ct *ct, uint32_t i, uint8_t proto)
+{
+	struct vgw_ct_key o = k_orig(i, proto);
+	enum vgw_ct_dir d;
+	return vgw_ct_lookup(ct, &o, &d) != NULL;
+}
+
+static void test_keys(void)
+{
+	struct vgw_ct *ct = mk(16);
+	struct vgw_ct_entry *e = add(ct, 1, 17, 0, VGW_CT_NEW);
+	struct vgw_ct_key o = k_orig(1, 17), r = k_reply(1, 17), other = k_reply(2, 17);
+	enum vgw_ct_dir d;
+	CU_ASSERT(vgw_ct_lookup(ct, &o, &d) == e);
+	ASSERT_EQ(d, VGW_CT_ORIG);
+	CU_ASSERT(vgw_ct_lookup(ct, &r, &d) == e);
+	ASSERT_EQ(d, VGW_CT_REPLY);
+	CU_ASSERT(vgw_ct_lookup(ct, &other, &d) == NULL);
+	r.vni = 200; /* the same addresses in another VPC are another flow */
+	CU_ASSERT(vgw_ct_lookup(ct, &r, &d) == NULL);
+	ASSERT_EQ(ct->n, 1);
+	vgw_ct_delete(ct, e);
+	CU_ASSERT(vgw_ct_lookup(ct, &o, &d) == NULL);
+	ASSERT_EQ(ct->n, 0);
+	ASSERT_EQ(rte_hash_count(ct->h), 0);
+	vgw_ct_destroy(ct);
+}
+
+static void test_defaults_rfc(void)
+{
+	const struct vgw_ct_timeouts *t = &vgw_ct_default_timeouts;
+	CU_ASSERT(t->tcp_established >= 2 * 3600 + 4 * 60); /* RFC 5382 REQ-5 */
+	CU_ASSERT(t->tcp_transitory >= 4 * 60);
+	CU_ASSERT(t->udp >= 120 && t->udp_unreplied >= 120); /* RFC 4787 REQ-5 */
+}
+
+static void test_timeouts(void)
+{
+	struct vgw_ct *ct = mk(16);
+	const struct vgw_ct_timeouts *t = &vgw_ct_default_timeouts;
+	/* TCP: SYN at 1000 -> transitory */
+	struct vgw_ct_entry *e = add(ct, 1, 6, 1000, VGW_CT_NEW);
+	struct vgw_tcp_seg syn = {.flags = VGW_TCP_SYN, .seq = 1, .win = 1000, .wscale = -1};
+	vgw_ct_tcp_init(&e->tcp, &syn);
+	vgw_ct_touch(ct, e, VGW_CT_ORIG, 1000);
+	ASSERT_EQ(e->expires, 1000 + t->tcp_transitory);
+	struct vgw_tcp_seg sa = {.flags = VGW_TCP_SYN | VGW_TCP_ACK, .seq = 9, .ack = 2,
+				 .win = 1000, .wscale = -1};
+	vgw_ct_tcp_update(&e->tcp, VGW_CT_REPLY, &sa);
+	vgw_ct_touch(ct, e, VGW_CT_REPLY, 1001);
+	struct vgw_tcp_seg ack = {.flags = VGW_TCP_ACK, .seq = 2, .ack = 10, .win = 1000, .wscale = -1};
+	vgw_ct_tcp_update(&e->tcp, VGW_CT_ORIG, &ack);
+	vgw_ct_touch(ct, e, VGW_CT_ORIG, 1002);
+	ASSERT_EQ(e->tcp.state, VGW_TCP_ESTABLISHED);
+	ASSERT_EQ(e->expires, 1002 + t->tcp_established);
+	/* UDP: unreplied, then replied */
+	struct vgw_ct_entry *u = add(ct, 2, 17, 1000, VGW_CT_NEW);
+	ASSERT_EQ(u->expires, 1000 + t->udp_unreplied);
+	vgw_ct_touch(ct, u, VGW_CT_REPLY, 1010);
+	ASSERT_EQ(u->expires, 1010 + t->udp);
+	struct vgw_ct_entry *i = add(ct, 3, 1, 1000, VGW_CT_NEW);
+	ASSERT_EQ(i->expires, 1000 + t->icmp);
+
+	/* ageing: nothing before a deadline, each entry exactly at it */
+	ASSERT_EQ(vgw_ct_age(ct, 1000 + t->icmp - 1, 16, NULL, NULL), 0);
+	ASSERT_EQ(vgw_ct_age(ct, 1000 + t->icmp, 16, NULL, NULL), 1);
+	CU_ASSERT(!present(ct, 3, 1));
+	ASSERT_EQ(vgw_ct_age(ct, 1010 + t->udp, 16, NULL, NULL), 1);
+	CU_ASSERT(!present(ct, 2, 17) && present(ct, 1, 6));
+	ASSERT_EQ(vgw_ct_age(ct, 1002 + t->tcp_established - 1, 16, NULL, NULL), 0);
+	ASSERT_EQ(vgw_ct_age(ct, 1002 + t->tcp_established, 16, NULL, NULL), 1);
+	ASSERT_EQ(ct->n, 0);
+	ASSERT_EQ(ct->st.expired, 3);
+	vgw_ct_destroy(ct);
+}
+
+static unsigned int expired_cb;
+static void on_expire(const struct vgw_ct_entry *e, void *arg)
+{
+	(void)e;
+	(void)arg;
+	expired_cb++;
+}
+
+static void test_age_budget(void)
+{
+	struct vgw_ct *ct = mk(100);
+	for (uint32_t i = 0; i < 100; i++)
+		add(ct, i, 17, 0, VGW_CT_NEW);
+	expired_cb = 0;
+	/* a bounded slice per call: the worker never stalls on a big table */
+	ASSERT_EQ(vgw_ct_age(ct, 1u << 30, 10, on_expire, NULL), 10);
+	ASSERT_EQ(expired_cb, 10);
+	ASSERT_EQ(ct->n, 90);
+	for (int k = 0; k < 9; k++)
+		vgw_ct_age(ct, 1u << 30, 10, on_expire, NULL);
+	ASSERT_EQ(ct->n, 0);
+	ASSERT_EQ(expired_cb, 100);
+	vgw_ct_destroy(ct);
+}
+
+static void test_eviction(void)
+{
+	struct vgw_ct *ct = mk(4);
+	struct vgw_ct_entry *e[4];
+	for (uint32_t i = 0; i < 4; i++)
+		e[i] = add(ct, i, 6, i, VGW_CT_NEW);
+	vgw_ct_touch(ct, e[1], VGW_CT_REPLY, 10); /* answered: protected */
+	vgw_ct_touch(ct, e[3], VGW_CT_REPLY, 10);
+	vgw_ct_touch(ct, e[0], VGW_CT_ORIG, 10); /* client retries: still unreplied */
+	add(ct, 4, 6, 11, VGW_CT_NEW_EVICTED);    /* the oldest unreplied: 0 */
+	CU_ASSERT(!present(ct, 0, 6));
+	CU_ASSERT(present(ct, 1, 6) && present(ct, 2, 6) && present(ct, 3, 6) && present(ct, 4, 6));
+	add(ct, 5, 6, 12, VGW_CT_NEW_EVICTED); /* then 2 */
+	CU_ASSERT(!present(ct, 2, 6));
+	add(ct, 6, 6, 13, VGW_CT_NEW_EVICTED); /* then 4 (newer than 2) */
+	CU_ASSERT(!present(ct, 4, 6));
+	add(ct, 7, 6, 14, VGW_CT_NEW_EVICTED); /* then 5 */
+	/* now 1, 3 replied and 6, 7 unreplied; answer 6 and 7 too */
+	struct vgw_ct_key r6 = k_reply(6, 6), r7 = k_reply(7, 6);
+	enum vgw_ct_dir d;
+	struct vgw_ct_entry *x = vgw_ct_lookup(ct, &r6, &d);
+	ASSERT_EQ(d, VGW_CT_REPLY);
+	vgw_ct_touch(ct, x, d, 15);
+	x = vgw_ct_lookup(ct, &r7, &d);
+	ASSERT_EQ(d, VGW_CT_REPLY);
+	vgw_ct_touch(ct, x, d, 15);
+	CU_ASSERT(add(ct, 8, 6, 16, VGW_CT_FULL) == NULL); /* established are never evicted */
+	ASSERT_EQ(ct->st.full, 1);
+	ASSERT_EQ(ct->st.evicted, 4);
+	ASSERT_EQ(ct->n, 4);
+	CU_ASSERT(present(ct, 1, 6) && present(ct, 3, 6) && present(ct, 6, 6) && present(ct, 7, 6));
+	/* a slot freed by ageing is used again */
+	vgw_ct_delete(ct, vgw_ct_lookup(ct, &r6, &d));
+	add(ct, 8, 6, 17, VGW_CT_NEW);
+	vgw_ct_destroy(ct);
+}
+
+int main(void)
+{
+	static const struct unit_test tests[] = {
+		{"both keys find the entry; delete removes both", test_keys},
+		{"default timeouts meet RFC 5382 / RFC 4787", test_defaults_rfc},
+		{"timeouts per state on a fake clock", test_timeouts},
+		{"ageing is bounded per call", test_age_budget},
+		{"full: evict oldest unreplied, never replied, then refuse", test_eviction},
+	};
+	return unit_eal_run("ct", tests, sizeof(tests) / sizeof(tests[0]));
+}
