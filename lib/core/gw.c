@@ -39,3 +39,17 @@ bool vgw_ip_is_local(uint32_t ip)
 				return true;
 	return false;
 }
+
+int vgw_ip_subnet_edge(uint32_t ip)
+{
+	for (int p = 0; p < vgw_gw.n_ports; p++)
+		for (int a = 0; a < vgw_gw.ports[p].n_addrs; a++) {
+			const struct vgw_port_addr *pa = &vgw_gw.ports[p].addrs[a];
+			if (pa->plen >= 31)
+				continue;
+			uint32_t m = vgw_prefix_mask(pa->plen);
+			if ((ip & m) == (pa->ip & m) && ((ip & ~m) == 0 || (ip & ~m) == ~m))
+				return p;
+		}
+	return -1;
+}

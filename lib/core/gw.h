@@ -123,5 +123,8 @@ int vgw_port_by_name(const char *name);
  * address's index. */
 int vgw_port_connected(uint32_t ip, int *addr_out);
 bool vgw_ip_is_local(uint32_t ip);
+/* Port whose subnet has ip as its network or broadcast address (-1 if none;
+ * /31 and /32 have neither). */
+int vgw_ip_subnet_edge(uint32_t ip);
 
 #endif

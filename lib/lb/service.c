@@ -59,6 +59,19 @@ bool vgw_backend_usable(const struct vgw_backend_cfg *b)
 	return b->admin == VGW_BE_UP && b->weight > 0 && b->health != VGW_HEALTH_DOWN;
 }
 
+/* The identity every gateway node agrees on: where the backend lives. VNI (24
+ * bits), IP and port do not fit 64 bits, so they are hashed (splitmix64
+ * steps); distinct backends collide with probability ~2^-64. */
+static uint64_t backend_key(const struct vgw_backend_cfg *b)
+{
+	uint64_t x = ((uint64_t)b->vni << 32 | b->ip) + 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	x ^= (x >> 31) ^ b->port;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	return x ^ (x >> 27);
+}
+
 static void free_obj(void *obj, uintptr_t arg)
 {
 	(void)arg;
@@ -88,8 +101,7 @@ static int publish(struct vgw_service_cfg *s, char *err)
 		const struct vgw_backend_cfg *b = &s->be[i];
 		v->be[i] = (struct vgw_svc_backend){.vni = b->vni, .ip = b->ip, .port = b->port,
 						    .id = b->id};
-		/* the identity every gateway node agrees on: where it lives */
-		mb[i].key = (uint64_t)b->vni << 48 ^ (uint64_t)b->ip << 16 ^ b->port;
+		mb[i].key = backend_key(b);
 		mb[i].weight = vgw_backend_usable(b) ? b->weight : 0;
 	}
 	int rc = vgw_maglev_build(mb, s->n_backends, s->m, v->table);
@@ -165,6 +177,12 @@ int vgw_service_add(const char *name, struct vgw_svc_key key, uint32_t m, uint32
 	if (vgw_ip4_src_martian(key.vip) || vgw_ip4_dst_not_unicast(key.vip)) {
 		snprintf(err, VGW_ERR_LEN, "VIP %s is not a unicast host address",
 			 vgw_ip4_str(key.vip, b));
+		return -1;
+	}
+	if (vgw_ip_subnet_edge(key.vip) >= 0) {
+		snprintf(err, VGW_ERR_LEN,
+			 "VIP %s is the network or broadcast address of port %s's subnet",
+			 vgw_ip4_str(key.vip, b), vgw_gw.ports[vgw_ip_subnet_edge(key.vip)].name);
 		return -1;
 	}
 	if (vgw_ip_is_local(key.vip) ||

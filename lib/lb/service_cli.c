@@ -244,7 +244,7 @@ const struct vgw_cmd vgw_lb_cmds[] = {
 	{"backend add", "SERVICE vpc VPC ip IP port PORT [weight W]",
 	 "add a backend (weight 0-1000, default 1; 0 = drain)", 7, 9, cmd_backend_add},
 	{"backend set", "SERVICE vpc VPC ip IP port PORT [weight W] [state STATE]",
-	 "change a backend's weight or state; drain and down take no new connections", 9, 11,
+	 "change a backend's weight or state; drain and down take no new connections", 7, 11,
 	 cmd_backend_set},
 	{"backend del", "SERVICE vpc VPC ip IP port PORT", "remove a backend", 7, 7,
 	 cmd_backend_del},

@@ -131,20 +131,13 @@ static int check_host_ip(uint32_t ip, const char *what, char *err)
 /* The network or broadcast address of a subnet of ours cannot be a host. */
 static int check_not_subnet_edge(uint32_t ip, const char *what, char *err)
 {
-	for (int p = 0; p < vgw_gw.n_ports; p++)
-		for (int a = 0; a < vgw_gw.ports[p].n_addrs; a++) {
-			const struct vgw_port_addr *pa = &vgw_gw.ports[p].addrs[a];
-			if (pa->plen >= 31)
-				continue;
-			uint32_t m = vgw_prefix_mask(pa->plen);
-			if ((ip & m) == (pa->ip & m) && ((ip & ~m) == 0 || (ip & ~m) == ~m)) {
-				char b[VGW_IP4_STRLEN];
-				snprintf(err, VGW_ERR_LEN,
-					 "%s %s is the network or broadcast address of port %s's subnet",
-					 what, vgw_ip4_str(ip, b), vgw_gw.ports[p].name);
-				return -1;
-			}
-		}
+	int p = vgw_ip_subnet_edge(ip);
+	if (p >= 0) {
+		char b[VGW_IP4_STRLEN];
+		snprintf(err, VGW_ERR_LEN, "%s %s is the network or broadcast address of port %s's subnet",
+			 what, vgw_ip4_str(ip, b), vgw_gw.ports[p].name);
+		return -1;
+	}
 	return 0;
 }
 
