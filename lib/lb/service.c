@@ -269,6 +269,20 @@ static struct vgw_backend_cfg *find_backend(const char *svc, const char *vpc, ui
 	return NULL;
 }
 
+/* The existing backend, or NULL with err set. */
+static struct vgw_backend_cfg *need_backend(const char *svc, const char *vpc, uint32_t ip,
+					    uint16_t port, struct vgw_service_cfg **s, char *err)
+{
+	uint32_t vni;
+	struct vgw_backend_cfg *b = find_backend(svc, vpc, ip, port, s, &vni, err);
+	if (*s && !b) {
+		char x[VGW_IP4_STRLEN];
+		snprintf(err, VGW_ERR_LEN, "no backend %s port %u in VPC '%s' in '%s'",
+			 vgw_ip4_str(ip, x), port, vpc, svc);
+	}
+	return b;
+}
+
 static int check_weight(int weight, char *err)
 {
 	if (weight > VGW_WEIGHT_MAX) {
@@ -325,16 +339,11 @@ int vgw_backend_set(const char *svc, const char *vpc, uint32_t ip, uint16_t port
 		    int admin, char *err)
 {
 	struct vgw_service_cfg *s;
-	uint32_t vni;
-	struct vgw_backend_cfg *b = find_backend(svc, vpc, ip, port, &s, &vni, err);
-	if (!s || check_weight(weight, err) < 0)
+	if (check_weight(weight, err) < 0)
 		return -1;
-	if (!b) {
-		char x[VGW_IP4_STRLEN];
-		snprintf(err, VGW_ERR_LEN, "no backend %s port %u in VPC '%s' in '%s'",
-			 vgw_ip4_str(ip, x), port, vpc, svc);
+	struct vgw_backend_cfg *b = need_backend(svc, vpc, ip, port, &s, err);
+	if (!b)
 		return -1;
-	}
 	struct vgw_backend_cfg saved = *b;
 	if (weight >= 0)
 		b->weight = (uint16_t)weight;
@@ -350,16 +359,9 @@ int vgw_backend_set(const char *svc, const char *vpc, uint32_t ip, uint16_t port
 int vgw_backend_del(const char *svc, const char *vpc, uint32_t ip, uint16_t port, char *err)
 {
 	struct vgw_service_cfg *s;
-	uint32_t vni;
-	struct vgw_backend_cfg *b = find_backend(svc, vpc, ip, port, &s, &vni, err);
-	if (!s)
+	struct vgw_backend_cfg *b = need_backend(svc, vpc, ip, port, &s, err);
+	if (!b)
 		return -1;
-	if (!b) {
-		char x[VGW_IP4_STRLEN];
-		snprintf(err, VGW_ERR_LEN, "no backend %s port %u in VPC '%s' in '%s'",
-			 vgw_ip4_str(ip, x), port, vpc, svc);
-		return -1;
-	}
 	struct vgw_backend_cfg saved = *b;
 	uint16_t idx = (uint16_t)(b - s->be);
 	memmove(b, b + 1, sizeof(*b) * (size_t)(s->n_backends - idx - 1));
