@@ -88,32 +88,7 @@ static char *snapshot(void)
 	return b.data ? b.data : strdup("");
 }
 
-static void check_refused(int line, const char *what, int rc, const char *e, const char *want,
-			  char *before, char *after)
-{
-	bool same = strcmp(before, after) == 0;
-	bool ok = rc == -1 && strstr(e, want) && same;
-	if (!ok)
-		fprintf(stderr, "\n  %s:%d: %s: rc %d, err [%s], want [%s]%s\n", __FILE__, line,
-			what, rc, e, want, same ? "" : ", and the state CHANGED");
-	if (!same)
-		fprintf(stderr, "  before:\n%s\n  after:\n%s\n", before, after);
-	CU_assertImplementation(ok, line, what, __FILE__, "", CU_FALSE);
-	free(before);
-	free(after);
-}
-
-/* expr returns -1, err contains want, and the state is unchanged. */
-#define REFUSED_AT(expr, what, want)                                              \
-	do {                                                                      \
-		char *b_ = snapshot(), e_[VGW_ERR_LEN];                           \
-		err[0] = '\0';                                                    \
-		int rc_ = (expr);                                                 \
-		memcpy(e_, err, sizeof(e_));                                      \
-		check_refused(__LINE__, what, rc_, e_, want, b_, snapshot());     \
-	} while (0)
-#define REFUSED(expr, want) REFUSED_AT(expr, #expr, want)
-#define REFUSE(line, want) REFUSED_AT(run(line, false), line, want)
+#include "refuse.h"
 
 static const void *get2(const struct vgw_rmap *m, uint32_t vni, uint32_t ip)
 {
