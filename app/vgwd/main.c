@@ -32,6 +32,7 @@
 #include "fib/fib.h"
 #include "fib/route.h"
 #include "neigh/neigh.h"
+#include "lb/lb_worker.h"
 #include "lb/service.h"
 #include "vpc/vpc.h"
 #include "port/port.h"
@@ -104,7 +105,8 @@ static int create_state(char *err)
 		/* RX/TX rings of every queue, punt and inject rings, bursts in flight */
 		n = (uint32_t)vgw_gw.n_ports * vgw_gw.n_workers * 2048 +
 		    vgw_gw.n_workers * VGW_PUNT_RING_SIZE +
-		    (uint32_t)vgw_gw.n_ports * VGW_INJECT_RING_SIZE + 4096;
+		    (uint32_t)vgw_gw.n_ports * VGW_INJECT_RING_SIZE + VGW_TUNNEL_RING_SIZE +
+		    vgw_gw.n_workers * (vgw_gw.n_workers - 1) * VGW_HANDOFF_RING_SIZE + 4096;
 		if (n < 16383)
 			n = 16383;
 	}
@@ -126,6 +128,24 @@ static int create_state(char *err)
 			snprintf(err, VGW_ERR_LEN, "cannot create punt ring");
 			return -1;
 		}
+		for (unsigned int to = 0; vgw_gw.n_workers > 1 && to < vgw_gw.n_workers; to++) {
+			if (to == w)
+				continue;
+			snprintf(name, sizeof(name), "vgw_ho%u_%u", w, to);
+			vgw_gw.workers[w].handoff[to] =
+				rte_ring_create(name, VGW_HANDOFF_RING_SIZE, SOCKET_ID_ANY,
+						RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (!vgw_gw.workers[w].handoff[to]) {
+				snprintf(err, VGW_ERR_LEN, "cannot create handoff ring");
+				return -1;
+			}
+		}
+	}
+	vgw_gw.tunnel = rte_ring_create("vgw_tunnel", VGW_TUNNEL_RING_SIZE, SOCKET_ID_ANY,
+					RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (!vgw_gw.tunnel) {
+		snprintf(err, VGW_ERR_LEN, "cannot create the tunnel ring");
+		return -1;
 	}
 	vgw_gw.fib = vgw_fib_create(vgw_gw.set.fib_max_routes, vgw_gw.rcu, err);
 	if (!vgw_gw.fib)
@@ -138,7 +158,9 @@ static int create_state(char *err)
 				    vgw_gw.rcu, err);
 	if (!vgw_gw.vpc)
 		return -1;
-	if (vgw_lb_init(vgw_gw.rcu, err) < 0)
+	if (vgw_lb_init(vgw_gw.rcu, err) < 0 ||
+	    vgw_lb_workers_create(vgw_gw.set.conntrack_max_entries, &vgw_gw.set.ct_timeouts,
+				  err) < 0)
 		return -1;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* Start-up settings: see settings.h. */
 #include "settings.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,51 @@ struct vgw_startup vgw_startup;
 
 static const char *const setting_words[] = {"eal", "lcores", "control", "mbufs", "fib",
 					    "neigh-table", "endpoint-table", "eip-table",
-					    "port", NULL};
+					    "conntrack", "port", NULL};
+
+static int u32_setting(const char *what, const char *v, uint64_t min, uint64_t max,
+		       uint32_t *out, char *err);
+
+/* conntrack timeout KIND SECONDS: names in struct vgw_ct_timeouts order. */
+static const struct {
+	const char *name;
+	size_t off;
+} ct_timeout_names[] = {
+	{"tcp-established", offsetof(struct vgw_ct_timeouts, tcp_established)},
+	{"tcp-transitory", offsetof(struct vgw_ct_timeouts, tcp_transitory)},
+	{"tcp-time-wait", offsetof(struct vgw_ct_timeouts, tcp_time_wait)},
+	{"tcp-close", offsetof(struct vgw_ct_timeouts, tcp_close)},
+	{"udp", offsetof(struct vgw_ct_timeouts, udp)},
+	{"udp-unreplied", offsetof(struct vgw_ct_timeouts, udp_unreplied)},
+	{"icmp", offsetof(struct vgw_ct_timeouts, icmp)},
+};
+#define N_CT_TIMEOUTS (sizeof(ct_timeout_names) / sizeof(ct_timeout_names[0]))
+
+static uint32_t *ct_timeout(struct vgw_ct_timeouts *t, size_t i)
+{
+	return (uint32_t *)((char *)t + ct_timeout_names[i].off);
+}
+
+/* conntrack max-entries N | conntrack timeout KIND SECONDS */
+static int conntrack_line(int argc, char **argv, char *err)
+{
+	if (argc == 3 && strcmp(argv[1], "max-entries") == 0)
+		return u32_setting("conntrack max-entries", argv[2], 16, 1u << 24,
+				   &vgw_gw.set.conntrack_max_entries, err);
+	if (argc == 4 && strcmp(argv[1], "timeout") == 0) {
+		for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
+			if (strcmp(argv[2], ct_timeout_names[i].name) == 0)
+				return u32_setting("conntrack timeout", argv[3], 1, 604800,
+						   ct_timeout(&vgw_gw.set.ct_timeouts, i), err);
+		snprintf(err, VGW_ERR_LEN,
+			 "conntrack timeout: unknown kind '%s' (tcp-established, tcp-transitory, "
+			 "tcp-time-wait, tcp-close, udp, udp-unreplied, icmp)", argv[2]);
+		return -1;
+	}
+	snprintf(err, VGW_ERR_LEN,
+		 "conntrack: expected 'max-entries N' or 'timeout KIND SECONDS'");
+	return -1;
+}
 
 bool vgw_settings_is_setting(const char *w)
 {
@@ -228,6 +273,8 @@ int vgw_settings_line(int argc, char **argv, char *err)
 	if (strcmp(w, "eip-table") == 0 && argc == 3 && strcmp(argv[1], "max-entries") == 0)
 		return u32_setting("eip-table max-entries", argv[2], 16, 1u << 22,
 				   &vgw_gw.set.eip_max_entries, err);
+	if (strcmp(w, "conntrack") == 0)
+		return conntrack_line(argc, argv, err);
 	snprintf(err, VGW_ERR_LEN, "invalid setting '%s' (see conf/vgw.conf for the syntax)", w);
 	return -1;
 }
@@ -251,6 +298,12 @@ int vgw_settings_finish(char *err)
 		vgw_gw.set.endpoint_max_entries = 65536;
 	if (!vgw_gw.set.eip_max_entries)
 		vgw_gw.set.eip_max_entries = 65536;
+	if (!vgw_gw.set.conntrack_max_entries)
+		vgw_gw.set.conntrack_max_entries = 262144;
+	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
+		if (!*ct_timeout(&vgw_gw.set.ct_timeouts, i))
+			*ct_timeout(&vgw_gw.set.ct_timeouts, i) =
+				*ct_timeout((struct vgw_ct_timeouts *)&vgw_ct_default_timeouts, i);
 	return 0;
 }
 
@@ -270,6 +323,10 @@ void vgw_settings_running_config(struct vgw_buf *b)
 	vgw_buf_printf(b, "neigh-table max-entries %u\n", vgw_gw.set.neigh_max_entries);
 	vgw_buf_printf(b, "endpoint-table max-entries %u\n", vgw_gw.set.endpoint_max_entries);
 	vgw_buf_printf(b, "eip-table max-entries %u\n", vgw_gw.set.eip_max_entries);
+	vgw_buf_printf(b, "conntrack max-entries %u\n", vgw_gw.set.conntrack_max_entries);
+	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
+		vgw_buf_printf(b, "conntrack timeout %s %u\n", ct_timeout_names[i].name,
+			       *ct_timeout(&vgw_gw.set.ct_timeouts, i));
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		const struct vgw_port *p = &vgw_gw.ports[i];
 		char buf[VGW_PREFIX_STRLEN];

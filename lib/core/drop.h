@@ -36,7 +36,14 @@
 	X(VTEP_NOT_CONFIGURED, "vtep_not_configured", "EIP traffic while the gateway has no VTEP") \
 	X(EIP_NO_ENDPOINT, "eip_no_endpoint", "inbound to an EIP whose private address has no endpoint") \
 	X(VXLAN_MTU_EXCEEDED, "vxlan_mtu_exceeded", "encapsulated packet over the underlay MTU (ICMP sent if DF)") \
-	X(NAT_ICMP_UNTRANSLATABLE, "nat_icmp_untranslatable", "ICMP error whose quoted packet does not match the mapping")
+	X(NAT_ICMP_UNTRANSLATABLE, "nat_icmp_untranslatable", "ICMP error whose quoted packet does not match the mapping") \
+	X(L4_SHORT, "l4_short", "TCP/UDP header truncated (load-balanced flow)") \
+	X(VIP_NO_SERVICE, "vip_no_service", "to a VIP address on a port/protocol with no service") \
+	X(VIP_FRAGMENT, "vip_fragment", "fragment to a VIP (no ports to balance on)") \
+	X(LB_NO_BACKEND, "lb_no_backend", "new flow to a service with no usable backend") \
+	X(LB_SERVICE_FULL, "lb_service_full", "new flow over the service's max-conns share") \
+	X(CT_FULL, "ct_full", "new flow while the connection table is full of replied flows") \
+	X(HANDOFF_RING_FULL, "handoff_ring_full", "ring to the flow's owning worker full")
 
 #define VGW_SP_COUNTERS(X)                                                     \
 	X(ARP_RX, "arp_rx", "ARP packets received")                             \
@@ -51,7 +58,14 @@
 	X(NEIGH_RESOLVE_FAILED, "neigh_resolve_failed", "packets dropped: next hop did not answer") \
 	X(INJECT_RING_FULL, "inject_ring_full", "slow path transmit ring full") \
 	X(ARP_PROXY_REPLY_TX, "arp_proxy_reply_tx", "proxy ARP replies sent for EIPs") \
-	X(ARP_GRATUITOUS_TX, "arp_gratuitous_tx", "gratuitous ARP announcements sent for EIPs")
+	X(ARP_GRATUITOUS_TX, "arp_gratuitous_tx", "gratuitous ARP announcements sent for EIPs") \
+	X(HC_PROBE_TX, "hc_probe_tx", "health-check SYNs sent to backends") \
+	X(HC_REPLY_RX, "hc_reply_rx", "health-check answers (SYN-ACK or RST) matched") \
+	X(HC_REPLY_UNMATCHED, "hc_reply_unmatched", "packets to a health-check source matching no probe") \
+	X(HC_TIMEOUT, "hc_timeout", "health-check probes unanswered within the interval") \
+	X(HC_UP, "hc_up", "backends that passed rise checks and became up") \
+	X(HC_DOWN, "hc_down", "backends that failed fall checks and became down") \
+	X(TUNNEL_RING_FULL, "tunnel_ring_full", "slow path tunnel ring full")
 
 #define VGW_X_ENUM(id, name, help) VGW_DROP_##id,
 enum vgw_drop { VGW_DROP_NONE = -1, VGW_DROP_REASONS(VGW_X_ENUM) VGW_DROP_MAX };

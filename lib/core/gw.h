@@ -15,6 +15,7 @@
 #include <rte_ether.h>
 #include <rte_rcu_qsbr.h>
 
+#include "../lb/ct.h"
 #include "drop.h"
 
 #define VGW_MAX_PORTS 8
@@ -25,10 +26,13 @@
 #define VGW_BURST 32
 #define VGW_PUNT_RING_SIZE 1024
 #define VGW_INJECT_RING_SIZE 1024
+#define VGW_HANDOFF_RING_SIZE 512
+#define VGW_TUNNEL_RING_SIZE 256
 
 struct vgw_fib;
 struct vgw_neigh_table;
 struct vgw_vpc_tables;
+struct vgw_lb_worker;
 struct rte_ring;
 struct rte_mempool;
 struct rte_eth_dev_tx_buffer;
@@ -75,8 +79,14 @@ struct vgw_worker {
 	} rxq[VGW_MAX_PORTS];
 	int n_rxq;
 	struct rte_eth_dev_tx_buffer *txb[VGW_MAX_PORTS];
-	/* Worker -> slow path (ARP, unresolved next hops). SPSC. */
+	/* Worker -> slow path (ARP, unresolved next hops, health-check
+	 * replies). SPSC. */
 	struct rte_ring *punt;
+	/* This worker -> worker i: packets of a flow that worker i owns
+	 * (doc/architecture.md, "Connection tracking"). SPSC, NULL for self
+	 * and with one worker. */
+	struct rte_ring *handoff[VGW_MAX_WORKERS];
+	struct vgw_lb_worker *lb; /* conntrack and LB counters, start-up pointer */
 	struct vgw_port_stats stats[VGW_MAX_PORTS];
 } __rte_cache_aligned;
 
@@ -88,6 +98,8 @@ struct vgw_settings {
 	uint32_t neigh_max_entries;
 	uint32_t endpoint_max_entries;
 	uint32_t eip_max_entries;
+	uint32_t conntrack_max_entries; /* per worker */
+	struct vgw_ct_timeouts ct_timeouts;
 };
 
 struct vgw_gw {
@@ -102,6 +114,10 @@ struct vgw_gw {
 	struct vgw_fib *fib;                     /* start-up pointer; contents RCU */
 	struct vgw_neigh_table *neigh;           /* start-up pointer; contents RCU */
 	struct vgw_vpc_tables *vpc;              /* start-up pointer; contents RCU */
+	/* Slow path -> worker 0: inner frames (Ethernet + IPv4) the slow path
+	 * originates into a VPC (health checks); priv.vni names the VPC, the
+	 * worker tunnels them like inbound traffic. SPSC. */
+	struct rte_ring *tunnel;
 	uint64_t sp_stats[VGW_SP_MAX];           /* slow path only */
 	atomic_bool stop;                        /* set by the slow path to end workers */
 	bool running;                            /* ports started, workers launched */
@@ -109,12 +125,17 @@ struct vgw_gw {
 
 extern struct vgw_gw vgw_gw;
 
-/* Per-mbuf private area: what a worker tells the slow path about a punt. */
-enum vgw_punt_reason { VGW_PUNT_ARP = 1, VGW_PUNT_NEIGH_MISS = 2 };
+/* Per-mbuf private area: what a worker tells the slow path about a punt,
+ * or another worker about a handed-off packet. */
+enum vgw_punt_reason { VGW_PUNT_ARP = 1, VGW_PUNT_NEIGH_MISS = 2, VGW_PUNT_HEALTH = 3 };
+enum vgw_handoff_kind { VGW_HANDOFF_VIP = 1, VGW_HANDOFF_LB_REPLY = 2 };
 struct vgw_mbuf_priv {
 	uint32_t nh_ip; /* host order, NEIGH_MISS */
+	uint32_t vni;   /* HEALTH, LB_REPLY, tunnel ring: the packet's VPC */
 	uint16_t out_port; /* our index, NEIGH_MISS */
-	uint8_t reason;
+	uint16_t in_port;  /* handoff: the port it was received on (counters) */
+	uint8_t reason;    /* enum vgw_punt_reason */
+	uint8_t kind;      /* enum vgw_handoff_kind */
 };
 
 /* Port helpers used by both threads (read-only data after start-up). */

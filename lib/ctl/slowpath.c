@@ -16,6 +16,7 @@
 
 #include "../core/defer.h"
 #include "../core/gw.h"
+#include "../lb/health.h"
 #include "../neigh/neigh.h"
 #include "../vpc/vpc.h"
 #include "ctl_server.h"
@@ -62,6 +63,29 @@ const struct vgw_neigh_ops vgw_slowpath_neigh_ops = {
 	.proxied = sp_proxied,
 };
 
+/* Health-check frames go to worker 0, which tunnels them; priv.in_port names
+ * an underlay port so that a drop on the way is counted where it belongs. */
+static void sp_tunnel_tx(struct rte_mbuf *m)
+{
+	struct vgw_mbuf_priv *pr = rte_mbuf_to_priv(m);
+	pr->in_port = 0;
+	for (int p = 0; p < vgw_gw.n_ports; p++)
+		if (vgw_gw.ports[p].role == VGW_ROLE_UNDERLAY) {
+			pr->in_port = (uint16_t)p;
+			break;
+		}
+	if (rte_ring_sp_enqueue(vgw_gw.tunnel, m) != 0) {
+		vgw_gw.sp_stats[VGW_SP_TUNNEL_RING_FULL]++;
+		rte_pktmbuf_free(m);
+	}
+}
+
+static const struct vgw_health_ops health_ops = {
+	.alloc = sp_alloc,
+	.tunnel_tx = sp_tunnel_tx,
+	.count = sp_count,
+};
+
 void vgw_slowpath_announce(uint32_t ip)
 {
 	for (int p = 0; p < vgw_gw.n_ports; p++)
@@ -82,6 +106,8 @@ static void drain_punts(uint64_t now)
 				vgw_neigh_arp_input(vgw_gw.neigh, vgw_gw.port_of_dpdk[m->port], m, now);
 			else if (pr->reason == VGW_PUNT_NEIGH_MISS)
 				vgw_neigh_resolve(vgw_gw.neigh, pr->nh_ip, pr->out_port, m, now);
+			else if (pr->reason == VGW_PUNT_HEALTH)
+				vgw_health_input(m, now);
 			else
 				rte_pktmbuf_free(m);
 		}
@@ -113,6 +139,7 @@ int vgw_slowpath_run(char *err)
 	}
 	RTE_LOG(NOTICE, USER1, "vgwd ready, control socket %s\n", vgw_gw.set.socket_path);
 
+	vgw_health_init(&health_ops);
 	uint64_t next_tick = vgw_now_ms() + TICK_MS;
 	bool stop = false;
 	while (!stop) {
@@ -133,6 +160,7 @@ int vgw_slowpath_run(char *err)
 		drain_punts(now);
 		if (now >= next_tick) {
 			vgw_neigh_tick(vgw_gw.neigh, now);
+			vgw_health_tick(now);
 			vgw_defer_reclaim();
 			next_tick = now + TICK_MS;
 		}

@@ -40,6 +40,21 @@ static inline void vgw_dp_punt(struct vgw_worker *w, uint16_t in_port, struct rt
 }
 
 struct vgw_eip;
+struct vgw_svc;
+struct vgw_endpoint;
+struct vgw_vpc;
+
+/* tunnel_out.c: the way into a VPC, resolved by vgw_tunnel_prepare. */
+struct vgw_tunnel {
+	const struct vgw_endpoint *ep;
+	const struct vgw_vpc *vpc;
+	uint32_t vni;
+	uint32_t vtep;  /* ours */
+	uint32_t nh;    /* underlay next hop */
+	uint32_t hash;  /* inner flow: outer UDP source port, ECMP */
+	uint16_t udp_port;
+	uint16_t out;
+};
 
 /* eth_input.c: classify one received frame. */
 void vgw_eth_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m);
@@ -68,6 +83,42 @@ void vgw_eip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
  * VGW_ETH_HLEN): decapsulation, checks, SNAT to the VM's EIP, routing. */
 void vgw_vxlan_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 		     uint16_t hdr_len, uint16_t tot_len);
+/* tunnel_out.c: resolves the VM (vni, vm_ip), our VTEP and the underlay path
+ * for a packet of tot_len tl (IP header at VGW_ETH_HLEN) and checks MTU and
+ * headroom; false when m was consumed (counted drop, or ICMP frag needed). */
+bool vgw_tunnel_prepare(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+			uint32_t vni, uint32_t vm_ip, uint32_t hash, uint16_t tl,
+			struct vgw_tunnel *t);
+/* Writes the inner Ethernet header, encapsulates and transmits. */
+void vgw_tunnel_send(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+		     const struct vgw_tunnel *t, uint16_t tl);
+/* A frame the slow path originates into a VPC (vgw_gw.tunnel; priv.vni). */
+void vgw_tunnel_originated(struct vgw_worker *w, struct rte_mbuf *m);
+/* vxlan_input.c: a decapsulated VM packet ([inner Eth][IPv4], checked) that
+ * no load-balanced flow claims: SNAT to the VM's EIP and routing. */
+void vgw_vpc_out(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, uint32_t vni);
+/* vip_input.c: a TCP/UDP packet (not a fragment, ports present) to service
+ * svc's VIP:port: on the flow's owner, conntrack + Maglev, DNAT, tunnel. */
+void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+		   const struct vgw_svc *svc);
+/* lb_reply.c: a decapsulated TCP/UDP packet from a backend's (vni, ip,
+ * port): on the flow's owner, the conntrack reply direction gives the VIP
+ * back as source, then routing; otherwise vgw_vpc_out. */
+void vgw_lb_reply(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, uint32_t vni);
+/* handoff.c: the worker that owns the flow of client (ip, port) (host
+ * order). */
+static inline unsigned int vgw_flow_owner(uint32_t ip, uint16_t port)
+{
+	/* multiply-shift: any hash will do as long as both directions use it */
+	uint64_t h = ((uint64_t)ip << 16 | port) * 0x9e3779b97f4a7c15ull;
+	return (unsigned int)(((h >> 32) * vgw_gw.n_workers) >> 32);
+}
+/* Hands m (priv.kind, priv.vni set here) to worker owner; counted. */
+void vgw_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+		 unsigned int owner, uint8_t kind, uint32_t vni);
+/* Processes what other workers handed to w. */
+void vgw_handoff_drain(struct vgw_worker *w);
+
 /* ip4_icmp.c: answer to-self packets; originate ICMP errors (consume m). */
 void vgw_ip4_local(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m,
 		   uint16_t hdr_len, uint16_t tot_len, uint32_t self);

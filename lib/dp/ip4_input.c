@@ -2,6 +2,7 @@
 #include "dp.h"
 
 #include "../fib/fib_dp.h"
+#include "../lb/service.h"
 #include "../net/icmp.h"
 #include "../net/ip4.h"
 
@@ -18,6 +19,35 @@ static bool is_vxlan(const uint8_t *ip, uint16_t hl, uint16_t tl, uint16_t port,
 	vgw_vtep_get(vgw_gw.vpc, &vtep, &vport);
 	return dst == vtep && (vgw_ip4_is_fragment(ip) ||
 			       (tl >= hl + 8 && (ip[hl + 2] << 8 | ip[hl + 3]) == vport));
+}
+
+/* To a VIP address: its service on that port, if any. A VIP is no address of
+ * the gateway, but answering ping for it is what operators expect. */
+static void vip_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m, uint16_t hl,
+		      uint16_t tl, uint32_t dst)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	uint8_t proto = ip[9];
+	if (unlikely(vgw_ip4_is_fragment(ip))) {
+		/* only the first fragment has ports; we do not reassemble */
+		vgw_dp_drop(w, port, VGW_DROP_VIP_FRAGMENT, m);
+		return;
+	}
+	if ((proto == 6 || proto == 17) && tl >= hl + 4) {
+		struct vgw_svc_key k = {.vip = dst,
+					.port = (uint16_t)(ip[hl + 2] << 8 | ip[hl + 3]),
+					.proto = proto};
+		const struct vgw_svc *svc = vgw_rmap_get(vgw_lb.by_vip, &k);
+		if (likely(svc != NULL)) {
+			vgw_vip_input(w, port, m, svc);
+			return;
+		}
+	}
+	if (proto == 1 && vgw_icmp_is_echo_request(ip, hl, tl)) {
+		vgw_ip4_local(w, port, m, hl, tl, dst);
+		return;
+	}
+	vgw_dp_drop(w, port, VGW_DROP_VIP_NO_SERVICE, m);
 }
 
 void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
@@ -46,6 +76,10 @@ void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 	const struct vgw_eip *e = vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &dst);
 	if (e) {
 		vgw_eip_input(w, port, m, e);
+		return;
+	}
+	if (vgw_lb_is_vip_addr(dst)) {
+		vip_input(w, port, m, hl, tl, dst);
 		return;
 	}
 	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);

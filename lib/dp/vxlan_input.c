@@ -7,12 +7,17 @@
  * Frame on exit:   [Eth 14][IPv4 src=EIP ...]  (the inner Ethernet header is
  *                  reused; vgw_ip4_xmit rewrites its MACs)
  *
+ * After the checks and decapsulation, a packet from a backend's port goes to
+ * the load balancer (lb_reply.c, or the health checker when it is addressed
+ * to a VIP); everything else is the VM's own traffic (vgw_vpc_out).
+ *
  * Isolation: every lookup is keyed by the VNI the packet came with, and the
  * source must be an endpoint of that VNI hosted behind the outer source VTEP,
  * so a hypervisor can neither reach another VPC nor speak for a VM it does
  * not host. */
 #include "dp.h"
 
+#include "../lb/service.h"
 #include "../net/icmp.h"
 #include "../net/ip4.h"
 #include "../net/nat.h"
@@ -86,7 +91,41 @@ void vgw_vxlan_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 		why = VGW_DROP_VXLAN_SRC_WRONG_VTEP;
 		goto drop;
 	}
-	const struct vgw_eip *e = vgw_rmap_get(vt->eip_by_priv, &k);
+	/* decapsulate: the inner Ethernet header becomes the frame's */
+	rte_pktmbuf_adj(m, (uint16_t)(VGW_ETH_HLEN + hl + 8 + VGW_VXLAN_HLEN));
+	if (itl < iavail) /* inner Ethernet padding must not travel on */
+		rte_pktmbuf_trim(m, (uint16_t)(iavail - itl));
+
+	/* a backend's TCP/UDP port: a reply to a client, or the answer to a
+	 * health check (sent from the VIP) */
+	uint8_t proto = iip[9];
+	if ((proto == 6 || proto == 17) && !vgw_ip4_is_fragment(iip) && itl >= ihl + 4 &&
+	    vgw_lb_is_backend(vni, src, (uint16_t)(iip[ihl] << 8 | iip[ihl + 1]), proto)) {
+		if (unlikely(vgw_lb_is_vip_addr(vgw_ip4_dst(iip)))) {
+			struct vgw_mbuf_priv *pr = vgw_mbuf_priv(m);
+			pr->reason = VGW_PUNT_HEALTH;
+			pr->vni = vni;
+			vgw_dp_punt(w, in_port, m);
+			return;
+		}
+		vgw_lb_reply(w, in_port, m, vni);
+		return;
+	}
+	vgw_vpc_out(w, in_port, m, vni);
+	return;
+drop:
+	vgw_dp_drop(w, in_port, why, m);
+}
+
+void vgw_vpc_out(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, uint32_t vni)
+{
+	uint8_t *iip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	uint16_t ihl = (uint16_t)((iip[0] & 0xf) * 4);
+	uint16_t itl = (uint16_t)(iip[2] << 8 | iip[3]);
+	uint32_t src = vgw_ip4_src(iip);
+	struct vgw_vpc_key k = {.vni = vni, .ip = src};
+	enum vgw_drop why;
+	const struct vgw_eip *e = vgw_rmap_get(vgw_gw.vpc->eip_by_priv, &k);
 	if (unlikely(!e)) {
 		why = VGW_DROP_VPC_NO_EIP;
 		goto drop;
@@ -105,10 +144,6 @@ void vgw_vxlan_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 	}
 	vgw_ip4_ttl_dec(iip);
 	vgw_nat_set_addr(iip, ihl, itl, VGW_NAT_SRC, e->eip);
-
-	rte_pktmbuf_adj(m, (uint16_t)(VGW_ETH_HLEN + hl + 8 + VGW_VXLAN_HLEN));
-	if (itl < iavail) /* inner Ethernet padding must not travel on */
-		rte_pktmbuf_trim(m, (uint16_t)(iavail - itl));
 	vgw_ip4_route(w, in_port, m);
 	return;
 drop:

@@ -1,6 +1,8 @@
 /* Worker lcore main loop: run to completion over its RX queues.
  * One loop iteration: receive a burst from every RX queue it owns, process
- * each packet, (worker 0 only) transmit what the slow path injected, flush
+ * each packet, (worker 0 only) transmit what the slow path injected and
+ * tunnel what it originated into VPCs, process what other workers handed
+ * over (flows this worker owns), expire a few connection-table slots, flush
  * the TX buffers, report an RCU quiescent state. Ends when vgw_gw.stop is set. */
 #ifndef VGW_WORKER_H
 #define VGW_WORKER_H

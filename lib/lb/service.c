@@ -11,9 +11,13 @@
 #include "../net/ip4.h"
 #include "../util/parse.h"
 #include "../vpc/vpc.h"
+#include "lb_worker.h"
 #include "maglev.h"
 
 struct vgw_lb vgw_lb;
+
+/* What marker maps point at: only presence matters. */
+static char marker;
 
 int vgw_lb_init(struct rte_rcu_qsbr *rcu, char *err)
 {
@@ -27,12 +31,47 @@ int vgw_lb_init(struct rte_rcu_qsbr *rcu, char *err)
 		return -1;
 	}
 	vgw_lb.by_vip = vgw_rmap_create(name, sizeof(struct vgw_svc_key), VGW_SVC_MAX, rcu, err);
-	if (!vgw_lb.by_vip) {
-		free(vgw_lb.svc);
-		vgw_lb.svc = NULL;
+	snprintf(name, sizeof(name), "vgw_vipa%u", seq);
+	if (vgw_lb.by_vip)
+		vgw_lb.vip_addrs = vgw_rmap_create(name, sizeof(uint32_t), VGW_SVC_MAX, rcu, err);
+	snprintf(name, sizeof(name), "vgw_bep%u", seq);
+	if (vgw_lb.vip_addrs)
+		vgw_lb.be_ports = vgw_rmap_create(name, sizeof(struct vgw_be_key), VGW_BACKEND_IDS,
+						  rcu, err);
+	if (!vgw_lb.be_ports) {
+		vgw_lb_fini();
 		return -1;
 	}
 	return 0;
+}
+
+/* Publishes or withdraws the marker of key in m: set when used. A full map
+ * cannot happen (sized for every service / backend id). */
+static void marker_sync(struct vgw_rmap *m, const void *key, bool used)
+{
+	char err[VGW_ERR_LEN];
+	void *old;
+	if (used)
+		vgw_rmap_set(m, key, &marker, &old, err);
+	else
+		vgw_rmap_del(m, key);
+}
+
+static void sync_vip(uint32_t vip)
+{
+	marker_sync(vgw_lb.vip_addrs, &vip, vgw_lb_is_vip(vip));
+}
+
+static void sync_backend(uint32_t vni, uint32_t ip, uint16_t port, uint8_t proto)
+{
+	bool used = false;
+	for (int i = 0; i < VGW_SVC_MAX && !used; i++) {
+		const struct vgw_service_cfg *s = &vgw_lb.svc[i];
+		for (uint16_t b = 0; s->used && s->key.proto == proto && b < s->n_backends; b++)
+			used |= s->be[b].vni == vni && s->be[b].ip == ip && s->be[b].port == port;
+	}
+	struct vgw_be_key k = {.vni = vni, .ip = ip, .port = port, .proto = proto};
+	marker_sync(vgw_lb.be_ports, &k, used);
 }
 
 void vgw_lb_fini(void)
@@ -40,6 +79,8 @@ void vgw_lb_fini(void)
 	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++)
 		free((void *)vgw_lb.svc[i].pub);
 	vgw_rmap_destroy(vgw_lb.by_vip);
+	vgw_rmap_destroy(vgw_lb.vip_addrs);
+	vgw_rmap_destroy(vgw_lb.be_ports);
 	free(vgw_lb.svc);
 	memset(&vgw_lb, 0, sizeof(vgw_lb));
 }
@@ -219,9 +260,60 @@ int vgw_service_add(const char *name, struct vgw_svc_key key, uint32_t m, uint32
 	s->key = key;
 	s->m = m;
 	s->max_conns = max_conns;
+	s->check = vgw_check_default(key.proto);
 	if (publish(s, err) < 0)
 		return -1;
 	s->used = true;
+	sync_vip(key.vip);
+	vgw_lb_svc_baseline((uint16_t)(s - vgw_lb.svc));
+	return 0;
+}
+
+struct vgw_check_cfg vgw_check_default(uint8_t proto)
+{
+	return (struct vgw_check_cfg){.kind = proto == 6 ? VGW_CHECK_TCP : VGW_CHECK_NONE,
+				      .rise = VGW_CHECK_DEFAULT_RISE,
+				      .fall = VGW_CHECK_DEFAULT_FALL,
+				      .interval_ms = VGW_CHECK_DEFAULT_INTERVAL_MS};
+}
+
+int vgw_check_validate(const struct vgw_check_cfg *c, uint8_t proto, char *err)
+{
+	if (c->kind == VGW_CHECK_TCP && proto != 6) {
+		snprintf(err, VGW_ERR_LEN, "check tcp needs a tcp service (udp has no handshake)");
+		return -1;
+	}
+	if (c->rise < 1 || c->rise > 10 || c->fall < 1 || c->fall > 10) {
+		snprintf(err, VGW_ERR_LEN, "check-rise and check-fall must be 1-10");
+		return -1;
+	}
+	if (c->interval_ms < 100 || c->interval_ms > 60000) {
+		snprintf(err, VGW_ERR_LEN, "check-interval must be 100-60000 ms");
+		return -1;
+	}
+	return 0;
+}
+
+int vgw_service_set(const char *name, const uint32_t *max_conns,
+		    const struct vgw_check_cfg *check, char *err)
+{
+	struct vgw_service_cfg *s = need_service(name, err);
+	if (!s || (check && vgw_check_validate(check, s->key.proto, err) < 0))
+		return -1;
+	if (max_conns && *max_conns != s->max_conns) {
+		uint32_t saved = s->max_conns;
+		s->max_conns = *max_conns;
+		if (publish(s, err) < 0) {
+			s->max_conns = saved;
+			return -1;
+		}
+	}
+	if (check) {
+		if (check->kind == VGW_CHECK_NONE)
+			for (uint16_t i = 0; i < s->n_backends; i++)
+				vgw_backend_health(s, &s->be[i], VGW_HEALTH_UNKNOWN);
+		s->check = *check;
+	}
 	return 0;
 }
 
@@ -242,6 +334,9 @@ int vgw_service_del(const char *name, char *err)
 	release_ids(s);
 	s->used = false;
 	s->pub = NULL;
+	sync_vip(s->key.vip);
+	for (uint16_t i = 0; i < s->n_backends; i++)
+		sync_backend(s->be[i].vni, s->be[i].ip, s->be[i].port, s->key.proto);
 	return 0;
 }
 
@@ -332,6 +427,8 @@ int vgw_backend_add(const char *svc, const char *vpc, uint32_t ip, uint16_t port
 		return -1;
 	}
 	vgw_lb.be_id_used[id] = 1;
+	vgw_lb_be_baseline((uint16_t)id);
+	sync_backend(vni, ip, port, s->key.proto);
 	return 0;
 }
 
@@ -373,6 +470,7 @@ int vgw_backend_del(const char *svc, const char *vpc, uint32_t ip, uint16_t port
 		return -1;
 	}
 	vgw_lb.be_id_used[saved.id] = 0;
+	sync_backend(saved.vni, saved.ip, saved.port, s->key.proto);
 	return 0;
 }
 

@@ -66,19 +66,47 @@ struct vgw_backend_cfg {
 	uint16_t id;     /* counter slot */
 };
 
+/* Active health checks (health.h): TCP half-open probes from the VIP. */
+enum vgw_check_kind { VGW_CHECK_NONE, VGW_CHECK_TCP };
+#define VGW_CHECK_DEFAULT_INTERVAL_MS 2000
+#define VGW_CHECK_DEFAULT_RISE 2
+#define VGW_CHECK_DEFAULT_FALL 3
+
+struct vgw_check_cfg {
+	uint8_t kind;         /* enum vgw_check_kind; tcp services default to tcp */
+	uint8_t rise, fall;   /* 1..10 consecutive results */
+	uint32_t interval_ms; /* 100..60000; a probe unanswered by then failed */
+};
+
 struct vgw_service_cfg {
 	bool used;
 	char name[VGW_SVC_NAME_LEN];
 	struct vgw_svc_key key;
 	uint32_t m;
 	uint32_t max_conns;
+	struct vgw_check_cfg check;
 	uint16_t n_backends;
 	struct vgw_backend_cfg be[VGW_SVC_BACKENDS_MAX];
 	const struct vgw_svc *pub; /* what workers see now */
 };
 
+/* Key of the backend marker map: a (VPC, address, port, protocol) that is a
+ * backend of some service, so a packet from it may be a reply to a client. */
+struct vgw_be_key {
+	uint32_t vni;
+	uint32_t ip;
+	uint16_t port;
+	uint8_t proto;
+	uint8_t pad;
+};
+
 struct vgw_lb {
 	struct vgw_rmap *by_vip; /* vgw_svc_key -> struct vgw_svc */
+	/* Markers (the object is a constant, never freed): addresses that are
+	 * a VIP of some service, and backend (vni, ip, port, proto) tuples.
+	 * Recomputed by the slow path on every add/del. */
+	struct vgw_rmap *vip_addrs; /* uint32_t vip */
+	struct vgw_rmap *be_ports;  /* struct vgw_be_key */
 	struct vgw_service_cfg *svc; /* VGW_SVC_MAX, index = service counter slot */
 	uint8_t be_id_used[VGW_BACKEND_IDS];
 };
@@ -91,6 +119,12 @@ void vgw_lb_fini(void);
 int vgw_service_add(const char *name, struct vgw_svc_key key, uint32_t m, uint32_t max_conns,
 		    char *err);
 int vgw_service_del(const char *name, char *err);
+/* Changes the connection cap and/or the health check (NULL: unchanged). */
+int vgw_service_set(const char *name, const uint32_t *max_conns,
+		    const struct vgw_check_cfg *check, char *err);
+/* The default check of a protocol: tcp probes for TCP, none for UDP. */
+struct vgw_check_cfg vgw_check_default(uint8_t proto);
+int vgw_check_validate(const struct vgw_check_cfg *c, uint8_t proto, char *err);
 struct vgw_service_cfg *vgw_service_by_name(const char *name);
 
 /* weight < 0 / admin < 0: unchanged (set) or default (add: weight 1, up). */
@@ -108,6 +142,17 @@ bool vgw_backend_usable(const struct vgw_backend_cfg *b);
 /* Cross-object checks for vpc.c: the address is a VIP; backends in a VNI. */
 bool vgw_lb_is_vip(uint32_t ip);
 uint32_t vgw_lb_backends_in(uint32_t vni);
+
+/* Worker side: marker lookups. */
+static inline bool vgw_lb_is_vip_addr(uint32_t ip)
+{
+	return vgw_lb.vip_addrs->n && vgw_rmap_get(vgw_lb.vip_addrs, &ip) != NULL;
+}
+static inline bool vgw_lb_is_backend(uint32_t vni, uint32_t ip, uint16_t port, uint8_t proto)
+{
+	struct vgw_be_key k = {.vni = vni, .ip = ip, .port = port, .proto = proto};
+	return vgw_lb.be_ports->n && vgw_rmap_get(vgw_lb.be_ports, &k) != NULL;
+}
 
 const char *vgw_be_admin_name(uint8_t a);
 const char *vgw_be_health_name(uint8_t h);

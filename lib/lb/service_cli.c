@@ -7,6 +7,7 @@
 #include "../cli/cli.h"
 #include "../vpc/vpc.h"
 #include "../core/gw.h"
+#include "lb_worker.h"
 #include "maglev.h"
 #include "service.h"
 
@@ -31,8 +32,21 @@ static void count_slots(const struct vgw_service_cfg *s, uint32_t *slots)
 			slots[v->table[i]]++;
 }
 
+/* Connection and traffic counters of a service or backend slot. */
+static void format_counters(struct vgw_fmt *f, const struct vgw_lb_counters *c)
+{
+	vgw_fmt_u64(f, "active_conns", vgw_lb_active(c));
+	vgw_fmt_u64(f, "total_conns", c->conns);
+	vgw_fmt_u64(f, "packets_in", c->pkts_in);
+	vgw_fmt_u64(f, "bytes_in", c->bytes_in);
+	vgw_fmt_u64(f, "packets_out", c->pkts_out);
+	vgw_fmt_u64(f, "bytes_out", c->bytes_out);
+}
+
 static void format_backend(struct vgw_fmt *f, const struct vgw_backend_cfg *b, uint32_t slots)
 {
+	struct vgw_lb_counters c;
+	vgw_lb_be_counters(b->id, &c);
 	char ip[VGW_IP4_STRLEN];
 	vgw_fmt_obj_begin(f, NULL);
 	vgw_fmt_str(f, "vpc", vpc_name(b->vni));
@@ -42,6 +56,7 @@ static void format_backend(struct vgw_fmt *f, const struct vgw_backend_cfg *b, u
 	vgw_fmt_str(f, "state", vgw_be_admin_name(b->admin));
 	vgw_fmt_str(f, "health", vgw_be_health_name(b->health));
 	vgw_fmt_u64(f, "slots", slots);
+	format_counters(f, &c);
 	vgw_fmt_obj_end(f);
 }
 
@@ -60,8 +75,15 @@ static void format_service(struct vgw_fmt *f, const struct vgw_service_cfg *s, b
 	vgw_fmt_str(f, "scheduler", "maglev");
 	vgw_fmt_u64(f, "table_size", s->m);
 	vgw_fmt_u64(f, "max_conns", s->max_conns);
+	vgw_fmt_str(f, "check", s->check.kind == VGW_CHECK_TCP ? "tcp" : "none");
+	vgw_fmt_u64(f, "check_interval_ms", s->check.interval_ms);
+	vgw_fmt_u64(f, "check_rise", s->check.rise);
+	vgw_fmt_u64(f, "check_fall", s->check.fall);
 	vgw_fmt_u64(f, "backends", s->n_backends);
 	vgw_fmt_u64(f, "usable", usable);
+	struct vgw_lb_counters c;
+	vgw_lb_svc_counters((uint16_t)(s - vgw_lb.svc), &c);
+	format_counters(f, &c);
 	if (detail) {
 		uint32_t slots[VGW_SVC_BACKENDS_MAX];
 		count_slots(s, slots);
@@ -102,11 +124,43 @@ static int parse_port(struct vgw_cli_ctx *ctx, const char *s, uint16_t *port)
 	return 0;
 }
 
-/* NAME vip VIP port PORT proto tcp|udp [table-size M] [max-conns N] */
+/* The check options shared by service add and service set; c holds the
+ * current (or default) values, changed where an option is given. */
+static int parse_check(struct vgw_cli_ctx *ctx, const char *const *val, struct vgw_check_cfg *c)
+{
+	uint64_t v;
+	if (val[0]) {
+		if (strcmp(val[0], "tcp") == 0) {
+			c->kind = VGW_CHECK_TCP;
+		} else if (strcmp(val[0], "none") == 0) {
+			c->kind = VGW_CHECK_NONE;
+		} else {
+			snprintf(ctx->err, VGW_ERR_LEN, "check must be tcp or none, not '%s'", val[0]);
+			return -1;
+		}
+	}
+	if (val[1]) {
+		if (vgw_parse_u64(val[1], 100, 60000, &v, ctx->err) < 0)
+			return -1;
+		c->interval_ms = (uint32_t)v;
+	}
+	for (int i = 2; i < 4; i++) {
+		if (!val[i])
+			continue;
+		if (vgw_parse_u64(val[i], 1, 10, &v, ctx->err) < 0)
+			return -1;
+		*(i == 2 ? &c->rise : &c->fall) = (uint8_t)v;
+	}
+	return 0;
+}
+
+/* NAME vip VIP port PORT proto tcp|udp [table-size M] [max-conns N] [check ...] */
 static int cmd_service_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
-	static const char *const keys[] = {"vip", "port", "proto", "table-size", "max-conns", NULL};
-	const char *val[5];
+	static const char *const keys[] = {"vip", "port", "proto", "table-size", "max-conns",
+					   "check", "check-interval", "check-rise", "check-fall",
+					   NULL};
+	const char *val[9];
 	struct vgw_svc_key k = {0};
 	uint64_t m = VGW_MAGLEV_DEFAULT_M, max = 0;
 	if (vgw_cli_kv(ctx, argc - 1, argv + 1, keys, 3, val) < 0 ||
@@ -123,7 +177,40 @@ static int cmd_service_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	if ((val[3] && vgw_parse_u64(val[3], 2, VGW_MAGLEV_MAX_M, &m, ctx->err) < 0) ||
 	    (val[4] && vgw_parse_u64(val[4], 0, UINT32_MAX, &max, ctx->err) < 0))
 		return -1;
-	return vgw_service_add(argv[0], k, (uint32_t)m, (uint32_t)max, ctx->err);
+	struct vgw_check_cfg c = vgw_check_default(k.proto);
+	if (parse_check(ctx, val + 5, &c) < 0 || vgw_check_validate(&c, k.proto, ctx->err) < 0 ||
+	    vgw_service_add(argv[0], k, (uint32_t)m, (uint32_t)max, ctx->err) < 0)
+		return -1;
+	/* validated above: cannot fail */
+	return vgw_service_set(argv[0], NULL, &c, ctx->err);
+}
+
+/* NAME [max-conns N] [check tcp|none] [check-interval MS] [check-rise N] [check-fall N] */
+static int cmd_service_set(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	static const char *const keys[] = {"max-conns", "check", "check-interval", "check-rise",
+					   "check-fall", NULL};
+	const char *val[5];
+	uint64_t max = 0;
+	const struct vgw_service_cfg *s = vgw_service_by_name(argv[0]);
+	if (!s) {
+		snprintf(ctx->err, VGW_ERR_LEN, "no service named '%s'", argv[0]);
+		return -1;
+	}
+	if (vgw_cli_kv(ctx, argc - 1, argv + 1, keys, 0, val) < 0)
+		return -1;
+	if (argc == 1) {
+		snprintf(ctx->err, VGW_ERR_LEN,
+			 "nothing to set: give max-conns and/or check options");
+		return -1;
+	}
+	struct vgw_check_cfg c = s->check;
+	if ((val[0] && vgw_parse_u64(val[0], 0, UINT32_MAX, &max, ctx->err) < 0) ||
+	    parse_check(ctx, val + 1, &c) < 0)
+		return -1;
+	uint32_t max32 = (uint32_t)max;
+	bool check_given = val[1] || val[2] || val[3] || val[4];
+	return vgw_service_set(argv[0], val[0] ? &max32 : NULL, check_given ? &c : NULL, ctx->err);
 }
 
 static int cmd_service_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
@@ -218,9 +305,13 @@ void vgw_lb_running_config(struct vgw_buf *b)
 		const struct vgw_service_cfg *s = &vgw_lb.svc[i];
 		if (!s->used)
 			continue;
-		vgw_buf_printf(b, "service add %s vip %s port %u proto %s table-size %u max-conns %u\n",
+		vgw_buf_printf(b,
+			       "service add %s vip %s port %u proto %s table-size %u max-conns %u "
+			       "check %s check-interval %u check-rise %u check-fall %u\n",
 			       s->name, vgw_ip4_str(s->key.vip, ip), s->key.port,
-			       proto_name(s->key.proto), s->m, s->max_conns);
+			       proto_name(s->key.proto), s->m, s->max_conns,
+			       s->check.kind == VGW_CHECK_TCP ? "tcp" : "none", s->check.interval_ms,
+			       s->check.rise, s->check.fall);
 		for (uint16_t k = 0; k < s->n_backends; k++) {
 			const struct vgw_backend_cfg *be = &s->be[k];
 			vgw_buf_printf(b, "backend add %s vpc %s ip %s port %u weight %u\n", s->name,
@@ -235,9 +326,15 @@ void vgw_lb_running_config(struct vgw_buf *b)
 }
 
 const struct vgw_cmd vgw_lb_cmds[] = {
-	{"service add", "NAME vip VIP port PORT proto PROTO [table-size M] [max-conns N]",
-	 "add a load-balanced service (Maglev; M prime, default 65537; 0 = no connection cap)",
-	 7, 11, cmd_service_add},
+	{"service add",
+	 "NAME vip VIP port PORT proto PROTO [table-size M] [max-conns N] [check KIND] "
+	 "[check-interval MS] [check-rise N] [check-fall N]",
+	 "add a load-balanced service (Maglev; M prime, default 65537; 0 = no connection cap; "
+	 "tcp services are health-checked by default every 2000 ms, rise 2, fall 3)",
+	 7, 19, cmd_service_add},
+	{"service set",
+	 "NAME [max-conns N] [check KIND] [check-interval MS] [check-rise N] [check-fall N]",
+	 "change a service's connection cap or health check", 1, 11, cmd_service_set},
 	{"service del", "NAME", "delete a service and its backends", 1, 1, cmd_service_del},
 	{"show service", "[NAME]", "list services, or one service with its backends", 0, 1,
 	 cmd_show_service},

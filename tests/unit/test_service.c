@@ -532,7 +532,8 @@ static void test_running_config(void)
 	OK("service add web vip 198.51.100.10 port 80 proto tcp table-size 251 max-conns 1000");
 	OK("service add dns vip 198.51.100.10 port 53 proto udp");
 	OK("service del web");
-	OK("service add web vip 198.51.100.10 port 80 proto tcp table-size 251 max-conns 1000");
+	OK("service add web vip 198.51.100.10 port 80 proto tcp table-size 251 max-conns 1000 "
+	   "check-interval 500 check-fall 2");
 	OK(BE(1) " weight 3");
 	OK(BE(2) " weight 0");
 	OK(BE(3));
@@ -544,7 +545,8 @@ static void test_running_config(void)
 	ASSERT_EQ(run("show running-config", false), 0);
 	char *first = strdup(out.data);
 	ASSERT_CONTAINS(first,
-		"service add web vip 198.51.100.10 port 80 proto tcp table-size 251 max-conns 1000\n"
+		"service add web vip 198.51.100.10 port 80 proto tcp table-size 251 max-conns 1000 "
+		"check tcp check-interval 500 check-rise 2 check-fall 2\n"
 		"backend add web vpc blue ip 192.168.1.1 port 8080 weight 3\n"
 		"backend add web vpc blue ip 192.168.1.2 port 8080 weight 0\n"
 		"backend add web vpc blue ip 192.168.1.3 port 8080 weight 1\n"
@@ -552,7 +554,8 @@ static void test_running_config(void)
 		"backend add web vpc blue ip 192.168.1.4 port 8080 weight 1\n"
 		"backend set web vpc blue ip 192.168.1.4 port 8080 state down\n"
 		"backend add web vpc red ip 192.168.1.1 port 8080 weight 1000\n"
-		"service add dns vip 198.51.100.10 port 53 proto udp table-size 65537 max-conns 0\n"
+		"service add dns vip 198.51.100.10 port 53 proto udp table-size 65537 max-conns 0 "
+		"check none check-interval 2000 check-rise 2 check-fall 3\n"
 		"backend add dns vpc red ip 192.168.1.53 port 53 weight 1\n");
 	CU_ASSERT(strstr(first, "vpc add blue") < strstr(first, "service add"));
 	uint16_t *tab = malloc(251 * sizeof(*tab));
@@ -586,15 +589,21 @@ static void test_json(void)
 	ASSERT_EQ(run("show service", true), 0);
 	ASSERT_STR(out.data, "{\"services\":[{\"name\":\"web\",\"vip\":\"198.51.100.10\",\"port\":80,"
 			     "\"proto\":\"tcp\",\"scheduler\":\"maglev\",\"table_size\":7,"
-			     "\"max_conns\":9,\"backends\":2,\"usable\":1}]}\n");
+			     "\"max_conns\":9,\"check\":\"tcp\",\"check_interval_ms\":2000,"
+			     "\"check_rise\":2,\"check_fall\":3,\"backends\":2,\"usable\":1,"
+			     "\"active_conns\":0,\"total_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0}]}\n");
 	ASSERT_EQ(run("show service web", true), 0);
 	ASSERT_STR(out.data, "{\"name\":\"web\",\"vip\":\"198.51.100.10\",\"port\":80,"
 			     "\"proto\":\"tcp\",\"scheduler\":\"maglev\",\"table_size\":7,"
-			     "\"max_conns\":9,\"backends\":2,\"usable\":1,\"backend\":["
+			     "\"max_conns\":9,\"check\":\"tcp\",\"check_interval_ms\":2000,"
+			     "\"check_rise\":2,\"check_fall\":3,\"backends\":2,\"usable\":1,"
+			     "\"active_conns\":0,\"total_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0,\"backend\":["
 			     "{\"vpc\":\"blue\",\"ip\":\"192.168.1.1\",\"port\":8080,\"weight\":2,"
-			     "\"state\":\"up\",\"health\":\"unknown\",\"slots\":7},"
+			     "\"state\":\"up\",\"health\":\"unknown\",\"slots\":7,"
+			     "\"active_conns\":0,\"total_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0},"
 			     "{\"vpc\":\"red\",\"ip\":\"192.168.1.2\",\"port\":8080,\"weight\":1,"
-			     "\"state\":\"drain\",\"health\":\"unknown\",\"slots\":0}]}\n");
+			     "\"state\":\"drain\",\"health\":\"unknown\",\"slots\":0,"
+			     "\"active_conns\":0,\"total_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0}]}\n");
 	OK("show service web");
 	ASSERT_CONTAINS(out.data, "192.168.1.2");
 	ASSERT_CONTAINS(out.data, "drain");
@@ -635,6 +644,68 @@ static int cycle(void)
 	return bad;
 }
 
+/* check options and service set: validation with no change, defaults, and
+ * `check none` forgetting verdicts. */
+static void test_check_options(void)
+{
+	reset();
+	REFUSE("service add dns vip 198.51.100.10 port 53 proto udp check tcp",
+	       "check tcp needs a tcp service");
+	REFUSE(WEB " check-interval 99", "");
+	REFUSE(WEB " check-interval 60001", "");
+	REFUSE(WEB " check-rise 0", "");
+	REFUSE(WEB " check-fall 11", "");
+	REFUSE(WEB " check maybe", "check must be tcp or none");
+	CU_ASSERT_PTR_NULL(vgw_service_by_name("web")); /* nothing half-added */
+	OK(WEB);
+	struct vgw_service_cfg *s = vgw_service_by_name("web");
+	CU_ASSERT_FATAL(s != NULL);
+	CU_ASSERT(s->check.kind == VGW_CHECK_TCP && s->check.interval_ms == 2000 &&
+		  s->check.rise == 2 && s->check.fall == 3);
+	OK("service add dns vip 198.51.100.10 port 53 proto udp");
+	CU_ASSERT(vgw_service_by_name("dns")->check.kind == VGW_CHECK_NONE);
+	REFUSE("service set web", "nothing to set");
+	REFUSE("service set nope max-conns 1", "no service named 'nope'");
+	REFUSE("service set dns check tcp", "check tcp needs a tcp service");
+	REFUSE("service set web check-rise 11", "");
+	REFUSE("service set web max-conns 5 check-fall 0", ""); /* nothing half-set */
+	OK("service set web max-conns 5 check-interval 700 check-rise 1");
+	CU_ASSERT(s->max_conns == 5 && s->pub->max_conns == 5 && s->check.interval_ms == 700 &&
+		  s->check.rise == 1 && s->check.fall == 3);
+	OK(BE(1));
+	vgw_backend_health(s, &s->be[0], VGW_HEALTH_DOWN);
+	CU_ASSERT(s->pub->table[0] == VGW_MAGLEV_NONE);
+	OK("service set web check none");
+	CU_ASSERT(s->be[0].health == VGW_HEALTH_UNKNOWN && s->pub->table[0] == 0);
+}
+
+/* The worker-side markers follow every add/del: VIP addresses, and backend
+ * (VNI, IP, port, protocol) tuples shared by several services. */
+static void test_markers(void)
+{
+	reset();
+	uint32_t be = A(192, 168, 1, 1);
+	CU_ASSERT(!vgw_lb_is_vip_addr(VIP));
+	OK(WEB);
+	OK("service add web2 vip 198.51.100.10 port 81 proto tcp");
+	CU_ASSERT(vgw_lb_is_vip_addr(VIP));
+	CU_ASSERT(!vgw_lb_is_vip_addr(VIP + 1));
+	OK(BE(1));
+	OK("backend add web2 vpc blue ip 192.168.1.1 port 8080");
+	CU_ASSERT(vgw_lb_is_backend(100, be, 8080, 6));
+	CU_ASSERT(!vgw_lb_is_backend(100, be, 8080, 17));
+	CU_ASSERT(!vgw_lb_is_backend(200, be, 8080, 6));
+	CU_ASSERT(!vgw_lb_is_backend(100, be, 8081, 6));
+	OK("backend del web vpc blue ip 192.168.1.1 port 8080");
+	CU_ASSERT(vgw_lb_is_backend(100, be, 8080, 6)); /* still web2's */
+	OK("service del web");
+	CU_ASSERT(vgw_lb_is_vip_addr(VIP)); /* still web2's */
+	OK("service del web2");
+	CU_ASSERT(!vgw_lb_is_backend(100, be, 8080, 6));
+	CU_ASSERT(!vgw_lb_is_vip_addr(VIP));
+	CU_ASSERT(vgw_lb.vip_addrs->n == 0 && vgw_lb.be_ports->n == 0);
+}
+
 static void test_no_leak(void)
 {
 	reset();
@@ -672,6 +743,8 @@ int main(void)
 		 test_vip_subnet_edge},
 		{"running-config round trip", test_running_config},
 		{"JSON of show service [NAME]", test_json},
+		{"check options and service set", test_check_options},
+		{"VIP address and backend port markers", test_markers},
 		{"no leak: add/set/del cycles", test_no_leak},
 	};
 	return unit_eal_run("service", tests, sizeof(tests) / sizeof(tests[0]));

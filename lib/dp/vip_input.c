@@ -1,0 +1,148 @@
+/* Inbound load-balanced traffic: a TCP/UDP packet from a client to a
+ * service's VIP:port is sent to one backend (LVS-NAT: the destination becomes
+ * the backend's address and port, the client's source is kept) in VXLAN to
+ * the backend's hypervisor. Runs on workers.
+ *
+ * Order: TTL; the flow's owner (handoff.c) — only the owner touches its
+ * connection table; the connection entry (ORIG key = client -> VIP) or, for a
+ * new flow, the Maglev pick and a new entry; the tunnel (refuses before any
+ * rewrite, so an ICMP error quotes what the client sent); DNAT; send.
+ *
+ * A flow is new on a TCP SYN or any first UDP datagram. A TCP segment without
+ * SYN and without an entry was picked up mid-flow (its connection started on
+ * another gateway node before an ECMP change, or before a restart): it goes
+ * to the backend Maglev picks — the same one every node picks, since the
+ * table is a pure function of the backend set — and gets an entry, counted
+ * (midflow). A bare RST without an entry is passed to the pick without one. */
+#include "dp.h"
+
+#include <rte_jhash.h>
+
+#include "../lb/lb_worker.h"
+#include "../lb/maglev.h"
+#include "../lb/service.h"
+#include "../net/icmp.h"
+#include "../net/ip4.h"
+#include "../net/nat.h"
+
+/* The flow's place in the Maglev table: a fixed function of the 5-tuple, the
+ * same on every gateway node (no per-process seed). */
+static inline uint32_t maglev_hash(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+				   uint8_t proto)
+{
+	return rte_jhash_3words(src, dst, (uint32_t)sport << 16 | dport, 0x4d61676cu ^ proto);
+}
+
+static void count_in(struct vgw_lb_worker *lb, uint16_t svc_id, uint16_t be_id, uint16_t tl)
+{
+	lb->svc[svc_id].pkts_in++;
+	lb->svc[svc_id].bytes_in += tl;
+	lb->be[be_id].pkts_in++;
+	lb->be[be_id].bytes_in += tl;
+}
+
+void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+		   const struct vgw_svc *svc)
+{
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
+	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
+	const uint8_t *l4 = ip + hl;
+	uint8_t proto = ip[9];
+	uint32_t src = vgw_ip4_src(ip), dst = vgw_ip4_dst(ip);
+	uint16_t sport = (uint16_t)(l4[0] << 8 | l4[1]), dport = (uint16_t)(l4[2] << 8 | l4[3]);
+
+	if (vgw_gw.n_workers > 1) {
+		unsigned int owner = vgw_flow_owner(src, sport);
+		if (owner != w->idx) {
+			vgw_handoff(w, in_port, m, owner, VGW_HANDOFF_VIP, 0);
+			return;
+		}
+	}
+	struct vgw_tcp_seg seg;
+	if (unlikely((proto == 6 && vgw_tcp_seg_parse(l4, tl - hl, tl - hl, &seg) < 0) ||
+		     (proto == 17 && tl - hl < 8))) {
+		vgw_dp_drop(w, in_port, VGW_DROP_L4_SHORT, m);
+		return;
+	}
+	if (unlikely(ip[8] <= 1)) {
+		w->stats[in_port].drop[VGW_DROP_TTL_EXCEEDED]++;
+		vgw_ip4_icmp_error(w, in_port, m, VGW_ICMP_TIME_EXCEEDED, 0, 0);
+		return;
+	}
+	struct vgw_lb_worker *lb = w->lb;
+	struct vgw_ct_key ok = {.src = src, .dst = dst, .sport = sport, .dport = dport,
+				.proto = proto};
+	enum vgw_ct_dir dir;
+	struct vgw_ct_entry *e = vgw_ct_lookup(lb->ct, &ok, &dir);
+	bool syn = proto == 6 && (seg.flags & (VGW_TCP_SYN | VGW_TCP_ACK)) == VGW_TCP_SYN;
+	if (e && syn &&
+	    (e->tcp.state == VGW_TCP_TIME_WAIT || e->tcp.state == VGW_TCP_CLOSE)) {
+		/* the client reuses its port: a new connection, picked afresh */
+		vgw_lb_conn_ended(lb, e);
+		vgw_ct_delete(lb->ct, e);
+		e = NULL;
+	}
+	uint32_t hash = vgw_ip4_flow_hash(ip, hl, tl);
+	struct vgw_tunnel t;
+	uint32_t be_vni, be_ip;
+	uint16_t be_port;
+	if (likely(e != NULL)) {
+		if (proto == 6 && vgw_ct_tcp_update(&e->tcp, VGW_CT_ORIG, &seg) ==
+					  VGW_TCP_RST_IGNORED)
+			lb->rst_ignored++;
+		vgw_ct_touch(lb->ct, e, VGW_CT_ORIG, lb->now);
+		be_vni = e->key[VGW_CT_REPLY].vni;
+		be_ip = e->key[VGW_CT_REPLY].src;
+		be_port = e->key[VGW_CT_REPLY].sport;
+		if (!vgw_tunnel_prepare(w, in_port, m, be_vni, be_ip, hash, tl, &t))
+			return;
+		count_in(lb, e->svc_id, e->be_id, tl);
+	} else {
+		bool rst = proto == 6 && (seg.flags & VGW_TCP_RST);
+		if (svc->max_conns && !rst) {
+			/* the cap is shared evenly: no worker reads another's counters */
+			uint32_t share = (svc->max_conns + vgw_gw.n_workers - 1) / vgw_gw.n_workers;
+			if (vgw_lb_active(&lb->svc[svc->id]) >= share) {
+				vgw_dp_drop(w, in_port, VGW_DROP_LB_SERVICE_FULL, m);
+				return;
+			}
+		}
+		uint16_t i = vgw_maglev_pick(svc->table, svc->m,
+					     maglev_hash(src, dst, sport, dport, proto));
+		if (unlikely(i == VGW_MAGLEV_NONE)) {
+			vgw_dp_drop(w, in_port, VGW_DROP_LB_NO_BACKEND, m);
+			return;
+		}
+		const struct vgw_svc_backend *be = &svc->be[i];
+		be_vni = be->vni;
+		be_ip = be->ip;
+		be_port = be->port;
+		if (!vgw_tunnel_prepare(w, in_port, m, be_vni, be_ip, hash, tl, &t))
+			return;
+		if (!rst) {
+			struct vgw_ct_key rk = {.vni = be_vni, .src = be_ip, .dst = src,
+						.sport = be_port, .dport = sport, .proto = proto};
+			enum vgw_ct_insert_result res;
+			e = vgw_ct_insert(lb->ct, &ok, &rk, lb->now, &res);
+			if (unlikely(!e)) {
+				vgw_dp_drop(w, in_port, VGW_DROP_CT_FULL, m);
+				return;
+			}
+			e->svc_id = svc->id;
+			e->be_id = be->id;
+			if (proto == 6) {
+				vgw_ct_tcp_init(&e->tcp, &seg);
+				lb->midflow += !syn;
+				vgw_ct_touch(lb->ct, e, VGW_CT_ORIG, lb->now);
+			}
+			lb->svc[svc->id].conns++;
+			lb->be[be->id].conns++;
+		}
+		count_in(lb, svc->id, be->id, tl);
+	}
+	vgw_ip4_ttl_dec(ip);
+	vgw_nat_set_addr(ip, hl, tl, VGW_NAT_DST, be_ip);
+	vgw_nat_set_port(ip, hl, tl, VGW_NAT_DPORT, be_port);
+	vgw_tunnel_send(w, in_port, m, &t, tl);
+}

@@ -1,0 +1,47 @@
+/* Active health checks of load-balanced backends (slow path only).
+ *
+ * For every backend of a service whose check is tcp (and whose admin state
+ * is not down), the slow path sends one TCP SYN per interval from the VIP
+ * (source port from a private range) to the backend's address and port,
+ * inside the backend's VPC: the frame goes to worker 0 over vgw_gw.tunnel
+ * and is tunnelled like inbound traffic, so a probe takes the same underlay
+ * path, VTEP and VNI as the backend's real connections. The backend answers
+ * through its default route, the VPC gateway, so its SYN-ACK or RST comes
+ * back in VXLAN; the worker sees a packet from a backend address/port to a
+ * VIP address and punts it (VGW_PUNT_HEALTH, priv.vni set). A SYN-ACK or
+ * RST whose ack is our seq + 1 passes the probe; a SYN-ACK is answered with
+ * an RST so the backend frees its half-open state. A probe unanswered when
+ * the next one is due failed. `rise` consecutive passes make a backend up,
+ * `fall` consecutive failures down (vgw_backend_health republishes the
+ * Maglev table); each transition is logged and counted (hc_up, hc_down).
+ * Until its first verdict a backend is "unknown" and gets traffic.
+ *
+ * State per backend lives here, indexed by the backend's counter id, and is
+ * reset when the id is assigned to another backend. */
+#ifndef VGW_HEALTH_H
+#define VGW_HEALTH_H
+
+#include <stdint.h>
+
+struct rte_mbuf;
+
+/* How the checker reaches the data path; vgwd's slow path fills it, unit
+ * tests capture frames and fake the clock. */
+struct vgw_health_ops {
+	struct rte_mbuf *(*alloc)(void);
+	/* m: inner frame [Eth 14][IPv4 20][TCP 20], priv.vni set; consumed. */
+	void (*tunnel_tx)(struct rte_mbuf *m);
+	void (*count)(int sp_counter, uint64_t n);
+};
+
+void vgw_health_init(const struct vgw_health_ops *ops);
+
+/* Called every slow-path tick (about 100 ms): sends due probes, fails the
+ * unanswered ones. now in ms. */
+void vgw_health_tick(uint64_t now_ms);
+
+/* A punted answer: m holds [inner Eth 14][IPv4][TCP], priv.vni set.
+ * Always consumed. */
+void vgw_health_input(struct rte_mbuf *m, uint64_t now_ms);
+
+#endif

@@ -1,0 +1,60 @@
+/* Per-worker load-balancing state: the worker's connection table and its
+ * service/backend counters.
+ *
+ * Ownership: one per worker, created at start-up (vgw_lb_workers_create),
+ * written only by its worker with plain stores; the slow path only reads
+ * (sums over workers for `show service` / `show conntrack`; a stale read is
+ * acceptable, a torn one impossible on 64-bit). Counter slots are the
+ * service and backend ids of service.h; when the slow path reuses an id it
+ * records the current sums as a baseline (vgw_lb_counters_baseline) instead
+ * of writing worker memory. */
+#ifndef VGW_LB_WORKER_H
+#define VGW_LB_WORKER_H
+
+#include <stdint.h>
+
+#include "ct.h"
+#include "service.h"
+
+/* "in" = client -> backend, "out" = backend -> client. Active connections
+ * are conns - ended. */
+struct vgw_lb_counters {
+	uint64_t conns, ended;
+	uint64_t pkts_in, bytes_in, pkts_out, bytes_out;
+};
+
+struct vgw_lb_worker {
+	struct vgw_ct *ct;
+	uint64_t now;         /* seconds (TSC), set once per loop by the worker */
+	uint64_t midflow;     /* TCP non-SYN without entry sent to the Maglev pick */
+	uint64_t rst_ignored; /* out-of-window RST: state kept, packet forwarded */
+	uint64_t handoff_in;  /* packets received from another worker's ring */
+	struct vgw_lb_counters svc[VGW_SVC_MAX];
+	struct vgw_lb_counters be[VGW_BACKEND_IDS];
+};
+
+/* Start-up: one state per worker (vgw_gw.workers[i].lb). */
+int vgw_lb_workers_create(uint32_t ct_entries, const struct vgw_ct_timeouts *to, char *err);
+void vgw_lb_workers_destroy(void);
+
+/* Slow path: sums over workers minus the slot's baseline. */
+void vgw_lb_svc_counters(uint16_t id, struct vgw_lb_counters *out);
+void vgw_lb_be_counters(uint16_t id, struct vgw_lb_counters *out);
+/* Slow path: a slot is (re)assigned: what workers counted so far is history. */
+void vgw_lb_svc_baseline(uint16_t id);
+void vgw_lb_be_baseline(uint16_t id);
+
+/* Worker: entry e's connection ended (expired or replaced). */
+static inline void vgw_lb_conn_ended(struct vgw_lb_worker *lb, const struct vgw_ct_entry *e)
+{
+	lb->svc[e->svc_id].ended++;
+	lb->be[e->be_id].ended++;
+}
+
+static inline uint64_t vgw_lb_active(const struct vgw_lb_counters *c)
+{
+	/* an old flow ending after its slot was reused can make ended pass conns */
+	return c->conns > c->ended ? c->conns - c->ended : 0;
+}
+
+#endif
