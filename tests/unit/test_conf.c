@@ -56,6 +56,16 @@ static void test_minimal_defaults(void)
 	ASSERT_STR(vgw_gw.set.lcores, "0,1");
 	ASSERT_EQ(vgw_gw.set.neigh_max_entries, 4096);
 	ASSERT_EQ(vgw_gw.ports[0].mtu, 1500);
+	ASSERT_EQ(vgw_gw.set.conntrack_max_entries, 262144);
+	ASSERT_EQ(vgw_gw.set.ct_timeouts.tcp_established, 7440); /* RFC 5382 */
+	ASSERT_EQ(vgw_gw.set.ct_timeouts.tcp_transitory, 240);
+	ASSERT_EQ(vgw_gw.set.ct_timeouts.udp, 300); /* RFC 4787: >= 120 */
+	ASSERT_EQ(vgw_gw.set.ct_timeouts.udp_unreplied, 120);
+	ASSERT_EQ(load_text("conntrack max-entries 16\nconntrack timeout udp 600\n"
+			    "port p0 dev net_null0 role public address 10.0.0.1/24\n", err), 0);
+	ASSERT_EQ(vgw_gw.set.conntrack_max_entries, 16);
+	ASSERT_EQ(vgw_gw.set.ct_timeouts.udp, 600);
+	ASSERT_EQ(vgw_gw.set.ct_timeouts.tcp_established, 7440); /* others keep defaults */
 	ASSERT_EQ(vgw_gw.ports[0].addrs[0].ip, 0x0a000001);
 	ASSERT_EQ(vgw_gw.ports[0].addrs[0].plen, 24);
 }
@@ -84,6 +94,11 @@ static const struct {
 	{"control socket relative.sock\n", "absolute path"},
 	{"fib max-routes 1\n", "out of range"},
 	{"mbufs lots\n", "invalid number"},
+	{"conntrack max-entries 15\n", "out of range"},
+	{"conntrack max-entries 16777217\n", "out of range"},
+	{"conntrack timeout udp 0\n", "out of range"},
+	{"conntrack timeout tcp 60\n", "unknown kind 'tcp'"},
+	{"conntrack size 10\n", "expected 'max-entries N' or 'timeout KIND SECONDS'"},
 	{"frobnicate 1\n", "unknown command"},
 	{"port p0 dev net_null0 role public address 10.0.0.1/24\n"
 	 "route add 10.9.0.0/16 via 10.0.0.2\n"
