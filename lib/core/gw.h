@@ -128,7 +128,7 @@ extern struct vgw_gw vgw_gw;
 /* Per-mbuf private area: what a worker tells the slow path about a punt,
  * or another worker about a handed-off packet. */
 enum vgw_punt_reason { VGW_PUNT_ARP = 1, VGW_PUNT_NEIGH_MISS = 2, VGW_PUNT_HEALTH = 3 };
-enum vgw_handoff_kind { VGW_HANDOFF_VIP = 1, VGW_HANDOFF_LB_REPLY = 2 };
+enum vgw_handoff_kind { VGW_HANDOFF_VIP = 1, VGW_HANDOFF_LB_REPLY = 2, VGW_HANDOFF_VIP_ICMP = 3 };
 struct vgw_mbuf_priv {
 	uint32_t nh_ip; /* host order, NEIGH_MISS */
 	uint32_t vni;   /* HEALTH, LB_REPLY, tunnel ring: the packet's VPC */

@@ -101,6 +101,9 @@ void vgw_vpc_out(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, uin
  * svc's VIP:port: on the flow's owner, conntrack + Maglev, DNAT, tunnel. */
 void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 		   const struct vgw_svc *svc);
+/* vip_icmp.c: an ICMP error to a VIP about a load-balanced flow (RFC 5508
+ * towards the flow's backend). */
+void vgw_vip_icmp_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m);
 /* lb_reply.c: a decapsulated TCP/UDP packet from a backend's (vni, ip,
  * port): on the flow's owner, the conntrack reply direction gives the VIP
  * back as source, then routing; otherwise vgw_vpc_out. */

@@ -37,6 +37,10 @@ static void handed(struct vgw_worker *w, struct rte_mbuf *m)
 		vgw_lb_reply(w, in_port, m, pr->vni);
 		return;
 	}
+	if (pr->kind == VGW_HANDOFF_VIP_ICMP) {
+		vgw_vip_icmp_input(w, in_port, m);
+		return;
+	}
 	/* the sender's service pointer may be gone (a grace period may have
 	 * passed since): look it up again */
 	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);

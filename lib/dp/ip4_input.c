@@ -47,6 +47,10 @@ static void vip_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m, u
 		vgw_ip4_local(w, port, m, hl, tl, dst);
 		return;
 	}
+	if (proto == 1 && vgw_icmp_is_error(ip, hl, tl)) {
+		vgw_vip_icmp_input(w, port, m);
+		return;
+	}
 	vgw_dp_drop(w, port, VGW_DROP_VIP_NO_SERVICE, m);
 }
 
