@@ -82,20 +82,21 @@ void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 		vgw_eip_input(w, port, m, e);
 		return;
 	}
-	if (vgw_lb_is_vip_addr(dst)) {
-		vip_input(w, port, m, hl, tl, dst);
-		return;
-	}
 	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
-	if (unlikely(!t)) {
-		vgw_dp_drop(w, port, VGW_DROP_NO_ROUTE, m);
-		return;
-	}
-	if (t->kind == VGW_RT_LOCAL) {
+	if (t && t->kind == VGW_RT_LOCAL) {
 		if (is_vxlan(ip, hl, tl, port, dst))
 			vgw_vxlan_input(w, port, m, hl, tl);
 		else
 			vgw_ip4_local(w, port, m, hl, tl, dst);
+		return;
+	}
+	/* after the local check: VXLAN to our VTEP, the bulk, skips this lookup */
+	if (vgw_lb_is_vip_addr(dst)) {
+		vip_input(w, port, m, hl, tl, dst);
+		return;
+	}
+	if (unlikely(!t)) {
+		vgw_dp_drop(w, port, VGW_DROP_NO_ROUTE, m);
 		return;
 	}
 	if (unlikely(t->kind == VGW_RT_CONNECTED && dst == t->bcast)) {
