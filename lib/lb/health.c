@@ -161,7 +161,8 @@ static const char *who(const struct vgw_service_cfg *s, const struct vgw_backend
 }
 
 /* One probe result; moves the backend's health after rise / fall in a row. */
-static void verdict(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, bool pass)
+static void verdict(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, bool pass,
+		    bool refused)
 {
 	struct hc_state *h = &st[b->id];
 	char buf[160];
@@ -183,9 +184,15 @@ static void verdict(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, bool p
 	if (h->fails >= s->check.fall && b->health != VGW_HEALTH_DOWN) {
 		vgw_backend_health(s, b, VGW_HEALTH_DOWN);
 		count(VGW_SP_HC_DOWN);
-		RTE_LOG(WARNING, USER1,
-			"health: %s is down: %u probes in a row unanswered within %u ms\n",
-			who(s, b, buf, sizeof(buf)), h->fails, s->check.interval_ms);
+		if (refused)
+			RTE_LOG(WARNING, USER1,
+				"health: %s is down: %u probes in a row failed, the last refused "
+				"(RST)\n", who(s, b, buf, sizeof(buf)), h->fails);
+		else
+			RTE_LOG(WARNING, USER1,
+				"health: %s is down: %u probes in a row failed, the last "
+				"unanswered within %u ms\n",
+				who(s, b, buf, sizeof(buf)), h->fails, s->check.interval_ms);
 	}
 }
 
@@ -217,7 +224,7 @@ static void check_backend(struct vgw_service_cfg *s, uint16_t svc, struct vgw_ba
 	if (h->outstanding) {
 		unlink_probe(b->id);
 		count(VGW_SP_HC_TIMEOUT);
-		verdict(s, b, false);
+		verdict(s, b, false, false);
 	}
 	/* keep the cadence of the schedule, not of the ~100 ms ticks */
 	h->due_ms += ival;
@@ -318,8 +325,9 @@ void vgw_health_input(struct rte_mbuf *m, uint64_t now_ms)
 	count(VGW_SP_HC_REPLY_RX);
 	rte_pktmbuf_free(m);
 	/* The backend holds a half-open connection: release it now rather
-	 * than let it retransmit its SYN-ACK. */
+	 * than let it retransmit its SYN-ACK. An RST means the host is alive
+	 * but nothing listens: the service is down, known without waiting. */
 	if (syn_ack)
 		send_tcp(h->vni, h->vip, h->ip, sport, h->port, seq + 1, TCP_RST);
-	verdict(s, b, true);
+	verdict(s, b, syn_ack, !syn_ack);
 }

@@ -8,10 +8,11 @@
  * path, VTEP and VNI as the backend's real connections. The backend answers
  * through its default route, the VPC gateway, so its SYN-ACK or RST comes
  * back in VXLAN; the worker sees a packet from a backend address/port to a
- * VIP address and punts it (VGW_PUNT_HEALTH, priv.vni set). A SYN-ACK or
- * RST whose ack is our seq + 1 passes the probe; a SYN-ACK is answered with
- * an RST so the backend frees its half-open state. A probe unanswered when
- * the next one is due failed. `rise` consecutive passes make a backend up,
+ * VIP address and punts it (VGW_PUNT_HEALTH, priv.vni set). An answer must
+ * acknowledge the probe (ack == our seq + 1): a SYN-ACK passes it and is
+ * answered with an RST so the backend frees its half-open state; an RST
+ * fails it at once (the host is up, nothing listens on the port). A probe
+ * unanswered when the next one is due failed. `rise` consecutive passes make a backend up,
  * `fall` consecutive failures down (vgw_backend_health republishes the
  * Maglev table); each transition is logged and counted (hc_up, hc_down).
  * Until its first verdict a backend is "unknown" and gets traffic.

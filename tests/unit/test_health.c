@@ -9,7 +9,7 @@
  * Proves: the probe bytes (every field, IPv4 and TCP checksums recomputed
  * here independently), the first probe at the first tick and one per interval
  * per backend, fall timeouts -> down (counters, log, no Maglev slot), rise
- * SYN-ACKs -> up again with the exact RST answer, RST answers passing,
+ * SYN-ACKs -> up again with the exact RST answer, RST answers failing,
  * unmatched answers (wrong ack / VNI / address / port / flags, truncated,
  * duplicate, late) changing nothing, no probes for check none, admin down,
  * udp services or failed allocations, fresh state for a reused backend id or
@@ -383,7 +383,7 @@ static void test_fall_rise(void)
 	ASSERT_EQ(slots(s, 1), 251);
 	char *log = log_stop();
 	ASSERT_CONTAINS(log, "service web backend 192.168.1.1 port 8080 in VPC blue (VNI 100) "
-			     "is down: 3 probes in a row unanswered within 500 ms");
+			     "is down: 3 probes in a row failed, the last unanswered within 500 ms");
 	ASSERT_CONTAINS(log, "service web backend 192.168.1.2 port 8080 in VPC blue (VNI 100) "
 			     "is up");
 	free(log);
@@ -422,26 +422,45 @@ static void test_fall_rise(void)
 	check_pool();
 }
 
-/* An RST (port closed but host alive) passes, and needs no answer. */
-static void test_rst_passes(void)
+/* An RST (host alive, port closed: the server stopped) fails the probe at
+ * once, needs no answer, and fall of them make the backend down; a SYN-ACK
+ * in between restarts the count. */
+static void test_rst_fails(void)
 {
 	reset();
 	OK(WEB CHK);
 	OK(BE(1));
 	struct vgw_service_cfg *s = vgw_service_by_name("web");
 	vgw_health_tick(0);
-	struct ans a = answer_to(probe_to(IP(1)), RST | ACK);
+	struct ans a = answer_to(probe_to(IP(1)), SYN | ACK);
 	input(&a, 5);
-	ASSERT_EQ(ncap, 1); /* nothing sent */
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_RX], 1);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UNKNOWN);
 	vgw_health_tick(500);
-	a = answer_to(probe_to(IP(1)), RST | ACK);
+	a = answer_to(probe_to(IP(1)), SYN | ACK);
 	input(&a, 505);
-	ASSERT_EQ(ncap, 2);
 	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP);
-	ASSERT_EQ(cnt[VGW_SP_HC_UP], 1);
-	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], 0);
+	int sent = ncap;
+	vgw_health_tick(1000);
+	a = answer_to(probe_to(IP(1)), RST | ACK);
+	input(&a, 1005);
+	ASSERT_EQ(ncap, sent + 1); /* the probe, no answer to an RST */
+	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_RX], 3);
+	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP); /* one failure of fall 3 */
+	vgw_health_tick(1500);
+	a = answer_to(probe_to(IP(1)), SYN | ACK); /* a pass resets the count */
+	input(&a, 1505);
+	for (int i = 0; i < 2; i++) {
+		vgw_health_tick((uint64_t)(2000 + 500 * i));
+		a = answer_to(probe_to(IP(1)), RST | ACK);
+		input(&a, (uint64_t)(2005 + 500 * i));
+	}
+	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP); /* two in a row, fall is 3 */
+	vgw_health_tick(3000);
+	a = answer_to(probe_to(IP(1)), RST | ACK);
+	input(&a, 3005);
+	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN);
+	ASSERT_EQ(s->pub->table[0], VGW_MAGLEV_NONE);
+	ASSERT_EQ(cnt[VGW_SP_HC_DOWN], 1);
+	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], 0); /* known at once, no waiting */
 	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_UNMATCHED], 0);
 	check_pool();
 }
@@ -690,7 +709,7 @@ int main(void)
 		{"one probe per interval per backend, interval changes", test_schedule},
 		{"fall timeouts -> down (no slots), rise SYN-ACKs -> up, RST answer",
 		 test_fall_rise},
-		{"an RST answer passes", test_rst_passes},
+		{"an RST answer fails at once", test_rst_fails},
 		{"unmatched answers change nothing", test_unmatched},
 		{"check none, udp, admin down, no mbuf: no probes; fresh state after",
 		 test_not_probed},
