@@ -3,8 +3,9 @@
 # network namespaces), runs vgwd on af_packet ports in the gateway namespace,
 # pings, runs a short TCP transfer and a small ECMP spread, then puts a tenant
 # VM behind a hypervisor (Linux VXLAN VTEP) on the underlay and reaches it
-# from the client through an elastic IP; prints the VPC tables, counters,
-# routes and neighbors, then tears everything down.
+# from the client through an elastic IP, then load-balances a VIP over three
+# VMs on two hypervisors; prints the VPC tables, the service, counters, routes
+# and neighbors, then tears everything down.
 #
 # usage (as root): tests/demo.sh BUILD_DIR        e.g. tests/demo.sh build
 # Needs no terminal; everything it creates carries a per-run suffix and is
@@ -83,6 +84,32 @@ nsx "$NS_C" ping -n -c 3 -i 0.2 -W 2 10.1.0.100; check "the EIP answers ping (fr
 src=$(peer_seen "$NS_C" 6001 "${VM_NS[vm1]}" 10.1.0.2 2>/dev/null)
 echo "  the VM connects to the client 10.1.0.2:6001; the client sees the source ${src:-nothing}"
 check "outbound from the VM leaves with the EIP as source" [ "$src" = 10.1.0.100 ]
+
+section "load balancing: a VIP in front of three VMs on two hypervisors"
+vpc_hv hv2 10.2.0.22
+vpc_vm vm2 hv1 1001 192.168.1.20/24 192.168.1.1
+vpc_vm vm3 hv2 1001 192.168.1.30/24 192.168.1.1
+ip -n "$NS_C" route add 198.51.100.0/24 via 10.1.0.1
+cat <<EOT
+  backends vm1 192.168.1.10 (hv1), vm2 192.168.1.20 (hv1), vm3 192.168.1.30 (hv2 10.2.0.22),
+           each an HTTP server naming itself; their default route is the VPC gateway
+  VIP      198.51.100.80:80/tcp (the client routes 198.51.100.0/24 via 10.1.0.1);
+           TCP health checks every 500 ms
+EOT
+http_server vm2 80 "hello from vm2 (192.168.1.20, VPC blue)"
+http_server vm3 80 "hello from vm3 (192.168.1.30, VPC blue)"
+run_ctl endpoint add blue 192.168.1.20 mac "${VM_MAC[vm2]}" vtep 10.2.0.21
+run_ctl endpoint add blue 192.168.1.30 mac "${VM_MAC[vm3]}" vtep 10.2.0.22
+run_ctl service add web vip 198.51.100.80 port 80 proto tcp check-interval 500 check-rise 2 check-fall 2
+for ip in 192.168.1.10 192.168.1.20 192.168.1.30; do run_ctl backend add web vpc blue ip $ip port 80; done
+wait_until 5 svc_health_all web up
+echo "  client: 30 GETs to http://198.51.100.80/, each on a new connection"
+out=$(http_many "$NS_C" 198.51.100.80 80 30 --parallel 4 --timeout 3 --total 20)
+json_get "'\n'.join('  %3d  %s' % (n, b) for b, n in d['by'].items()) + '\n  %d of %d answered' % (d['ok'], d['count'])" <<<"$out"
+ok=false; json_get "d['ok'] == 30 and len(d['by']) == 3" <<<"$out" | grep -q True && ok=true
+check "all 30 answered, spread over the three VMs" $ok
+echo "  \$ vgwctl show service web"; vctl show service web | sed 's/^/  /'
+echo "  \$ vgwctl show conntrack"; vctl show conntrack | sed 's/^/  /'
 
 section "vgwctl show stats"
 vctl show stats

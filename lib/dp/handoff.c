@@ -63,8 +63,16 @@ void vgw_handoff_drain(struct vgw_worker *w)
 		struct rte_ring *r = vgw_gw.workers[from].handoff[w->idx];
 		if (!r)
 			continue;
-		unsigned int n = rte_ring_sc_dequeue_burst(r, (void **)ms, VGW_BURST, NULL);
-		for (unsigned int i = 0; i < n; i++)
-			handed(w, ms[i]);
+		/* until empty (bounded by the ring size): a peer may enqueue a
+		 * burst per RX queue per loop, and this worker may have been
+		 * descheduled for a while */
+		for (unsigned int k = 0; k < VGW_HANDOFF_RING_SIZE / VGW_BURST; k++) {
+			unsigned int n =
+				rte_ring_sc_dequeue_burst(r, (void **)ms, VGW_BURST, NULL);
+			for (unsigned int i = 0; i < n; i++)
+				handed(w, ms[i]);
+			if (n < VGW_BURST)
+				break;
+		}
 	}
 }

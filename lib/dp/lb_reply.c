@@ -49,8 +49,11 @@ void vgw_lb_reply(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, ui
 		vgw_dp_drop(w, in_port, VGW_DROP_TTL_EXCEEDED, m);
 		return;
 	}
-	if (proto == 6 && vgw_ct_tcp_update(&e->tcp, VGW_CT_REPLY, &seg) == VGW_TCP_RST_IGNORED)
-		lb->rst_ignored++;
+	if (proto == 6) {
+		if (vgw_ct_tcp_update(&e->tcp, VGW_CT_REPLY, &seg) == VGW_TCP_RST_IGNORED)
+			lb->rst_ignored++;
+		vgw_lb_conn_closing(lb, e);
+	}
 	vgw_ct_touch(lb->ct, e, VGW_CT_REPLY, lb->now);
 	lb->svc[e->svc_id].pkts_out++;
 	lb->svc[e->svc_id].bytes_out += tl;

@@ -88,9 +88,11 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 	uint32_t be_vni, be_ip;
 	uint16_t be_port;
 	if (likely(e != NULL)) {
-		if (proto == 6 && vgw_ct_tcp_update(&e->tcp, VGW_CT_ORIG, &seg) ==
-					  VGW_TCP_RST_IGNORED)
-			lb->rst_ignored++;
+		if (proto == 6) {
+			if (vgw_ct_tcp_update(&e->tcp, VGW_CT_ORIG, &seg) == VGW_TCP_RST_IGNORED)
+				lb->rst_ignored++;
+			vgw_lb_conn_closing(lb, e);
+		}
 		vgw_ct_touch(lb->ct, e, VGW_CT_ORIG, lb->now);
 		be_vni = e->key[VGW_CT_REPLY].vni;
 		be_ip = e->key[VGW_CT_REPLY].src;

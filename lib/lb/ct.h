@@ -57,6 +57,7 @@ struct vgw_ct_entry {
 	uint16_t be_id;
 	bool used;
 	bool replied;
+	bool closed; /* counted as ended (TIME_WAIT or CLOSE reached) */
 	struct vgw_ct_tcp tcp;
 };
 

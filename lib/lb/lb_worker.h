@@ -17,7 +17,8 @@
 #include "service.h"
 
 /* "in" = client -> backend, "out" = backend -> client. Active connections
- * are conns - ended. */
+ * are conns - ended: a connection ends when TCP reaches TIME_WAIT or CLOSE,
+ * or when its entry expires or is replaced. */
 struct vgw_lb_counters {
 	uint64_t conns, ended;
 	uint64_t pkts_in, bytes_in, pkts_out, bytes_out;
@@ -44,11 +45,25 @@ void vgw_lb_be_counters(uint16_t id, struct vgw_lb_counters *out);
 void vgw_lb_svc_baseline(uint16_t id);
 void vgw_lb_be_baseline(uint16_t id);
 
-/* Worker: entry e's connection ended (expired or replaced). */
+/* Worker: entry e's connection ended (expired or replaced) — unless it was
+ * already counted when TCP closed it. */
 static inline void vgw_lb_conn_ended(struct vgw_lb_worker *lb, const struct vgw_ct_entry *e)
 {
+	if (e->closed)
+		return;
 	lb->svc[e->svc_id].ended++;
 	lb->be[e->be_id].ended++;
+}
+
+/* Worker, after a TCP state update: a connection in TIME_WAIT or CLOSE is no
+ * longer active, though its entry lives on to absorb late segments. */
+static inline void vgw_lb_conn_closing(struct vgw_lb_worker *lb, struct vgw_ct_entry *e)
+{
+	if (e->closed ||
+	    (e->tcp.state != VGW_TCP_TIME_WAIT && e->tcp.state != VGW_TCP_CLOSE))
+		return;
+	vgw_lb_conn_ended(lb, e);
+	e->closed = true;
 }
 
 static inline uint64_t vgw_lb_active(const struct vgw_lb_counters *c)

@@ -27,11 +27,23 @@ and in packet count.
         and port the server sees), log the same line on stdout, close.
     tcp-peer-ask DST PORT [--timeout S]
         connect to a tcp-peer server, print its answer; exit 1 on no answer.
-    http-serve ADDR PORT --text TEXT [--timeout S]
-        HTTP/1.0 server answering every GET with TEXT; logs "CLIENT_IP PORT
-        METHOD PATH" per request on stdout; exits after S seconds.  (Unlike
-        `python3 -m http.server` it makes no reverse DNS lookup of ADDR, which
-        would hang where no DNS server is reachable.)
+    http-serve ADDR PORT --text TEXT [--timeout S] [--blob F [--blob-rate B]]
+        HTTP/1.0 server answering every GET with TEXT (header X-Served-By:
+        TEXT too); logs "CLIENT_IP PORT METHOD PATH" per request on stdout
+        (when the request arrives); exits after S seconds.  With --blob, GET
+        /blob answers the contents of F instead, at most B bytes/s (0: no
+        limit).  (Unlike `python3 -m http.server` it makes no reverse DNS
+        lookup of ADDR, which would hang where no DNS server is reachable.)
+    http-many DST PORT N [--path P] [--parallel K] [--timeout S] [--total S]
+        N HTTP/1.0 GETs, each on a new TCP connection (so from N source
+        ports), K at a time; each connection bounded by S seconds, the whole
+        run by --total (requests not started by then count as failures).
+        Prints JSON: ok, count, "by" (first body line -> number of
+        answers), fails (first messages), distinct source ports, seconds.
+        Exit 0 only when every request got a 200 answer.
+    http-fetch DST PORT PATH OUT [--timeout S]
+        one GET, the body written to OUT; prints JSON status, bytes, sha256,
+        served_by (X-Served-By), seconds.  Exit 0 on a complete 200 answer.
     udp-probe DST PORT [--timeout S]
         send one datagram from a connected UDP socket and print what came
         back: "reply", "refused" (an ICMP port unreachable that the kernel
@@ -344,17 +356,43 @@ def http_serve(a):
     import threading
 
     body = (a.text + "\n").encode()
+    blob_size = os.path.getsize(a.blob) if a.blob else 0
+    log_lock = threading.Lock()  # whole lines from concurrent handlers
 
     class H(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            print("%s %d GET %s" % (self.client_address[0],
-                                    self.client_address[1], self.path),
-                  flush=True)
+            with log_lock:
+                print("%s %d GET %s" % (self.client_address[0],
+                                        self.client_address[1], self.path),
+                      flush=True)
+            if a.blob and self.path == "/blob":
+                return self._blob()
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("X-Served-By", a.text)
             self.end_headers()
             self.wfile.write(body)
+
+        def _blob(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(blob_size))
+            self.send_header("X-Served-By", a.text)
+            self.end_headers()
+            t0 = time.monotonic()
+            sent = 0
+            with open(a.blob, "rb") as f:
+                while True:
+                    chunk = f.read(1 << 16)
+                    if not chunk:
+                        break
+                    self.wfile.write(chunk)
+                    sent += len(chunk)
+                    if a.blob_rate > 0:
+                        d = t0 + sent / a.blob_rate - time.monotonic()
+                        if d > 0:
+                            time.sleep(d)
 
         def log_message(self, *args):
             pass
@@ -362,6 +400,7 @@ def http_serve(a):
     class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
         daemon_threads = True
         allow_reuse_address = True
+        request_queue_size = 128
 
         def server_bind(self):  # no getfqdn()
             socketserver.TCPServer.server_bind(self)
@@ -376,6 +415,134 @@ def http_serve(a):
     srv.serve_forever(poll_interval=0.2)
     srv.server_close()
     os._exit(0)
+
+
+def _http_get_once(dst, port, path, timeout, out=None):
+    """One GET on a new connection.  Returns (status, headers dict, body or
+    (bytes, sha256) when out is given, source port); raises OSError or
+    ValueError."""
+    deadline = time.monotonic() + timeout
+    s = socket.create_connection((dst, port), timeout=timeout)
+    try:
+        sport = s.getsockname()[1]
+        s.sendall(("GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" % (path, dst)).encode())
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            if time.monotonic() > deadline:
+                raise socket.timeout("timed out in the headers")
+            s.settimeout(max(deadline - time.monotonic(), 0.01))
+            b = s.recv(65536)
+            if not b:
+                raise ValueError("connection closed in the headers (%d bytes)" % len(buf))
+            buf += b
+            if len(buf) > 65536:
+                raise ValueError("headers too long")
+        head, _, rest = buf.partition(b"\r\n\r\n")
+        lines = head.decode(errors="replace").split("\r\n")
+        parts = lines[0].split()
+        if len(parts) < 2 or not parts[0].startswith("HTTP/"):
+            raise ValueError("bad status line %r" % lines[0][:60])
+        status = int(parts[1])
+        hdrs = {}
+        for ln in lines[1:]:
+            k, _, v = ln.partition(":")
+            hdrs[k.strip().lower()] = v.strip()
+        h = hashlib.sha256()
+        n = 0
+        f = open(out, "wb") if out else None
+        body = b""
+        try:
+            while True:
+                if rest:
+                    n += len(rest)
+                    if f:
+                        f.write(rest)
+                        h.update(rest)
+                    elif len(body) < 65536:
+                        body += rest
+                if time.monotonic() > deadline:
+                    raise socket.timeout("timed out after %d body bytes" % n)
+                s.settimeout(max(deadline - time.monotonic(), 0.01))
+                rest = s.recv(1 << 16)
+                if not rest:
+                    break
+        finally:
+            if f:
+                f.close()
+        clen = hdrs.get("content-length")
+        if clen is not None and int(clen) != n:
+            raise ValueError("body %d bytes, Content-Length %s" % (n, clen))
+        return status, hdrs, ((n, h.hexdigest()) if out else body), sport
+    finally:
+        s.close()
+
+
+def http_many(a):
+    import threading
+    lock = threading.Lock()
+    st = {"next": 0, "ok": 0, "by": {}, "fails": [], "nfail": 0,
+          "ports": set()}
+    t0 = time.monotonic()
+    deadline = t0 + a.total
+
+    def fail(i, msg):
+        with lock:
+            st["nfail"] += 1
+            if len(st["fails"]) < 10:
+                st["fails"].append("req %d: %s" % (i, msg))
+
+    def run():
+        while True:
+            with lock:
+                i = st["next"]
+                if i >= a.count:
+                    return
+                st["next"] += 1
+            if time.monotonic() > deadline:
+                fail(i, "not started: --total %gs reached" % a.total)
+                continue
+            try:
+                status, _, body, sport = _http_get_once(
+                    a.dst, a.port, a.path, min(a.timeout, max(deadline - time.monotonic(), 0.5)))
+            except (OSError, ValueError) as e:
+                fail(i, "%s: %s" % (type(e).__name__, e))
+                continue
+            if status != 200:
+                fail(i, "status %d" % status)
+                continue
+            key = body.decode(errors="replace").split("\n", 1)[0].strip()
+            with lock:
+                st["ok"] += 1
+                st["by"][key] = st["by"].get(key, 0) + 1
+                st["ports"].add(sport)
+
+    th = [threading.Thread(target=run, daemon=True) for _ in range(max(a.parallel, 1))]
+    for t in th:
+        t.start()
+    for t in th:
+        t.join(max(deadline - time.monotonic(), 0) + a.timeout + 1)
+    with lock:
+        res = {"ok": st["ok"], "count": a.count, "failed": a.count - st["ok"],
+               "by": dict(sorted(st["by"].items())), "fails": st["fails"],
+               "distinct_ports": len(st["ports"]),
+               "seconds": round(time.monotonic() - t0, 3)}
+    print(json.dumps(res), flush=True)
+    return 0 if res["ok"] == a.count else 1
+
+
+def http_fetch(a):
+    t0 = time.monotonic()
+    try:
+        status, hdrs, (n, digest), sport = _http_get_once(
+            a.dst, a.port, a.path, a.timeout, out=a.out)
+    except (OSError, ValueError) as e:
+        print(json.dumps({"error": "%s: %s" % (type(e).__name__, e),
+                          "seconds": round(time.monotonic() - t0, 3)}))
+        return 1
+    print(json.dumps({"status": status, "bytes": n, "sha256": digest,
+                      "served_by": hdrs.get("x-served-by", ""), "sport": sport,
+                      "seconds": round(time.monotonic() - t0, 3)}))
+    return 0 if status == 200 else 1
 
 
 def udp_probe(a):
@@ -600,7 +767,25 @@ def main():
     q.add_argument("addr"); q.add_argument("port", type=int)
     q.add_argument("--text", required=True)
     q.add_argument("--timeout", type=float, default=120)
+    q.add_argument("--blob", default="", help="file served at /blob")
+    q.add_argument("--blob-rate", type=float, default=0,
+                   help="bytes/s for /blob (0: no limit)")
     q.set_defaults(fn=http_serve)
+
+    q = sp.add_parser("http-many")
+    q.add_argument("dst"); q.add_argument("port", type=int)
+    q.add_argument("count", type=int)
+    q.add_argument("--path", default="/")
+    q.add_argument("--parallel", type=int, default=8)
+    q.add_argument("--timeout", type=float, default=5)
+    q.add_argument("--total", type=float, default=60)
+    q.set_defaults(fn=http_many)
+
+    q = sp.add_parser("http-fetch")
+    q.add_argument("dst"); q.add_argument("port", type=int)
+    q.add_argument("path"); q.add_argument("out")
+    q.add_argument("--timeout", type=float, default=60)
+    q.set_defaults(fn=http_fetch)
 
     q = sp.add_parser("udp-probe")
     q.add_argument("dst"); q.add_argument("port", type=int)

@@ -18,6 +18,11 @@
 #     vpc_gw_mac VNI                default VPC gateway MAC of a VNI
 #     vm_x VM CMD...                run CMD in the VM's namespace
 #     vm_bg VM LOG CMD...           background CMD in the VM's namespace ($BG_PID)
+#     http_server VM PORT TEXT [..] / http_server_stop VM
+#                                   a named HTTP server in a VM (netutil http-serve)
+#     http_many NS DST PORT N [..]  N GETs on N new connections (netutil http-many)
+#     svc_be / be_field / svc_health_all / ct_get / sp_counter
+#                                   load-balancer state from `vgwctl -j show ...`
 #
 #   underlay switch $BR (10.2.0.0/24, in $NS_S)
 #     |-- g  p1 10.2.0.1  (vgwd; the gateway VTEP: `vtep add 10.2.0.1`)
@@ -149,15 +154,25 @@ vpc_vm_peer() {
 if_rx() { nsx "$1" cat "/sys/class/net/$2/statistics/rx_packets" 2>/dev/null || echo -1; }
 if_tx() { nsx "$1" cat "/sys/class/net/$2/statistics/tx_packets" 2>/dev/null || echo -1; }
 
-# http_server VM PORT TEXT: HTTP server in the VM (bound to its private IP)
-# answering every GET with TEXT; $TOPO_TMP/http-VM.log has one line
-# "CLIENT_IP CLIENT_PORT GET PATH" per request
+# http_server VM PORT TEXT [HTTP-SERVE OPTIONS...]: HTTP server in the VM
+# (bound to its private IP) answering every GET with TEXT; $TOPO_TMP/http-VM.log
+# has one line "CLIENT_IP CLIENT_PORT GET PATH" per request (a restart starts
+# a new log); its PID is ${HTTP_PID[VM]} (http_server_stop VM ends it)
+declare -A HTTP_PID=()
 http_server() {
   local vm=$1 port=$2 text=$3
+  shift 3
   vm_bg "$vm" "$TOPO_TMP/http-$vm.log" "$PY" "$NETUTIL" http-serve "${VM_IP[$vm]}" "$port" \
-    --text "$text" --timeout 120
+    --text "$text" --timeout 120 "$@"
+  HTTP_PID[$vm]=$BG_PID
   wait_until 5 _listening "${VM_NS[$vm]}" "$port" ||
     { say "  http server in $vm did not start: $(cat "$TOPO_TMP/http-$vm.log")"; return 1; }
+}
+# http_server_stop VM: stop the VM's HTTP server (the PID http_server started)
+http_server_stop() {
+  [ -n "${HTTP_PID[$1]:-}" ] || return 0
+  stop_pid "${HTTP_PID[$1]}" 5
+  HTTP_PID[$1]=""
 }
 
 # http_get NS URL -> body on stdout (no proxy, 5 s limit)
@@ -245,3 +260,44 @@ cap_count() { cap_json "$1" | json_get "len(d)"; }
 cap_show() {
   tcpdump -r "$TOPO_TMP/cap-$1.pcap" -n -e 2>/dev/null | head -n "${2:-10}" | sed 's/^/      /'
 }
+
+# ---------------------------------------------------------------- load balancing
+# http_many NS DST PORT N [OPTIONS...]: N GETs on N new connections (netutil
+# http-many); its JSON summary on stdout, the exit status 0 when all succeeded
+http_many() {
+  local ns=$1 dst=$2 port=$3 n=$4
+  shift 4
+  nsx "$ns" timeout 150 "$PY" "$NETUTIL" http-many "$dst" "$port" "$n" "$@"
+}
+
+# svc_json SERVICE -> `vgwctl -j show service SERVICE`
+svc_json() { vctl -j show service "$1"; }
+# svc_be SERVICE FIELD -> "IP=VALUE IP=VALUE ..." for every backend (in the
+# order of `show service`)
+svc_be() {
+  vctl -j show service "$1" | "$PY" -c 'import json,sys
+d = json.load(sys.stdin)
+print(" ".join("%s=%s" % (b["ip"], b.get(sys.argv[1], "missing")) for b in d.get("backend", [])))' "$2"
+}
+# be_field SERVICE IP FIELD -> one backend's FIELD (empty when absent)
+be_field() {
+  vctl -j show service "$1" | "$PY" -c 'import json,sys
+d = json.load(sys.stdin)
+print(next((b.get(sys.argv[2], "") for b in d.get("backend", []) if b["ip"] == sys.argv[1]), ""))' "$2" "$3"
+}
+# be_health_is SERVICE IP STATE / svc_health_all SERVICE STATE -> 0 when so
+be_health_is() { [ "$(be_field "$1" "$2" health 2>/dev/null)" = "$3" ]; }
+svc_health_all() {
+  local kv
+  kv=$(svc_be "$1" health 2>/dev/null) || return 1
+  [ -n "$kv" ] || return 1
+  for kv in $kv; do [ "${kv#*=}" = "$2" ] || return 1; done
+}
+# ct_get EXPR -> eval(EXPR) on `vgwctl -j show conntrack` (d = the document)
+ct_get() { vctl -j show conntrack | json_get "$1"; }
+# sp_counter NAME -> slow path counter from `show stats`
+sp_counter() { vctl -j show stats | json_get "d['slowpath']['$1']"; }
+
+# drop reasons of the load balancer that must stay 0 while backends are usable
+# shellcheck disable=SC2034
+LB_DROPS="vip_no_service vip_fragment lb_no_backend lb_service_full ct_full handoff_ring_full"
