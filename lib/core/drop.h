@@ -43,6 +43,7 @@
 	X(LB_NO_BACKEND, "lb_no_backend", "new flow to a service with no usable backend") \
 	X(LB_SERVICE_FULL, "lb_service_full", "new flow over the service's max-conns share") \
 	X(CT_FULL, "ct_full", "new flow while the connection table is full of replied flows") \
+	X(CT_REPLY_CLASH, "ct_reply_clash", "new flow whose backend reply 5-tuple is another flow's") \
 	X(HANDOFF_RING_FULL, "handoff_ring_full", "ring to the flow's owning worker full")
 
 #define VGW_SP_COUNTERS(X)                                                     \

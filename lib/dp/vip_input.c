@@ -128,7 +128,9 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 			enum vgw_ct_insert_result res;
 			e = vgw_ct_insert(lb->ct, &ok, &rk, lb->now, &res);
 			if (unlikely(!e)) {
-				vgw_dp_drop(w, in_port, VGW_DROP_CT_FULL, m);
+				vgw_dp_drop(w, in_port,
+					    res == VGW_CT_CLASH ? VGW_DROP_CT_REPLY_CLASH
+								: VGW_DROP_CT_FULL, m);
 				return;
 			}
 			e->svc_id = svc->id;

@@ -125,6 +125,10 @@ struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *o
 				   enum vgw_ct_insert_result *res)
 {
 	*res = VGW_CT_NEW;
+	if (rte_hash_lookup(ct->h, reply) >= 0) {
+		*res = VGW_CT_CLASH;
+		return NULL;
+	}
 	if (!ct->n_free) {
 		if (ct->unreplied_head == VGW_CT_NIL) {
 			ct->st.full++;

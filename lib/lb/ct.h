@@ -63,7 +63,10 @@ struct vgw_ct_entry {
 
 #define VGW_CT_NIL UINT32_MAX
 
-enum vgw_ct_insert_result { VGW_CT_NEW, VGW_CT_NEW_EVICTED, VGW_CT_FULL };
+/* CLASH: the reply key already belongs to another flow (one client ip:port
+ * talking to two VIPs that share a backend ip:port — the backend's replies
+ * could not be told apart). */
+enum vgw_ct_insert_result { VGW_CT_NEW, VGW_CT_NEW_EVICTED, VGW_CT_FULL, VGW_CT_CLASH };
 
 struct vgw_ct_stats {
 	uint64_t created, expired, evicted, full, deleted;
@@ -92,7 +95,8 @@ struct vgw_ct_entry *vgw_ct_lookup(struct vgw_ct *ct, const struct vgw_ct_key *k
 				   enum vgw_ct_dir *dir);
 
 /* Adds a flow (keys copied, state from the first packet set by the caller
- * after). NULL when full (*res = VGW_CT_FULL). */
+ * after). NULL when full (*res = VGW_CT_FULL) or when reply is taken
+ * (VGW_CT_CLASH); nothing changes then. */
 struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *orig,
 				   const struct vgw_ct_key *reply, uint64_t now,
 				   enum vgw_ct_insert_result *res);

@@ -345,3 +345,96 @@ def garp(ip, mac=P0_MAC):
     return final(Ether(dst="ff:ff:ff:ff:ff:ff", src=mac)
                  / ARP(op=1, hwsrc=mac, psrc=ip, hwdst="00:00:00:00:00:00",
                        pdst=ip))
+
+
+# --- load-balanced services (doc/cli.md "Load-balanced services") -----------
+# VIPs are routed to the gateway (not on a port subnet: no proxy ARP needed).
+# Clients are Internet hosts behind INET_NH (p0) or, in scenarios whose
+# replies must follow their requests, behind the underlay router P1_NH (p1):
+# each port's input is processed in order, but p0 and p1 are not ordered
+# with respect to each other.
+VIP = "198.51.100.80"
+VIP2 = "198.51.100.81"
+CLIENT = REMOTE_SRC
+CLIENT2 = "198.18.7.7"
+
+
+class Backend:
+    """A backend VM: its VPC (name, VNI, gateway MAC), address, port, MAC
+    and the hypervisor it lives behind."""
+
+    def __init__(self, vpc, vni, ip, port, mac, hv_vtep=HV1_VTEP, hv_mac=HV1_MAC,
+                 gw_mac=None):
+        self.vpc, self.vni, self.ip, self.port, self.mac = vpc, vni, ip, port, mac
+        self.hv_vtep, self.hv_mac = hv_vtep, hv_mac
+        self.gw_mac = gw_mac or vpc_gw_mac(vni)
+
+    def __repr__(self):
+        return "%s/%s:%d" % (self.vpc, self.ip, self.port)
+
+    def endpoint_cmd(self):
+        return "endpoint add %s %s mac %s vtep %s" % (self.vpc, self.ip, self.mac,
+                                                     self.hv_vtep)
+
+
+def lb_rewrite(pkt, src=None, sport=None, dst=None, dport=None):
+    """Like nat_rewrite (TTL-1, checksums from scratch, a UDP checksum 0
+    stays 0) and the TCP/UDP ports replaced too (LVS-NAT)."""
+    ip = nat_rewrite(pkt, src=src, dst=dst)
+    l4 = ip.payload
+    assert isinstance(l4, (TCP, UDP)), "lb_rewrite: not TCP/UDP"
+    if sport is not None:
+        l4.sport = sport
+    if dport is not None:
+        l4.dport = dport
+    if isinstance(l4, TCP) or l4.chksum:
+        del l4.chksum
+    return IP(raw(ip))
+
+
+def client_in(l3, port=P0):
+    """A client's packet arriving on p0 (from INET_NH) or p1 (from the
+    underlay router P1_NH)."""
+    if port == P0:
+        return eip_in(l3)
+    return ip_in(l3, dst_mac=P1_MAC, src_mac=P1_NH_MAC)
+
+
+def tcp_seg(src, dst, sport, dport, flags, seq=0, ack=0, payload=b"",
+            window=64240, options=None, ip_flags="DF", **ipkw):
+    """An IPv4/TCP segment (scapy, not framed); ipkw: other IP fields."""
+    l4 = TCP(sport=sport, dport=dport, flags=flags, seq=seq, ack=ack,
+             window=window, options=options or [])
+    if payload:
+        l4 = l4 / Raw(payload)
+    return IP(src=src, dst=dst, flags=ip_flags, **ipkw) / l4
+
+
+def udp_dgram(src, dst, sport, dport, payload=b"vgw-lb-udp", chksum=None,
+              ip_flags=0, **ipkw):
+    """An IPv4/UDP datagram (scapy); chksum 0 = no checksum (RFC 768)."""
+    l4 = UDP(sport=sport, dport=dport)
+    if chksum is not None:
+        l4.chksum = chksum
+    return IP(src=src, dst=dst, flags=ip_flags, **ipkw) / l4 / Raw(payload)
+
+
+def to_backend(pkt, be):
+    """Expected VXLAN frame on p1 for client packet `pkt` (as received)
+    balanced to Backend `be`: destination = the backend's address and port."""
+    return to_hv(lb_rewrite(Ether(to_bytes(pkt)), dst=be.ip, dport=be.port),
+                 be.mac, be.vni, hv_vtep=be.hv_vtep, hv_mac=be.hv_mac,
+                 gw_mac=be.gw_mac)
+
+
+def from_backend(l3, be, **kw):
+    """Backend `be` sending `l3` (its reply) through its hypervisor (p1)."""
+    return from_hv(l3, be.mac, be.vni, hv_vtep=be.hv_vtep, hv_mac=be.hv_mac,
+                   gw_mac=be.gw_mac, **kw)
+
+
+def reply_out(l3, vip, vport, dst_mac=INET_NH_MAC):
+    """Expected frame on p0 for a backend's reply `l3` (the inner IPv4
+    packet given to from_backend): source = VIP:PORT, TTL-1, to INET_NH."""
+    return to_inet(lb_rewrite(IP(to_bytes(l3)), src=vip, sport=vport),
+                   dst_mac=dst_mac)

@@ -3,13 +3,23 @@
 
     stats_check.py digest              -> prints "RXSUM DIGEST" (one line);
                                           DIGEST changes whenever a counter does
-    stats_check.py check [EXPECT_FILE] -> checks the stats; exit 1 on failure
+    stats_check.py check [EXPECT_FILE [JSON_DIR]]
+                                       -> checks the stats; exit 1 on failure
+    stats_check.py queries EXPECT_FILE -> prints the `show` queries (one a
+                                          line, e.g. `conntrack`, `service web`)
+                                          whose JSON the expectations need;
+                                          run_scenario.sh saves each in
+                                          JSON_DIR/show-WORDS-JOINED-BY-DASH.json
 
 expect-stats grammar (one per line, `#` comments, blank lines ignored):
     drop REASON N              top-level "drops"[REASON] == N
     port NAME rx|tx N          that port's rx / tx == N
     port NAME drop REASON N    that port's "drops"[REASON] == N
     slowpath COUNTER N         "slowpath"[COUNTER] == N
+    conntrack KEY N            `show conntrack` JSON: top-level KEY == N
+    service NAME KEY N         `show service NAME` JSON: top-level KEY == N
+    service NAME backend VPC IP PORT KEY N
+                               the same, KEY of that entry of its "backend" list
 Every top-level drop reason not listed with `drop` must be 0.  Also checked
 (doc/interfaces.md): every documented drop reason and slow-path counter is
 present, and the top-level drops are the sum of the per-port drops.
@@ -66,11 +76,59 @@ def parse_expect(path):
                     exp.append((("port", w[1], w[2]), int(w[3]), where))
                 elif w[0] == "port" and len(w) == 5 and w[2] == "drop":
                     exp.append((("port", w[1], "drops", w[3]), int(w[4]), where))
+                elif w[0] == "conntrack" and len(w) == 3:
+                    exp.append((("json", "conntrack", (w[1],)), int(w[2]), where))
+                elif w[0] == "service" and len(w) == 4:
+                    exp.append((("json", "service " + w[1], (w[2],)), int(w[3]),
+                                where))
+                elif w[0] == "service" and len(w) == 8 and w[2] == "backend":
+                    exp.append((("json", "service " + w[1],
+                                 ("backend", w[3], w[4], int(w[5]), w[6])),
+                                int(w[7]), where))
                 else:
                     raise ValueError
             except ValueError:
                 sys.exit("stats_check: %s: cannot parse %r" % (where, line.strip()))
     return exp
+
+
+def queries(exp):
+    """The `show` queries whose JSON the expectations need, in order."""
+    out = []
+    for key, _, _ in exp:
+        if key[0] == "json" and key[1] not in out:
+            out.append(key[1])
+    return out
+
+
+def json_path(jdir, query):
+    return "%s/show-%s.json" % (jdir, query.replace(" ", "-"))
+
+
+def lookup_json(jdir, key):
+    """Value of a `conntrack` / `service` expectation (KeyError if absent)."""
+    _, query, path = key
+    if jdir is None:
+        raise KeyError("no JSON directory for `show %s`" % query)
+    try:
+        with open(json_path(jdir, query)) as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as ex:
+        raise KeyError("show %s: no JSON (%s)" % (query, ex))
+    if not isinstance(doc, dict):
+        raise KeyError("show %s: not a JSON object" % query)
+    if path[0] != "backend":
+        if path[0] not in doc:
+            raise KeyError("show %s: no key %r" % (query, path[0]))
+        return doc[path[0]]
+    _, vpc, ip, port, k = path
+    for b in doc.get("backend") or []:
+        if b.get("vpc") == vpc and b.get("ip") == ip and b.get("port") == port:
+            if k not in b:
+                raise KeyError("show %s: backend %s %s %d has no key %r"
+                               % (query, vpc, ip, port, k))
+            return b[k]
+    raise KeyError("show %s: no backend %s %s %d" % (query, vpc, ip, port))
 
 
 def lookup(st, key):
@@ -94,7 +152,7 @@ def lookup(st, key):
     return d[key[3]]
 
 
-def check(st, path):
+def check(st, path, jdir=None):
     errs = []
     exp = parse_expect(path) if path else []
     drops = st.get("drops")
@@ -121,13 +179,14 @@ def check(st, path):
                         % (r, v, r, s))
     for key, want, where in exp:
         try:
-            got = lookup(st, key)
+            got = lookup_json(jdir, key) if key[0] == "json" else lookup(st, key)
         except KeyError as ex:
             errs.append("%s: %s" % (where, ex.args[0]))
             continue
         if got != want:
-            errs.append("%s: %s = %s, expected %d"
-                        % (where, ".".join(key), got, want))
+            name = ".".join(key) if key[0] != "json" else "show %s: %s" % (
+                key[1], ".".join(str(k) for k in key[2]))
+            errs.append("%s: %s = %s, expected %d" % (where, name, got, want))
     listed = {key[1] for key, _, _ in exp if key[0] == "drops"}
     for r, v in sorted(drops.items()):
         if r not in listed and v != 0:
@@ -145,8 +204,13 @@ def check(st, path):
 def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "digest":
         return digest(load())
-    if len(sys.argv) in (2, 3) and sys.argv[1] == "check":
-        return check(load(), sys.argv[2] if len(sys.argv) == 3 else None)
+    if len(sys.argv) in (2, 3, 4) and sys.argv[1] == "check":
+        return check(load(), sys.argv[2] if len(sys.argv) >= 3 else None,
+                     sys.argv[3] if len(sys.argv) == 4 else None)
+    if len(sys.argv) == 3 and sys.argv[1] == "queries":
+        for q in queries(parse_expect(sys.argv[2])):
+            print(q)
+        return 0
     sys.exit(__doc__)
 
 

@@ -70,6 +70,28 @@ static void test_keys(void)
 	vgw_ct_destroy(ct);
 }
 
+/* Two flows whose reply keys are equal (one client ip:port to two VIPs that
+ * share a backend): the second is refused and the first keeps both keys. */
+static void test_reply_clash(void)
+{
+	struct vgw_ct *ct = mk(16);
+	struct vgw_ct_entry *e = add(ct, 1, 6, 0, VGW_CT_NEW);
+	struct vgw_ct_key o2 = k_orig(1, 6), r = k_reply(1, 6);
+	o2.dst += 1; /* another VIP */
+	enum vgw_ct_insert_result res;
+	CU_ASSERT(vgw_ct_insert(ct, &o2, &r, 0, &res) == NULL);
+	ASSERT_EQ(res, VGW_CT_CLASH);
+	enum vgw_ct_dir d;
+	CU_ASSERT(vgw_ct_lookup(ct, &o2, &d) == NULL);
+	CU_ASSERT(vgw_ct_lookup(ct, &r, &d) == e);
+	ASSERT_EQ(d, VGW_CT_REPLY);
+	ASSERT_EQ(ct->n, 1);
+	ASSERT_EQ(rte_hash_count(ct->h), 2);
+	vgw_ct_delete(ct, e);
+	ASSERT_EQ(rte_hash_count(ct->h), 0);
+	vgw_ct_destroy(ct);
+}
+
 static void test_defaults_rfc(void)
 {
 	const struct vgw_ct_timeouts *t = &vgw_ct_default_timeouts;
@@ -184,6 +206,7 @@ int main(void)
 {
 	static const struct unit_test tests[] = {
 		{"both keys find the entry; delete removes both", test_keys},
+		{"a reply key already taken is refused (clash)", test_reply_clash},
 		{"default timeouts meet RFC 5382 / RFC 4787", test_defaults_rfc},
 		{"timeouts per state on a fake clock", test_timeouts},
 		{"ageing is bounded per call", test_age_budget},

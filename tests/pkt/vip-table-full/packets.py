@@ -1,0 +1,46 @@
+#!/usr/bin/python3
+"""A 16-entry connection table: eviction of the oldest unreplied entry, then
+ct_full once every entry has been replied to.  All input on p1."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pktlib import *  # noqa: E402,F401,F403
+
+out = outdir_from_argv()
+WEB = Backend("vpca", VNI_A, "192.168.1.10", 8080, VM_A_MAC)
+in1, exp0, exp1 = [], [], []
+
+
+def port(i):
+    return 41000 + i
+
+
+def syn(i, forwarded=True):
+    p = client_in(tcp_seg(CLIENT, VIP, port(i), 80, "S", seq=1000 * i), port=P1)
+    in1.append(p)
+    if forwarded:
+        exp1.append(to_backend(p, WEB))
+
+
+def synack(i, forwarded=True):
+    l3 = tcp_seg(WEB.ip, CLIENT, 8080, port(i), "SA", seq=7000 * i, ack=1000 * i + 1)
+    in1.append(from_backend(l3, WEB))
+    if forwarded:
+        exp0.append(reply_out(l3, VIP, 80))
+
+
+for i in range(1, 17):      # flows 1..16 fill the table
+    syn(i)
+syn(17)                     # evicts flow 1 (the oldest unreplied)
+synack(1, forwarded=False)  # its entry is gone: vpc_no_eip
+for i in range(2, 18):      # every remaining entry sees a reply
+    synack(i)
+syn(18, forwarded=False)    # nothing left to evict: ct_full
+syn(1, forwarded=False)     # the evicted flow's retransmission: ct_full
+# known flows still pass both ways
+ack = client_in(tcp_seg(CLIENT, VIP, port(2), 80, "A", seq=2001, ack=14001), port=P1)
+in1.append(ack)
+exp1.append(to_backend(ack, WEB))
+synack(17)
+write_scenario(out, in1=in1, expected0=exp0, expected1=exp1)
