@@ -39,7 +39,12 @@ struct vgw_ct *vgw_ct_create(const char *name, uint32_t cap, int socket,
 		.key_len = sizeof(struct vgw_ct_key),
 		.hash_func = rte_jhash,
 		.socket_id = socket,
-		/* single writer and reader (the owning worker): no flags */
+		/* single writer and reader (the owning worker): no locking
+		 * flags. Extendable buckets: without them cuckoo insertion
+		 * fails near a full bucket array (seen with 2 x cap just below
+		 * a power of two), and the table would refuse flows while
+		 * entries are free. */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	ct->h = rte_hash_create(&hp);
 	ct->e = rte_zmalloc_socket(name, sizeof(*ct->e) * cap, 64, socket);
@@ -148,8 +153,8 @@ struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *o
 	e->key[1] = *reply;
 	if (rte_hash_add_key_data(ct->h, orig, (void *)((uintptr_t)i << 1 | VGW_CT_ORIG)) < 0 ||
 	    rte_hash_add_key_data(ct->h, reply, (void *)((uintptr_t)i << 1 | VGW_CT_REPLY)) < 0) {
-		/* the hash has room for every entry's two keys: only an
-		 * unlucky cuckoo placement gets here */
+		/* the hash has room for every entry's two keys (extendable
+		 * buckets): not expected */
 		rte_hash_del_key(ct->h, orig);
 		ct->free_idx[ct->n_free++] = i;
 		ct->st.full++;

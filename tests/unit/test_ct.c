@@ -92,6 +92,30 @@ static void test_reply_clash(void)
 	vgw_ct_destroy(ct);
 }
 
+/* Every entry can be used, whatever the capacity, also under eviction churn:
+ * 2 x 250 keys nearly fill a 512-slot bucket array, where plain cuckoo
+ * insertion failed (regression, seen in the SYN-flood benchmark). */
+static void test_fill_to_cap(void)
+{
+	const uint32_t caps[] = {250, 255, 1000, 4095};
+	for (size_t c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+		struct vgw_ct *ct = mk(caps[c]);
+		uint32_t ok = 0;
+		uint32_t n = caps[c] * 20; /* the rest evicts the oldest */
+		for (uint32_t i = 0; i < n; i++) {
+			struct vgw_ct_key o = k_orig(i, 6), r = k_reply(i, 6);
+			o.dst += i >> 16; /* the port wraps: keep every flow distinct */
+			r.src += i >> 16;
+			enum vgw_ct_insert_result res;
+			ok += vgw_ct_insert(ct, &o, &r, 0, &res) != NULL;
+		}
+		ASSERT_EQ(ok, n);
+		ASSERT_EQ(ct->st.evicted, n - caps[c]);
+		ASSERT_EQ(ct->st.full, 0);
+		vgw_ct_destroy(ct);
+	}
+}
+
 static void test_defaults_rfc(void)
 {
 	const struct vgw_ct_timeouts *t = &vgw_ct_default_timeouts;
@@ -207,6 +231,7 @@ int main(void)
 	static const struct unit_test tests[] = {
 		{"both keys find the entry; delete removes both", test_keys},
 		{"a reply key already taken is refused (clash)", test_reply_clash},
+		{"every entry usable at any capacity", test_fill_to_cap},
 		{"default timeouts meet RFC 5382 / RFC 4787", test_defaults_rfc},
 		{"timeouts per state on a fake clock", test_timeouts},
 		{"ageing is bounded per call", test_age_budget},
