@@ -23,5 +23,8 @@ test: build
 demo: build
 	./tests/demo.sh $(BUILD)
 
+bench: build
+	./tests/bench/run.sh $(BUILD)
+
 clean:
 	rm -rf $(BUILD)
