@@ -119,6 +119,19 @@ static inline unsigned int vgw_flow_owner(uint32_t ip, uint16_t port)
 /* Hands m (priv.kind, priv.vni set here) to worker owner; counted. */
 void vgw_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 		 unsigned int owner, uint8_t kind, uint32_t vni);
+/* True when m's flow, whose client is (ip, port), belongs to another worker:
+ * then m was handed to it (kind, vni as for vgw_handoff). */
+static inline bool vgw_steer(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+			     uint32_t ip, uint16_t port, uint8_t kind, uint32_t vni)
+{
+	if (vgw_gw.n_workers == 1)
+		return false;
+	unsigned int owner = vgw_flow_owner(ip, port);
+	if (owner == w->idx)
+		return false;
+	vgw_handoff(w, in_port, m, owner, kind, vni);
+	return true;
+}
 /* Processes what other workers handed to w. */
 void vgw_handoff_drain(struct vgw_worker *w);
 

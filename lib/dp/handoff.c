@@ -15,7 +15,7 @@
 
 #include "../lb/lb_worker.h"
 #include "../lb/service.h"
-#include "../net/ip4.h"
+#include "l4.h"
 
 void vgw_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 		 unsigned int owner, uint8_t kind, uint32_t vni)
@@ -43,11 +43,9 @@ static void handed(struct vgw_worker *w, struct rte_mbuf *m)
 	}
 	/* the sender's service pointer may be gone (a grace period may have
 	 * passed since): look it up again */
-	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
-	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
-	struct vgw_svc_key k = {.vip = vgw_ip4_dst(ip),
-				.port = (uint16_t)(ip[hl + 2] << 8 | ip[hl + 3]),
-				.proto = ip[9]};
+	struct vgw_l4 f;
+	vgw_l4_of(m, &f);
+	struct vgw_svc_key k = {.vip = f.dst, .port = f.dport, .proto = f.proto};
 	const struct vgw_svc *svc = vgw_rmap_get(vgw_lb.by_vip, &k);
 	if (unlikely(!svc)) {
 		vgw_dp_drop(w, in_port, VGW_DROP_VIP_NO_SERVICE, m);

@@ -32,13 +32,8 @@ void vgw_vip_icmp_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf 
 	uint32_t vip = vgw_ip4_src(q), client = vgw_ip4_dst(q);
 	uint16_t vport = (uint16_t)(q[qhl] << 8 | q[qhl + 1]);
 	uint16_t cport = (uint16_t)(q[qhl + 2] << 8 | q[qhl + 3]);
-	if (vgw_gw.n_workers > 1) {
-		unsigned int owner = vgw_flow_owner(client, cport);
-		if (owner != w->idx) {
-			vgw_handoff(w, in_port, m, owner, VGW_HANDOFF_VIP_ICMP, 0);
-			return;
-		}
-	}
+	if (vgw_steer(w, in_port, m, client, cport, VGW_HANDOFF_VIP_ICMP, 0))
+		return;
 	struct vgw_ct_key ok = {.src = client, .dst = vip, .sport = cport, .dport = vport,
 				.proto = q[9]};
 	enum vgw_ct_dir dir;

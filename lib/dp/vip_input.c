@@ -24,6 +24,7 @@
 #include "../net/icmp.h"
 #include "../net/ip4.h"
 #include "../net/nat.h"
+#include "l4.h"
 
 /* The flow's place in the Maglev table: a fixed function of the 5-tuple, the
  * same on every gateway node (no per-process seed). */
@@ -33,49 +34,54 @@ static inline uint32_t maglev_hash(uint32_t src, uint32_t dst, uint16_t sport, u
 	return rte_jhash_3words(src, dst, (uint32_t)sport << 16 | dport, 0x4d61676cu ^ proto);
 }
 
-static void count_in(struct vgw_lb_worker *lb, uint16_t svc_id, uint16_t be_id, uint16_t tl)
+/* The backend of a new flow, or NULL with the reason: the service's share
+ * of max-conns on this worker is used up (an RST opens nothing: exempt), or
+ * no backend is usable. */
+static const struct vgw_svc_backend *pick_backend(const struct vgw_lb_worker *lb,
+						  const struct vgw_svc *svc,
+						  const struct vgw_l4 *f, bool rst,
+						  enum vgw_drop *why)
 {
-	lb->svc[svc_id].pkts_in++;
-	lb->svc[svc_id].bytes_in += tl;
-	lb->be[be_id].pkts_in++;
-	lb->be[be_id].bytes_in += tl;
+	if (svc->max_conns && !rst) {
+		/* the cap is shared evenly: no worker reads another's counters */
+		uint32_t share = (svc->max_conns + vgw_gw.n_workers - 1) / vgw_gw.n_workers;
+		if (vgw_lb_active(&lb->svc[svc->id]) >= share) {
+			*why = VGW_DROP_LB_SERVICE_FULL;
+			return NULL;
+		}
+	}
+	uint16_t i = vgw_maglev_pick(svc->table, svc->m,
+				     maglev_hash(f->src, f->dst, f->sport, f->dport, f->proto));
+	if (unlikely(i == VGW_MAGLEV_NONE)) {
+		*why = VGW_DROP_LB_NO_BACKEND;
+		return NULL;
+	}
+	return &svc->be[i];
 }
 
 void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 		   const struct vgw_svc *svc)
 {
-	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
-	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
-	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
-	const uint8_t *l4 = ip + hl;
-	uint8_t proto = ip[9];
-	uint32_t src = vgw_ip4_src(ip), dst = vgw_ip4_dst(ip);
-	uint16_t sport = (uint16_t)(l4[0] << 8 | l4[1]), dport = (uint16_t)(l4[2] << 8 | l4[3]);
-
-	if (vgw_gw.n_workers > 1) {
-		unsigned int owner = vgw_flow_owner(src, sport);
-		if (owner != w->idx) {
-			vgw_handoff(w, in_port, m, owner, VGW_HANDOFF_VIP, 0);
-			return;
-		}
-	}
+	struct vgw_l4 f;
+	vgw_l4_of(m, &f);
+	if (vgw_steer(w, in_port, m, f.src, f.sport, VGW_HANDOFF_VIP, 0))
+		return;
 	struct vgw_tcp_seg seg;
-	if (unlikely((proto == 6 && vgw_tcp_seg_parse(l4, tl - hl, tl - hl, &seg) < 0) ||
-		     (proto == 17 && tl - hl < 8))) {
+	if (unlikely(!vgw_l4_complete(&f, &seg))) {
 		vgw_dp_drop(w, in_port, VGW_DROP_L4_SHORT, m);
 		return;
 	}
-	if (unlikely(ip[8] <= 1)) {
+	if (unlikely(f.ip[8] <= 1)) {
 		w->stats[in_port].drop[VGW_DROP_TTL_EXCEEDED]++;
 		vgw_ip4_icmp_error(w, in_port, m, VGW_ICMP_TIME_EXCEEDED, 0, 0);
 		return;
 	}
 	struct vgw_lb_worker *lb = w->lb;
-	struct vgw_ct_key ok = {.src = src, .dst = dst, .sport = sport, .dport = dport,
-				.proto = proto};
+	struct vgw_ct_key ok = {.src = f.src, .dst = f.dst, .sport = f.sport, .dport = f.dport,
+				.proto = f.proto};
 	enum vgw_ct_dir dir;
 	struct vgw_ct_entry *e = vgw_ct_lookup(lb->ct, &ok, &dir);
-	bool syn = proto == 6 && (seg.flags & (VGW_TCP_SYN | VGW_TCP_ACK)) == VGW_TCP_SYN;
+	bool syn = f.proto == 6 && (seg.flags & (VGW_TCP_SYN | VGW_TCP_ACK)) == VGW_TCP_SYN;
 	if (e && syn &&
 	    (e->tcp.state == VGW_TCP_TIME_WAIT || e->tcp.state == VGW_TCP_CLOSE)) {
 		/* the client reuses its port: a new connection, picked afresh */
@@ -83,12 +89,12 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 		vgw_ct_delete(lb->ct, e);
 		e = NULL;
 	}
-	uint32_t hash = vgw_ip4_flow_hash(ip, hl, tl);
+	uint32_t hash = vgw_ip4_flow_hash(f.ip, f.hl, f.tl);
 	struct vgw_tunnel t;
 	uint32_t be_vni, be_ip;
 	uint16_t be_port;
 	if (likely(e != NULL)) {
-		if (proto == 6) {
+		if (f.proto == 6) {
 			if (vgw_ct_tcp_update(&e->tcp, VGW_CT_ORIG, &seg) == VGW_TCP_RST_IGNORED)
 				lb->rst_ignored++;
 			vgw_lb_conn_closing(lb, e);
@@ -97,34 +103,25 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 		be_vni = e->key[VGW_CT_REPLY].vni;
 		be_ip = e->key[VGW_CT_REPLY].src;
 		be_port = e->key[VGW_CT_REPLY].sport;
-		if (!vgw_tunnel_prepare(w, in_port, m, be_vni, be_ip, hash, tl, &t))
+		if (!vgw_tunnel_prepare(w, in_port, m, be_vni, be_ip, hash, f.tl, &t))
 			return;
-		count_in(lb, e->svc_id, e->be_id, tl);
+		vgw_lb_count(lb, e->svc_id, e->be_id, VGW_CT_ORIG, f.tl);
 	} else {
-		bool rst = proto == 6 && (seg.flags & VGW_TCP_RST);
-		if (svc->max_conns && !rst) {
-			/* the cap is shared evenly: no worker reads another's counters */
-			uint32_t share = (svc->max_conns + vgw_gw.n_workers - 1) / vgw_gw.n_workers;
-			if (vgw_lb_active(&lb->svc[svc->id]) >= share) {
-				vgw_dp_drop(w, in_port, VGW_DROP_LB_SERVICE_FULL, m);
-				return;
-			}
-		}
-		uint16_t i = vgw_maglev_pick(svc->table, svc->m,
-					     maglev_hash(src, dst, sport, dport, proto));
-		if (unlikely(i == VGW_MAGLEV_NONE)) {
-			vgw_dp_drop(w, in_port, VGW_DROP_LB_NO_BACKEND, m);
+		bool rst = f.proto == 6 && (seg.flags & VGW_TCP_RST);
+		enum vgw_drop why = VGW_DROP_LB_NO_BACKEND;
+		const struct vgw_svc_backend *be = pick_backend(lb, svc, &f, rst, &why);
+		if (unlikely(!be)) {
+			vgw_dp_drop(w, in_port, why, m);
 			return;
 		}
-		const struct vgw_svc_backend *be = &svc->be[i];
 		be_vni = be->vni;
 		be_ip = be->ip;
 		be_port = be->port;
-		if (!vgw_tunnel_prepare(w, in_port, m, be_vni, be_ip, hash, tl, &t))
+		if (!vgw_tunnel_prepare(w, in_port, m, be_vni, be_ip, hash, f.tl, &t))
 			return;
 		if (!rst) {
-			struct vgw_ct_key rk = {.vni = be_vni, .src = be_ip, .dst = src,
-						.sport = be_port, .dport = sport, .proto = proto};
+			struct vgw_ct_key rk = {.vni = be_vni, .src = be_ip, .dst = f.src,
+						.sport = be_port, .dport = f.sport, .proto = f.proto};
 			enum vgw_ct_insert_result res;
 			e = vgw_ct_insert(lb->ct, &ok, &rk, lb->now, &res);
 			if (unlikely(!e)) {
@@ -135,7 +132,7 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 			}
 			e->svc_id = svc->id;
 			e->be_id = be->id;
-			if (proto == 6) {
+			if (f.proto == 6) {
 				vgw_ct_tcp_init(&e->tcp, &seg);
 				lb->midflow += !syn;
 				vgw_ct_touch(lb->ct, e, VGW_CT_ORIG, lb->now);
@@ -143,10 +140,10 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 			lb->svc[svc->id].conns++;
 			lb->be[be->id].conns++;
 		}
-		count_in(lb, svc->id, be->id, tl);
+		vgw_lb_count(lb, svc->id, be->id, VGW_CT_ORIG, f.tl);
 	}
-	vgw_ip4_ttl_dec(ip);
-	vgw_nat_set_addr(ip, hl, tl, VGW_NAT_DST, be_ip);
-	vgw_nat_set_port(ip, hl, tl, VGW_NAT_DPORT, be_port);
-	vgw_tunnel_send(w, in_port, m, &t, tl);
+	vgw_ip4_ttl_dec(f.ip);
+	vgw_nat_set_addr(f.ip, f.hl, f.tl, VGW_NAT_DST, be_ip);
+	vgw_nat_set_port(f.ip, f.hl, f.tl, VGW_NAT_DPORT, be_port);
+	vgw_tunnel_send(w, in_port, m, &t, f.tl);
 }

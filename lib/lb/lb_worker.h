@@ -45,6 +45,21 @@ void vgw_lb_be_counters(uint16_t id, struct vgw_lb_counters *out);
 void vgw_lb_svc_baseline(uint16_t id);
 void vgw_lb_be_baseline(uint16_t id);
 
+/* Worker: a packet of tot_len bytes of service svc_id / backend be_id went
+ * client -> backend (ORIG) or back (REPLY). */
+static inline void vgw_lb_count(struct vgw_lb_worker *lb, uint16_t svc_id, uint16_t be_id,
+				enum vgw_ct_dir dir, uint16_t tot_len)
+{
+	struct vgw_lb_counters *s = &lb->svc[svc_id], *b = &lb->be[be_id];
+	if (dir == VGW_CT_ORIG) {
+		s->pkts_in++, s->bytes_in += tot_len;
+		b->pkts_in++, b->bytes_in += tot_len;
+	} else {
+		s->pkts_out++, s->bytes_out += tot_len;
+		b->pkts_out++, b->bytes_out += tot_len;
+	}
+}
+
 /* Worker: entry e's connection ended (expired or replaced) — unless it was
  * already counted when TCP closed it. */
 static inline void vgw_lb_conn_ended(struct vgw_lb_worker *lb, const struct vgw_ct_entry *e)
