@@ -3,7 +3,7 @@
  * refuse.h - "refused and nothing changed" assertions for the table tests
  * (test_vpc.c, test_service.c); header only. The including file defines
  * snapshot() (a malloc'ed text of all the state a refusal must not touch),
- * run(line, json) (vgw_cli_exec into `err`) and includes gw_fixture.h (err).
+ * and includes gw_fixture.h (err) and cli_run.h (run).
  */
 #ifndef VGW_REFUSE_H
 #define VGW_REFUSE_H

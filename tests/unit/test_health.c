@@ -24,6 +24,7 @@
 
 #include "cli/cli.h"
 #include "gw_fixture.h"
+#include "cli_run.h"
 #include "lb/health.h"
 #include "lb/maglev.h"
 #include "lb/service.h"
@@ -65,23 +66,6 @@ static void t_count(int c, uint64_t n)
 
 static const struct vgw_health_ops hops = {.alloc = t_alloc, .tunnel_tx = t_tx, .count = t_count};
 
-static struct vgw_buf out;
-
-static int run(const char *line)
-{
-	vgw_buf_reset(&out);
-	err[0] = '\0';
-	return vgw_cli_exec(line, false, &out, err);
-}
-
-#define OK(line)                                                                  \
-	do {                                                                      \
-		int rc_ = run(line);                                              \
-		if (rc_ != 0)                                                     \
-			fprintf(stderr, "\n  %s:%d: '%s' failed: %s\n", __FILE__, \
-				__LINE__, line, err);                             \
-		CU_assertImplementation(rc_ == 0, __LINE__, line, __FILE__, "", CU_FALSE); \
-	} while (0)
 
 /* Fresh VPC tables with blue (100) and red (200), no service, a fresh
  * checker, nothing captured or counted. */

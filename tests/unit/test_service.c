@@ -23,33 +23,17 @@
 #include "core/defer.h"
 #include "fib/route.h"
 #include "gw_fixture.h"
+#include "cli_run.h"
 #include "lb/maglev.h"
 #include "lb/service.h"
 #include "neigh/neigh.h"
 #include "vpc/vpc.h"
 
-static struct vgw_buf out;
 
 static void nop_tx(uint16_t port, struct rte_mbuf *m) { (void)port; rte_pktmbuf_free(m); }
 static struct rte_mbuf *pool_alloc(void) { return rte_pktmbuf_alloc(vgw_gw.pool); }
 static void nop_count(int c, uint64_t n) { (void)c, (void)n; }
 static const struct vgw_neigh_ops ops = {.tx = nop_tx, .alloc = pool_alloc, .count = nop_count};
-
-static int run(const char *line, bool json)
-{
-	vgw_buf_reset(&out);
-	err[0] = '\0';
-	return vgw_cli_exec(line, json, &out, err);
-}
-
-#define OK(line)                                                                  \
-	do {                                                                      \
-		int rc_ = run(line, false);                                       \
-		if (rc_ != 0)                                                     \
-			fprintf(stderr, "\n  %s:%d: '%s' failed: %s\n", __FILE__, \
-				__LINE__, line, err);                             \
-		CU_assertImplementation(rc_ == 0, __LINE__, line, __FILE__, "", CU_FALSE); \
-	} while (0)
 
 /* Fresh VPC tables with no VPC, fresh services (the first time: p1
  * underlay, a FIB, a neighbour table). */

@@ -22,13 +22,13 @@
 #include "core/defer.h"
 #include "fib/route.h"
 #include "gw_fixture.h"
+#include "cli_run.h"
 #include "neigh/neigh.h"
 #include "vpc/vpc.h"
 
 #define T (vgw_gw.vpc)
 #define EP_MAC "02:aa:00:00:00:01"
 
-static struct vgw_buf out;
 
 static void nop_tx(uint16_t port, struct rte_mbuf *m) { (void)port; rte_pktmbuf_free(m); }
 static struct rte_mbuf *pool_alloc(void) { return rte_pktmbuf_alloc(vgw_gw.pool); }
@@ -54,23 +54,6 @@ static void tables_reset(uint32_t max_ep, uint32_t max_eip)
 	T = vgw_vpc_create(max_ep, max_eip, NULL, err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(T);
 }
-
-/* Runs a command; its output is in out.data, its error in err. */
-static int run(const char *line, bool json)
-{
-	vgw_buf_reset(&out);
-	err[0] = '\0';
-	return vgw_cli_exec(line, json, &out, err);
-}
-
-#define OK(line)                                                                  \
-	do {                                                                      \
-		int rc_ = run(line, false);                                       \
-		if (rc_ != 0)                                                     \
-			fprintf(stderr, "\n  %s:%d: '%s' failed: %s\n", __FILE__, \
-				__LINE__, line, err);                             \
-		CU_assertImplementation(rc_ == 0, __LINE__, line, __FILE__, "", CU_FALSE); \
-	} while (0)
 
 /* Everything a change could touch, as text (own buffers: err is kept). */
 static char *snapshot(void)
