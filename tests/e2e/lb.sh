@@ -131,6 +131,28 @@ ip = sys.argv[3]
 print(int(a.get(ip, "-1000000")) - int(b.get(ip, "0")))' "$1" "$2" "$3"
 }
 
+# requests TAG N WHAT: N GETs for /TAG through the VIP, each on a new
+# connection, around snapshots TAG and TAGb; all must be answered. The
+# client's JSON stays in $out.
+requests() {
+  local tag=$1 n=$2 what=$3 rc nok ok=false
+  snapshot "$tag"
+  out=$(http_many "$NS_C" "$VIP" 80 "$n" --path "/$tag" --parallel 8 --timeout 5 --total 30); rc=$?
+  info "client: $out"
+  nok=$(json_get "d['ok']" <<<"$out" 2>/dev/null)
+  snapshot "${tag}b"
+  [ "$rc" -eq 0 ] && [ "${nok:-0}" -eq "$n" ] && ok=true
+  check "$n/$n requests answered $what (${nok:-0}; exit $rc)" $ok
+}
+# none_to TAG VM IP: the requests TAG reached neither VM (client's count,
+# growth of its total_conns, its server log)
+none_to() {
+  local c g l ok=false
+  c=$(by_vm "$out" "$2"); g=$(conns_delta "${SNAP[$1]}" "${SNAP[${1}b]}" "$3"); l=$(log_lines "$2" "/$1")
+  [ "$c" -eq 0 ] && [ "$g" -eq 0 ] && [ "$l" -eq 0 ] && ok=true
+  check "none of them went to $2 (client: $c, total_conns +$g, its log: $l)" $ok
+}
+
 say "== 1,000 GETs to http://$VIP/ on 1,000 new connections (8 at a time)"
 snapshot r1
 ct0=$(ct_get "d['created']")
@@ -193,16 +215,8 @@ v=$(svc_json web | json_get "(next(b['slots'] for b in d['backend'] if b['ip']==
 check "be2 holds 0 Maglev slots, 3 backends usable ($v)" [ "$v" = "(0, 3)" ]
 hd1=$(sp_counter hc_down)
 check "hc_down grew ($hd0 -> $hd1)" [ "${hd1:-0}" -ge $(( ${hd0:-0} + 1 )) ]
-snapshot r2
-out=$(http_many "$NS_C" "$VIP" 80 200 --path /r2 --parallel 8 --timeout 5 --total 30); rc=$?
-info "client: $out"
-nok=$(json_get "d['ok']" <<<"$out" 2>/dev/null)
-ok=false; [ "$rc" -eq 0 ] && [ "${nok:-0}" -eq 200 ] && ok=true
-check "200/200 requests answered with be2 down (${nok:-0}; exit $rc)" $ok
-snapshot r2b
-c=$(by_vm "$out" be2); g=$(conns_delta "${SNAP[r2]}" "${SNAP[r2b]}" 192.168.1.12)
-ok=false; [ "$c" -eq 0 ] && [ "$g" -eq 0 ] && ok=true
-check "none of them went to be2 (client: $c, be2 total_conns +$g)" $ok
+requests r2 200 "with be2 down"
+none_to r2 be2 192.168.1.12
 n=0; for vm in be1 be3 be4; do [ "$(by_vm "$out" "$vm")" -gt 0 ] && n=$((n + 1)); done
 check "be1, be3 and be4 all served some ($n of 3)" [ "$n" -eq 3 ]
 
@@ -219,11 +233,7 @@ check "hc_up grew ($hu0 -> $hu1)" [ "${hu1:-0}" -ge $(( ${hu0:-0} + 1 )) ]
 v=$(svc_json web | json_get "(next(b['slots'] for b in d['backend'] if b['ip']=='192.168.1.12'), d['usable'])")
 check "be2 holds Maglev slots again, 4 usable ($v)" \
   "$PY" -c 'import sys; t = eval(sys.argv[1]); sys.exit(not (t[0] > 0 and t[1] == 4))' "$v"
-out=$(http_many "$NS_C" "$VIP" 80 200 --path /r3 --parallel 8 --timeout 5 --total 30); rc=$?
-info "client: $out"
-nok=$(json_get "d['ok']" <<<"$out" 2>/dev/null)
-ok=false; [ "$rc" -eq 0 ] && [ "${nok:-0}" -eq 200 ] && ok=true
-check "200/200 requests answered (${nok:-0}; exit $rc)" $ok
+requests r3 200 "with be2 back"
 c=$(by_vm "$out" be2); l=$(log_lines be2 /r3)
 ok=false; [ "$c" -gt 0 ] && [ "$c" -eq "$l" ] && ok=true
 check "be2 serves again: $c answers (expected ~40), its server logged $l" $ok
@@ -239,14 +249,8 @@ check "be3 health down within 6 s of its VM becoming unreachable (took $ms ms: $
   be_health_is web 192.168.1.13 down
 hd1=$(sp_counter hc_down)
 check "hc_down grew ($hd0 -> $hd1)" [ "${hd1:-0}" -ge $(( ${hd0:-0} + 1 )) ]
-snapshot r5
-out=$(http_many "$NS_C" "$VIP" 80 100 --path /r5 --parallel 8 --timeout 5 --total 30); rc=$?
-info "client: $out"
-nok=$(json_get "d['ok']" <<<"$out" 2>/dev/null)
-snapshot r5b
-c=$(by_vm "$out" be3); g=$(conns_delta "${SNAP[r5]}" "${SNAP[r5b]}" 192.168.1.13)
-ok=false; [ "$rc" -eq 0 ] && [ "${nok:-0}" -eq 100 ] && [ "$c" -eq 0 ] && [ "$g" -eq 0 ] && ok=true
-check "100/100 requests answered with be3 down (${nok:-0}; exit $rc), none to be3 (client: $c, total_conns +$g)" $ok
+requests r5 100 "with be3 down"
+none_to r5 be3 192.168.1.13
 ip -n "${HV_NS[hv2]}" link set "${VM_HVIF[be3]}" up || fail "link up ${VM_HVIF[be3]}"
 t=$(date +%s%N)
 wait_until 6 be_health_is web 192.168.1.13 up
@@ -278,16 +282,8 @@ running=false; kill -0 "$FPID" 2>/dev/null && running=true
 check "the download was still running when $DVM was drained" $running
 v=$(svc_json web | json_get "(next((b['state'], b['slots']) for b in d['backend'] if b['ip']=='$DIP'), d['usable'])")
 check "$DVM: state drain, 0 slots, 3 usable ($v)" [ "$v" = "(('drain', 0), 3)" ]
-snapshot r4
-out=$(http_many "$NS_C" "$VIP" 80 100 --path /r4 --parallel 8 --timeout 5 --total 30); rc=$?
-info "client: $out"
-nok=$(json_get "d['ok']" <<<"$out" 2>/dev/null)
-ok=false; [ "$rc" -eq 0 ] && [ "${nok:-0}" -eq 100 ] && ok=true
-check "100/100 new requests answered during the drain (${nok:-0}; exit $rc)" $ok
-snapshot r4b
-c=$(by_vm "$out" "$DVM"); g=$(conns_delta "${SNAP[r4]}" "${SNAP[r4b]}" "$DIP"); l=$(log_lines "$DVM" /r4)
-ok=false; [ "$c" -eq 0 ] && [ "$g" -eq 0 ] && [ "$l" -eq 0 ] && ok=true
-check "none went to the drained $DVM (client: $c, total_conns +$g, its log: $l)" $ok
+requests r4 100 "during the drain (new connections)"
+none_to r4 "$DVM" "$DIP"
 running=false; kill -0 "$FPID" 2>/dev/null && running=true
 check "the download was still running after those requests" $running
 { wait "$FPID"; } 2>/dev/null; rc=$?
