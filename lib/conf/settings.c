@@ -13,7 +13,7 @@ struct vgw_startup vgw_startup;
 
 static const char *const setting_words[] = {"eal", "lcores", "control", "mbufs", "fib",
 					    "neigh-table", "endpoint-table", "eip-table",
-					    "conntrack", "port", NULL};
+					    "conntrack", "kernel", "port", NULL};
 
 static int u32_setting(const char *what, const char *v, uint64_t min, uint64_t max,
 		       uint32_t *out, char *err);
@@ -99,7 +99,8 @@ static bool overlaps(uint32_t a, uint8_t al, uint32_t b, uint8_t bl)
 	return (a & m) == (b & m);
 }
 
-/* port NAME dev DEVARGS role public|underlay [mac MAC] [mtu N] address A/L [address ...] */
+/* port NAME dev DEVARGS role public|underlay [mac MAC] [mtu N] [host-port IFNAME]
+ *      address A/L [address ...] */
 static int port_line(int argc, char **argv, char *err)
 {
 	if (vgw_gw.n_ports == VGW_MAX_PORTS) {
@@ -157,6 +158,14 @@ static int port_line(int argc, char **argv, char *err)
 			if (vgw_parse_u64(v, 576, 9000, &mtu, err) < 0)
 				return -1;
 			p.mtu = (uint16_t)mtu;
+		} else if (strcmp(k, "host-port") == 0) {
+			if (!valid_name(v)) {
+				snprintf(err, VGW_ERR_LEN,
+					 "port %s: host-port must be a Linux interface name of "
+					 "1-%d letters, digits, '-' or '_'", p.name, VGW_PORT_NAME_LEN - 1);
+				return -1;
+			}
+			snprintf(p.host_name, sizeof(p.host_name), "%s", v);
 		} else if (strcmp(k, "address") == 0) {
 			if (p.n_addrs == VGW_MAX_ADDRS) {
 				snprintf(err, VGW_ERR_LEN, "port %s: at most %d addresses", p.name,
@@ -190,7 +199,7 @@ static int port_line(int argc, char **argv, char *err)
 			p.n_addrs++;
 		} else {
 			snprintf(err, VGW_ERR_LEN,
-				 "port %s: unknown key '%s' (dev, role, mac, mtu, address)", p.name, k);
+				 "port %s: unknown key '%s' (dev, role, mac, mtu, host-port, address)", p.name, k);
 			return -1;
 		}
 	}
@@ -199,6 +208,11 @@ static int port_line(int argc, char **argv, char *err)
 		return -1;
 	}
 	for (int q = 0; q < vgw_gw.n_ports; q++) {
+		if (p.host_name[0] && strcmp(vgw_gw.ports[q].host_name, p.host_name) == 0) {
+			snprintf(err, VGW_ERR_LEN, "port %s: same host-port as port %s", p.name,
+				 vgw_gw.ports[q].name);
+			return -1;
+		}
 		if (strcmp(vgw_gw.ports[q].dev, p.dev) == 0) {
 			snprintf(err, VGW_ERR_LEN, "port %s: same dev as port %s", p.name,
 				 vgw_gw.ports[q].name);
@@ -219,6 +233,40 @@ static int u32_setting(const char *what, const char *v, uint64_t min, uint64_t m
 		return -1;
 	}
 	*out = (uint32_t)x;
+	return 0;
+}
+
+/* kernel import-table N | kernel announce-table N (Linux routing tables
+ * 1-4294967295 except 253-255: default, main, local belong to the system;
+ * the two must differ). */
+static int kernel_line(int argc, char **argv, char *err)
+{
+	uint32_t *t = NULL;
+	if (argc == 3 && strcmp(argv[1], "import-table") == 0)
+		t = &vgw_gw.set.kernel_import_table;
+	else if (argc == 3 && strcmp(argv[1], "announce-table") == 0)
+		t = &vgw_gw.set.kernel_announce_table;
+	if (!t) {
+		snprintf(err, VGW_ERR_LEN,
+			 "kernel: expected 'import-table N' or 'announce-table N'");
+		return -1;
+	}
+	uint32_t v;
+	if (u32_setting(argv[1], argv[2], 1, UINT32_MAX, &v, err) < 0)
+		return -1;
+	if (v >= 253 && v <= 255 && t == &vgw_gw.set.kernel_announce_table) {
+		snprintf(err, VGW_ERR_LEN,
+			 "kernel announce-table: %u is a system table (default, main, local); "
+			 "use a table of its own", v);
+		return -1;
+	}
+	*t = v;
+	if (vgw_gw.set.kernel_import_table &&
+	    vgw_gw.set.kernel_import_table == vgw_gw.set.kernel_announce_table) {
+		*t = 0;
+		snprintf(err, VGW_ERR_LEN, "kernel: import-table and announce-table must differ");
+		return -1;
+	}
 	return 0;
 }
 
@@ -275,6 +323,8 @@ int vgw_settings_line(int argc, char **argv, char *err)
 				   &vgw_gw.set.eip_max_entries, err);
 	if (strcmp(w, "conntrack") == 0)
 		return conntrack_line(argc, argv, err);
+	if (strcmp(w, "kernel") == 0)
+		return kernel_line(argc, argv, err);
 	snprintf(err, VGW_ERR_LEN, "invalid setting '%s' (see conf/vgw.conf for the syntax)", w);
 	return -1;
 }
@@ -327,6 +377,10 @@ void vgw_settings_running_config(struct vgw_buf *b)
 	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
 		vgw_buf_printf(b, "conntrack timeout %s %u\n", ct_timeout_names[i].name,
 			       *ct_timeout(&vgw_gw.set.ct_timeouts, i));
+	if (vgw_gw.set.kernel_import_table)
+		vgw_buf_printf(b, "kernel import-table %u\n", vgw_gw.set.kernel_import_table);
+	if (vgw_gw.set.kernel_announce_table)
+		vgw_buf_printf(b, "kernel announce-table %u\n", vgw_gw.set.kernel_announce_table);
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		const struct vgw_port *p = &vgw_gw.ports[i];
 		char buf[VGW_PREFIX_STRLEN];
@@ -338,6 +392,8 @@ void vgw_settings_running_config(struct vgw_buf *b)
 		}
 		if (p->mtu != 1500)
 			vgw_buf_printf(b, " mtu %u", p->mtu);
+		if (p->host_name[0])
+			vgw_buf_printf(b, " host-port %s", p->host_name);
 		for (int a = 0; a < p->n_addrs; a++)
 			vgw_buf_printf(b, " address %s",
 				       vgw_prefix_str(p->addrs[a].ip, p->addrs[a].plen, buf));

@@ -57,6 +57,9 @@ struct vgw_port {
 	int n_addrs;
 	uint16_t nb_rxq;
 	bool tx_ip_cksum; /* TX offload of the IPv4 header checksum enabled */
+	/* Host port (exception path, lib/host): the Linux interface that mirrors
+	 * this port; "" when the port has none. */
+	char host_name[VGW_PORT_NAME_LEN];
 	/* Slow path -> worker 0: packets the slow path sends (ARP, resolved
 	 * queues). SPSC: the slow path enqueues, worker 0 drains and transmits. */
 	struct rte_ring *inject;
@@ -100,6 +103,8 @@ struct vgw_settings {
 	uint32_t eip_max_entries;
 	uint32_t conntrack_max_entries; /* per worker */
 	struct vgw_ct_timeouts ct_timeouts;
+	uint32_t kernel_import_table;   /* Linux table followed into the FIB, 0 = none */
+	uint32_t kernel_announce_table; /* Linux table of announced /32s, 0 = none */
 };
 
 struct vgw_gw {
@@ -127,7 +132,12 @@ extern struct vgw_gw vgw_gw;
 
 /* Per-mbuf private area: what a worker tells the slow path about a punt,
  * or another worker about a handed-off packet. */
-enum vgw_punt_reason { VGW_PUNT_ARP = 1, VGW_PUNT_NEIGH_MISS = 2, VGW_PUNT_HEALTH = 3 };
+enum vgw_punt_reason {
+	VGW_PUNT_ARP = 1,
+	VGW_PUNT_NEIGH_MISS = 2,
+	VGW_PUNT_HEALTH = 3,
+	VGW_PUNT_HOST = 4, /* to-self traffic for the host port of m->port */
+};
 enum vgw_handoff_kind { VGW_HANDOFF_VIP = 1, VGW_HANDOFF_LB_REPLY = 2, VGW_HANDOFF_VIP_ICMP = 3 };
 struct vgw_mbuf_priv {
 	uint32_t nh_ip; /* host order, NEIGH_MISS */

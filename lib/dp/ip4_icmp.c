@@ -3,6 +3,7 @@
 #include "dp.h"
 
 #include "../fib/fib_dp.h"
+#include "../host/host_dp.h"
 #include "../net/icmp.h"
 #include "../net/ip4.h"
 
@@ -18,8 +19,8 @@ void vgw_ip4_local(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m,
 {
 	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
 	if (!vgw_icmp_is_echo_request(ip, hdr_len, tot_len)) {
-		/* the exception path to the host (BGP, SSH) comes with host ports */
-		vgw_dp_drop(w, port, VGW_DROP_LOCAL_UNSUPPORTED, m);
+		/* the exception path: BGP, SSH, ... reach the host's stack */
+		vgw_host_punt(w, port, m);
 		return;
 	}
 	uint16_t nl = vgw_icmp_echo_reply(ip, hdr_len, tot_len, self);
