@@ -5,7 +5,8 @@ set -euo pipefail
 PKGS=(build-essential meson ninja-build pkg-config
       libdpdk-dev libbpf-dev libxdp-dev libcunit1-dev libmnl-dev libpcap-dev
       python3 python3-scapy iproute2 ethtool iputils-ping netcat-openbsd
-      tcpdump procps dpdk-dev)  # dpdk-dev: dpdk-testpmd, the benchmark's ceiling
+      tcpdump procps dpdk-dev  # dpdk-dev: dpdk-testpmd, the benchmark's ceiling
+      bird2)                   # BGP daemon of the BGP e2e tests (conf/bird)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -18,4 +19,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Routing daemons installed here are for the tests, which run their own
+  # instances in namespaces: the package's system service must not run (a
+  # container's policy-rc.d may already have kept it from starting).
+  for p in "${missing[@]}"; do
+    case $p in
+      bird2) svc=bird ;;
+      frr) svc=frr ;;
+      *) continue ;;
+    esac
+    if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+      systemctl disable --now "$svc.service" >/dev/null 2>&1 || true
+    elif [ -x "/etc/init.d/$svc" ]; then
+      "/etc/init.d/$svc" stop >/dev/null 2>&1 || true
+    fi
+  done
 fi
