@@ -30,10 +30,10 @@ say "== BIRD configurations"
 # The gateway: the shipped file; only the lab's "Internet" (documentation and
 # benchmarking space) is exempted from the bogon filter, and the hold time is
 # short so that a dead peer is noticed within the test.
-GW_DEFS=(VGW_ROUTER_ID=$BGP_GW VGW_AS=$BGP_GW_AS VGW_ADDR=$BGP_GW
-         UPSTREAM1_ADDR=$BGP_R1 UPSTREAM1_AS=$BGP_R1_AS UPSTREAM2_ADDR=$BGP_R2 UPSTREAM2_AS=$BGP_R2_AS
-         "PUBLIC_RANGES=[ $BGP_PUBLIC+ ]" VGW_IMPORT_TABLE=$BGP_IMPORT_TABLE
-         VGW_ANNOUNCE_TABLE=$BGP_ANNOUNCE_TABLE VGW_RT_PROTO=$VGW_RT_PROTO
+GW_DEFS=("VGW_ROUTER_ID=$BGP_GW" "VGW_AS=$BGP_GW_AS" "VGW_ADDR=$BGP_GW"
+         "UPSTREAM1_ADDR=$BGP_R1" "UPSTREAM1_AS=$BGP_R1_AS" "UPSTREAM2_ADDR=$BGP_R2" "UPSTREAM2_AS=$BGP_R2_AS"
+         "PUBLIC_RANGES=[ $BGP_PUBLIC+ ]" "VGW_IMPORT_TABLE=$BGP_IMPORT_TABLE"
+         "VGW_ANNOUNCE_TABLE=$BGP_ANNOUNCE_TABLE" "VGW_RT_PROTO=$VGW_RT_PROTO"
          "LAB_NETS=$BGP_LAB_NETS" HOLD_TIME=9 KEEPALIVE_TIME=3)
 check "gateway config from conf/bird/vgw-bird.conf parses" \
   bird_conf "$BGP_CONF_DIR/vgw-bird.conf" "$TOPO_TMP/gw.conf" "${GW_DEFS[@]}"

@@ -41,6 +41,7 @@
 # PID is recorded (killed by topo_cleanup), with -s/-P under $TOPO_TMP; the
 # system's bird service is never used.
 
+# shellcheck disable=SC2034  # addresses and names for the scripts that source this file
 BGP_CONF_DIR="$(cd "$E2E_DIR/../../conf/bird" && pwd)"
 BGP_NET_PLEN=24
 BGP_GW=192.0.2.1
