@@ -245,3 +245,73 @@ krt_none() { ! krt_has "$@"; }
 krt_paths_are() { [ "$(krt_paths "$1" "$2" "$3")" = "$4" ]; }
 # krt_count NS TABLE -> number of routes in a Linux table
 krt_count() { ip -n "$1" route show table "$2" 2>/dev/null | grep -c '^[0-9a-z]'; }
+
+# ---------------------------------------------------------------- FRR
+# frr_require: zebra, bgpd, vtysh installed (package frr), else skip (77)
+FRR_LIBEXEC=/usr/lib/frr
+frr_require() {
+  local t
+  for t in "$FRR_LIBEXEC/zebra" "$FRR_LIBEXEC/bgpd"; do
+    [ -x "$t" ] || skip "$t not installed (frr; run tests/setup.sh)"
+  done
+  command -v vtysh >/dev/null 2>&1 || skip "vtysh not installed (frr)"
+}
+
+# conf_replace FILE 'LINE' 'NEW TEXT': the line equal to LINE (whole line,
+# leading blanks kept) becomes NEW TEXT (\n for several lines); an error when
+# LINE is not in FILE
+conf_replace() {
+  "$PY" - "$@" <<'PY'
+import sys
+path, old, new = sys.argv[1], sys.argv[2], sys.argv[3].replace("\\n", "\n")
+lines = open(path).read().split("\n")
+hits = [i for i, l in enumerate(lines) if l == old]
+if not hits:
+    sys.exit("conf_replace: no line %r in %s" % (old, path))
+for i in hits:
+    lines[i] = new
+open(path, "w").write("\n".join(lines))
+PY
+}
+
+declare -A FRR_NS=() FRR_DIR=() FRR_ZPID=() FRR_BPID=()
+_frr_sockets() { [ -S "$1/zebra.vty" ] && [ -S "$1/bgpd.vty" ]; }
+
+# frr_start NAME NS CONF: zebra and bgpd in NS (foreground processes of
+# background jobs, PIDs recorded), every file under $TOPO_TMP/frr-NAME, then
+# CONF (an integrated frr.conf) applied with vtysh -f.  The frr user of the
+# package runs the daemons, so that directory is its.
+frr_start() {
+  local name=$1 ns=$2 conf=$3 d="$TOPO_TMP/frr-$1"
+  FRR_NS[$name]=$ns; FRR_DIR[$name]=$d
+  mkdir -p "$d" && chmod 711 "$TOPO_TMP" && : >"$d/empty.conf" && chown -R frr:frr "$d" || return 1
+  ip netns exec "$ns" "$FRR_LIBEXEC/zebra" -f "$d/empty.conf" -i "$d/zebra.pid" -z "$d/zserv.api" \
+    --vty_socket "$d" --log stdout >"$d/zebra.log" 2>&1 &
+  FRR_ZPID[$name]=$!; TOPO_PIDS+=("$!")
+  wait_until 10 test -S "$d/zserv.api" || { say "  zebra $name did not start: $(tail -n 5 "$d/zebra.log")"; return 1; }
+  ip netns exec "$ns" "$FRR_LIBEXEC/bgpd" -f "$d/empty.conf" -i "$d/bgpd.pid" -z "$d/zserv.api" \
+    --vty_socket "$d" --log stdout >"$d/bgpd.log" 2>&1 &
+  FRR_BPID[$name]=$!; TOPO_PIDS+=("$!")
+  wait_until 10 _frr_sockets "$d" || { say "  bgpd $name did not start: $(tail -n 5 "$d/bgpd.log")"; return 1; }
+  local out
+  out=$(timeout 20 vtysh --vty_socket "$d" -f "$conf" 2>&1) || {
+    say "  vtysh -f $conf failed: $out"; return 1; }
+  info "FRR $name up in $ns (zebra ${FRR_ZPID[$name]}, bgpd ${FRR_BPID[$name]}, sockets in $d)"
+}
+
+# vt NAME CMD...: one vtysh command against NAME's daemons (bounded)
+vt() { local n=$1; shift; timeout 10 vtysh --vty_socket "${FRR_DIR[$n]}" -c "$*"; }
+
+# frr_established NAME PEER: the BGP session to PEER is Established
+frr_established() {
+  vt "$1" "show bgp neighbors $2 json" 2>/dev/null |
+    "$PY" -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d.get(sys.argv[1], {}).get("bgpState") != "Established")' "$2"
+}
+
+# frr_stop_bgpd NAME / frr_stop NAME: SIGTERM, bounded wait, SIGKILL
+frr_stop_bgpd() { [ -n "${FRR_BPID[$1]:-}" ] && stop_pid "${FRR_BPID[$1]}" 10; FRR_BPID[$1]=""; }
+frr_stop() {
+  frr_stop_bgpd "$1"
+  [ -n "${FRR_ZPID[$1]:-}" ] && stop_pid "${FRR_ZPID[$1]}" 10
+  FRR_ZPID[$1]=""
+}
