@@ -16,8 +16,11 @@
 # listener on the backend -> the VIP's /32 appears within the rise time (plus a
 # tick); the listener stopped -> withdrawn within the fall time; back, then
 # drained -> withdrawn; a route deleted behind vgwd's back comes back (audit,
-# 10 s); eip del -> withdrawn; the counters; SIGTERM -> no route of protocol
-# 250 left in the table, the static one still there.
+# 10 s); eip del -> withdrawn; the counters; the device (lo) down: the kernel
+# drops the routes, vgwd notices at its audit, its re-adds are refused
+# (ENETDOWN: counted, shown as "apply failed", retried every tick) and go
+# through as soon as lo is up; SIGTERM -> no route of protocol 250 left in the
+# table, the static one still there.
 # usage: announce.sh BUILD_DIR     (exit 0 pass, 1 fail, 77 skip)
 source "$(dirname "$0")/topo.sh"
 source "$(dirname "$0")/vpc_topo.sh"
@@ -160,6 +163,32 @@ v=$(vctl -j show stats | json_get "(d['slowpath']['ann_announce'], d['slowpath']
 check "show stats has ann_announce and ann_error ($v)" [ -n "$v" ]
 check "vgwd logged announce/withdraw with reasons" \
   grep -q "announce: withdraw $VIP/32 (vip: no healthy backend)" "$VGWD_LOG"
+
+say "== the device goes down: the kernel drops the routes, vgwd's re-adds are refused and retried"
+e0=$(ann "d['errors']")
+ip -n "$NS_G" link set lo down || fail "lo down"
+ms_until 3 no_vgw_routes
+check "the kernel dropped both routes with lo ($MS ms)" no_vgw_routes
+# the audit (every 10 s) notices; the re-adds fail with ENETDOWN
+apply_failed() { [ "$(row "$EIP" reason)" = "apply failed" ]; }
+ms_until 12 apply_failed
+v=$(ann "[(p['prefix'], p['state'], p['reason'], p['error']) for p in d['prefixes']]")
+check "after the audit ($MS ms): both rows withdrawn, apply failed, Network is down ($v)" \
+  [ "$v" = "[('$EIP/32', 'withdrawn', 'apply failed', 'Network is down'), ('$VIP/32', 'withdrawn', 'apply failed', 'Network is down')]" ]
+sleep 0.5
+e1=$(ann "d['errors']")
+check "the refused requests are counted and retried every tick (errors $e0 -> $e1, expect >= +4)" \
+  [ "$e1" -ge $((e0 + 4)) ]
+ip -n "$NS_G" link set lo up || fail "lo up"
+# (the kernel dropped the static route with lo too: put it back for the stop)
+ip -n "$NS_G" route replace "$STATIC/32" dev lo table "$TABLE" proto static || fail "static route"
+both_back() { has_route "$EIP" && has_route "$VIP"; }
+ms_until 3 both_back
+check "lo up again: both routes back within $MS ms" both_back
+v=$(ann "[(p['state'], p['reason'], p['error']) for p in d['prefixes']]")
+check "rows announced, no error left ($v)" \
+  [ "$v" = "[('announced', 'elastic ip', '-'), ('announced', 'healthy backend', '-')]" ]
+check "vgwd logged the refusal (rate-limited)" grep -q "announce: cannot add .*Network is down" "$VGWD_LOG"
 
 say "== SIGTERM: everything withdrawn"
 check "both routes in table $TABLE before the stop ($(routes | cut -d' ' -f1 | tr '\n' ' '))" \
