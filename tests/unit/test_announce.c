@@ -14,7 +14,9 @@
  *  - watch: alive after the first passed token, stalled when a token stays
  *    unpassed for more than VGW_ANN_STALL_MS (not at exactly that), one
  *    event per transition, recovered on the next pass, no stall after a
- *    slow-path hiccup whose token was passed;
+ *    slow-path hiccup whose token was passed; on a real rte_rcu_qsbr,
+ *    liveness tokens and the defer queue's grace periods (core/defer.c) pass
+ *    and wait together, neither holding the other back;
  *  - sync: adds what is wanted, deletes what is not, deletions first;
  *    installed follows the kernel's answers only: a refused add stays
  *    withdrawn with its errno and is retried next tick, a refused delete
@@ -25,17 +27,22 @@
  *    of vgw's protocol becomes a stale row and is deleted; withdraw_all;
  *  - netlink: RTM_NEWROUTE / RTM_DELROUTE carry the flags, header fields and
  *    attributes announce_kernel.h specifies (tables above 255 included).
- * No EAL, no kernel: the kernel is a fake set of addresses.
+ * No EAL, no kernel: the kernel is a fake set of addresses, the RCU reader
+ * is the test itself.
  */
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 
+#include <rte_common.h>
+#include <rte_rcu_qsbr.h>
+
 #include "announce/announce_decide.h"
 #include "announce/announce_kernel.h"
 #include "announce/announce_state.h"
 #include "announce/announce_watch.h"
+#include "core/defer.h"
 #include "core/drop.h"
 #include "unit.h"
 
@@ -297,6 +304,61 @@ static void test_watch(void)
 	ASSERT_EQ(vgw_ann_watch_step(&w, 1100, false), VGW_ANN_WATCH_STALLED);
 }
 
+/* The liveness tokens and the defer queue (core/defer.c) share one RCU
+ * variable: extra tokens never hold back a grace period the queue waits for,
+ * and the queue's tokens never hold back ours. A real rte_rcu_qsbr with one
+ * reader thread (this one, reporting by hand). */
+static void count_free(void *obj, uintptr_t arg)
+{
+	(void)arg;
+	(*(int *)obj)++;
+}
+
+static void test_watch_tokens_and_defer(void)
+{
+	size_t sz = rte_rcu_qsbr_get_memsize(1);
+	struct rte_rcu_qsbr *v = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN(sz, RTE_CACHE_LINE_SIZE));
+	CU_ASSERT_FATAL(v != NULL);
+	ASSERT_EQ(rte_rcu_qsbr_init(v, 1), 0);
+	ASSERT_EQ(rte_rcu_qsbr_thread_register(v, 0), 0);
+	rte_rcu_qsbr_thread_online(v, 0);
+	vgw_defer_init(v);
+	int freed = 0;
+
+	/* defer first, then a liveness token: one report passes both */
+	ASSERT_EQ(vgw_defer(count_free, &freed, 0), 0);
+	uint64_t t = rte_rcu_qsbr_start(v);
+	ASSERT_EQ(rte_rcu_qsbr_check(v, t, false), 0);
+	ASSERT_EQ(vgw_defer_reclaim(), 0);
+	rte_rcu_qsbr_quiescent(v, 0);
+	ASSERT_EQ(vgw_defer_reclaim(), 1);
+	ASSERT_EQ(rte_rcu_qsbr_check(v, t, false), 1);
+
+	/* the other order, and 100 tokens nobody checks in between */
+	t = rte_rcu_qsbr_start(v);
+	ASSERT_EQ(vgw_defer(count_free, &freed, 0), 0);
+	for (int i = 0; i < 100; i++)
+		rte_rcu_qsbr_start(v);
+	ASSERT_EQ(vgw_defer_reclaim(), 0);
+	rte_rcu_qsbr_quiescent(v, 0);
+	ASSERT_EQ(rte_rcu_qsbr_check(v, t, false), 1);
+	ASSERT_EQ(vgw_defer_reclaim(), 1);
+	ASSERT_EQ(freed, 2);
+
+	/* a reader that stops reporting holds both back, without blocking */
+	t = rte_rcu_qsbr_start(v);
+	ASSERT_EQ(vgw_defer(count_free, &freed, 0), 0);
+	ASSERT_EQ(rte_rcu_qsbr_check(v, t, false), 0);
+	ASSERT_EQ(vgw_defer_reclaim(), 0);
+	/* an offline reader (a worker that ended) is quiescent for both */
+	rte_rcu_qsbr_thread_offline(v, 0);
+	ASSERT_EQ(rte_rcu_qsbr_check(v, t, false), 1);
+	ASSERT_EQ(vgw_defer_reclaim(), 1);
+	ASSERT_EQ(freed, 3);
+	vgw_defer_init(NULL);
+	free(v);
+}
+
 /* ------------------------------------------------------------ sync */
 
 static void test_sync_basic(void)
@@ -552,6 +614,7 @@ int main(void)
 		{"decide: services sharing a VIP, one healthy", test_two_services_one_vip},
 		{"decide: nothing while workers start or stall", test_hold},
 		{"watch: alive, stalled, recovered", test_watch},
+		{"watch: tokens and the defer queue share the RCU variable", test_watch_tokens_and_defer},
 		{"sync: add, delete, deletions first", test_sync_basic},
 		{"sync: refused requests retried, installed = acked", test_sync_failures},
 		{"sync: adds capped per tick", test_sync_cap},
