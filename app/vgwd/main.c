@@ -22,8 +22,8 @@
 #include <rte_pdump.h>
 #include <rte_ring.h>
 
-#include "conf/loader.h"
 #include "announce/announce_ctl.h"
+#include "conf/loader.h"
 #include "conf/settings.h"
 #include "core/defer.h"
 #include "core/gw.h"
