@@ -22,6 +22,7 @@
 #include <rte_pdump.h>
 #include <rte_ring.h>
 
+#include "announce/announce_ctl.h"
 #include "conf/loader.h"
 #include "conf/settings.h"
 #include "core/defer.h"
@@ -227,7 +228,7 @@ int main(int argc, char **argv)
 	}
 	rte_pdump_init();
 	vgw_telemetry_register();
-	if (vgw_ports_start(err) < 0) {
+	if (vgw_ports_start(err) < 0 || vgw_announce_init(vgw_now_ms(), err) < 0) {
 		fprintf(stderr, "vgwd: %s\n", err);
 		goto out;
 	}
@@ -246,6 +247,7 @@ int main(int argc, char **argv)
 out:
 	/* workers are gone (or never ran): flush what waits for a grace period */
 	vgw_defer_flush();
+	vgw_announce_fini();
 	vgw_ports_close();
 	rte_pdump_uninit();
 	rte_eal_cleanup();

@@ -66,7 +66,11 @@
 	X(HC_TIMEOUT, "hc_timeout", "health-check probes unanswered within the interval") \
 	X(HC_UP, "hc_up", "backends that passed rise checks and became up") \
 	X(HC_DOWN, "hc_down", "backends that failed fall checks and became down") \
-	X(TUNNEL_RING_FULL, "tunnel_ring_full", "slow path tunnel ring full")
+	X(TUNNEL_RING_FULL, "tunnel_ring_full", "slow path tunnel ring full") \
+	X(ANN_ANNOUNCE, "ann_announce", "/32s added to the announce table (kernel acked)") \
+	X(ANN_WITHDRAW, "ann_withdraw", "/32s deleted from the announce table (kernel acked)") \
+	X(ANN_ERROR, "ann_error", "announce table requests refused or unanswered (retried)") \
+	X(ANN_STALL, "ann_stall", "workers seen stalled: every announcement withdrawn")
 
 #define VGW_X_ENUM(id, name, help) VGW_DROP_##id,
 enum vgw_drop { VGW_DROP_NONE = -1, VGW_DROP_REASONS(VGW_X_ENUM) VGW_DROP_MAX };

@@ -14,6 +14,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "../announce/announce_ctl.h"
 #include "../core/defer.h"
 #include "../core/gw.h"
 #include "../lb/health.h"
@@ -162,9 +163,12 @@ int vgw_slowpath_run(char *err)
 			vgw_neigh_tick(vgw_gw.neigh, now);
 			vgw_health_tick(now);
 			vgw_defer_reclaim();
+			vgw_announce_tick(now);
 			next_tick = now + TICK_MS;
 		}
 	}
+	/* workers still run: withdraw before the traffic stops being served */
+	vgw_announce_stop(vgw_now_ms());
 	vgw_ctl_close(epfd);
 	close(sfd);
 	close(epfd);

@@ -1,0 +1,218 @@
+/* Announcements, slow-path driver: see announce_ctl.h. */
+#include "announce_ctl.h"
+
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_log.h>
+#include <rte_rcu_qsbr.h>
+
+#include "../core/gw.h"
+#include "../lb/service.h"
+#include "../util/parse.h"
+#include "../vpc/vpc.h"
+#include "announce_decide.h"
+#include "announce_kernel.h"
+#include "announce_watch.h"
+
+static struct {
+	struct vgw_ann_nl *nl; /* NULL: announcements off */
+	struct vgw_ann_state st;
+	struct vgw_ann_watch watch;
+	uint64_t token;
+	uint64_t next_audit_ms;
+	char device[IF_NAMESIZE];
+	/* per-tick inputs of the decision, kept to avoid reallocating */
+	uint32_t *eips;
+	size_t eips_cap;
+	struct vgw_ann_svc svcs[VGW_SVC_MAX];
+	struct vgw_ann_cand *cands;
+	size_t cands_cap;
+} a;
+
+static void sp_count(int counter, uint64_t n)
+{
+	vgw_gw.sp_stats[counter] += n;
+}
+
+static struct vgw_ann_ops ops = {.apply = vgw_ann_nl_apply, .count = sp_count};
+
+/* The host port of the first public port, else lo (see announce_ctl.h). */
+static unsigned int pick_device(void)
+{
+	for (int p = 0; p < vgw_gw.n_ports; p++) {
+		const struct vgw_port *port = &vgw_gw.ports[p];
+		if (port->role != VGW_ROLE_PUBLIC)
+			continue;
+		if (!port->host_name[0])
+			break;
+		unsigned int idx = if_nametoindex(port->host_name);
+		if (idx) {
+			snprintf(a.device, sizeof(a.device), "%s", port->host_name);
+			return idx;
+		}
+		RTE_LOG(WARNING, USER1, "announce: host port %s of %s not found; routes use lo\n",
+			port->host_name, port->name);
+		break;
+	}
+	snprintf(a.device, sizeof(a.device), "lo");
+	return if_nametoindex("lo");
+}
+
+/* Reads the kernel table back into the rows; false when it could not. */
+static bool audit(uint64_t now)
+{
+	char err[VGW_ERR_LEN];
+	uint32_t *v = NULL;
+	long n = vgw_ann_nl_dump(a.nl, &v, err);
+	if (n < 0) {
+		RTE_LOG(ERR, USER1, "%s\n", err);
+		return false;
+	}
+	int rc = vgw_ann_audit(&a.st, v, (size_t)n, now);
+	free(v);
+	return rc == 0;
+}
+
+int vgw_announce_init(uint64_t now_ms, char *err)
+{
+	uint32_t table = vgw_gw.set.kernel_announce_table;
+	if (!table)
+		return 0;
+	unsigned int ifindex = pick_device();
+	if (!ifindex) {
+		snprintf(err, VGW_ERR_LEN, "announce: no device %s for the routes", a.device);
+		return -1;
+	}
+	a.nl = vgw_ann_nl_open(table, ifindex, err);
+	if (!a.nl)
+		return -1;
+	ops.ctx = a.nl;
+	vgw_ann_watch_init(&a.watch, now_ms);
+	/* leftovers of an earlier vgwd: nothing may be announced before this
+	 * process has decided it */
+	size_t left = 0, found = 0;
+	if (audit(now_ms)) {
+		found = a.st.n;
+		left = vgw_ann_withdraw_all(&a.st, VGW_ANN_R_LEFTOVER, now_ms, &ops);
+	}
+	a.next_audit_ms = now_ms + VGW_ANN_AUDIT_MS;
+	RTE_LOG(NOTICE, USER1,
+		"announce: /32s of EIPs and healthy VIPs go to table %u (proto %d, dev %s); "
+		"%zu leftover routes flushed%s\n",
+		table, VGW_ANN_RTPROT, a.device, found - left, left ? " (some failed, retried)" : "");
+	return 0;
+}
+
+/* The decision's inputs from the live tables. false: out of memory. */
+static bool collect(size_t *n_eips, size_t *n_svcs)
+{
+	size_t ne = 0, ns = 0;
+	const struct vgw_rmap *m = vgw_gw.vpc ? vgw_gw.vpc->eip_by_pub : NULL;
+	size_t need = m ? m->n : 0;
+	if (need > a.eips_cap) {
+		uint32_t *v = realloc(a.eips, need * sizeof(*v));
+		if (!v)
+			return false;
+		a.eips = v;
+		a.eips_cap = need;
+	}
+	uint32_t it = 0;
+	const void *k;
+	void *o;
+	while (m && ne < need && vgw_rmap_next(m, &it, &k, &o))
+		a.eips[ne++] = *(const uint32_t *)k;
+	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++) {
+		const struct vgw_service_cfg *s = &vgw_lb.svc[i];
+		if (s->used)
+			a.svcs[ns++] = (struct vgw_ann_svc){.vip = s->key.vip, .check = s->check.kind,
+							    .n_backends = s->n_backends, .be = s->be};
+	}
+	if (ne + ns > a.cands_cap) {
+		struct vgw_ann_cand *c = realloc(a.cands, (ne + ns) * sizeof(*c));
+		if (!c)
+			return false;
+		a.cands = c;
+		a.cands_cap = ne + ns;
+	}
+	*n_eips = ne;
+	*n_svcs = ns;
+	return true;
+}
+
+/* Liveness: check the outstanding token without waiting, start the next. */
+static void watch(uint64_t now)
+{
+	bool passed = a.watch.armed && rte_rcu_qsbr_check(vgw_gw.rcu, a.token, false) == 1;
+	uint64_t token_ms = a.watch.armed_ms;
+	unsigned int ev = vgw_ann_watch_step(&a.watch, now, passed);
+	if (ev & VGW_ANN_WATCH_START)
+		a.token = rte_rcu_qsbr_start(vgw_gw.rcu);
+	if (ev & VGW_ANN_WATCH_STALLED) {
+		sp_count(VGW_SP_ANN_STALL, 1);
+		RTE_LOG(WARNING, USER1,
+			"announce: workers have not finished a loop for over %d ms: withdrawing "
+			"every announcement\n", VGW_ANN_STALL_MS);
+	}
+	if (ev & VGW_ANN_WATCH_RECOVERED)
+		RTE_LOG(NOTICE, USER1, "announce: workers running again after %lu ms: announcing\n",
+			(unsigned long)(now - token_ms));
+}
+
+void vgw_announce_tick(uint64_t now_ms)
+{
+	if (!a.nl)
+		return;
+	watch(now_ms);
+	if (now_ms >= a.next_audit_ms) {
+		audit(now_ms);
+		a.next_audit_ms = now_ms + VGW_ANN_AUDIT_MS;
+	}
+	size_t ne, ns;
+	if (!collect(&ne, &ns)) {
+		RTE_LOG(ERR, USER1, "announce: out of memory; nothing changed this tick\n");
+		return;
+	}
+	uint8_t hold = a.watch.state == VGW_ANN_W_RUNNING    ? VGW_ANN_R_NONE
+		       : a.watch.state == VGW_ANN_W_STARTING ? VGW_ANN_R_STARTING
+							     : VGW_ANN_R_STALLED;
+	size_t n = vgw_ann_decide(a.eips, ne, a.svcs, ns, hold, a.cands);
+	if (vgw_ann_sync(&a.st, a.cands, n, now_ms, &ops) < 0)
+		RTE_LOG(ERR, USER1, "announce: out of memory; nothing changed this tick\n");
+}
+
+void vgw_announce_stop(uint64_t now_ms)
+{
+	if (!a.nl)
+		return;
+	audit(now_ms); /* whatever the table holds of ours goes, rows or not */
+	size_t left = vgw_ann_withdraw_all(&a.st, VGW_ANN_R_STOPPING, now_ms, &ops);
+	if (left)
+		RTE_LOG(ERR, USER1, "announce: %zu routes could not be withdrawn from table %u\n",
+			left, vgw_gw.set.kernel_announce_table);
+	else
+		RTE_LOG(NOTICE, USER1, "announce: every route withdrawn from table %u\n",
+			vgw_gw.set.kernel_announce_table);
+}
+
+void vgw_announce_fini(void)
+{
+	vgw_ann_nl_close(a.nl);
+	vgw_ann_state_free(&a.st);
+	free(a.eips);
+	free(a.cands);
+	memset(&a, 0, sizeof(a));
+}
+
+void vgw_announce_status(struct vgw_announce_status *out)
+{
+	*out = (struct vgw_announce_status){
+		.on = a.nl != NULL,
+		.table = vgw_gw.set.kernel_announce_table,
+		.device = a.nl ? a.device : "-",
+		.workers = a.watch.state,
+		.workers_since_ms = a.watch.since_ms,
+		.st = &a.st,
+	};
+}

@@ -1,0 +1,64 @@
+/* Worker liveness for announcements: are the workers still forwarding?
+ *
+ * A gateway whose workers hang keeps its routes in the kernel table, so the
+ * routing daemon keeps drawing traffic into a black hole. The slow path
+ * therefore watches the workers through the RCU variable they already
+ * report to once per loop (rte_rcu_qsbr_quiescent in dp/worker.c): each
+ * tick it checks, without waiting, whether every worker has passed the token
+ * it started earlier, and starts a new token once the old one is passed.
+ * A token outstanding for more than VGW_ANN_STALL_MS means at least one
+ * worker has not finished a loop for that long: the workers are stalled and
+ * every announcement is withdrawn, until the token is passed.
+ *
+ * Sharing the RCU variable with the defer queue (core/defer.c) is safe:
+ * tokens are a counter that only grows, a worker's quiescent report records
+ * the newest token, and a check of token t succeeds once every worker has
+ * reported a token >= t. Starting extra tokens thus never delays a grace
+ * period the defer queue waits for (nor the other way round), and checking
+ * with wait = false never blocks the slow path.
+ *
+ * This file is the state machine alone, fed with the time and the result
+ * of the check, so it is unit-tested without threads. Slow path only. */
+#ifndef VGW_ANNOUNCE_WATCH_H
+#define VGW_ANNOUNCE_WATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A worker loop polls every port once and handles at most one burst per
+ * queue: microseconds, a few milliseconds in the worst case. One second
+ * without a loop is no slow packet: the worker hangs (deadlock, a PMD stuck
+ * in the driver, an lcore starved by the host). Short enough that the
+ * routers move the traffic away within a couple of seconds (plus the routing
+ * daemon's scan time), long enough that a preempted lcore on a busy test
+ * host does not flap the routes. */
+#define VGW_ANN_STALL_MS 1000
+
+enum vgw_ann_workers {
+	VGW_ANN_W_STARTING, /* no token passed yet: not proven alive */
+	VGW_ANN_W_RUNNING,
+	VGW_ANN_W_STALLED,
+};
+
+struct vgw_ann_watch {
+	uint8_t state;     /* enum vgw_ann_workers */
+	bool armed;        /* a token is outstanding */
+	uint64_t armed_ms; /* when it was started */
+	uint64_t since_ms; /* when state last changed */
+};
+
+/* What vgw_ann_watch_step asks of its caller / reports. */
+enum {
+	VGW_ANN_WATCH_START = 1,     /* start a new token now */
+	VGW_ANN_WATCH_STALLED = 2,   /* just became stalled */
+	VGW_ANN_WATCH_RECOVERED = 4, /* a stalled worker passed the token */
+	VGW_ANN_WATCH_ALIVE = 8,     /* first token passed after the start */
+};
+
+void vgw_ann_watch_init(struct vgw_ann_watch *w, uint64_t now_ms);
+/* One tick. passed: every worker passed the outstanding token (ignored when
+ * none is armed). Returns VGW_ANN_WATCH_* flags. */
+unsigned int vgw_ann_watch_step(struct vgw_ann_watch *w, uint64_t now_ms, bool passed);
+const char *vgw_ann_workers_name(uint8_t state);
+
+#endif
