@@ -32,6 +32,7 @@
 #include "dp/worker.h"
 #include "fib/fib.h"
 #include "fib/route.h"
+#include "host/host.h"
 #include "neigh/neigh.h"
 #include "lb/lb_worker.h"
 #include "lb/service.h"
@@ -107,7 +108,8 @@ static int create_state(char *err)
 		n = (uint32_t)vgw_gw.n_ports * vgw_gw.n_workers * 2048 +
 		    vgw_gw.n_workers * VGW_PUNT_RING_SIZE +
 		    (uint32_t)vgw_gw.n_ports * VGW_INJECT_RING_SIZE + VGW_TUNNEL_RING_SIZE +
-		    vgw_gw.n_workers * (vgw_gw.n_workers - 1) * VGW_HANDOFF_RING_SIZE + 4096;
+		    vgw_gw.n_workers * (vgw_gw.n_workers - 1) * VGW_HANDOFF_RING_SIZE +
+		    vgw_host_mbufs() + 4096;
 		if (n < 16383)
 			n = 16383;
 	}
@@ -218,7 +220,7 @@ int main(int argc, char **argv)
 	}
 	int rc = 1;
 	if (create_state(err) < 0 || vgw_ports_init(err) < 0 ||
-	    vgw_route_install_connected(err) < 0) {
+	    vgw_route_install_connected(err) < 0 || vgw_host_init(err) < 0) {
 		fprintf(stderr, "vgwd: %s\n", err);
 		goto out;
 	}
@@ -248,6 +250,7 @@ out:
 	/* workers are gone (or never ran): flush what waits for a grace period */
 	vgw_defer_flush();
 	vgw_announce_fini();
+	vgw_host_close();
 	vgw_ports_close();
 	rte_pdump_uninit();
 	rte_eal_cleanup();

@@ -9,6 +9,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "../core/gw.h"
+#include "../host/host.h"
 #include "../lb/service.h"
 #include "../util/parse.h"
 #include "../vpc/vpc.h"
@@ -47,7 +48,7 @@ static unsigned int pick_device(void)
 			continue;
 		if (!port->host_name[0])
 			break;
-		unsigned int idx = if_nametoindex(port->host_name);
+		unsigned int idx = (unsigned int)vgw_host_ifindex((uint16_t)p);
 		if (idx) {
 			snprintf(a.device, sizeof(a.device), "%s", port->host_name);
 			return idx;

@@ -13,7 +13,7 @@ struct vgw_startup vgw_startup;
 
 static const char *const setting_words[] = {"eal", "lcores", "control", "mbufs", "fib",
 					    "neigh-table", "endpoint-table", "eip-table",
-					    "conntrack", "kernel", "port", NULL};
+					    "conntrack", "kernel", "host-port", "port", NULL};
 
 static int u32_setting(const char *what, const char *v, uint64_t min, uint64_t max,
 		       uint32_t *out, char *err);
@@ -270,6 +270,21 @@ static int kernel_line(int argc, char **argv, char *err)
 	return 0;
 }
 
+/* host-port punt-rate PPS | host-port punt-burst N: each worker's share of
+ * to-self packets punted to the host ports (host/host_dp.h). A burst beyond
+ * the punt ring could not be queued anyway. */
+static int host_port_line(int argc, char **argv, char *err)
+{
+	if (argc == 3 && strcmp(argv[1], "punt-rate") == 0)
+		return u32_setting("host-port punt-rate", argv[2], 1, 1000000,
+				   &vgw_gw.set.host_punt_rate, err);
+	if (argc == 3 && strcmp(argv[1], "punt-burst") == 0)
+		return u32_setting("host-port punt-burst", argv[2], 1, VGW_PUNT_RING_SIZE,
+				   &vgw_gw.set.host_punt_burst, err);
+	snprintf(err, VGW_ERR_LEN, "host-port: expected 'punt-rate PPS' or 'punt-burst N'");
+	return -1;
+}
+
 int vgw_settings_line(int argc, char **argv, char *err)
 {
 	const char *w = argv[0];
@@ -325,6 +340,8 @@ int vgw_settings_line(int argc, char **argv, char *err)
 		return conntrack_line(argc, argv, err);
 	if (strcmp(w, "kernel") == 0)
 		return kernel_line(argc, argv, err);
+	if (strcmp(w, "host-port") == 0)
+		return host_port_line(argc, argv, err);
 	snprintf(err, VGW_ERR_LEN, "invalid setting '%s' (see conf/vgw.conf for the syntax)", w);
 	return -1;
 }
@@ -350,6 +367,10 @@ int vgw_settings_finish(char *err)
 		vgw_gw.set.eip_max_entries = 65536;
 	if (!vgw_gw.set.conntrack_max_entries)
 		vgw_gw.set.conntrack_max_entries = 262144;
+	if (!vgw_gw.set.host_punt_rate)
+		vgw_gw.set.host_punt_rate = 20000;
+	if (!vgw_gw.set.host_punt_burst)
+		vgw_gw.set.host_punt_burst = 256;
 	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
 		if (!*ct_timeout(&vgw_gw.set.ct_timeouts, i))
 			*ct_timeout(&vgw_gw.set.ct_timeouts, i) =
@@ -381,6 +402,8 @@ void vgw_settings_running_config(struct vgw_buf *b)
 		vgw_buf_printf(b, "kernel import-table %u\n", vgw_gw.set.kernel_import_table);
 	if (vgw_gw.set.kernel_announce_table)
 		vgw_buf_printf(b, "kernel announce-table %u\n", vgw_gw.set.kernel_announce_table);
+	vgw_buf_printf(b, "host-port punt-rate %u\n", vgw_gw.set.host_punt_rate);
+	vgw_buf_printf(b, "host-port punt-burst %u\n", vgw_gw.set.host_punt_burst);
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		const struct vgw_port *p = &vgw_gw.ports[i];
 		char buf[VGW_PREFIX_STRLEN];

@@ -44,7 +44,8 @@
 	X(LB_SERVICE_FULL, "lb_service_full", "new flow over the service's max-conns share") \
 	X(CT_FULL, "ct_full", "new flow while the connection table is full of replied flows") \
 	X(CT_REPLY_CLASH, "ct_reply_clash", "new flow whose backend reply 5-tuple is another flow's") \
-	X(HANDOFF_RING_FULL, "handoff_ring_full", "ring to the flow's owning worker full")
+	X(HANDOFF_RING_FULL, "handoff_ring_full", "ring to the flow's owning worker full") \
+	X(HOST_PUNT_LIMITED, "host_punt_limited", "to-self packet over the worker's host-port punt rate")
 
 #define VGW_SP_COUNTERS(X)                                                     \
 	X(ARP_RX, "arp_rx", "ARP packets received")                             \
@@ -70,7 +71,16 @@
 	X(ANN_ANNOUNCE, "ann_announce", "/32s added to the announce table (kernel acked)") \
 	X(ANN_WITHDRAW, "ann_withdraw", "/32s deleted from the announce table (kernel acked)") \
 	X(ANN_ERROR, "ann_error", "announce table requests refused or unanswered (retried)") \
-	X(ANN_STALL, "ann_stall", "workers seen stalled: every announcement withdrawn")
+	X(ANN_STALL, "ann_stall", "workers seen stalled: every announcement withdrawn") \
+	X(HOST_RX, "host_rx", "frames Linux sent on a host port") \
+	X(HOST_RX_NOT_IPV4, "host_rx_not_ipv4", "from Linux, dropped: not IPv4 (ARP, IPv6, ...)") \
+	X(HOST_RX_BAD_IP, "host_rx_bad_ip", "from Linux, dropped: bad IPv4 header or source") \
+	X(HOST_RX_NOT_UNICAST, "host_rx_not_unicast", "from Linux, dropped: multicast/broadcast") \
+	X(HOST_RX_NO_ROUTE, "host_rx_no_route", "from Linux, dropped: no route") \
+	X(HOST_RX_LOCAL, "host_rx_local", "from Linux, dropped: to our own address or an EIP") \
+	X(HOST_RX_MTU_EXCEEDED, "host_rx_mtu_exceeded", "from Linux, dropped: over the egress MTU") \
+	X(HOST_TX, "host_tx", "punted to-self frames handed to Linux") \
+	X(HOST_TX_FULL, "host_tx_full", "punted to-self frames dropped: host port TX full")
 
 #define VGW_X_ENUM(id, name, help) VGW_DROP_##id,
 enum vgw_drop { VGW_DROP_NONE = -1, VGW_DROP_REASONS(VGW_X_ENUM) VGW_DROP_MAX };

@@ -60,6 +60,8 @@ struct vgw_port {
 	/* Host port (exception path, lib/host): the Linux interface that mirrors
 	 * this port; "" when the port has none. */
 	char host_name[VGW_PORT_NAME_LEN];
+	uint16_t host_id; /* DPDK port id of that tap */
+	int host_ifindex; /* its Linux ifindex; 0 until vgw_host_init made it */
 	/* Slow path -> worker 0: packets the slow path sends (ARP, resolved
 	 * queues). SPSC: the slow path enqueues, worker 0 drains and transmits. */
 	struct rte_ring *inject;
@@ -90,6 +92,13 @@ struct vgw_worker {
 	 * and with one worker. */
 	struct rte_ring *handoff[VGW_MAX_WORKERS];
 	struct vgw_lb_worker *lb; /* conntrack and LB counters, start-up pointer */
+	/* Host-port punt rate limit (host/host_dp.h), a token bucket kept as
+	 * GCRA: host_tat is this worker's own TSC "theoretical arrival time";
+	 * host_cost (TSC cycles per punt) and host_slack ((burst - 1) * cost)
+	 * are start-up values from the settings. */
+	uint64_t host_tat;
+	uint64_t host_cost;
+	uint64_t host_slack;
 	struct vgw_port_stats stats[VGW_MAX_PORTS];
 } __rte_cache_aligned;
 
@@ -105,6 +114,8 @@ struct vgw_settings {
 	struct vgw_ct_timeouts ct_timeouts;
 	uint32_t kernel_import_table;   /* Linux table followed into the FIB, 0 = none */
 	uint32_t kernel_announce_table; /* Linux table of announced /32s, 0 = none */
+	uint32_t host_punt_rate;  /* packets/s each worker may punt to host ports */
+	uint32_t host_punt_burst; /* ...and at once after a quiet spell */
 };
 
 struct vgw_gw {

@@ -17,6 +17,7 @@
 #include "../announce/announce_ctl.h"
 #include "../core/defer.h"
 #include "../core/gw.h"
+#include "../host/host.h"
 #include "../lb/health.h"
 #include "../neigh/neigh.h"
 #include "../vpc/vpc.h"
@@ -94,12 +95,15 @@ void vgw_slowpath_announce(uint32_t ip)
 			vgw_neigh_announce(vgw_gw.neigh, (uint16_t)p, ip);
 }
 
-static void drain_punts(uint64_t now)
+/* True when a ring gave a full burst (more may be waiting). */
+static bool drain_punts(uint64_t now)
 {
 	struct rte_mbuf *ms[VGW_BURST];
+	bool more = false;
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
 		unsigned int n = rte_ring_sc_dequeue_burst(vgw_gw.workers[w].punt, (void **)ms,
 							   VGW_BURST, NULL);
+		more |= n == VGW_BURST;
 		for (unsigned int i = 0; i < n; i++) {
 			struct rte_mbuf *m = ms[i];
 			struct vgw_mbuf_priv *pr = rte_mbuf_to_priv(m);
@@ -109,10 +113,13 @@ static void drain_punts(uint64_t now)
 				vgw_neigh_resolve(vgw_gw.neigh, pr->nh_ip, pr->out_port, m, now);
 			else if (pr->reason == VGW_PUNT_HEALTH)
 				vgw_health_input(m, now);
+			else if (pr->reason == VGW_PUNT_HOST)
+				vgw_host_deliver(pr->in_port, m);
 			else
 				rte_pktmbuf_free(m);
 		}
 	}
+	return more;
 }
 
 int vgw_slowpath_run(char *err)
@@ -142,10 +149,11 @@ int vgw_slowpath_run(char *err)
 
 	vgw_health_init(&health_ops);
 	uint64_t next_tick = vgw_now_ms() + TICK_MS;
-	bool stop = false;
+	bool stop = false, more = false;
 	while (!stop) {
 		struct epoll_event evs[16];
-		int n = epoll_wait(epfd, evs, 16, 1);
+		/* a backlog in a ring or a tap: no sleep until it is drained */
+		int n = epoll_wait(epfd, evs, 16, more ? 0 : 1);
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.u64 == TAG_SIGNAL) {
 				struct signalfd_siginfo si;
@@ -158,7 +166,8 @@ int vgw_slowpath_run(char *err)
 			}
 		}
 		uint64_t now = vgw_now_ms();
-		drain_punts(now);
+		more = drain_punts(now);
+		more |= vgw_host_poll(now);
 		if (now >= next_tick) {
 			vgw_neigh_tick(vgw_gw.neigh, now);
 			vgw_health_tick(now);

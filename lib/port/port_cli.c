@@ -3,6 +3,7 @@
 
 #include "../cli/cli.h"
 #include "../core/gw.h"
+#include "../host/host.h"
 
 static void format_port(struct vgw_fmt *f, int i)
 {
@@ -26,6 +27,9 @@ static void format_port(struct vgw_fmt *f, int i)
 		vgw_fmt_str(f, NULL, vgw_prefix_str(p->addrs[a].ip, p->addrs[a].plen, pfx));
 	vgw_fmt_list_end(f);
 	vgw_fmt_str(f, "dev", p->dev);
+	/* the Linux side of the exception path (lib/host), "-" / 0 when none */
+	vgw_fmt_str(f, "host_port", p->host_name[0] ? p->host_name : "-");
+	vgw_fmt_u64(f, "host_ifindex", (uint64_t)vgw_host_ifindex((uint16_t)i));
 	vgw_fmt_obj_end(f);
 }
 
@@ -41,7 +45,7 @@ static int cmd_show_port(struct vgw_cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct vgw_cmd vgw_port_cmds[] = {
-	{"show port", "", "list ports: role, MAC, MTU, link, queues, addresses, device", 0, 0,
+	{"show port", "", "list ports: role, MAC, MTU, link, queues, addresses, device, host port", 0, 0,
 	 cmd_show_port},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };

@@ -3,8 +3,9 @@
  *
  * Proves: the shipped conf/vgw.conf loads; every kind of bad setting is refused
  * with FILE:LINE and a message naming the problem; a setting after the first
- * command is refused; show running-config's settings text loads back to the
- * same settings. No EAL needed: settings never touch DPDK.
+ * command is refused; host-port names and the punt rate limit are read with
+ * their defaults and bounds (a Linux name of 1-15 characters, one per port);
+ * show running-config's settings text loads back to the same settings. No EAL needed: settings never touch DPDK.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -90,6 +91,18 @@ static const struct {
 	{"port p0 dev net_null0 role public\nport p1 dev net_null0 role public\n", "same dev"},
 	{"port p0 dev net_null0 role public address 10.0.0.1/16\n"
 	 "port p1 dev net_null1 role public address 10.0.5.1/24\n", "overlaps"},
+	{"port p0 dev net_null0 role public host-port bad.name\n", "host-port must be a Linux interface name"},
+	{"port p0 dev net_null0 role public host-port vgw-host-port-16\n", "host-port must be"},
+	{"port p0 dev net_null0 role public host-port\n", "needs a value"},
+	{"port p0 dev net_null0 role public host-port vgw0 address 10.0.0.1/24\n"
+	 "port p1 dev net_null1 role underlay host-port vgw0 address 10.1.0.1/24\n",
+	 "port p1: same host-port as port p0"},
+	{"host-port punt-rate 0\n", "host-port punt-rate: "},
+	{"host-port punt-rate 1000001\n", "out of range"},
+	{"host-port punt-burst 0\n", "host-port punt-burst: "},
+	{"host-port punt-burst 1025\n", "out of range"},
+	{"host-port punt-rate\n", "expected 'punt-rate PPS' or 'punt-burst N'"},
+	{"host-port rate 100\n", "expected 'punt-rate PPS' or 'punt-burst N'"},
 	{"lcores 0;1\n", "invalid list"},
 	{"control socket relative.sock\n", "absolute path"},
 	{"fib max-routes 1\n", "out of range"},
@@ -140,13 +153,48 @@ static void test_long_line(void)
 	free(text);
 }
 
+/* host-port on a port names its Linux interface; ports without one keep
+ * ""; the punt rate limit has defaults and can be set. */
+static void test_host_port(void)
+{
+	char err[VGW_ERR_LEN] = "";
+	ASSERT_EQ(load_text("port p0 dev net_null0 role public host-port vgw-p0 "
+			    "address 10.0.0.1/24\n"
+			    "port p1 dev net_null1 role underlay address 10.1.0.1/24\n"
+			    "port p2 dev net_null2 role underlay host-port Host_2 "
+			    "address 10.2.0.1/24\n", err), 0);
+	ASSERT_STR(vgw_gw.ports[0].host_name, "vgw-p0");
+	ASSERT_STR(vgw_gw.ports[1].host_name, "");
+	ASSERT_STR(vgw_gw.ports[2].host_name, "Host_2");
+	ASSERT_EQ(vgw_gw.ports[0].n_addrs, 1); /* the key does not eat the next one */
+	ASSERT_EQ(vgw_gw.set.host_punt_rate, 20000);
+	ASSERT_EQ(vgw_gw.set.host_punt_burst, 256);
+	/* the longest Linux name (15 characters), and the limits at their bounds */
+	ASSERT_EQ(load_text("host-port punt-rate 1000000\nhost-port punt-burst 1\n"
+			    "port p0 dev net_null0 role public host-port abcdefghijklmno\n", err), 0);
+	ASSERT_STR(vgw_gw.ports[0].host_name, "abcdefghijklmno");
+	ASSERT_EQ(vgw_gw.set.host_punt_rate, 1000000);
+	ASSERT_EQ(vgw_gw.set.host_punt_burst, 1);
+	ASSERT_EQ(load_text("host-port punt-rate 1\nhost-port punt-burst 1024\n"
+			    "port p0 dev net_null0 role public\n", err), 0);
+	ASSERT_EQ(vgw_gw.set.host_punt_rate, 1);
+	ASSERT_EQ(vgw_gw.set.host_punt_burst, 1024);
+	struct vgw_buf b;
+	vgw_buf_init(&b);
+	vgw_settings_running_config(&b);
+	ASSERT_CONTAINS(b.data, "host-port punt-rate 1\nhost-port punt-burst 1024\n");
+	vgw_buf_free(&b);
+}
+
 static void test_running_config_round_trip(void)
 {
 	char err[VGW_ERR_LEN] = "";
 	ASSERT_EQ(load_text("eal --no-huge -m 256\nlcores 0@0,1@1,2@1\nmbufs 4095\n"
+			    "host-port punt-rate 5000\n"
 			    "port up0 dev net_null0 role public mac 02:00:00:00:00:01 mtu 9000 "
 			    "address 10.0.0.1/24 address 10.1.0.1/24\n"
-			    "port ul0 dev net_null1 role underlay address 192.168.0.1/16\n",
+			    "port ul0 dev net_null1 role underlay host-port vgw-ul0 "
+			    "address 192.168.0.1/16\n",
 			    err), 0);
 	struct vgw_buf a;
 	vgw_buf_init(&a);
@@ -159,6 +207,9 @@ static void test_running_config_round_trip(void)
 	ASSERT_CONTAINS(a.data, "port up0 dev net_null0 role public mac 02:00:00:00:00:01 mtu 9000 "
 				"address 10.0.0.1/24 address 10.1.0.1/24\n");
 	ASSERT_CONTAINS(a.data, "lcores 0@0,1@1,2@1\n");
+	ASSERT_CONTAINS(a.data, "port ul0 dev net_null1 role underlay host-port vgw-ul0 "
+				"address 192.168.0.1/16\n");
+	ASSERT_CONTAINS(a.data, "host-port punt-rate 5000\nhost-port punt-burst 256\n");
 	vgw_buf_free(&a);
 	vgw_buf_free(&b);
 }
@@ -172,6 +223,7 @@ int main(int argc, char **argv)
 		{"bad settings are refused with FILE:LINE", test_bad_settings},
 		{"errors name the line", test_line_number},
 		{"over-long line refused", test_long_line},
+		{"host-port names and the punt rate limit", test_host_port},
 		{"running-config settings load back identically", test_running_config_round_trip},
 	};
 	return unit_run("conf", tests, sizeof(tests) / sizeof(tests[0]));
