@@ -83,7 +83,7 @@ int vgw_route_static_set(uint32_t prefix, uint8_t len, const uint32_t *gws, unsi
 	}
 	if (check_not_connected(prefix, len, err) < 0)
 		return -1;
-	return vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_STATIC, &t, replace, err);
+	return vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_STATIC, &t, replace, err) < 0 ? -1 : 0;
 }
 
 int vgw_route_static_del(uint32_t prefix, uint8_t len, char *err)
@@ -100,5 +100,5 @@ int vgw_route_static_del(uint32_t prefix, uint8_t len, char *err)
 			 vgw_route_source_name(vgw_gw.fib->routes[slot].source));
 		return -1;
 	}
-	return vgw_fib_del(vgw_gw.fib, prefix, len, err);
+	return vgw_fib_del(vgw_gw.fib, prefix, len, err) < 0 ? -1 : 0;
 }
