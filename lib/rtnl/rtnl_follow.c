@@ -38,14 +38,22 @@ static struct {
 	uint64_t dumps, resyncs, overruns, dump_interrupted, foreign, recv_errors;
 	bool intr_seen; /* this dump was flagged NLM_F_DUMP_INTR */
 	uint64_t last_sync_ms;
+	/* CPU time of the longest vgw_rtnl_poll(): what the budget bounds (wall
+	 * time adds whatever else runs on the CPU) */
+	uint64_t max_turn_cpu_us;
 	int rcvbuf;
 } F = {.fd = -1};
 
-static uint64_t now_ms(void)
+static uint64_t clock_us(clockid_t c)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static uint64_t now_ms(void)
+{
+	return clock_us(CLOCK_MONOTONIC) / 1000;
 }
 
 int vgw_rtnl_fd(void)
@@ -225,7 +233,7 @@ void vgw_rtnl_poll(bool readable)
 {
 	if (F.fd < 0)
 		return;
-	uint64_t now = now_ms();
+	uint64_t cpu0 = clock_us(CLOCK_THREAD_CPUTIME_ID), now = now_ms();
 	if (F.resync_wanted && F.state != ST_LOADING && now >= F.retry_at)
 		start_dump();
 	if (F.state == ST_LOADING && now - F.last_dump_msg > DUMP_STALL_MS) {
@@ -255,6 +263,9 @@ void vgw_rtnl_poll(bool readable)
 			"kernel table %u synced in %lu ms: %u routes, %u installed, %u shadowed\n",
 			F.table, (unsigned long)F.last_sync_ms, s->routes, s->installed, s->shadowed);
 	}
+	uint64_t spent = clock_us(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	if (spent > F.max_turn_cpu_us)
+		F.max_turn_cpu_us = spent;
 }
 
 int vgw_rtnl_resync(char *err)
@@ -340,6 +351,7 @@ void vgw_rtnl_format(struct vgw_fmt *f)
 	vgw_fmt_u64(f, "foreign", F.foreign);
 	vgw_fmt_u64(f, "recv_errors", F.recv_errors);
 	vgw_fmt_u64(f, "last_sync_ms", F.last_sync_ms);
+	vgw_fmt_u64(f, "max_turn_cpu_us", F.max_turn_cpu_us);
 	vgw_fmt_u64(f, "rcvbuf", F.rcvbuf > 0 ? (uint64_t)F.rcvbuf : 0);
 	vgw_fmt_u64(f, "memory_bytes", s->bytes);
 	vgw_fmt_obj_begin(f, "ignored");
