@@ -35,6 +35,7 @@
 #include "host/host.h"
 #include "neigh/neigh.h"
 #include "lb/lb_worker.h"
+#include "rtnl/rtnl_follow.h"
 #include "lb/service.h"
 #include "vpc/vpc.h"
 #include "port/port.h"
@@ -228,6 +229,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vgwd: %s\n", err);
 		goto out;
 	}
+	/* after the startup commands: their static routes shadow kernel ones */
+	if (vgw_gw.set.kernel_import_table &&
+	    vgw_rtnl_open(vgw_gw.set.kernel_import_table, vgw_gw.set.fib_max_routes, err) < 0) {
+		fprintf(stderr, "vgwd: %s\n", err);
+		goto out;
+	}
 	rte_pdump_init();
 	vgw_telemetry_register();
 	if (vgw_ports_start(err) < 0 || vgw_announce_init(vgw_now_ms(), err) < 0) {
@@ -247,6 +254,7 @@ int main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	vgw_gw.running = false;
 out:
+	vgw_rtnl_close();
 	/* workers are gone (or never ran): flush what waits for a grace period */
 	vgw_defer_flush();
 	vgw_announce_fini();

@@ -20,10 +20,12 @@
 #include "../host/host.h"
 #include "../lb/health.h"
 #include "../neigh/neigh.h"
+#include "../rtnl/rtnl_follow.h"
 #include "../vpc/vpc.h"
 #include "ctl_server.h"
 
 #define TAG_SIGNAL 2ull
+#define TAG_RTNL 3ull
 #define TICK_MS 100
 
 uint64_t vgw_now_ms(void)
@@ -140,6 +142,13 @@ int vgw_slowpath_run(char *err)
 		close(epfd);
 		return -1;
 	}
+	ev = (struct epoll_event){.events = EPOLLIN, .data.u64 = TAG_RTNL};
+	if (vgw_rtnl_fd() >= 0 && epoll_ctl(epfd, EPOLL_CTL_ADD, vgw_rtnl_fd(), &ev) < 0) {
+		snprintf(err, VGW_ERR_LEN, "epoll (netlink): %s", strerror(errno));
+		close(sfd);
+		close(epfd);
+		return -1;
+	}
 	if (vgw_ctl_open(vgw_gw.set.socket_path, epfd, err) < 0) {
 		close(sfd);
 		close(epfd);
@@ -154,6 +163,7 @@ int vgw_slowpath_run(char *err)
 		struct epoll_event evs[16];
 		/* a backlog in a ring or a tap: no sleep until it is drained */
 		int n = epoll_wait(epfd, evs, 16, more ? 0 : 1);
+		bool nl_ready = false;
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.u64 == TAG_SIGNAL) {
 				struct signalfd_siginfo si;
@@ -161,6 +171,8 @@ int vgw_slowpath_run(char *err)
 					RTE_LOG(NOTICE, USER1, "signal %u: stopping\n", si.ssi_signo);
 					stop = true;
 				}
+			} else if (evs[i].data.u64 == TAG_RTNL) {
+				nl_ready = true;
 			} else {
 				vgw_ctl_event(epfd, evs[i].data.u64, evs[i].events);
 			}
@@ -168,6 +180,7 @@ int vgw_slowpath_run(char *err)
 		uint64_t now = vgw_now_ms();
 		more = drain_punts(now);
 		more |= vgw_host_poll(now);
+		vgw_rtnl_poll(nl_ready); /* budgeted: see rtnl_follow.h */
 		if (now >= next_tick) {
 			vgw_neigh_tick(vgw_gw.neigh, now);
 			vgw_health_tick(now);

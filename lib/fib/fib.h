@@ -1,15 +1,21 @@
-/* Forwarding table: rte_lpm for longest-prefix match, our own route targets
- * for what a match means (local, connected, ECMP group of next hops).
+/* Forwarding table: rte_lpm's lookup tables for longest-prefix match, our own
+ * route targets for what a match means (local, connected, ECMP group of next
+ * hops).
  *
  * Writers: the slow path only (routes from the CLI, connected routes from port
- * addresses). Readers: workers, through vgw_fib_lookup() in fib_dp.h.
+ * addresses, kernel routes from lib/rtnl). Readers: workers, through
+ * vgw_fib_lookup() in fib_dp.h.
  * Publication: the LPM next hop of a route is a slot index that stays fixed
  * for the route's life; the slot holds a pointer to an immutable target.
- * Changing a route stores a new target with release semantics; the old target
- * (and, for a deleted route, the slot) is handed to an RCU defer queue and
- * freed only after every worker has reported a quiescent state, so a worker
- * never sees freed memory and the slow path never waits for a worker.
- * rte_lpm's own tbl8 groups are reclaimed through rte_lpm_rcu_qsbr_add(). */
+ * Targets are shared by content and reference-counted (fib_target.c): a
+ * full BGP table has a million routes but a handful of next-hop sets.
+ * Changing a route stores another target with release semantics; a target
+ * whose last route let go of it (and, for a deleted route, the slot) is
+ * handed to the RCU defer queue and freed only after every worker has
+ * reported a quiescent state, so a worker never sees freed memory and the
+ * slow path never waits for a worker.
+ * The LPM tables are written by fib_lpm.c, not by rte_lpm_add(): see there
+ * for why; its tbl8 groups are reused only after a grace period too. */
 #ifndef VGW_FIB_H
 #define VGW_FIB_H
 
@@ -42,14 +48,16 @@ struct vgw_route_target {
 struct rte_lpm;
 struct rte_hash;
 struct rte_rcu_qsbr;
-struct rte_rcu_qsbr_dq;
 
 struct vgw_route {
 	uint32_t prefix;
 	uint8_t len;
 	uint8_t source;
 	bool in_use;
+	uint8_t proto; /* KERNEL: the kernel's rtm_protocol (bird, bgp, ...), else 0 */
 };
+
+struct vgw_fib_targets; /* fib_target.c */
 
 struct vgw_fib {
 	struct rte_lpm *lpm;
@@ -64,17 +72,29 @@ struct vgw_fib {
 	uint32_t n_free;
 	uint32_t max;
 	uint32_t n_routes;
-	struct rte_rcu_qsbr_dq *dq;
+	uint32_t n_by_source[VGW_RS_KERNEL + 1];
+	struct vgw_fib_targets *tgts; /* content -> shared target */
+	/* tbl8 groups of the LPM (fib_lpm.c): a stack of free group indexes;
+	 * a released group returns to it after a grace period */
+	uint32_t n_tbl8;
+	uint32_t *free_tbl8;
+	uint32_t n_free_tbl8;
 };
 
 struct vgw_fib *vgw_fib_create(uint32_t max_routes, struct rte_rcu_qsbr *rcu, char *err);
 void vgw_fib_destroy(struct vgw_fib *fib);
 
-/* Adds (replace=false: fails if present) or replaces a route. The target is
- * copied. Returns 0 or -1 with err. */
+/* Adds (replace=false: fails if present) or replaces a route. The target's
+ * content is copied (or an equal shared target is reused). Returns 0, or a
+ * negative errno with err: -EINVAL (bad prefix or target), -EEXIST,
+ * -ENOSPC (no free slot or tbl8 group: the FIB is full), -ENOMEM. Nothing
+ * changes when it fails. */
 int vgw_fib_set(struct vgw_fib *fib, uint32_t prefix, uint8_t len, uint8_t source,
 		const struct vgw_route_target *t, bool replace, char *err);
+/* Returns 0, or -ENOENT with err. */
 int vgw_fib_del(struct vgw_fib *fib, uint32_t prefix, uint8_t len, char *err);
+/* Kernel protocol of a KERNEL route (shown as kernel/NAME). */
+void vgw_fib_set_proto(struct vgw_fib *fib, uint32_t slot, uint8_t proto);
 /* Slot of an exact route, or -1. */
 int vgw_fib_find(const struct vgw_fib *fib, uint32_t prefix, uint8_t len);
 const struct vgw_route_target *vgw_fib_target(const struct vgw_fib *fib, uint32_t slot);
@@ -83,6 +103,16 @@ const struct vgw_route_target *vgw_fib_target(const struct vgw_fib *fib, uint32_
 uint32_t *vgw_fib_sorted(const struct vgw_fib *fib, uint32_t *n);
 
 const char *vgw_route_source_name(uint8_t source);
+
+/* Counts for `show route summary` (O(1) but for the tbl8 scan). */
+struct vgw_fib_summary {
+	uint32_t routes, max;
+	uint32_t by_source[VGW_RS_KERNEL + 1];
+	uint32_t targets;          /* distinct shared targets */
+	uint32_t tbl8_used, tbl8_max;
+	uint64_t bytes;            /* LPM tables, slot arrays, RIB hash, targets */
+};
+void vgw_fib_summary(const struct vgw_fib *fib, struct vgw_fib_summary *s);
 
 /* ECMP: path for a flow hash; the same hash always gives the same path. */
 static inline unsigned int vgw_ecmp_pick(uint32_t hash, unsigned int n_paths)

@@ -1,10 +1,12 @@
 /* Route semantics: see route.h. */
 #include "route.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../core/gw.h"
+#include "../rtnl/krib.h"
 
 int vgw_route_install_connected(char *err)
 {
@@ -46,6 +48,27 @@ static int check_not_connected(uint32_t prefix, uint8_t len, char *err)
 	return 0;
 }
 
+int vgw_route_nh_port(uint32_t gw, char *err)
+{
+	char ip[VGW_IP4_STRLEN];
+	int a;
+	int port = vgw_port_connected(gw, &a);
+	if (port < 0) {
+		snprintf(err, VGW_ERR_LEN, "next hop %s is unreachable: not on a connected subnet",
+			 vgw_ip4_str(gw, ip));
+		return -ENETUNREACH;
+	}
+	const struct vgw_port_addr *pa = &vgw_gw.ports[port].addrs[a];
+	uint32_t m = vgw_prefix_mask(pa->plen);
+	if (vgw_ip_is_local(gw) || (pa->plen < 31 && ((gw & ~m) == 0 || (gw & ~m) == ~m))) {
+		snprintf(err, VGW_ERR_LEN,
+			 "next hop %s is not a neighbour address (own, network or broadcast)",
+			 vgw_ip4_str(gw, ip));
+		return -EINVAL;
+	}
+	return port;
+}
+
 int vgw_route_static_set(uint32_t prefix, uint8_t len, const uint32_t *gws, unsigned int n,
 			 bool replace, char *err)
 {
@@ -56,23 +79,9 @@ int vgw_route_static_set(uint32_t prefix, uint8_t len, const uint32_t *gws, unsi
 	}
 	struct vgw_route_target t = {.kind = VGW_RT_VIA, .n_paths = (uint8_t)n};
 	for (unsigned int i = 0; i < n; i++) {
-		int a;
-		int port = vgw_port_connected(gws[i], &a);
-		if (port < 0) {
-			snprintf(err, VGW_ERR_LEN,
-				 "next hop %s is unreachable: not on a connected subnet",
-				 vgw_ip4_str(gws[i], ip));
+		int port = vgw_route_nh_port(gws[i], err);
+		if (port < 0)
 			return -1;
-		}
-		const struct vgw_port_addr *pa = &vgw_gw.ports[port].addrs[a];
-		uint32_t m = vgw_prefix_mask(pa->plen);
-		if (vgw_ip_is_local(gws[i]) ||
-		    (pa->plen < 31 && ((gws[i] & ~m) == 0 || (gws[i] & ~m) == ~m))) {
-			snprintf(err, VGW_ERR_LEN,
-				 "next hop %s is not a neighbour address (own, network or broadcast)",
-				 vgw_ip4_str(gws[i], ip));
-			return -1;
-		}
 		for (unsigned int j = 0; j < i; j++)
 			if (gws[j] == gws[i]) {
 				snprintf(err, VGW_ERR_LEN, "next hop %s given twice",
@@ -83,7 +92,14 @@ int vgw_route_static_set(uint32_t prefix, uint8_t len, const uint32_t *gws, unsi
 	}
 	if (check_not_connected(prefix, len, err) < 0)
 		return -1;
-	return vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_STATIC, &t, replace, err);
+	/* static beats kernel: `route add` over a kernel route takes its place */
+	int slot = vgw_fib_find(vgw_gw.fib, prefix, len);
+	if (slot >= 0 && vgw_gw.fib->routes[slot].source == VGW_RS_KERNEL)
+		replace = true;
+	if (vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_STATIC, &t, replace, err) < 0)
+		return -1;
+	vgw_krib_static_set(prefix, len);
+	return 0;
 }
 
 int vgw_route_static_del(uint32_t prefix, uint8_t len, char *err)
@@ -100,5 +116,9 @@ int vgw_route_static_del(uint32_t prefix, uint8_t len, char *err)
 			 vgw_route_source_name(vgw_gw.fib->routes[slot].source));
 		return -1;
 	}
-	return vgw_fib_del(vgw_gw.fib, prefix, len, err);
+	/* a kernel route of the prefix comes back, without a gap */
+	int rc = vgw_krib_static_del(prefix, len, err);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	return vgw_fib_del(vgw_gw.fib, prefix, len, err) < 0 ? -1 : 0;
 }

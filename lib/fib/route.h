@@ -14,9 +14,17 @@
  * port (start-up). */
 int vgw_route_install_connected(char *err);
 
-/* Static route: every next hop must sit on a connected subnet, must not be one
- * of our own addresses, must not repeat. replace=false fails if the prefix
- * exists; connected and local routes can never be replaced or deleted. */
+/* The port a next hop leaves by: gw must sit on a connected subnet
+ * (-ENETUNREACH otherwise) and be a neighbour address, not one of ours nor a
+ * subnet's network or broadcast address (-EINVAL). err says which. */
+int vgw_route_nh_port(uint32_t gw, char *err);
+
+/* Static route: every next hop must pass vgw_route_nh_port() and must not
+ * repeat. replace=false fails if the prefix exists, except over a kernel
+ * route, which a static route always replaces (the kernel RIB keeps it and
+ * puts it back when the static route is deleted: lib/rtnl/krib.h);
+ * connected and local routes can never be replaced or deleted. Return 0 or
+ * -1 with err. */
 int vgw_route_static_set(uint32_t prefix, uint8_t len, const uint32_t *gws, unsigned int n,
 			 bool replace, char *err);
 int vgw_route_static_del(uint32_t prefix, uint8_t len, char *err);

@@ -4,16 +4,29 @@
 
 #include "../cli/cli.h"
 #include "../core/gw.h"
+#include "../rtnl/rtnl_follow.h"
+#include "../rtnl/rtnl_parse.h"
 #include "route.h"
+
+/* "static", or "kernel/bird": a kernel route names the daemon that put it
+ * in the followed table (its rtm_protocol). */
+static const char *source_str(const struct vgw_route *r, char buf[32])
+{
+	if (r->source != VGW_RS_KERNEL)
+		return vgw_route_source_name(r->source);
+	char num[4];
+	snprintf(buf, 32, "kernel/%s", vgw_rtnl_proto_name(r->proto, num));
+	return buf;
+}
 
 static void format_route(struct vgw_fmt *f, uint32_t slot)
 {
 	const struct vgw_route *r = &vgw_gw.fib->routes[slot];
 	const struct vgw_route_target *t = vgw_fib_target(vgw_gw.fib, slot);
-	char buf[VGW_PREFIX_STRLEN];
+	char buf[VGW_PREFIX_STRLEN], src[32];
 	vgw_fmt_obj_begin(f, NULL);
 	vgw_fmt_str(f, "prefix", vgw_prefix_str(r->prefix, r->len, buf));
-	vgw_fmt_str(f, "source", vgw_route_source_name(r->source));
+	vgw_fmt_str(f, "source", source_str(r, src));
 	vgw_fmt_list_begin(f, "via");
 	for (unsigned int i = 0; t && t->kind == VGW_RT_VIA && i < t->n_paths; i++) {
 		vgw_fmt_obj_begin(f, NULL);
@@ -42,6 +55,39 @@ static int cmd_show_route(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	vgw_fmt_list_end(ctx->f);
 	free(slots);
 	return 0;
+}
+
+/* Counts only: a full table is not printed to be checked. */
+static int cmd_show_route_summary(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct vgw_fib_summary s;
+	vgw_fib_summary(vgw_gw.fib, &s);
+	vgw_fmt_u64(ctx->f, "routes", s.routes);
+	vgw_fmt_u64(ctx->f, "max", s.max);
+	for (int i = 0; i <= VGW_RS_KERNEL; i++)
+		vgw_fmt_u64(ctx->f, vgw_route_source_name((uint8_t)i), s.by_source[i]);
+	vgw_fmt_u64(ctx->f, "targets", s.targets);
+	vgw_fmt_u64(ctx->f, "tbl8_used", s.tbl8_used);
+	vgw_fmt_u64(ctx->f, "tbl8_max", s.tbl8_max);
+	vgw_fmt_u64(ctx->f, "memory_bytes", s.bytes);
+	return 0;
+}
+
+static int cmd_show_kernel_routes(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	vgw_rtnl_format(ctx->f);
+	return 0;
+}
+
+static int cmd_kernel_routes_resync(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return vgw_rtnl_resync(ctx->err);
 }
 
 /* PREFIX via NH [via NH ...] */
@@ -126,6 +172,13 @@ void vgw_route_running_config(struct vgw_buf *b)
 
 const struct vgw_cmd vgw_fib_cmds[] = {
 	{"show route", "", "list the FIB: prefix, source, next hops", 0, 0, cmd_show_route},
+	{"show route summary", "", "FIB counts: routes by source, shared targets, tbl8 groups, memory",
+	 0, 0, cmd_show_route_summary},
+	{"show kernel-routes", "",
+	 "the followed kernel table: routes installed, shadowed, refused by reason, resyncs", 0, 0,
+	 cmd_show_kernel_routes},
+	{"kernel-routes resync", "", "dump the followed kernel table again (mark and sweep)", 0, 0,
+	 cmd_kernel_routes_resync},
 	{"route add", "PREFIX via NH [via NH ...]",
 	 "add a static route; several next hops form an ECMP group", 3, 2 * VGW_ECMP_MAX + 1,
 	 cmd_route_add},
