@@ -41,7 +41,7 @@ bgp_topo_create vgwd
 EIP=203.0.113.10
 VIP=203.0.113.80
 # the name vgwd gives routes it follows from the import table (show route)
-ROUTE_SOURCE_KERNEL=${ROUTE_SOURCE_KERNEL:-kernel}
+ROUTE_SOURCE_KERNEL=${ROUTE_SOURCE_KERNEL:-kernel/bird}  # BIRD installs with protocol "bird"
 
 say "== hypervisors, VMs, backends"
 vpc_hv hv1 10.2.0.21
