@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Where the worker's time goes, for one workload (a developer tool, not part
+# of make bench):
+#
+#   tests/bench/profile.sh BUILD WORKLOAD:FLOWS [--secs S] [--warm W] [--out DIR]
+#
+# Starts vgwd as run.sh does, waits W seconds (warm-up: vip-in creates its
+# entries), then over S seconds: forwarded packets, the worker thread's
+# on-CPU nanoseconds per packet (/proc schedstat: insensitive to other
+# processes taking the CPU, which on a shared machine wall-clock rates are
+# not) and a perf record of the worker thread (cpu-clock sampling: the VM
+# has no hardware counters). Prints the rate, ns and cycles per packet at
+# the /proc/cpuinfo clock, and the top symbols; perf.data is kept in DIR.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BUILD=$(cd "${1:?usage: profile.sh BUILD WORKLOAD:FLOWS [--secs S] [--warm W] [--out DIR]}" && pwd)
+W=${2:?workload:flows}
+shift 2
+SECS=5 WARM=2 OUTDIR=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --secs) SECS=$2; shift ;;
+    --warm) WARM=$2; shift ;;
+    --out) OUTDIR=$2; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+PY=/usr/bin/python3
+TMP=$(mktemp -d /tmp/vgw-prof.XXXXXX)
+OUTDIR=${OUTDIR:-$TMP}
+mkdir -p "$OUTDIR"
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"' EXIT
+. "$HERE/lib.sh"
+name=${W%%:*} flows=${W##*:}
+MEM=1024; [ "$flows" -le 100000 ] || MEM=8192
+MHZ=$(awk -F: '/^cpu MHz/ {printf "%d", $2; exit}' /proc/cpuinfo)
+pcap=$(gen "$name" "$flows")
+start_vgwd "$pcap" "$(in_port "$name")"
+sleep "$WARM"
+tid=$(worker_tid)
+s0=$(stats); c0=$(oncpu_ns "$tid"); t0=$(date +%s%N)
+perf record -q -e cpu-clock -F 2000 -g -t "$tid" -o "$OUTDIR/perf.data" -- sleep "$SECS" \
+  >/dev/null 2>&1
+s1=$(stats); c1=$(oncpu_ns "$tid"); t1=$(date +%s%N)
+stop_vgwd
+pk=$(( $(tx_of <<<"$s1") - $(tx_of <<<"$s0") ))
+"$PY" - "$W" "$pk" "$((c1 - c0))" "$((t1 - t0))" "$MHZ" "$(drops_of <<<"$s1")" <<'PYEOF'
+import sys
+w, pk, cpu, wall, mhz, drops = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), \
+    int(sys.argv[5]), sys.argv[6]
+print("%s: %d pkts in %.2f s wall (%.2f Mpps wall, worker on CPU %.0f%%), %.1f ns/pkt on CPU"
+      " = %.0f cycles/pkt @ %d MHz (%.2f Mpps per busy core), drops %s"
+      % (w, pk, wall / 1e9, pk / wall * 1e3, 100.0 * cpu / wall, cpu / pk, cpu / pk * mhz / 1e3,
+         mhz, pk / cpu * 1e3, drops))
+PYEOF
+perf report -i "$OUTDIR/perf.data" --no-children --percent-limit 0.8 --stdio -g none \
+  --sort symbol 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40
