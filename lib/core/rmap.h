@@ -9,18 +9,29 @@
  * a new object. The map does not own objects: set() and del() hand back the
  * object they unpublished and the caller frees it after a grace period
  * (vgw_defer), since a worker may still hold it. Key slots of deleted keys are
- * reclaimed by rte_hash's own RCU defer queue. */
+ * reclaimed by rte_hash's own RCU defer queue.
+ *
+ * Cost: every key is stored zero-padded to VGW_RMAP_KEY_LEN (16) bytes and
+ * hashed with CRC32-C: rte_hash compares 16-byte keys with one vector
+ * compare but calls libc memcmp for 4/8/12-byte ones, and jhash cost more
+ * than the rest of the lookup (profiles in doc/performance.md). Keys longer
+ * than 16 bytes are refused at creation. */
 #ifndef VGW_RMAP_H
 #define VGW_RMAP_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_hash.h>
+
+#define VGW_RMAP_KEY_LEN 16
+#define VGW_RMAP_BULK_MAX 64 /* rte_hash's RTE_HASH_LOOKUP_BULK_MAX */
 
 struct rte_rcu_qsbr;
 
 struct vgw_rmap {
 	struct rte_hash *h;
+	uint32_t klen; /* the caller's key length, <= VGW_RMAP_KEY_LEN */
 	uint32_t cap; /* live keys allowed */
 	uint32_t n;   /* live keys */
 };
@@ -37,15 +48,47 @@ int vgw_rmap_set(struct vgw_rmap *m, const void *key, void *obj, void **old, cha
 /* Unpublishes key; returns its object (NULL if absent). */
 void *vgw_rmap_del(struct vgw_rmap *m, const void *key);
 
-/* Iteration (slow path): *next starts at 0; returns 0 at the end. */
+/* Iteration (slow path): *next starts at 0; returns 0 at the end. *key
+ * points at the stored (padded) key, whose first bytes are the caller's. */
 int vgw_rmap_next(const struct vgw_rmap *m, uint32_t *next, const void **key, void **obj);
 
-static inline void *vgw_rmap_get(const struct vgw_rmap *m, const void *key)
+/* The caller's key (len bytes) zero-padded to the stored length. */
+static inline void vgw_rmap_key(const void *key, uint32_t len, uint8_t out[VGW_RMAP_KEY_LEN])
 {
+	memset(out, 0, VGW_RMAP_KEY_LEN);
+	memcpy(out, key, len);
+}
+
+static inline void *vgw_rmap_lookup(const struct vgw_rmap *m, const void *key, uint32_t len)
+{
+	uint8_t k[VGW_RMAP_KEY_LEN];
 	void *obj;
-	if (rte_hash_lookup_data(m->h, key, &obj) < 0)
+	vgw_rmap_key(key, len, k);
+	if (rte_hash_lookup_data(m->h, k, &obj) < 0)
 		return NULL;
 	return obj;
+}
+
+/* key is a typed pointer: its size is known here, so the padding copy is a
+ * constant-size move. */
+#define vgw_rmap_get(m, key) vgw_rmap_lookup((m), (key), sizeof(*(key)))
+
+/* n (<= VGW_RMAP_BULK_MAX) lookups at once: objs[i] is key i's object or
+ * NULL. rte_hash interleaves the bucket fetches of all keys, which a loop
+ * of vgw_rmap_get cannot. keys[i] are padded keys (vgw_rmap_key). */
+static inline void vgw_rmap_get_bulk(const struct vgw_rmap *m,
+				     const uint8_t (*keys)[VGW_RMAP_KEY_LEN], unsigned int n,
+				     void **objs)
+{
+	const void *kp[VGW_RMAP_BULK_MAX];
+	uint64_t hit = 0;
+	for (unsigned int i = 0; i < n; i++)
+		kp[i] = keys[i];
+	if (n)
+		rte_hash_lookup_bulk_data(m->h, kp, n, &hit, objs);
+	for (unsigned int i = 0; i < n; i++)
+		if (!(hit >> i & 1))
+			objs[i] = NULL;
 }
 
 #endif
