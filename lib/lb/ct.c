@@ -49,14 +49,17 @@ struct vgw_ct *vgw_ct_create(const char *name, uint32_t cap, int socket,
 	ct->h = rte_hash_create(&hp);
 	ct->e = rte_zmalloc_socket(name, sizeof(*ct->e) * cap, 64, socket);
 	ct->free_idx = rte_malloc_socket(name, sizeof(uint32_t) * cap, 64, socket);
-	if (!ct->h || !ct->e || !ct->free_idx) {
+	ct->exp = rte_malloc_socket(name, sizeof(uint64_t) * cap, 64, socket);
+	if (!ct->h || !ct->e || !ct->free_idx || !ct->exp) {
 		snprintf(err, VGW_ERR_LEN, "cannot create conntrack %s (%u entries): %s", name, cap,
 			 rte_strerror(rte_errno));
 		vgw_ct_destroy(ct);
 		return NULL;
 	}
-	for (uint32_t i = 0; i < cap; i++)
+	for (uint32_t i = 0; i < cap; i++) {
 		ct->free_idx[i] = cap - 1 - i;
+		ct->exp[i] = UINT64_MAX;
+	}
 	ct->n_free = cap;
 	return ct;
 }
@@ -68,6 +71,7 @@ void vgw_ct_destroy(struct vgw_ct *ct)
 	rte_hash_free(ct->h);
 	rte_free(ct->e);
 	rte_free(ct->free_idx);
+	rte_free(ct->exp);
 	rte_free(ct);
 }
 
@@ -103,6 +107,7 @@ void vgw_ct_delete(struct vgw_ct *ct, struct vgw_ct_entry *e)
 	rte_hash_del_key(ct->h, &e->key[0]);
 	rte_hash_del_key(ct->h, &e->key[1]);
 	e->used = false;
+	ct->exp[e - ct->e] = UINT64_MAX;
 	ct->free_idx[ct->n_free++] = (uint32_t)(e - ct->e);
 	ct->n--;
 	ct->st.deleted++;
@@ -173,6 +178,7 @@ struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *o
 	ct->n++;
 	ct->st.created++;
 	e->expires = now + vgw_ct_timeout(ct, e);
+	ct->exp[i] = e->expires;
 	return e;
 }
 
@@ -183,6 +189,7 @@ void vgw_ct_touch(struct vgw_ct *ct, struct vgw_ct_entry *e, enum vgw_ct_dir dir
 		e->replied = true;
 	}
 	e->expires = now + vgw_ct_timeout(ct, e);
+	ct->exp[e - ct->e] = e->expires;
 }
 
 uint32_t vgw_ct_age(struct vgw_ct *ct, uint64_t now, uint32_t budget,
@@ -190,10 +197,11 @@ uint32_t vgw_ct_age(struct vgw_ct *ct, uint64_t now, uint32_t budget,
 {
 	uint32_t n = 0;
 	for (uint32_t k = 0; k < budget && k < ct->cap; k++) {
-		struct vgw_ct_entry *e = &ct->e[ct->age_cursor];
-		ct->age_cursor = ct->age_cursor + 1 == ct->cap ? 0 : ct->age_cursor + 1;
-		if (!e->used || now < e->expires)
+		uint32_t i = ct->age_cursor;
+		ct->age_cursor = i + 1 == ct->cap ? 0 : i + 1;
+		if (now < ct->exp[i]) /* also skips free slots */
 			continue;
+		struct vgw_ct_entry *e = &ct->e[i];
 		if (on_expire)
 			on_expire(e, arg);
 		vgw_ct_delete(ct, e);
