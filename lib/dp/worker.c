@@ -49,6 +49,7 @@ int vgw_worker_main(void *arg)
 	while (!atomic_load_explicit(&vgw_gw.stop, memory_order_relaxed)) {
 		for (int q = 0; q < w->n_rxq; q++) {
 			uint16_t port = w->rxq[q].port;
+			w->burst++; /* a new burst: memos (memo.h) start empty */
 			uint16_t n = rte_eth_rx_burst(vgw_gw.ports[port].id, w->rxq[q].queue, ms,
 						      VGW_BURST);
 			w->stats[port].rx += n;
@@ -58,6 +59,7 @@ int vgw_worker_main(void *arg)
 				vgw_eth_input(w, port, ms[i]);
 			}
 		}
+		w->burst++;
 		if (w->idx == 0) {
 			drain_inject(w);
 			drain_tunnel(w);
