@@ -76,8 +76,15 @@ void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 		vgw_dp_drop(w, port, VGW_DROP_IP_DST_NOT_UNICAST, m);
 		return;
 	}
+	vgw_ip4_dispatch(w, port, m, hl, tl, vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &dst));
+}
+
+void vgw_ip4_dispatch(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m, uint16_t hl,
+		      uint16_t tl, const struct vgw_eip *e)
+{
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	uint32_t dst = vgw_ip4_dst(ip);
 	/* an EIP belongs to a VM behind the tunnel, whichever port it came in on */
-	const struct vgw_eip *e = vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &dst);
 	if (e) {
 		vgw_eip_input(w, port, m, e);
 		return;
