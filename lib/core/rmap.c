@@ -41,6 +41,18 @@ struct vgw_rmap *vgw_rmap_create(const char *name, uint32_t key_len, uint32_t ca
 		free(m);
 		return NULL;
 	}
+	/* 16 filter slots per key allowed, a power of two from 4096 to 2^24 */
+	uint32_t log2 = 12;
+	while (log2 < 24 && (1u << log2) < (uint64_t)cap * 16)
+		log2++;
+	m->fshift = 32 - log2;
+	m->fbits = calloc((1u << log2) / 64, sizeof(*m->fbits));
+	m->fcount = calloc(1u << log2, sizeof(*m->fcount));
+	if (!m->fbits || !m->fcount) {
+		snprintf(err, VGW_ERR_LEN, "out of memory for hash %s", name);
+		vgw_rmap_destroy(m);
+		return NULL;
+	}
 	if (rcu) {
 		struct rte_hash_rcu_config rc = {.v = rcu, .mode = RTE_HASH_QSBR_MODE_DQ};
 		if (rte_hash_rcu_qsbr_add(m->h, &rc) != 0) {
@@ -57,7 +69,19 @@ void vgw_rmap_destroy(struct vgw_rmap *m)
 	if (!m)
 		return;
 	rte_hash_free(m->h);
+	free(m->fbits);
+	free(m->fcount);
 	free(m);
+}
+
+/* One key of the slot is gone; the bit clears with the last one (a saturated
+ * count stays set: the bit is then only a hint). */
+static void filter_put(struct vgw_rmap *m, uint32_t slot)
+{
+	if (m->fcount[slot] == UINT16_MAX || --m->fcount[slot] != 0)
+		return;
+	atomic_fetch_and_explicit(&m->fbits[slot >> 6], ~(1ull << (slot & 63)),
+				  memory_order_release);
 }
 
 int vgw_rmap_set(struct vgw_rmap *m, const void *key, void *obj, void **old, char *err)
@@ -69,8 +93,17 @@ int vgw_rmap_set(struct vgw_rmap *m, const void *key, void *obj, void **old, cha
 		snprintf(err, VGW_ERR_LEN, "table full (%u entries)", m->cap);
 		return -1;
 	}
+	uint32_t slot = vgw_rmap_hash(k) >> m->fshift;
+	if (!*old) {
+		/* the filter first: a reader that finds the key must pass it */
+		if (m->fcount[slot] != UINT16_MAX && m->fcount[slot]++ == 0)
+			atomic_fetch_or_explicit(&m->fbits[slot >> 6], 1ull << (slot & 63),
+						 memory_order_release);
+	}
 	int rc = rte_hash_add_key_data(m->h, k, obj);
 	if (rc < 0) {
+		if (!*old)
+			filter_put(m, slot);
 		snprintf(err, VGW_ERR_LEN, "table full (%u entries): %s", m->cap, rte_strerror(-rc));
 		return -1;
 	}
@@ -84,8 +117,10 @@ void *vgw_rmap_del(struct vgw_rmap *m, const void *key)
 	uint8_t k[VGW_RMAP_KEY_LEN];
 	vgw_rmap_key(key, m->klen, k);
 	void *obj = vgw_rmap_lookup(m, key, m->klen);
-	if (obj && rte_hash_del_key(m->h, k) >= 0)
+	if (obj && rte_hash_del_key(m->h, k) >= 0) {
 		m->n--;
+		filter_put(m, vgw_rmap_hash(k) >> m->fshift);
+	}
 	return obj;
 }
 
