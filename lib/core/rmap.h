@@ -95,6 +95,15 @@ static inline void *vgw_rmap_lookup(const struct vgw_rmap *m, const void *key, u
 	return obj;
 }
 
+/* False when key is certainly absent (the filter alone, no table access);
+ * true means "look it up". */
+static inline bool vgw_rmap_may_have(const struct vgw_rmap *m, const void *key, uint32_t len)
+{
+	uint8_t k[VGW_RMAP_KEY_LEN];
+	vgw_rmap_key(key, len, k);
+	return vgw_rmap_maybe(m, vgw_rmap_hash(k));
+}
+
 /* key is a typed pointer: its size is known here, so the padding copy is a
  * constant-size move. */
 #define vgw_rmap_get(m, key) vgw_rmap_lookup((m), (key), sizeof(*(key)))
