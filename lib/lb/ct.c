@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <emmintrin.h>
 #include <rte_common.h>
 #include <rte_errno.h>
 #include <rte_hash_crc.h>
@@ -21,16 +20,6 @@ const struct vgw_ct_timeouts vgw_ct_default_timeouts = {
 	.udp_unreplied = 120,
 	.icmp = 60,
 };
-
-#define SLOTS 8
-
-/* One cache line. sig 0 = free slot. */
-struct vgw_ct_bucket {
-	uint16_t sig[SLOTS];
-	uint32_t ref[SLOTS]; /* entry << 1 | direction */
-	uint32_t next;       /* overflow bucket + 1, 0 = none */
-	uint32_t pad[3];
-} __rte_cache_aligned;
 
 _Static_assert(sizeof(struct vgw_ct_bucket) == 64, "a bucket is one cache line");
 _Static_assert(sizeof(struct vgw_ct_entry) == 80, "entry size is in doc/performance.md");
@@ -59,20 +48,6 @@ size_t vgw_ct_memsize(uint32_t cap)
 	       (size_t)cap * (sizeof(struct vgw_ct_entry) + sizeof(uint32_t));
 }
 
-static inline uint32_t key_hash(const struct vgw_ct_key *k)
-{
-	uint32_t h = rte_hash_crc_4byte(k->src, k->vni);
-	h = rte_hash_crc_4byte(k->dst, h);
-	h = rte_hash_crc_4byte((uint32_t)k->sport << 16 | k->dport, h);
-	return rte_hash_crc_4byte(k->proto, h);
-}
-
-/* The slot signature: other bits than the bucket index, never 0. */
-static inline uint16_t key_sig(uint32_t h)
-{
-	return (uint16_t)((h * 0x9e3779b1u) >> 16) | 1;
-}
-
 struct vgw_ct_key vgw_ct_key_of(const struct vgw_ct_entry *e, enum vgw_ct_dir dir)
 {
 	if (dir == VGW_CT_ORIG)
@@ -98,22 +73,13 @@ static inline struct vgw_ct_bucket *next_of(struct vgw_ct *ct, const struct vgw_
 	return b->next ? &ct->pool[b->next - 1] : NULL;
 }
 
-/* Slots of b whose signature is sig, as a bit mask. */
-static inline unsigned int sig_match(const struct vgw_ct_bucket *b, uint16_t sig)
-{
-	__m128i v = _mm_load_si128((const __m128i *)b->sig);
-	__m128i m = _mm_cmpeq_epi16(v, _mm_set1_epi16((short)sig));
-	/* two mask bits per 16-bit lane: keep one */
-	return (unsigned int)_mm_movemask_epi8(m) & 0x5555u;
-}
-
 /* The bucket and slot holding key (hash h); NULL if absent. */
 static struct vgw_ct_bucket *find(struct vgw_ct *ct, const struct vgw_ct_key *k, uint32_t h,
 				  unsigned int *slot)
 {
-	uint16_t sig = key_sig(h);
+	uint16_t sig = vgw_ct_sig(h);
 	for (struct vgw_ct_bucket *b = &ct->b[h & ct->mask]; b; b = next_of(ct, b)) {
-		for (unsigned int bits = sig_match(b, sig); bits; bits &= bits - 1) {
+		for (unsigned int bits = vgw_ct_sig_match(b, sig); bits; bits &= bits - 1) {
 			unsigned int s = (unsigned int)__builtin_ctz(bits) / 2;
 			uint32_t ref = b->ref[s];
 			if (key_is(&ct->e[ref >> 1], ref & 1, k)) {
@@ -129,7 +95,7 @@ struct vgw_ct_entry *vgw_ct_lookup(struct vgw_ct *ct, const struct vgw_ct_key *k
 				   enum vgw_ct_dir *dir)
 {
 	unsigned int s;
-	struct vgw_ct_bucket *b = find(ct, key, key_hash(key), &s);
+	struct vgw_ct_bucket *b = find(ct, key, vgw_ct_hash(key), &s);
 	if (!b)
 		return NULL;
 	*dir = (enum vgw_ct_dir)(b->ref[s] & 1);
@@ -139,11 +105,11 @@ struct vgw_ct_entry *vgw_ct_lookup(struct vgw_ct *ct, const struct vgw_ct_key *k
 /* Adds key -> ref; false when the overflow pool is exhausted. */
 static bool index_add(struct vgw_ct *ct, const struct vgw_ct_key *k, uint32_t ref)
 {
-	uint32_t h = key_hash(k);
-	uint16_t sig = key_sig(h);
+	uint32_t h = vgw_ct_hash(k);
+	uint16_t sig = vgw_ct_sig(h);
 	struct vgw_ct_bucket *b = &ct->b[h & ct->mask];
 	for (;;) {
-		unsigned int free = sig_match(b, 0);
+		unsigned int free = vgw_ct_sig_match(b, 0);
 		if (free) {
 			unsigned int s = (unsigned int)__builtin_ctz(free) / 2;
 			b->sig[s] = sig;
@@ -172,7 +138,7 @@ static bool index_add(struct vgw_ct *ct, const struct vgw_ct_key *k, uint32_t re
  * to the pool. */
 static void index_del(struct vgw_ct *ct, const struct vgw_ct_key *k)
 {
-	uint32_t h = key_hash(k);
+	uint32_t h = vgw_ct_hash(k);
 	unsigned int s;
 	struct vgw_ct_bucket *b = find(ct, k, h, &s);
 	if (!b)
@@ -180,7 +146,7 @@ static void index_del(struct vgw_ct *ct, const struct vgw_ct_key *k)
 	b->sig[s] = 0;
 	ct->keys--;
 	struct vgw_ct_bucket *head = &ct->b[h & ct->mask];
-	if (b == head || sig_match(b, 0) != 0x5555u)
+	if (b == head || vgw_ct_sig_match(b, 0) != 0x5555u)
 		return;
 	struct vgw_ct_bucket *prev = head;
 	while (next_of(ct, prev) != b)
@@ -297,7 +263,7 @@ struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *o
 {
 	*res = VGW_CT_NEW;
 	unsigned int s;
-	if (find(ct, reply, key_hash(reply), &s)) {
+	if (find(ct, reply, vgw_ct_hash(reply), &s)) {
 		*res = VGW_CT_CLASH;
 		return NULL;
 	}

@@ -34,6 +34,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <emmintrin.h>
+#include <rte_common.h>
+#include <rte_hash_crc.h>
+#include <rte_prefetch.h>
+
 #include "ct_tcp.h"
 
 struct vgw_ct_key {
@@ -88,7 +93,14 @@ struct vgw_ct_stats {
 	uint64_t created, expired, evicted, full, deleted;
 };
 
-struct vgw_ct_bucket; /* ct.c */
+/* One cache line of the index. sig 0 = free slot. */
+#define VGW_CT_SLOTS 8
+struct vgw_ct_bucket {
+	uint16_t sig[VGW_CT_SLOTS];
+	uint32_t ref[VGW_CT_SLOTS]; /* entry << 1 | direction */
+	uint32_t next;              /* overflow bucket + 1, 0 = none */
+	uint32_t pad[3];
+} __rte_cache_aligned;
 
 struct vgw_ct {
 	struct vgw_ct_bucket *b;    /* mask + 1 buckets */
@@ -133,6 +145,46 @@ void vgw_ct_delete(struct vgw_ct *ct, struct vgw_ct_entry *e);
  * calling on_expire(e, arg) first (counters). Returns how many expired. */
 uint32_t vgw_ct_age(struct vgw_ct *ct, uint64_t now, uint32_t budget,
 		    void (*on_expire)(const struct vgw_ct_entry *e, void *arg), void *arg);
+
+/* The index hash of a key; its bucket is ct->b[hash & ct->mask]. */
+static inline uint32_t vgw_ct_hash(const struct vgw_ct_key *k)
+{
+	uint32_t h = rte_hash_crc_4byte(k->src, k->vni);
+	h = rte_hash_crc_4byte(k->dst, h);
+	h = rte_hash_crc_4byte((uint32_t)k->sport << 16 | k->dport, h);
+	return rte_hash_crc_4byte(k->proto, h);
+}
+
+/* The slot signature: other bits than the bucket index, never 0. */
+static inline uint16_t vgw_ct_sig(uint32_t h)
+{
+	return (uint16_t)((h * 0x9e3779b1u) >> 16) | 1;
+}
+
+/* Slots of b whose signature is sig, as a bit mask (two bits a slot: the
+ * even one is kept). */
+static inline unsigned int vgw_ct_sig_match(const struct vgw_ct_bucket *b, uint16_t sig)
+{
+	__m128i v = _mm_load_si128((const __m128i *)b->sig);
+	__m128i m = _mm_cmpeq_epi16(v, _mm_set1_epi16((short)sig));
+	return (unsigned int)_mm_movemask_epi8(m) & 0x5555u;
+}
+
+/* Batching (a burst's lookups overlap their cache misses): first fetch the
+ * bucket of each key (hash from vgw_ct_hash), a few packets later the
+ * entries its signature points to; the lookup then finds both in cache. A
+ * table of a million flows misses the cache twice per lookup otherwise. */
+static inline void vgw_ct_prefetch_bucket(const struct vgw_ct *ct, uint32_t hash)
+{
+	rte_prefetch0(&ct->b[hash & ct->mask]);
+}
+
+static inline void vgw_ct_prefetch_entry(const struct vgw_ct *ct, uint32_t hash)
+{
+	const struct vgw_ct_bucket *b = &ct->b[hash & ct->mask];
+	for (unsigned int bits = vgw_ct_sig_match(b, vgw_ct_sig(hash)); bits; bits &= bits - 1)
+		rte_prefetch0(&ct->e[b->ref[__builtin_ctz(bits) / 2] >> 1]);
+}
 
 /* Key dir of entry e. */
 struct vgw_ct_key vgw_ct_key_of(const struct vgw_ct_entry *e, enum vgw_ct_dir dir);
