@@ -250,6 +250,23 @@ uint32_t vgw_ct_timeout(const struct vgw_ct *ct, const struct vgw_ct_entry *e)
 	}
 }
 
+/* Under a flood every insert evicts the list's head, whose entry and two
+ * buckets are cold in a big table: fetch the next victim's buckets (its
+ * entry was fetched one eviction earlier) and the entry after it, so the
+ * next evictions find them in cache. */
+static inline void prefetch_victims(const struct vgw_ct *ct)
+{
+	uint32_t v = ct->unreplied_head;
+	if (v == VGW_CT_NIL)
+		return;
+	const struct vgw_ct_entry *e = &ct->e[v];
+	struct vgw_ct_key o = vgw_ct_key_of(e, VGW_CT_ORIG), r = vgw_ct_key_of(e, VGW_CT_REPLY);
+	vgw_ct_prefetch_bucket(ct, vgw_ct_hash(&o));
+	vgw_ct_prefetch_bucket(ct, vgw_ct_hash(&r));
+	if (e->lru_next != VGW_CT_NIL)
+		rte_prefetch0(&ct->e[e->lru_next]);
+}
+
 /* Deadlines are stored in 32 bits (ticks are seconds on workers). */
 static inline uint32_t deadline(uint64_t now, uint32_t timeout)
 {
@@ -285,6 +302,7 @@ struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *o
 		ct->st.deleted--;
 		ct->st.evicted++;
 		*res = VGW_CT_NEW_EVICTED;
+		prefetch_victims(ct);
 	}
 	uint32_t i = ct->free_head;
 	struct vgw_ct_entry *e = &ct->e[i];
