@@ -97,13 +97,15 @@ print(int(pk * 1e9 / wall), "%.0f" % (cpu * mhz / 1e3 / pk) if pk else 0, drops,
 PYEOF
 }
 
-# run_testpmd PCAP -> pps (io forwarding, pcap -> null)
+# run_testpmd PCAP FLOWS -> pps (io forwarding, pcap -> null); the pool
+# holds the whole pcap (infinite_rx), as vgwd's does
 run_testpmd() {
-  local pcap=$1
-  timeout $((SECS + 8)) dpdk-testpmd -l 0,1 --no-huge -m 2048 --no-pci \
+  local pcap=$1 flows=$2
+  timeout $((SECS + 20)) dpdk-testpmd -l 0,1 --no-huge -m "$MEM" --no-pci \
     --file-prefix vgwbenchtp$$ --log-level='*:warning' \
     --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev net_null0,no-rx=1 -- \
-    --forward-mode=io --auto-start --stats-period 1 --nb-cores=1 2>/dev/null |
+    --forward-mode=io --auto-start --stats-period 1 --nb-cores=1 \
+    --total-num-mbufs=$((flows + 16384)) 2>/dev/null |
     awk '/Tx-pps:/ {v=$2} END {print v+0}' || true
 }
 
@@ -131,7 +133,7 @@ for w in "${WORK[@]}"; do
     [ "$d" = 0 ] || valid="NO ($d drops)"
   done
   m=$(median "${pps[@]}") mc=$(median "${cyc[@]}")
-  tp=0; [ $QUICK = 1 ] || tp=$(run_testpmd "$pcap")
+  tp=0; [ $QUICK = 1 ] || tp=$(run_testpmd "$pcap" "$flows")
   mem="$MEM"; [ "${HUGE:-0}" -gt 0 ] || mem="$MEM (no hugepages)"
   line=$("$PY" - "$name" "$flows" "$m" "$mc" "$tp" "$MHZ" "$rss" "$mem" "$valid" <<'PYEOF'
 import sys
