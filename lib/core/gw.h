@@ -75,6 +75,29 @@ struct vgw_port_stats {
 	uint64_t drop[VGW_DROP_MAX];
 } __rte_cache_aligned;
 
+/* Per-burst lookup memos of a worker (dp/memo.h has the validity rule). */
+#define VGW_MEMO_WAYS 8
+struct vgw_memo {
+	struct vgw_memo_vpc {
+		uint64_t burst;
+		uint32_t vni;
+		const struct vgw_vpc *vpc;
+	} vpc[VGW_MEMO_WAYS];
+	struct vgw_memo_path {
+		uint64_t burst;
+		uint32_t dst, nh;
+		uint16_t out;
+	} path[VGW_MEMO_WAYS];
+	struct vgw_memo_mac {
+		uint64_t burst;
+		uint32_t ip;
+		uint16_t port;
+		uint64_t mac;
+	} mac[VGW_MEMO_WAYS];
+};
+
+struct vgw_vpc;
+
 struct vgw_worker {
 	unsigned int lcore;
 	unsigned int idx; /* also the RCU thread id and the TX queue */
@@ -99,6 +122,10 @@ struct vgw_worker {
 	uint64_t host_tat;
 	uint64_t host_cost;
 	uint64_t host_slack;
+	/* worker only: tags memo entries (dp/memo.h); 64 bits so that it never
+	 * wraps back to a stale entry's tag */
+	uint64_t burst;
+	struct vgw_memo memo;     /* worker only */
 	struct vgw_port_stats stats[VGW_MAX_PORTS];
 } __rte_cache_aligned;
 

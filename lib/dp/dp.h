@@ -56,10 +56,17 @@ struct vgw_tunnel {
 	uint16_t out;
 };
 
+/* rx_burst.c: a received burst: classification and bulk lookups, then
+ * each packet in order (vgw_eth_input for anything out of the ordinary). */
+void vgw_rx_burst(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, uint16_t n);
 /* eth_input.c: classify one received frame. */
 void vgw_eth_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m);
 /* ip4_input.c: validate, then local delivery or forwarding. */
 void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m);
+/* The rest of vgw_ip4_input for a packet that passed every check (padding
+ * trimmed); e is the EIP of its destination (NULL if none). */
+void vgw_ip4_dispatch(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m, uint16_t hl,
+		      uint16_t tl, const struct vgw_eip *e);
 /* ip4_output.c: pick the path of target t for the packet (IP header at
  * VGW_ETH_HLEN), check the MTU, write Ethernet and transmit or punt. */
 void vgw_ip4_output(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,

@@ -76,8 +76,15 @@ void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 		vgw_dp_drop(w, port, VGW_DROP_IP_DST_NOT_UNICAST, m);
 		return;
 	}
+	vgw_ip4_dispatch(w, port, m, hl, tl, vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &dst));
+}
+
+void vgw_ip4_dispatch(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m, uint16_t hl,
+		      uint16_t tl, const struct vgw_eip *e)
+{
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	uint32_t dst = vgw_ip4_dst(ip);
 	/* an EIP belongs to a VM behind the tunnel, whichever port it came in on */
-	const struct vgw_eip *e = vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &dst);
 	if (e) {
 		vgw_eip_input(w, port, m, e);
 		return;
@@ -90,10 +97,27 @@ void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 			vgw_ip4_local(w, port, m, hl, tl, dst);
 		return;
 	}
-	/* after the local check: VXLAN to our VTEP, the bulk, skips this lookup */
-	if (vgw_lb_is_vip_addr(dst)) {
-		vip_input(w, port, m, hl, tl, dst);
-		return;
+	/* after the local check: VXLAN to our VTEP, the bulk, skips this lookup.
+	 * Traffic to a VIP:port is the bulk of VIP traffic: when the address
+	 * filter does not rule dst out, the service is looked up at once, and
+	 * the address itself only when no service matches (one table lookup a
+	 * packet instead of two) */
+	if (vgw_lb.vip_addrs->n && vgw_rmap_may_have(vgw_lb.vip_addrs, &dst, sizeof(dst))) {
+		const struct vgw_svc *svc = NULL;
+		if ((ip[9] == 6 || ip[9] == 17) && !vgw_ip4_is_fragment(ip) && tl >= hl + 4) {
+			struct vgw_svc_key k = {.vip = dst,
+						.port = (uint16_t)(ip[hl + 2] << 8 | ip[hl + 3]),
+						.proto = ip[9]};
+			svc = vgw_rmap_get(vgw_lb.by_vip, &k);
+		}
+		if (likely(svc != NULL)) {
+			vgw_vip_input(w, port, m, svc);
+			return;
+		}
+		if (vgw_lb_is_vip_addr(dst)) {
+			vip_input(w, port, m, hl, tl, dst);
+			return;
+		}
 	}
 	if (unlikely(!t)) {
 		vgw_dp_drop(w, port, VGW_DROP_NO_ROUTE, m);

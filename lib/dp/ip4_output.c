@@ -7,6 +7,7 @@
 #include "../neigh/neigh_dp.h"
 #include "../net/icmp.h"
 #include "../net/ip4.h"
+#include "memo.h"
 
 bool vgw_ip4_path(const struct vgw_route_target *t, uint32_t dst, uint32_t hash,
 		  uint32_t *nh, uint16_t *out)
@@ -31,7 +32,7 @@ void vgw_ip4_xmit(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, ui
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	rte_ether_addr_copy(&vgw_gw.ports[out].mac, &eh->src_addr);
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	uint64_t mac = vgw_neigh_mac(vgw_gw.neigh, nh, out);
+	uint64_t mac = vgw_memo_mac(w, nh, out);
 	if (unlikely(!(mac & VGW_NEIGH_MAC_VALID))) {
 		struct vgw_mbuf_priv *pr = vgw_mbuf_priv(m);
 		pr->reason = VGW_PUNT_NEIGH_MISS;

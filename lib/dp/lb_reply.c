@@ -47,7 +47,7 @@ void vgw_lb_reply(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, ui
 	vgw_lb_count(lb, e->svc_id, e->be_id, VGW_CT_REPLY, f.tl);
 
 	vgw_ip4_ttl_dec(f.ip);
-	vgw_nat_set_addr(f.ip, f.hl, f.tl, VGW_NAT_SRC, e->key[VGW_CT_ORIG].dst);
-	vgw_nat_set_port(f.ip, f.hl, f.tl, VGW_NAT_SPORT, e->key[VGW_CT_ORIG].dport);
+	vgw_nat_set_addr(f.ip, f.hl, f.tl, VGW_NAT_SRC, e->vip);
+	vgw_nat_set_port(f.ip, f.hl, f.tl, VGW_NAT_SPORT, e->vip_port);
 	vgw_ip4_route(w, in_port, m);
 }

@@ -14,6 +14,7 @@
 #include "../net/icmp.h"
 #include "../net/ip4.h"
 #include "../net/vxlan.h"
+#include "memo.h"
 
 bool vgw_tunnel_prepare(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 			uint32_t vni, uint32_t vm_ip, uint32_t hash, uint16_t tl,
@@ -26,15 +27,14 @@ bool vgw_tunnel_prepare(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf 
 		vgw_dp_drop(w, in_port, VGW_DROP_EIP_NO_ENDPOINT, m);
 		return false;
 	}
-	t->vpc = vgw_rmap_get(vt->vpc_by_vni, &vni);
+	t->vpc = vgw_memo_vpc(w, vni);
 	vgw_vtep_get(vt, &t->vtep, &t->udp_port);
 	if (unlikely(!t->vtep || !t->vpc)) {
 		vgw_dp_drop(w, in_port, VGW_DROP_VTEP_NOT_CONFIGURED, m);
 		return false;
 	}
 	/* the inner flow picks the underlay path: one flow, one path */
-	const struct vgw_route_target *rt = vgw_fib_lookup(vgw_gw.fib, t->ep->vtep);
-	if (unlikely(!rt || !vgw_ip4_path(rt, t->ep->vtep, hash, &t->nh, &t->out))) {
+	if (unlikely(!vgw_memo_path(w, t->ep->vtep, hash, &t->nh, &t->out))) {
 		vgw_dp_drop(w, in_port, VGW_DROP_NO_ROUTE, m);
 		return false;
 	}

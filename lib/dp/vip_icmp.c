@@ -46,17 +46,16 @@ void vgw_vip_icmp_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf 
 		vgw_dp_drop(w, in_port, VGW_DROP_TTL_EXCEEDED, m); /* no error about an error */
 		return;
 	}
-	const struct vgw_ct_key *rk = &e->key[VGW_CT_REPLY];
 	struct vgw_tunnel t;
-	if (!vgw_tunnel_prepare(w, in_port, m, rk->vni, rk->src, vgw_ip4_flow_hash(ip, hl, tl),
+	if (!vgw_tunnel_prepare(w, in_port, m, e->be_vni, e->be_ip, vgw_ip4_flow_hash(ip, hl, tl),
 				tl, &t))
 		return;
-	if (unlikely(vgw_nat_icmp_inner(ip, hl, tl, VGW_NAT_SRC, rk->src, VGW_NAT_SPORT,
-					rk->sport) < 0)) {
+	if (unlikely(vgw_nat_icmp_inner(ip, hl, tl, VGW_NAT_SRC, e->be_ip, VGW_NAT_SPORT,
+					e->be_port) < 0)) {
 		vgw_dp_drop(w, in_port, VGW_DROP_NAT_ICMP_UNTRANSLATABLE, m);
 		return;
 	}
 	vgw_ip4_ttl_dec(ip);
-	vgw_nat_set_addr(ip, hl, tl, VGW_NAT_DST, rk->src);
+	vgw_nat_set_addr(ip, hl, tl, VGW_NAT_DST, e->be_ip);
 	vgw_tunnel_send(w, in_port, m, &t, tl);
 }

@@ -100,9 +100,9 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 			vgw_lb_conn_closing(lb, e);
 		}
 		vgw_ct_touch(lb->ct, e, VGW_CT_ORIG, lb->now);
-		be_vni = e->key[VGW_CT_REPLY].vni;
-		be_ip = e->key[VGW_CT_REPLY].src;
-		be_port = e->key[VGW_CT_REPLY].sport;
+		be_vni = e->be_vni;
+		be_ip = e->be_ip;
+		be_port = e->be_port;
 		if (!vgw_tunnel_prepare(w, in_port, m, be_vni, be_ip, hash, f.tl, &t))
 			return;
 		vgw_lb_count(lb, e->svc_id, e->be_id, VGW_CT_ORIG, f.tl);

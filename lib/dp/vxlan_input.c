@@ -22,6 +22,7 @@
 #include "../net/ip4.h"
 #include "../net/nat.h"
 #include "../net/vxlan.h"
+#include "memo.h"
 
 #define VXLAN_MIN (8 + VGW_VXLAN_HLEN + VGW_ETH_HLEN) /* UDP + VXLAN + inner Eth */
 
@@ -52,7 +53,7 @@ void vgw_vxlan_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 		why = VGW_DROP_VXLAN_NO_I_FLAG; /* length was checked above */
 		goto drop;
 	}
-	const struct vgw_vpc *vpc = vgw_rmap_get(vt->vpc_by_vni, &vni);
+	const struct vgw_vpc *vpc = vgw_memo_vpc(w, vni);
 	if (unlikely(!vpc)) {
 		why = VGW_DROP_VXLAN_UNKNOWN_VNI;
 		goto drop;

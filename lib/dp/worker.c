@@ -1,8 +1,6 @@
 /* Worker lcore main loop: see worker.h. */
 #include "worker.h"
 
-#include <rte_prefetch.h>
-
 #include "dp.h"
 #include "../lb/lb_worker.h"
 
@@ -49,15 +47,14 @@ int vgw_worker_main(void *arg)
 	while (!atomic_load_explicit(&vgw_gw.stop, memory_order_relaxed)) {
 		for (int q = 0; q < w->n_rxq; q++) {
 			uint16_t port = w->rxq[q].port;
+			w->burst++; /* a new burst: memos (memo.h) start empty */
 			uint16_t n = rte_eth_rx_burst(vgw_gw.ports[port].id, w->rxq[q].queue, ms,
 						      VGW_BURST);
 			w->stats[port].rx += n;
-			for (uint16_t i = 0; i < n; i++) {
-				if (i + 1 < n)
-					rte_prefetch0(rte_pktmbuf_mtod(ms[i + 1], void *));
-				vgw_eth_input(w, port, ms[i]);
-			}
+			if (n)
+				vgw_rx_burst(w, port, ms, n);
 		}
+		w->burst++;
 		if (w->idx == 0) {
 			drain_inject(w);
 			drain_tunnel(w);

@@ -4,7 +4,7 @@
  * by its worker (the steering rule in doc/architecture.md sends both
  * directions of a flow to the same worker), so there are no locks and no
  * atomics. Nothing allocates after creation: entries come from a fixed array,
- * the key index is an rte_hash sized for two keys per entry.
+ * the key index is this module's own hash table (below), sized at creation.
  *
  * Each entry is found by two keys: ORIG (client -> VIP, as it arrives from
  * the Internet; vni 0) and REPLY (backend -> client, inside the backend's
@@ -14,16 +14,32 @@
  *
  * When full, a new flow evicts the oldest entry that never saw a reply
  * (SYN floods and scans go first); established connections are never
- * evicted; if no unreplied entry exists the new flow is refused. */
+ * evicted; if no unreplied entry exists the new flow is refused.
+ *
+ * Memory (about 120 bytes a flow; doc/performance.md): an entry holds both
+ * keys in 24 bytes, since the REPLY key repeats the client's address and
+ * port and the ORIG key's VNI is 0 — so `reply` must be the backend ->
+ * client direction of `orig` (reply.dst = orig.src, reply.dport =
+ * orig.sport, same protocol; orig.vni = 0). The index is an array of 64-byte
+ * buckets, each 8 slots of (16-bit signature, entry << 1 | direction), at
+ * most 75% full on average, plus a pool of overflow buckets (a quarter of
+ * the array) chained from a full bucket: a lookup reads one bucket line and
+ * the entry; no keys are stored twice. Deadlines live in their own array
+ * (4 bytes a slot) so that ageing scans sequential lines. Free entries are
+ * chained through lru_next. */
 #ifndef VGW_CT_H
 #define VGW_CT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "ct_tcp.h"
+#include <emmintrin.h>
+#include <rte_common.h>
+#include <rte_hash_crc.h>
+#include <rte_prefetch.h>
 
-struct rte_hash;
+#include "ct_tcp.h"
 
 struct vgw_ct_key {
 	uint32_t vni;  /* 0 for the ORIG (public) side */
@@ -49,15 +65,20 @@ struct vgw_ct_timeouts {
 
 extern const struct vgw_ct_timeouts vgw_ct_default_timeouts;
 
+/* 80 bytes. */
 struct vgw_ct_entry {
-	struct vgw_ct_key key[2]; /* [VGW_CT_ORIG], [VGW_CT_REPLY] */
-	uint64_t expires;
-	uint32_t lru_prev, lru_next; /* unreplied list (indexes), VGW_CT_NIL at ends */
+	/* ORIG: c_ip:c_port -> vip:vip_port (vni 0);
+	 * REPLY: be_ip:be_port -> c_ip:c_port in be_vni */
+	uint32_t c_ip, vip, be_vni, be_ip;
+	uint16_t c_port, vip_port, be_port;
+	uint8_t proto;
+	bool used : 1;
+	bool replied : 1;
+	bool closed : 1; /* counted as ended (TIME_WAIT or CLOSE reached) */
+	uint32_t lru_prev, lru_next; /* unreplied list (indexes), VGW_CT_NIL at ends;
+				      * a free entry: next free in lru_next */
 	uint16_t svc_id;
 	uint16_t be_id;
-	bool used;
-	bool replied;
-	bool closed; /* counted as ended (TIME_WAIT or CLOSE reached) */
 	struct vgw_ct_tcp tcp;
 };
 
@@ -72,15 +93,29 @@ struct vgw_ct_stats {
 	uint64_t created, expired, evicted, full, deleted;
 };
 
+/* One cache line of the index. sig 0 = free slot. */
+#define VGW_CT_SLOTS 8
+struct vgw_ct_bucket {
+	uint16_t sig[VGW_CT_SLOTS];
+	uint32_t ref[VGW_CT_SLOTS]; /* entry << 1 | direction */
+	uint32_t next;              /* overflow bucket + 1, 0 = none */
+	uint32_t pad[3];
+} __rte_cache_aligned;
+
 struct vgw_ct {
-	struct rte_hash *h;
+	struct vgw_ct_bucket *b;    /* mask + 1 buckets */
+	struct vgw_ct_bucket *pool; /* overflow buckets, chained through their link */
+	uint32_t mask;
+	uint32_t pool_free;         /* first free overflow bucket + 1, 0 = none */
 	struct vgw_ct_entry *e;
+	uint32_t *exp;              /* deadline of each entry, UINT32_MAX when free */
 	uint32_t cap;
 	uint32_t n;
-	uint32_t *free_idx;
-	uint32_t n_free;
+	uint32_t keys;              /* index slots in use (2 per entry) */
+	uint32_t free_head;         /* free entries, chained through lru_next */
 	uint32_t unreplied_head, unreplied_tail; /* oldest at head */
 	uint32_t age_cursor;
+	size_t bytes;               /* memory of the table, index and deadlines */
 	struct vgw_ct_timeouts to;
 	struct vgw_ct_stats st;
 };
@@ -110,6 +145,59 @@ void vgw_ct_delete(struct vgw_ct *ct, struct vgw_ct_entry *e);
  * calling on_expire(e, arg) first (counters). Returns how many expired. */
 uint32_t vgw_ct_age(struct vgw_ct *ct, uint64_t now, uint32_t budget,
 		    void (*on_expire)(const struct vgw_ct_entry *e, void *arg), void *arg);
+
+/* The index hash of a key; its bucket is ct->b[hash & ct->mask]. */
+static inline uint32_t vgw_ct_hash(const struct vgw_ct_key *k)
+{
+	uint32_t h = rte_hash_crc_4byte(k->src, k->vni);
+	h = rte_hash_crc_4byte(k->dst, h);
+	h = rte_hash_crc_4byte((uint32_t)k->sport << 16 | k->dport, h);
+	return rte_hash_crc_4byte(k->proto, h);
+}
+
+/* The slot signature: other bits than the bucket index, never 0. */
+static inline uint16_t vgw_ct_sig(uint32_t h)
+{
+	return (uint16_t)((h * 0x9e3779b1u) >> 16) | 1;
+}
+
+/* Slots of b whose signature is sig, as a bit mask (two bits a slot: the
+ * even one is kept). */
+static inline unsigned int vgw_ct_sig_match(const struct vgw_ct_bucket *b, uint16_t sig)
+{
+	__m128i v = _mm_load_si128((const __m128i *)b->sig);
+	__m128i m = _mm_cmpeq_epi16(v, _mm_set1_epi16((short)sig));
+	return (unsigned int)_mm_movemask_epi8(m) & 0x5555u;
+}
+
+/* Batching (a burst's lookups overlap their cache misses): first fetch the
+ * bucket of each key (hash from vgw_ct_hash), a few packets later the
+ * entries its signature points to; the lookup then finds both in cache. A
+ * table of a million flows misses the cache twice per lookup otherwise. */
+static inline void vgw_ct_prefetch_bucket(const struct vgw_ct *ct, uint32_t hash)
+{
+	rte_prefetch0(&ct->b[hash & ct->mask]);
+}
+
+static inline void vgw_ct_prefetch_entry(const struct vgw_ct *ct, uint32_t hash)
+{
+	const struct vgw_ct_bucket *b = &ct->b[hash & ct->mask];
+	for (unsigned int bits = vgw_ct_sig_match(b, vgw_ct_sig(hash)); bits; bits &= bits - 1)
+		rte_prefetch0(&ct->e[b->ref[__builtin_ctz(bits) / 2] >> 1]);
+}
+
+/* Key dir of entry e. */
+struct vgw_ct_key vgw_ct_key_of(const struct vgw_ct_entry *e, enum vgw_ct_dir dir);
+
+/* e's deadline (ticks). */
+static inline uint64_t vgw_ct_expires(const struct vgw_ct *ct, const struct vgw_ct_entry *e)
+{
+	return ct->exp[e - ct->e];
+}
+
+/* The memory one table of cap entries takes (what vgw_ct_create allocates),
+ * in bytes: for the bench report and doc/performance.md. */
+size_t vgw_ct_memsize(uint32_t cap);
 
 /* The timeout of e's current state. */
 uint32_t vgw_ct_timeout(const struct vgw_ct *ct, const struct vgw_ct_entry *e);

@@ -203,9 +203,7 @@ def settings(workload, n, workers):
     if workload == "vip-in":  # every flow keeps its entry, none evicted
         out.append("conntrack max-entries %d" % max(262144, 1 << (n - 1).bit_length()))
     elif workload == "syn-flood":  # at most a quarter of the flows: every SYN evicts
-        # a power of two keeps the connection hash (2 keys per entry, rounded
-        # up to a power of two) half full; just below one it is nearly full and
-        # some inserts fail (ct_full) even with eviction
+        # a power of two, as for vip-in (sizes of the index: lib/lb/ct.h)
         out.append("conntrack max-entries %d" % max(16, 1 << ((n // 4).bit_length() - 1)))
     return out
 

@@ -8,12 +8,25 @@
 # Input:  net_pcap,rx_pcap=FILE,infinite_rx=1 (tests/bench/gen_pcap.py writes
 #         the pcap and the matching vgwd settings/commands);
 # output: net_null,no-rx=1.  lcores 0,1: main lcore (slow path) on CPU 0, the
-#         worker on CPU 1.
-# Per workload: median over N runs of the forwarded rate (output port tx over
-# S seconds after a warm-up), cycles per packet at the CPU clock from
-# /proc/cpuinfo, ratio to the testpmd ceiling, vgwd RSS; a run whose drop
-# counters are not all zero is reported as INVALID (drops are not
-# throughput). The table goes to stdout and to BUILD/bench-report.md.
+#         worker on CPU 1 (start-up in lib.sh).
+# Per workload, the median over N runs of:
+#   Mpps         forwarded packets (output port tx) over S seconds, after a
+#                warm-up (vip-in: until every flow has its entry, so the
+#                measured packets all hit established flows);
+#   cyc/pkt      the CPU clock (/proc/cpuinfo) divided by that rate: what a
+#                dedicated core would spend;
+#   cpu cyc/pkt  the worker thread's own on-CPU time (/proc schedstat) over
+#                the packets, times the clock: close to cyc/pkt on a quiet
+#                machine, and still meaningful on a shared one, where the
+#                worker does not get the whole CPU;
+# plus the testpmd ceiling and ratio, vgwd's RSS and its DPDK memory (-m,
+# hugepages when the machine has them). A run whose drop counters are not
+# all zero is INVALID (drops are not throughput). After the table: new
+# connections per second (syn-flood: conntrack `created` over the window;
+# every SYN is a new flow, the table evicting the oldest unanswered one),
+# and the conntrack memory per flow at the bench's size and for 10M
+# connections (tests/bench/ct_mem, the sizes vgw_ct_create allocates).
+# The report goes to stdout and to BUILD/bench-report.md.
 # --quick: one 1K-flow eip-in run of 1 s (the smoke test in `make test`).
 set -euo pipefail
 
@@ -21,9 +34,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD=$(cd "${1:?usage: run.sh BUILD [--quick] [WORKLOAD:FLOWS ...]}" && pwd)
 shift
 PY=/usr/bin/python3
-VGWD=$BUILD/app/vgwd/vgwd
-VGWCTL=$BUILD/app/vgwctl/vgwctl
-RUNS=3 SECS=5 WARM=2 QUICK=0
+RUNS=3 SECS=5 QUICK=0
 WORK=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -34,7 +45,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ $QUICK = 1 ]; then RUNS=1 SECS=1 WARM=1; [ ${#WORK[@]} -gt 0 ] || WORK=(eip-in:1000); fi
+if [ $QUICK = 1 ]; then RUNS=1 SECS=1; [ ${#WORK[@]} -gt 0 ] || WORK=(eip-in:1000); fi
 [ ${#WORK[@]} -gt 0 ] || WORK=(eip-in:1000 eip-in:65536 eip-in:1000000 vip-in:1000 vip-in:65536
                                vip-in:1000000 vxlan-return:65536 syn-flood:1000000)
 TMP=$(mktemp -d /tmp/vgw-bench.XXXXXX)
@@ -44,48 +55,57 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+. "$HERE/lib.sh"
 MHZ=$(awk -F: '/^cpu MHz/ {printf "%d", $2; exit}' /proc/cpuinfo)
-json() { "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+HUGE=$(awk '/^HugePages_Free/ {print $2}' /proc/meminfo)
 
-# run_vgwd PCAP IN_PORT(p0|p1) SETTINGS CONF -> "pps drops rss_kb"
+ct_created() { timeout 60 "$VGWCTL" -s "$SOCK" -j show conntrack | json "d['created']"; }
+ct_entries() { timeout 60 "$VGWCTL" -s "$SOCK" -j show conntrack | json "d['entries']"; }
+
+# run_vgwd NAME FLOWS PCAP -> "pps oncpu_cycles_per_pkt drops rss_kb new_conns_per_s"
 run_vgwd() {
-  local pcap=$1 inp=$2 settings=$3 conf=$4 sock=$TMP/vgwd.sock cfg=$TMP/vgwd.conf
-  local p0="net_pcap0,rx_pcap=$pcap,infinite_rx=1" p1="net_null1,no-rx=1"
-  if [ "$inp" = p1 ]; then p0="net_null0,no-rx=1" p1="net_pcap1,rx_pcap=$pcap,infinite_rx=1"; fi
-  local out=$([ "$inp" = p1 ] && echo 0 || echo 1)
-  {
-    # with --no-huge, the pcap's mbufs and a 1M-entry conntrack need room
-    echo "eal --no-huge -m $MEM --no-pci --file-prefix vgwbench$$ --log-level=*:warning"
-    echo "lcores 0,1"
-    echo "control socket $sock"
-    echo "port p0 dev $p0 role public mac 02:00:00:00:00:01 address 10.1.0.1/24"
-    echo "port p1 dev $p1 role underlay mac 02:00:00:00:01:01 address 10.2.0.1/24"
-    cat "$settings" "$conf"
-  } >"$cfg"
-  "$VGWD" -c "$cfg" >"$TMP/vgwd.log" 2>&1 &
-  local pid=$!
-  PIDS+=("$pid")
-  for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
-  sleep "$WARM"
-  local s0 s1 tx0 tx1 drops rss
-  s0=$(timeout 10 "$VGWCTL" -s "$sock" -j show stats)
+  local name=$1 flows=$2 pcap=$3
+  start_vgwd "$pcap" "$(in_port "$name")"
+  if [ $QUICK = 1 ]; then
+    sleep 1
+  else
+    sleep 2
+    # vip-in: measure established flows only: wait for the first replay to
+    # have created every entry (1M flows: a few seconds)
+    if [ "$name" = vip-in ]; then
+      for _ in $(seq 120); do [ "$(ct_entries)" -ge "$flows" ] && break; sleep 1; done
+      sleep 1
+    fi
+  fi
+  local tid s0 s1 c0 c1 n0=0 n1=0 t0 t1
+  tid=$(worker_tid)
+  [ "$name" = syn-flood ] && n0=$(ct_created)
+  s0=$(stats); c0=$(oncpu_ns "$tid"); t0=$(date +%s%N)
   sleep "$SECS"
-  s1=$(timeout 10 "$VGWCTL" -s "$sock" -j show stats)
-  tx0=$(json "d['ports'][$out]['tx']" <<<"$s0")
-  tx1=$(json "d['ports'][$out]['tx']" <<<"$s1")
-  drops=$(json "sum(p['dropped'] + p['rx_missed'] for p in d['ports'])" <<<"$s1")
-  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo $(( (tx1 - tx0) / SECS )) "$drops" "$rss"
+  s1=$(stats); c1=$(oncpu_ns "$tid"); t1=$(date +%s%N)
+  [ "$name" = syn-flood ] && n1=$(ct_created)
+  local rss
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$VGWD_PID/status")
+  stop_vgwd
+  "$PY" - "$(tx_of <<<"$s0")" "$(tx_of <<<"$s1")" "$((c1 - c0))" "$((t1 - t0))" "$MHZ" \
+    "$(drops_of <<<"$s1")" "$rss" "$((n1 - n0))" <<'PYEOF'
+import sys
+tx0, tx1, cpu, wall, mhz, drops, rss, conns = map(int, sys.argv[1:])
+pk = tx1 - tx0
+print(int(pk * 1e9 / wall), "%.0f" % (cpu * mhz / 1e3 / pk) if pk else 0, drops, rss,
+      int(conns * 1e9 / wall))
+PYEOF
 }
 
-# run_testpmd PCAP -> pps (io forwarding, pcap -> null)
+# run_testpmd PCAP FLOWS -> pps (io forwarding, pcap -> null); the pool
+# holds the whole pcap (infinite_rx), as vgwd's does
 run_testpmd() {
-  local pcap=$1
-  timeout $((WARM + SECS + 6)) dpdk-testpmd -l 0,1 --no-huge -m 2048 --no-pci \
+  local pcap=$1 flows=$2
+  timeout $((SECS + 20)) dpdk-testpmd -l 0,1 --no-huge -m "$MEM" --no-pci \
     --file-prefix vgwbenchtp$$ --log-level='*:warning' \
     --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev net_null0,no-rx=1 -- \
-    --forward-mode=io --auto-start --stats-period 1 --nb-cores=1 2>/dev/null |
+    --forward-mode=io --auto-start --stats-period 1 --nb-cores=1 \
+    --total-num-mbufs=$((flows + 16384)) 2>/dev/null |
     awk '/Tx-pps:/ {v=$2} END {print v+0}' || true
 }
 
@@ -93,39 +113,51 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1
 
 REPORT=$BUILD/bench-report.md
 {
-  echo "| workload | flows | Mpps (median of $RUNS) | cycles/pkt @ ${MHZ} MHz | testpmd Mpps | ratio | vgwd RSS MiB | valid |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "Machine: $(awk -F: '/^model name/ {sub(/^ */, "", $2); print $2; exit}' /proc/cpuinfo)," \
+       "$(nproc) CPUs, ${MHZ} MHz; medians of $RUNS runs of ${SECS} s; one worker core."
+  echo
+  echo "| workload | flows | Mpps | cyc/pkt @ ${MHZ} MHz | cpu cyc/pkt | testpmd Mpps | ratio | RSS MiB | DPDK MiB | valid |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
 } >"$REPORT"
 cat "$REPORT"
-fail=0
+fail=0 conns_line=
 for w in "${WORK[@]}"; do
   name=${w%%:*} flows=${w##*:}
-  pcap=$TMP/$name-$flows.pcap
-  "$PY" "$HERE/gen_pcap.py" "$name" "$flows" "$pcap" >/dev/null 2>&1
-  inp=p0; [ "$name" = vxlan-return ] && inp=p1
+  pcap=$(gen "$name" "$flows")
+  # with --no-huge, the pcap's mbufs and a 1M-entry conntrack need room
   MEM=1024; [ "$flows" -le 100000 ] || MEM=8192
-  # a big vip-in pcap creates its entries on the first replay: let it finish
-  [ $QUICK = 1 ] || { WARM=2; [ "$flows" -le 100000 ] || WARM=8; }
-  pps=() valid=yes rss=0
+  pps=() cyc=() conns=() valid=yes rss=0
   for _ in $(seq "$RUNS"); do
-    read -r r d rss < <(run_vgwd "$pcap" "$inp" "$pcap.settings" "$pcap.conf")
-    pps+=("$r")
+    read -r r c d rss n < <(run_vgwd "$name" "$flows" "$pcap")
+    pps+=("$r") cyc+=("$c") conns+=("$n")
     [ "$d" = 0 ] || valid="NO ($d drops)"
   done
-  m=$(median "${pps[@]}")
-  tp=0; [ $QUICK = 1 ] || tp=$(run_testpmd "$pcap")
-  line=$("$PY" - "$name" "$flows" "$m" "$tp" "$MHZ" "$rss" "$valid" <<'PYEOF'
+  m=$(median "${pps[@]}") mc=$(median "${cyc[@]}")
+  tp=0; [ $QUICK = 1 ] || tp=$(run_testpmd "$pcap" "$flows")
+  mem="$MEM"; [ "${HUGE:-0}" -gt 0 ] || mem="$MEM (no hugepages)"
+  line=$("$PY" - "$name" "$flows" "$m" "$mc" "$tp" "$MHZ" "$rss" "$mem" "$valid" <<'PYEOF'
 import sys
-n, f, m, tp, mhz, rss, ok = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), \
-    int(sys.argv[5]), int(sys.argv[6]), sys.argv[7]
+n, f, m, mc, tp, mhz, rss, mem, ok = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \
+    sys.argv[4], int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7]), sys.argv[8], sys.argv[9]
 cyc = "%.0f" % (mhz * 1e6 / m) if m else "-"
 tps = "%.1f" % (tp / 1e6) if tp else "-"
 ratio = "%.2f" % (m / tp) if tp else "-"
-print("| %s | %d | %.2f | %s | %s | %s | %d | %s |" % (n, f, m / 1e6, cyc, tps, ratio, rss // 1024, ok))
+print("| %s | %d | %.2f | %s | %s | %s | %s | %d | %s | %s |"
+      % (n, f, m / 1e6, cyc, mc, tps, ratio, rss // 1024, mem, ok))
 PYEOF
 )
   echo "$line" | tee -a "$REPORT"
+  if [ "$name" = syn-flood ]; then
+    conns_line="New connections: $("$PY" -c "print('%.2f' % ($(median "${conns[@]}") / 1e6))") M/s (syn-flood, $flows flows, median)"
+  fi
   { [ "$m" -gt 0 ] && [ "$valid" = yes ]; } || fail=1
 done
+{
+  echo
+  [ -z "$conns_line" ] || echo "$conns_line"
+  read -r _ b1 t1 < <("$BUILD/tests/bench/ct_mem" 1048576)
+  read -r _ b10 t10 < <("$BUILD/tests/bench/ct_mem" 10000000)
+  echo "Conntrack: $b1 bytes per flow at 1M entries; 10M connections: $t10 MiB ($b10 bytes per flow)"
+} | tee -a "$REPORT"
 echo "report: $REPORT"
 exit $fail
