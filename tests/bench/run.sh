@@ -98,10 +98,11 @@ PYEOF
 }
 
 # run_testpmd PCAP FLOWS -> pps (io forwarding, pcap -> null); the pool
-# holds the whole pcap (infinite_rx), as vgwd's does
+# holds the whole pcap (infinite_rx), as vgwd's does; loading it takes about
+# 40 s per million packets without hugepages, hence the longer timeout
 run_testpmd() {
   local pcap=$1 flows=$2
-  timeout $((SECS + 20)) dpdk-testpmd -l 0,1 --no-huge -m "$MEM" --no-pci \
+  timeout $((SECS + 20 + flows / 20000)) dpdk-testpmd -l 0,1 --no-huge -m "$MEM" --no-pci \
     --file-prefix vgwbenchtp$$ --log-level='*:warning' \
     --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev net_null0,no-rx=1 -- \
     --forward-mode=io --auto-start --stats-period 1 --nb-cores=1 \
