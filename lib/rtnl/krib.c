@@ -312,6 +312,18 @@ static void remove_primary(struct kent *e)
 	erase(e);
 }
 
+/* Unlinks the alternate *pp (a route behind a better metric) and frees it. */
+static void drop_alt(struct kalt **pp)
+{
+	struct kalt *a = *pp;
+	*pp = a->next;
+	vgw_fib_target_release(vgw_gw.fib, a->t);
+	free(a);
+	K.st.alternates--;
+	K.st.routes--;
+	K.st.withdrawals++;
+}
+
 /* Removes the route (prefix, len, metric) if kept; true if it was. */
 static bool withdraw(uint32_t prefix, uint8_t len, uint32_t metric)
 {
@@ -324,13 +336,7 @@ static bool withdraw(uint32_t prefix, uint8_t len, uint32_t metric)
 	}
 	for (struct kalt **pp = &e->alt; *pp; pp = &(*pp)->next)
 		if ((*pp)->metric == metric) {
-			struct kalt *a = *pp;
-			*pp = a->next;
-			vgw_fib_target_release(vgw_gw.fib, a->t);
-			free(a);
-			K.st.alternates--;
-			K.st.routes--;
-			K.st.withdrawals++;
+			drop_alt(pp);
 			return true;
 		}
 	return false;
@@ -520,13 +526,7 @@ bool vgw_krib_sweep_step(unsigned int budget)
 				pp = &(*pp)->next;
 				continue;
 			}
-			struct kalt *a = *pp;
-			*pp = a->next;
-			vgw_fib_target_release(vgw_gw.fib, a->t);
-			free(a);
-			K.st.alternates--;
-			K.st.routes--;
-			K.st.withdrawals++;
+			drop_alt(pp);
 			K.st.swept++;
 		}
 		if (e->gen != K.gen) {
