@@ -260,13 +260,14 @@ static int kernel_line(int argc, char **argv, char *err)
 			 "use a table of its own", v);
 		return -1;
 	}
-	*t = v;
-	if (vgw_gw.set.kernel_import_table &&
-	    vgw_gw.set.kernel_import_table == vgw_gw.set.kernel_announce_table) {
-		*t = 0;
+	const uint32_t *other = t == &vgw_gw.set.kernel_import_table
+					? &vgw_gw.set.kernel_announce_table
+					: &vgw_gw.set.kernel_import_table;
+	if (v == *other) {
 		snprintf(err, VGW_ERR_LEN, "kernel: import-table and announce-table must differ");
 		return -1;
 	}
+	*t = v;
 	return 0;
 }
 

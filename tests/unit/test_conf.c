@@ -97,6 +97,13 @@ static const struct {
 	{"port p0 dev net_null0 role public host-port vgw0 address 10.0.0.1/24\n"
 	 "port p1 dev net_null1 role underlay host-port vgw0 address 10.1.0.1/24\n",
 	 "port p1: same host-port as port p0"},
+	{"kernel import-table 0\n", "import-table: "},
+	{"kernel import-table 4294967296\n", "out of range"},
+	{"kernel announce-table 254\n", "is a system table"},
+	{"kernel import-table 100\nkernel announce-table 100\n", "must differ"},
+	{"kernel announce-table 101\nkernel import-table 101\n", "must differ"},
+	{"kernel export-table 101\n", "expected 'import-table N' or 'announce-table N'"},
+	{"kernel import-table\n", "expected 'import-table N' or 'announce-table N'"},
 	{"host-port punt-rate 0\n", "host-port punt-rate: "},
 	{"host-port punt-rate 1000001\n", "out of range"},
 	{"host-port punt-burst 0\n", "host-port punt-burst: "},
@@ -191,6 +198,7 @@ static void test_running_config_round_trip(void)
 	char err[VGW_ERR_LEN] = "";
 	ASSERT_EQ(load_text("eal --no-huge -m 256\nlcores 0@0,1@1,2@1\nmbufs 4095\n"
 			    "host-port punt-rate 5000\n"
+			    "kernel import-table 254\nkernel announce-table 101\n"
 			    "port up0 dev net_null0 role public mac 02:00:00:00:00:01 mtu 9000 "
 			    "address 10.0.0.1/24 address 10.1.0.1/24\n"
 			    "port ul0 dev net_null1 role underlay host-port vgw-ul0 "
@@ -210,6 +218,9 @@ static void test_running_config_round_trip(void)
 	ASSERT_CONTAINS(a.data, "port ul0 dev net_null1 role underlay host-port vgw-ul0 "
 				"address 192.168.0.1/16\n");
 	ASSERT_CONTAINS(a.data, "host-port punt-rate 5000\nhost-port punt-burst 256\n");
+	ASSERT_CONTAINS(a.data, "kernel import-table 254\nkernel announce-table 101\n");
+	ASSERT_EQ(vgw_gw.set.kernel_import_table, 254);
+	ASSERT_EQ(vgw_gw.set.kernel_announce_table, 101);
 	vgw_buf_free(&a);
 	vgw_buf_free(&b);
 }
