@@ -138,14 +138,12 @@ check "vgwd: $BGP_R2_NET via r2 ($(vroute $BGP_R2_NET))" vroute_is "$BGP_R2_NET"
 say "== routes out: the EIP's and the VIP's /32s at the upstreams"
 wait_until 8 svc_health_all web up
 check "both backends healthy ($(svc_be web health))" svc_health_all web up
+t0=$(date +%s%N)
 for p in "$EIP" "$VIP"; do
   wait_until 10 krt_has "$NS_G" "$BGP_ANNOUNCE_TABLE" "$p/32"
   v=$(ip -n "$NS_G" route show table "$BGP_ANNOUNCE_TABLE" "$p/32")
   check "vgwd put $p/32 into table $BGP_ANNOUNCE_TABLE ($v)" grep -q "proto $VGW_RT_PROTO" <<<"$v"
-  for r in r1 r2; do
-    wait_until 15 bird_from "$r" "$p/32" vgw
-    check "$r has $p/32 from the gateway" bird_from "$r" "$p/32" vgw
-  done
+  check_upstreams_learn "$p/32" "$t0" "the backends were healthy"
 done
 n=$(bird_count r1 vgw)
 check "r1 gets nothing else from the gateway (${n:-?} routes)" [ "${n:-0}" -eq 2 ]
@@ -208,11 +206,7 @@ check "   while the EIP $EIP/32 stays announced" bird_from r1 "$EIP/32" vgw
 http_server be1 80 be1 --timeout 300 || fail "restart http server be1"
 wait_until 8 be_health_is web "${VM_IP[be1]}" up
 check "be1 up again ($(be_field web "${VM_IP[be1]}" health))" be_health_is web "${VM_IP[be1]}" up
-t=$(date +%s%N)
-for r in r1 r2; do
-  wait_until 15 bird_from "$r" "$VIP/32" vgw
-  check "$r has $VIP/32 again ($(( ($(date +%s%N) - t) / 1000000 )) ms after be1 came up)" bird_from "$r" "$VIP/32" vgw
-done
+check_upstreams_learn "$VIP/32" "$(date +%s%N)" "be1 came up"
 b=$(nsx "$NS_R2" curl -sS --noproxy '*' --max-time 5 --interface "$BGP_R2_HOST" "http://$VIP/" 2>&1)
 check "   and the VIP answers the Internet again, from be1 (${b:-nothing})" [ "$b" = be1 ]
 

@@ -95,12 +95,7 @@ ip -n "$NS_G" route add 198.51.100.77/32 dev lo table "$BGP_ANNOUNCE_TABLE" prot
 ip -n "$NS_G" route add 203.0.113.0/24 dev lo table "$BGP_ANNOUNCE_TABLE" proto "$VGW_RT_PROTO" scope link
 ip -n "$NS_G" route add 203.0.113.0/25 dev lo table "$BGP_ANNOUNCE_TABLE" proto "$VGW_RT_PROTO" scope link
 ip -n "$NS_G" route add "$EIP/32" dev lo table "$BGP_ANNOUNCE_TABLE" proto "$VGW_RT_PROTO" scope link
-t=$(date +%s%N)
-for r in r1 r2; do
-  wait_until 15 bird_from "$r" "$EIP/32" vgw
-  check "$r has $EIP/32 from the gateway ($(( ($(date +%s%N) - t) / 1000000 )) ms after ip route add)" \
-    bird_from "$r" "$EIP/32" vgw
-done
+check_upstreams_learn "$EIP/32" "$(date +%s%N)" "ip route add"
 wait_until 5 krt_paths_are "$NS_R1" main "$EIP/32" "$BGP_GW"
 check "r1's kernel routes $EIP/32 via $BGP_GW" krt_paths_are "$NS_R1" main "$EIP/32" "$BGP_GW"
 for p in 198.51.100.77/32 203.0.113.0/24 203.0.113.0/25; do

@@ -96,12 +96,7 @@ check "r1 receives nothing from the gateway yet (routes from it: ${n:-?})" [ "$n
 say "== routes out: a /32 in table $BGP_ANNOUNCE_TABLE with protocol $VGW_RT_PROTO -> the upstreams"
 ip -n "$NS_G" route add "$EIP/32" dev lo table "$BGP_ANNOUNCE_TABLE" proto "$VGW_RT_PROTO" scope link ||
   fail "ip route add $EIP/32 table $BGP_ANNOUNCE_TABLE"
-t=$(date +%s%N)
-for r in r1 r2; do
-  wait_until 15 bird_from "$r" "$EIP/32" vgw
-  check "$r has $EIP/32 from the gateway ($(( ($(date +%s%N) - t) / 1000000 )) ms after ip route add)" \
-    bird_from "$r" "$EIP/32" vgw
-done
+check_upstreams_learn "$EIP/32" "$(date +%s%N)" "ip route add"
 bird_routes r1 "$EIP/32" all
 for ns in "$NS_R1" "$NS_R2"; do
   wait_until 5 krt_paths_are "$ns" main "$EIP/32" "$BGP_GW"

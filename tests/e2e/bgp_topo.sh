@@ -227,6 +227,16 @@ bird_no_route() { ! bird_has_route "$@"; }
 # bird_from NAME PREFIX PROTO: PREFIX is in master4, learned from protocol PROTO
 bird_from() { bc "$1" show route "$2" protocol "$3" 2>/dev/null | grep -q "^${2//./\\.}[[:space:]]"; }
 bird_not_from() { ! bird_from "$@"; }
+# check_upstreams_learn PREFIX SINCE_NS WHAT: both upstreams get PREFIX from the
+# gateway within 15 s (the check says how long after WHAT, timed from SINCE_NS)
+check_upstreams_learn() {
+  local p=$1 t=$2 what=$3 r
+  for r in r1 r2; do
+    wait_until 15 bird_from "$r" "$p" vgw
+    check "$r has $p from the gateway ($(( ($(date +%s%N) - t) / 1000000 )) ms after $what)" \
+      bird_from "$r" "$p" vgw
+  done
+}
 # bird_count NAME PROTO -> number of routes in master4 learned from PROTO
 bird_count() { bc "$1" show route protocol "$2" count 2>/dev/null | sed -n 's/^\([0-9]*\) of .*/\1/p'; }
 # bird_routes NAME ARGS... -> `show route ARGS` (for the logs)
