@@ -9,6 +9,7 @@
 
 #include "../core/gw.h"
 #include "../core/rmap.h"
+#include "../dp/dp.h"
 #include "../fib/fib_dp.h"
 #include "../neigh/neigh.h"
 #include "../net/ip4.h"
@@ -48,18 +49,9 @@ static enum vgw_sp_counter route(struct rte_mbuf *m, uint32_t *nh, uint16_t *out
 	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
 	if (!t)
 		return VGW_SP_HOST_RX_NO_ROUTE;
-	if (t->kind == VGW_RT_LOCAL)
+	/* the data path's choice of next hop (ECMP by the same flow hash) */
+	if (!vgw_ip4_path(t, dst, vgw_ip4_flow_hash(ip, hl, tl), nh, out))
 		return VGW_SP_HOST_RX_LOCAL;
-	if (t->kind == VGW_RT_CONNECTED) {
-		*nh = dst;
-		*out = t->port;
-	} else {
-		unsigned int k = t->n_paths > 1
-					 ? vgw_ecmp_pick(vgw_ip4_flow_hash(ip, hl, tl), t->n_paths)
-					 : 0;
-		*nh = t->paths[k].gw;
-		*out = t->paths[k].port;
-	}
 	/* the tap's MTU is its own port's; a route out of a smaller one drops
 	 * (an ICMP error from our own address would be a martian to Linux) */
 	if (tl > vgw_gw.ports[*out].mtu)
