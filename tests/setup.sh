@@ -6,7 +6,8 @@ PKGS=(build-essential meson ninja-build pkg-config
       libdpdk-dev libbpf-dev libxdp-dev libcunit1-dev libmnl-dev libpcap-dev
       python3 python3-scapy iproute2 ethtool iputils-ping netcat-openbsd
       tcpdump procps dpdk-dev  # dpdk-dev: dpdk-testpmd, the benchmark's ceiling
-      bird2 frr)               # BGP daemons of the BGP e2e tests (conf/bird, conf/frr)
+      bird2 frr                # BGP daemons of the BGP e2e tests (conf/bird, conf/frr)
+      clang llvm bpftool)      # vgw's XDP program (bpf target); bpftool: the XDP e2e test reads its maps
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,7 +13,8 @@ struct vgw_startup vgw_startup;
 
 static const char *const setting_words[] = {"eal", "lcores", "control", "mbufs", "fib",
 					    "neigh-table", "endpoint-table", "eip-table",
-					    "conntrack", "kernel", "host-port", "port", NULL};
+					    "conntrack", "kernel", "host-port", "xdp", "port",
+					    NULL};
 
 static int u32_setting(const char *what, const char *v, uint64_t min, uint64_t max,
 		       uint32_t *out, char *err);
@@ -100,7 +101,9 @@ static bool overlaps(uint32_t a, uint8_t al, uint32_t b, uint8_t bl)
 }
 
 /* port NAME dev DEVARGS role public|underlay [mac MAC] [mtu N] [host-port IFNAME]
- *      address A/L [address ...] */
+ *      address A/L [address ...]
+ * port NAME af-xdp IFNAME role public|underlay address A/L [address ...]
+ *   (the kernel keeps IFNAME: its MAC and MTU are the port's) */
 static int port_line(int argc, char **argv, char *err)
 {
 	if (vgw_gw.n_ports == VGW_MAX_PORTS) {
@@ -120,7 +123,7 @@ static int port_line(int argc, char **argv, char *err)
 	memset(&p, 0, sizeof(p));
 	snprintf(p.name, sizeof(p.name), "%s", argv[1]);
 	p.mtu = 1500;
-	bool have_dev = false, have_role = false;
+	bool have_dev = false, have_role = false, have_mtu = false, have_devargs = false;
 	for (int i = 2; i < argc; i += 2) {
 		if (i + 1 >= argc) {
 			snprintf(err, VGW_ERR_LEN, "port %s: '%s' needs a value", p.name, argv[i]);
@@ -133,6 +136,18 @@ static int port_line(int argc, char **argv, char *err)
 				return -1;
 			}
 			snprintf(p.dev, sizeof(p.dev), "%s", v);
+			have_dev = have_devargs = true;
+		} else if (strcmp(k, "af-xdp") == 0) {
+			if (!valid_name(v)) {
+				snprintf(err, VGW_ERR_LEN,
+					 "port %s: af-xdp needs a Linux interface name of "
+					 "1-%d letters, digits, '-' or '_'", p.name, VGW_PORT_NAME_LEN - 1);
+				return -1;
+			}
+			snprintf(p.xdp_iface, sizeof(p.xdp_iface), "%s", v);
+			/* the vdev name; the devargs are completed at start-up
+			 * (xdp_port.c), when the worker count is known */
+			snprintf(p.dev, sizeof(p.dev), "net_af_xdp_%s", v);
 			have_dev = true;
 		} else if (strcmp(k, "role") == 0) {
 			if (strcmp(v, "public") == 0)
@@ -158,6 +173,7 @@ static int port_line(int argc, char **argv, char *err)
 			if (vgw_parse_u64(v, 576, 9000, &mtu, err) < 0)
 				return -1;
 			p.mtu = (uint16_t)mtu;
+			have_mtu = true;
 		} else if (strcmp(k, "host-port") == 0) {
 			if (!valid_name(v)) {
 				snprintf(err, VGW_ERR_LEN,
@@ -199,13 +215,30 @@ static int port_line(int argc, char **argv, char *err)
 			p.n_addrs++;
 		} else {
 			snprintf(err, VGW_ERR_LEN,
-				 "port %s: unknown key '%s' (dev, role, mac, mtu, host-port, address)", p.name, k);
+				 "port %s: unknown key '%s' (dev, af-xdp, role, mac, mtu, host-port, address)", p.name, k);
 			return -1;
 		}
 	}
 	if (!have_dev || !have_role) {
-		snprintf(err, VGW_ERR_LEN, "port %s: 'dev' and 'role' are required", p.name);
+		snprintf(err, VGW_ERR_LEN, "port %s: 'dev' (or 'af-xdp') and 'role' are required",
+			 p.name);
 		return -1;
+	}
+	if (p.xdp_iface[0]) {
+		/* the kernel keeps the interface: it has its own MAC, MTU and
+		 * to-self path, and one of dev/af-xdp says what the port is */
+		const char *bad = have_devargs ? "dev"
+				  : p.mac_configured			 ? "mac"
+				  : have_mtu				 ? "mtu"
+				  : p.host_name[0]			 ? "host-port"
+									 : NULL;
+		if (bad) {
+			snprintf(err, VGW_ERR_LEN,
+				 "port %s: '%s' does not go with af-xdp (the kernel keeps %s: "
+				 "its MAC, MTU and own traffic stay the kernel's)",
+				 p.name, bad, p.xdp_iface);
+			return -1;
+		}
 	}
 	for (int q = 0; q < vgw_gw.n_ports; q++) {
 		if (p.host_name[0] && strcmp(vgw_gw.ports[q].host_name, p.host_name) == 0) {
@@ -268,6 +301,26 @@ static int kernel_line(int argc, char **argv, char *err)
 		return -1;
 	}
 	*t = v;
+	return 0;
+}
+
+/* xdp program PATH: the XDP object AF_XDP ports load (default: vgw_xdp.o
+ * next to vgwd, else where `ninja install` put it). */
+static int xdp_line(int argc, char **argv, char *err)
+{
+	if (argc != 3 || strcmp(argv[1], "program") != 0) {
+		snprintf(err, VGW_ERR_LEN, "xdp: expected 'program PATH'");
+		return -1;
+	}
+	/* devargs hold it with the rest of the af_xdp options: keep room */
+	if (argv[2][0] != '/' || strlen(argv[2]) >= sizeof(vgw_gw.set.xdp_program) - 96 ||
+	    strchr(argv[2], ',')) {
+		snprintf(err, VGW_ERR_LEN,
+			 "xdp program: an absolute path of under %zu bytes without ','",
+			 sizeof(vgw_gw.set.xdp_program) - 96);
+		return -1;
+	}
+	snprintf(vgw_gw.set.xdp_program, sizeof(vgw_gw.set.xdp_program), "%s", argv[2]);
 	return 0;
 }
 
@@ -343,6 +396,8 @@ int vgw_settings_line(int argc, char **argv, char *err)
 		return kernel_line(argc, argv, err);
 	if (strcmp(w, "host-port") == 0)
 		return host_port_line(argc, argv, err);
+	if (strcmp(w, "xdp") == 0)
+		return xdp_line(argc, argv, err);
 	snprintf(err, VGW_ERR_LEN, "invalid setting '%s' (see conf/vgw.conf for the syntax)", w);
 	return -1;
 }
@@ -405,16 +460,21 @@ void vgw_settings_running_config(struct vgw_buf *b)
 		vgw_buf_printf(b, "kernel announce-table %u\n", vgw_gw.set.kernel_announce_table);
 	vgw_buf_printf(b, "host-port punt-rate %u\n", vgw_gw.set.host_punt_rate);
 	vgw_buf_printf(b, "host-port punt-burst %u\n", vgw_gw.set.host_punt_burst);
+	if (vgw_gw.set.xdp_program[0])
+		vgw_buf_printf(b, "xdp program %s\n", vgw_gw.set.xdp_program);
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		const struct vgw_port *p = &vgw_gw.ports[i];
 		char buf[VGW_PREFIX_STRLEN];
-		vgw_buf_printf(b, "port %s dev %s role %s", p->name, p->dev,
-			       p->role == VGW_ROLE_PUBLIC ? "public" : "underlay");
+		if (p->xdp_iface[0])
+			vgw_buf_printf(b, "port %s af-xdp %s", p->name, p->xdp_iface);
+		else
+			vgw_buf_printf(b, "port %s dev %s", p->name, p->dev);
+		vgw_buf_printf(b, " role %s", p->role == VGW_ROLE_PUBLIC ? "public" : "underlay");
 		if (p->mac_configured) {
 			char mac[VGW_MAC_STRLEN];
 			vgw_buf_printf(b, " mac %s", vgw_mac_str(p->mac.addr_bytes, mac));
 		}
-		if (p->mtu != 1500)
+		if (p->mtu != 1500 && !p->xdp_iface[0])
 			vgw_buf_printf(b, " mtu %u", p->mtu);
 		if (p->host_name[0])
 			vgw_buf_printf(b, " host-port %s", p->host_name);

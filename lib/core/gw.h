@@ -62,6 +62,13 @@ struct vgw_port {
 	char host_name[VGW_PORT_NAME_LEN];
 	uint16_t host_id; /* DPDK port id of that tap */
 	int host_ifindex; /* its Linux ifindex; 0 until vgw_host_init made it */
+	/* AF_XDP mode (lib/xdp, `af-xdp IFNAME`): the Linux interface this port
+	 * runs on, "" for other ports. The kernel keeps the interface (its
+	 * addresses, ARP, SSH, BGP); vgw's XDP program steers only the gateway's
+	 * traffic to vgwd, and the neighbour table learns MACs from the kernel
+	 * (RTM_NEWNEIGH) instead of ARP. */
+	char xdp_iface[VGW_PORT_NAME_LEN];
+	int xdp_ifindex; /* its Linux ifindex; 0 until vgw_xdp_prepare */
 	/* Slow path -> worker 0: packets the slow path sends (ARP, resolved
 	 * queues). SPSC: the slow path enqueues, worker 0 drains and transmits. */
 	struct rte_ring *inject;
@@ -143,6 +150,7 @@ struct vgw_settings {
 	uint32_t kernel_announce_table; /* Linux table of announced /32s, 0 = none */
 	uint32_t host_punt_rate;  /* packets/s each worker may punt to host ports */
 	uint32_t host_punt_burst; /* ...and at once after a quiet spell */
+	char xdp_program[VGW_DEVARGS_LEN]; /* `xdp program PATH`, "" = default */
 };
 
 struct vgw_gw {
@@ -192,6 +200,11 @@ int vgw_port_by_name(const char *name);
  * address's index. */
 int vgw_port_connected(uint32_t ip, int *addr_out);
 bool vgw_ip_is_local(uint32_t ip);
+/* The port's neighbours come from the kernel, not from ARP (AF_XDP mode). */
+static inline bool vgw_port_kernel_neigh(const struct vgw_port *p)
+{
+	return p->xdp_iface[0] != '\0';
+}
 /* Port whose subnet has ip as its network or broadcast address (-1 if none;
  * /31 and /32 have neither). */
 int vgw_ip_subnet_edge(uint32_t ip);
