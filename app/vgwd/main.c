@@ -38,6 +38,8 @@
 #include "rtnl/rtnl_follow.h"
 #include "lb/service.h"
 #include "vpc/vpc.h"
+#include "xdp/xdp_ctl.h"
+#include "xdp/xdp_port.h"
 #include "port/port.h"
 #include "vgw_version.h"
 
@@ -220,8 +222,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	int rc = 1;
-	if (create_state(err) < 0 || vgw_ports_init(err) < 0 ||
-	    vgw_route_install_connected(err) < 0 || vgw_host_init(err) < 0) {
+	if (create_state(err) < 0 || vgw_xdp_prepare(err) < 0 || vgw_ports_init(err) < 0 ||
+	    vgw_xdp_started(err) < 0 || vgw_route_install_connected(err) < 0 ||
+	    vgw_host_init(err) < 0) {
 		fprintf(stderr, "vgwd: %s\n", err);
 		goto out;
 	}
@@ -237,7 +240,9 @@ int main(int argc, char **argv)
 	}
 	rte_pdump_init();
 	vgw_telemetry_register();
-	if (vgw_ports_start(err) < 0 || vgw_announce_init(vgw_now_ms(), err) < 0) {
+	/* the configuration is loaded: steer its addresses before traffic runs */
+	if (vgw_xdp_map_init(vgw_now_ms(), err) < 0 || vgw_ports_start(err) < 0 ||
+	    vgw_announce_init(vgw_now_ms(), err) < 0) {
 		fprintf(stderr, "vgwd: %s\n", err);
 		goto out;
 	}
@@ -259,7 +264,11 @@ out:
 	vgw_defer_flush();
 	vgw_announce_fini();
 	vgw_host_close();
+	vgw_xdp_map_fini();
 	vgw_ports_close();
+	/* after the PMD's own detach: anything it left (a port that failed
+	 * half-way) goes too */
+	vgw_xdp_close();
 	rte_pdump_uninit();
 	rte_eal_cleanup();
 	return rc;

@@ -39,22 +39,24 @@ static void sp_count(int counter, uint64_t n)
 
 static struct vgw_ann_ops ops = {.apply = vgw_ann_nl_apply, .count = sp_count};
 
-/* The host port of the first public port, else lo (see announce_ctl.h). */
+/* The Linux interface of the first public port (its host port, or the
+ * interface of an af-xdp port), else lo (see announce_ctl.h). */
 static unsigned int pick_device(void)
 {
 	for (int p = 0; p < vgw_gw.n_ports; p++) {
 		const struct vgw_port *port = &vgw_gw.ports[p];
 		if (port->role != VGW_ROLE_PUBLIC)
 			continue;
-		if (!port->host_name[0])
+		const char *name = vgw_host_ifname((uint16_t)p);
+		if (!name[0])
 			break;
 		unsigned int idx = (unsigned int)vgw_host_ifindex((uint16_t)p);
 		if (idx) {
-			snprintf(a.device, sizeof(a.device), "%s", port->host_name);
+			snprintf(a.device, sizeof(a.device), "%s", name);
 			return idx;
 		}
-		RTE_LOG(WARNING, USER1, "announce: host port %s of %s not found; routes use lo\n",
-			port->host_name, port->name);
+		RTE_LOG(WARNING, USER1, "announce: interface %s of %s not found; routes use lo\n",
+			name, port->name);
 		break;
 	}
 	snprintf(a.device, sizeof(a.device), "lo");

@@ -46,6 +46,7 @@ extern const struct vgw_cmd vgw_vpc_cmds[];
 extern const struct vgw_cmd vgw_lb_cmds[];
 extern const struct vgw_cmd vgw_ct_cmds[];
 extern const struct vgw_cmd vgw_announce_cmds[];
+extern const struct vgw_cmd vgw_xdp_cmds[];
 
 /* Iterate over every registered command (for help and the doc test). */
 const struct vgw_cmd *vgw_cli_next(const struct vgw_cmd *prev);

@@ -15,6 +15,7 @@
 #include <rte_ring.h>
 
 #include "../announce/announce_ctl.h"
+#include "../xdp/xdp_ctl.h"
 #include "../core/defer.h"
 #include "../core/gw.h"
 #include "../host/host.h"
@@ -186,11 +187,13 @@ int vgw_slowpath_run(char *err)
 			vgw_health_tick(now);
 			vgw_defer_reclaim();
 			vgw_announce_tick(now);
+			vgw_xdp_map_tick(now);
 			next_tick = now + TICK_MS;
 		}
 	}
 	/* workers still run: withdraw before the traffic stops being served */
 	vgw_announce_stop(vgw_now_ms());
+	vgw_xdp_map_stop();
 	vgw_ctl_close(epfd);
 	close(sfd);
 	close(epfd);

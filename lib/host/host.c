@@ -34,13 +34,24 @@ uint32_t vgw_host_mbufs(void)
 
 int vgw_host_ifindex(uint16_t port)
 {
-	return port < vgw_gw.n_ports ? vgw_gw.ports[port].host_ifindex : 0;
+	if (port >= vgw_gw.n_ports)
+		return 0;
+	const struct vgw_port *p = &vgw_gw.ports[port];
+	return p->host_ifindex ? p->host_ifindex : p->xdp_ifindex;
+}
+
+const char *vgw_host_ifname(uint16_t port)
+{
+	if (port >= vgw_gw.n_ports)
+		return "";
+	const struct vgw_port *p = &vgw_gw.ports[port];
+	return p->host_name[0] ? p->host_name : p->xdp_iface;
 }
 
 int vgw_host_port_of_ifindex(int ifindex)
 {
 	for (int i = 0; ifindex > 0 && i < vgw_gw.n_ports; i++)
-		if (vgw_gw.ports[i].host_ifindex == ifindex)
+		if (vgw_host_ifindex((uint16_t)i) == ifindex)
 			return i;
 	return -1;
 }

@@ -52,9 +52,14 @@ void vgw_host_close(void);
 /* mbufs the host ports keep in their RX rings (for sizing the pool). */
 uint32_t vgw_host_mbufs(void);
 
-/* Linux ifindex of port's host port, 0 if it has none. */
+/* The Linux interface that stands for a port in the kernel's routing (a
+ * routing daemon's `dev`, the announce table's device): its host port, or
+ * for an af-xdp port (lib/xdp) the interface it runs on. Linux ifindex, 0
+ * if the port has neither. */
 int vgw_host_ifindex(uint16_t port);
-/* Our port index whose host port has this ifindex, or -1. */
+/* Its name, "" if none. */
+const char *vgw_host_ifname(uint16_t port);
+/* Our port index whose Linux interface has this ifindex, or -1. */
 int vgw_host_port_of_ifindex(int ifindex);
 
 /* Slow path: reads up to a burst from each tap and routes it out (counted

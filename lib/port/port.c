@@ -75,7 +75,9 @@ static int setup_one(int i, char *err)
 		snprintf(err, VGW_ERR_LEN, "port %s: configure failed: %s", p->name, rte_strerror(-rc));
 		return -1;
 	}
-	rc = rte_eth_dev_set_mtu(id, p->mtu);
+	/* an af-xdp port's MTU is its kernel interface's (xdp_port.c read it):
+	 * the kernel keeps that interface, vgwd does not reconfigure it */
+	rc = p->xdp_iface[0] ? 0 : rte_eth_dev_set_mtu(id, p->mtu);
 	if (rc != 0 && rc != -ENOTSUP)
 		RTE_LOG(WARNING, USER1, "port %s: cannot set MTU %u: %s\n", p->name, p->mtu,
 			rte_strerror(-rc));
@@ -109,8 +111,11 @@ static int setup_one(int i, char *err)
 	} else {
 		rte_eth_macaddr_get(id, &p->mac);
 	}
-	/* the software MAC check in eth input decides what is ours */
-	rte_eth_promiscuous_enable(id);
+	/* the software MAC check in eth input decides what is ours; an af-xdp
+	 * port sees only what the XDP program steers to it, and promiscuous
+	 * mode there would be the kernel interface's */
+	if (!p->xdp_iface[0])
+		rte_eth_promiscuous_enable(id);
 
 	char name[RTE_RING_NAMESIZE];
 	snprintf(name, sizeof(name), "vgw_inject%d", i);

@@ -236,7 +236,7 @@ static int path_port(uint32_t gw, int32_t oif, char *err)
 	if (port >= 0 && host >= 0 && host != port) {
 		char a[VGW_IP4_STRLEN];
 		snprintf(err, VGW_ERR_LEN, "gateway %s is on port %s, not on %s's port %s",
-			 vgw_ip4_str(gw, a), vgw_gw.ports[port].name, vgw_gw.ports[host].host_name,
+			 vgw_ip4_str(gw, a), vgw_gw.ports[port].name, vgw_host_ifname((uint16_t)host),
 			 vgw_gw.ports[host].name);
 		return -EINVAL;
 	}
