@@ -50,6 +50,7 @@ struct vgw_port {
 	char dev[VGW_DEVARGS_LEN];
 	enum vgw_port_role role;
 	uint16_t id; /* DPDK port id */
+	bool probed; /* the device exists: id is valid, vgw_ports_close closes it */
 	struct rte_ether_addr mac;
 	bool mac_configured;
 	uint16_t mtu;

@@ -39,6 +39,7 @@ static int setup_one(int i, char *err)
 		}
 	}
 	p->id = id;
+	p->probed = true;
 	vgw_gw.port_of_dpdk[id] = (uint16_t)i;
 
 	struct rte_eth_dev_info info;
@@ -170,8 +171,11 @@ void vgw_ports_close(void)
 {
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		struct vgw_port *p = &vgw_gw.ports[i];
+		if (!p->probed)
+			continue; /* start-up failed before this one */
 		rte_eth_dev_stop(p->id);
 		rte_eth_dev_close(p->id);
+		p->probed = false;
 		if (p->inject) {
 			struct rte_mbuf *m;
 			while (rte_ring_dequeue(p->inject, (void **)&m) == 0)
