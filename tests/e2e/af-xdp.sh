@@ -48,6 +48,8 @@ xdp_conf() {
 eal --no-huge -m 512 --no-pci --file-prefix $FILE_PREFIX --log-level=*:warning --log-level=user1:info
 lcores 0,1
 control socket $VGW_SOCK
+kernel import-table 100
+kernel announce-table 101
 port p0 af-xdp $IF_G0 role public address ${2:-10.1.0.1/24}
 port p1 af-xdp $IF_G1 role underlay address 10.2.0.1/24
 vtep add 10.2.0.1
@@ -118,6 +120,25 @@ check "bpftool reads the same keys from the pinned map ($k)" \
 v=$(vctl -j show port | json_get "[(p['name'], p['mtu'], p['host_ifindex']) for p in d['ports']]")
 check "show port: MTU and ifindex are the kernel interfaces' ($v)" \
   [ "$v" = "[('p0', 1500, $IFI0), ('p1', 1500, $IFI1)]" ]
+
+say "== the kernel's routing sees the interfaces as the ports"
+ip -n "$NS_G" route add 198.18.0.0/24 via 10.1.0.2 dev "$IF_G0" table 100 || fail "kernel route"
+ip -n "$NS_G" route add 198.18.1.0/24 via 10.1.0.2 dev "$IF_G1" onlink table 100 || fail "kernel route"
+# route_of PREFIX -> "SOURCE NH@PORT" from show route ("-" when absent)
+route_of() {
+  vctl -j show route | json_get "next(('%s %s' % (r['source'], ','.join('%s@%s' % (v['nh'], v['port']) for v in r['via']))
+    for r in d['routes'] if r['prefix']=='$1'), '-')"
+}
+_route_is() { [ "$(route_of "$1")" = "$2" ]; }
+wait_until 5 _route_is 198.18.0.0/24 "kernel/boot 10.1.0.2@p0"
+check "a kernel route 'via 10.1.0.2 dev $IF_G0' is followed onto p0 ($(route_of 198.18.0.0/24))" \
+  _route_is 198.18.0.0/24 "kernel/boot 10.1.0.2@p0"
+check "one naming $IF_G1 (p1) for a next hop on p0 is refused ($(route_of 198.18.1.0/24))" \
+  _route_is 198.18.1.0/24 "-"
+_announced() { ip -n "$NS_G" route show table 101 | grep -q "^$1 dev $IF_G0 "; }
+wait_until 5 _announced "$EIP"
+check "the EIP's /32 is announced on $IF_G0 (table 101: $(ip -n "$NS_G" route show table 101 | tr '\n' ';'))" \
+  _announced "$EIP"
 
 say "== the host's own traffic stays with the kernel"
 n=$(ping_count "$NS_C" 10.1.0.1 3)
