@@ -13,6 +13,7 @@
 #include "../lb/service.h"
 #include "../util/parse.h"
 #include "../vpc/vpc.h"
+#include "announce_anchor.h"
 #include "announce_decide.h"
 #include "announce_kernel.h"
 #include "announce_watch.h"
@@ -24,6 +25,9 @@ static struct {
 	uint64_t token;
 	uint64_t next_audit_ms;
 	char device[IF_NAMESIZE];
+	/* the anchor device's fd (announce_anchor.h) while has_anchor */
+	int anchor_fd;
+	bool has_anchor;
 	/* per-tick inputs of the decision, kept to avoid reallocating */
 	uint32_t *eips;
 	size_t eips_cap;
@@ -39,24 +43,29 @@ static void sp_count(int counter, uint64_t n)
 
 static struct vgw_ann_ops ops = {.apply = vgw_ann_nl_apply, .count = sp_count};
 
-/* The Linux interface of the first public port (its host port, or the
- * interface of an af-xdp port), else lo (see announce_ctl.h). */
-static unsigned int pick_device(void)
+/* The host port of the first public port; for an af-xdp public port the
+ * anchor device; else lo (see announce_ctl.h). 0 with err on failure. */
+static unsigned int pick_device(char *err)
 {
 	for (int p = 0; p < vgw_gw.n_ports; p++) {
 		const struct vgw_port *port = &vgw_gw.ports[p];
 		if (port->role != VGW_ROLE_PUBLIC)
 			continue;
-		const char *name = vgw_host_ifname((uint16_t)p);
-		if (!name[0])
+		if (port->xdp_iface[0]) {
+			unsigned int idx = 0;
+			a.anchor_fd = vgw_ann_anchor_open(a.device, &idx, err);
+			a.has_anchor = a.anchor_fd >= 0;
+			return a.has_anchor ? idx : 0;
+		}
+		if (!port->host_name[0])
 			break;
 		unsigned int idx = (unsigned int)vgw_host_ifindex((uint16_t)p);
 		if (idx) {
-			snprintf(a.device, sizeof(a.device), "%s", name);
+			snprintf(a.device, sizeof(a.device), "%s", port->host_name);
 			return idx;
 		}
-		RTE_LOG(WARNING, USER1, "announce: interface %s of %s not found; routes use lo\n",
-			name, port->name);
+		RTE_LOG(WARNING, USER1, "announce: host port %s of %s not found; routes use lo\n",
+			port->host_name, port->name);
 		break;
 	}
 	snprintf(a.device, sizeof(a.device), "lo");
@@ -83,9 +92,11 @@ int vgw_announce_init(uint64_t now_ms, char *err)
 	uint32_t table = vgw_gw.set.kernel_announce_table;
 	if (!table)
 		return 0;
-	unsigned int ifindex = pick_device();
+	err[0] = '\0';
+	unsigned int ifindex = pick_device(err);
 	if (!ifindex) {
-		snprintf(err, VGW_ERR_LEN, "announce: no device %s for the routes", a.device);
+		if (!err[0])
+			snprintf(err, VGW_ERR_LEN, "announce: no device %s for the routes", a.device);
 		return -1;
 	}
 	a.nl = vgw_ann_nl_open(table, ifindex, err);
@@ -202,6 +213,8 @@ void vgw_announce_stop(uint64_t now_ms)
 void vgw_announce_fini(void)
 {
 	vgw_ann_nl_close(a.nl);
+	if (a.has_anchor)
+		vgw_ann_anchor_close(a.anchor_fd);
 	vgw_ann_state_free(&a.st);
 	free(a.eips);
 	free(a.cands);

@@ -15,8 +15,10 @@
  * first public port when it has one: that interface belongs to the vgwd
  * process, so if vgwd dies without withdrawing (SIGKILL, crash) the kernel
  * removes the interface and every route through it, and the routing daemon
- * withdraws them upstream. Without a host port the routes use `lo` and
- * outlive a crashed vgwd until the next start flushes them.
+ * withdraws them upstream. An af-xdp public port's interface belongs to the
+ * kernel, so the routes name an anchor device of vgwd's own instead, with
+ * the same effect (announce_anchor.h). Without either the routes use `lo`
+ * and outlive a crashed vgwd until the next start flushes them.
  *
  * Contract: slow path only, all of it; nothing here is read by workers.
  * With announce-table 0 every call is a no-op. */

@@ -16,9 +16,11 @@
 # ping, 4 MiB TCP with the same sha256) and a VIP (GETs spread over two
 # backends, health checks through the tunnel); vgwd sends no ARP and learns
 # its neighbours from the kernel; `eip add`/`eip del` change the map within a
-# second and the traffic follows; SIGTERM detaches the program and empties
-# the map; after SIGKILL the host's traffic still flows and a new vgwd takes
-# the program over; a foreign XDP program and an address the kernel does not
+# second and the traffic follows; kernel routes naming the interfaces map to
+# the ports and the /32s are announced on vgwd's anchor device; SIGTERM
+# detaches the program and empties the map; after SIGKILL the host's traffic
+# still flows, the announcements are gone with the anchor and a new vgwd
+# takes the program over; a foreign XDP program and an address the kernel does not
 # have are refused with clear errors.
 # usage: af-xdp.sh BUILD_DIR     (exit 0 pass, 1 fail, 77 skip)
 source "$(dirname "$0")/topo.sh"
@@ -135,9 +137,11 @@ check "a kernel route 'via 10.1.0.2 dev $IF_G0' is followed onto p0 ($(route_of 
   _route_is 198.18.0.0/24 "kernel/boot 10.1.0.2@p0"
 check "one naming $IF_G1 (p1) for a next hop on p0 is refused ($(route_of 198.18.1.0/24))" \
   _route_is 198.18.1.0/24 "-"
-_announced() { ip -n "$NS_G" route show table 101 | grep -q "^$1 dev $IF_G0 "; }
+# the announced routes name vgwd's anchor device (a TUN that dies with vgwd),
+# not the kernel's interface, which would outlive a crashed vgwd
+_announced() { ip -n "$NS_G" route show table 101 | grep -q "^$1 dev vgw-ann0 proto 250 "; }
 wait_until 5 _announced "$EIP"
-check "the EIP's /32 is announced on $IF_G0 (table 101: $(ip -n "$NS_G" route show table 101 | tr '\n' ';'))" \
+check "the EIP's /32 is announced on the anchor device vgw-ann0 (table 101: $(ip -n "$NS_G" route show table 101 | tr '\n' ';'))" \
   _announced "$EIP"
 
 say "== the host's own traffic stays with the kernel"
@@ -224,6 +228,9 @@ n=$(xdp_prog_on "$IF_G0")
 check "after SIGKILL the program stays on $IF_G0 (${n:-none})" [ "$n" = vgw_xdp_steer ]
 n=$(ping_count "$NS_C" 10.1.0.1 3)
 check "... and the host's address still answers through it: ${n:-0}/3" [ "${n:-0}" -eq 3 ]
+r=$(ip -n "$NS_G" route show table 101 proto 250 | tr '\n' ';')
+check "the announcements died with vgwd (its anchor device is gone): table 101 '${r}'" \
+  all_true "[ -z '$r' ]" "! ip -n $NS_G link show vgw-ann0 >/dev/null 2>&1"
 : >"$VGWD_LOG"
 vgwd_start || die "vgwd did not become ready after a SIGKILL"
 check "the new vgwd detached the program the killed one left" \
