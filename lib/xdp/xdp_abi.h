@@ -6,7 +6,9 @@
  * bpffs root (libbpf LIBBPF_PIN_BY_NAME), so every interface the program is
  * attached to shares one map and vgwd can open it by path. Keyed by
  * (ingress ifindex, address) so that two vgwd processes on one host, each
- * owning its own interfaces, never touch each other's entries.
+ * owning its own interfaces, never touch each other's entries. (Ifindexes
+ * are per network namespace: vgwd processes in different namespaces must
+ * not share one bpffs mount; under `ip netns exec` each has its own.)
  *   writer: vgwd's slow path only (xdp_map.c), from its configuration: EIPs
  *           and VIP addresses on public ports, the VTEP (with its UDP port)
  *           on underlay ports; cleared of the interface's entries at start

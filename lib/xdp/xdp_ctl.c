@@ -22,6 +22,7 @@ static struct {
 	size_t want_cap;
 	uint64_t next_retry_ms, next_audit_ms;
 	uint64_t repaired;
+	bool stopped; /* vgw_xdp_map_stop ran: our entries are gone */
 } x = {.fd = -1};
 
 static int map_update(void *ctx, const struct vgw_xdp_entry *e)
@@ -237,8 +238,9 @@ void vgw_xdp_map_tick(uint64_t now_ms)
 
 void vgw_xdp_map_stop(void)
 {
-	if (x.fd < 0)
+	if (x.fd < 0 || x.stopped)
 		return;
+	x.stopped = true;
 	audit(); /* whatever the map holds of ours goes */
 	long left = vgw_xdp_sync_apply(&x.sync, NULL, 0, &ops, NULL);
 	if (left != 0)
@@ -250,8 +252,12 @@ void vgw_xdp_map_stop(void)
 
 void vgw_xdp_map_fini(void)
 {
+	/* a start-up that failed after the map was filled never ran the slow
+	 * path's stop: nothing may stay steered to sockets about to close */
+	vgw_xdp_map_stop();
 	if (x.fd >= 0)
 		close(x.fd);
+	x.stopped = false;
 	x.fd = -1;
 	vgw_xdp_sync_free(&x.sync);
 	free(x.want);

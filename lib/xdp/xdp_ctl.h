@@ -16,7 +16,8 @@
  * installs the configuration before the ports start; vgw_xdp_map_stop (slow
  * path, at SIGTERM) removes every entry of ours, so traffic for the
  * gateway's addresses stops being steered to a socket that is going away;
- * vgw_xdp_map_fini closes the map. */
+ * vgw_xdp_map_fini (main thread) does the same if stop did not run (a failed
+ * start-up) and closes the map. */
 #ifndef VGW_XDP_CTL_H
 #define VGW_XDP_CTL_H
 
