@@ -76,8 +76,8 @@ static const struct {
 	const char *want; /* substring of the error */
 } bad[] = {
 	{"", "no port defined"},
-	{"port p0 role public address 10.0.0.1/24\n", "'dev' and 'role' are required"},
-	{"port p0 dev net_null0 address 10.0.0.1/24\n", "'dev' and 'role' are required"},
+	{"port p0 role public address 10.0.0.1/24\n", "'dev' (or 'af-xdp') and 'role' are required"},
+	{"port p0 dev net_null0 address 10.0.0.1/24\n", "'dev' (or 'af-xdp') and 'role' are required"},
 	{"port p0 dev net_null0 role edge\n", "role must be public or underlay"},
 	{"port p0 dev net_null0 role public address 10.0.0.1/33\n", "invalid prefix"},
 	{"port p0 dev net_null0 role public address 10.0.0.0/24\n", "not a usable host address"},
