@@ -117,8 +117,17 @@ static const struct {
 	{"port p0 af-xdp abcdefghijklmnop role public\n", "af-xdp needs a Linux interface name"},
 	{"port p0 role public af-xdp\n", "port p0: 'af-xdp' needs a value"},
 	{"port p0 af-xdp eth1 address 10.0.0.1/24\n", "'dev' (or 'af-xdp') and 'role' are required"},
+	/* one Linux interface, one port: two af-xdp ports, or one port's tap
+	 * named as another's af-xdp interface */
 	{"port p0 af-xdp eth1 role public address 10.0.0.1/24\n"
-	 "port p1 af-xdp eth1 role underlay address 10.1.0.1/24\n", "port p1: same dev as port p0"},
+	 "port p1 af-xdp eth1 role underlay address 10.1.0.1/24\n",
+	 "port p1: eth1 is already the af-xdp interface of port p0"},
+	{"port p0 af-xdp eth1 role public address 10.0.0.1/24\n"
+	 "port p1 dev net_null1 role underlay host-port eth1 address 10.1.0.1/24\n",
+	 "port p1: host-port eth1 is the af-xdp interface of port p0"},
+	{"port p0 dev net_null0 role public host-port vgw0 address 10.0.0.1/24\n"
+	 "port p1 af-xdp vgw0 role underlay address 10.1.0.1/24\n",
+	 "port p1: af-xdp vgw0 is the host-port of port p0"},
 	{"port p0 af-xdp eth1 role public address 10.0.0.1/24\n"
 	 "port p1 dev net_af_xdp_eth1 role underlay address 10.1.0.1/24\n", "port p1: same dev as port p0"},
 	/* xdp program PATH */
