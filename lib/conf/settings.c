@@ -241,14 +241,32 @@ static int port_line(int argc, char **argv, char *err)
 		}
 	}
 	for (int q = 0; q < vgw_gw.n_ports; q++) {
-		if (p.host_name[0] && strcmp(vgw_gw.ports[q].host_name, p.host_name) == 0) {
+		const struct vgw_port *o = &vgw_gw.ports[q];
+		if (p.host_name[0] && strcmp(o->host_name, p.host_name) == 0) {
 			snprintf(err, VGW_ERR_LEN, "port %s: same host-port as port %s", p.name,
-				 vgw_gw.ports[q].name);
+				 o->name);
 			return -1;
 		}
-		if (strcmp(vgw_gw.ports[q].dev, p.dev) == 0) {
-			snprintf(err, VGW_ERR_LEN, "port %s: same dev as port %s", p.name,
-				 vgw_gw.ports[q].name);
+		/* one Linux interface is one port's: an af-xdp interface is
+		 * neither another af-xdp port's nor the tap vgwd creates for
+		 * another port's host-port */
+		if (p.xdp_iface[0] && strcmp(o->xdp_iface, p.xdp_iface) == 0) {
+			snprintf(err, VGW_ERR_LEN, "port %s: %s is already the af-xdp interface of port %s",
+				 p.name, p.xdp_iface, o->name);
+			return -1;
+		}
+		if (p.xdp_iface[0] && strcmp(o->host_name, p.xdp_iface) == 0) {
+			snprintf(err, VGW_ERR_LEN, "port %s: af-xdp %s is the host-port of port %s",
+				 p.name, p.xdp_iface, o->name);
+			return -1;
+		}
+		if (p.host_name[0] && strcmp(o->xdp_iface, p.host_name) == 0) {
+			snprintf(err, VGW_ERR_LEN, "port %s: host-port %s is the af-xdp interface of port %s",
+				 p.name, p.host_name, o->name);
+			return -1;
+		}
+		if (strcmp(o->dev, p.dev) == 0) {
+			snprintf(err, VGW_ERR_LEN, "port %s: same dev as port %s", p.name, o->name);
 			return -1;
 		}
 	}

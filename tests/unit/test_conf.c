@@ -5,8 +5,13 @@
  * with FILE:LINE and a message naming the problem; a setting after the first
  * command is refused; host-port names and the punt rate limit are read with
  * their defaults and bounds (a Linux name of 1-15 characters, one per port);
- * show running-config's settings text loads back to the same settings. No EAL needed: settings never touch DPDK.
+ * show running-config's settings text loads back to the same settings;
+ * af-xdp ports (a Linux interface name; no dev, mac, mtu or host-port with
+ * it; one port per interface) and `xdp program PATH` (absolute, no ',',
+ * under 160 bytes; a refused line keeps the earlier value) are read,
+ * refused and printed back. No EAL needed: settings never touch DPDK.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -76,8 +81,8 @@ static const struct {
 	const char *want; /* substring of the error */
 } bad[] = {
 	{"", "no port defined"},
-	{"port p0 role public address 10.0.0.1/24\n", "'dev' and 'role' are required"},
-	{"port p0 dev net_null0 address 10.0.0.1/24\n", "'dev' and 'role' are required"},
+	{"port p0 role public address 10.0.0.1/24\n", "'dev' (or 'af-xdp') and 'role' are required"},
+	{"port p0 dev net_null0 address 10.0.0.1/24\n", "'dev' (or 'af-xdp') and 'role' are required"},
 	{"port p0 dev net_null0 role edge\n", "role must be public or underlay"},
 	{"port p0 dev net_null0 role public address 10.0.0.1/33\n", "invalid prefix"},
 	{"port p0 dev net_null0 role public address 10.0.0.0/24\n", "not a usable host address"},
@@ -97,6 +102,42 @@ static const struct {
 	{"port p0 dev net_null0 role public host-port vgw0 address 10.0.0.1/24\n"
 	 "port p1 dev net_null1 role underlay host-port vgw0 address 10.1.0.1/24\n",
 	 "port p1: same host-port as port p0"},
+	/* af-xdp: the kernel keeps the interface, so no dev, mac, mtu, host-port */
+	{"port p0 af-xdp eth1 dev net_null0 role public\n",
+	 "port p0: 'dev' does not go with af-xdp (the kernel keeps eth1"},
+	{"port p0 dev net_null0 af-xdp eth1 role public\n", "port p0: 'dev' does not go with af-xdp"},
+	{"port p0 af-xdp eth1 role public mac 02:00:00:00:00:01\n",
+	 "port p0: 'mac' does not go with af-xdp"},
+	{"port p0 af-xdp eth1 role public mtu 1500\n", "port p0: 'mtu' does not go with af-xdp"},
+	{"port p0 mtu 9000 af-xdp eth1 role public\n", "port p0: 'mtu' does not go with af-xdp"},
+	{"port p0 af-xdp eth1 role public host-port vgw0\n",
+	 "port p0: 'host-port' does not go with af-xdp"},
+	{"port p0 af-xdp eth/1 role public\n", "port p0: af-xdp needs a Linux interface name"},
+	{"port p0 af-xdp eth:1 role public\n", "af-xdp needs a Linux interface name"},
+	{"port p0 af-xdp abcdefghijklmnop role public\n", "af-xdp needs a Linux interface name"},
+	{"port p0 role public af-xdp\n", "port p0: 'af-xdp' needs a value"},
+	{"port p0 af-xdp eth1 address 10.0.0.1/24\n", "'dev' (or 'af-xdp') and 'role' are required"},
+	/* one Linux interface, one port: two af-xdp ports, or one port's tap
+	 * named as another's af-xdp interface */
+	{"port p0 af-xdp eth1 role public address 10.0.0.1/24\n"
+	 "port p1 af-xdp eth1 role underlay address 10.1.0.1/24\n",
+	 "port p1: eth1 is already the af-xdp interface of port p0"},
+	{"port p0 af-xdp eth1 role public address 10.0.0.1/24\n"
+	 "port p1 dev net_null1 role underlay host-port eth1 address 10.1.0.1/24\n",
+	 "port p1: host-port eth1 is the af-xdp interface of port p0"},
+	{"port p0 dev net_null0 role public host-port vgw0 address 10.0.0.1/24\n"
+	 "port p1 af-xdp vgw0 role underlay address 10.1.0.1/24\n",
+	 "port p1: af-xdp vgw0 is the host-port of port p0"},
+	{"port p0 af-xdp eth1 role public address 10.0.0.1/24\n"
+	 "port p1 dev net_af_xdp_eth1 role underlay address 10.1.0.1/24\n", "port p1: same dev as port p0"},
+	/* xdp program PATH */
+	{"xdp program vgw_xdp.o\n", "xdp program: an absolute path of under 160 bytes without ','"},
+	{"xdp program ./vgw_xdp.o\n", "xdp program: an absolute path"},
+	{"xdp program /opt/vgw,x/vgw_xdp.o\n", "xdp program: an absolute path of under 160 bytes without ','"},
+	{"xdp program\n", "xdp: expected 'program PATH'"},
+	{"xdp program /a.o /b.o\n", "xdp: expected 'program PATH'"},
+	{"xdp path /a.o\n", "xdp: expected 'program PATH'"},
+	{"xdp\n", "xdp: expected 'program PATH'"},
 	{"kernel import-table 0\n", "import-table: "},
 	{"kernel import-table 4294967296\n", "out of range"},
 	{"kernel announce-table 254\n", "is a system table"},
@@ -225,6 +266,143 @@ static void test_running_config_round_trip(void)
 	vgw_buf_free(&b);
 }
 
+/* port NAME af-xdp IFNAME: the port runs on a Linux interface the kernel
+ * keeps; the running config says af-xdp, never the vdev name, nor the MTU
+ * vgwd later reads from the interface. */
+static void test_af_xdp(void)
+{
+	char err[VGW_ERR_LEN] = "";
+	const char *text = "port up0 af-xdp eth1 role public address 203.0.113.1/24 "
+			   "address 198.51.100.1/24\n"
+			   "port ul0 role underlay af-xdp ens1f0_x-1 address 192.168.0.1/16\n"
+			   "port p2 dev net_null0 role underlay mtu 9000 address 10.2.0.1/24\n"
+			   "port p3 af-xdp abcdefghijklmno role public address 10.3.0.1/24\n";
+	int rc = load_text(text, err);
+	if (rc != 0)
+		fprintf(stderr, "\n  %s\n", err);
+	ASSERT_EQ(rc, 0);
+	ASSERT_EQ(vgw_gw.n_ports, 4);
+	const struct vgw_port *p = vgw_gw.ports;
+	ASSERT_STR(p[0].xdp_iface, "eth1");
+	ASSERT_STR(p[0].dev, "net_af_xdp_eth1"); /* the vdev; devargs come at start-up */
+	ASSERT_EQ(p[0].role, VGW_ROLE_PUBLIC);
+	ASSERT_EQ(p[0].mtu, 1500);
+	ASSERT_EQ(p[0].mac_configured, 0);
+	ASSERT_STR(p[0].host_name, "");
+	ASSERT_EQ(p[0].n_addrs, 2);
+	ASSERT_EQ(p[0].addrs[1].ip, 0xc6336401);
+	ASSERT_EQ(p[0].xdp_ifindex, 0);
+	CU_ASSERT(vgw_port_kernel_neigh(&p[0]));
+	ASSERT_STR(p[1].xdp_iface, "ens1f0_x-1");
+	ASSERT_EQ(p[1].role, VGW_ROLE_UNDERLAY);
+	ASSERT_STR(p[2].xdp_iface, "");
+	CU_ASSERT(!vgw_port_kernel_neigh(&p[2]));
+	ASSERT_STR(p[3].xdp_iface, "abcdefghijklmno"); /* 15: Linux's longest */
+
+	struct vgw_buf a, b;
+	vgw_buf_init(&a);
+	vgw_settings_running_config(&a);
+	ASSERT_CONTAINS(a.data, "port up0 af-xdp eth1 role public address 203.0.113.1/24 "
+				"address 198.51.100.1/24\n");
+	ASSERT_CONTAINS(a.data, "port ul0 af-xdp ens1f0_x-1 role underlay address 192.168.0.1/16\n");
+	ASSERT_CONTAINS(a.data, "port p2 dev net_null0 role underlay mtu 9000 address 10.2.0.1/24\n");
+	ASSERT_CONTAINS(a.data, "port p3 af-xdp abcdefghijklmno role public address 10.3.0.1/24\n");
+	CU_ASSERT(strstr(a.data, "net_af_xdp") == NULL);
+	CU_ASSERT(strstr(a.data, "xdp program") == NULL); /* not set: not printed */
+
+	/* what start-up does to the port (xdp_port.c): devargs and the
+	 * interface's MTU; the running config does not change */
+	snprintf(vgw_gw.ports[0].dev, sizeof(vgw_gw.ports[0].dev),
+		 "net_af_xdp_eth1,iface=eth1,start_queue=0,queue_count=2,xdp_prog=/x/vgw_xdp.o");
+	vgw_gw.ports[0].mtu = 9000;
+	vgw_gw.ports[0].xdp_ifindex = 7;
+	vgw_buf_init(&b);
+	vgw_settings_running_config(&b);
+	ASSERT_STR(b.data, a.data);
+	vgw_buf_free(&b);
+
+	/* and it loads back to the same settings */
+	ASSERT_EQ(load_text(a.data, err), 0);
+	vgw_buf_init(&b);
+	vgw_settings_running_config(&b);
+	ASSERT_STR(b.data, a.data);
+	ASSERT_STR(vgw_gw.ports[0].dev, "net_af_xdp_eth1");
+	vgw_buf_free(&a);
+	vgw_buf_free(&b);
+}
+
+static int line(char *err, int argc, ...)
+{
+	char words[4][200], *argv[4];
+	va_list ap;
+	va_start(ap, argc);
+	for (int i = 0; i < argc; i++) {
+		snprintf(words[i], sizeof(words[i]), "%s", va_arg(ap, const char *));
+		argv[i] = words[i];
+	}
+	va_end(ap);
+	err[0] = '\0';
+	return vgw_settings_line(argc, argv, err);
+}
+
+/* xdp program PATH: an absolute path short enough for the af_xdp devargs,
+ * without their ',' separator; a refused line leaves the value alone. */
+static void test_xdp_program(void)
+{
+	char err[VGW_ERR_LEN] = "";
+	ASSERT_EQ(load_text("port p0 af-xdp eth1 role public\n", err), 0);
+	ASSERT_STR(vgw_gw.set.xdp_program, ""); /* default: next to vgwd, else installed */
+
+	ASSERT_EQ(load_text("xdp program /opt/vgw/vgw_xdp.o\n"
+			    "port p0 af-xdp eth1 role public address 10.0.0.1/24\n", err), 0);
+	ASSERT_STR(vgw_gw.set.xdp_program, "/opt/vgw/vgw_xdp.o");
+	struct vgw_buf a, b;
+	vgw_buf_init(&a);
+	vgw_settings_running_config(&a);
+	ASSERT_CONTAINS(a.data, "\nxdp program /opt/vgw/vgw_xdp.o\n");
+	ASSERT_EQ(load_text(a.data, err), 0);
+	ASSERT_STR(vgw_gw.set.xdp_program, "/opt/vgw/vgw_xdp.o");
+	vgw_buf_init(&b);
+	vgw_settings_running_config(&b);
+	ASSERT_STR(b.data, a.data);
+	vgw_buf_free(&a);
+	vgw_buf_free(&b);
+
+	/* each refused line keeps the earlier value */
+	char ok159[161], long160[162];
+	ok159[0] = long160[0] = '/';
+	memset(ok159 + 1, 'a', 158);
+	ok159[159] = '\0';
+	memset(long160 + 1, 'b', 159);
+	long160[160] = '\0';
+	const char *want = "an absolute path of under 160 bytes without ','";
+	ASSERT_EQ(line(err, 3, "xdp", "program", "vgw_xdp.o"), -1);
+	ASSERT_CONTAINS(err, want);
+	ASSERT_EQ(line(err, 3, "xdp", "program", "/opt/a,b/vgw_xdp.o"), -1);
+	ASSERT_CONTAINS(err, want);
+	ASSERT_EQ(line(err, 3, "xdp", "program", long160), -1);
+	ASSERT_CONTAINS(err, want);
+	ASSERT_EQ(line(err, 2, "xdp", "program"), -1);
+	ASSERT_CONTAINS(err, "xdp: expected 'program PATH'");
+	ASSERT_EQ(line(err, 4, "xdp", "program", "/a.o", "/b.o"), -1);
+	ASSERT_CONTAINS(err, "xdp: expected 'program PATH'");
+	ASSERT_EQ(line(err, 3, "xdp", "programme", "/a.o"), -1);
+	ASSERT_CONTAINS(err, "xdp: expected 'program PATH'");
+	ASSERT_STR(vgw_gw.set.xdp_program, "/opt/vgw/vgw_xdp.o");
+
+	/* the longest path taken, and a later line replaces an earlier one */
+	ASSERT_EQ(line(err, 3, "xdp", "program", ok159), 0);
+	ASSERT_STR(vgw_gw.set.xdp_program, ok159);
+	ASSERT_EQ(line(err, 3, "xdp", "program", "/usr/lib/vgw/vgw_xdp.o"), 0);
+	ASSERT_STR(vgw_gw.set.xdp_program, "/usr/lib/vgw/vgw_xdp.o");
+
+	/* in a file: the line is named, the earlier value stays */
+	ASSERT_EQ(load_text("xdp program /opt/a.o\nxdp program a.o\n"
+			    "port p0 af-xdp eth1 role public\n", err), -1);
+	ASSERT_CONTAINS(err, ":2: xdp program: an absolute path");
+	ASSERT_STR(vgw_gw.set.xdp_program, "/opt/a.o");
+}
+
 int main(int argc, char **argv)
 {
 	conf_path = argc > 1 ? argv[1] : "conf/vgw.conf";
@@ -236,6 +414,8 @@ int main(int argc, char **argv)
 		{"over-long line refused", test_long_line},
 		{"host-port names and the punt rate limit", test_host_port},
 		{"running-config settings load back identically", test_running_config_round_trip},
+		{"af-xdp ports and their running config", test_af_xdp},
+		{"xdp program PATH", test_xdp_program},
 	};
 	return unit_run("conf", tests, sizeof(tests) / sizeof(tests[0]));
 }
