@@ -78,6 +78,23 @@ void vgw_settings_reset(void)
 	vgw_gw.n_ports = 0;
 }
 
+/* An existing Linux interface (af-xdp): the kernel's rules (dev_valid_name)
+ * narrowed to what shells and our grammar handle: letters, digits, '-', '_'
+ * and '.' (VLANs: eth0.100), not "." or "..". */
+static bool valid_ifname(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= VGW_PORT_NAME_LEN || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
 static bool valid_name(const char *s)
 {
 	size_t n = strlen(s);
@@ -138,10 +155,11 @@ static int port_line(int argc, char **argv, char *err)
 			snprintf(p.dev, sizeof(p.dev), "%s", v);
 			have_dev = have_devargs = true;
 		} else if (strcmp(k, "af-xdp") == 0) {
-			if (!valid_name(v)) {
+			if (!valid_ifname(v)) {
 				snprintf(err, VGW_ERR_LEN,
 					 "port %s: af-xdp needs a Linux interface name of "
-					 "1-%d letters, digits, '-' or '_'", p.name, VGW_PORT_NAME_LEN - 1);
+					 "1-%d letters, digits, '-', '_' or '.'", p.name,
+					 VGW_PORT_NAME_LEN - 1);
 				return -1;
 			}
 			snprintf(p.xdp_iface, sizeof(p.xdp_iface), "%s", v);

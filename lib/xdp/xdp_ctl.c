@@ -168,8 +168,14 @@ static void sync_now(uint64_t now_ms)
 		RTE_LOG(ERR, USER1, "xdp: out of memory; steering map unchanged this tick\n");
 		return;
 	}
-	if (vgw_xdp_sync_same(&x.sync, x.want, n))
+	if (vgw_xdp_sync_same(&x.sync, x.want, n)) {
+		/* a refused entry may have left the configuration since */
+		if (x.sync.failed)
+			RTE_LOG(NOTICE, USER1, "xdp: steering map in sync again\n");
+		x.sync.failed = 0;
+		x.sync.last_err = 0;
 		return;
+	}
 	/* a refusal (map full) would be asked again every tick: once a second */
 	if (x.sync.failed && now_ms < x.next_retry_ms)
 		return;

@@ -114,6 +114,7 @@ static const struct {
 	 "port p0: 'host-port' does not go with af-xdp"},
 	{"port p0 af-xdp eth/1 role public\n", "port p0: af-xdp needs a Linux interface name"},
 	{"port p0 af-xdp eth:1 role public\n", "af-xdp needs a Linux interface name"},
+	{"port p0 af-xdp .. role public\n", "af-xdp needs a Linux interface name"},
 	{"port p0 af-xdp abcdefghijklmnop role public\n", "af-xdp needs a Linux interface name"},
 	{"port p0 role public af-xdp\n", "port p0: 'af-xdp' needs a value"},
 	{"port p0 af-xdp eth1 address 10.0.0.1/24\n", "'dev' (or 'af-xdp') and 'role' are required"},
@@ -276,12 +277,13 @@ static void test_af_xdp(void)
 			   "address 198.51.100.1/24\n"
 			   "port ul0 role underlay af-xdp ens1f0_x-1 address 192.168.0.1/16\n"
 			   "port p2 dev net_null0 role underlay mtu 9000 address 10.2.0.1/24\n"
-			   "port p3 af-xdp abcdefghijklmno role public address 10.3.0.1/24\n";
+			   "port p3 af-xdp abcdefghijklmno role public address 10.3.0.1/24\n"
+			   "port p4 af-xdp eth0.100 role public address 10.4.0.1/24\n";
 	int rc = load_text(text, err);
 	if (rc != 0)
 		fprintf(stderr, "\n  %s\n", err);
 	ASSERT_EQ(rc, 0);
-	ASSERT_EQ(vgw_gw.n_ports, 4);
+	ASSERT_EQ(vgw_gw.n_ports, 5);
 	const struct vgw_port *p = vgw_gw.ports;
 	ASSERT_STR(p[0].xdp_iface, "eth1");
 	ASSERT_STR(p[0].dev, "net_af_xdp_eth1"); /* the vdev; devargs come at start-up */
@@ -298,6 +300,7 @@ static void test_af_xdp(void)
 	ASSERT_STR(p[2].xdp_iface, "");
 	CU_ASSERT(!vgw_port_kernel_neigh(&p[2]));
 	ASSERT_STR(p[3].xdp_iface, "abcdefghijklmno"); /* 15: Linux's longest */
+	ASSERT_STR(p[4].xdp_iface, "eth0.100"); /* a VLAN interface */
 
 	struct vgw_buf a, b;
 	vgw_buf_init(&a);
