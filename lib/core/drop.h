@@ -90,7 +90,16 @@
 	X(KNEIGH_BAD_MAC, "kneigh_bad_mac", "kernel neighbours ignored: multicast or zero MAC") \
 	X(KNEIGH_OTHER_IF, "kneigh_other_if", "kernel neighbours ignored: their interface is no af-xdp port") \
 	X(KNEIGH_STALE_REFRESH, "kneigh_stale_refresh", "next hops vgwd asked for, reported STALE: the kernel is asked to confirm them") \
-	X(KNEIGH_SWEPT, "kneigh_swept", "kernel-learned entries a dump no longer listed: removed")
+	X(KNEIGH_SWEPT, "kneigh_swept", "kernel-learned entries a dump no longer listed: removed") \
+	X(KNEIGH_MSG, "kneigh_msg", "neighbour messages read from the kernel (notifications, dump and query answers)") \
+	X(KNEIGH_IGNORED, "kneigh_ignored", "kernel neighbour messages not about an IPv4 unicast neighbour (IPv6, proxy, broadcast, ...)") \
+	X(KNEIGH_MALFORMED, "kneigh_malformed", "kernel neighbour messages refused as malformed") \
+	X(KNEIGH_FOREIGN, "kneigh_foreign", "netlink datagrams on the neighbour socket not sent by the kernel: dropped") \
+	X(KNEIGH_QUERY_TX, "kneigh_query_tx", "RTM_GETNEIGH sent: vgwd asks the kernel for a next hop") \
+	X(KNEIGH_REQUEST_TX, "kneigh_request_tx", "NTF_USE sent: the kernel resolves or re-confirms a next hop") \
+	X(KNEIGH_REQUEST_ERROR, "kneigh_request_error", "queries or requests the kernel refused or that could not be sent") \
+	X(KNEIGH_DUMP, "kneigh_dump", "dumps of the kernel's IPv4 neighbours (start-up, after an overrun)") \
+	X(KNEIGH_OVERRUN, "kneigh_overrun", "netlink overruns (ENOBUFS): neighbour notifications lost, dumped again")
 
 #define VGW_X_ENUM(id, name, help) VGW_DROP_##id,
 enum vgw_drop { VGW_DROP_NONE = -1, VGW_DROP_REASONS(VGW_X_ENUM) VGW_DROP_MAX };

@@ -29,12 +29,31 @@
  *    removed; pending and static entries are kept;
  *  - show neigh says kernel/STATE (JSON);
  *  - no mbuf leaks.
+ * Proves (the follower, rtnl/neigh_follow.h, fed datagrams in memory and
+ * sending through a fake sender instead of a socket):
+ *  - reports reach the table; other interfaces, IPv6, malformed messages
+ *    (about p1, or of no known interface) are counted apart; several
+ *    messages in a datagram and a broken tail are framed right;
+ *  - a query is RTM_GETNEIGH on xdp_ifindex; ENOENT, NONE, FAILED or STALE
+ *    answers bring one NTF_USE; REACHABLE, PERMANENT, NOARP, INCOMPLETE
+ *    answers none (a PERMANENT entry must never get NTF_USE); an answer is
+ *    used once; a refused request is counted; a port that is not af-xdp or
+ *    a failed send is counted, nothing sent;
+ *  - end to end through the table: miss -> GET -> ENOENT -> NTF_USE ->
+ *    notification -> queue flushed;
+ *  - the dump at start: its request, entries it does not list swept on
+ *    NLMSG_DONE, notifications during it kept; EBUSY retried.
  */
+#include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <libmnl/libmnl.h>
 #include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
 #include <rte_mbuf.h>
 
 #include "cli/cli.h"
@@ -42,6 +61,7 @@
 #include "neigh/neigh.h"
 #include "neigh/neigh_dp.h"
 #include "net/ip4.h"
+#include "rtnl/neigh_follow.h"
 
 #define KPORT 1
 #define KIFINDEX 41
@@ -468,6 +488,341 @@ static void test_resync_sweep(void)
 	nt_free(t);
 }
 
+/* ---- the follower ------------------------------------------------------ */
+
+static struct {
+	uint8_t d[256];
+	size_t len;
+} sent[16];
+static int n_sent;
+static bool send_fails;
+
+static int fake_send(const void *msg, size_t len)
+{
+	if (send_fails) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	if (n_sent < 16) {
+		memcpy(sent[n_sent].d, msg, len < 256 ? len : 256);
+		sent[n_sent].len = len;
+	}
+	n_sent++;
+	return 0;
+}
+
+/* Header and ndmsg of sent message i. */
+static void sent_hdr(int i, struct nlmsghdr *h, struct ndmsg *ndm)
+{
+	CU_ASSERT_FATAL(i < n_sent && i < 16);
+	memcpy(h, sent[i].d, sizeof(*h));
+	memcpy(ndm, sent[i].d + NLMSG_HDRLEN, sizeof(*ndm));
+}
+
+/* The IPv4 address of sent message i's NDA_DST (at its fixed place). */
+static uint32_t sent_ip(int i)
+{
+	uint32_t be;
+	memcpy(&be, sent[i].d + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ndmsg)) + 4, 4);
+	return ntohl(be);
+}
+
+static void follow_new(struct vgw_neigh_table **t)
+{
+	*t = nt_new(16, &ops);
+	ASSERT_EQ(vgw_gw.n_ports, 2);
+	memset(vgw_gw.sp_stats, 0, sizeof(vgw_gw.sp_stats));
+	vgw_gw.neigh = *t;
+	n_sent = 0;
+	send_fails = false;
+	vgw_neigh_follow_test_open(fake_send);
+}
+
+static void follow_free(struct vgw_neigh_table *t)
+{
+	vgw_neigh_follow_close();
+	vgw_gw.neigh = NULL;
+	nt_free(t);
+}
+
+static uint8_t dg[4096];
+static size_t dg_len;
+
+/* Appends a neighbour message to the datagram being built. */
+static struct nlmsghdr *put_neigh(uint16_t type, uint32_t seq, int32_t ifindex, uint32_t ip,
+				  uint16_t state, const uint8_t *mac)
+{
+	struct nlmsghdr *n = mnl_nlmsg_put_header(dg + dg_len);
+	n->nlmsg_type = type;
+	n->nlmsg_seq = seq;
+	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(n, sizeof(*ndm));
+	ndm->ndm_family = AF_INET;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_state = state;
+	ndm->ndm_type = RTN_UNICAST;
+	mnl_attr_put_u32(n, NDA_DST, htonl(ip));
+	if (mac)
+		mnl_attr_put(n, NDA_LLADDR, 6, mac);
+	dg_len += NLMSG_ALIGN(n->nlmsg_len);
+	return n;
+}
+
+static void put_ctl(uint16_t type, uint32_t seq, int32_t error)
+{
+	struct nlmsghdr *n = mnl_nlmsg_put_header(dg + dg_len);
+	n->nlmsg_type = type;
+	n->nlmsg_seq = seq;
+	if (type == NLMSG_ERROR) {
+		struct nlmsgerr *e = mnl_nlmsg_put_extra_header(n, sizeof(*e));
+		e->error = error;
+		e->msg.nlmsg_seq = seq;
+	} else {
+		int32_t *e = mnl_nlmsg_put_extra_header(n, sizeof(*e));
+		*e = error;
+	}
+	dg_len += NLMSG_ALIGN(n->nlmsg_len);
+}
+
+static void flush_dg(void)
+{
+	vgw_neigh_follow_input(dg, dg_len);
+	dg_len = 0;
+}
+
+/* Ends the start-up dump (requested by the first poll) with no entries. */
+static void first_dump_empty(void)
+{
+	vgw_neigh_follow_poll(false);
+	ASSERT_EQ(n_sent, 1);
+	struct nlmsghdr h;
+	struct ndmsg ndm;
+	sent_hdr(0, &h, &ndm);
+	put_ctl(NLMSG_DONE, h.nlmsg_seq, 0);
+	flush_dg();
+	n_sent = 0;
+}
+
+static void test_follow_reports(void)
+{
+	struct vgw_neigh_table *t;
+	follow_new(&t);
+	first_dump_empty();
+	uint64_t *st = vgw_gw.sp_stats;
+	put_neigh(RTM_NEWNEIGH, 0, KIFINDEX, A(10, 2, 0, 9), NUD_REACHABLE, KM);
+	put_neigh(RTM_NEWNEIGH, 0, 99, A(10, 2, 0, 10), NUD_REACHABLE, KM); /* not af-xdp */
+	struct nlmsghdr *v6 = put_neigh(RTM_NEWNEIGH, 0, KIFINDEX, A(10, 2, 0, 11), NUD_REACHABLE, KM);
+	((struct ndmsg *)mnl_nlmsg_get_payload(v6))->ndm_family = AF_INET6;
+	put_neigh(RTM_NEWNEIGH, 0, KIFINDEX, A(10, 2, 0, 12), NUD_REACHABLE, NULL); /* no MAC */
+	put_neigh(RTM_NEWNEIGH, 0, 99, A(10, 2, 0, 13), NUD_REACHABLE, NULL);
+	put_neigh(RTM_NEWNEIGH, 0, KIFINDEX, A(10, 2, 0, 14), NUD_STALE, KM2);
+	flush_dg();
+	ASSERT_EQ(st[VGW_SP_KNEIGH_MSG], 6);
+	ASSERT_EQ(st[VGW_SP_KNEIGH_OTHER_IF], 2);
+	ASSERT_EQ(st[VGW_SP_KNEIGH_IGNORED], 1);
+	ASSERT_EQ(st[VGW_SP_KNEIGH_MALFORMED], 1);
+	ASSERT_EQ(sp[VGW_SP_KNEIGH_UPDATE], 2);
+	CU_ASSERT(vgw_neigh_mac(t, A(10, 2, 0, 9), KPORT) == mac_word(KM));
+	CU_ASSERT(vgw_neigh_mac(t, A(10, 2, 0, 14), KPORT) == mac_word(KM2));
+	ASSERT_EQ(vgw_neigh_find(t, A(10, 2, 0, 14), KPORT)->nud, NUD_STALE);
+	ASSERT_EQ(t->n, 2);
+	/* a delete, then a datagram whose tail is broken */
+	put_neigh(RTM_DELNEIGH, 0, KIFINDEX, A(10, 2, 0, 9), NUD_REACHABLE, KM);
+	size_t whole = dg_len;
+	put_neigh(RTM_DELNEIGH, 0, KIFINDEX, A(10, 2, 0, 14), NUD_STALE, KM2);
+	vgw_neigh_follow_input(dg, whole + 10); /* the second message cut short */
+	dg_len = 0;
+	ASSERT_EQ(sp[VGW_SP_KNEIGH_DELETE], 1);
+	ASSERT_EQ(st[VGW_SP_KNEIGH_MALFORMED], 2);
+	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, A(10, 2, 0, 9), KPORT));
+	CU_ASSERT_PTR_NOT_NULL(vgw_neigh_find(t, A(10, 2, 0, 14), KPORT));
+	ASSERT_EQ(n_sent, 0); /* reports alone ask nothing */
+	follow_free(t);
+}
+
+/* Asks about ip on p1; returns the query's sequence number. */
+static uint32_t query(uint32_t ip)
+{
+	int before = n_sent;
+	vgw_neigh_follow_resolve(KPORT, ip);
+	ASSERT_EQ(n_sent, before + 1);
+	struct nlmsghdr h;
+	struct ndmsg ndm;
+	sent_hdr(before, &h, &ndm);
+	ASSERT_EQ(h.nlmsg_type, RTM_GETNEIGH);
+	ASSERT_EQ(h.nlmsg_flags, NLM_F_REQUEST);
+	ASSERT_EQ(ndm.ndm_ifindex, KIFINDEX);
+	ASSERT_EQ(sent_ip(before), ip);
+	return h.nlmsg_seq;
+}
+
+/* Sent message i is NTF_USE for ip on p1. */
+static void expect_use(int i, uint32_t ip)
+{
+	struct nlmsghdr h;
+	struct ndmsg ndm;
+	sent_hdr(i, &h, &ndm);
+	ASSERT_EQ(h.nlmsg_type, RTM_NEWNEIGH);
+	ASSERT_EQ(h.nlmsg_flags, NLM_F_REQUEST | NLM_F_CREATE);
+	ASSERT_EQ(ndm.ndm_flags, NTF_USE);
+	ASSERT_EQ(ndm.ndm_state, 0);
+	ASSERT_EQ(ndm.ndm_ifindex, KIFINDEX);
+	ASSERT_EQ(sent_ip(i), ip);
+}
+
+static void test_follow_queries(void)
+{
+	struct vgw_neigh_table *t;
+	follow_new(&t);
+	first_dump_empty();
+	uint64_t *st = vgw_gw.sp_stats;
+	/* no entry in the kernel: NTF_USE */
+	uint32_t s = query(A(10, 2, 0, 20));
+	ASSERT_EQ(st[VGW_SP_KNEIGH_QUERY_TX], 1);
+	put_ctl(NLMSG_ERROR, s, -ENOENT);
+	flush_dg();
+	ASSERT_EQ(n_sent, 2);
+	expect_use(1, A(10, 2, 0, 20));
+	ASSERT_EQ(st[VGW_SP_KNEIGH_REQUEST_TX], 1);
+	/* ... which the kernel refuses: counted */
+	struct nlmsghdr h;
+	struct ndmsg ndm;
+	sent_hdr(1, &h, &ndm);
+	put_ctl(NLMSG_ERROR, h.nlmsg_seq, -EINVAL);
+	flush_dg();
+	ASSERT_EQ(st[VGW_SP_KNEIGH_REQUEST_ERROR], 1);
+	ASSERT_EQ(n_sent, 2);
+	/* answers by state */
+	static const struct {
+		uint16_t state;
+		bool mac, use;
+	} ans[] = {
+		{NUD_REACHABLE, true, false}, {NUD_PERMANENT, true, false}, {NUD_NOARP, true, false},
+		{NUD_DELAY, true, false},     {NUD_PROBE, true, false},     {NUD_INCOMPLETE, false, false},
+		{NUD_STALE, true, true},      {NUD_FAILED, false, true},    {NUD_NONE, false, true},
+	};
+	for (size_t i = 0; i < sizeof(ans) / sizeof(ans[0]); i++) {
+		uint32_t ip = A(10, 2, 0, (uint8_t)(30 + i));
+		int before = n_sent;
+		s = query(ip);
+		put_neigh(RTM_NEWNEIGH, s, KIFINDEX, ip, ans[i].state, ans[i].mac ? KM : NULL);
+		flush_dg();
+		if (ans[i].use) {
+			ASSERT_EQ(n_sent, before + 2);
+			expect_use(before + 1, ip);
+		} else {
+			ASSERT_EQ(n_sent, before + 1); /* PERMANENT above all: never NTF_USE */
+		}
+		if (ans[i].mac)
+			CU_ASSERT(vgw_neigh_mac(t, ip, KPORT) == mac_word(KM));
+		/* the same answer again (or a stray seq): used once */
+		put_neigh(RTM_NEWNEIGH, s, KIFINDEX, ip, ans[i].state, ans[i].mac ? KM : NULL);
+		flush_dg();
+		ASSERT_EQ(n_sent, before + 1 + ans[i].use);
+	}
+	/* an answer about another address than asked (cannot happen): no action */
+	s = query(A(10, 2, 0, 60));
+	int before = n_sent;
+	put_neigh(RTM_NEWNEIGH, s, KIFINDEX, A(10, 2, 0, 61), NUD_FAILED, NULL);
+	flush_dg();
+	ASSERT_EQ(n_sent, before);
+	/* nothing is sent for a port that is not af-xdp, or when sending fails */
+	uint64_t errs = st[VGW_SP_KNEIGH_REQUEST_ERROR];
+	vgw_neigh_follow_resolve(0, A(10, 1, 0, 9));
+	vgw_neigh_follow_resolve(9, A(10, 1, 0, 9));
+	send_fails = true;
+	vgw_neigh_follow_resolve(KPORT, A(10, 2, 0, 70));
+	send_fails = false;
+	ASSERT_EQ(n_sent, before);
+	ASSERT_EQ(st[VGW_SP_KNEIGH_REQUEST_ERROR], errs + 3);
+	follow_free(t);
+}
+
+static void test_follow_end_to_end(void)
+{
+	struct vgw_neigh_ops real = ops;
+	real.kernel_resolve = vgw_neigh_follow_resolve;
+	struct vgw_neigh_table *t = nt_new(16, &real);
+	memset(vgw_gw.sp_stats, 0, sizeof(vgw_gw.sp_stats));
+	vgw_gw.neigh = t;
+	n_sent = 0;
+	vgw_neigh_follow_test_open(fake_send);
+	first_dump_empty();
+	const uint32_t nh = A(10, 2, 0, 9);
+	vgw_neigh_resolve(t, nh, KPORT, ip_frame(1), 0);
+	vgw_neigh_resolve(t, nh, KPORT, ip_frame(2), 0);
+	ASSERT_EQ(n_sent, 1); /* one query */
+	struct nlmsghdr h;
+	struct ndmsg ndm;
+	sent_hdr(0, &h, &ndm);
+	ASSERT_EQ(h.nlmsg_type, RTM_GETNEIGH);
+	put_ctl(NLMSG_ERROR, h.nlmsg_seq, -ENOENT);
+	flush_dg();
+	ASSERT_EQ(n_sent, 2);
+	expect_use(1, nh);
+	/* the kernel resolves: INCOMPLETE, then REACHABLE (notifications) */
+	put_neigh(RTM_NEWNEIGH, 0, KIFINDEX, nh, NUD_INCOMPLETE, NULL);
+	put_neigh(RTM_NEWNEIGH, 0, KIFINDEX, nh, NUD_REACHABLE, KM);
+	flush_dg();
+	ASSERT_EQ(n_tx, 2);
+	ASSERT_EQ(memcmp(txr[0].d, KM, 6), 0);
+	ASSERT_EQ(txr[1].d[40], 2);
+	ASSERT_EQ(vgw_neigh_find(t, nh, KPORT)->state, VGW_NEIGH_KERNEL);
+	ASSERT_EQ(n_sent, 2);
+	follow_free(t);
+}
+
+static void test_follow_dump(void)
+{
+	struct vgw_neigh_table *t;
+	follow_new(&t);
+	const uint32_t a = A(10, 2, 0, 40), b = A(10, 2, 0, 41), c = A(10, 2, 0, 42);
+	/* known before the dump (as after an overrun) */
+	put_neigh(RTM_NEWNEIGH, 0, KIFINDEX, a, NUD_REACHABLE, KM);
+	put_neigh(RTM_NEWNEIGH, 0, KIFINDEX, b, NUD_REACHABLE, KM);
+	flush_dg();
+	ASSERT_EQ(t->n, 2);
+	vgw_neigh_follow_poll(false);
+	ASSERT_EQ(n_sent, 1);
+	ASSERT_EQ(vgw_gw.sp_stats[VGW_SP_KNEIGH_DUMP], 1);
+	struct nlmsghdr h;
+	struct ndmsg ndm;
+	sent_hdr(0, &h, &ndm);
+	ASSERT_EQ(h.nlmsg_type, RTM_GETNEIGH);
+	ASSERT_EQ(h.nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	ASSERT_EQ(ndm.ndm_family, AF_INET);
+	uint32_t d = h.nlmsg_seq;
+	vgw_neigh_follow_poll(false); /* no second dump while one runs */
+	ASSERT_EQ(n_sent, 1);
+	/* the dump lists a; c is notified meanwhile; b is in neither */
+	put_neigh(RTM_NEWNEIGH, d, KIFINDEX, a, NUD_STALE, KM);
+	put_neigh(RTM_NEWNEIGH, 0, KIFINDEX, c, NUD_REACHABLE, KM2);
+	flush_dg();
+	ASSERT_EQ(t->n, 3); /* nothing swept before NLMSG_DONE */
+	put_ctl(NLMSG_DONE, d, 0);
+	flush_dg();
+	CU_ASSERT_PTR_NOT_NULL(vgw_neigh_find(t, a, KPORT));
+	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, b, KPORT));
+	CU_ASSERT_PTR_NOT_NULL(vgw_neigh_find(t, c, KPORT));
+	ASSERT_EQ(sp[VGW_SP_KNEIGH_SWEPT], 1);
+	vgw_neigh_follow_poll(false);
+	ASSERT_EQ(n_sent, 1); /* synced: no more dumps */
+	follow_free(t);
+
+	/* a dump refused with EBUSY is asked again, a little later */
+	follow_new(&t);
+	vgw_neigh_follow_poll(false);
+	sent_hdr(0, &h, &ndm);
+	put_ctl(NLMSG_ERROR, h.nlmsg_seq, -EBUSY);
+	flush_dg();
+	vgw_neigh_follow_poll(false);
+	ASSERT_EQ(n_sent, 1);
+	usleep(150 * 1000);
+	vgw_neigh_follow_poll(false);
+	ASSERT_EQ(n_sent, 2);
+	ASSERT_EQ(vgw_gw.sp_stats[VGW_SP_KNEIGH_DUMP], 2);
+	follow_free(t);
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -479,6 +834,10 @@ int main(void)
 		{"kernel mode: refused reports", test_refused},
 		{"kernel mode: no ARP on the af-xdp port, ARP on the other", test_no_arp_on_kernel_port},
 		{"kernel mode: mark and sweep after a dump", test_resync_sweep},
+		{"follower: reports, other interfaces, malformed, framing", test_follow_reports},
+		{"follower: query, then NTF_USE only when needed", test_follow_queries},
+		{"follower: miss to flush through the table", test_follow_end_to_end},
+		{"follower: dump, sweep, EBUSY", test_follow_dump},
 	};
 	return unit_eal_run("neigh-kernel", tests, sizeof(tests) / sizeof(tests[0]));
 }
