@@ -35,6 +35,7 @@
 #include "host/host.h"
 #include "neigh/neigh.h"
 #include "lb/lb_worker.h"
+#include "rtnl/neigh_follow.h"
 #include "rtnl/rtnl_follow.h"
 #include "lb/service.h"
 #include "vpc/vpc.h"
@@ -238,6 +239,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vgwd: %s\n", err);
 		goto out;
 	}
+	/* af-xdp ports learn their neighbours from the kernel; the ports and
+	 * the neighbour table exist, the answers are read by the slow path */
+	if (vgw_neigh_follow_wanted() && vgw_neigh_follow_open(err) < 0) {
+		fprintf(stderr, "vgwd: %s\n", err);
+		goto out;
+	}
 	rte_pdump_init();
 	vgw_telemetry_register();
 	/* the configuration is loaded: steer its addresses before traffic runs */
@@ -259,6 +266,7 @@ int main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	vgw_gw.running = false;
 out:
+	vgw_neigh_follow_close();
 	vgw_rtnl_close();
 	/* workers are gone (or never ran): flush what waits for a grace period */
 	vgw_defer_flush();

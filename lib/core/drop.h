@@ -80,7 +80,26 @@
 	X(HOST_RX_LOCAL, "host_rx_local", "from Linux, dropped: to our own address or an EIP") \
 	X(HOST_RX_MTU_EXCEEDED, "host_rx_mtu_exceeded", "from Linux, dropped: over the egress MTU") \
 	X(HOST_TX, "host_tx", "punted to-self frames handed to Linux") \
-	X(HOST_TX_FULL, "host_tx_full", "punted to-self frames dropped: host port TX full")
+	X(HOST_TX_FULL, "host_tx_full", "punted to-self frames dropped: host port TX full") \
+	X(ARP_KERNEL_PORT, "arp_kernel_port", "ARP punted from an af-xdp port, where the kernel does ARP: dropped") \
+	X(KNEIGH_UPDATE, "kneigh_update", "kernel neighbours with a MAC applied (entry created or refreshed)") \
+	X(KNEIGH_DELETE, "kneigh_delete", "kernel-learned entries removed: deleted, failed or without a MAC in the kernel") \
+	X(KNEIGH_UNRESOLVED, "kneigh_unresolved", "kernel neighbours without a MAC that changed nothing (unknown, or still resolving)") \
+	X(KNEIGH_STATIC_PROTECTED, "kneigh_static_protected", "kernel neighbours ignored: a static entry holds the address") \
+	X(KNEIGH_NOT_CONNECTED, "kneigh_not_connected", "kernel neighbours ignored: not a neighbour address of the port's subnets") \
+	X(KNEIGH_BAD_MAC, "kneigh_bad_mac", "kernel neighbours ignored: multicast or zero MAC") \
+	X(KNEIGH_OTHER_IF, "kneigh_other_if", "kernel neighbours ignored: their interface is no af-xdp port") \
+	X(KNEIGH_STALE_REFRESH, "kneigh_stale_refresh", "next hops vgwd asked for, reported STALE: the kernel is asked to confirm them") \
+	X(KNEIGH_SWEPT, "kneigh_swept", "kernel-learned entries a dump no longer listed: removed") \
+	X(KNEIGH_MSG, "kneigh_msg", "neighbour messages read from the kernel (notifications, dump and query answers)") \
+	X(KNEIGH_IGNORED, "kneigh_ignored", "kernel neighbour messages not about an IPv4 unicast neighbour (IPv6, proxy, broadcast, ...)") \
+	X(KNEIGH_MALFORMED, "kneigh_malformed", "kernel neighbour messages refused as malformed") \
+	X(KNEIGH_FOREIGN, "kneigh_foreign", "netlink datagrams on the neighbour socket not sent by the kernel: dropped") \
+	X(KNEIGH_QUERY_TX, "kneigh_query_tx", "RTM_GETNEIGH sent: vgwd asks the kernel for a next hop") \
+	X(KNEIGH_REQUEST_TX, "kneigh_request_tx", "NTF_USE sent: the kernel resolves or re-confirms a next hop") \
+	X(KNEIGH_REQUEST_ERROR, "kneigh_request_error", "queries or requests the kernel refused or that could not be sent") \
+	X(KNEIGH_DUMP, "kneigh_dump", "dumps of the kernel's IPv4 neighbours (start-up, after an overrun)") \
+	X(KNEIGH_OVERRUN, "kneigh_overrun", "netlink overruns (ENOBUFS): neighbour notifications lost, dumped again")
 
 #define VGW_X_ENUM(id, name, help) VGW_DROP_##id,
 enum vgw_drop { VGW_DROP_NONE = -1, VGW_DROP_REASONS(VGW_X_ENUM) VGW_DROP_MAX };

@@ -21,12 +21,14 @@
 #include "../host/host.h"
 #include "../lb/health.h"
 #include "../neigh/neigh.h"
+#include "../rtnl/neigh_follow.h"
 #include "../rtnl/rtnl_follow.h"
 #include "../vpc/vpc.h"
 #include "ctl_server.h"
 
 #define TAG_SIGNAL 2ull
 #define TAG_RTNL 3ull
+#define TAG_KNEIGH 4ull
 #define TICK_MS 100
 
 uint64_t vgw_now_ms(void)
@@ -66,6 +68,7 @@ const struct vgw_neigh_ops vgw_slowpath_neigh_ops = {
 	.alloc = sp_alloc,
 	.count = sp_count,
 	.proxied = sp_proxied,
+	.kernel_resolve = vgw_neigh_follow_resolve,
 };
 
 /* Health-check frames go to worker 0, which tunnels them; priv.in_port names
@@ -150,6 +153,14 @@ int vgw_slowpath_run(char *err)
 		close(epfd);
 		return -1;
 	}
+	ev = (struct epoll_event){.events = EPOLLIN, .data.u64 = TAG_KNEIGH};
+	if (vgw_neigh_follow_fd() >= 0 &&
+	    epoll_ctl(epfd, EPOLL_CTL_ADD, vgw_neigh_follow_fd(), &ev) < 0) {
+		snprintf(err, VGW_ERR_LEN, "epoll (netlink neighbours): %s", strerror(errno));
+		close(sfd);
+		close(epfd);
+		return -1;
+	}
 	if (vgw_ctl_open(vgw_gw.set.socket_path, epfd, err) < 0) {
 		close(sfd);
 		close(epfd);
@@ -164,7 +175,7 @@ int vgw_slowpath_run(char *err)
 		struct epoll_event evs[16];
 		/* a backlog in a ring or a tap: no sleep until it is drained */
 		int n = epoll_wait(epfd, evs, 16, more ? 0 : 1);
-		bool nl_ready = false;
+		bool nl_ready = false, kn_ready = false;
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.u64 == TAG_SIGNAL) {
 				struct signalfd_siginfo si;
@@ -174,6 +185,8 @@ int vgw_slowpath_run(char *err)
 				}
 			} else if (evs[i].data.u64 == TAG_RTNL) {
 				nl_ready = true;
+			} else if (evs[i].data.u64 == TAG_KNEIGH) {
+				kn_ready = true;
 			} else {
 				vgw_ctl_event(epfd, evs[i].data.u64, evs[i].events);
 			}
@@ -182,6 +195,7 @@ int vgw_slowpath_run(char *err)
 		more = drain_punts(now);
 		more |= vgw_host_poll(now);
 		vgw_rtnl_poll(nl_ready); /* budgeted: see rtnl_follow.h */
+		vgw_neigh_follow_poll(kn_ready); /* budgeted: see neigh_follow.h */
 		if (now >= next_tick) {
 			vgw_neigh_tick(vgw_gw.neigh, now);
 			vgw_health_tick(now);

@@ -13,6 +13,8 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include <linux/neighbour.h>
+
 #include "../core/defer.h"
 #include "../core/gw.h"
 #include "../util/parse.h"
@@ -24,8 +26,31 @@ const char *vgw_neigh_state_name(uint8_t state)
 	case VGW_NEIGH_REACHABLE: return "reachable";
 	case VGW_NEIGH_STALE: return "stale";
 	case VGW_NEIGH_STATIC: return "static";
+	case VGW_NEIGH_KERNEL: return "kernel";
 	}
 	return "?";
+}
+
+const char *vgw_neigh_nud_name(uint16_t nud)
+{
+	switch (nud) {
+	case NUD_INCOMPLETE: return "incomplete";
+	case NUD_REACHABLE: return "reachable";
+	case NUD_STALE: return "stale";
+	case NUD_DELAY: return "delay";
+	case NUD_PROBE: return "probe";
+	case NUD_FAILED: return "failed";
+	case NUD_NOARP: return "noarp";
+	case NUD_PERMANENT: return "permanent";
+	case NUD_NONE: return "none";
+	}
+	return "?";
+}
+
+/* The kernel does ARP on this port (af-xdp): see "Kernel mode" in neigh.h. */
+static bool kernel_port(uint16_t port)
+{
+	return vgw_port_kernel_neigh(&vgw_gw.ports[port]);
 }
 
 struct vgw_neigh_table *vgw_neigh_create(uint32_t cap, struct rte_rcu_qsbr *rcu,
@@ -176,6 +201,10 @@ static void send_arp(struct vgw_neigh_table *t, uint16_t port, uint16_t op,
 		     const uint8_t *eth_dst, const uint8_t *tha, uint32_t tpa, uint32_t spa,
 		     int counter)
 {
+	/* the one place every ARP we send goes through: none on a port whose
+	 * ARP belongs to the kernel, whoever asks */
+	if (kernel_port(port))
+		return;
 	struct rte_mbuf *m = t->ops.alloc();
 	if (!m)
 		return;
@@ -229,6 +258,17 @@ static void flush_queue(struct vgw_neigh_table *t, struct vgw_neigh *n)
 	n->qlen = 0;
 }
 
+/* Kernel mode: asks the kernel about n; no new request before retrans_ms
+ * (the tick retries pending entries, STALE reports re-ask at most that
+ * often), so there is one outstanding request per neighbour. */
+static void ask_kernel(struct vgw_neigh_table *t, struct vgw_neigh *n, uint64_t now_ms)
+{
+	n->asked = true;
+	n->deadline_ms = now_ms + t->retrans_ms;
+	if (t->ops.kernel_resolve)
+		t->ops.kernel_resolve(n->port, n->ip);
+}
+
 void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
 		       struct rte_mbuf *m, uint64_t now_ms)
 {
@@ -241,11 +281,18 @@ void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
 		}
 		n->state = VGW_NEIGH_INCOMPLETE;
 		n->probes = 1;
-		n->deadline_ms = now_ms + t->retrans_ms;
-		solicit(t, n, false);
+		if (kernel_port(port)) {
+			ask_kernel(t, n, now_ms);
+		} else {
+			n->deadline_ms = now_ms + t->retrans_ms;
+			solicit(t, n, false);
+		}
 	}
 	if (atomic_load_explicit(&n->mac, memory_order_relaxed) & VGW_NEIGH_MAC_VALID) {
-		/* resolved while the packet sat in the punt ring */
+		/* resolved while the packet sat in the punt ring; a kernel
+		 * entry is now one vgwd forwards to: keep it confirmed */
+		if (n->state == VGW_NEIGH_KERNEL)
+			n->asked = true;
 		n->q[0] = m;
 		n->qlen = 1;
 		flush_queue(t, n);
@@ -294,6 +341,13 @@ void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mb
 {
 	struct vgw_arp a;
 	t->ops.count(VGW_SP_ARP_RX, 1);
+	if (kernel_port(port)) {
+		/* the XDP program passes ARP to the kernel; one that reaches
+		 * us anyway is neither answered nor learned from */
+		t->ops.count(VGW_SP_ARP_KERNEL_PORT, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
 	if (rte_pktmbuf_data_len(m) < 14 ||
 	    vgw_arp_parse(rte_pktmbuf_mtod_offset(m, uint8_t *, 14),
 			  rte_pktmbuf_data_len(m) - 14, &a) < 0) {
@@ -355,6 +409,8 @@ void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mb
 void vgw_neigh_announce(struct vgw_neigh_table *t, uint16_t port, uint32_t ip)
 {
 	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, zero[6];
+	if (kernel_port(port))
+		return; /* the kernel owns the interface's ARP, announcements included */
 	/* RFC 5227 ARP announcement: a request with sender = target = ip */
 	send_arp(t, port, VGW_ARP_REQUEST, bcast, zero, ip, ip, VGW_SP_ARP_GRATUITOUS_TX);
 }
@@ -363,7 +419,9 @@ void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms)
 {
 	for (uint32_t i = 0; i < t->cap * 2; i++) {
 		struct vgw_neigh *n = &t->e[i];
-		if (!n->used || n->state == VGW_NEIGH_STATIC || now_ms < n->deadline_ms)
+		/* KERNEL entries are aged by the kernel, not here */
+		if (!n->used || n->state == VGW_NEIGH_STATIC || n->state == VGW_NEIGH_KERNEL ||
+		    now_ms < n->deadline_ms)
 			continue;
 		switch (n->state) {
 		case VGW_NEIGH_REACHABLE:
@@ -378,11 +436,87 @@ void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms)
 				break;
 			}
 			n->probes++;
+			if (kernel_port(n->port)) {
+				ask_kernel(t, n, now_ms); /* only INCOMPLETE here */
+				break;
+			}
 			n->deadline_ms = now_ms + t->retrans_ms;
 			solicit(t, n, n->state == VGW_NEIGH_STALE);
 			break;
 		}
 	}
+}
+
+void vgw_neigh_kernel_update(struct vgw_neigh_table *t, uint16_t port, uint32_t ip, bool del,
+			     uint16_t nud, const uint8_t *mac, uint64_t now_ms)
+{
+	if (port >= vgw_gw.n_ports || !kernel_port(port)) {
+		t->ops.count(VGW_SP_KNEIGH_OTHER_IF, 1);
+		return;
+	}
+	/* the kernel's interface may hold more subnets than the port; only a
+	 * neighbour address vgwd could use as a next hop makes an entry */
+	if (!on_port_subnet(port, ip) || vgw_ip_subnet_edge(ip) >= 0) {
+		t->ops.count(VGW_SP_KNEIGH_NOT_CONNECTED, 1);
+		return;
+	}
+	struct vgw_neigh *n = vgw_neigh_find(t, ip, port);
+	if (n && n->state == VGW_NEIGH_STATIC) {
+		t->ops.count(VGW_SP_KNEIGH_STATIC_PROTECTED, 1);
+		return;
+	}
+	if (del || !mac) {
+		if (n && n->state == VGW_NEIGH_KERNEL) {
+			destroy(t, n);
+			t->ops.count(VGW_SP_KNEIGH_DELETE, 1);
+			return;
+		}
+		/* unknown to us, or our INCOMPLETE entry: the kernel may still be
+		 * resolving, or this reports an earlier attempt; the tick bounds
+		 * the wait either way */
+		t->ops.count(VGW_SP_KNEIGH_UNRESOLVED, 1);
+		return;
+	}
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
+		t->ops.count(VGW_SP_KNEIGH_BAD_MAC, 1);
+		return;
+	}
+	if (!n) {
+		n = create(t, ip, port); /* counts neigh_table_full */
+		if (!n)
+			return;
+	}
+	atomic_store_explicit(&n->mac, mac_word(mac), memory_order_release);
+	n->state = VGW_NEIGH_KERNEL;
+	n->nud = nud;
+	n->kgen = t->kgen;
+	n->probes = 0;
+	t->ops.count(VGW_SP_KNEIGH_UPDATE, 1);
+	flush_queue(t, n); /* what waited for the kernel's answer */
+	if (nud == NUD_STALE && n->asked && now_ms >= n->deadline_ms) {
+		t->ops.count(VGW_SP_KNEIGH_STALE_REFRESH, 1);
+		ask_kernel(t, n, now_ms);
+	}
+}
+
+void vgw_neigh_kernel_resync_begin(struct vgw_neigh_table *t)
+{
+	t->kgen++;
+}
+
+uint32_t vgw_neigh_kernel_sweep(struct vgw_neigh_table *t)
+{
+	uint32_t swept = 0;
+	for (uint32_t i = 0; i < t->cap * 2; i++) {
+		struct vgw_neigh *n = &t->e[i];
+		if (n->used && n->state == VGW_NEIGH_KERNEL && n->kgen != t->kgen) {
+			destroy(t, n);
+			swept++;
+		}
+	}
+	if (swept)
+		t->ops.count(VGW_SP_KNEIGH_SWEPT, swept);
+	return swept;
 }
 
 int vgw_neigh_add_static(struct vgw_neigh_table *t, uint32_t ip, const uint8_t mac[6],

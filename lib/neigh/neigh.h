@@ -10,7 +10,23 @@
  * States: INCOMPLETE (ARP requests sent, packets queued, bounded), REACHABLE
  * (confirmed; ages to STALE after reachable_ms), STALE (still used, re-probed;
  * removed if it stays silent), STATIC (from the CLI, never overwritten by ARP,
- * never aged). */
+ * never aged), KERNEL (below).
+ *
+ * Kernel mode: on a port where vgw_port_kernel_neigh() holds (af-xdp), the
+ * kernel keeps the interface and does ARP; vgwd never sends ARP there (no
+ * request, reply or announcement) and drops ARP punted from it. A miss
+ * creates an INCOMPLETE entry that queues packets as in ARP mode and asks the
+ * kernel through ops.kernel_resolve, again every retrans_ms up to max_probes
+ * times, then fails like ARP mode. The kernel's neighbours arrive through
+ * vgw_neigh_kernel_update() (the follower, rtnl/neigh_follow.h): a usable MAC
+ * makes a KERNEL entry (flushing the queue); a delete, or a report without a
+ * MAC, removes a KERNEL entry. KERNEL entries are not aged by the tick (the
+ * kernel ages them); `nud` keeps the kernel's state for show. A KERNEL entry
+ * vgwd asked for (`asked`: a next hop it forwards to) that the kernel reports
+ * STALE is asked for again, so that the kernel, which sees none of the
+ * gateway's traffic, keeps confirming it. Static entries are never changed
+ * by the kernel. After a dump (start-up, overrun) the follower sweeps the
+ * KERNEL entries the dump did not list (kgen: mark and sweep). */
 #ifndef VGW_NEIGH_H
 #define VGW_NEIGH_H
 
@@ -28,6 +44,7 @@ enum vgw_neigh_state {
 	VGW_NEIGH_REACHABLE,
 	VGW_NEIGH_STALE,
 	VGW_NEIGH_STATIC,
+	VGW_NEIGH_KERNEL, /* learned from the kernel (kernel-mode ports) */
 };
 
 struct rte_mbuf;
@@ -48,6 +65,11 @@ struct vgw_neigh {
 	uint8_t state;
 	uint8_t probes;
 	bool used;
+	bool asked;    /* kernel mode: vgwd asked the kernel for it (it forwards to it) */
+	uint16_t nud;  /* KERNEL: the kernel's state (NUD_*) */
+	uint32_t kgen; /* KERNEL: resync generation that last reported it */
+	/* ARP mode: next probe or expiry; kernel mode: no request to the kernel
+	 * for this entry before then (one outstanding request per neighbour) */
 	uint64_t deadline_ms;
 	uint16_t qlen;
 	struct rte_mbuf *q[VGW_NEIGH_QLEN];
@@ -61,6 +83,10 @@ struct vgw_neigh_ops {
 	void (*count)(int sp_counter, uint64_t n);
 	/* optional: true if ARP for ip on port is answered by proxy (EIPs) */
 	bool (*proxied)(uint16_t port, uint32_t ip);
+	/* kernel mode: ask the kernel to resolve (or re-confirm) ip on port;
+	 * the answer comes back through vgw_neigh_kernel_update(). NULL: never
+	 * asked (the entry then fails after max_probes * retrans_ms) */
+	void (*kernel_resolve)(uint16_t port, uint32_t ip);
 };
 
 struct vgw_neigh_table {
@@ -73,6 +99,7 @@ struct vgw_neigh_table {
 	uint32_t reachable_ms;
 	uint32_t retrans_ms;
 	uint8_t max_probes;
+	uint32_t kgen; /* current resync generation of KERNEL entries */
 	struct vgw_neigh_ops ops;
 };
 
@@ -93,11 +120,25 @@ void vgw_neigh_announce(struct vgw_neigh_table *t, uint16_t port, uint32_t ip);
 /* Ages entries, retries resolution; call every ~100 ms. */
 void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms);
 
+/* Kernel mode (called by the neighbour follower): the kernel's entry for
+ * (ip, port) changed. del: it was deleted; nud: its state (NUD_*); mac: its
+ * MAC when the state is valid, else NULL. Validated here: port must be a
+ * kernel-mode port, ip a neighbour address of its subnets, mac unicast. */
+void vgw_neigh_kernel_update(struct vgw_neigh_table *t, uint16_t port, uint32_t ip, bool del,
+			     uint16_t nud, const uint8_t *mac, uint64_t now_ms);
+/* A dump of the kernel's table starts: what it reports from now on is marked. */
+void vgw_neigh_kernel_resync_begin(struct vgw_neigh_table *t);
+/* The dump is complete: KERNEL entries it did not mark are removed
+ * (kneigh_swept). Returns how many. */
+uint32_t vgw_neigh_kernel_sweep(struct vgw_neigh_table *t);
+
 int vgw_neigh_add_static(struct vgw_neigh_table *t, uint32_t ip, const uint8_t mac[6],
 			 char *err);
 int vgw_neigh_del(struct vgw_neigh_table *t, uint32_t ip, char *err);
 
 const char *vgw_neigh_state_name(uint8_t state);
+/* The kernel's state of a KERNEL entry: "reachable", "stale", ... */
+const char *vgw_neigh_nud_name(uint16_t nud);
 
 struct vgw_buf;
 /* `neigh add` lines that rebuild the static entries (neigh_cli.c). */

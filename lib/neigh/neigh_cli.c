@@ -6,9 +6,19 @@
 #include "../core/gw.h"
 #include "neigh.h"
 
+/* "kernel/STATE" for an entry learned from the kernel (af-xdp ports), like
+ * the "kernel/PROTO" source of show route; vgwd's own state otherwise. */
+static const char *state_of(const struct vgw_neigh *n, char buf[32])
+{
+	if (n->state != VGW_NEIGH_KERNEL)
+		return vgw_neigh_state_name(n->state);
+	snprintf(buf, 32, "kernel/%s", vgw_neigh_nud_name(n->nud));
+	return buf;
+}
+
 static void format_neigh(struct vgw_fmt *f, const struct vgw_neigh *n)
 {
-	char ip[VGW_IP4_STRLEN], mac[VGW_MAC_STRLEN];
+	char ip[VGW_IP4_STRLEN], mac[VGW_MAC_STRLEN], st[32];
 	uint8_t b[6];
 	uint64_t w = atomic_load_explicit(&n->mac, memory_order_relaxed);
 	vgw_neigh_mac_bytes(w, b);
@@ -16,7 +26,7 @@ static void format_neigh(struct vgw_fmt *f, const struct vgw_neigh *n)
 	vgw_fmt_str(f, "ip", vgw_ip4_str(n->ip, ip));
 	vgw_fmt_str(f, "mac", (w & VGW_NEIGH_MAC_VALID) ? vgw_mac_str(b, mac) : "-");
 	vgw_fmt_str(f, "port", vgw_gw.ports[n->port].name);
-	vgw_fmt_str(f, "state", vgw_neigh_state_name(n->state));
+	vgw_fmt_str(f, "state", state_of(n, st));
 	vgw_fmt_u64(f, "queued", n->qlen);
 	vgw_fmt_obj_end(f);
 }
@@ -103,7 +113,7 @@ void vgw_neigh_running_config(struct vgw_buf *b)
 }
 
 const struct vgw_cmd vgw_neigh_cmds[] = {
-	{"show neigh", "", "list neighbours: address, MAC, port, state, queued packets", 0, 0,
+	{"show neigh", "", "list neighbours: address, MAC, port, state (kernel/STATE: learned from the kernel), queued packets", 0, 0,
 	 cmd_show_neigh},
 	{"neigh add", "IP MAC", "add or change a static neighbour (never aged, never changed by ARP)",
 	 2, 2, cmd_neigh_add},

@@ -9,57 +9,14 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include "nl_attr.h"
+
 #define VGW_X_NAME(id, name, help) name,
 const char *const vgw_rtnl_result_names[VGW_RTNL_RESULT_MAX] = {VGW_RTNL_RESULTS(VGW_X_NAME)};
 #undef VGW_X_NAME
 #define VGW_X_HELP(id, name, help) help,
 const char *const vgw_rtnl_result_help[VGW_RTNL_RESULT_MAX] = {VGW_RTNL_RESULTS(VGW_X_HELP)};
 #undef VGW_X_HELP
-
-#define ATTR_HDR 4u /* struct rtattr / struct nlattr */
-#define ALIGN4(x) (((x) + 3u) & ~(size_t)3u)
-#define TYPE_MASK 0x3fffu /* NLA_TYPE_MASK: without the nested / byte-order flags */
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint16_t get_u16(const uint8_t *p)
-{
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return v;
-}
-
-/* Attribute walk over [p, p + n): calls back with (type, payload, size).
- * Returns 0, or -1 when an attribute header or length does not fit. A
- * trailing piece shorter than an attribute header is malformed too. */
-struct attr {
-	uint16_t type;
-	const uint8_t *data;
-	size_t size;
-};
-
-static int next_attr(const uint8_t **p, size_t *n, struct attr *a)
-{
-	if (*n < ATTR_HDR)
-		return -1;
-	uint16_t len = get_u16(*p);
-	if (len < ATTR_HDR || len > *n)
-		return -1;
-	a->type = get_u16(*p + 2) & TYPE_MASK;
-	a->data = *p + ATTR_HDR;
-	a->size = len - ATTR_HDR;
-	size_t step = ALIGN4(len);
-	if (step > *n)
-		step = *n; /* the last attribute may lack its padding */
-	*p += step;
-	*n -= step;
-	return 0;
-}
 
 /* Attributes a kernel route message may carry that we do not need. */
 static int known_unused(uint16_t type)
@@ -80,15 +37,15 @@ static int known_unused(uint16_t type)
 static enum vgw_rtnl_result nexthop_attrs(const uint8_t *p, size_t n, uint32_t *gw, int *has_gw,
 					  uint32_t *unknown)
 {
-	struct attr a;
+	struct vgw_nl_attr a;
 	while (n > 0) {
-		if (next_attr(&p, &n, &a) < 0)
+		if (vgw_nl_attr_next(&p, &n, &a) < 0)
 			return VGW_RTNL_ERR_MULTIPATH;
 		switch (a.type) {
 		case RTA_GATEWAY:
 			if (a.size != 4)
 				return VGW_RTNL_ERR_MULTIPATH;
-			*gw = get_u32(a.data);
+			*gw = vgw_nl_get_u32(a.data);
 			*has_gw = 1;
 			break;
 		case RTA_VIA: case RTA_ENCAP: case RTA_ENCAP_TYPE:
@@ -127,7 +84,7 @@ static enum vgw_rtnl_result multipath(const uint8_t *p, size_t n, struct vgw_rtn
 			r->paths[r->n_paths++] = (struct vgw_rtnl_path){
 				.gw = ntohl(gw), .oif = nh.rtnh_ifindex};
 		}
-		size_t step = ALIGN4(nh.rtnh_len);
+		size_t step = VGW_NL_ALIGN4(nh.rtnh_len);
 		if (step > n)
 			step = n;
 		p += step;
@@ -164,41 +121,41 @@ enum vgw_rtnl_result vgw_rtnl_parse(const void *msg, size_t avail, uint32_t tabl
 
 	const uint8_t *p = b + (body < h.nlmsg_len ? body : h.nlmsg_len);
 	size_t n = h.nlmsg_len - (size_t)(p - b);
-	struct attr a;
-	struct attr mp = {0};
+	struct vgw_nl_attr a;
+	struct vgw_nl_attr mp = {0};
 	int has_dst = 0, has_gw = 0, has_mp = 0, has_nh_id = 0, unsupported = 0;
 	uint32_t gw = 0;
 	int32_t oif = 0;
 	while (n > 0) {
-		if (next_attr(&p, &n, &a) < 0)
+		if (vgw_nl_attr_next(&p, &n, &a) < 0)
 			return VGW_RTNL_ERR_ATTR;
 		switch (a.type) {
 		case RTA_TABLE:
 			if (a.size != 4)
 				return VGW_RTNL_ERR_ATTR;
-			r->table = get_u32(a.data);
+			r->table = vgw_nl_get_u32(a.data);
 			break;
 		case RTA_DST:
 			if (a.size != 4)
 				return VGW_RTNL_ERR_ATTR;
-			r->dst = ntohl(get_u32(a.data));
+			r->dst = ntohl(vgw_nl_get_u32(a.data));
 			has_dst = 1;
 			break;
 		case RTA_GATEWAY:
 			if (a.size != 4)
 				return VGW_RTNL_ERR_ATTR;
-			gw = ntohl(get_u32(a.data));
+			gw = ntohl(vgw_nl_get_u32(a.data));
 			has_gw = 1;
 			break;
 		case RTA_OIF:
 			if (a.size != 4)
 				return VGW_RTNL_ERR_ATTR;
-			oif = (int32_t)get_u32(a.data);
+			oif = (int32_t)vgw_nl_get_u32(a.data);
 			break;
 		case RTA_PRIORITY:
 			if (a.size != 4)
 				return VGW_RTNL_ERR_ATTR;
-			r->metric = get_u32(a.data);
+			r->metric = vgw_nl_get_u32(a.data);
 			break;
 		case RTA_MULTIPATH:
 			mp = a;
