@@ -180,10 +180,10 @@ a=$(sp_field arp_request_tx); g=$(sp_field arp_gratuitous_tx); rx=$(sp_field arp
 check "vgwd sent no ARP and saw none on AF_XDP ports (requests $a, gratuitous $g, received $rx)" \
   all_true "[ '$a' = 0 ]" "[ '$g' = 0 ]" "[ '$rx' = 0 ]"
 say "   vgwctl show neigh:"; vctl show neigh 2>&1 | sed 's/^/    /'
-v=$(vctl -j show neigh | json_get "sorted((n['ip'], n['port']) for n in d['neighbors'])")
+v=$(vctl -j show neigh | json_get "sorted((n['ip'], n['port'], n['state'].split('/')[0]) for n in d['neighbors'])")
 check "the neighbours vgwd uses came from the kernel: client on p0, hv1 on p1 ($v)" \
-  grep -q "('10.1.0.2', 'p0')" <<<"$v"
-check "... and hv1 10.2.0.21 on p1" grep -q "('10.2.0.21', 'p1')" <<<"$v"
+  grep -q "('10.1.0.2', 'p0', 'kernel')" <<<"$v"
+check "... and hv1 10.2.0.21 on p1" grep -q "('10.2.0.21', 'p1', 'kernel')" <<<"$v"
 
 say "== live map updates"
 check "vgwctl eip add $EIP2 vpc blue ip 192.168.1.20" vctl eip add "$EIP2" vpc blue ip 192.168.1.20
