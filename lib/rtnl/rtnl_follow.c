@@ -18,6 +18,7 @@
 #include "../util/fmt.h"
 #include "../util/parse.h"
 #include "krib.h"
+#include "nl_recv.h"
 
 #define BUF_SIZE (64u << 10) /* above the largest dump datagram (32 KiB) */
 #define DUMP_STALL_MS 10000  /* no answer to a dump for this long: ask again */
@@ -194,38 +195,29 @@ void vgw_rtnl_input(const void *buf, size_t len)
  * other than an overrun: logged). */
 static int receive(void)
 {
-	struct sockaddr_nl from;
-	struct iovec iov = {.iov_base = F.buf, .iov_len = BUF_SIZE};
-	struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
-			    .msg_iovlen = 1};
 	for (;;) {
-		ssize_t n = recvmsg(F.fd, &mh, MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			if (errno == EINTR)
-				continue;
-			if (errno == ENOBUFS) {
-				overrun();
-				continue;
-			}
+		switch (vgw_nl_recv(F.fd, F.buf, BUF_SIZE, &F.len)) {
+		case VGW_NL_DATA:
+			F.off = 0;
+			return 1;
+		case VGW_NL_EMPTY:
+			return 0;
+		case VGW_NL_OVERRUN:
+			overrun();
+			break;
+		case VGW_NL_FOREIGN:
+			F.foreign++; /* only the kernel speaks to us */
+			break;
+		case VGW_NL_TRUNC:
+			F.recv_errors++;
+			vgw_krib_log("netlink datagram larger than %u bytes dropped", BUF_SIZE);
+			overrun(); /* something was lost: resync */
+			break;
+		case VGW_NL_ERROR:
 			F.recv_errors++;
 			vgw_krib_log("netlink receive: %s", strerror(errno));
 			return -1;
 		}
-		if (mh.msg_namelen != sizeof(from) || from.nl_pid != 0) {
-			F.foreign++; /* only the kernel speaks to us */
-			continue;
-		}
-		if (mh.msg_flags & MSG_TRUNC) {
-			F.recv_errors++;
-			vgw_krib_log("netlink datagram larger than %u bytes dropped", BUF_SIZE);
-			overrun(); /* something was lost: resync */
-			continue;
-		}
-		F.len = (size_t)n;
-		F.off = 0;
-		return 1;
 	}
 }
 

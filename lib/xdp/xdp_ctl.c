@@ -14,6 +14,7 @@
 #include "../lb/service.h"
 #include "../util/parse.h"
 #include "../vpc/vpc.h"
+#include "xdp_port.h"
 
 static struct {
 	int fd; /* the pinned map, -1 when closed */
@@ -196,10 +197,7 @@ int vgw_xdp_map_init(uint64_t now_ms, char *err)
 {
 	if (x.fd >= 0)
 		return 0;
-	bool any = false;
-	for (int i = 0; i < vgw_gw.n_ports; i++)
-		any |= vgw_gw.ports[i].xdp_iface[0] != '\0';
-	if (!any)
+	if (!vgw_xdp_any())
 		return 0;
 	const char *path = VGW_XDP_PIN_ROOT "/" VGW_XDP_ADDRS_MAP;
 	x.fd = bpf_obj_get(path);
