@@ -37,6 +37,8 @@ expect_err "bad address (route add 10.0.0.256/24 via 10.2.0.11)" route add 10.0.
 expect_err "missing argument (route add 10.0.0.0/24)" route add 10.0.0.0/24
 expect_err "missing argument (route add 10.0.0.0/24 via)" route add 10.0.0.0/24 via
 expect_err "missing argument (neigh add 10.2.0.50)" neigh add 10.2.0.50
+expect_err "show xdp map without an af-xdp port" show xdp map
+expect_err "show xdp with an extra word (show xdp everything)" show xdp everything
 expect_err "unreachable next hop (route add 10.0.0.0/24 via 192.0.2.1)" route add 10.0.0.0/24 via 192.0.2.1
 expect_err "bad MAC (neigh add 10.2.0.50 02:00:00:00:00)" neigh add 10.2.0.50 02:00:00:00:00
 long=$(head -c 5000 /dev/zero | tr '\0' '1')
