@@ -28,6 +28,7 @@ static const struct {
 	{"tcp-transitory", offsetof(struct vgw_ct_timeouts, tcp_transitory)},
 	{"tcp-time-wait", offsetof(struct vgw_ct_timeouts, tcp_time_wait)},
 	{"tcp-close", offsetof(struct vgw_ct_timeouts, tcp_close)},
+	{"tcp-unconfirmed", offsetof(struct vgw_ct_timeouts, tcp_unconfirmed)},
 	{"udp", offsetof(struct vgw_ct_timeouts, udp)},
 	{"udp-unreplied", offsetof(struct vgw_ct_timeouts, udp_unreplied)},
 	{"icmp", offsetof(struct vgw_ct_timeouts, icmp)},
@@ -52,7 +53,7 @@ static int conntrack_line(int argc, char **argv, char *err)
 						   ct_timeout(&vgw_gw.set.ct_timeouts, i), err);
 		snprintf(err, VGW_ERR_LEN,
 			 "conntrack timeout: unknown kind '%s' (tcp-established, tcp-transitory, "
-			 "tcp-time-wait, tcp-close, udp, udp-unreplied, icmp)", argv[2]);
+			 "tcp-time-wait, tcp-close, tcp-unconfirmed, udp, udp-unreplied, icmp)", argv[2]);
 		return -1;
 	}
 	snprintf(err, VGW_ERR_LEN,

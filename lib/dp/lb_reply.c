@@ -38,12 +38,14 @@ void vgw_lb_reply(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, ui
 		vgw_dp_drop(w, in_port, VGW_DROP_TTL_EXCEEDED, m);
 		return;
 	}
-	if (f.proto == 6) {
-		if (vgw_ct_tcp_update(&e->tcp, VGW_CT_REPLY, &seg) == VGW_TCP_RST_IGNORED)
-			lb->rst_ignored++;
-		vgw_lb_conn_closing(lb, e);
-	}
-	vgw_ct_touch(lb->ct, e, VGW_CT_REPLY, lb->now);
+	/* the backend's answer confirms the entry only if the tracker accepts
+	 * it as proof (ct_tcp.h); an RST to a spoofed ACK, or a SYN-ACK to a
+	 * spoofed SYN, does not */
+	if (f.proto == 6)
+		vgw_lb_tcp_verdict(lb, e, vgw_ct_tcp_update(&e->tcp, VGW_CT_REPLY, &seg));
+	else
+		vgw_lb_confirm(lb, e); /* UDP: any reply */
+	vgw_ct_touch(lb->ct, e, lb->now);
 	vgw_lb_count(lb, e->svc_id, e->be_id, VGW_CT_REPLY, f.tl);
 
 	vgw_ip4_ttl_dec(f.ip);

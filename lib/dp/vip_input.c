@@ -43,8 +43,9 @@ static const struct vgw_svc_backend *pick_backend(const struct vgw_lb_worker *lb
 						  enum vgw_drop *why)
 {
 	if (svc->max_conns && !rst) {
-		/* the cap is shared evenly: no worker reads another's counters */
-		uint32_t share = (svc->max_conns + vgw_gw.n_workers - 1) / vgw_gw.n_workers;
+		/* the cap is shared evenly: no worker reads another's counters
+		 * (64 bits: max-conns near 2^32 must not wrap to a share of 0) */
+		uint64_t share = ((uint64_t)svc->max_conns + vgw_gw.n_workers - 1) / vgw_gw.n_workers;
 		if (vgw_lb_active(&lb->svc[svc->id]) >= share) {
 			*why = VGW_DROP_LB_SERVICE_FULL;
 			return NULL;
@@ -94,12 +95,9 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 	uint32_t be_vni, be_ip;
 	uint16_t be_port;
 	if (likely(e != NULL)) {
-		if (f.proto == 6) {
-			if (vgw_ct_tcp_update(&e->tcp, VGW_CT_ORIG, &seg) == VGW_TCP_RST_IGNORED)
-				lb->rst_ignored++;
-			vgw_lb_conn_closing(lb, e);
-		}
-		vgw_ct_touch(lb->ct, e, VGW_CT_ORIG, lb->now);
+		if (f.proto == 6)
+			vgw_lb_tcp_verdict(lb, e, vgw_ct_tcp_update(&e->tcp, VGW_CT_ORIG, &seg));
+		vgw_ct_touch(lb->ct, e, lb->now);
 		be_vni = e->be_vni;
 		be_ip = e->be_ip;
 		be_port = e->be_port;
@@ -135,10 +133,9 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 			if (f.proto == 6) {
 				vgw_ct_tcp_init(&e->tcp, &seg);
 				lb->midflow += !syn;
-				vgw_ct_touch(lb->ct, e, VGW_CT_ORIG, lb->now);
+				vgw_ct_touch(lb->ct, e, lb->now);
 			}
-			lb->svc[svc->id].conns++;
-			lb->be[be->id].conns++;
+			/* a connection only once confirmed (lb_worker.h) */
 		}
 		vgw_lb_count(lb, svc->id, be->id, VGW_CT_ORIG, f.tl);
 	}

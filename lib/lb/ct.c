@@ -16,6 +16,7 @@ const struct vgw_ct_timeouts vgw_ct_default_timeouts = {
 	.tcp_transitory = 240,   /* RFC 5382: at least 4 min */
 	.tcp_time_wait = 240,    /* 2 MSL */
 	.tcp_close = 10,
+	.tcp_unconfirmed = 30,   /* a handshake retried 3 times (1+2+4 s) still fits */
 	.udp = 300,              /* RFC 4787 REQ-5: at least 2 min, 5 min recommended */
 	.udp_unreplied = 120,
 	.icmp = 60,
@@ -167,7 +168,7 @@ struct vgw_ct *vgw_ct_create(const char *name, uint32_t cap, int socket,
 	}
 	ct->cap = cap;
 	ct->to = to ? *to : vgw_ct_default_timeouts;
-	ct->unreplied_head = ct->unreplied_tail = VGW_CT_NIL;
+	ct->unconfirmed_head = ct->unconfirmed_tail = VGW_CT_NIL;
 	uint32_t nb = n_buckets(cap), np = n_pool(nb);
 	ct->mask = nb - 1;
 	ct->b = rte_zmalloc_socket(name, (size_t)nb * sizeof(*ct->b), 64, socket);
@@ -208,20 +209,22 @@ static void lru_unlink(struct vgw_ct *ct, struct vgw_ct_entry *e)
 	uint32_t i = (uint32_t)(e - ct->e);
 	if (e->lru_prev != VGW_CT_NIL)
 		ct->e[e->lru_prev].lru_next = e->lru_next;
-	else if (ct->unreplied_head == i)
-		ct->unreplied_head = e->lru_next;
+	else if (ct->unconfirmed_head == i)
+		ct->unconfirmed_head = e->lru_next;
 	if (e->lru_next != VGW_CT_NIL)
 		ct->e[e->lru_next].lru_prev = e->lru_prev;
-	else if (ct->unreplied_tail == i)
-		ct->unreplied_tail = e->lru_prev;
+	else if (ct->unconfirmed_tail == i)
+		ct->unconfirmed_tail = e->lru_prev;
 	e->lru_prev = e->lru_next = VGW_CT_NIL;
 }
 
 void vgw_ct_delete(struct vgw_ct *ct, struct vgw_ct_entry *e)
 {
 	uint32_t i = (uint32_t)(e - ct->e);
-	if (!e->replied)
+	if (!e->confirmed) {
 		lru_unlink(ct, e);
+		ct->n_unconfirmed--;
+	}
 	struct vgw_ct_key o = vgw_ct_key_of(e, VGW_CT_ORIG), r = vgw_ct_key_of(e, VGW_CT_REPLY);
 	index_del(ct, &o);
 	index_del(ct, &r);
@@ -233,18 +236,26 @@ void vgw_ct_delete(struct vgw_ct *ct, struct vgw_ct_entry *e)
 	ct->st.deleted++;
 }
 
+static uint32_t tcp_state_timeout(const struct vgw_ct *ct, uint8_t state)
+{
+	switch (state) {
+	case VGW_TCP_ESTABLISHED: return ct->to.tcp_established;
+	case VGW_TCP_TIME_WAIT: return ct->to.tcp_time_wait;
+	case VGW_TCP_CLOSE: return ct->to.tcp_close;
+	default: return ct->to.tcp_transitory;
+	}
+}
+
 uint32_t vgw_ct_timeout(const struct vgw_ct *ct, const struct vgw_ct_entry *e)
 {
 	switch (e->proto) {
-	case 6:
-		switch (e->tcp.state) {
-		case VGW_TCP_ESTABLISHED: return ct->to.tcp_established;
-		case VGW_TCP_TIME_WAIT: return ct->to.tcp_time_wait;
-		case VGW_TCP_CLOSE: return ct->to.tcp_close;
-		default: return ct->to.tcp_transitory;
-		}
+	case 6: {
+		uint32_t t = tcp_state_timeout(ct, e->tcp.state);
+		/* an unproved flow never outlives the short timeout */
+		return !e->confirmed && ct->to.tcp_unconfirmed < t ? ct->to.tcp_unconfirmed : t;
+	}
 	case 17:
-		return e->replied ? ct->to.udp : ct->to.udp_unreplied;
+		return e->confirmed ? ct->to.udp : ct->to.udp_unreplied;
 	default:
 		return ct->to.icmp;
 	}
@@ -256,7 +267,7 @@ uint32_t vgw_ct_timeout(const struct vgw_ct *ct, const struct vgw_ct_entry *e)
  * next evictions find them in cache. */
 static inline void prefetch_victims(const struct vgw_ct *ct)
 {
-	uint32_t v = ct->unreplied_head;
+	uint32_t v = ct->unconfirmed_head;
 	if (v == VGW_CT_NIL)
 		return;
 	const struct vgw_ct_entry *e = &ct->e[v];
@@ -292,13 +303,13 @@ struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *o
 		return NULL;
 	}
 	if (ct->free_head == VGW_CT_NIL) {
-		if (ct->unreplied_head == VGW_CT_NIL) {
+		if (ct->unconfirmed_head == VGW_CT_NIL) {
 			ct->st.full++;
 			*res = VGW_CT_FULL;
 			return NULL;
 		}
-		/* the oldest flow that never got an answer makes room */
-		vgw_ct_delete(ct, &ct->e[ct->unreplied_head]);
+		/* the oldest flow that never proved itself makes room */
+		vgw_ct_delete(ct, &ct->e[ct->unconfirmed_head]);
 		ct->st.deleted--;
 		ct->st.evicted++;
 		*res = VGW_CT_NEW_EVICTED;
@@ -329,27 +340,36 @@ struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *o
 	}
 	ct->free_head = next_free;
 	e->used = true;
-	/* newest at the tail of the unreplied list */
+	/* newest at the tail of the unconfirmed list */
 	e->lru_next = VGW_CT_NIL;
-	e->lru_prev = ct->unreplied_tail;
-	if (ct->unreplied_tail != VGW_CT_NIL)
-		ct->e[ct->unreplied_tail].lru_next = i;
+	e->lru_prev = ct->unconfirmed_tail;
+	if (ct->unconfirmed_tail != VGW_CT_NIL)
+		ct->e[ct->unconfirmed_tail].lru_next = i;
 	else
-		ct->unreplied_head = i;
-	ct->unreplied_tail = i;
+		ct->unconfirmed_head = i;
+	ct->unconfirmed_tail = i;
+	ct->n_unconfirmed++;
 	ct->n++;
 	ct->st.created++;
 	ct->exp[i] = deadline(now, vgw_ct_timeout(ct, e));
 	return e;
 }
 
-void vgw_ct_touch(struct vgw_ct *ct, struct vgw_ct_entry *e, enum vgw_ct_dir dir, uint64_t now)
+void vgw_ct_touch(struct vgw_ct *ct, struct vgw_ct_entry *e, uint64_t now)
 {
-	if (dir == VGW_CT_REPLY && !e->replied) {
-		lru_unlink(ct, e);
-		e->replied = true;
-	}
 	ct->exp[e - ct->e] = deadline(now, vgw_ct_timeout(ct, e));
+}
+
+bool vgw_ct_confirm(struct vgw_ct *ct, struct vgw_ct_entry *e, uint64_t now)
+{
+	if (e->confirmed)
+		return false;
+	lru_unlink(ct, e);
+	ct->n_unconfirmed--;
+	e->confirmed = true;
+	ct->st.confirmed++;
+	ct->exp[e - ct->e] = deadline(now, vgw_ct_timeout(ct, e));
+	return true;
 }
 
 uint32_t vgw_ct_age(struct vgw_ct *ct, uint64_t now, uint32_t budget,

@@ -12,9 +12,15 @@
  * fake clock in tests), recomputed from the state on every packet; ageing
  * scans a bounded number of slots per call so it never stalls the worker.
  *
- * When full, a new flow evicts the oldest entry that never saw a reply
- * (SYN floods and scans go first); established connections are never
- * evicted; if no unreplied entry exists the new flow is refused.
+ * Confirmation (issue 14: spoofed packets must not lock the table): an entry
+ * is "confirmed" only when its caller says the flow proved itself — for TCP
+ * the tracker's verdict (ct_tcp.h: a completed three-way handshake, or a
+ * picked-up flow the backend answered with an ACK), for UDP and ICMP any
+ * reply. Until then it lives on the short `tcp_unconfirmed` / `udp_unreplied`
+ * timeouts and sits on the unconfirmed list. When full, a new flow evicts the
+ * oldest unconfirmed entry (spoofed SYN and ACK floods, scans go first);
+ * confirmed connections are never evicted; if no unconfirmed entry exists
+ * the new flow is refused (ct_full).
  *
  * Memory (about 120 bytes a flow; doc/performance.md): an entry holds both
  * keys in 24 bytes, since the REPLY key repeats the client's address and
@@ -58,6 +64,7 @@ struct vgw_ct_timeouts {
 	uint32_t tcp_transitory; /* SYN_SENT, SYN_RECV, FIN_WAIT, LAST_ACK */
 	uint32_t tcp_time_wait;
 	uint32_t tcp_close;      /* after a valid RST */
+	uint32_t tcp_unconfirmed; /* until the flow is confirmed (see above) */
 	uint32_t udp;
 	uint32_t udp_unreplied;
 	uint32_t icmp;
@@ -73,9 +80,9 @@ struct vgw_ct_entry {
 	uint16_t c_port, vip_port, be_port;
 	uint8_t proto;
 	bool used : 1;
-	bool replied : 1;
+	bool confirmed : 1; /* see "Confirmation" above */
 	bool closed : 1; /* counted as ended (TIME_WAIT or CLOSE reached) */
-	uint32_t lru_prev, lru_next; /* unreplied list (indexes), VGW_CT_NIL at ends;
+	uint32_t lru_prev, lru_next; /* unconfirmed list (indexes), VGW_CT_NIL at ends;
 				      * a free entry: next free in lru_next */
 	uint16_t svc_id;
 	uint16_t be_id;
@@ -91,6 +98,7 @@ enum vgw_ct_insert_result { VGW_CT_NEW, VGW_CT_NEW_EVICTED, VGW_CT_FULL, VGW_CT_
 
 struct vgw_ct_stats {
 	uint64_t created, expired, evicted, full, deleted;
+	uint64_t confirmed; /* entries that proved their flow (see above) */
 };
 
 /* One cache line of the index. sig 0 = free slot. */
@@ -113,7 +121,8 @@ struct vgw_ct {
 	uint32_t n;
 	uint32_t keys;              /* index slots in use (2 per entry) */
 	uint32_t free_head;         /* free entries, chained through lru_next */
-	uint32_t unreplied_head, unreplied_tail; /* oldest at head */
+	uint32_t unconfirmed_head, unconfirmed_tail; /* oldest at head */
+	uint32_t n_unconfirmed;
 	uint32_t age_cursor;
 	size_t bytes;               /* memory of the table, index and deadlines */
 	struct vgw_ct_timeouts to;
@@ -136,8 +145,13 @@ struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *o
 				   const struct vgw_ct_key *reply, uint64_t now,
 				   enum vgw_ct_insert_result *res);
 
-/* A packet of e went by in direction dir: notes a reply, re-arms expiry. */
-void vgw_ct_touch(struct vgw_ct *ct, struct vgw_ct_entry *e, enum vgw_ct_dir dir, uint64_t now);
+/* A packet of e went by (either direction): re-arms expiry from e's state. */
+void vgw_ct_touch(struct vgw_ct *ct, struct vgw_ct_entry *e, uint64_t now);
+
+/* e's flow proved itself (see "Confirmation"): it leaves the unconfirmed
+ * list for good and takes its state's full timeout. Returns true the first
+ * time only (the caller counts the connection then). */
+bool vgw_ct_confirm(struct vgw_ct *ct, struct vgw_ct_entry *e, uint64_t now);
 
 void vgw_ct_delete(struct vgw_ct *ct, struct vgw_ct_entry *e);
 

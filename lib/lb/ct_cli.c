@@ -5,26 +5,32 @@
 #include "lb_worker.h"
 
 struct ct_view {
-	uint64_t entries, created, expired, evicted, full, midflow, rst_ignored, handoff;
+	uint64_t entries, unconfirmed, created, confirmed, expired, evicted, full, midflow,
+		rst_ignored, ack_invalid, handoff;
 };
 
 static void view_of(const struct vgw_lb_worker *l, struct ct_view *v)
 {
-	*v = (struct ct_view){.entries = l->ct->n, .created = l->ct->st.created,
+	*v = (struct ct_view){.entries = l->ct->n, .unconfirmed = l->ct->n_unconfirmed,
+			      .created = l->ct->st.created, .confirmed = l->ct->st.confirmed,
 			      .expired = l->ct->st.expired, .evicted = l->ct->st.evicted,
 			      .full = l->ct->st.full, .midflow = l->midflow,
-			      .rst_ignored = l->rst_ignored, .handoff = l->handoff_in};
+			      .rst_ignored = l->rst_ignored,
+			      .ack_invalid = l->ack_invalid, .handoff = l->handoff_in};
 }
 
 static void format_view(struct vgw_fmt *f, const struct ct_view *v)
 {
 	vgw_fmt_u64(f, "entries", v->entries);
+	vgw_fmt_u64(f, "unconfirmed", v->unconfirmed);
 	vgw_fmt_u64(f, "created", v->created);
+	vgw_fmt_u64(f, "confirmed", v->confirmed);
 	vgw_fmt_u64(f, "expired", v->expired);
 	vgw_fmt_u64(f, "evicted", v->evicted);
 	vgw_fmt_u64(f, "full", v->full);
 	vgw_fmt_u64(f, "midflow", v->midflow);
 	vgw_fmt_u64(f, "rst_ignored", v->rst_ignored);
+	vgw_fmt_u64(f, "ack_invalid", v->ack_invalid);
 	vgw_fmt_u64(f, "handoff", v->handoff);
 }
 
@@ -37,12 +43,15 @@ static int cmd_show_conntrack(struct vgw_cli_ctx *ctx, int argc, char **argv)
 			continue;
 		view_of(vgw_gw.workers[i].lb, &v);
 		sum.entries += v.entries;
+		sum.unconfirmed += v.unconfirmed;
 		sum.created += v.created;
+		sum.confirmed += v.confirmed;
 		sum.expired += v.expired;
 		sum.evicted += v.evicted;
 		sum.full += v.full;
 		sum.midflow += v.midflow;
 		sum.rst_ignored += v.rst_ignored;
+		sum.ack_invalid += v.ack_invalid;
 		sum.handoff += v.handoff;
 	}
 	vgw_fmt_u64(ctx->f, "max_entries", vgw_gw.set.conntrack_max_entries);
@@ -63,9 +72,11 @@ static int cmd_show_conntrack(struct vgw_cli_ctx *ctx, int argc, char **argv)
 
 const struct vgw_cmd vgw_ct_cmds[] = {
 	{"show conntrack", "",
-	 "connection tables of load-balanced flows: entries (max-entries is per worker), "
-	 "created, expired, evicted (unreplied, to make room), full (new flows refused), "
-	 "midflow pickups, out-of-window RSTs ignored, packets handed to the owning worker",
+	 "connection tables of load-balanced flows: entries (max-entries is per worker) and "
+	 "how many are unconfirmed, created, confirmed (handshake completed or reply "
+	 "accepted), expired, evicted (unconfirmed, to make room), full (new flows refused), "
+	 "midflow pickups, out-of-window RSTs ignored, handshake ACKs acknowledging "
+	 "nothing (ack_invalid), packets handed to the owning worker",
 	 0, 0, cmd_show_conntrack},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };

@@ -76,6 +76,7 @@ void vgw_ct_tcp_init(struct vgw_ct_tcp *c, const struct vgw_tcp_seg *seg)
 {
 	memset(c, 0, sizeof(*c));
 	c->state = (seg->flags & VGW_TCP_SYN) ? VGW_TCP_SYN_SENT : VGW_TCP_ESTABLISHED;
+	c->pickup = !(seg->flags & VGW_TCP_SYN);
 	if (seg->flags & VGW_TCP_SYN) {
 		c->s[VGW_CT_ORIG].wscale = seg->wscale >= 0 ? (uint8_t)seg->wscale : 0;
 		c->s[VGW_CT_ORIG].wscale_seen = seg->wscale >= 0;
@@ -122,7 +123,12 @@ enum vgw_ct_tcp_verdict vgw_ct_tcp_update(struct vgw_ct_tcp *c, enum vgw_ct_dir 
 		return VGW_TCP_OK;
 	}
 	if (s->flags & VGW_TCP_SYN) {
-		if (d == VGW_CT_REPLY && (s->flags & VGW_TCP_ACK) && c->state == VGW_TCP_SYN_SENT) {
+		bool synack = d == VGW_CT_REPLY && (s->flags & VGW_TCP_ACK);
+		/* RFC 793: a SYN-ACK must acknowledge the client's SYN; a wrong
+		 * one teaches nothing (its ISN would poison the handshake check) */
+		if (synack && c->state == VGW_TCP_SYN_SENT && s->ack != c->s[VGW_CT_ORIG].end)
+			return VGW_TCP_ACK_INVALID;
+		if (synack && c->state == VGW_TCP_SYN_SENT) {
 			c->s[VGW_CT_REPLY].wscale = s->wscale >= 0 ? (uint8_t)s->wscale : 0;
 			c->s[VGW_CT_REPLY].wscale_seen = s->wscale >= 0;
 			/* RFC 7323: scaling applies only when both SYNs offered it */
@@ -132,9 +138,19 @@ enum vgw_ct_tcp_verdict vgw_ct_tcp_update(struct vgw_ct_tcp *c, enum vgw_ct_dir 
 		note_sent(c, d, s);
 		return VGW_TCP_OK;
 	}
+	enum vgw_ct_tcp_verdict v = VGW_TCP_OK;
+	if (c->state == VGW_TCP_SYN_RECV && d == VGW_CT_ORIG && (s->flags & VGW_TCP_ACK)) {
+		/* only an ACK of the backend's ISN completes the handshake */
+		if (s->ack == c->s[VGW_CT_REPLY].end) {
+			c->state = VGW_TCP_ESTABLISHED;
+			c->confirmed = true;
+		} else {
+			v = VGW_TCP_ACK_INVALID;
+		}
+	}
+	if (c->pickup && d == VGW_CT_REPLY && (s->flags & VGW_TCP_ACK))
+		c->confirmed = true; /* the backend holds the picked-up connection */
 	note_sent(c, d, s);
-	if (c->state == VGW_TCP_SYN_RECV && d == VGW_CT_ORIG && (s->flags & VGW_TCP_ACK))
-		c->state = VGW_TCP_ESTABLISHED;
 	if (s->flags & VGW_TCP_FIN) {
 		if (!c->s[d].fin) {
 			c->s[d].fin = true;
@@ -151,5 +167,5 @@ enum vgw_ct_tcp_verdict vgw_ct_tcp_update(struct vgw_ct_tcp *c, enum vgw_ct_dir 
 	/* both FINs acknowledged: the connection is over, 2 MSL remain */
 	if (c->state == VGW_TCP_LAST_ACK && c->s[0].fin_acked && c->s[1].fin_acked)
 		c->state = VGW_TCP_TIME_WAIT;
-	return VGW_TCP_OK;
+	return v;
 }

@@ -9,6 +9,14 @@
  * CLOSE after a valid RST. A connection picked up mid-flow (no SYN seen, e.g.
  * after an ECMP change moved it here) starts ESTABLISHED.
  *
+ * Confirmation (what lets ct.h keep an entry long and never evict it): the
+ * tracker sets `confirmed` when the flow proves that both ends hold it — the
+ * client's ACK acknowledges the backend's SYN-ACK (ack == the backend's ISN
+ * + 1: a blind spoofer never saw it), or, for a flow picked up mid-flow, the
+ * backend answers with an ACK that is not an RST (a backend that does not
+ * know the connection answers a spoofed ACK with an RST, which never
+ * confirms). A SYN-ACK alone does not confirm: a spoofed SYN gets one.
+ *
  * RST (RFC 5961 spirit): an RST is honoured only when its sequence number
  * falls inside the window the other side advertised, as far as we have seen
  * it; otherwise the state is kept (an off-path attacker cannot kill an
@@ -62,12 +70,16 @@ struct vgw_ct_tcp_side {
 struct vgw_ct_tcp {
 	uint8_t state;
 	bool scaled; /* both SYNs carried window scale (RFC 7323) */
+	bool pickup; /* started without a SYN (mid-flow) */
+	bool confirmed; /* see "Confirmation" above; never cleared */
 	struct vgw_ct_tcp_side s[2];
 };
 
 enum vgw_ct_tcp_verdict {
 	VGW_TCP_OK,           /* state updated */
 	VGW_TCP_RST_IGNORED,  /* RST outside the window: state kept */
+	VGW_TCP_ACK_INVALID,  /* handshake ACK that does not acknowledge the
+			       * SYN-ACK: state kept, not confirmed */
 };
 
 /* First segment of a flow in direction ORIG: a SYN gives SYN_SENT, anything

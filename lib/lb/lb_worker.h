@@ -16,9 +16,13 @@
 #include "ct.h"
 #include "service.h"
 
-/* "in" = client -> backend, "out" = backend -> client. Active connections
- * are conns - ended: a connection ends when TCP reaches TIME_WAIT or CLOSE,
- * or when its entry expires or is replaced. */
+/* "in" = client -> backend, "out" = backend -> client. A connection counts
+ * (conns) when its entry is confirmed (ct.h: a completed handshake, a
+ * picked-up flow the backend acknowledged, a UDP reply), so that spoofed
+ * SYNs and ACKs, which never confirm, use up neither `conns` nor a
+ * service's max-conns. Active connections are conns - ended: a connection
+ * ends when TCP reaches TIME_WAIT or CLOSE, or when its entry expires or is
+ * replaced. */
 struct vgw_lb_counters {
 	uint64_t conns, ended;
 	uint64_t pkts_in, bytes_in, pkts_out, bytes_out;
@@ -29,6 +33,7 @@ struct vgw_lb_worker {
 	uint64_t now;         /* seconds (TSC), set once per loop by the worker */
 	uint64_t midflow;     /* TCP non-SYN without entry sent to the Maglev pick */
 	uint64_t rst_ignored; /* out-of-window RST: state kept, packet forwarded */
+	uint64_t ack_invalid; /* handshake ACK / SYN-ACK acknowledging nothing we saw */
 	uint64_t handoff_in;  /* packets received from another worker's ring */
 	struct vgw_lb_counters svc[VGW_SVC_MAX];
 	struct vgw_lb_counters be[VGW_BACKEND_IDS];
@@ -60,11 +65,21 @@ static inline void vgw_lb_count(struct vgw_lb_worker *lb, uint16_t svc_id, uint1
 	}
 }
 
+/* Worker: entry e's flow proved itself (ct.h): from now on it is a
+ * connection of its service and backend — unless TCP already closed it. */
+static inline void vgw_lb_confirm(struct vgw_lb_worker *lb, struct vgw_ct_entry *e)
+{
+	if (!vgw_ct_confirm(lb->ct, e, lb->now) || e->closed)
+		return;
+	lb->svc[e->svc_id].conns++;
+	lb->be[e->be_id].conns++;
+}
+
 /* Worker: entry e's connection ended (expired or replaced) — unless it was
- * already counted when TCP closed it. */
+ * already counted when TCP closed it, or never counted (unconfirmed). */
 static inline void vgw_lb_conn_ended(struct vgw_lb_worker *lb, const struct vgw_ct_entry *e)
 {
-	if (e->closed)
+	if (e->closed || !e->confirmed)
 		return;
 	lb->svc[e->svc_id].ended++;
 	lb->be[e->be_id].ended++;
@@ -79,6 +94,17 @@ static inline void vgw_lb_conn_closing(struct vgw_lb_worker *lb, struct vgw_ct_e
 		return;
 	vgw_lb_conn_ended(lb, e);
 	e->closed = true;
+}
+
+/* Worker: the TCP tracker's verdict v on a segment of e. */
+static inline void vgw_lb_tcp_verdict(struct vgw_lb_worker *lb, struct vgw_ct_entry *e,
+				      enum vgw_ct_tcp_verdict v)
+{
+	lb->rst_ignored += v == VGW_TCP_RST_IGNORED;
+	lb->ack_invalid += v == VGW_TCP_ACK_INVALID;
+	if (e->tcp.confirmed)
+		vgw_lb_confirm(lb, e);
+	vgw_lb_conn_closing(lb, e);
 }
 
 static inline uint64_t vgw_lb_active(const struct vgw_lb_counters *c)

@@ -3,7 +3,8 @@
  * test_ct.c - the per-worker connection table (lib/lb/ct.c) on a fake clock:
  * both keys find the entry, timeouts per state (defaults at the RFC 5382 /
  * RFC 4787 minimums or above), bounded incremental ageing, and the eviction
- * policy when full (oldest unreplied first, replied never, then refuse).
+ * policy when full (oldest unconfirmed first, confirmed never, then refuse),
+ * and the confirmation rule against spoofed SYNs and ACKs (issue 14).
  */
 #include <rte_hash.h>
 
@@ -166,25 +167,32 @@ static void test_timeouts(void)
 {
 	struct vgw_ct *ct = mk(16);
 	const struct vgw_ct_timeouts *t = &vgw_ct_default_timeouts;
-	/* TCP: SYN at 1000 -> transitory */
+	/* TCP: SYN at 1000 -> unconfirmed: the short timeout, not transitory */
 	struct vgw_ct_entry *e = add(ct, 1, 6, 1000, VGW_CT_NEW);
+	ASSERT_EQ(vgw_ct_expires(ct, e), 1000 + t->tcp_unconfirmed);
+	CU_ASSERT(t->tcp_unconfirmed < t->tcp_transitory);
 	struct vgw_tcp_seg syn = {.flags = VGW_TCP_SYN, .seq = 1, .win = 1000, .wscale = -1};
 	vgw_ct_tcp_init(&e->tcp, &syn);
-	vgw_ct_touch(ct, e, VGW_CT_ORIG, 1000);
-	ASSERT_EQ(vgw_ct_expires(ct, e), 1000 + t->tcp_transitory);
+	vgw_ct_touch(ct, e, 1000);
+	ASSERT_EQ(vgw_ct_expires(ct, e), 1000 + t->tcp_unconfirmed);
 	struct vgw_tcp_seg sa = {.flags = VGW_TCP_SYN | VGW_TCP_ACK, .seq = 9, .ack = 2,
 				 .win = 1000, .wscale = -1};
 	vgw_ct_tcp_update(&e->tcp, VGW_CT_REPLY, &sa);
-	vgw_ct_touch(ct, e, VGW_CT_REPLY, 1001);
+	CU_ASSERT(!e->tcp.confirmed); /* a SYN-ACK alone proves nothing */
+	vgw_ct_touch(ct, e, 1001);
+	ASSERT_EQ(vgw_ct_expires(ct, e), 1001 + t->tcp_unconfirmed);
 	struct vgw_tcp_seg ack = {.flags = VGW_TCP_ACK, .seq = 2, .ack = 10, .win = 1000, .wscale = -1};
 	vgw_ct_tcp_update(&e->tcp, VGW_CT_ORIG, &ack);
-	vgw_ct_touch(ct, e, VGW_CT_ORIG, 1002);
 	ASSERT_EQ(e->tcp.state, VGW_TCP_ESTABLISHED);
+	CU_ASSERT(e->tcp.confirmed);
+	CU_ASSERT(vgw_ct_confirm(ct, e, 1002));
+	CU_ASSERT(!vgw_ct_confirm(ct, e, 1002)); /* once */
 	ASSERT_EQ(vgw_ct_expires(ct, e), 1002 + t->tcp_established);
+	ASSERT_EQ(ct->st.confirmed, 1);
 	/* UDP: unreplied, then replied */
 	struct vgw_ct_entry *u = add(ct, 2, 17, 1000, VGW_CT_NEW);
 	ASSERT_EQ(vgw_ct_expires(ct, u), 1000 + t->udp_unreplied);
-	vgw_ct_touch(ct, u, VGW_CT_REPLY, 1010);
+	vgw_ct_confirm(ct, u, 1010);
 	ASSERT_EQ(vgw_ct_expires(ct, u), 1010 + t->udp);
 	struct vgw_ct_entry *i = add(ct, 3, 1, 1000, VGW_CT_NEW);
 	ASSERT_EQ(vgw_ct_expires(ct, i), 1000 + t->icmp);
@@ -199,6 +207,60 @@ static void test_timeouts(void)
 	ASSERT_EQ(vgw_ct_age(ct, 1002 + t->tcp_established, 16, NULL, NULL), 1);
 	ASSERT_EQ(ct->n, 0);
 	ASSERT_EQ(ct->st.expired, 3);
+	vgw_ct_destroy(ct);
+}
+
+/* Issue 14, finding 1: a spoofed bare ACK is picked up mid-flow; the backend
+ * answers it with an RST without ACK (it knows no such connection). Before,
+ * that reply marked the entry replied: 7440 s and never evicted. Now the
+ * entry stays unconfirmed: the short timeout and first to be evicted. The
+ * same for a spoofed SYN the backend answers with a SYN-ACK. */
+static void test_spoofed_unconfirmed(void)
+{
+	struct vgw_ct *ct = mk(4);
+	const struct vgw_ct_timeouts *t = &vgw_ct_default_timeouts;
+	/* 0: spoofed ACK, answered by RST (no ACK bit, seq = the ACK's ack) */
+	struct vgw_ct_entry *a = add(ct, 0, 6, 100, VGW_CT_NEW);
+	struct vgw_tcp_seg bare = {.flags = VGW_TCP_ACK, .seq = 5000, .ack = 777, .win = 512,
+				   .wscale = -1};
+	vgw_ct_tcp_init(&a->tcp, &bare);
+	struct vgw_tcp_seg rst = {.flags = VGW_TCP_RST, .seq = 777, .wscale = -1};
+	vgw_ct_tcp_update(&a->tcp, VGW_CT_REPLY, &rst);
+	CU_ASSERT(!a->tcp.confirmed);
+	vgw_ct_touch(ct, a, 100);
+	CU_ASSERT(vgw_ct_expires(ct, a) <= 100 + t->tcp_unconfirmed);
+	/* 1: spoofed SYN, answered by a SYN-ACK; the client never ACKs */
+	struct vgw_ct_entry *b = add(ct, 1, 6, 101, VGW_CT_NEW);
+	struct vgw_tcp_seg syn = {.flags = VGW_TCP_SYN, .seq = 1, .win = 1000, .wscale = -1};
+	vgw_ct_tcp_init(&b->tcp, &syn);
+	struct vgw_tcp_seg sa = {.flags = VGW_TCP_SYN | VGW_TCP_ACK, .seq = 9, .ack = 2,
+				 .win = 1000, .wscale = -1};
+	vgw_ct_tcp_update(&b->tcp, VGW_CT_REPLY, &sa);
+	vgw_ct_touch(ct, b, 101);
+	ASSERT_EQ(vgw_ct_expires(ct, b), 101 + t->tcp_unconfirmed);
+	/* ... a blind ACK guessing the server's ISN wrong does not complete it */
+	struct vgw_tcp_seg guess = {.flags = VGW_TCP_ACK, .seq = 2, .ack = 12345, .win = 1000,
+				    .wscale = -1};
+	ASSERT_EQ(vgw_ct_tcp_update(&b->tcp, VGW_CT_ORIG, &guess), VGW_TCP_ACK_INVALID);
+	CU_ASSERT(!b->tcp.confirmed);
+	/* 2, 3: legitimate, confirmed */
+	struct vgw_ct_entry *c2 = add(ct, 2, 6, 102, VGW_CT_NEW);
+	struct vgw_ct_entry *c3 = add(ct, 3, 6, 102, VGW_CT_NEW);
+	vgw_ct_confirm(ct, c2, 103);
+	vgw_ct_confirm(ct, c3, 103);
+	ASSERT_EQ(ct->n_unconfirmed, 2);
+	/* full: a legitimate SYN evicts the spoofed entries, oldest first */
+	add(ct, 4, 6, 104, VGW_CT_NEW_EVICTED);
+	CU_ASSERT(!present(ct, 0, 6) && present(ct, 1, 6));
+	add(ct, 5, 6, 105, VGW_CT_NEW_EVICTED);
+	CU_ASSERT(!present(ct, 1, 6));
+	CU_ASSERT(present(ct, 2, 6) && present(ct, 3, 6));
+	/* and unconfirmed entries die on the short timeout, confirmed ones not */
+	for (int k = 0; k < 4; k++)
+		vgw_ct_age(ct, 105 + t->tcp_unconfirmed, 4, NULL, NULL);
+	ASSERT_EQ(ct->n, 2);
+	CU_ASSERT(present(ct, 2, 6) && present(ct, 3, 6));
+	ASSERT_EQ(ct->n_unconfirmed, 0);
 	vgw_ct_destroy(ct);
 }
 
@@ -233,10 +295,10 @@ static void test_eviction(void)
 	struct vgw_ct_entry *e[4];
 	for (uint32_t i = 0; i < 4; i++)
 		e[i] = add(ct, i, 6, i, VGW_CT_NEW);
-	vgw_ct_touch(ct, e[1], VGW_CT_REPLY, 10); /* answered: protected */
-	vgw_ct_touch(ct, e[3], VGW_CT_REPLY, 10);
-	vgw_ct_touch(ct, e[0], VGW_CT_ORIG, 10); /* client retries: still unreplied */
-	add(ct, 4, 6, 11, VGW_CT_NEW_EVICTED);    /* the oldest unreplied: 0 */
+	vgw_ct_confirm(ct, e[1], 10); /* confirmed: protected */
+	vgw_ct_confirm(ct, e[3], 10);
+	vgw_ct_touch(ct, e[0], 10); /* client retries: still unconfirmed */
+	add(ct, 4, 6, 11, VGW_CT_NEW_EVICTED);    /* the oldest unconfirmed: 0 */
 	CU_ASSERT(!present(ct, 0, 6));
 	CU_ASSERT(present(ct, 1, 6) && present(ct, 2, 6) && present(ct, 3, 6) && present(ct, 4, 6));
 	add(ct, 5, 6, 12, VGW_CT_NEW_EVICTED); /* then 2 */
@@ -244,15 +306,15 @@ static void test_eviction(void)
 	add(ct, 6, 6, 13, VGW_CT_NEW_EVICTED); /* then 4 (newer than 2) */
 	CU_ASSERT(!present(ct, 4, 6));
 	add(ct, 7, 6, 14, VGW_CT_NEW_EVICTED); /* then 5 */
-	/* now 1, 3 replied and 6, 7 unreplied; answer 6 and 7 too */
+	/* now 1, 3 confirmed and 6, 7 not; confirm 6 and 7 too */
 	struct vgw_ct_key r6 = k_reply(6, 6), r7 = k_reply(7, 6);
 	enum vgw_ct_dir d;
 	struct vgw_ct_entry *x = vgw_ct_lookup(ct, &r6, &d);
 	ASSERT_EQ(d, VGW_CT_REPLY);
-	vgw_ct_touch(ct, x, d, 15);
+	vgw_ct_confirm(ct, x, 15);
 	x = vgw_ct_lookup(ct, &r7, &d);
 	ASSERT_EQ(d, VGW_CT_REPLY);
-	vgw_ct_touch(ct, x, d, 15);
+	vgw_ct_confirm(ct, x, 15);
 	CU_ASSERT(add(ct, 8, 6, 16, VGW_CT_FULL) == NULL); /* established are never evicted */
 	ASSERT_EQ(ct->st.full, 1);
 	ASSERT_EQ(ct->st.evicted, 4);
@@ -274,7 +336,8 @@ int main(void)
 		{"default timeouts meet RFC 5382 / RFC 4787", test_defaults_rfc},
 		{"timeouts per state on a fake clock", test_timeouts},
 		{"ageing is bounded per call", test_age_budget},
-		{"full: evict oldest unreplied, never replied, then refuse", test_eviction},
+		{"full: evict oldest unconfirmed, never confirmed, then refuse", test_eviction},
+		{"spoofed SYN/ACK answered by the backend stay unconfirmed", test_spoofed_unconfirmed},
 	};
 	return unit_eal_run("ct", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -38,8 +38,40 @@ static void handshake(struct vgw_ct_tcp *c, uint32_t ci, uint32_t si, int8_t cws
 	sa.wscale = sws;
 	ASSERT_EQ(up(c, R, sa), VGW_TCP_OK);
 	ASSERT_EQ(c->state, VGW_TCP_SYN_RECV);
+	CU_ASSERT(!c->confirmed); /* a SYN-ACK to a spoofed SYN looks the same */
 	ASSERT_EQ(up(c, O, seg(A, ci + 1, si + 1, 502, 0)), VGW_TCP_OK);
 	ASSERT_EQ(c->state, VGW_TCP_ESTABLISHED);
+	CU_ASSERT(c->confirmed);
+}
+
+/* Issue 14: what confirms an entry, and what a blind spoofer can't fake. */
+static void test_confirmation(void)
+{
+	struct vgw_ct_tcp c;
+	/* a SYN-ACK that acknowledges another ISN teaches nothing */
+	struct vgw_tcp_seg syn = seg(S, 1000, 0, 64240, 0);
+	vgw_ct_tcp_init(&c, &syn);
+	ASSERT_EQ(up(&c, R, seg(S | A, 5000, 4242, 65160, 0)), VGW_TCP_ACK_INVALID);
+	ASSERT_EQ(c.state, VGW_TCP_SYN_SENT);
+	ASSERT_EQ(up(&c, R, seg(S | A, 5000, 1001, 65160, 0)), VGW_TCP_OK);
+	ASSERT_EQ(c.state, VGW_TCP_SYN_RECV);
+	/* the third ACK must acknowledge the server's ISN */
+	ASSERT_EQ(up(&c, O, seg(A, 1001, 5002, 502, 0)), VGW_TCP_ACK_INVALID);
+	ASSERT_EQ(c.state, VGW_TCP_SYN_RECV);
+	CU_ASSERT(!c.confirmed);
+	ASSERT_EQ(up(&c, O, seg(A, 1001, 5001, 502, 0)), VGW_TCP_OK);
+	CU_ASSERT(c.confirmed && c.state == VGW_TCP_ESTABLISHED);
+	/* pickup: the backend's RST (no ACK: the answer to a spoofed ACK) and
+	 * the client's own segments never confirm; an ACK from the backend does */
+	struct vgw_tcp_seg mid = seg(A, 123456, 999, 500, 0);
+	vgw_ct_tcp_init(&c, &mid);
+	CU_ASSERT(c.pickup && !c.confirmed);
+	up(&c, O, seg(A, 123456, 999, 500, 10));
+	up(&c, R, seg(RST, 999, 0, 0, 0));
+	CU_ASSERT(!c.confirmed);
+	vgw_ct_tcp_init(&c, &mid);
+	up(&c, R, seg(A, 999, 123456, 500, 0));
+	CU_ASSERT(c.confirmed);
 }
 
 static void test_lifecycle_client_closes(void)
@@ -187,6 +219,7 @@ int main(void)
 		{"SYN_SENT: RST must acknowledge the SYN", test_syn_sent_rst},
 		{"mid-flow pickup, 4-tuple reuse after TIME_WAIT", test_pickup_and_reuse},
 		{"TCP header parser", test_parse},
+		{"confirmation: handshake ACK of the ISN, backend ACK of a pickup", test_confirmation},
 	};
 	return unit_run("ct-tcp", tests, sizeof(tests) / sizeof(tests[0]));
 }
