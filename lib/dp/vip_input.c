@@ -35,8 +35,10 @@ static inline uint32_t maglev_hash(uint32_t src, uint32_t dst, uint16_t sport, u
 }
 
 /* The backend of a new flow, or NULL with the reason: the service's share
- * of max-conns on this worker is used up (an RST opens nothing: exempt), or
- * no backend is usable. */
+ * of max-conns on this worker is used up by confirmed connections (an RST
+ * opens nothing: exempt; unconfirmed flows do not count, so spoofed SYNs
+ * cannot fill it — a burst of concurrent handshakes may overshoot the cap by
+ * the handshakes in flight), or no backend is usable. */
 static const struct vgw_svc_backend *pick_backend(const struct vgw_lb_worker *lb,
 						  const struct vgw_svc *svc,
 						  const struct vgw_l4 *f, bool rst,
@@ -46,7 +48,7 @@ static const struct vgw_svc_backend *pick_backend(const struct vgw_lb_worker *lb
 		/* the cap is shared evenly: no worker reads another's counters
 		 * (64 bits: max-conns near 2^32 must not wrap to a share of 0) */
 		uint64_t share = ((uint64_t)svc->max_conns + vgw_gw.n_workers - 1) / vgw_gw.n_workers;
-		if (vgw_lb_active(&lb->svc[svc->id]) >= share) {
+		if (vgw_lb_established(&lb->svc[svc->id]) >= share) {
 			*why = VGW_DROP_LB_SERVICE_FULL;
 			return NULL;
 		}
@@ -135,7 +137,8 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 				lb->midflow += !syn;
 				vgw_ct_touch(lb->ct, e, lb->now);
 			}
-			/* a connection only once confirmed (lb_worker.h) */
+			lb->svc[svc->id].conns++;
+			lb->be[be->id].conns++;
 		}
 		vgw_lb_count(lb, svc->id, be->id, VGW_CT_ORIG, f.tl);
 	}

@@ -48,6 +48,8 @@ static void add(struct vgw_lb_counters *o, const struct vgw_lb_counters *c)
 {
 	o->conns += c->conns;
 	o->ended += c->ended;
+	o->confirmed += c->confirmed;
+	o->confirmed_ended += c->confirmed_ended;
 	o->pkts_in += c->pkts_in;
 	o->bytes_in += c->bytes_in;
 	o->pkts_out += c->pkts_out;
@@ -58,6 +60,8 @@ static void sub(struct vgw_lb_counters *o, const struct vgw_lb_counters *b)
 {
 	o->conns -= b->conns;
 	o->ended -= b->ended;
+	o->confirmed -= b->confirmed;
+	o->confirmed_ended -= b->confirmed_ended;
 	o->pkts_in -= b->pkts_in;
 	o->bytes_in -= b->bytes_in;
 	o->pkts_out -= b->pkts_out;

@@ -16,15 +16,17 @@
 #include "ct.h"
 #include "service.h"
 
-/* "in" = client -> backend, "out" = backend -> client. A connection counts
- * (conns) when its entry is confirmed (ct.h: a completed handshake, a
- * picked-up flow the backend acknowledged, a UDP reply), so that spoofed
- * SYNs and ACKs, which never confirm, use up neither `conns` nor a
- * service's max-conns. Active connections are conns - ended: a connection
- * ends when TCP reaches TIME_WAIT or CLOSE, or when its entry expires or is
- * replaced. */
+/* "in" = client -> backend, "out" = backend -> client. conns counts the
+ * flows admitted (an entry made), ended those whose entry ended: active
+ * connections are conns - ended; a connection ends when TCP reaches
+ * TIME_WAIT or CLOSE, or when its entry expires or is replaced. confirmed /
+ * confirmed_ended count the same for entries that were confirmed (ct.h: a
+ * completed handshake, a picked-up flow the backend acknowledged, a UDP
+ * reply): max-conns bounds those, so that spoofed SYNs and ACKs, which never
+ * confirm, cannot use up a service's share. */
 struct vgw_lb_counters {
 	uint64_t conns, ended;
+	uint64_t confirmed, confirmed_ended;
 	uint64_t pkts_in, bytes_in, pkts_out, bytes_out;
 };
 
@@ -65,24 +67,28 @@ static inline void vgw_lb_count(struct vgw_lb_worker *lb, uint16_t svc_id, uint1
 	}
 }
 
-/* Worker: entry e's flow proved itself (ct.h): from now on it is a
- * connection of its service and backend — unless TCP already closed it. */
+/* Worker: entry e's flow proved itself (ct.h): it counts against max-conns
+ * from now on — unless TCP already closed it. */
 static inline void vgw_lb_confirm(struct vgw_lb_worker *lb, struct vgw_ct_entry *e)
 {
 	if (!vgw_ct_confirm(lb->ct, e, lb->now) || e->closed)
 		return;
-	lb->svc[e->svc_id].conns++;
-	lb->be[e->be_id].conns++;
+	lb->svc[e->svc_id].confirmed++;
+	lb->be[e->be_id].confirmed++;
 }
 
 /* Worker: entry e's connection ended (expired or replaced) — unless it was
- * already counted when TCP closed it, or never counted (unconfirmed). */
+ * already counted when TCP closed it. */
 static inline void vgw_lb_conn_ended(struct vgw_lb_worker *lb, const struct vgw_ct_entry *e)
 {
-	if (e->closed || !e->confirmed)
+	if (e->closed)
 		return;
 	lb->svc[e->svc_id].ended++;
 	lb->be[e->be_id].ended++;
+	if (e->confirmed) {
+		lb->svc[e->svc_id].confirmed_ended++;
+		lb->be[e->be_id].confirmed_ended++;
+	}
 }
 
 /* Worker, after a TCP state update: a connection in TIME_WAIT or CLOSE is no
@@ -111,6 +117,12 @@ static inline uint64_t vgw_lb_active(const struct vgw_lb_counters *c)
 {
 	/* an old flow ending after its slot was reused can make ended pass conns */
 	return c->conns > c->ended ? c->conns - c->ended : 0;
+}
+
+/* Confirmed connections still active: what max-conns bounds. */
+static inline uint64_t vgw_lb_established(const struct vgw_lb_counters *c)
+{
+	return c->confirmed > c->confirmed_ended ? c->confirmed - c->confirmed_ended : 0;
 }
 
 #endif

@@ -37,6 +37,8 @@ static void format_counters(struct vgw_fmt *f, const struct vgw_lb_counters *c)
 {
 	vgw_fmt_u64(f, "active_conns", vgw_lb_active(c));
 	vgw_fmt_u64(f, "total_conns", c->conns);
+	/* confirmed (handshake completed or reply accepted): what max-conns bounds */
+	vgw_fmt_u64(f, "established_conns", vgw_lb_established(c));
 	vgw_fmt_u64(f, "packets_in", c->pkts_in);
 	vgw_fmt_u64(f, "bytes_in", c->bytes_in);
 	vgw_fmt_u64(f, "packets_out", c->pkts_out);

@@ -35,12 +35,7 @@ def cases():
         ("lb_no_backend", syn(8003)),
         ("lb_no_backend", syn(8004)),
         ("lb_no_backend", client_in(udp_dgram(CLIENT, VIP, 5000, 8004))),
-        # max-conns 2 with one worker: two flows pass, the third drops
-        (None, syn(8005, sport=43001)),
-        (None, syn(8005, sport=43002)),
-        ("lb_service_full", syn(8005, sport=43003)),
-        (None, syn(8005, sport=43001)),              # retransmission
-        ("lb_service_full", syn(8005, sport=43004, src=CLIENT2)),
+        # max-conns: tests/pkt/vip-max-conns (it needs whole handshakes)
         # the backend's address is no endpoint of its VPC
         ("eip_no_endpoint", syn(8006)),
         # the services that work (for contrast)
