@@ -17,6 +17,7 @@
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_pdump.h>
@@ -29,6 +30,7 @@
 #include "core/gw.h"
 #include "ctl/slowpath.h"
 #include "ctl/telemetry.h"
+#include "dp/punt_ctl.h"
 #include "dp/worker.h"
 #include "fib/fib.h"
 #include "fib/route.h"
@@ -110,7 +112,7 @@ static int create_state(char *err)
 	if (!n) {
 		/* RX/TX rings of every queue, punt and inject rings, bursts in flight */
 		n = (uint32_t)vgw_gw.n_ports * vgw_gw.n_workers * 2048 +
-		    vgw_gw.n_workers * VGW_PUNT_RING_SIZE +
+		    vgw_gw.n_workers * VGW_PUNT_RINGS_PER_WORKER * VGW_PUNT_RING_SIZE +
 		    (uint32_t)vgw_gw.n_ports * VGW_INJECT_RING_SIZE + VGW_TUNNEL_RING_SIZE +
 		    vgw_gw.n_workers * (vgw_gw.n_workers - 1) * VGW_HANDOFF_RING_SIZE +
 		    vgw_host_mbufs() + 4096;
@@ -126,15 +128,14 @@ static int create_state(char *err)
 			 rte_strerror(rte_errno));
 		return -1;
 	}
+	if (vgw_gw_seed(err) < 0 || vgw_punt_init(err) < 0)
+		return -1;
+	if (!vgw_gw.set.maglev_key_set)
+		RTE_LOG(WARNING, USER1,
+			"maglev key not set: backend picks use the built-in key, which anyone "
+			"can read; give every gateway node of a cluster the same 'maglev key HEX'\n");
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
 		char name[RTE_RING_NAMESIZE];
-		snprintf(name, sizeof(name), "vgw_punt%u", w);
-		vgw_gw.workers[w].punt = rte_ring_create(name, VGW_PUNT_RING_SIZE, SOCKET_ID_ANY,
-							 RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (!vgw_gw.workers[w].punt) {
-			snprintf(err, VGW_ERR_LEN, "cannot create punt ring");
-			return -1;
-		}
 		for (unsigned int to = 0; vgw_gw.n_workers > 1 && to < vgw_gw.n_workers; to++) {
 			if (to == w)
 				continue;

@@ -14,7 +14,7 @@ struct vgw_startup vgw_startup;
 static const char *const setting_words[] = {"eal", "lcores", "control", "mbufs", "fib",
 					    "neigh-table", "endpoint-table", "eip-table",
 					    "conntrack", "kernel", "host-port", "xdp", "port",
-					    NULL};
+					    "punt", "icmp-error", "maglev", NULL};
 
 static int u32_setting(const char *what, const char *v, uint64_t min, uint64_t max,
 		       uint32_t *out, char *err);
@@ -376,6 +376,89 @@ static int host_port_line(int argc, char **argv, char *err)
 	return -1;
 }
 
+/* punt arp|neigh-miss|health rate PPS | ... burst N: each worker's limit per
+ * punt reason (gw.h struct vgw_punt_q). A burst beyond the ring could not
+ * be queued anyway. */
+static const char *const punt_kind[VGW_PUNT_N] = {
+	[VGW_PUNT_ARP] = "arp", [VGW_PUNT_NEIGH_MISS] = "neigh-miss", [VGW_PUNT_HEALTH] = "health",
+};
+
+static int punt_line(int argc, char **argv, char *err)
+{
+	for (int r = 1; argc == 4 && r < VGW_PUNT_N; r++) {
+		if (!punt_kind[r] || strcmp(argv[1], punt_kind[r]) != 0)
+			continue;
+		if (strcmp(argv[2], "rate") == 0)
+			return u32_setting("punt rate", argv[3], 1, 10000000,
+					   &vgw_gw.set.punt_rate[r], err);
+		if (strcmp(argv[2], "burst") == 0)
+			return u32_setting("punt burst", argv[3], 1, VGW_PUNT_RING_SIZE,
+					   &vgw_gw.set.punt_burst[r], err);
+	}
+	snprintf(err, VGW_ERR_LEN,
+		 "punt: expected 'punt arp|neigh-miss|health rate PPS' or '... burst N' "
+		 "(to-self traffic: host-port punt-rate)");
+	return -1;
+}
+
+/* icmp-error rate PPS | icmp-error burst N: ICMP errors each worker may
+ * originate (RFC 1812 4.3.2.8: rate-limited). */
+static int icmp_error_line(int argc, char **argv, char *err)
+{
+	if (argc == 3 && strcmp(argv[1], "rate") == 0)
+		return u32_setting("icmp-error rate", argv[2], 1, 10000000,
+				   &vgw_gw.set.icmp_error_rate, err);
+	if (argc == 3 && strcmp(argv[1], "burst") == 0)
+		return u32_setting("icmp-error burst", argv[2], 1, 1000000,
+				   &vgw_gw.set.icmp_error_burst, err);
+	snprintf(err, VGW_ERR_LEN, "icmp-error: expected 'rate PPS' or 'burst N'");
+	return -1;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* maglev key HEX: 32 hex digits, the cluster-wide SipHash key (bytes in
+ * order: k0 = bytes 0-7 little-endian, k1 = bytes 8-15). */
+static int maglev_line(int argc, char **argv, char *err)
+{
+	if (argc != 3 || strcmp(argv[1], "key") != 0) {
+		snprintf(err, VGW_ERR_LEN, "maglev: expected 'key HEX' (32 hex digits)");
+		return -1;
+	}
+	const char *h = argv[2];
+	uint8_t k[16];
+	if (strlen(h) != 32) {
+		snprintf(err, VGW_ERR_LEN, "maglev key: 32 hex digits (128 bits), got %zu characters",
+			 strlen(h));
+		return -1;
+	}
+	for (int i = 0; i < 16; i++) {
+		int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			snprintf(err, VGW_ERR_LEN, "maglev key: '%s' is not hexadecimal", h);
+			return -1;
+		}
+		k[i] = (uint8_t)(hi << 4 | lo);
+	}
+	uint64_t k0 = 0, k1 = 0;
+	for (int i = 7; i >= 0; i--) {
+		k0 = k0 << 8 | k[i];
+		k1 = k1 << 8 | k[8 + i];
+	}
+	vgw_gw.set.maglev_key = (struct vgw_siphash_key){k0, k1};
+	vgw_gw.set.maglev_key_set = true;
+	return 0;
+}
+
 int vgw_settings_line(int argc, char **argv, char *err)
 {
 	const char *w = argv[0];
@@ -435,6 +518,12 @@ int vgw_settings_line(int argc, char **argv, char *err)
 		return host_port_line(argc, argv, err);
 	if (strcmp(w, "xdp") == 0)
 		return xdp_line(argc, argv, err);
+	if (strcmp(w, "punt") == 0)
+		return punt_line(argc, argv, err);
+	if (strcmp(w, "icmp-error") == 0)
+		return icmp_error_line(argc, argv, err);
+	if (strcmp(w, "maglev") == 0)
+		return maglev_line(argc, argv, err);
 	snprintf(err, VGW_ERR_LEN, "invalid setting '%s' (see conf/vgw.conf for the syntax)", w);
 	return -1;
 }
@@ -464,6 +553,20 @@ int vgw_settings_finish(char *err)
 		vgw_gw.set.host_punt_rate = 20000;
 	if (!vgw_gw.set.host_punt_burst)
 		vgw_gw.set.host_punt_burst = 256;
+	/* per worker; ARP and health answers are a trickle in normal operation,
+	 * next-hop misses come in bursts while a neighbour resolves */
+	static const uint32_t def_rate[VGW_PUNT_N] = {0, 2000, 10000, 10000, 0};
+	static const uint32_t def_burst[VGW_PUNT_N] = {0, 256, 1024, 512, 0};
+	for (int r = 1; r < VGW_PUNT_N; r++) {
+		if (!vgw_gw.set.punt_rate[r])
+			vgw_gw.set.punt_rate[r] = def_rate[r];
+		if (!vgw_gw.set.punt_burst[r])
+			vgw_gw.set.punt_burst[r] = def_burst[r];
+	}
+	if (!vgw_gw.set.icmp_error_rate)
+		vgw_gw.set.icmp_error_rate = 1000;
+	if (!vgw_gw.set.icmp_error_burst)
+		vgw_gw.set.icmp_error_burst = 100;
 	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
 		if (!*ct_timeout(&vgw_gw.set.ct_timeouts, i))
 			*ct_timeout(&vgw_gw.set.ct_timeouts, i) =
@@ -497,6 +600,21 @@ void vgw_settings_running_config(struct vgw_buf *b)
 		vgw_buf_printf(b, "kernel announce-table %u\n", vgw_gw.set.kernel_announce_table);
 	vgw_buf_printf(b, "host-port punt-rate %u\n", vgw_gw.set.host_punt_rate);
 	vgw_buf_printf(b, "host-port punt-burst %u\n", vgw_gw.set.host_punt_burst);
+	for (int r = 1; r < VGW_PUNT_N; r++)
+		if (punt_kind[r])
+			vgw_buf_printf(b, "punt %s rate %u\npunt %s burst %u\n", punt_kind[r],
+				       vgw_gw.set.punt_rate[r], punt_kind[r], vgw_gw.set.punt_burst[r]);
+	vgw_buf_printf(b, "icmp-error rate %u\n", vgw_gw.set.icmp_error_rate);
+	vgw_buf_printf(b, "icmp-error burst %u\n", vgw_gw.set.icmp_error_burst);
+	if (vgw_gw.set.maglev_key_set) {
+		vgw_buf_puts(b, "maglev key ");
+		for (int i = 0; i < 16; i++)
+			vgw_buf_printf(b, "%02x",
+				       (unsigned int)((i < 8 ? vgw_gw.set.maglev_key.k0 >> (8 * i)
+							    : vgw_gw.set.maglev_key.k1 >> (8 * (i - 8))) &
+						      0xff));
+		vgw_buf_puts(b, "\n");
+	}
 	if (vgw_gw.set.xdp_program[0])
 		vgw_buf_printf(b, "xdp program %s\n", vgw_gw.set.xdp_program);
 	for (int i = 0; i < vgw_gw.n_ports; i++) {

@@ -45,7 +45,13 @@
 	X(CT_FULL, "ct_full", "new flow while the connection table is full of replied flows") \
 	X(CT_REPLY_CLASH, "ct_reply_clash", "new flow whose backend reply 5-tuple is another flow's") \
 	X(HANDOFF_RING_FULL, "handoff_ring_full", "ring to the flow's owning worker full") \
-	X(HOST_PUNT_LIMITED, "host_punt_limited", "to-self packet over the worker's host-port punt rate")
+	X(HOST_PUNT_LIMITED, "host_punt_limited", "to-self packet over the worker's host-port punt rate") \
+	X(PUNT_ARP_LIMITED, "punt_arp_limited", "ARP over the worker's punt arp rate") \
+	X(PUNT_NEIGH_LIMITED, "punt_neigh_limited", "packet to an unresolved next hop over the worker's punt neigh-miss rate") \
+	X(PUNT_HEALTH_LIMITED, "punt_health_limited", "health-check answer over the worker's punt health rate") \
+	X(HEALTH_NOT_PROBE_ANSWER, "health_not_probe_answer", "from a backend to a VIP address but no answer to a probe (not TCP SYN-ACK/RST to a probe port)") \
+	X(IP_SRC_SPOOFED, "ip_src_spoofed", "source is the gateway's own, an EIP or a VIP address") \
+	X(ICMP_ERROR_LIMITED, "icmp_error_limited", "ICMP error not sent: over the worker's icmp-error rate (packet dropped)")
 
 #define VGW_SP_COUNTERS(X)                                                     \
 	X(ARP_RX, "arp_rx", "ARP packets received")                             \

@@ -1,4 +1,8 @@
 /* Process-wide state and read-only port helpers: see gw.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/random.h>
+
 #include "gw.h"
 
 #include <string.h>
@@ -6,6 +10,18 @@
 #include "../util/parse.h"
 
 struct vgw_gw vgw_gw;
+
+int vgw_gw_seed(char *err)
+{
+	uint64_t r[2];
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		snprintf(err, VGW_ERR_LEN, "getrandom: %s", strerror(errno));
+		return -1;
+	}
+	vgw_gw.owner_mul = r[0] | 1; /* odd: multiply-add-shift is universal then */
+	vgw_gw.owner_add = r[1];
+	return 0;
+}
 
 int vgw_port_by_name(const char *name)
 {

@@ -16,6 +16,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "../lb/ct.h"
+#include "../util/siphash.h"
 #include "drop.h"
 
 #define VGW_MAX_PORTS 8
@@ -28,6 +29,17 @@
 #define VGW_INJECT_RING_SIZE 1024
 #define VGW_HANDOFF_RING_SIZE 1024
 #define VGW_TUNNEL_RING_SIZE 256
+
+/* Why a worker hands a packet to the slow path. Each reason has its own ring
+ * and rate limit per worker (struct vgw_punt_q), so a flood of one kind
+ * (ARP, say) cannot starve another (health-check answers). */
+enum vgw_punt_reason {
+	VGW_PUNT_ARP = 1,
+	VGW_PUNT_NEIGH_MISS = 2,
+	VGW_PUNT_HEALTH = 3,
+	VGW_PUNT_HOST = 4, /* to-self traffic for the host port of m->port */
+	VGW_PUNT_N
+};
 
 struct vgw_fib;
 struct vgw_neigh_table;
@@ -115,21 +127,23 @@ struct vgw_worker {
 	} rxq[VGW_MAX_PORTS];
 	int n_rxq;
 	struct rte_eth_dev_tx_buffer *txb[VGW_MAX_PORTS];
-	/* Worker -> slow path (ARP, unresolved next hops, health-check
-	 * replies). SPSC. */
-	struct rte_ring *punt;
+	/* Worker -> slow path, one queue per reason (index enum
+	 * vgw_punt_reason; 0 unused): an SPSC ring the slow path drains, and a
+	 * token bucket kept as GCRA (host/host_dp.h, vgw_gcra_allow) whose
+	 * `tat` only this worker writes; cost and slack are start-up values
+	 * from the `punt` settings (host-port punt-rate/-burst for HOST). */
+	struct vgw_punt_q {
+		struct rte_ring *ring;
+		uint64_t tat, cost, slack;
+	} punt[VGW_PUNT_N];
+	/* ICMP errors this worker originates (ip4_icmp.c): the same GCRA, from
+	 * the `icmp-error rate/burst` settings */
+	uint64_t icmp_tat, icmp_cost, icmp_slack;
 	/* This worker -> worker i: packets of a flow that worker i owns
 	 * (doc/architecture.md, "Connection tracking"). SPSC, NULL for self
 	 * and with one worker. */
 	struct rte_ring *handoff[VGW_MAX_WORKERS];
 	struct vgw_lb_worker *lb; /* conntrack and LB counters, start-up pointer */
-	/* Host-port punt rate limit (host/host_dp.h), a token bucket kept as
-	 * GCRA: host_tat is this worker's own TSC "theoretical arrival time";
-	 * host_cost (TSC cycles per punt) and host_slack ((burst - 1) * cost)
-	 * are start-up values from the settings. */
-	uint64_t host_tat;
-	uint64_t host_cost;
-	uint64_t host_slack;
 	/* worker only: tags memo entries (dp/memo.h); 64 bits so that it never
 	 * wraps back to a stale entry's tag */
 	uint64_t burst;
@@ -152,6 +166,17 @@ struct vgw_settings {
 	uint32_t host_punt_rate;  /* packets/s each worker may punt to host ports */
 	uint32_t host_punt_burst; /* ...and at once after a quiet spell */
 	char xdp_program[VGW_DEVARGS_LEN]; /* `xdp program PATH`, "" = default */
+	/* `punt KIND rate PPS` / `punt KIND burst N`: each worker's limit per
+	 * punt reason (HOST comes from host_punt_rate/burst) */
+	uint32_t punt_rate[VGW_PUNT_N];
+	uint32_t punt_burst[VGW_PUNT_N];
+	uint32_t icmp_error_rate;  /* ICMP errors/s each worker may originate */
+	uint32_t icmp_error_burst;
+	/* `maglev key HEX`: the cluster-wide SipHash key of the Maglev flow
+	 * hash (every gateway node must have the same one); when unset, a
+	 * built-in key anyone can read in the source */
+	struct vgw_siphash_key maglev_key;
+	bool maglev_key_set;
 };
 
 struct vgw_gw {
@@ -172,6 +197,11 @@ struct vgw_gw {
 	struct rte_ring *tunnel;
 	uint64_t sp_stats[VGW_SP_MAX];           /* slow path only */
 	atomic_bool stop;                        /* set by the slow path to end workers */
+	/* Worker ownership of flows (dp.h vgw_flow_owner): a random odd
+	 * multiplier and an addend drawn once per process (start-up), so that
+	 * nobody outside can aim flows at one worker's table or max-conns
+	 * share. Only this process's workers must agree on them. */
+	uint64_t owner_mul, owner_add;
 	bool running;                            /* ports started, workers launched */
 };
 
@@ -179,12 +209,6 @@ extern struct vgw_gw vgw_gw;
 
 /* Per-mbuf private area: what a worker tells the slow path about a punt,
  * or another worker about a handed-off packet. */
-enum vgw_punt_reason {
-	VGW_PUNT_ARP = 1,
-	VGW_PUNT_NEIGH_MISS = 2,
-	VGW_PUNT_HEALTH = 3,
-	VGW_PUNT_HOST = 4, /* to-self traffic for the host port of m->port */
-};
 enum vgw_handoff_kind { VGW_HANDOFF_VIP = 1, VGW_HANDOFF_LB_REPLY = 2, VGW_HANDOFF_VIP_ICMP = 3 };
 struct vgw_mbuf_priv {
 	uint32_t nh_ip; /* host order, NEIGH_MISS */
@@ -194,6 +218,9 @@ struct vgw_mbuf_priv {
 	uint8_t reason;    /* enum vgw_punt_reason */
 	uint8_t kind;      /* enum vgw_handoff_kind */
 };
+
+/* Start-up: draws owner_mul / owner_add from the kernel's random source. */
+int vgw_gw_seed(char *err);
 
 /* Port helpers used by both threads (read-only data after start-up). */
 int vgw_port_by_name(const char *name);

@@ -101,28 +101,37 @@ void vgw_slowpath_announce(uint32_t ip)
 			vgw_neigh_announce(vgw_gw.neigh, (uint16_t)p, ip);
 }
 
-/* True when a ring gave a full burst (more may be waiting). */
+/* One burst from every worker's ring of every reason (so no reason can hold
+ * the others off here either); true when a ring gave a full burst (more may
+ * be waiting). */
 static bool drain_punts(uint64_t now)
 {
 	struct rte_mbuf *ms[VGW_BURST];
 	bool more = false;
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
-		unsigned int n = rte_ring_sc_dequeue_burst(vgw_gw.workers[w].punt, (void **)ms,
-							   VGW_BURST, NULL);
-		more |= n == VGW_BURST;
-		for (unsigned int i = 0; i < n; i++) {
-			struct rte_mbuf *m = ms[i];
-			struct vgw_mbuf_priv *pr = rte_mbuf_to_priv(m);
-			if (pr->reason == VGW_PUNT_ARP)
-				vgw_neigh_arp_input(vgw_gw.neigh, vgw_gw.port_of_dpdk[m->port], m, now);
-			else if (pr->reason == VGW_PUNT_NEIGH_MISS)
-				vgw_neigh_resolve(vgw_gw.neigh, pr->nh_ip, pr->out_port, m, now);
-			else if (pr->reason == VGW_PUNT_HEALTH)
-				vgw_health_input(m, now);
-			else if (pr->reason == VGW_PUNT_HOST)
-				vgw_host_deliver(pr->in_port, m);
-			else
-				rte_pktmbuf_free(m);
+		for (int r = 1; r < VGW_PUNT_N; r++) {
+			unsigned int n = rte_ring_sc_dequeue_burst(vgw_gw.workers[w].punt[r].ring,
+								   (void **)ms, VGW_BURST, NULL);
+			more |= n == VGW_BURST;
+			for (unsigned int i = 0; i < n; i++) {
+				struct rte_mbuf *m = ms[i];
+				struct vgw_mbuf_priv *pr = rte_mbuf_to_priv(m);
+				switch (r) {
+				case VGW_PUNT_ARP:
+					vgw_neigh_arp_input(vgw_gw.neigh,
+							    vgw_gw.port_of_dpdk[m->port], m, now);
+					break;
+				case VGW_PUNT_NEIGH_MISS:
+					vgw_neigh_resolve(vgw_gw.neigh, pr->nh_ip, pr->out_port, m,
+							  now);
+					break;
+				case VGW_PUNT_HEALTH:
+					vgw_health_input(m, now);
+					break;
+				default:
+					vgw_host_deliver(pr->in_port, m);
+				}
+			}
 		}
 	}
 	return more;

@@ -5,10 +5,12 @@
 #ifndef VGW_DP_H
 #define VGW_DP_H
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "../core/gcra.h"
 #include "../core/gw.h"
 #include "../fib/fib.h"
 #include "../vpc/vpc.h"
@@ -33,9 +35,24 @@ static inline struct vgw_mbuf_priv *vgw_mbuf_priv(struct rte_mbuf *m)
 	return rte_mbuf_to_priv(m);
 }
 
-static inline void vgw_dp_punt(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m)
+/* Hands m to the slow path for reason r: its own ring and rate limit per
+ * worker (gw.h struct vgw_punt_q), so one kind's flood cannot starve
+ * another's. Over the rate: a counted drop per reason; ring full:
+ * punt_ring_full. */
+static inline void vgw_dp_punt(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+			       enum vgw_punt_reason r)
 {
-	if (rte_ring_sp_enqueue(w->punt, m) != 0)
+	struct vgw_punt_q *q = &w->punt[r];
+	if (unlikely(!vgw_gcra_allow(&q->tat, rte_rdtsc(), q->cost, q->slack))) {
+		enum vgw_drop why = r == VGW_PUNT_ARP	     ? VGW_DROP_PUNT_ARP_LIMITED
+				    : r == VGW_PUNT_NEIGH_MISS ? VGW_DROP_PUNT_NEIGH_LIMITED
+				    : r == VGW_PUNT_HEALTH     ? VGW_DROP_PUNT_HEALTH_LIMITED
+							       : VGW_DROP_HOST_PUNT_LIMITED;
+		vgw_dp_drop(w, in_port, why, m);
+		return;
+	}
+	vgw_mbuf_priv(m)->reason = (uint8_t)r;
+	if (unlikely(rte_ring_sp_enqueue(q->ring, m) != 0))
 		vgw_dp_drop(w, in_port, VGW_DROP_PUNT_RING_FULL, m);
 }
 
@@ -119,8 +136,10 @@ void vgw_lb_reply(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, ui
  * order). */
 static inline unsigned int vgw_flow_owner(uint32_t ip, uint16_t port)
 {
-	/* multiply-shift: any hash will do as long as both directions use it */
-	uint64_t h = ((uint64_t)ip << 16 | port) * 0x9e3779b97f4a7c15ull;
+	/* multiply-add-shift with a per-process random odd multiplier and
+	 * addend (gw.h owner_mul/owner_add): both directions agree, and nobody
+	 * outside can aim flows at one worker */
+	uint64_t h = ((uint64_t)ip << 16 | port) * (vgw_gw.owner_mul | 1) + vgw_gw.owner_add;
 	return (unsigned int)(((h >> 32) * vgw_gw.n_workers) >> 32);
 }
 /* Hands m (priv.kind, priv.vni set here) to worker owner; counted. */

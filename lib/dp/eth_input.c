@@ -21,8 +21,7 @@ void vgw_eth_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 		vgw_ip4_input(w, port, m);
 		return;
 	case RTE_BE16(RTE_ETHER_TYPE_ARP):
-		vgw_mbuf_priv(m)->reason = VGW_PUNT_ARP;
-		vgw_dp_punt(w, port, m);
+		vgw_dp_punt(w, port, m, VGW_PUNT_ARP);
 		return;
 	default:
 		vgw_dp_drop(w, port, VGW_DROP_ETHERTYPE_UNSUPPORTED, m);

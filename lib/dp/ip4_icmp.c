@@ -54,6 +54,12 @@ void vgw_ip4_icmp_error(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf 
 		rte_pktmbuf_free(m);
 		return;
 	}
+	/* RFC 1812 4.3.2.8: errors are rate-limited (per worker, GCRA): a flood
+	 * of expiring or oversize packets must not become a flood of ours */
+	if (unlikely(!vgw_gcra_allow(&w->icmp_tat, rte_rdtsc(), w->icmp_cost, w->icmp_slack))) {
+		vgw_dp_drop(w, in_port, VGW_DROP_ICMP_ERROR_LIMITED, m);
+		return;
+	}
 	uint32_t room = rte_pktmbuf_tailroom(m) + rte_pktmbuf_data_len(m) - VGW_ETH_HLEN;
 	uint16_t nl = vgw_icmp_error(ip, hl, tl, room, type, code, rest, self);
 	if (!nl) {

@@ -79,11 +79,31 @@ void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 	vgw_ip4_dispatch(w, port, m, hl, tl, vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &dst));
 }
 
+/* Anti-spoofing: no packet the gateway receives may come from an address
+ * the gateway itself answers for — its own, an EIP's or a VIP's (those only
+ * ever leave from here; one arriving is forged, e.g. to make a VIP talk to
+ * itself or a VM trust "its" gateway). The presence filters keep the
+ * common case at a few instructions. */
+static inline bool src_spoofed(uint32_t src)
+{
+	const struct vgw_rmap *eips = vgw_gw.vpc->eip_by_pub;
+	if (eips->n && vgw_rmap_may_have(eips, &src, sizeof(src)) && vgw_rmap_get(eips, &src))
+		return true;
+	if (vgw_lb.vip_addrs->n && vgw_rmap_may_have(vgw_lb.vip_addrs, &src, sizeof(src)) &&
+	    vgw_lb_is_vip_addr(src))
+		return true;
+	return vgw_ip_is_local(src);
+}
+
 void vgw_ip4_dispatch(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m, uint16_t hl,
 		      uint16_t tl, const struct vgw_eip *e)
 {
 	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
 	uint32_t dst = vgw_ip4_dst(ip);
+	if (unlikely(src_spoofed(vgw_ip4_src(ip)))) {
+		vgw_dp_drop(w, port, VGW_DROP_IP_SRC_SPOOFED, m);
+		return;
+	}
 	/* an EIP belongs to a VM behind the tunnel, whichever port it came in on */
 	if (e) {
 		vgw_eip_input(w, port, m, e);

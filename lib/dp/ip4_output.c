@@ -35,10 +35,9 @@ void vgw_ip4_xmit(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, ui
 	uint64_t mac = vgw_memo_mac(w, nh, out);
 	if (unlikely(!(mac & VGW_NEIGH_MAC_VALID))) {
 		struct vgw_mbuf_priv *pr = vgw_mbuf_priv(m);
-		pr->reason = VGW_PUNT_NEIGH_MISS;
 		pr->nh_ip = nh;
 		pr->out_port = out;
-		vgw_dp_punt(w, in_port, m);
+		vgw_dp_punt(w, in_port, m, VGW_PUNT_NEIGH_MISS);
 		return;
 	}
 	vgw_neigh_mac_bytes(mac, eh->dst_addr.addr_bytes);

@@ -16,8 +16,6 @@
  * (midflow). A bare RST without an entry is passed to the pick without one. */
 #include "dp.h"
 
-#include <rte_jhash.h>
-
 #include "../lb/lb_worker.h"
 #include "../lb/maglev.h"
 #include "../lb/service.h"
@@ -25,14 +23,6 @@
 #include "../net/ip4.h"
 #include "../net/nat.h"
 #include "l4.h"
-
-/* The flow's place in the Maglev table: a fixed function of the 5-tuple, the
- * same on every gateway node (no per-process seed). */
-static inline uint32_t maglev_hash(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
-				   uint8_t proto)
-{
-	return rte_jhash_3words(src, dst, (uint32_t)sport << 16 | dport, 0x4d61676cu ^ proto);
-}
 
 /* The backend of a new flow, or NULL with the reason: the service's share
  * of max-conns on this worker is used up by confirmed connections (an RST
@@ -53,8 +43,12 @@ static const struct vgw_svc_backend *pick_backend(const struct vgw_lb_worker *lb
 			return NULL;
 		}
 	}
+	/* keyed (maglev.h): the same on every node sharing `maglev key` */
+	const struct vgw_siphash_key *key = vgw_gw.set.maglev_key_set ? &vgw_gw.set.maglev_key
+									: &vgw_maglev_default_key;
 	uint16_t i = vgw_maglev_pick(svc->table, svc->m,
-				     maglev_hash(f->src, f->dst, f->sport, f->dport, f->proto));
+				     vgw_maglev_flow_hash(key, f->src, f->dst, f->sport, f->dport,
+							  f->proto));
 	if (unlikely(i == VGW_MAGLEV_NONE)) {
 		*why = VGW_DROP_LB_NO_BACKEND;
 		return NULL;

@@ -17,6 +17,7 @@
  * not host. */
 #include "dp.h"
 
+#include "../lb/health.h"
 #include "../lb/service.h"
 #include "../net/icmp.h"
 #include "../net/ip4.h"
@@ -103,10 +104,18 @@ void vgw_vxlan_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 	if ((proto == 6 || proto == 17) && !vgw_ip4_is_fragment(iip) && itl >= ihl + 4 &&
 	    vgw_lb_is_backend(vni, src, (uint16_t)(iip[ihl] << 8 | iip[ihl + 1]), proto)) {
 		if (unlikely(vgw_lb_is_vip_addr(vgw_ip4_dst(iip)))) {
-			struct vgw_mbuf_priv *pr = vgw_mbuf_priv(m);
-			pr->reason = VGW_PUNT_HEALTH;
-			pr->vni = vni;
-			vgw_dp_punt(w, in_port, m);
+			/* only what can answer a probe goes up: TCP with ACK
+			 * (SYN-ACK or RST) from the backend's own address and
+			 * port (checked above) to a probe's source port */
+			const uint8_t *t = iip + ihl;
+			uint16_t dport = (uint16_t)(t[2] << 8 | t[3]);
+			if (proto != 6 || itl < ihl + 20 || !(t[13] & 0x10) ||
+			    dport < VGW_HC_SPORT_BASE || dport >= VGW_HC_SPORT_BASE + VGW_HC_SPORT_N) {
+				vgw_dp_drop(w, in_port, VGW_DROP_HEALTH_NOT_PROBE_ANSWER, m);
+				return;
+			}
+			vgw_mbuf_priv(m)->vni = vni;
+			vgw_dp_punt(w, in_port, m, VGW_PUNT_HEALTH);
 			return;
 		}
 		vgw_lb_reply(w, in_port, m, vni);

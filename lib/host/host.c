@@ -147,26 +147,9 @@ static int make_one(struct mnl_socket *nl, int i, char *err)
 	return 0;
 }
 
-/* Token bucket as GCRA (host_dp.h): one punt costs hz/rate TSC cycles, and
- * `burst` punts may arrive at once. Rounded up so the rate is never
- * exceeded. */
-static void punt_limit_init(void)
-{
-	uint64_t hz = rte_get_tsc_hz(), rate = vgw_gw.set.host_punt_rate;
-	uint64_t burst = vgw_gw.set.host_punt_burst;
-	if (!rate || !burst) /* settings not finished (unit tests): no limit */
-		return;
-	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
-		struct vgw_worker *wk = &vgw_gw.workers[w];
-		wk->host_cost = (hz + rate - 1) / rate;
-		wk->host_slack = (burst - 1) * wk->host_cost;
-		wk->host_tat = 0;
-	}
-}
-
 int vgw_host_init(char *err)
 {
-	punt_limit_init();
+	/* the HOST punt limit is set with the others (dp/punt_ctl.c) */
 	struct mnl_socket *nl = NULL;
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		const struct vgw_port *p = &vgw_gw.ports[i];

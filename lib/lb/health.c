@@ -27,8 +27,8 @@
 #include "../vpc/vpc.h"
 #include "service.h"
 
-#define SPORT_BASE 61000
-#define SPORT_N 1000
+#define SPORT_BASE VGW_HC_SPORT_BASE
+#define SPORT_N VGW_HC_SPORT_N
 #define NONE 0xffff
 #define FRAME_LEN 54 /* Ethernet 14 + IPv4 20 + TCP 20 */
 #define TCP_FIN 0x01

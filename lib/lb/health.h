@@ -26,6 +26,11 @@
 
 struct rte_mbuf;
 
+/* Probes leave from VIP:port with port in [BASE, BASE + N): an answer goes
+ * to one of them (the data path punts nothing else as an answer). */
+#define VGW_HC_SPORT_BASE 61000
+#define VGW_HC_SPORT_N 1000
+
 /* How the checker reaches the data path; vgwd's slow path fills it, unit
  * tests capture frames and fake the clock. */
 struct vgw_health_ops {

@@ -85,3 +85,18 @@ int vgw_maglev_build(const struct vgw_maglev_backend *b, uint32_t n, uint32_t m,
 	free(w);
 	return (int)k;
 }
+
+const struct vgw_siphash_key vgw_maglev_default_key = {0x4d61676c65764b31ull, 0x7667772d64656621ull};
+
+uint32_t vgw_maglev_flow_hash(const struct vgw_siphash_key *key, uint32_t src, uint32_t dst,
+			      uint16_t sport, uint16_t dport, uint8_t proto)
+{
+	/* a fixed byte layout, so that every node (any endianness) agrees */
+	uint8_t b[13] = {
+		(uint8_t)(src >> 24), (uint8_t)(src >> 16), (uint8_t)(src >> 8), (uint8_t)src,
+		(uint8_t)(dst >> 24), (uint8_t)(dst >> 16), (uint8_t)(dst >> 8), (uint8_t)dst,
+		(uint8_t)(sport >> 8), (uint8_t)sport, (uint8_t)(dport >> 8), (uint8_t)dport, proto,
+	};
+	uint64_t h = vgw_siphash24(key, b, sizeof(b));
+	return (uint32_t)(h ^ (h >> 32));
+}

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../util/siphash.h"
+
 #define VGW_MAGLEV_NONE 0xffffu /* slot of a table with no usable backend */
 #define VGW_MAGLEV_DEFAULT_M 65537u
 #define VGW_MAGLEV_MAX_M 1048573u /* largest prime below 2^20 */
@@ -31,6 +33,16 @@ bool vgw_is_prime(uint32_t m);
  * a weight (0: every slot is VGW_MAGLEV_NONE), -1 on bad arguments or OOM. */
 int vgw_maglev_build(const struct vgw_maglev_backend *b, uint32_t n, uint32_t m,
 		     uint16_t *table);
+
+/* A flow's place in the table: SipHash-2-4 of its 5-tuple (host order)
+ * under key, the cluster-wide `maglev key`. Every gateway node with the same
+ * key and backends picks the same backend for a flow; without the key
+ * nobody can aim flows at one slot or backend. Called for new flows only. */
+uint32_t vgw_maglev_flow_hash(const struct vgw_siphash_key *key, uint32_t src, uint32_t dst,
+			      uint16_t sport, uint16_t dport, uint8_t proto);
+
+/* The key used when none is configured: public, so predictable (vgwd warns). */
+extern const struct vgw_siphash_key vgw_maglev_default_key;
 
 static inline uint16_t vgw_maglev_pick(const uint16_t *table, uint32_t m, uint32_t hash)
 {

@@ -575,19 +575,19 @@ static void test_json(void)
 			     "\"proto\":\"tcp\",\"scheduler\":\"maglev\",\"table_size\":7,"
 			     "\"max_conns\":9,\"check\":\"tcp\",\"check_interval_ms\":2000,"
 			     "\"check_rise\":2,\"check_fall\":3,\"backends\":2,\"usable\":1,"
-			     "\"active_conns\":0,\"total_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0}]}\n");
+			     "\"active_conns\":0,\"total_conns\":0,\"established_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0}]}\n");
 	ASSERT_EQ(run("show service web", true), 0);
 	ASSERT_STR(out.data, "{\"name\":\"web\",\"vip\":\"198.51.100.10\",\"port\":80,"
 			     "\"proto\":\"tcp\",\"scheduler\":\"maglev\",\"table_size\":7,"
 			     "\"max_conns\":9,\"check\":\"tcp\",\"check_interval_ms\":2000,"
 			     "\"check_rise\":2,\"check_fall\":3,\"backends\":2,\"usable\":1,"
-			     "\"active_conns\":0,\"total_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0,\"backend\":["
+			     "\"active_conns\":0,\"total_conns\":0,\"established_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0,\"backend\":["
 			     "{\"vpc\":\"blue\",\"ip\":\"192.168.1.1\",\"port\":8080,\"weight\":2,"
 			     "\"state\":\"up\",\"health\":\"unknown\",\"slots\":7,"
-			     "\"active_conns\":0,\"total_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0},"
+			     "\"active_conns\":0,\"total_conns\":0,\"established_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0},"
 			     "{\"vpc\":\"red\",\"ip\":\"192.168.1.2\",\"port\":8080,\"weight\":1,"
 			     "\"state\":\"drain\",\"health\":\"unknown\",\"slots\":0,"
-			     "\"active_conns\":0,\"total_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0}]}\n");
+			     "\"active_conns\":0,\"total_conns\":0,\"established_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0}]}\n");
 	OK("show service web");
 	ASSERT_CONTAINS(out.data, "192.168.1.2");
 	ASSERT_CONTAINS(out.data, "drain");

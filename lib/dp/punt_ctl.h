@@ -1,0 +1,19 @@
+/* Start-up side of the workers' punt queues and ICMP error limit (gw.h:
+ * struct vgw_punt_q, icmp_tat/cost/slack): one SPSC ring per worker and
+ * punt reason, and the GCRA parameters of each limit from the settings
+ * (`punt KIND rate|burst`, `host-port punt-rate|punt-burst`, `icmp-error
+ * rate|burst`). Main thread, before the workers run; the slow path drains
+ * the rings (ctl/slowpath.c), a bounded burst per ring per turn, so no
+ * reason can hold the others off there either. */
+#ifndef VGW_PUNT_CTL_H
+#define VGW_PUNT_CTL_H
+
+/* Rings per worker and reason. */
+#define VGW_PUNT_RINGS_PER_WORKER (VGW_PUNT_N - 1)
+
+int vgw_punt_init(char *err);
+/* The limits only (unit tests, and vgw_punt_init). */
+void vgw_punt_limits_init(void);
+void vgw_punt_fini(void);
+
+#endif
