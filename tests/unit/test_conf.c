@@ -146,6 +146,15 @@ static const struct {
 	{"kernel announce-table 101\nkernel import-table 101\n", "must differ"},
 	{"kernel export-table 101\n", "expected 'import-table N' or 'announce-table N'"},
 	{"kernel import-table\n", "expected 'import-table N' or 'announce-table N'"},
+	{"punt arp rate 0\n", "punt rate: "},
+	{"punt arp burst 1025\n", "out of range"},
+	{"punt host rate 10\n", "punt: expected 'punt arp|neigh-miss|health rate PPS'"},
+	{"punt arp speed 10\n", "punt: expected"},
+	{"icmp-error rate 0\n", "icmp-error rate: "},
+	{"icmp-error limit 5\n", "icmp-error: expected 'rate PPS' or 'burst N'"},
+	{"maglev key 00112233\n", "maglev key: 32 hex digits (128 bits), got 8 characters"},
+	{"maglev key 00112233445566778899aabbccddeefg\n", "is not hexadecimal"},
+	{"maglev seed 1\n", "maglev: expected 'key HEX'"},
 	{"host-port punt-rate 0\n", "host-port punt-rate: "},
 	{"host-port punt-rate 1000001\n", "out of range"},
 	{"host-port punt-burst 0\n", "host-port punt-burst: "},
@@ -232,6 +241,39 @@ static void test_host_port(void)
 	vgw_buf_init(&b);
 	vgw_settings_running_config(&b);
 	ASSERT_CONTAINS(b.data, "host-port punt-rate 1\nhost-port punt-burst 1024\n");
+	vgw_buf_free(&b);
+}
+
+/* Issue 14: per-reason punt limits, the ICMP error limit and the Maglev key
+ * load, default and round-trip. */
+static void test_hostile_settings(void)
+{
+	char err[VGW_ERR_LEN] = "";
+	ASSERT_EQ(load_text("port p0 dev net_null0 role public\n", err), 0);
+	ASSERT_EQ(vgw_gw.set.punt_rate[VGW_PUNT_ARP], 2000);
+	ASSERT_EQ(vgw_gw.set.icmp_error_rate, 1000);
+	CU_ASSERT(!vgw_gw.set.maglev_key_set);
+	ASSERT_EQ(load_text("punt arp rate 10\npunt health burst 7\nicmp-error burst 2\n"
+			    "maglev key 000102030405060708090a0b0c0d0e0f\n"
+			    "port p0 dev net_null0 role public\n", err), 0);
+	ASSERT_EQ(vgw_gw.set.punt_rate[VGW_PUNT_ARP], 10);
+	ASSERT_EQ(vgw_gw.set.punt_burst[VGW_PUNT_HEALTH], 7);
+	ASSERT_EQ(vgw_gw.set.icmp_error_burst, 2);
+	CU_ASSERT(vgw_gw.set.maglev_key_set);
+	ASSERT_EQ(vgw_gw.set.maglev_key.k0, 0x0706050403020100ull);
+	ASSERT_EQ(vgw_gw.set.maglev_key.k1, 0x0f0e0d0c0b0a0908ull);
+	struct vgw_buf a, b;
+	vgw_buf_init(&a);
+	vgw_settings_running_config(&a);
+	ASSERT_CONTAINS(a.data, "punt arp rate 10\npunt arp burst 256\n");
+	ASSERT_CONTAINS(a.data, "punt health rate 10000\npunt health burst 7\n");
+	ASSERT_CONTAINS(a.data, "icmp-error rate 1000\nicmp-error burst 2\n");
+	ASSERT_CONTAINS(a.data, "maglev key 000102030405060708090a0b0c0d0e0f\n");
+	ASSERT_EQ(load_text(a.data, err), 0);
+	vgw_buf_init(&b);
+	vgw_settings_running_config(&b);
+	ASSERT_STR(b.data, a.data);
+	vgw_buf_free(&a);
 	vgw_buf_free(&b);
 }
 
@@ -410,6 +452,7 @@ int main(int argc, char **argv)
 {
 	conf_path = argc > 1 ? argv[1] : "conf/vgw.conf";
 	static const struct unit_test tests[] = {
+		{"punt, icmp-error and maglev key settings (issue 14)", test_hostile_settings},
 		{"shipped conf/vgw.conf loads", test_shipped_conf_loads},
 		{"defaults of a minimal file", test_minimal_defaults},
 		{"bad settings are refused with FILE:LINE", test_bad_settings},

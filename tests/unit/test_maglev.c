@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "lb/maglev.h"
+#include "util/siphash.h"
 #include "unit.h"
 
 #define M VGW_MAGLEV_DEFAULT_M
@@ -133,10 +134,33 @@ static void test_edges(void)
 	ASSERT_EQ(vgw_maglev_pick(t1, 7, 12345), 1);
 }
 
+
+/* SipHash-2-4 against the reference vectors (key 00..0f, message 00..n-1),
+ * and the Maglev flow hash depends on the key: without it nobody can aim a
+ * flow at a slot (issue 14). */
+static void test_siphash_key(void)
+{
+	struct vgw_siphash_key k = {0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull};
+	uint8_t msg[16];
+	for (int i = 0; i < 16; i++)
+		msg[i] = (uint8_t)i;
+	ASSERT_EQ(vgw_siphash24(&k, msg, 0), 0x726fdb47dd0e0e31ull);
+	ASSERT_EQ(vgw_siphash24(&k, msg, 15), 0xa129ca6149be45e5ull);
+	struct vgw_siphash_key k2 = {1, 2};
+	uint32_t same = 0;
+	for (uint32_t i = 0; i < 1000; i++) {
+		uint32_t a = vgw_maglev_flow_hash(&k, 0xc6336401u + i, 0xcb007105u, 40000, 80, 6);
+		ASSERT_EQ(a, vgw_maglev_flow_hash(&k, 0xc6336401u + i, 0xcb007105u, 40000, 80, 6));
+		same += a % M == vgw_maglev_flow_hash(&k2, 0xc6336401u + i, 0xcb007105u, 40000, 80, 6) % M;
+	}
+	CU_ASSERT(same < 5); /* another key: another slot, but by chance */
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
 		{"is_prime", test_prime},
+		{"SipHash-2-4 vectors; the flow hash depends on the key", test_siphash_key},
 		{"balance, equal weights (within 2%)", test_balance_equal},
 		{"balance, weights 1:2:3:4 (within 3%)", test_balance_weighted},
 		{"one backend of 20 down: <= 1% of other slots move; back up = same table",
