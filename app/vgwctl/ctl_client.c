@@ -338,6 +338,12 @@ int ctl_transact(int fd, const char *req, size_t len, struct ctl_response *resp)
 		resp->len = 0;
 	}
 	rc = ctl_send_request(fd, req, len);
+	if (rc == CTL_ECLOSED) {
+		/* a refusal (or goodbye) may wait in the receive queue */
+		int r = ctl_read_response(fd, resp);
+
+		return r == 0 ? 0 : CTL_ECLOSED;
+	}
 	if (rc < 0)
 		return rc;
 	return ctl_read_response(fd, resp);

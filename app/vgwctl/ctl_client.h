@@ -102,7 +102,12 @@ int ctl_send_request(int fd, const char *req, size_t len);
  */
 int ctl_read_response(int fd, struct ctl_response *resp);
 
-/* Sends `req` (see ctl_send_request) and reads the response. */
+/*
+ * Sends `req` (see ctl_send_request) and reads the response. When the daemon
+ * has already closed the connection, what it said before closing is still
+ * read: vgwd refuses a client over its limit with an `err` response and a
+ * close, possibly before the request is sent (doc/interfaces.md).
+ */
 int ctl_transact(int fd, const char *req, size_t len, struct ctl_response *resp);
 
 /* Frees the body and resets *resp; safe on an empty or already freed response. */

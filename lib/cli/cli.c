@@ -84,6 +84,16 @@ const struct vgw_cmd *vgw_cli_lookup(int argc, char **argv, int *first_arg)
 	return best;
 }
 
+bool vgw_cli_read_only(const char *line)
+{
+	/* the first word decides: no command outside show/help only reads */
+	const char *p = line + strspn(line, " \t\r\n");
+	size_t n = strcspn(p, " \t\r\n");
+	if (n == 0 || p[0] == '#')
+		return true;
+	return (n == 4 && strncmp(p, "show", 4) == 0) || (n == 4 && strncmp(p, "help", 4) == 0);
+}
+
 int vgw_cli_exec(const char *line, bool json, struct vgw_buf *out,
 		 char err[VGW_ERR_LEN])
 {

@@ -66,6 +66,12 @@ const struct vgw_cmd *vgw_cli_lookup(int argc, char **argv, int *first_arg);
 int vgw_cli_kv(struct vgw_cli_ctx *ctx, int argc, char **argv, const char *const *keys,
 	       int required, const char **vals);
 
+/* True when line names a command that only reads state: `help` and every
+ * `show ...` (empty and comment lines too). Every other line, unknown and
+ * malformed ones included, counts as changing the configuration: the control
+ * socket audits those (doc/architecture.md, "Control socket"). */
+bool vgw_cli_read_only(const char *line);
+
 /* Runs one line. Output (text or JSON) goes to out; on error returns -1 and
  * writes the message into err. An empty or comment-only line succeeds. */
 int vgw_cli_exec(const char *line, bool json, struct vgw_buf *out,

@@ -105,7 +105,12 @@
 	X(KNEIGH_REQUEST_TX, "kneigh_request_tx", "NTF_USE sent: the kernel resolves or re-confirms a next hop") \
 	X(KNEIGH_REQUEST_ERROR, "kneigh_request_error", "queries or requests the kernel refused or that could not be sent") \
 	X(KNEIGH_DUMP, "kneigh_dump", "dumps of the kernel's IPv4 neighbours (start-up, after an overrun)") \
-	X(KNEIGH_OVERRUN, "kneigh_overrun", "netlink overruns (ENOBUFS): neighbour notifications lost, dumped again")
+	X(KNEIGH_OVERRUN, "kneigh_overrun", "netlink overruns (ENOBUFS): neighbour notifications lost, dumped again") \
+	X(CTL_REFUSED, "ctl_refused", "control clients refused: every slot busy") \
+	X(CTL_EVICTED, "ctl_evicted", "idle control clients closed to give their slot to a new one") \
+	X(CTL_IDLE_CLOSED, "ctl_idle_closed", "control clients closed after 60 s without a request or output progress") \
+	X(CTL_BAD_REQUEST, "ctl_bad_request", "control requests refused unrun: control byte, over-long line, bad flag") \
+	X(CTL_PAUSED, "ctl_paused", "times a control client's unsent answers reached 256 KiB: its requests wait")
 
 #define VGW_X_ENUM(id, name, help) VGW_DROP_##id,
 enum vgw_drop { VGW_DROP_NONE = -1, VGW_DROP_REASONS(VGW_X_ENUM) VGW_DROP_MAX };

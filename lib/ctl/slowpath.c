@@ -203,6 +203,7 @@ int vgw_slowpath_run(char *err)
 		uint64_t now = vgw_now_ms();
 		more = drain_punts(now);
 		more |= vgw_host_poll(now);
+		more |= vgw_ctl_poll(now); /* requests left by the per-turn quota */
 		vgw_rtnl_poll(nl_ready); /* budgeted: see rtnl_follow.h */
 		vgw_neigh_follow_poll(kn_ready); /* budgeted: see neigh_follow.h */
 		if (now >= next_tick) {

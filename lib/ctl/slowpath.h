@@ -1,7 +1,9 @@
 /* The slow path: the main lcore's epoll loop. It owns every configuration
  * write. Each turn it waits up to 1 ms for the control socket or a signal,
- * then drains the workers' punt rings (ARP, unresolved next hops) and, every
- * 100 ms, runs the timers (neighbour ageing and retries, RCU reclamation).
+ * then drains the workers' punt rings (ARP, unresolved next hops), serves
+ * control requests a client's per-turn quota left waiting (no sleep while
+ * there are some) and, every 100 ms, runs the timers (neighbour ageing and
+ * retries, RCU reclamation).
  * Returns when SIGINT or SIGTERM arrives. */
 #ifndef VGW_SLOWPATH_H
 #define VGW_SLOWPATH_H

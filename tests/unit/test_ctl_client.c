@@ -331,6 +331,32 @@ static void test_send_to_closed_peer(void)
 	close(sv[0]);
 }
 
+/* A daemon that answers and closes before the request is sent (vgwd refusing
+ * a client over its limit): the answer is read, not lost to EPIPE. */
+static void test_answer_before_request(void)
+{
+	static const char refusal[] = "err 35\ntoo many control clients (128 busy)";
+	struct ctl_response r;
+	int sv[2];
+
+	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CU_ASSERT_FATAL(send(sv[1], refusal, sizeof(refusal) - 1, 0) == (ssize_t)(sizeof(refusal) - 1));
+	close(sv[1]);
+	CU_ASSERT_EQUAL(ctl_transact(sv[0], "t show version\n", 15, &r), 0);
+	CU_ASSERT_EQUAL(r.status, CTL_STATUS_ERR);
+	CU_ASSERT_EQUAL(r.len, 35u);
+	CU_ASSERT(r.body != NULL && strcmp(r.body, "too many control clients (128 busy)") == 0);
+	ctl_response_free(&r);
+	close(sv[0]);
+
+	/* closed without a word: still "daemon closed the connection" */
+	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	close(sv[1]);
+	CU_ASSERT_EQUAL(ctl_transact(sv[0], "t show version\n", 15, &r), CTL_ECLOSED);
+	CU_ASSERT(r.body == NULL);
+	close(sv[0]);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Responses.                                                               */
 
@@ -794,6 +820,7 @@ int main(void)
 		{ "build request 4096-byte limit", test_build_length_limit },
 		{ "send validation", test_send_validation },
 		{ "send to closed peer (no SIGPIPE)", test_send_to_closed_peer },
+		{ "answer sent before the request is read", test_answer_before_request },
 		{ "ok response", test_ok_response },
 		{ "err response", test_err_response },
 		{ "empty body", test_empty_body },
