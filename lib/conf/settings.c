@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cli/cli.h"
 #include "../core/gw.h"
 #include "../net/ip4.h"
 
@@ -472,12 +473,28 @@ int vgw_settings_finish(char *err)
 
 void vgw_settings_running_config(struct vgw_buf *b)
 {
-	if (vgw_startup.n_eal_args) {
-		vgw_buf_puts(b, "eal");
-		for (int i = 0; i < vgw_startup.n_eal_args; i++)
-			vgw_buf_printf(b, " %s", vgw_startup.eal_args[i]);
-		vgw_buf_puts(b, "\n");
+	/* Up to VGW_MAX_EAL_ARGS words, more than one line of the file holds
+	 * (VGW_CLI_MAX_WORDS words with "eal", VGW_CLI_MAX_LINE - 1 bytes): a
+	 * new `eal` line when the next word would not fit. Each word came from
+	 * a file line, so it fits on a line of its own. */
+	int words = 0;
+	size_t len = 0;
+	for (int i = 0; i < vgw_startup.n_eal_args; i++) {
+		size_t w = 1 + strlen(vgw_startup.eal_args[i]);
+		if (words && (words == VGW_CLI_MAX_WORDS - 1 || len + w > VGW_CLI_MAX_LINE - 1)) {
+			vgw_buf_puts(b, "\n");
+			words = 0;
+		}
+		if (!words) {
+			vgw_buf_puts(b, "eal");
+			len = 3;
+		}
+		vgw_buf_printf(b, " %s", vgw_startup.eal_args[i]);
+		words++;
+		len += w;
 	}
+	if (words)
+		vgw_buf_puts(b, "\n");
 	vgw_buf_printf(b, "lcores %s\n", vgw_gw.set.lcores);
 	vgw_buf_printf(b, "control socket %s\n", vgw_gw.set.socket_path);
 	if (vgw_gw.set.mbufs)
