@@ -9,6 +9,7 @@
 #include "../cli/cli.h"
 #include "../core/gw.h"
 #include "../net/ip4.h"
+#include "../port/port_mtu.h"
 
 struct vgw_startup vgw_startup;
 
@@ -120,6 +121,8 @@ static bool overlaps(uint32_t a, uint8_t al, uint32_t b, uint8_t bl)
 
 /* port NAME dev DEVARGS role public|underlay [mac MAC] [mtu N] [host-port IFNAME]
  *      address A/L [address ...]
+ *   (mtu: 576-9000, default 1500, an af_packet device's interface's MTU;
+ *   see port/port_mtu.h)
  * port NAME af-xdp IFNAME role public|underlay address A/L [address ...]
  *   (the kernel keeps IFNAME: its MAC and MTU are the port's) */
 static int port_line(int argc, char **argv, char *err)
@@ -189,9 +192,9 @@ static int port_line(int argc, char **argv, char *err)
 			p.mac_configured = true;
 		} else if (strcmp(k, "mtu") == 0) {
 			uint64_t mtu;
-			if (vgw_parse_u64(v, 576, 9000, &mtu, err) < 0)
+			if (vgw_parse_u64(v, VGW_MTU_MIN, VGW_MTU_MAX, &mtu, err) < 0)
 				return -1;
-			p.mtu = (uint16_t)mtu;
+			p.mtu = p.mtu_conf = (uint16_t)mtu;
 			have_mtu = true;
 		} else if (strcmp(k, "host-port") == 0) {
 			if (!valid_name(v)) {
@@ -259,6 +262,10 @@ static int port_line(int argc, char **argv, char *err)
 			return -1;
 		}
 	}
+	/* what the device can carry (af_packet frames); the mbufs are sized
+	 * at start-up for the largest MTU */
+	if (vgw_port_mtu_check(&p, err) < 0)
+		return -1;
 	for (int q = 0; q < vgw_gw.n_ports; q++) {
 		const struct vgw_port *o = &vgw_gw.ports[q];
 		if (p.host_name[0] && strcmp(o->host_name, p.host_name) == 0) {
@@ -527,8 +534,10 @@ void vgw_settings_running_config(struct vgw_buf *b)
 			char mac[VGW_MAC_STRLEN];
 			vgw_buf_printf(b, " mac %s", vgw_mac_str(p->mac.addr_bytes, mac));
 		}
-		if (p->mtu != 1500 && !p->xdp_iface[0])
-			vgw_buf_printf(b, " mtu %u", p->mtu);
+		/* the configured MTU, not the one in effect: an af_packet port
+		 * without one takes its interface's at start-up */
+		if (p->mtu_conf)
+			vgw_buf_printf(b, " mtu %u", p->mtu_conf);
 		if (p->host_name[0])
 			vgw_buf_printf(b, " host-port %s", p->host_name);
 		for (int a = 0; a < p->n_addrs; a++)

@@ -7,7 +7,8 @@
  * its boundary values and random ones, in random order, repeated at times
  * (the last one wins); EAL words up to VGW_MAX_EAL_ARGS over several lines,
  * some as long as a line holds; one to VGW_MAX_PORTS ports of every kind
- * (dev with devargs, af-xdp, MAC, MTU, host-port, 0-8 addresses of any
+ * (dev with devargs, af_packet with its frame size, af-xdp, MAC, MTU up
+ * to what the device carries, host-port, 0-8 addresses of any
  * prefix length), their keys in any order. Each file must load; its running
  * config must load too and print the same text byte for byte. No EAL.
  */
@@ -205,8 +206,23 @@ static void gen_port(struct gen *g, int i)
 		word(ifname + 2, between(0, VGW_PORT_NAME_LEN - 3), NAME_CHARS ".");
 		snprintf(key[nk++], sizeof(key[0]), "af-xdp %s", ifname);
 	} else {
-		size_t n = (size_t)snprintf(w, sizeof(w), "net_null%d", i);
-		if (one_in(2)) {
+		/* af_packet: frames of whole pages hold the MTU (port_mtu.h) */
+		bool afp = one_in(2);
+		uint64_t max_mtu = 9000;
+		size_t n;
+		if (afp) {
+			uint64_t f = 4096 * between(1, 3);
+			n = (size_t)snprintf(w, sizeof(w), "net_af_packet%d,iface=v%d", i, i);
+			if (one_in(2))
+				n += (size_t)snprintf(w + n, sizeof(w) - n,
+						      ",framesz=%" PRIu64 ",blocksz=%" PRIu64, f, f);
+			else
+				f = 2048;
+			max_mtu = f - 52 < 9000 ? f - 52 : 9000;
+		} else {
+			n = (size_t)snprintf(w, sizeof(w), "net_null%d", i);
+		}
+		if (!afp && one_in(2)) {
 			w[n] = ',';
 			word(w + n + 1, between(0, VGW_DEVARGS_LEN - 2 - n), NULL);
 		}
@@ -218,7 +234,7 @@ static void gen_port(struct gen *g, int i)
 				 (unsigned int)(rnd() & 0xff), (unsigned int)(rnd() & 0xff));
 		if (one_in(2))
 			snprintf(key[nk++], sizeof(key[0]), "mtu %" PRIu64,
-				 one_in(4) ? 1500 : value(576, 9000));
+				 one_in(4) ? 1500 : value(576, max_mtu));
 		if (one_in(2)) {
 			char h[VGW_PORT_NAME_LEN];
 			snprintf(h, sizeof(h), "h%d", i);
