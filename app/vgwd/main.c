@@ -44,6 +44,7 @@
 #include "xdp/xdp_ctl.h"
 #include "xdp/xdp_port.h"
 #include "port/port.h"
+#include "port/port_mtu.h"
 #include "vgw_version.h"
 
 static void usage(FILE *out)
@@ -119,13 +120,16 @@ static int create_state(char *err)
 		if (n < 16383)
 			n = 16383;
 	}
+	/* no RX scatter: one mbuf holds the largest frame of any port */
+	uint32_t room = vgw_ports_data_room();
 	vgw_gw.pool = rte_pktmbuf_pool_create("vgw_mbufs", n, 256,
 					      RTE_ALIGN(sizeof(struct vgw_mbuf_priv),
 							RTE_MBUF_PRIV_ALIGN),
-					      RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+					      (uint16_t)(RTE_PKTMBUF_HEADROOM + room),
+					      (int)rte_socket_id());
 	if (!vgw_gw.pool) {
-		snprintf(err, VGW_ERR_LEN, "cannot create a pool of %u mbufs: %s", n,
-			 rte_strerror(rte_errno));
+		snprintf(err, VGW_ERR_LEN, "cannot create a pool of %u mbufs of %u bytes: %s", n,
+			 RTE_PKTMBUF_HEADROOM + room, rte_strerror(rte_errno));
 		return -1;
 	}
 	if (vgw_gw_seed(err) < 0 || vgw_punt_init(err) < 0)
@@ -134,6 +138,8 @@ static int create_state(char *err)
 		RTE_LOG(WARNING, USER1,
 			"maglev key not set: backend picks use the built-in key, which anyone "
 			"can read; give every gateway node of a cluster the same 'maglev key HEX'\n");
+	if (room > RTE_MBUF_DEFAULT_DATAROOM)
+		RTE_LOG(INFO, USER1, "mbufs hold frames of %u bytes (the largest port MTU)\n", room);
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
 		char name[RTE_RING_NAMESIZE];
 		for (unsigned int to = 0; vgw_gw.n_workers > 1 && to < vgw_gw.n_workers; to++) {
@@ -205,7 +211,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char err[VGW_ERR_LEN];
-	if (vgw_load_settings(conf, err) < 0) {
+	/* the kernel interfaces' MTUs size the mbufs: read before the pool */
+	if (vgw_load_settings(conf, err) < 0 || vgw_ports_kernel_mtu(err) < 0) {
 		fprintf(stderr, "vgwd: %s\n", err);
 		return 1;
 	}

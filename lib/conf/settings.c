@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cli/cli.h"
 #include "../core/gw.h"
 #include "../net/ip4.h"
+#include "../port/port_mtu.h"
 
 struct vgw_startup vgw_startup;
 
@@ -120,6 +122,8 @@ static bool overlaps(uint32_t a, uint8_t al, uint32_t b, uint8_t bl)
 
 /* port NAME dev DEVARGS role public|underlay [mac MAC] [mtu N] [host-port IFNAME]
  *      address A/L [address ...]
+ *   (mtu: 576-9000, default 1500, an af_packet device's interface's MTU;
+ *   see port/port_mtu.h)
  * port NAME af-xdp IFNAME role public|underlay address A/L [address ...]
  *   (the kernel keeps IFNAME: its MAC and MTU are the port's) */
 static int port_line(int argc, char **argv, char *err)
@@ -189,9 +193,9 @@ static int port_line(int argc, char **argv, char *err)
 			p.mac_configured = true;
 		} else if (strcmp(k, "mtu") == 0) {
 			uint64_t mtu;
-			if (vgw_parse_u64(v, 576, 9000, &mtu, err) < 0)
+			if (vgw_parse_u64(v, VGW_MTU_MIN, VGW_MTU_MAX, &mtu, err) < 0)
 				return -1;
-			p.mtu = (uint16_t)mtu;
+			p.mtu = p.mtu_conf = (uint16_t)mtu;
 			have_mtu = true;
 		} else if (strcmp(k, "host-port") == 0) {
 			if (!valid_name(v)) {
@@ -259,6 +263,10 @@ static int port_line(int argc, char **argv, char *err)
 			return -1;
 		}
 	}
+	/* what the device can carry (af_packet frames); the mbufs are sized
+	 * at start-up for the largest MTU */
+	if (vgw_port_mtu_check(&p, err) < 0)
+		return -1;
 	for (int q = 0; q < vgw_gw.n_ports; q++) {
 		const struct vgw_port *o = &vgw_gw.ports[q];
 		if (p.host_name[0] && strcmp(o->host_name, p.host_name) == 0) {
@@ -576,12 +584,28 @@ int vgw_settings_finish(char *err)
 
 void vgw_settings_running_config(struct vgw_buf *b)
 {
-	if (vgw_startup.n_eal_args) {
-		vgw_buf_puts(b, "eal");
-		for (int i = 0; i < vgw_startup.n_eal_args; i++)
-			vgw_buf_printf(b, " %s", vgw_startup.eal_args[i]);
-		vgw_buf_puts(b, "\n");
+	/* Up to VGW_MAX_EAL_ARGS words, more than one line of the file holds
+	 * (VGW_CLI_MAX_WORDS words with "eal", VGW_CLI_MAX_LINE - 1 bytes): a
+	 * new `eal` line when the next word would not fit. Each word came from
+	 * a file line, so it fits on a line of its own. */
+	int words = 0;
+	size_t len = 0;
+	for (int i = 0; i < vgw_startup.n_eal_args; i++) {
+		size_t w = 1 + strlen(vgw_startup.eal_args[i]);
+		if (words && (words == VGW_CLI_MAX_WORDS - 1 || len + w > VGW_CLI_MAX_LINE - 1)) {
+			vgw_buf_puts(b, "\n");
+			words = 0;
+		}
+		if (!words) {
+			vgw_buf_puts(b, "eal");
+			len = 3;
+		}
+		vgw_buf_printf(b, " %s", vgw_startup.eal_args[i]);
+		words++;
+		len += w;
 	}
+	if (words)
+		vgw_buf_puts(b, "\n");
 	vgw_buf_printf(b, "lcores %s\n", vgw_gw.set.lcores);
 	vgw_buf_printf(b, "control socket %s\n", vgw_gw.set.socket_path);
 	if (vgw_gw.set.mbufs)
@@ -629,8 +653,10 @@ void vgw_settings_running_config(struct vgw_buf *b)
 			char mac[VGW_MAC_STRLEN];
 			vgw_buf_printf(b, " mac %s", vgw_mac_str(p->mac.addr_bytes, mac));
 		}
-		if (p->mtu != 1500 && !p->xdp_iface[0])
-			vgw_buf_printf(b, " mtu %u", p->mtu);
+		/* the configured MTU, not the one in effect: an af_packet port
+		 * without one takes its interface's at start-up */
+		if (p->mtu_conf)
+			vgw_buf_printf(b, " mtu %u", p->mtu_conf);
 		if (p->host_name[0])
 			vgw_buf_printf(b, " host-port %s", p->host_name);
 		for (int a = 0; a < p->n_addrs; a++)

@@ -14,6 +14,8 @@
 #include "../util/buf.h"
 #include "../util/parse.h"
 
+/* EAL words kept from all `eal` lines together (one line holds at most
+ * VGW_CLI_MAX_WORDS - 1 of them: several lines may be needed) */
 #define VGW_MAX_EAL_ARGS 64
 
 struct vgw_startup {
@@ -32,7 +34,12 @@ int vgw_settings_line(int argc, char **argv, char *err);
 /* Fills defaults and checks the whole set (at least one port...). */
 int vgw_settings_finish(char *err);
 
-/* Prints the settings back in startup-file form. */
+/* Prints the settings back in startup-file form: text that
+ * vgw_load_settings() reads back to the same settings, whose running config
+ * is the same text byte for byte (tests/unit/test_conf_gen.c checks it on
+ * generated settings). Every line keeps to the loader's limits
+ * (VGW_CLI_MAX_WORDS words, VGW_CLI_MAX_LINE - 1 bytes): the EAL words may
+ * take several `eal` lines. */
 void vgw_settings_running_config(struct vgw_buf *b);
 
 void vgw_settings_reset(void);

@@ -65,7 +65,10 @@ struct vgw_port {
 	bool probed; /* the device exists: id is valid, vgw_ports_close closes it */
 	struct rte_ether_addr mac;
 	bool mac_configured;
+	/* The MTU in effect: the configured one, or the kernel interface's
+	 * (af_packet, af-xdp), as the device accepted it (port/port_mtu.h). */
 	uint16_t mtu;
+	uint16_t mtu_conf; /* `mtu N` of the startup file, 0 when none */
 	struct vgw_port_addr addrs[VGW_MAX_ADDRS];
 	int n_addrs;
 	uint16_t nb_rxq;

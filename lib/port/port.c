@@ -12,6 +12,7 @@
 #include <rte_ring.h>
 
 #include "../core/gw.h"
+#include "port_mtu.h"
 
 #define RX_DESC 1024
 #define TX_DESC 1024
@@ -24,6 +25,36 @@ static int find_port_id(const char *dev, uint16_t *id)
 	if (rte_eth_dev_get_port_by_name(name, id) == 0)
 		return 0;
 	return -1;
+}
+
+/* The MTU within the device's limits, and its frame within what the device
+ * receives (ethdev's own rule: the overhead is max_rx_pktlen - max_mtu when
+ * the device gives both, else Ethernet header and CRC). af_packet reports
+ * 1518-byte frames whatever its interface takes: its MTU was checked against
+ * its frames instead (port_mtu.c). */
+static int check_mtu(const struct vgw_port *p, const struct rte_eth_dev_info *info, char *err)
+{
+	if (p->mtu < info->min_mtu || p->mtu > info->max_mtu) {
+		snprintf(err, VGW_ERR_LEN,
+			 "port %s: MTU %u is outside what device %s takes (MTU %u-%u)%s", p->name,
+			 p->mtu, info->device ? rte_dev_name(info->device) : p->dev, info->min_mtu,
+			 info->max_mtu, p->xdp_iface[0] ? "; lower the interface's MTU" : "");
+		return -1;
+	}
+	if (vgw_dev_is_af_packet(p->dev) || p->xdp_iface[0])
+		return 0;
+	uint32_t overhead = info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu
+				    ? info->max_rx_pktlen - info->max_mtu
+				    : RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	if (p->mtu + overhead > info->max_rx_pktlen) {
+		snprintf(err, VGW_ERR_LEN,
+			 "port %s: MTU %u is more than device %s takes (frames of %u bytes: MTU %u "
+			 "at most)", p->name, p->mtu,
+			 info->device ? rte_dev_name(info->device) : p->dev, info->max_rx_pktlen,
+			 info->max_rx_pktlen - overhead);
+		return -1;
+	}
+	return 0;
 }
 
 static int setup_one(int i, char *err)
@@ -71,17 +102,24 @@ static int setup_one(int i, char *err)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
 		p->tx_ip_cksum = true;
 	}
+	if (check_mtu(p, &info, err) < 0)
+		return -1;
+	/* an af-xdp or af_packet port's MTU is its kernel interface's
+	 * (port_mtu.c read it): vgwd does not reconfigure that interface */
+	bool kernel_mtu = p->xdp_iface[0] || vgw_dev_is_af_packet(p->dev);
+	if (!kernel_mtu)
+		conf.rxmode.mtu = p->mtu; /* what a device without mtu_set keeps */
 	rc = rte_eth_dev_configure(id, p->nb_rxq, (uint16_t)nw, &conf);
 	if (rc != 0) {
 		snprintf(err, VGW_ERR_LEN, "port %s: configure failed: %s", p->name, rte_strerror(-rc));
 		return -1;
 	}
-	/* an af-xdp port's MTU is its kernel interface's (xdp_port.c read it):
-	 * the kernel keeps that interface, vgwd does not reconfigure it */
-	rc = p->xdp_iface[0] ? 0 : rte_eth_dev_set_mtu(id, p->mtu);
-	if (rc != 0 && rc != -ENOTSUP)
-		RTE_LOG(WARNING, USER1, "port %s: cannot set MTU %u: %s\n", p->name, p->mtu,
-			rte_strerror(-rc));
+	rc = kernel_mtu ? 0 : rte_eth_dev_set_mtu(id, p->mtu);
+	if (rc != 0 && rc != -ENOTSUP) {
+		snprintf(err, VGW_ERR_LEN, "port %s: the device refuses MTU %u: %s (it takes MTU %u-%u)",
+			 p->name, p->mtu, rte_strerror(-rc), info.min_mtu, info.max_mtu);
+		return -1;
+	}
 	uint16_t nrx = RX_DESC, ntx = TX_DESC;
 	rte_eth_dev_adjust_nb_rx_tx_desc(id, &nrx, &ntx);
 	int socket = rte_eth_dev_socket_id(id);
@@ -157,12 +195,22 @@ int vgw_ports_init(char *err)
 int vgw_ports_start(char *err)
 {
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
-		int rc = rte_eth_dev_start(vgw_gw.ports[i].id);
+		struct vgw_port *p = &vgw_gw.ports[i];
+		int rc = rte_eth_dev_start(p->id);
 		if (rc != 0) {
-			snprintf(err, VGW_ERR_LEN, "port %s: start failed: %s", vgw_gw.ports[i].name,
+			snprintf(err, VGW_ERR_LEN, "port %s: start failed: %s", p->name,
 				 rte_strerror(-rc));
 			return -1;
 		}
+		/* show port and the data path use the MTU the device runs at;
+		 * a device that changed it on start is not what was configured */
+		uint16_t mtu;
+		if (p->xdp_iface[0] || vgw_dev_is_af_packet(p->dev) ||
+		    rte_eth_dev_get_mtu(p->id, &mtu) != 0 || mtu == p->mtu)
+			continue;
+		snprintf(err, VGW_ERR_LEN, "port %s: the device runs at MTU %u, not %u", p->name, mtu,
+			 p->mtu);
+		return -1;
 	}
 	return 0;
 }

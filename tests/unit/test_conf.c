@@ -5,7 +5,8 @@
  * with FILE:LINE and a message naming the problem; a setting after the first
  * command is refused; host-port names and the punt rate limit are read with
  * their defaults and bounds (a Linux name of 1-15 characters, one per port);
- * show running-config's settings text loads back to the same settings;
+ * show running-config's settings text loads back to the same settings,
+ * the EAL words over as many `eal` lines as the loader's limits need;
  * af-xdp ports (a Linux interface name; no dev, mac, mtu or host-port with
  * it; one port per interface) and `xdp program PATH` (absolute, no ',',
  * under 160 bytes; a refused line keeps the earlier value) are read,
@@ -309,6 +310,68 @@ static void test_running_config_round_trip(void)
 	vgw_buf_free(&b);
 }
 
+/* VGW_MAX_EAL_ARGS words are kept, more than one line holds: the running
+ * config prints them over several `eal` lines, each within the loader's
+ * word and byte limits (one `eal` line of 65 words was refused). */
+static void test_eal_words_over_lines(void)
+{
+	char err[VGW_ERR_LEN] = "";
+	struct vgw_buf t;
+	vgw_buf_init(&t);
+	vgw_buf_puts(&t, "eal");
+	for (int i = 0; i < 40; i++)
+		vgw_buf_printf(&t, " -w%d", i);
+	vgw_buf_puts(&t, "\neal");
+	for (int i = 40; i < VGW_MAX_EAL_ARGS; i++)
+		vgw_buf_printf(&t, " -w%d", i);
+	vgw_buf_puts(&t, "\nport p0 dev net_null0 role public\n");
+	ASSERT_EQ(load_text(t.data, err), 0);
+	ASSERT_EQ(vgw_startup.n_eal_args, VGW_MAX_EAL_ARGS);
+	ASSERT_EQ(load_text(t.data, err), 0); /* a second load starts afresh */
+	ASSERT_EQ(vgw_startup.n_eal_args, VGW_MAX_EAL_ARGS);
+	vgw_buf_puts(&t, "eal one-too-many\n");
+	ASSERT_EQ(load_text(t.data, err), -1);
+	ASSERT_CONTAINS(err, ":4: eal: too many arguments");
+	vgw_buf_free(&t);
+
+	/* 63 words then 1; and words of 1000 bytes, four to a line */
+	struct vgw_buf a, b;
+	ASSERT_EQ(load_text("eal -a -b -c -d -e -f -g -h -i -j -k -l -m -n -o -p -q -r -s -t -u "
+			    "-v -w -x -y -z -A -B -C -D -E -F -G -H -I -J -K -L -M -N -O -P -Q "
+			    "-R -S -T -U -V -W -X -Y -Z -0 -1 -2 -3 -4 -5 -6 -7 -8 -9 --x\n"
+			    "eal --y\nport p0 dev net_null0 role public\n", err), 0);
+	vgw_buf_init(&a);
+	vgw_settings_running_config(&a);
+	ASSERT_CONTAINS(a.data, " -9 --x\neal --y\nlcores");
+	ASSERT_EQ(load_text(a.data, err), 0);
+	vgw_buf_init(&b);
+	vgw_settings_running_config(&b);
+	ASSERT_STR(b.data, a.data);
+	vgw_buf_free(&a);
+	vgw_buf_free(&b);
+
+	vgw_buf_init(&t);
+	for (int i = 0; i < 8; i++) {
+		char w[1001];
+		memset(w, 'a' + i, 1000);
+		w[1000] = '\0';
+		vgw_buf_printf(&t, "eal %s\n", w);
+	}
+	vgw_buf_puts(&t, "port p0 dev net_null0 role public\n");
+	ASSERT_EQ(load_text(t.data, err), 0);
+	vgw_buf_init(&a);
+	vgw_settings_running_config(&a);
+	ASSERT_CONTAINS(a.data, "ddd\neal eee");
+	ASSERT_EQ(load_text(a.data, err), 0);
+	ASSERT_EQ(vgw_startup.n_eal_args, 8);
+	vgw_buf_init(&b);
+	vgw_settings_running_config(&b);
+	ASSERT_STR(b.data, a.data);
+	vgw_buf_free(&a);
+	vgw_buf_free(&b);
+	vgw_buf_free(&t);
+}
+
 /* port NAME af-xdp IFNAME: the port runs on a Linux interface the kernel
  * keeps; the running config says af-xdp, never the vdev name, nor the MTU
  * vgwd later reads from the interface. */
@@ -460,6 +523,7 @@ int main(int argc, char **argv)
 		{"over-long line refused", test_long_line},
 		{"host-port names and the punt rate limit", test_host_port},
 		{"running-config settings load back identically", test_running_config_round_trip},
+		{"64 EAL words print over several loadable lines", test_eal_words_over_lines},
 		{"af-xdp ports and their running config", test_af_xdp},
 		{"xdp program PATH", test_xdp_program},
 	};
