@@ -309,6 +309,8 @@ struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *o
 			return NULL;
 		}
 		/* the oldest flow that never proved itself makes room */
+		if (ct->on_evict)
+			ct->on_evict(&ct->e[ct->unconfirmed_head], ct->evict_arg);
 		vgw_ct_delete(ct, &ct->e[ct->unconfirmed_head]);
 		ct->st.deleted--;
 		ct->st.evicted++;

@@ -127,6 +127,10 @@ struct vgw_ct {
 	size_t bytes;               /* memory of the table, index and deadlines */
 	struct vgw_ct_timeouts to;
 	struct vgw_ct_stats st;
+	/* optional, set by the owner after create: called with an entry just
+	 * before an insert evicts it (the owner's counters) */
+	void (*on_evict)(const struct vgw_ct_entry *e, void *arg);
+	void *evict_arg;
 };
 
 /* socket: NUMA node for the memory (SOCKET_ID_ANY). name must be unique. */

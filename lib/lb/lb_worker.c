@@ -13,6 +13,13 @@
 static struct vgw_lb_counters svc_base[VGW_SVC_MAX];
 static struct vgw_lb_counters be_base[VGW_BACKEND_IDS];
 
+/* An evicted entry's connection ended: without this, active_conns of its
+ * service would grow by every flow a flood pushed out. */
+static void on_evict(const struct vgw_ct_entry *e, void *arg)
+{
+	vgw_lb_conn_ended(arg, e);
+}
+
 int vgw_lb_workers_create(uint32_t ct_entries, const struct vgw_ct_timeouts *to, char *err)
 {
 	for (unsigned int i = 0; i < vgw_gw.n_workers; i++) {
@@ -28,6 +35,8 @@ int vgw_lb_workers_create(uint32_t ct_entries, const struct vgw_ct_timeouts *to,
 		w->lb->ct = vgw_ct_create(name, ct_entries, (int)sock, to, err);
 		if (!w->lb->ct)
 			return -1;
+		w->lb->ct->on_evict = on_evict;
+		w->lb->ct->evict_arg = w->lb;
 	}
 	return 0;
 }

@@ -210,6 +210,14 @@ static void test_timeouts(void)
 	vgw_ct_destroy(ct);
 }
 
+static unsigned int expired_cb;
+static void on_expire(const struct vgw_ct_entry *e, void *arg)
+{
+	(void)e;
+	(void)arg;
+	expired_cb++;
+}
+
 /* Issue 14, finding 1: a spoofed bare ACK is picked up mid-flow; the backend
  * answers it with an RST without ACK (it knows no such connection). Before,
  * that reply marked the entry replied: 7440 s and never evicted. Now the
@@ -249,8 +257,12 @@ static void test_spoofed_unconfirmed(void)
 	vgw_ct_confirm(ct, c2, 103);
 	vgw_ct_confirm(ct, c3, 103);
 	ASSERT_EQ(ct->n_unconfirmed, 2);
-	/* full: a legitimate SYN evicts the spoofed entries, oldest first */
+	/* full: a legitimate SYN evicts the spoofed entries, oldest first, and
+	 * the owner hears of each (its active-connection counters) */
+	expired_cb = 0;
+	ct->on_evict = on_expire;
 	add(ct, 4, 6, 104, VGW_CT_NEW_EVICTED);
+	ASSERT_EQ(expired_cb, 1);
 	CU_ASSERT(!present(ct, 0, 6) && present(ct, 1, 6));
 	add(ct, 5, 6, 105, VGW_CT_NEW_EVICTED);
 	CU_ASSERT(!present(ct, 1, 6));
@@ -264,13 +276,6 @@ static void test_spoofed_unconfirmed(void)
 	vgw_ct_destroy(ct);
 }
 
-static unsigned int expired_cb;
-static void on_expire(const struct vgw_ct_entry *e, void *arg)
-{
-	(void)e;
-	(void)arg;
-	expired_cb++;
-}
 
 static void test_age_budget(void)
 {
