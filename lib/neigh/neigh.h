@@ -12,6 +12,18 @@
  * removed if it stays silent), STATIC (from the CLI, never overwritten by ARP,
  * never aged), KERNEL (below).
  *
+ * ARP policy (rules in arp.h, vgw_arp_learn_decide): an entry's MAC is set by
+ * the first reply to our own broadcast request (INCOMPLETE -> REACHABLE) and
+ * never changed by a later ARP. An ARP claiming another MAC for a REACHABLE or
+ * STALE entry is refused (arp_mac_change_refused) and makes the entry verify
+ * the MAC it has: STALE with `verify` set, unicast probes to the old MAC. An
+ * answer from the old MAC confirms it (arp_verify_confirmed); max_probes
+ * unanswered probes fail it (arp_verify_failed): the MAC is withdrawn and the
+ * entry is INCOMPLETE again, resolved by broadcast, and the first reply to
+ * that request sets the MAC, which may then be the new one. Each refused ARP
+ * costs at most one probe, and none while a verification runs.
+
+ *
  * Kernel mode: on a port where vgw_port_kernel_neigh() holds (af-xdp), the
  * kernel keeps the interface and does ARP; vgwd never sends ARP there (no
  * request, reply or announcement) and drops ARP punted from it. A miss
@@ -66,6 +78,7 @@ struct vgw_neigh {
 	uint8_t probes;
 	bool used;
 	bool asked;    /* kernel mode: vgwd asked the kernel for it (it forwards to it) */
+	bool verify;   /* STALE because an ARP claimed another MAC (see ARP policy) */
 	uint16_t nud;  /* KERNEL: the kernel's state (NUD_*) */
 	uint32_t kgen; /* KERNEL: resync generation that last reported it */
 	/* ARP mode: next probe or expiry; kernel mode: no request to the kernel
@@ -112,7 +125,8 @@ struct vgw_neigh *vgw_neigh_find(struct vgw_neigh_table *t, uint32_t ip, uint16_
 /* A worker could not send m to (ip, port): queue it and resolve. Owns m. */
 void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
 		       struct rte_mbuf *m, uint64_t now_ms);
-/* An ARP packet arrived on port (m starts at the Ethernet header). Owns m. */
+/* An ARP packet arrived on port (m starts at the Ethernet header). Owns m.
+ * Malformed ARP (arp_bad) changes nothing; the rest follows the ARP policy. */
 void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mbuf *m,
 			 uint64_t now_ms);
 /* Sends a gratuitous ARP (announcement) for ip out of port. */
