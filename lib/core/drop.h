@@ -59,6 +59,7 @@
 	X(ARP_VERIFY_CONFIRMED, "arp_verify_confirmed", "verifications the old MAC answered: the neighbour keeps it") \
 	X(ARP_VERIFY_FAILED, "arp_verify_failed", "verifications the old MAC left unanswered: resolved again by broadcast") \
 	X(ARP_INCOMPLETE_IGNORED, "arp_incomplete_ignored", "ARP about a next hop being resolved that is no reply to our request: ignored") \
+	X(NEIGH_QUEUE_GLOBAL_FULL, "neigh_queue_global_full", "packets dropped: all resolution queues together at their bound") \
 	X(NEIGH_TABLE_FULL, "neigh_table_full", "neighbour table at its cap")   \
 	X(NEIGH_QUEUE_FULL, "neigh_queue_full", "packets dropped: resolution queue full") \
 	X(NEIGH_RESOLVE_FAILED, "neigh_resolve_failed", "packets dropped: next hop did not answer") \

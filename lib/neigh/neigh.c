@@ -63,6 +63,7 @@ struct vgw_neigh_table *vgw_neigh_create(uint32_t cap, struct rte_rcu_qsbr *rcu,
 	t->reachable_ms = 30000;
 	t->retrans_ms = 1000;
 	t->max_probes = 3;
+	t->queued_max = VGW_NEIGH_QUEUED_MAX;
 	t->ops = *ops;
 	static unsigned int seq;
 	char name[RTE_HASH_NAMESIZE];
@@ -114,6 +115,7 @@ static void drop_queue(struct vgw_neigh_table *t, struct vgw_neigh *n, int count
 		rte_pktmbuf_free(n->q[i]);
 	if (n->qlen && counter >= 0)
 		t->ops.count(counter, n->qlen);
+	t->queued -= n->qlen;
 	n->qlen = 0;
 }
 
@@ -255,6 +257,7 @@ static void flush_queue(struct vgw_neigh_table *t, struct vgw_neigh *n)
 		memcpy(rte_pktmbuf_mtod(m, uint8_t *), mac, 6);
 		t->ops.tx(n->port, m);
 	}
+	t->queued -= n->qlen;
 	n->qlen = 0;
 }
 
@@ -295,6 +298,7 @@ void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
 			n->asked = true;
 		n->q[0] = m;
 		n->qlen = 1;
+		t->queued++;
 		flush_queue(t, n);
 		return;
 	}
@@ -303,7 +307,13 @@ void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
 		rte_pktmbuf_free(m);
 		return;
 	}
+	if (t->queued >= t->queued_max) {
+		t->ops.count(VGW_SP_NEIGH_QUEUE_GLOBAL_FULL, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
 	n->q[n->qlen++] = m;
+	t->queued++;
 }
 
 static bool is_port_addr(uint16_t port, uint32_t ip)

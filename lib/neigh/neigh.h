@@ -22,7 +22,10 @@
  * entry is INCOMPLETE again, resolved by broadcast, and the first reply to
  * that request sets the MAC, which may then be the new one. Each refused ARP
  * costs at most one probe, and none while a verification runs.
-
+ *
+ * Queues: each INCOMPLETE entry queues up to VGW_NEIGH_QLEN packets, and all
+ * queues together at most queued_max (neigh_queue_global_full beyond), so
+ * that unresolved next hops cannot drain the mbuf pool.
  *
  * Kernel mode: on a port where vgw_port_kernel_neigh() holds (af-xdp), the
  * kernel keeps the interface and does ARP; vgwd never sends ARP there (no
@@ -49,6 +52,10 @@
 #include "arp.h"
 
 #define VGW_NEIGH_QLEN 16
+/* Default bound on the packets queued in all entries together: a quarter of
+ * the 4096 spare mbufs app/vgwd sizes its pool with, where 16 per entry
+ * times the table's entries would be far more than the pool holds. */
+#define VGW_NEIGH_QUEUED_MAX 1024
 #define VGW_NEIGH_MAC_VALID (1ull << 63)
 
 enum vgw_neigh_state {
@@ -112,6 +119,8 @@ struct vgw_neigh_table {
 	uint32_t reachable_ms;
 	uint32_t retrans_ms;
 	uint8_t max_probes;
+	uint32_t queued;     /* packets in all entries' queues */
+	uint32_t queued_max; /* bound on queued (VGW_NEIGH_QUEUED_MAX unless changed) */
 	uint32_t kgen; /* current resync generation of KERNEL entries */
 	struct vgw_neigh_ops ops;
 };
@@ -122,7 +131,8 @@ void vgw_neigh_destroy(struct vgw_neigh_table *t);
 
 struct vgw_neigh *vgw_neigh_find(struct vgw_neigh_table *t, uint32_t ip, uint16_t port);
 
-/* A worker could not send m to (ip, port): queue it and resolve. Owns m. */
+/* A worker could not send m to (ip, port): queue it and resolve. Owns m;
+ * dropped (counted) when the entry's queue or all queues are full. */
 void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
 		       struct rte_mbuf *m, uint64_t now_ms);
 /* An ARP packet arrived on port (m starts at the Ethernet header). Owns m.

@@ -735,6 +735,40 @@ static void test_arp_malformed(void)
 	nt_free(t);
 }
 
+/* Issue 14 finding 4: all queues together hold at most queued_max packets. */
+static void test_queue_global_bound(void)
+{
+	struct vgw_neigh_table *t = nt_new(64, NULL);
+	ASSERT_EQ(t->queued_max, VGW_NEIGH_QUEUED_MAX);
+	CU_ASSERT(VGW_NEIGH_QUEUED_MAX <= 4096 / 2); /* well inside the spare mbufs */
+	t->queued_max = 40;
+	/* 4 next hops x 16 packets would be 64 */
+	for (int h = 0; h < 4; h++)
+		for (int i = 0; i < VGW_NEIGH_QLEN; i++)
+			vgw_neigh_resolve(t, A(10, 1, 0, 10 + h), 0, ip_frame((uint8_t)i), 0);
+	ASSERT_EQ(t->queued, 40);
+	ASSERT_EQ(sp[VGW_SP_NEIGH_QUEUE_GLOBAL_FULL], 24);
+	ASSERT_EQ(sp[VGW_SP_NEIGH_QUEUE_FULL], 0);
+	ASSERT_EQ(vgw_neigh_find(t, A(10, 1, 0, 12), 0)->qlen, 8);
+	ASSERT_EQ(vgw_neigh_find(t, A(10, 1, 0, 13), 0)->qlen, 0);
+	ASSERT_EQ(rte_mempool_avail_count(vgw_gw.pool), pool_full - 40);
+	/* a reply flushes its queue and frees room */
+	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HA, A(10, 1, 0, 10), MAC0, NPORT0), 10);
+	ASSERT_EQ(t->queued, 24);
+	vgw_neigh_resolve(t, A(10, 1, 0, 13), 0, ip_frame(1), 10);
+	ASSERT_EQ(t->queued, 25);
+	/* a resolved next hop sends at once: nothing queued, nothing counted */
+	vgw_neigh_resolve(t, A(10, 1, 0, 10), 0, ip_frame(1), 10);
+	ASSERT_EQ(t->queued, 25);
+	/* failed resolutions give their share back */
+	for (uint64_t now = t->retrans_ms; now <= 10ull * t->retrans_ms; now += t->retrans_ms)
+		vgw_neigh_tick(t, now);
+	ASSERT_EQ(t->queued, 0);
+	ASSERT_EQ(sp[VGW_SP_NEIGH_RESOLVE_FAILED], 25);
+	ASSERT_EQ(t->n, 1);
+	nt_free(t);
+}
+
 /* add/delete many times more than the table holds */
 static int churn(struct vgw_neigh_table *t, int rounds)
 {
@@ -784,6 +818,7 @@ int main(void)
 		{"verification fails: resolved again by broadcast", test_arp_verify_fails},
 		{"incomplete: only the reply to our request", test_arp_incomplete},
 		{"malformed ARP changes nothing", test_arp_malformed},
+		{"global bound on queued packets", test_queue_global_bound},
 		{"neighbour churn (RCU)", test_churn},
 		{"neighbour churn (rcu NULL)", test_churn_no_rcu},
 	};
