@@ -64,8 +64,8 @@
 	X(NEIGH_QUEUE_FULL, "neigh_queue_full", "packets dropped: resolution queue full") \
 	X(NEIGH_RESOLVE_FAILED, "neigh_resolve_failed", "packets dropped: next hop did not answer") \
 	X(INJECT_RING_FULL, "inject_ring_full", "slow path transmit ring full") \
-	X(ARP_PROXY_REPLY_TX, "arp_proxy_reply_tx", "proxy ARP replies sent for EIPs") \
-	X(ARP_GRATUITOUS_TX, "arp_gratuitous_tx", "gratuitous ARP announcements sent for EIPs") \
+	X(ARP_PROXY_REPLY_TX, "arp_proxy_reply_tx", "proxy ARP replies sent for EIPs and VIPs") \
+	X(ARP_GRATUITOUS_TX, "arp_gratuitous_tx", "gratuitous ARP announcements sent for EIPs and VIPs") \
 	X(HC_PROBE_TX, "hc_probe_tx", "health-check SYNs sent to backends") \
 	X(HC_REPLY_RX, "hc_reply_rx", "health-check answers (SYN-ACK or RST) matched") \
 	X(HC_REPLY_UNMATCHED, "hc_reply_unmatched", "packets to a health-check source matching no probe") \

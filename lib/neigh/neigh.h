@@ -101,7 +101,7 @@ struct vgw_neigh_ops {
 	void (*tx)(uint16_t port, struct rte_mbuf *m);
 	struct rte_mbuf *(*alloc)(void);
 	void (*count)(int sp_counter, uint64_t n);
-	/* optional: true if ARP for ip on port is answered by proxy (EIPs) */
+	/* optional: true if ARP for ip on port is answered by proxy (EIPs, VIPs) */
 	bool (*proxied)(uint16_t port, uint32_t ip);
 	/* kernel mode: ask the kernel to resolve (or re-confirm) ip on port;
 	 * the answer comes back through vgw_neigh_kernel_update(). NULL: never

@@ -43,4 +43,4 @@ ack = client_in(tcp_seg(CLIENT, VIP, port(2), 80, "A", seq=2001, ack=14001), por
 in1.append(ack)
 exp1.append(to_backend(ack, WEB))
 synack(17)
-write_scenario(out, in1=in1, expected0=exp0, expected1=exp1)
+write_scenario(out, in1=in1, expected0=[garp(VIP)] + exp0, expected1=exp1)
