@@ -111,7 +111,11 @@ static int create_state(char *err)
 
 	uint32_t n = vgw_gw.set.mbufs;
 	if (!n) {
-		/* RX/TX rings of every queue, punt and inject rings, bursts in flight */
+		/* RX/TX rings of every queue, punt and inject rings, bursts in
+		 * flight; the 4096 spare cover the neighbour queues, bounded in
+		 * all to VGW_NEIGH_QUEUED_MAX */
+		_Static_assert(VGW_NEIGH_QUEUED_MAX <= 4096 / 2,
+			       "neighbour queues must stay well inside the spare mbufs");
 		n = (uint32_t)vgw_gw.n_ports * vgw_gw.n_workers * 2048 +
 		    vgw_gw.n_workers * VGW_PUNT_RINGS_PER_WORKER * VGW_PUNT_RING_SIZE +
 		    (uint32_t)vgw_gw.n_ports * VGW_INJECT_RING_SIZE + VGW_TUNNEL_RING_SIZE +

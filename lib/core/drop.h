@@ -55,18 +55,23 @@
 
 #define VGW_SP_COUNTERS(X)                                                     \
 	X(ARP_RX, "arp_rx", "ARP packets received")                             \
-	X(ARP_BAD, "arp_bad", "malformed or unsupported ARP")                   \
+	X(ARP_BAD, "arp_bad", "malformed or unsupported ARP, or a multicast, zero or own sender MAC") \
 	X(ARP_REPLY_TX, "arp_reply_tx", "ARP replies sent for own addresses")   \
 	X(ARP_REQUEST_TX, "arp_request_tx", "ARP requests sent to resolve next hops") \
-	X(ARP_UNSOLICITED_IGNORED, "arp_unsolicited_ignored", "ARP for an unknown IP not addressed to us") \
-	X(ARP_SENDER_NOT_CONNECTED, "arp_sender_not_connected", "ARP sender outside the port's subnets") \
+	X(ARP_UNSOLICITED_IGNORED, "arp_unsolicited_ignored", "ARP for an unknown IP that is no request addressed to us") \
+	X(ARP_SENDER_NOT_CONNECTED, "arp_sender_not_connected", "ARP sender outside the port's subnets, a subnet edge or an address the gateway answers for") \
 	X(ARP_STATIC_PROTECTED, "arp_static_protected", "ARP tried to change a static entry") \
+	X(ARP_MAC_CHANGE_REFUSED, "arp_mac_change_refused", "ARP claiming another MAC for a learned neighbour: refused, the old MAC is verified") \
+	X(ARP_VERIFY_CONFIRMED, "arp_verify_confirmed", "verifications the old MAC answered: the neighbour keeps it") \
+	X(ARP_VERIFY_FAILED, "arp_verify_failed", "verifications the old MAC left unanswered: resolved again by broadcast") \
+	X(ARP_INCOMPLETE_IGNORED, "arp_incomplete_ignored", "ARP about a next hop being resolved that is no reply to our request: ignored") \
+	X(NEIGH_QUEUE_GLOBAL_FULL, "neigh_queue_global_full", "packets dropped: all resolution queues together at their bound") \
 	X(NEIGH_TABLE_FULL, "neigh_table_full", "neighbour table at its cap")   \
 	X(NEIGH_QUEUE_FULL, "neigh_queue_full", "packets dropped: resolution queue full") \
 	X(NEIGH_RESOLVE_FAILED, "neigh_resolve_failed", "packets dropped: next hop did not answer") \
 	X(INJECT_RING_FULL, "inject_ring_full", "slow path transmit ring full") \
-	X(ARP_PROXY_REPLY_TX, "arp_proxy_reply_tx", "proxy ARP replies sent for EIPs") \
-	X(ARP_GRATUITOUS_TX, "arp_gratuitous_tx", "gratuitous ARP announcements sent for EIPs") \
+	X(ARP_PROXY_REPLY_TX, "arp_proxy_reply_tx", "proxy ARP replies sent for EIPs and VIPs") \
+	X(ARP_GRATUITOUS_TX, "arp_gratuitous_tx", "gratuitous ARP announcements sent for EIPs and VIPs") \
 	X(HC_PROBE_TX, "hc_probe_tx", "health-check SYNs sent to backends") \
 	X(HC_REPLY_RX, "hc_reply_rx", "health-check answers (SYN-ACK or RST) matched") \
 	X(HC_REPLY_UNMATCHED, "hc_reply_unmatched", "packets to a health-check source matching no probe") \

@@ -20,6 +20,7 @@
 #include "../core/gw.h"
 #include "../host/host.h"
 #include "../lb/health.h"
+#include "../lb/service.h"
 #include "../neigh/neigh.h"
 #include "../rtnl/neigh_follow.h"
 #include "../rtnl/rtnl_follow.h"
@@ -56,11 +57,14 @@ static void sp_count(int counter, uint64_t n)
 	vgw_gw.sp_stats[counter] += n;
 }
 
-/* EIPs are answered by proxy ARP on public ports only. */
+/* EIPs and VIPs are answered by proxy ARP on public ports only: a router
+ * on the public subnet may ARP for them instead of routing them to us. */
 static bool sp_proxied(uint16_t port, uint32_t ip)
 {
-	return vgw_gw.ports[port].role == VGW_ROLE_PUBLIC && vgw_gw.vpc &&
-	       vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &ip) != NULL;
+	if (vgw_gw.ports[port].role != VGW_ROLE_PUBLIC)
+		return false;
+	return (vgw_gw.vpc && vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &ip) != NULL) ||
+	       (vgw_lb.vip_addrs && vgw_lb_is_vip_addr(ip));
 }
 
 const struct vgw_neigh_ops vgw_slowpath_neigh_ops = {

@@ -21,7 +21,7 @@ extern const struct vgw_neigh_ops vgw_slowpath_neigh_ops;
 
 uint64_t vgw_now_ms(void);
 
-/* Gratuitous ARP for ip (a new EIP) on every public port. */
+/* Gratuitous ARP for ip (a new EIP or VIP address) on every public port. */
 void vgw_slowpath_announce(uint32_t ip);
 
 #endif

@@ -7,6 +7,7 @@
 #include "../cli/cli.h"
 #include "../vpc/vpc.h"
 #include "../core/gw.h"
+#include "../ctl/slowpath.h"
 #include "lb_worker.h"
 #include "maglev.h"
 #include "service.h"
@@ -180,9 +181,14 @@ static int cmd_service_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	    (val[4] && vgw_parse_u64(val[4], 0, UINT32_MAX, &max, ctx->err) < 0))
 		return -1;
 	struct vgw_check_cfg c = vgw_check_default(k.proto);
+	bool known = vgw_lb_is_vip(k.vip); /* several services may share a VIP */
 	if (parse_check(ctx, val + 5, &c) < 0 || vgw_check_validate(&c, k.proto, ctx->err) < 0 ||
 	    vgw_service_add(argv[0], k, (uint32_t)m, (uint32_t)max, ctx->err) < 0)
 		return -1;
+	/* a new VIP address: tell the public segment it lives here, once, as
+	 * `eip add` does (proxy ARP answers for it from now on) */
+	if (!known)
+		vgw_slowpath_announce(k.vip);
 	/* validated above: cannot fail */
 	return vgw_service_set(argv[0], NULL, &c, ctx->err);
 }

@@ -30,8 +30,10 @@ int vgw_arp_parse(const uint8_t *p, uint32_t len, struct vgw_arp *a)
 	a->spa = get32(p + 14);
 	memcpy(a->tha, p + 18, 6);
 	a->tpa = get32(p + 24);
-	/* a multicast/broadcast sender hardware address is never a neighbour */
-	if (a->sha[0] & 1)
+	/* a multicast/broadcast or zero sender hardware address is never a
+	 * neighbour: learning it would blackhole the next hop */
+	static const uint8_t zero[6];
+	if ((a->sha[0] & 1) || memcmp(a->sha, zero, 6) == 0)
 		return -1;
 	return 0;
 }
@@ -56,11 +58,22 @@ enum vgw_arp_learn vgw_arp_learn_decide(const struct vgw_arp_facts *f)
 {
 	if (!f->sender_connected)
 		return VGW_ARP_IGN_NOT_CONNECTED;
-	if (f->exists && f->is_static)
+	switch (f->entry) {
+	case VGW_ARP_ENTRY_STATIC:
 		return f->mac_differs ? VGW_ARP_IGN_STATIC : VGW_ARP_LEARN_NONE;
-	if (f->exists)
-		return VGW_ARP_LEARN_UPDATE;
-	if (!f->target_is_us)
+	case VGW_ARP_ENTRY_INCOMPLETE:
+		return f->is_reply && f->to_our_request ? VGW_ARP_LEARN_RESOLVED
+							: VGW_ARP_IGN_NOT_OUR_REQUEST;
+	case VGW_ARP_ENTRY_REACHABLE:
+	case VGW_ARP_ENTRY_STALE:
+		if (!f->mac_differs)
+			return VGW_ARP_LEARN_REFRESH;
+		return f->entry == VGW_ARP_ENTRY_REACHABLE ? VGW_ARP_REFUSE_VERIFY
+							   : VGW_ARP_REFUSE_VERIFYING;
+	case VGW_ARP_ENTRY_NONE:
+		break;
+	}
+	if (f->is_reply || !f->target_is_us)
 		return VGW_ARP_IGN_UNSOLICITED;
 	if (f->table_full)
 		return VGW_ARP_IGN_FULL;

@@ -63,6 +63,7 @@ struct vgw_neigh_table *vgw_neigh_create(uint32_t cap, struct rte_rcu_qsbr *rcu,
 	t->reachable_ms = 30000;
 	t->retrans_ms = 1000;
 	t->max_probes = 3;
+	t->queued_max = VGW_NEIGH_QUEUED_MAX;
 	t->ops = *ops;
 	static unsigned int seq;
 	char name[RTE_HASH_NAMESIZE];
@@ -114,6 +115,7 @@ static void drop_queue(struct vgw_neigh_table *t, struct vgw_neigh *n, int count
 		rte_pktmbuf_free(n->q[i]);
 	if (n->qlen && counter >= 0)
 		t->ops.count(counter, n->qlen);
+	t->queued -= n->qlen;
 	n->qlen = 0;
 }
 
@@ -255,6 +257,7 @@ static void flush_queue(struct vgw_neigh_table *t, struct vgw_neigh *n)
 		memcpy(rte_pktmbuf_mtod(m, uint8_t *), mac, 6);
 		t->ops.tx(n->port, m);
 	}
+	t->queued -= n->qlen;
 	n->qlen = 0;
 }
 
@@ -295,6 +298,7 @@ void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
 			n->asked = true;
 		n->q[0] = m;
 		n->qlen = 1;
+		t->queued++;
 		flush_queue(t, n);
 		return;
 	}
@@ -303,7 +307,13 @@ void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
 		rte_pktmbuf_free(m);
 		return;
 	}
+	if (t->queued >= t->queued_max) {
+		t->ops.count(VGW_SP_NEIGH_QUEUE_GLOBAL_FULL, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
 	n->q[n->qlen++] = m;
+	t->queued++;
 }
 
 static bool is_port_addr(uint16_t port, uint32_t ip)
@@ -332,8 +342,46 @@ static void learn(struct vgw_neigh_table *t, struct vgw_neigh *n, const uint8_t 
 	atomic_store_explicit(&n->mac, mac_word(mac), memory_order_release);
 	n->state = VGW_NEIGH_REACHABLE;
 	n->probes = 0;
+	n->verify = false;
 	n->deadline_ms = now_ms + t->reachable_ms;
 	flush_queue(t, n);
+}
+
+/* An ARP claimed another MAC for the REACHABLE entry n: probe the MAC it has
+ * at once (unicast), as the tick does for STALE entries; the tick goes on
+ * and fails the entry into a new resolution if nobody answers. */
+static void verify(struct vgw_neigh_table *t, struct vgw_neigh *n, uint64_t now_ms)
+{
+	n->state = VGW_NEIGH_STALE;
+	n->verify = true;
+	n->probes = 1;
+	n->deadline_ms = now_ms + t->retrans_ms;
+	solicit(t, n, true);
+}
+
+/* The MAC of n failed verification: withdraw it and resolve by broadcast,
+ * where the first reply to our request sets the MAC (arp.h rule 3). */
+static void reresolve(struct vgw_neigh_table *t, struct vgw_neigh *n, uint64_t now_ms)
+{
+	atomic_store_explicit(&n->mac, 0, memory_order_release);
+	n->state = VGW_NEIGH_INCOMPLETE;
+	n->verify = false;
+	n->probes = 1;
+	n->deadline_ms = now_ms + t->retrans_ms;
+	solicit(t, n, false);
+}
+
+static enum vgw_arp_entry entry_of(const struct vgw_neigh *n)
+{
+	if (!n)
+		return VGW_ARP_ENTRY_NONE;
+	switch (n->state) {
+	case VGW_NEIGH_INCOMPLETE: return VGW_ARP_ENTRY_INCOMPLETE;
+	case VGW_NEIGH_REACHABLE: return VGW_ARP_ENTRY_REACHABLE;
+	case VGW_NEIGH_STALE: return VGW_ARP_ENTRY_STALE;
+	}
+	/* STATIC; KERNEL entries live on kernel ports, whose ARP never gets here */
+	return VGW_ARP_ENTRY_STATIC;
 }
 
 void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mbuf *m,
@@ -348,29 +396,39 @@ void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mb
 		rte_pktmbuf_free(m);
 		return;
 	}
+	const uint8_t *port_mac = vgw_gw.ports[port].mac.addr_bytes;
+	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
+	/* a sender claiming our own MAC is a looped-back frame or a forgery:
+	 * malformed for our purposes, like a multicast or zero sender MAC */
 	if (rte_pktmbuf_data_len(m) < 14 ||
-	    vgw_arp_parse(rte_pktmbuf_mtod_offset(m, uint8_t *, 14),
-			  rte_pktmbuf_data_len(m) - 14, &a) < 0) {
+	    vgw_arp_parse(eth + 14, rte_pktmbuf_data_len(m) - 14, &a) < 0 ||
+	    memcmp(a.sha, port_mac, 6) == 0) {
 		t->ops.count(VGW_SP_ARP_BAD, 1);
 		rte_pktmbuf_free(m);
 		return;
 	}
-	/* proxy ARP: an address the data path answers for (an EIP) on this
-	 * port is treated like our own, for the reply and for learning */
-	bool proxied = !is_port_addr(port, a.tpa) && t->ops.proxied &&
-		       t->ops.proxied(port, a.tpa);
-	bool target_is_us = proxied || is_port_addr(port, a.tpa);
+	/* proxy ARP: an address the data path answers for (an EIP or a VIP) on
+	 * this port is treated like our own for the reply */
+	bool own = is_port_addr(port, a.tpa);
+	bool proxied = !own && t->ops.proxied && t->ops.proxied(port, a.tpa);
+	bool target_is_us = own || proxied;
 	/* RFC 5227 probes (sender 0.0.0.0) teach nothing; answer them if ours */
 	if (a.spa != 0) {
 		struct vgw_neigh *n = vgw_neigh_find(t, a.spa, port);
 		uint8_t cur[6] = {0};
 		if (n)
 			vgw_neigh_mac_bytes(atomic_load_explicit(&n->mac, memory_order_relaxed), cur);
+		/* a neighbour is a host address of the port's subnets that is
+		 * neither the subnet's edge nor one the gateway answers for */
+		bool connected = on_port_subnet(port, a.spa) && vgw_ip_subnet_edge(a.spa) < 0 &&
+				 !(t->ops.proxied && t->ops.proxied(port, a.spa));
 		struct vgw_arp_facts f = {
-			.sender_connected = on_port_subnet(port, a.spa),
-			.exists = n != NULL,
-			.is_static = n && n->state == VGW_NEIGH_STATIC,
+			.sender_connected = connected,
+			.entry = entry_of(n),
 			.mac_differs = n && memcmp(cur, a.sha, 6) != 0,
+			.is_reply = a.op == VGW_ARP_REPLY,
+			.to_our_request = own && memcmp(eth, port_mac, 6) == 0 &&
+					  memcmp(a.tha, port_mac, 6) == 0,
 			.target_is_us = target_is_us,
 			.table_full = t->n >= t->cap,
 		};
@@ -388,7 +446,24 @@ void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mb
 		case VGW_ARP_IGN_FULL:
 			t->ops.count(VGW_SP_NEIGH_TABLE_FULL, 1);
 			break;
-		case VGW_ARP_LEARN_UPDATE:
+		case VGW_ARP_IGN_NOT_OUR_REQUEST:
+			t->ops.count(VGW_SP_ARP_INCOMPLETE_IGNORED, 1);
+			break;
+		case VGW_ARP_REFUSE_VERIFY:
+			t->ops.count(VGW_SP_ARP_MAC_CHANGE_REFUSED, 1);
+			verify(t, n, now_ms);
+			break;
+		case VGW_ARP_REFUSE_VERIFYING:
+			t->ops.count(VGW_SP_ARP_MAC_CHANGE_REFUSED, 1);
+			/* STALE by age: the claim makes a failure re-resolve at once */
+			n->verify = true;
+			break;
+		case VGW_ARP_LEARN_REFRESH:
+			if (n->verify)
+				t->ops.count(VGW_SP_ARP_VERIFY_CONFIRMED, 1);
+			learn(t, n, a.sha, now_ms);
+			break;
+		case VGW_ARP_LEARN_RESOLVED:
 			learn(t, n, a.sha, now_ms);
 			break;
 		case VGW_ARP_LEARN_CREATE:
@@ -431,6 +506,13 @@ void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms)
 			/* fall through */
 		case VGW_NEIGH_STALE:
 		case VGW_NEIGH_INCOMPLETE:
+			if (n->probes >= t->max_probes && n->verify) {
+				/* the old MAC did not answer: someone else may own the
+				 * address now; ask everyone */
+				t->ops.count(VGW_SP_ARP_VERIFY_FAILED, 1);
+				reresolve(t, n, now_ms);
+				break;
+			}
 			if (n->probes >= t->max_probes) {
 				destroy(t, n);
 				break;

@@ -12,6 +12,21 @@
  * removed if it stays silent), STATIC (from the CLI, never overwritten by ARP,
  * never aged), KERNEL (below).
  *
+ * ARP policy (rules in arp.h, vgw_arp_learn_decide): an entry's MAC is set by
+ * the first reply to our own broadcast request (INCOMPLETE -> REACHABLE) and
+ * never changed by a later ARP. An ARP claiming another MAC for a REACHABLE or
+ * STALE entry is refused (arp_mac_change_refused) and makes the entry verify
+ * the MAC it has: STALE with `verify` set, unicast probes to the old MAC. An
+ * answer from the old MAC confirms it (arp_verify_confirmed); max_probes
+ * unanswered probes fail it (arp_verify_failed): the MAC is withdrawn and the
+ * entry is INCOMPLETE again, resolved by broadcast, and the first reply to
+ * that request sets the MAC, which may then be the new one. Each refused ARP
+ * costs at most one probe, and none while a verification runs.
+ *
+ * Queues: each INCOMPLETE entry queues up to VGW_NEIGH_QLEN packets, and all
+ * queues together at most queued_max (neigh_queue_global_full beyond), so
+ * that unresolved next hops cannot drain the mbuf pool.
+ *
  * Kernel mode: on a port where vgw_port_kernel_neigh() holds (af-xdp), the
  * kernel keeps the interface and does ARP; vgwd never sends ARP there (no
  * request, reply or announcement) and drops ARP punted from it. A miss
@@ -37,6 +52,10 @@
 #include "arp.h"
 
 #define VGW_NEIGH_QLEN 16
+/* Default bound on the packets queued in all entries together: a quarter of
+ * the 4096 spare mbufs app/vgwd sizes its pool with, where 16 per entry
+ * times the table's entries would be far more than the pool holds. */
+#define VGW_NEIGH_QUEUED_MAX 1024
 #define VGW_NEIGH_MAC_VALID (1ull << 63)
 
 enum vgw_neigh_state {
@@ -66,6 +85,7 @@ struct vgw_neigh {
 	uint8_t probes;
 	bool used;
 	bool asked;    /* kernel mode: vgwd asked the kernel for it (it forwards to it) */
+	bool verify;   /* STALE because an ARP claimed another MAC (see ARP policy) */
 	uint16_t nud;  /* KERNEL: the kernel's state (NUD_*) */
 	uint32_t kgen; /* KERNEL: resync generation that last reported it */
 	/* ARP mode: next probe or expiry; kernel mode: no request to the kernel
@@ -81,7 +101,7 @@ struct vgw_neigh_ops {
 	void (*tx)(uint16_t port, struct rte_mbuf *m);
 	struct rte_mbuf *(*alloc)(void);
 	void (*count)(int sp_counter, uint64_t n);
-	/* optional: true if ARP for ip on port is answered by proxy (EIPs) */
+	/* optional: true if ARP for ip on port is answered by proxy (EIPs, VIPs) */
 	bool (*proxied)(uint16_t port, uint32_t ip);
 	/* kernel mode: ask the kernel to resolve (or re-confirm) ip on port;
 	 * the answer comes back through vgw_neigh_kernel_update(). NULL: never
@@ -99,6 +119,8 @@ struct vgw_neigh_table {
 	uint32_t reachable_ms;
 	uint32_t retrans_ms;
 	uint8_t max_probes;
+	uint32_t queued;     /* packets in all entries' queues */
+	uint32_t queued_max; /* bound on queued (VGW_NEIGH_QUEUED_MAX unless changed) */
 	uint32_t kgen; /* current resync generation of KERNEL entries */
 	struct vgw_neigh_ops ops;
 };
@@ -109,10 +131,12 @@ void vgw_neigh_destroy(struct vgw_neigh_table *t);
 
 struct vgw_neigh *vgw_neigh_find(struct vgw_neigh_table *t, uint32_t ip, uint16_t port);
 
-/* A worker could not send m to (ip, port): queue it and resolve. Owns m. */
+/* A worker could not send m to (ip, port): queue it and resolve. Owns m;
+ * dropped (counted) when the entry's queue or all queues are full. */
 void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
 		       struct rte_mbuf *m, uint64_t now_ms);
-/* An ARP packet arrived on port (m starts at the Ethernet header). Owns m. */
+/* An ARP packet arrived on port (m starts at the Ethernet header). Owns m.
+ * Malformed ARP (arp_bad) changes nothing; the rest follows the ARP policy. */
 void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mbuf *m,
 			 uint64_t now_ms);
 /* Sends a gratuitous ARP (announcement) for ip out of port. */

@@ -341,7 +341,7 @@ def to_inet(ip, dst_mac=INET_NH_MAC):
 
 
 def garp(ip, mac=P0_MAC):
-    """RFC 5227 announcement the gateway sends for an EIP."""
+    """RFC 5227 announcement the gateway sends for an EIP or a new VIP."""
     return final(Ether(dst="ff:ff:ff:ff:ff:ff", src=mac)
                  / ARP(op=1, hwsrc=mac, psrc=ip, hwdst="00:00:00:00:00:00",
                        pdst=ip))

@@ -36,7 +36,9 @@ vxlan_unknown_vni vxlan_inner_not_ipv4 vxlan_inner_wrong_mac
 vxlan_src_not_endpoint vxlan_src_wrong_vtep vpc_no_eip vtep_not_configured
 eip_no_endpoint vxlan_mtu_exceeded nat_icmp_untranslatable""".split()
 SLOWPATH = """arp_rx arp_bad arp_reply_tx arp_request_tx arp_unsolicited_ignored
-arp_sender_not_connected arp_static_protected neigh_table_full
+arp_sender_not_connected arp_static_protected arp_mac_change_refused
+arp_verify_confirmed arp_verify_failed arp_incomplete_ignored
+neigh_queue_global_full neigh_table_full
 neigh_queue_full neigh_resolve_failed inject_ring_full arp_proxy_reply_tx
 arp_gratuitous_tx""".split()
 

@@ -122,35 +122,90 @@ static void test_arp_pure(void)
 	ASSERT_EQ(vgw_arp_parse(p, 28, &a), 0);
 	ASSERT_EQ(a.op, 2);
 
-	/* learning rules: NC=not connected, E=exists, S=static, D=mac differs,
-	 * U=target is us, F=full */
+	/* zero sender MAC: never a neighbour */
+	put_arp(p, 2, ZERO, A(10, 1, 0, 2), MAC0, NPORT0);
+	ASSERT_EQ(vgw_arp_parse(p, 28, &a), -1);
+}
+
+/* The learning rules (arp.h), one row per rule and state. C=sender connected,
+ * D=MAC differs, R=is reply, O=to our request, U=target is us, F=full. */
+static void test_arp_rules(void)
+{
+	enum { N = VGW_ARP_ENTRY_NONE, I = VGW_ARP_ENTRY_INCOMPLETE,
+	       R_ = VGW_ARP_ENTRY_REACHABLE, S_ = VGW_ARP_ENTRY_STALE,
+	       ST = VGW_ARP_ENTRY_STATIC };
 	static const struct {
-		bool nc_ok, e, s, d, u, f;
+		bool c;
+		int entry;
+		bool d, r, o, u, f;
 		enum vgw_arp_learn want;
 	} tt[] = {
-		{0, 0, 0, 0, 1, 0, VGW_ARP_IGN_NOT_CONNECTED}, {0, 1, 0, 1, 1, 0, VGW_ARP_IGN_NOT_CONNECTED},
-		{0, 1, 1, 1, 1, 0, VGW_ARP_IGN_NOT_CONNECTED}, {1, 1, 1, 1, 1, 0, VGW_ARP_IGN_STATIC},
-		{1, 1, 1, 1, 0, 1, VGW_ARP_IGN_STATIC},        {1, 1, 1, 0, 1, 0, VGW_ARP_LEARN_NONE},
-		{1, 1, 0, 1, 0, 0, VGW_ARP_LEARN_UPDATE},      {1, 1, 0, 0, 0, 1, VGW_ARP_LEARN_UPDATE},
-		{1, 1, 0, 1, 1, 1, VGW_ARP_LEARN_UPDATE},      {1, 0, 0, 0, 0, 0, VGW_ARP_IGN_UNSOLICITED},
-		{1, 0, 0, 0, 0, 1, VGW_ARP_IGN_UNSOLICITED},   {1, 0, 0, 0, 1, 1, VGW_ARP_IGN_FULL},
-		{1, 0, 0, 0, 1, 0, VGW_ARP_LEARN_CREATE},
+		/* 1. not connected: nothing else matters */
+		{0, N, 0, 0, 0, 1, 0, VGW_ARP_IGN_NOT_CONNECTED},
+		{0, R_, 1, 1, 1, 1, 0, VGW_ARP_IGN_NOT_CONNECTED},
+		{0, I, 0, 1, 1, 1, 0, VGW_ARP_IGN_NOT_CONNECTED},
+		{0, ST, 1, 0, 0, 1, 0, VGW_ARP_IGN_NOT_CONNECTED},
+		/* 2. static: a different MAC is refused, the same changes nothing */
+		{1, ST, 1, 0, 0, 1, 0, VGW_ARP_IGN_STATIC},
+		{1, ST, 1, 1, 1, 1, 1, VGW_ARP_IGN_STATIC},
+		{1, ST, 0, 1, 1, 1, 0, VGW_ARP_LEARN_NONE},
+		/* 3. incomplete: only a reply to our request resolves it */
+		{1, I, 0, 1, 1, 1, 0, VGW_ARP_LEARN_RESOLVED},
+		{1, I, 0, 1, 1, 1, 1, VGW_ARP_LEARN_RESOLVED},
+		{1, I, 0, 1, 0, 1, 0, VGW_ARP_IGN_NOT_OUR_REQUEST}, /* reply, not to us */
+		{1, I, 0, 1, 0, 0, 0, VGW_ARP_IGN_NOT_OUR_REQUEST}, /* gratuitous reply */
+		{1, I, 0, 0, 1, 1, 0, VGW_ARP_IGN_NOT_OUR_REQUEST}, /* request for us */
+		{1, I, 0, 0, 0, 0, 0, VGW_ARP_IGN_NOT_OUR_REQUEST}, /* gratuitous request */
+		/* 4. learned: same MAC refreshes, another is refused */
+		{1, R_, 0, 0, 0, 0, 0, VGW_ARP_LEARN_REFRESH},
+		{1, R_, 0, 1, 1, 1, 0, VGW_ARP_LEARN_REFRESH},
+		{1, S_, 0, 1, 1, 1, 0, VGW_ARP_LEARN_REFRESH},
+		{1, S_, 0, 0, 0, 0, 1, VGW_ARP_LEARN_REFRESH},
+		{1, R_, 1, 1, 1, 1, 0, VGW_ARP_REFUSE_VERIFY},  /* forged reply to us */
+		{1, R_, 1, 0, 0, 0, 0, VGW_ARP_REFUSE_VERIFY},  /* forged gratuitous */
+		{1, R_, 1, 0, 0, 1, 0, VGW_ARP_REFUSE_VERIFY},  /* request for us */
+		{1, S_, 1, 1, 1, 1, 0, VGW_ARP_REFUSE_VERIFYING},
+		{1, S_, 1, 0, 0, 0, 0, VGW_ARP_REFUSE_VERIFYING},
+		/* 5. no entry: a request addressed to us creates one below the cap */
+		{1, N, 0, 0, 0, 1, 0, VGW_ARP_LEARN_CREATE},
+		{1, N, 0, 0, 0, 1, 1, VGW_ARP_IGN_FULL},
+		{1, N, 0, 0, 0, 0, 0, VGW_ARP_IGN_UNSOLICITED},
+		{1, N, 0, 0, 0, 0, 1, VGW_ARP_IGN_UNSOLICITED},
+		{1, N, 0, 1, 1, 1, 0, VGW_ARP_IGN_UNSOLICITED}, /* reply nobody asked for */
+		{1, N, 0, 1, 0, 0, 0, VGW_ARP_IGN_UNSOLICITED},
 	};
 	for (size_t i = 0; i < sizeof(tt) / sizeof(tt[0]); i++) {
-		struct vgw_arp_facts f = {tt[i].nc_ok, tt[i].e, tt[i].s, tt[i].d, tt[i].u, tt[i].f};
+		struct vgw_arp_facts f = {.sender_connected = tt[i].c,
+					  .entry = (enum vgw_arp_entry)tt[i].entry,
+					  .mac_differs = tt[i].d, .is_reply = tt[i].r,
+					  .to_our_request = tt[i].o, .target_is_us = tt[i].u,
+					  .table_full = tt[i].f};
+		if (vgw_arp_learn_decide(&f) != tt[i].want)
+			fprintf(stderr, "\n  rule row %zu: got %d want %d\n", i,
+				vgw_arp_learn_decide(&f), tt[i].want);
 		ASSERT_EQ(vgw_arp_learn_decide(&f), tt[i].want);
 	}
-	/* invariants over all 64 combinations */
-	for (int b = 0; b < 64; b++) {
-		struct vgw_arp_facts f = {b & 1, b & 2, b & 4, b & 8, b & 16, b & 32};
-		enum vgw_arp_learn r = vgw_arp_learn_decide(&f);
-		if (r == VGW_ARP_LEARN_CREATE)
-			CU_ASSERT(f.sender_connected && !f.exists && f.target_is_us && !f.table_full);
-		if (r == VGW_ARP_LEARN_UPDATE)
-			CU_ASSERT(f.sender_connected && f.exists && !f.is_static);
-		if (!f.sender_connected)
-			ASSERT_EQ(r, VGW_ARP_IGN_NOT_CONNECTED);
-	}
+	/* invariants over every combination of facts */
+	for (int e = N; e <= ST; e++)
+		for (int b = 0; b < 64; b++) {
+			struct vgw_arp_facts f = {.sender_connected = b & 1,
+						  .entry = (enum vgw_arp_entry)e,
+						  .mac_differs = b & 2, .is_reply = b & 4,
+						  .to_our_request = b & 8, .target_is_us = b & 16,
+						  .table_full = b & 32};
+			enum vgw_arp_learn r = vgw_arp_learn_decide(&f);
+			if (!f.sender_connected)
+				ASSERT_EQ(r, VGW_ARP_IGN_NOT_CONNECTED);
+			/* the MAC of an entry changes only in the answer to our request */
+			if (r == VGW_ARP_LEARN_RESOLVED)
+				CU_ASSERT(e == I && f.is_reply && f.to_our_request);
+			if (r == VGW_ARP_LEARN_REFRESH)
+				CU_ASSERT((e == R_ || e == S_) && !f.mac_differs);
+			if (r == VGW_ARP_LEARN_CREATE)
+				CU_ASSERT(e == N && !f.is_reply && f.target_is_us && !f.table_full);
+			if (f.sender_connected && (e == R_ || e == S_) && f.mac_differs)
+				CU_ASSERT(r == VGW_ARP_REFUSE_VERIFY || r == VGW_ARP_REFUSE_VERIFYING);
+		}
 }
 
 /* ---- neighbour table ---------------------------------------------------- */
@@ -241,10 +296,10 @@ static void test_arp_reply_and_learn(void)
 	arp_in(t, 1, 1, HA, A(10, 1, 0, 2), NPORT1, 1000);
 	ASSERT_EQ(sp[VGW_SP_ARP_SENDER_NOT_CONNECTED], 1);
 	ASSERT_EQ(n_tx, 1);
-	/* the dynamic entry follows a new MAC */
-	arp_in(t, 0, 2, HB, A(10, 1, 0, 2), NPORT0, 2000);
-	CU_ASSERT(vgw_neigh_mac(t, A(10, 1, 0, 2), 0) == mac_word(HB));
-	ASSERT_EQ(n_tx, 1); /* replies are not answered */
+	/* a reply with the same MAC refreshes; replies are not answered */
+	arp_in(t, 0, 2, HA, A(10, 1, 0, 2), NPORT0, 2000);
+	ASSERT_EQ(n->deadline_ms, 2000 + t->reachable_ms);
+	ASSERT_EQ(n_tx, 1);
 	/* a request for someone else: no reply, no entry */
 	arp_in(t, 0, 1, HA, A(10, 1, 0, 3), A(10, 1, 0, 77), 2000);
 	ASSERT_EQ(n_tx, 1);
@@ -270,7 +325,7 @@ static void test_arp_reply_and_learn(void)
 	struct vgw_buf out;
 	vgw_buf_init(&out);
 	ASSERT_EQ(vgw_cli_exec("show neigh", true, &out, err), 0);
-	ASSERT_STR(out.data, "{\"neighbors\":[{\"ip\":\"10.1.0.2\",\"mac\":\"02:bb:00:00:00:02\","
+	ASSERT_STR(out.data, "{\"neighbors\":[{\"ip\":\"10.1.0.2\",\"mac\":\"02:aa:00:00:00:01\","
 			     "\"port\":\"p0\",\"state\":\"reachable\",\"queued\":0}]}\n");
 	vgw_buf_free(&out);
 	vgw_gw.neigh = NULL;
@@ -459,6 +514,261 @@ static void test_tick(void)
 	nt_free(t);
 }
 
+/* An ARP frame with every field chosen: Ethernet destination, op, sender,
+ * target hardware and protocol address. */
+static struct rte_mbuf *arp_raw(const uint8_t *eth_dst, uint16_t op, const uint8_t *sha,
+				uint32_t spa, const uint8_t *tha, uint32_t tpa)
+{
+	struct rte_mbuf *m = arp_frame(op, sha, spa, tpa, eth_dst);
+	put_arp(rte_pktmbuf_mtod(m, uint8_t *) + 14, op, sha, spa, tha, tpa);
+	return m;
+}
+
+/* Resolves nh on port 0 to mac by our request and its reply, at time now. */
+static struct vgw_neigh *resolved(struct vgw_neigh_table *t, uint32_t nh, const uint8_t *mac,
+				  uint64_t now)
+{
+	vgw_neigh_resolve(t, nh, 0, ip_frame(1), now);
+	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, mac, nh, MAC0, NPORT0), now);
+	struct vgw_neigh *n = vgw_neigh_find(t, nh, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	ASSERT_EQ(n->state, VGW_NEIGH_REACHABLE);
+	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(mac));
+	return n;
+}
+
+/* Issue 14 finding 2: a forged reply or gratuitous ARP does not move a learned
+ * next hop; the old MAC is verified by unicast and, answering, stays. */
+static void test_arp_forged_refused(void)
+{
+	struct vgw_neigh_table *t = nt_new(16, NULL);
+	const uint32_t nh = A(10, 1, 0, 5);
+	struct vgw_neigh *n = resolved(t, nh, HA, 100);
+	int tx0 = n_tx; /* our request + the flushed packet */
+	ASSERT_EQ(tx0, 2);
+	/* a forged reply, exactly what the real one looks like */
+	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HB, nh, MAC0, NPORT0), 1000);
+	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
+	ASSERT_EQ(sp[VGW_SP_ARP_MAC_CHANGE_REFUSED], 1);
+	ASSERT_EQ(n->state, VGW_NEIGH_STALE); /* still forwarding to HA */
+	CU_ASSERT(n->verify);
+	/* verification: one unicast probe to the old MAC, at once */
+	ASSERT_EQ(n_tx, tx0 + 1);
+	expect_arp_tx(tx0, 0, HA, 1, ZERO, NPORT0, nh);
+	ASSERT_EQ(n->deadline_ms, 1000 + t->retrans_ms);
+	/* a forged gratuitous request and a flood of replies meanwhile: refused,
+	 * counted, and no further probe (one verification at a time) */
+	vgw_neigh_arp_input(t, 0, arp_raw(BCAST, 1, HB, nh, ZERO, nh), 1100);
+	for (int i = 0; i < 50; i++)
+		vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HB, nh, MAC0, NPORT0), 1100);
+	ASSERT_EQ(sp[VGW_SP_ARP_MAC_CHANGE_REFUSED], 52);
+	ASSERT_EQ(n_tx, tx0 + 1);
+	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
+	/* the next hop answers the probe: confirmed, REACHABLE */
+	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HA, nh, MAC0, NPORT0), 1200);
+	ASSERT_EQ(n->state, VGW_NEIGH_REACHABLE);
+	CU_ASSERT(!n->verify);
+	ASSERT_EQ(n->deadline_ms, 1200 + t->reachable_ms);
+	ASSERT_EQ(sp[VGW_SP_ARP_VERIFY_CONFIRMED], 1);
+	ASSERT_EQ(sp[VGW_SP_ARP_VERIFY_FAILED], 0);
+	/* the tick's retries are over: nothing more is sent before ageing */
+	vgw_neigh_tick(t, 1200 + 10ull * t->retrans_ms);
+	ASSERT_EQ(n_tx, tx0 + 1);
+	/* same-MAC gratuitous ARP refreshes as before */
+	vgw_neigh_arp_input(t, 0, arp_raw(BCAST, 1, HA, nh, ZERO, nh), 20000);
+	ASSERT_EQ(n->deadline_ms, 20000 + t->reachable_ms);
+	ASSERT_EQ(sp[VGW_SP_ARP_MAC_CHANGE_REFUSED], 52);
+	/* a STALE entry (by age) is refused too; the claim marks it for
+	 * re-resolution if its probes fail */
+	vgw_neigh_tick(t, 20000 + t->reachable_ms);
+	ASSERT_EQ(n->state, VGW_NEIGH_STALE);
+	CU_ASSERT(!n->verify);
+	vgw_neigh_arp_input(t, 0, arp_raw(BCAST, 2, HB, nh, BCAST, nh), 20000 + t->reachable_ms);
+	ASSERT_EQ(sp[VGW_SP_ARP_MAC_CHANGE_REFUSED], 53);
+	CU_ASSERT(n->verify);
+	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
+	nt_free(t);
+}
+
+/* The old MAC stays silent: after max_probes unicast probes the entry loses
+ * its MAC, is resolved by broadcast, and the reply to that request sets the
+ * new MAC. */
+static void test_arp_verify_fails(void)
+{
+	struct vgw_neigh_table *t = nt_new(16, NULL);
+	const uint32_t nh = A(10, 1, 0, 5);
+	const uint32_t R = t->retrans_ms;
+	struct vgw_neigh *n = resolved(t, nh, HA, 0);
+	n_tx = 0;
+	vgw_neigh_arp_input(t, 0, arp_raw(BCAST, 1, HB, nh, ZERO, nh), 1000);
+	ASSERT_EQ(n_tx, 1);
+	uint64_t now = 1000 + R;
+	for (int probe = 2; probe <= t->max_probes; probe++, now += R) {
+		vgw_neigh_tick(t, now);
+		ASSERT_EQ(n_tx, probe);
+		expect_arp_tx(probe - 1, 0, HA, 1, ZERO, NPORT0, nh);
+		CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
+	}
+	ASSERT_EQ(sp[VGW_SP_ARP_VERIFY_FAILED], 0);
+	vgw_neigh_tick(t, now);
+	ASSERT_EQ(sp[VGW_SP_ARP_VERIFY_FAILED], 1);
+	ASSERT_EQ(n->state, VGW_NEIGH_INCOMPLETE);
+	ASSERT_EQ(vgw_neigh_mac(t, nh, 0), 0); /* workers punt: packets queue */
+	ASSERT_EQ(n_tx, t->max_probes + 1);
+	expect_arp_tx(t->max_probes, 0, BCAST, 1, ZERO, NPORT0, nh);
+	/* a gratuitous claim still teaches nothing; the reply to us does */
+	vgw_neigh_arp_input(t, 0, arp_raw(BCAST, 1, HB, nh, ZERO, nh), now + 10);
+	ASSERT_EQ(vgw_neigh_mac(t, nh, 0), 0);
+	ASSERT_EQ(sp[VGW_SP_ARP_INCOMPLETE_IGNORED], 1);
+	vgw_neigh_resolve(t, nh, 0, ip_frame(9), now + 20);
+	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HB, nh, MAC0, NPORT0), now + 30);
+	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HB));
+	ASSERT_EQ(n->state, VGW_NEIGH_REACHABLE);
+	ASSERT_EQ(memcmp(txr[n_tx - 1].d, HB, 6), 0); /* the queued packet, to HB */
+	ASSERT_EQ(txr[n_tx - 1].d[40], 9);
+	nt_free(t);
+}
+
+/* While INCOMPLETE, only a reply to our request (Ethernet destination and
+ * tha our MAC, tpa our address) resolves; the first one wins and a later
+ * reply with another MAC is refused. */
+static void test_arp_incomplete(void)
+{
+	struct vgw_neigh_table *t = nt_new(16, NULL);
+	const uint32_t nh = A(10, 1, 0, 5);
+	static const uint8_t HC[6] = {0x02, 0xcc, 0, 0, 0, 3};
+	vgw_neigh_resolve(t, nh, 0, ip_frame(1), 0);
+	struct vgw_neigh *n = vgw_neigh_find(t, nh, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	struct rte_mbuf *bad[] = {
+		arp_raw(BCAST, 1, HB, nh, ZERO, nh),         /* gratuitous request */
+		arp_raw(BCAST, 2, HB, nh, BCAST, nh),        /* gratuitous reply */
+		arp_raw(BCAST, 1, HB, nh, ZERO, NPORT0),     /* request for us */
+		arp_raw(BCAST, 2, HB, nh, MAC0, NPORT0),     /* reply, broadcast frame */
+		arp_raw(MAC0, 2, HB, nh, HC, NPORT0),        /* reply to another MAC */
+		arp_raw(MAC0, 2, HB, nh, MAC0, A(10, 1, 0, 77)), /* reply for another IP */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		vgw_neigh_arp_input(t, 0, bad[i], 10);
+	ASSERT_EQ(sp[VGW_SP_ARP_INCOMPLETE_IGNORED], 6);
+	ASSERT_EQ(n->state, VGW_NEIGH_INCOMPLETE);
+	ASSERT_EQ(vgw_neigh_mac(t, nh, 0), 0);
+	ASSERT_EQ(n->qlen, 1);
+	ASSERT_EQ(n_tx, 2); /* our broadcast request and the reply to "request for us" */
+	/* the first reply to our request wins (the race with a forger is
+	 * documented in arp.h) */
+	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HA, nh, MAC0, NPORT0), 20);
+	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
+	ASSERT_EQ(n->qlen, 0);
+	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HB, nh, MAC0, NPORT0), 21);
+	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
+	ASSERT_EQ(sp[VGW_SP_ARP_MAC_CHANGE_REFUSED], 1);
+	/* a reply nobody asked for creates no entry, even addressed to us */
+	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HB, A(10, 1, 0, 6), MAC0, NPORT0), 30);
+	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, A(10, 1, 0, 6), 0));
+	ASSERT_EQ(sp[VGW_SP_ARP_UNSOLICITED_IGNORED], 1);
+	nt_free(t);
+}
+
+static bool proxy_eip(uint16_t port, uint32_t ip)
+{
+	return port == 0 && ip == A(10, 1, 0, 100);
+}
+
+/* Malformed ARP, or ARP from an address that is no neighbour, changes
+ * nothing and is counted. */
+static void test_arp_malformed(void)
+{
+	struct vgw_neigh_ops o = ops;
+	o.proxied = proxy_eip;
+	memset(sp, 0, sizeof(sp));
+	n_tx = 0;
+	struct vgw_neigh_table *t = vgw_neigh_create(16, NULL, &o, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	const uint32_t nh = A(10, 1, 0, 5);
+	struct vgw_neigh *n = resolved(t, nh, HA, 0);
+	n_tx = 0;
+	const uint64_t dl = n->deadline_ms;
+	struct {
+		int off, len; /* byte to spoil (-1: none), frame length (0: 60) */
+		uint8_t v;
+		const uint8_t *sha;
+	} bad[] = {
+		{-1, 41, 0, HB},   /* truncated ARP */
+		{-1, 13, 0, HB},   /* short Ethernet */
+		{18, 0, 8, HB},    /* hlen 8 */
+		{19, 0, 6, HB},    /* plen 6 */
+		{21, 0, 9, HB},    /* unknown op */
+		{15, 0, 6, HB},    /* htype */
+		{-1, 0, 0, BCAST}, /* broadcast sender MAC */
+		{-1, 0, 0, ZERO},  /* zero sender MAC */
+		{-1, 0, 0, MAC0},  /* our own MAC */
+		{-1, 0, 0, (const uint8_t[]){0x01, 0, 0x5e, 0, 0, 1}},
+		/* the same-MAC answer with a bad field must not refresh either */
+		{18, 0, 7, HA},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct rte_mbuf *m = arp_raw(MAC0, 2, bad[i].sha, nh, MAC0, NPORT0);
+		if (bad[i].off >= 0)
+			rte_pktmbuf_mtod(m, uint8_t *)[bad[i].off] = bad[i].v;
+		if (bad[i].len)
+			rte_pktmbuf_trim(m, (uint16_t)(60 - bad[i].len));
+		vgw_neigh_arp_input(t, 0, m, 5000);
+	}
+	ASSERT_EQ(sp[VGW_SP_ARP_BAD], sizeof(bad) / sizeof(bad[0]));
+	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
+	ASSERT_EQ(n->state, VGW_NEIGH_REACHABLE);
+	ASSERT_EQ(n->deadline_ms, dl);
+	ASSERT_EQ(sp[VGW_SP_ARP_MAC_CHANGE_REFUSED], 0);
+	ASSERT_EQ(n_tx, 0);
+	/* senders that are no neighbour: the subnet's broadcast and network
+	 * addresses, an address the gateway answers for (EIP) */
+	arp_in(t, 0, 1, HB, A(10, 1, 0, 255), NPORT0, 5000);
+	arp_in(t, 0, 1, HB, A(10, 1, 0, 0), NPORT0, 5000);
+	arp_in(t, 0, 1, HB, A(10, 1, 0, 100), NPORT0, 5000);
+	ASSERT_EQ(sp[VGW_SP_ARP_SENDER_NOT_CONNECTED], 3);
+	ASSERT_EQ(t->n, 1);
+	ASSERT_EQ(n_tx, 0);
+	/* the EIP itself is still answered by proxy */
+	arp_in(t, 0, 1, HB, A(10, 1, 0, 9), A(10, 1, 0, 100), 5000);
+	ASSERT_EQ(sp[VGW_SP_ARP_PROXY_REPLY_TX], 1);
+	nt_free(t);
+}
+
+/* Issue 14 finding 4: all queues together hold at most queued_max packets. */
+static void test_queue_global_bound(void)
+{
+	struct vgw_neigh_table *t = nt_new(64, NULL);
+	ASSERT_EQ(t->queued_max, VGW_NEIGH_QUEUED_MAX);
+	CU_ASSERT(VGW_NEIGH_QUEUED_MAX <= 4096 / 2); /* well inside the spare mbufs */
+	t->queued_max = 40;
+	/* 4 next hops x 16 packets would be 64 */
+	for (int h = 0; h < 4; h++)
+		for (int i = 0; i < VGW_NEIGH_QLEN; i++)
+			vgw_neigh_resolve(t, A(10, 1, 0, 10 + h), 0, ip_frame((uint8_t)i), 0);
+	ASSERT_EQ(t->queued, 40);
+	ASSERT_EQ(sp[VGW_SP_NEIGH_QUEUE_GLOBAL_FULL], 24);
+	ASSERT_EQ(sp[VGW_SP_NEIGH_QUEUE_FULL], 0);
+	ASSERT_EQ(vgw_neigh_find(t, A(10, 1, 0, 12), 0)->qlen, 8);
+	ASSERT_EQ(vgw_neigh_find(t, A(10, 1, 0, 13), 0)->qlen, 0);
+	ASSERT_EQ(rte_mempool_avail_count(vgw_gw.pool), pool_full - 40);
+	/* a reply flushes its queue and frees room */
+	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HA, A(10, 1, 0, 10), MAC0, NPORT0), 10);
+	ASSERT_EQ(t->queued, 24);
+	vgw_neigh_resolve(t, A(10, 1, 0, 13), 0, ip_frame(1), 10);
+	ASSERT_EQ(t->queued, 25);
+	/* a resolved next hop sends at once: nothing queued, nothing counted */
+	vgw_neigh_resolve(t, A(10, 1, 0, 10), 0, ip_frame(1), 10);
+	ASSERT_EQ(t->queued, 25);
+	/* failed resolutions give their share back */
+	for (uint64_t now = t->retrans_ms; now <= 10ull * t->retrans_ms; now += t->retrans_ms)
+		vgw_neigh_tick(t, now);
+	ASSERT_EQ(t->queued, 0);
+	ASSERT_EQ(sp[VGW_SP_NEIGH_RESOLVE_FAILED], 25);
+	ASSERT_EQ(t->n, 1);
+	nt_free(t);
+}
+
 /* add/delete many times more than the table holds */
 static int churn(struct vgw_neigh_table *t, int rounds)
 {
@@ -497,12 +807,18 @@ static void test_churn_no_rcu(void)
 int main(void)
 {
 	static const struct unit_test tests[] = {
-		{"ARP parse/build/learn rules", test_arp_pure},
+		{"ARP parse/build", test_arp_pure},
+		{"ARP learning rules (pure)", test_arp_rules},
 		{"ARP reply and learning", test_arp_reply_and_learn},
 		{"ARP ignored and static entries", test_arp_ignored},
 		{"neighbour table cap", test_cap},
 		{"resolution queue", test_resolve_queue},
 		{"timers: incomplete, stale", test_tick},
+		{"forged ARP does not move a learned next hop", test_arp_forged_refused},
+		{"verification fails: resolved again by broadcast", test_arp_verify_fails},
+		{"incomplete: only the reply to our request", test_arp_incomplete},
+		{"malformed ARP changes nothing", test_arp_malformed},
+		{"global bound on queued packets", test_queue_global_bound},
 		{"neighbour churn (RCU)", test_churn},
 		{"neighbour churn (rcu NULL)", test_churn_no_rcu},
 	};

@@ -24,4 +24,4 @@ in1[0][IP].chksum = None
 in1 = [final(in1[0])]
 real = eip_in(IP(src=REMOTE_SRC, dst=EIP_A) / UDP(sport=5000, dport=53) / Raw(b"q"))
 write_scenario(out, in0=spoofed + [real], in1=in1,
-               expected0=[garp(EIP_A)], expected1=[to_hv(nat_rewrite(real, dst=VM_IP)[IP], VM_A_MAC, VNI_A)])
+               expected0=[garp(EIP_A), garp(VIP)], expected1=[to_hv(nat_rewrite(real, dst=VM_IP)[IP], VM_A_MAC, VNI_A)])

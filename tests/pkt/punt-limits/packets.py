@@ -15,4 +15,4 @@ hc = [
     from_backend(tcp_seg(WEB.ip, VIP, 8080, 80, "SA", seq=5, ack=9), WEB),
     from_backend(tcp_seg(WEB.ip, VIP, 8080, 61005, "SA", seq=5, ack=9), WEB),
 ]
-write_scenario(out, in0=reqs, in1=hc, expected0=reps, expected1=[])
+write_scenario(out, in0=reqs, in1=hc, expected0=[garp(VIP)] + reps, expected1=[])

@@ -17,5 +17,5 @@ for i in range(30):                       # every flow's next packet
     src = CLIENT if i % 2 else CLIENT2
     in0.append(client_in(tcp_seg(src, VIP, 30000 + i, 80, "PA", seq=i + 1, ack=5,
                                  payload=b"next %d" % i)))
-write_scenario(out, in0=in0, expected0=[],
+write_scenario(out, in0=in0, expected0=[garp(VIP)],
                expected1=[to_backend(p, UP) for p in in0])

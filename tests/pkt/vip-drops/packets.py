@@ -19,5 +19,6 @@ for reason, p in cases():
         exp1.append(to_backend(p, be))
 req = echo()
 in0.append(req)
-exp0 = [echo_reply(req, out_mac=P0_MAC, dst_mac=INET_NH_MAC)]
+# `service add` announces each new VIP address once (gratuitous ARP)
+exp0 = [garp(VIP), garp(VIP2), echo_reply(req, out_mac=P0_MAC, dst_mac=INET_NH_MAC)]
 write_scenario(out, in0=in0, expected0=exp0, expected1=exp1)

@@ -63,6 +63,11 @@ if ncapped != 6:
 for i in range(len(capped)):
     if (("capped", i, 0) in pos) != (("capped", i, 1) in pos):
         errors.append("capped flow %d: its SYN and ACK did not share a fate" % i)
+# `service add` announced the VIP once (gratuitous ARP) before any reply
+announce = to_bytes(garp(VIP))
+if out0.count(announce) != 1:
+    errors.append("out0: %d gratuitous ARPs for the VIP, expected 1" % out0.count(announce))
+out0 = [b for b in out0 if b != announce]
 want0 = {to_bytes(e): i for i, e in enumerate(exp0)}
 capped0 = {to_bytes(c[2]): i for i, c in enumerate(capped)}
 seen0 = set()

@@ -66,7 +66,7 @@ write_pcap(os.path.join(out, "in0.pcap"),
            [eip_in(p) for p in (syn, frag_needed, port_unreach, other_flow, short_quote,
                                 icmp_quote, clash)])
 write_pcap(os.path.join(out, "in1.pcap"), [])
-write_pcap(os.path.join(out, "expected0.pcap"), [])
+write_pcap(os.path.join(out, "expected0.pcap"), [garp(VIP), garp(VIP2)])
 write_pcap(os.path.join(out, "expected1.pcap"),
            [to_backend(eip_in(syn), be),
             to_hv(exp_frag, be.mac, be.vni),

@@ -49,4 +49,4 @@ client(3, "S", 3000, forwarded=False)            # the cap: lb_service_full
 client(3, "A", 3001, 21001, forwarded=False)     # its pickup too
 client(1, "S", 1000)                             # a retransmission passes
 client(2, "PA", 2001, 14001, payload=b"GET / HTTP/1.0\r\n\r\n")
-write_scenario(out, in1=in1, expected0=exp0, expected1=exp1)
+write_scenario(out, in1=in1, expected0=[garp(VIP)] + exp0, expected1=exp1)

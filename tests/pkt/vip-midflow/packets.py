@@ -41,4 +41,4 @@ c2s(tcp_seg(CLIENT, VIP, 41002, 80, "R", seq=123456))
 s2c(tcp_seg(WEB.ip, CLIENT, 8080, 41002, "A", seq=1, ack=123456), forwarded=False)
 # ... and a second RST on it: still forwarded, still no entry
 c2s(tcp_seg(CLIENT, VIP, 41002, 80, "R", seq=123456))
-write_scenario(out, in1=in1, expected0=exp0, expected1=exp1)
+write_scenario(out, in1=in1, expected0=[garp(VIP)] + exp0, expected1=exp1)

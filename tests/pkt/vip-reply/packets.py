@@ -85,4 +85,4 @@ in1.append(from_hv(tcp_seg(WEB.ip, C, 8080, CP, "A", seq=77001, ack=900001),
 # the UDP flow's addresses and ports, but TCP
 s2c_dropped(tcp_seg(DNS.ip, CLIENT2, 5353, 5353, "SA", seq=1, ack=1), DNS)
 
-write_scenario(out, in1=in1, expected0=[garp(EIP_A)] + exp0, expected1=exp1)
+write_scenario(out, in1=in1, expected0=[garp(EIP_A), garp(VIP)] + exp0, expected1=exp1)

@@ -10,5 +10,5 @@ from pktlib import *  # noqa: E402,F401,F403
 from flows import all_packets  # noqa: E402
 
 out = outdir_from_argv()
-write_scenario(out, in0=[p for _, _, p in all_packets()], expected0=[],
+write_scenario(out, in0=[p for _, _, p in all_packets()], expected0=[garp(VIP)],
                expected1=None)

@@ -42,4 +42,4 @@ assert len(small) < ETH_MIN_FRAME
 padded = small + b"\0" * (ETH_MIN_FRAME - len(small))
 pkts.append(padded)
 exp1.append(to_backend(Ether(small), DNS))
-write_scenario(out, in0=pkts, expected0=[], expected1=exp1)
+write_scenario(out, in0=pkts, expected0=[garp(VIP)], expected1=exp1)

@@ -59,4 +59,4 @@ data = client_in(tcp_seg(CLIENT, VIP, port(3), 80, "A", seq=3001, ack=21001) / R
 in1.append(data)
 exp1.append(to_backend(data, WEB))
 synack(17)
-write_scenario(out, in1=in1, expected0=exp0, expected1=exp1)
+write_scenario(out, in1=in1, expected0=[garp(VIP)] + exp0, expected1=exp1)
