@@ -52,7 +52,11 @@ TMP=$(mktemp -d /tmp/vgw-bench.XXXXXX)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   rm -rf "$TMP"
+  # the DPDK runtime directories of this run's vgwd and testpmd (their
+  # --file-prefix carries this shell's PID)
+  rm -rf "/var/run/dpdk/vgwbench$$" "/var/run/dpdk/vgwbenchtp$$"
 }
 trap cleanup EXIT
 . "$HERE/lib.sh"

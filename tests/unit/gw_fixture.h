@@ -12,6 +12,8 @@
 #ifndef VGW_GW_FIXTURE_H
 #define VGW_GW_FIXTURE_H
 
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,7 +67,23 @@ static inline int unit_eal_run(const char *suite, const struct unit_test *tests,
 	vgw_defer_reclaim();
 	vgw_fib_destroy(vgw_gw.fib);
 	rte_mempool_free(vgw_gw.pool);
+	char rundir[PATH_MAX];
+	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	/* the EAL leaves its runtime directory (/var/run/dpdk/PREFIX) behind:
+	 * remove it and the files in it, so runs do not pile them up */
+	DIR *d = opendir(rundir);
+	if (d) {
+		for (struct dirent *de; (de = readdir(d)) != NULL;) {
+			char f[PATH_MAX + 256];
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+				snprintf(f, sizeof(f), "%s/%s", rundir, de->d_name);
+				unlink(f);
+			}
+		}
+		closedir(d);
+		rmdir(rundir);
+	}
 	return rc;
 }
 
