@@ -4,6 +4,7 @@
 #include "dp.h"
 
 #include "../fib/fib_dp.h"
+#include "../lb/service.h"
 #include "../neigh/neigh_dp.h"
 #include "../net/icmp.h"
 #include "../net/ip4.h"
@@ -78,6 +79,24 @@ void vgw_ip4_route(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m)
 	if (e) {
 		vgw_eip_input(w, in_port, m, e);
 		return;
+	}
+	/* nor is a VIP: a VM (with an EIP, already its source here) reaching a
+	 * service is balanced here, not sent out to come back from the
+	 * Internet with an EIP source, which anti-spoofing drops (hairpinning,
+	 * RFC 4787 REQ-9 / RFC 5382 REQ-8) */
+	if (vgw_lb.vip_addrs->n && vgw_rmap_may_have(vgw_lb.vip_addrs, &dst, sizeof(dst))) {
+		uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
+		uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
+		if ((ip[9] == 6 || ip[9] == 17) && !vgw_ip4_is_fragment(ip) && tl >= hl + 4) {
+			struct vgw_svc_key k = {.vip = dst,
+						.port = (uint16_t)(ip[hl + 2] << 8 | ip[hl + 3]),
+						.proto = ip[9]};
+			const struct vgw_svc *svc = vgw_rmap_get(vgw_lb.by_vip, &k);
+			if (svc) {
+				vgw_vip_input(w, in_port, m, svc);
+				return;
+			}
+		}
 	}
 	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
 	if (unlikely(!t)) {
