@@ -138,6 +138,7 @@ static int create_state(char *err)
 	}
 	if (vgw_gw_seed(err) < 0 || vgw_punt_init(err) < 0)
 		return -1;
+	vgw_gw_local_filter_init();
 	if (!vgw_gw.set.maglev_key_set)
 		RTE_LOG(WARNING, USER1,
 			"maglev key not set: backend picks use the built-in key, which anyone "

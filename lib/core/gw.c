@@ -11,6 +11,14 @@
 
 struct vgw_gw vgw_gw;
 
+void vgw_gw_local_filter_init(void)
+{
+	vgw_gw.local_filter = 0;
+	for (int i = 0; i < vgw_gw.n_ports; i++)
+		for (int a = 0; a < vgw_gw.ports[i].n_addrs; a++)
+			vgw_gw.local_filter |= 1ull << vgw_local_filter_bit(vgw_gw.ports[i].addrs[a].ip);
+}
+
 int vgw_gw_seed(char *err)
 {
 	uint64_t r[2];

@@ -205,6 +205,10 @@ struct vgw_gw {
 	 * nobody outside can aim flows at one worker's table or max-conns
 	 * share. Only this process's workers must agree on them. */
 	uint64_t owner_mul, owner_add;
+	/* One bit per port address (vgw_local_filter_bit), set once the ports
+	 * are known (vgw_gw_local_filter_init, start-up): lets the data path
+	 * rule out "one of our addresses" with one load and a shift. */
+	uint64_t local_filter;
 	bool running;                            /* ports started, workers launched */
 };
 
@@ -221,6 +225,13 @@ struct vgw_mbuf_priv {
 	uint8_t reason;    /* enum vgw_punt_reason */
 	uint8_t kind;      /* enum vgw_handoff_kind */
 };
+
+static inline unsigned int vgw_local_filter_bit(uint32_t ip)
+{
+	return (unsigned int)((ip * 0x9e3779b1u) >> 26);
+}
+/* Start-up, after the ports: fills local_filter. */
+void vgw_gw_local_filter_init(void);
 
 /* Start-up: draws owner_mul / owner_add from the kernel's random source. */
 int vgw_gw_seed(char *err);

@@ -95,6 +95,18 @@ static inline void *vgw_rmap_lookup(const struct vgw_rmap *m, const void *key, u
 	return obj;
 }
 
+/* As vgw_rmap_lookup, with the padded key k and its hash already computed
+ * (one hash for lookups of the same key in several maps). */
+static inline void *vgw_rmap_lookup_hashed(const struct vgw_rmap *m, const uint8_t *k,
+					   uint32_t hash)
+{
+	void *obj;
+	if (!m->n || !vgw_rmap_maybe(m, hash) ||
+	    rte_hash_lookup_with_hash_data(m->h, k, hash, &obj) < 0)
+		return NULL;
+	return obj;
+}
+
 /* False when key is certainly absent (the filter alone, no table access);
  * true means "look it up". */
 static inline bool vgw_rmap_may_have(const struct vgw_rmap *m, const void *key, uint32_t len)

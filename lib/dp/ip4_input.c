@@ -86,13 +86,16 @@ void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
  * common case at a few instructions. */
 static inline bool src_spoofed(uint32_t src)
 {
-	const struct vgw_rmap *eips = vgw_gw.vpc->eip_by_pub;
-	if (eips->n && vgw_rmap_may_have(eips, &src, sizeof(src)) && vgw_rmap_get(eips, &src))
+	/* one hash for both maps (same key layout); the port addresses are a
+	 * handful, behind a one-word filter (gw.h local_filter) */
+	uint8_t k[VGW_RMAP_KEY_LEN];
+	vgw_rmap_key(&src, sizeof(src), k);
+	uint32_t h = vgw_rmap_hash(k);
+	if (vgw_rmap_lookup_hashed(vgw_gw.vpc->eip_by_pub, k, h) ||
+	    vgw_rmap_lookup_hashed(vgw_lb.vip_addrs, k, h))
 		return true;
-	if (vgw_lb.vip_addrs->n && vgw_rmap_may_have(vgw_lb.vip_addrs, &src, sizeof(src)) &&
-	    vgw_lb_is_vip_addr(src))
-		return true;
-	return vgw_ip_is_local(src);
+	return unlikely(vgw_gw.local_filter >> vgw_local_filter_bit(src) & 1) &&
+	       vgw_ip_is_local(src);
 }
 
 void vgw_ip4_dispatch(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m, uint16_t hl,
