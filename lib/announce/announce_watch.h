@@ -26,13 +26,16 @@
 #include <stdint.h>
 
 /* A worker loop polls every port once and handles at most one burst per
- * queue: microseconds, a few milliseconds in the worst case. One second
+ * queue: microseconds, a few milliseconds in the worst case. Half a second
  * without a loop is no slow packet: the worker hangs (deadlock, a PMD stuck
- * in the driver, an lcore starved by the host). Short enough that the
- * routers move the traffic away within a couple of seconds (plus the routing
- * daemon's scan time), long enough that a preempted lcore on a busy test
- * host does not flap the routes. */
-#define VGW_ANN_STALL_MS 1000
+ * in the driver, an lcore starved by the host). The token outstanding when
+ * a worker hangs was started at the tick after its last loop, so the
+ * withdrawal comes VGW_ANN_STALL_MS + 100..200 ms (the ticks) after the hang:
+ * 0.6-0.7 s, within the 1 s the e2e worker-stall asserts, leaving the
+ * routers the rest of their convergence budget; still 100 times longer than
+ * a scheduler time slice, so a preempted lcore on a busy host does not flap
+ * the routes. */
+#define VGW_ANN_STALL_MS 500
 
 enum vgw_ann_workers {
 	VGW_ANN_W_STARTING, /* no token passed yet: not proven alive */

@@ -47,6 +47,9 @@ extern const struct vgw_cmd vgw_lb_cmds[];
 extern const struct vgw_cmd vgw_ct_cmds[];
 extern const struct vgw_cmd vgw_announce_cmds[];
 extern const struct vgw_cmd vgw_xdp_cmds[];
+#ifdef VGW_TEST_HOOKS
+extern const struct vgw_cmd vgw_debug_cmds[]; /* lib/debug: test builds only */
+#endif
 
 /* Iterate over every registered command (for help and the doc test). */
 const struct vgw_cmd *vgw_cli_next(const struct vgw_cmd *prev);

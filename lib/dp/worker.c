@@ -2,6 +2,7 @@
 #include "worker.h"
 
 #include "dp.h"
+#include "../debug/stall.h"
 #include "../lb/lb_worker.h"
 
 /* Connection-table slots each loop looks at for expiry: a full scan of a
@@ -65,6 +66,9 @@ int vgw_worker_main(void *arg)
 		vgw_ct_age(lb->ct, lb->now, CT_AGE_BUDGET, on_expire, lb);
 		for (int p = 0; p < vgw_gw.n_ports; p++)
 			rte_eth_tx_buffer_flush(vgw_gw.ports[p].id, (uint16_t)w->idx, w->txb[p]);
+#ifdef VGW_TEST_HOOKS
+		vgw_debug_stall_point(w->idx); /* debug worker-stall: a hang on purpose */
+#endif
 		rte_rcu_qsbr_quiescent(vgw_gw.rcu, w->idx);
 	}
 

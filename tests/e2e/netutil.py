@@ -41,6 +41,11 @@ and in packet count.
         Prints JSON: ok, count, "by" (first body line -> number of
         answers), fails (first messages), distinct source ports, seconds.
         Exit 0 only when every request got a 200 answer.
+    http-ports DST PORT FIRST LAST [--path P] [--parallel K] [--timeout S]
+        one GET from each client source port FIRST..LAST (bound explicitly,
+        so a second run repeats the same 5-tuples), K at a time; prints
+        JSON: ok, count, "by_port" (port -> first body line), fails.  Exit 0
+        only when every request got a 200 answer.
     http-fetch DST PORT PATH OUT [--timeout S]
         one GET, the body written to OUT; prints JSON status, bytes, sha256,
         served_by (X-Served-By), seconds.  Exit 0 on a complete 200 answer.
@@ -417,12 +422,23 @@ def http_serve(a):
     os._exit(0)
 
 
-def _http_get_once(dst, port, path, timeout, out=None):
-    """One GET on a new connection.  Returns (status, headers dict, body or
-    (bytes, sha256) when out is given, source port); raises OSError or
-    ValueError."""
+def _http_get_once(dst, port, path, timeout, out=None, sport=None):
+    """One GET on a new connection (from source port sport when given).
+    Returns (status, headers dict, body or (bytes, sha256) when out is given,
+    source port); raises OSError or ValueError."""
     deadline = time.monotonic() + timeout
-    s = socket.create_connection((dst, port), timeout=timeout)
+    if sport:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.settimeout(timeout)
+        try:
+            s.bind(("0.0.0.0", sport))
+            s.connect((dst, port))
+        except OSError:
+            s.close()
+            raise
+    else:
+        s = socket.create_connection((dst, port), timeout=timeout)
     try:
         sport = s.getsockname()[1]
         s.sendall(("GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" % (path, dst)).encode())
@@ -528,6 +544,47 @@ def http_many(a):
                "seconds": round(time.monotonic() - t0, 3)}
     print(json.dumps(res), flush=True)
     return 0 if res["ok"] == a.count else 1
+
+
+def http_ports(a):
+    import threading
+    lock = threading.Lock()
+    ports = list(range(a.first, a.last + 1))
+    st = {"next": 0, "by": {}, "fails": [], "nfail": 0}
+    t0 = time.monotonic()
+
+    def run():
+        while True:
+            with lock:
+                if st["next"] >= len(ports):
+                    return
+                p = ports[st["next"]]
+                st["next"] += 1
+            try:
+                status, _, body, _ = _http_get_once(a.dst, a.port, a.path,
+                                                    a.timeout, sport=p)
+                if status != 200:
+                    raise ValueError("status %d" % status)
+            except (OSError, ValueError) as e:
+                with lock:
+                    st["nfail"] += 1
+                    if len(st["fails"]) < 10:
+                        st["fails"].append("port %d: %s: %s" % (p, type(e).__name__, e))
+                continue
+            key = body.decode(errors="replace").split("\n", 1)[0].strip()
+            with lock:
+                st["by"][str(p)] = key
+
+    th = [threading.Thread(target=run, daemon=True) for _ in range(max(a.parallel, 1))]
+    for t in th:
+        t.start()
+    for t in th:
+        t.join(len(ports) * a.timeout + 5)
+    with lock:
+        res = {"ok": len(st["by"]), "count": len(ports), "by_port": st["by"],
+               "fails": st["fails"], "seconds": round(time.monotonic() - t0, 3)}
+    print(json.dumps(res), flush=True)
+    return 0 if res["ok"] == res["count"] else 1
 
 
 def http_fetch(a):
@@ -780,6 +837,14 @@ def main():
     q.add_argument("--timeout", type=float, default=5)
     q.add_argument("--total", type=float, default=60)
     q.set_defaults(fn=http_many)
+
+    q = sp.add_parser("http-ports")
+    q.add_argument("dst"); q.add_argument("port", type=int)
+    q.add_argument("first", type=int); q.add_argument("last", type=int)
+    q.add_argument("--path", default="/")
+    q.add_argument("--parallel", type=int, default=8)
+    q.add_argument("--timeout", type=float, default=5)
+    q.set_defaults(fn=http_ports)
 
     q = sp.add_parser("http-fetch")
     q.add_argument("dst"); q.add_argument("port", type=int)

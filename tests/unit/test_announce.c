@@ -299,9 +299,9 @@ static void test_watch(void)
 	/* workers that never pass: starting, then stalled */
 	vgw_ann_watch_init(&w, 0);
 	vgw_ann_watch_step(&w, 0, false);
-	ASSERT_EQ(vgw_ann_watch_step(&w, 900, false), 0);
+	ASSERT_EQ(vgw_ann_watch_step(&w, VGW_ANN_STALL_MS, false), 0);
 	ASSERT_EQ(w.state, VGW_ANN_W_STARTING);
-	ASSERT_EQ(vgw_ann_watch_step(&w, 1100, false), VGW_ANN_WATCH_STALLED);
+	ASSERT_EQ(vgw_ann_watch_step(&w, VGW_ANN_STALL_MS + 100, false), VGW_ANN_WATCH_STALLED);
 }
 
 /* The liveness tokens and the defer queue (core/defer.c) share one RCU
@@ -496,10 +496,11 @@ static void test_stall_withdraws_all(void)
 		size_t in = vgw_ann_installed(&s);
 		if (now == 0) /* not proven alive yet */
 			ASSERT_EQ(in, 0);
-		if (now >= 100 && now < 2000)
+		if (now >= 100 && now < 1000 + VGW_ANN_STALL_MS)
 			ASSERT_EQ(in, 4);
-		/* the token started at 0.9 s (the last pass) is overdue at 2.0 s */
-		if (now >= 2000 && now < 3000) {
+		/* the token started at 0.9 s (the last pass) is overdue
+		 * VGW_ANN_STALL_MS + one tick later */
+		if (now >= 1000 + VGW_ANN_STALL_MS && now < 3000) {
 			ASSERT_EQ(in, 0);
 			ASSERT_EQ(row(&s, VIP1)->reason, VGW_ANN_R_STALLED);
 		}

@@ -91,7 +91,11 @@ static void test_registry(void)
 {
 	const struct vgw_cmd *tabs[] = {vgw_core_cmds, vgw_port_cmds, vgw_stats_cmds, vgw_fib_cmds,
 					vgw_neigh_cmds, vgw_vpc_cmds, vgw_lb_cmds, vgw_ct_cmds,
-					vgw_announce_cmds, vgw_xdp_cmds};
+					vgw_announce_cmds, vgw_xdp_cmds,
+#ifdef VGW_TEST_HOOKS
+					vgw_debug_cmds,
+#endif
+	};
 	const size_t n_tabs = sizeof(tabs) / sizeof(tabs[0]);
 	int expected = 0;
 	for (size_t i = 0; i < n_tabs; i++)

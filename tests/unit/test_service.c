@@ -539,7 +539,7 @@ static void test_running_config(void)
 		"backend set web vpc blue ip 192.168.1.4 port 8080 state down\n"
 		"backend add web vpc red ip 192.168.1.1 port 8080 weight 1000\n"
 		"service add dns vip 198.51.100.10 port 53 proto udp table-size 65537 max-conns 0 "
-		"check none check-interval 2000 check-rise 2 check-fall 3\n"
+		"check none check-interval 800 check-rise 2 check-fall 2\n"
 		"backend add dns vpc red ip 192.168.1.53 port 53 weight 1\n");
 	CU_ASSERT(strstr(first, "vpc add blue") < strstr(first, "service add"));
 	uint16_t *tab = malloc(251 * sizeof(*tab));
@@ -573,14 +573,14 @@ static void test_json(void)
 	ASSERT_EQ(run("show service", true), 0);
 	ASSERT_STR(out.data, "{\"services\":[{\"name\":\"web\",\"vip\":\"198.51.100.10\",\"port\":80,"
 			     "\"proto\":\"tcp\",\"scheduler\":\"maglev\",\"table_size\":7,"
-			     "\"max_conns\":9,\"check\":\"tcp\",\"check_interval_ms\":2000,"
-			     "\"check_rise\":2,\"check_fall\":3,\"backends\":2,\"usable\":1,"
+			     "\"max_conns\":9,\"check\":\"tcp\",\"check_interval_ms\":800,"
+			     "\"check_rise\":2,\"check_fall\":2,\"backends\":2,\"usable\":1,"
 			     "\"active_conns\":0,\"total_conns\":0,\"established_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0}]}\n");
 	ASSERT_EQ(run("show service web", true), 0);
 	ASSERT_STR(out.data, "{\"name\":\"web\",\"vip\":\"198.51.100.10\",\"port\":80,"
 			     "\"proto\":\"tcp\",\"scheduler\":\"maglev\",\"table_size\":7,"
-			     "\"max_conns\":9,\"check\":\"tcp\",\"check_interval_ms\":2000,"
-			     "\"check_rise\":2,\"check_fall\":3,\"backends\":2,\"usable\":1,"
+			     "\"max_conns\":9,\"check\":\"tcp\",\"check_interval_ms\":800,"
+			     "\"check_rise\":2,\"check_fall\":2,\"backends\":2,\"usable\":1,"
 			     "\"active_conns\":0,\"total_conns\":0,\"established_conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0,\"backend\":["
 			     "{\"vpc\":\"blue\",\"ip\":\"192.168.1.1\",\"port\":8080,\"weight\":2,"
 			     "\"state\":\"up\",\"health\":\"unknown\",\"slots\":7,"
@@ -644,8 +644,9 @@ static void test_check_options(void)
 	OK(WEB);
 	struct vgw_service_cfg *s = vgw_service_by_name("web");
 	CU_ASSERT_FATAL(s != NULL);
-	CU_ASSERT(s->check.kind == VGW_CHECK_TCP && s->check.interval_ms == 2000 &&
-		  s->check.rise == 2 && s->check.fall == 3);
+	/* the defaults: a dead backend down within 3 s (service.h) */
+	CU_ASSERT(s->check.kind == VGW_CHECK_TCP && s->check.interval_ms == 800 &&
+		  s->check.rise == 2 && s->check.fall == 2);
 	OK("service add dns vip 198.51.100.10 port 53 proto udp");
 	CU_ASSERT(vgw_service_by_name("dns")->check.kind == VGW_CHECK_NONE);
 	REFUSE("service set web", "nothing to set");
@@ -655,7 +656,7 @@ static void test_check_options(void)
 	REFUSE("service set web max-conns 5 check-fall 0", ""); /* nothing half-set */
 	OK("service set web max-conns 5 check-interval 700 check-rise 1");
 	CU_ASSERT(s->max_conns == 5 && s->pub->max_conns == 5 && s->check.interval_ms == 700 &&
-		  s->check.rise == 1 && s->check.fall == 3);
+		  s->check.rise == 1 && s->check.fall == 2);
 	OK(BE(1));
 	vgw_backend_health(s, &s->be[0], VGW_HEALTH_DOWN);
 	CU_ASSERT(s->pub->table[0] == VGW_MAGLEV_NONE);
