@@ -19,16 +19,19 @@ build: deps $(BUILD)/build.ninja
 
 # the tests need the test-only hooks (meson_options.txt: test_hooks), which
 # release builds leave out; bench measures the build without them
-test: build
-	meson setup --reconfigure $(BUILD) -Dtest_hooks=true
+# (set at the first setup of a clean tree, so CI compiles once)
+test: deps
+	[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) -Dtest_hooks=true
+	meson configure $(BUILD) -Dtest_hooks=true
 	ninja -C $(BUILD)
 	./tests/run.sh $(BUILD)
 
 demo: build
 	./tests/demo.sh $(BUILD)
 
-bench: build
-	meson setup --reconfigure $(BUILD) -Dtest_hooks=false
+bench: deps
+	[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD)
+	meson configure $(BUILD) -Dtest_hooks=false
 	ninja -C $(BUILD)
 	./tests/bench/run.sh $(BUILD)
 
