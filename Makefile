@@ -22,7 +22,7 @@ build: deps $(BUILD)/build.ninja
 # (set at the first setup of a clean tree, so CI compiles once)
 test: deps
 	[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) -Dtest_hooks=true
-	meson configure $(BUILD) -Dtest_hooks=true
+	meson configure -Dtest_hooks=true $(BUILD)
 	ninja -C $(BUILD)
 	./tests/run.sh $(BUILD)
 
@@ -31,7 +31,7 @@ demo: build
 
 bench: deps
 	[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD)
-	meson configure $(BUILD) -Dtest_hooks=false
+	meson configure -Dtest_hooks=false $(BUILD)
 	ninja -C $(BUILD)
 	./tests/bench/run.sh $(BUILD)
 
