@@ -1,10 +1,16 @@
 # Entry points for a fresh Debian 12 machine (run as root):
 #   make demo   install what is needed, build, run the demo topology
 #   make test   install what is needed, build, run unit + pkt + e2e tests
+#   make asan   the ASan+UBSan build in build-asan (meson test -C build-asan)
 #   make bench  benchmark (not part of make test)
 BUILD ?= build
+# sanitizer build: AddressSanitizer (with LeakSanitizer) and UBSan, any report
+# fatal (doc/testing.md); b_lundef=false is for clang, harmless with gcc
+ASAN_BUILD ?= build-asan
+ASAN_SETUP = -Db_sanitize=address,undefined -Db_lundef=false \
+	    -Dc_args=-fno-sanitize-recover=all
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build asan test demo bench clean
 
 all: build
 
@@ -17,6 +23,12 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) $(ASAN_SETUP)
+
+asan: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+
 test: build
 	./tests/run.sh $(BUILD)
 
@@ -27,4 +39,4 @@ bench: build
 	./tests/bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD)
