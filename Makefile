@@ -1,6 +1,7 @@
 # Entry points for a fresh Debian 12 machine (run as root):
 #   make demo   install what is needed, build, run the demo topology
-#   make test   install what is needed, build, run unit + pkt + e2e tests
+#   make test   install what is needed, build, run unit + pkt + e2e tests, then
+#               unit + pkt again on the ASan+UBSan build (build-asan)
 #   make asan   the ASan+UBSan build in build-asan (meson test -C build-asan)
 #   make bench  benchmark (not part of make test)
 BUILD ?= build
@@ -29,8 +30,8 @@ $(ASAN_BUILD)/build.ninja:
 asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
-test: build
-	./tests/run.sh $(BUILD)
+test: build asan
+	./tests/run.sh $(BUILD) :: $(ASAN_BUILD) --suite unit --suite pkt
 
 demo: build
 	./tests/demo.sh $(BUILD)
