@@ -1,10 +1,17 @@
 # Entry points for a fresh Debian 12 machine (run as root):
 #   make demo   install what is needed, build, run the demo topology
-#   make test   install what is needed, build, run unit + pkt + e2e tests
+#   make test   install what is needed, build, run unit + pkt + e2e tests, then
+#               unit + pkt again on the ASan+UBSan build (build-asan)
+#   make asan   the ASan+UBSan build in build-asan (meson test -C build-asan)
 #   make bench  benchmark (not part of make test)
 BUILD ?= build
+# sanitizer build: AddressSanitizer (with LeakSanitizer) and UBSan, any report
+# fatal (doc/testing.md); b_lundef=false is for clang, harmless with gcc
+ASAN_BUILD ?= build-asan
+ASAN_SETUP = -Db_sanitize=address,undefined -Db_lundef=false \
+	    -Dc_args=-fno-sanitize-recover=all
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build asan test demo bench clean
 
 all: build
 
@@ -17,14 +24,20 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) $(ASAN_SETUP)
+
+asan: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+
 # the tests need the test-only hooks (meson_options.txt: test_hooks), which
 # release builds leave out; bench measures the build without them
 # (set at the first setup of a clean tree, so CI compiles once)
-test: deps
+test: deps asan
 	[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) -Dtest_hooks=true
 	meson configure -Dtest_hooks=true $(BUILD)
 	ninja -C $(BUILD)
-	./tests/run.sh $(BUILD)
+	./tests/run.sh $(BUILD) :: $(ASAN_BUILD) --suite unit --suite pkt
 
 demo: build
 	./tests/demo.sh $(BUILD)
@@ -36,4 +49,4 @@ bench: deps
 	./tests/bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # Runs every test suite (unit, pkt, e2e) through meson and ends with one
 # summary line "tests: N passed, N failed, N skipped".
-# usage: tests/run.sh BUILD_DIR [meson test args...]
+# usage: tests/run.sh BUILD_DIR [meson test args...] [:: BUILD_DIR [meson test args...]]...
+# Each "::" starts another `meson test` run (make test: the sanitizer build's
+# unit and pkt suites); the summary line counts them all.
 set -uo pipefail
-build=${1:-build}
-shift || true
-meson test -C "$build" --print-errorlogs "$@"
-rc=$?
-log="$build/meson-logs/testlog.json"
-if [ -f "$log" ]; then
-  /usr/bin/python3 - "$log" <<'PY'
+[ $# -gt 0 ] || set -- build
+rc=0
+logs=()
+while [ $# -gt 0 ]; do
+  build=$1
+  shift
+  args=()
+  while [ $# -gt 0 ] && [ "$1" != "::" ]; do args+=("$1"); shift; done
+  shift || true
+  rm -f "$build/meson-logs/testlog.json"
+  meson test -C "$build" --print-errorlogs "${args[@]}" || rc=1
+  if [ -f "$build/meson-logs/testlog.json" ]; then logs+=("$build/meson-logs/testlog.json"); fi
+done
+if [ ${#logs[@]} -gt 0 ]; then
+  /usr/bin/python3 - <(cat "${logs[@]}") <<'PY'
 import json, sys
 c = {"OK": 0, "FAIL": 0, "SKIP": 0}
 for line in open(sys.argv[1]):

@@ -273,7 +273,8 @@ long vgw_ann_nl_dump(struct vgw_ann_nl *nl, uint32_t **out, char *err)
 		free(d.v);
 		return -1;
 	}
-	qsort(d.v, d.n, sizeof(*d.v), cmp_u32);
+	if (d.n > 1) /* an empty dump has no array: qsort(NULL, 0) is undefined */
+		qsort(d.v, d.n, sizeof(*d.v), cmp_u32);
 	size_t k = 0;
 	for (size_t i = 0; i < d.n; i++)
 		if (k == 0 || d.v[k - 1] != d.v[i])

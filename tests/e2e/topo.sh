@@ -362,6 +362,13 @@ topo_cleanup() {
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
     { wait "$pid"; } 2>/dev/null
   done
+  # the sanitizer build (build-asan): a report, e.g. a leak at exit, fails
+  if [ "$rc" -eq 0 ] && [ -n "$VGWD_LOG" ] &&
+     grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$VGWD_LOG" 2>/dev/null; then
+    say "FAIL: sanitizer report in vgwd's log:"
+    grep -m 1 -A 60 -E '^==[0-9]+==ERROR|runtime error:' "$VGWD_LOG" | sed 's/^/    /'
+    rc=1
+  fi
   local ns
   for ns in "${TOPO_NS[@]}"; do ip netns del "$ns" 2>/dev/null; done
   [ -n "${FILE_PREFIX:-}" ] && rm -rf "/var/run/dpdk/$FILE_PREFIX"

@@ -38,7 +38,8 @@
 #   check.py      optional: `/usr/bin/python3 check.py OUTDIR` after vgwd
 #                 stopped (OUTDIR has in*/out*/expected* pcaps); non-zero =
 #                 fail.  With a check.py, expectedN.pcap may be omitted.
-# Exit 0 = pass, 1 = fail.  VGW_PKT_KEEP=1 keeps the temp dir for debugging.
+# Exit 0 = pass, 1 = fail; vgwd must also exit 0 after SIGTERM and print no
+# sanitizer report (ASan, LSan, UBSan: build-asan).  VGW_PKT_KEEP=1 keeps the temp dir for debugging.
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -106,12 +107,19 @@ vgwd_alive() {
   [ "$st" != Z ] && [ "$st" != X ]
 }
 
+# The last 40 lines, or a sanitizer report from its start (200 lines at most).
 show_log() {
-  if [ -s "$LOG" ]; then
+  [ -s "$LOG" ] || return 0
+  local first
+  first=$(grep -nE '^==[0-9]+==ERROR|runtime error:' "$LOG" | head -n 1 | cut -d: -f1)
+  if [ -n "$first" ]; then
+    echo "----- vgwd output (sanitizer report) -----"
+    tail -n +"$first" "$LOG" | head -n 200
+  else
     echo "----- vgwd output (last 40 lines) -----"
     tail -n 40 "$LOG"
-    echo "---------------------------------------"
   fi
+  echo "---------------------------------------"
 }
 
 die() {
@@ -299,9 +307,13 @@ done
 rc=0
 wait "$VGWD_PID" || rc=$?
 VGWD_PID=""
+# a clean stop exits 0; under the sanitizer build (build-asan) a memory error,
+# undefined behaviour or a leak report at exit makes it non-zero
 if [ "$rc" -ne 0 ]; then
-  log "WARNING: vgwd exited with status $rc after SIGTERM"
-  show_log
+  die "vgwd exited with status $rc after SIGTERM"
+fi
+if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$LOG"; then
+  die "vgwd printed a sanitizer report"
 fi
 
 # --- 5. compare the output --------------------------------------------------
