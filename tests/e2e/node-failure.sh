@@ -56,7 +56,9 @@
 # first echo on a connection that was on the killed node; also the last one)
 # and the router's convergence time.
 #
-# Knobs: NF_CONNS (50), NF_HOLD (3, BGP hold time in s; keepalive = hold/3).
+# Knobs: NF_CONNS (50), NF_HOLD (3, BGP hold time in s; keepalive = hold/3),
+# NF_BFD (0; 1: BFD 100 ms x 3 on the sessions, vgwd punting UDP 3784 to the
+# host port like any to-self traffic).
 # usage: node-failure.sh BUILD_DIR     (exit 0 pass, 1 fail, 77 skip)
 source "$(dirname "$0")/topo.sh"
 source "$(dirname "$0")/vpc_topo.sh"
@@ -67,6 +69,7 @@ T0=$(date +%s)
 
 NF_CONNS=${NF_CONNS:-50}
 NF_HOLD=${NF_HOLD:-3}
+NF_BFD=${NF_BFD:-0}
 NF_KEEPALIVE=$(( NF_HOLD / 3 > 0 ? NF_HOLD / 3 : 1 ))
 VIP=203.0.113.80
 EIP=203.0.113.10
@@ -206,7 +209,14 @@ for n in 1 2; do
   }
 done
 
-say "== BIRD: a router and one BIRD per node (hold time $NF_HOLD s, keepalive $NF_KEEPALIVE s)"
+# bfd_add FILE: BFD (100 ms, multiplier 3) on every BGP session of a BIRD config
+bfd_add() {
+  sed -i 's/^\( *\)graceful restart off;/&\n\1bfd on;/' "$1" &&
+    printf 'protocol bfd {\n  interface "*" {\n    min rx interval 100 ms;\n    min tx interval 100 ms;\n    multiplier 3;\n  };\n}\n' >>"$1"
+}
+DETECT="BGP hold time $NF_HOLD s, keepalive $NF_KEEPALIVE s, no BFD"
+[ "$NF_BFD" = 1 ] && DETECT="BFD 100 ms x 3 (BGP hold time $NF_HOLD s behind it)"
+say "== BIRD: a router and one BIRD per node ($DETECT)"
 for n in 1 2; do
   bird_conf "$BGP_CONF_DIR/vgw-bird.conf" "$TOPO_TMP/gw$n.conf" VGW_ROUTER_ID=${NODE_ADDR[$n]} \
     VGW_AS=$NODE_AS VGW_ADDR=${NODE_ADDR[$n]} UPSTREAM1_ADDR=$R_ADDR UPSTREAM1_AS=$R_AS \
@@ -215,11 +225,13 @@ for n in 1 2; do
     HOLD_TIME=$NF_HOLD KEEPALIVE_TIME=$NF_KEEPALIVE || die "node $n BIRD config"
   # one router only: no second upstream session
   sed -i '/^protocol bgp upstream2 from upstream {/,/^}/d' "$TOPO_TMP/gw$n.conf"
+  [ "$NF_BFD" = 1 ] && bfd_add "$TOPO_TMP/gw$n.conf"
   bird -p -c "$TOPO_TMP/gw$n.conf" || die "node $n BIRD config without upstream2 does not parse"
 done
 bird_conf "$BGP_CONF_DIR/upstream-bird.conf" "$TOPO_TMP/r.conf" MY_ROUTER_ID=$R_ADDR MY_AS=$R_AS \
   MY_ADDR=$R_ADDR GATEWAY_ADDR=${NODE_ADDR[1]} GATEWAY_AS=$NODE_AS HOLD_TIME=$NF_HOLD \
   KEEPALIVE_TIME=$NF_KEEPALIVE "OFFER=route $CLIENT_NET blackhole;" || die "router BIRD config"
+[ "$NF_BFD" = 1 ] && bfd_add "$TOPO_TMP/r.conf"
 # the router's second session: a copy of `protocol bgp vgw` towards node 2
 "$PY" - "$TOPO_TMP/r.conf" "${NODE_ADDR[1]}" "${NODE_ADDR[2]}" <<'PY' || die "router: session vgw2"
 import re, sys
@@ -242,6 +254,11 @@ for pp in "r vgw" "r vgw2"; do
   check "router: session $2 Established ($(bird_proto_state "$1" "$2" | tr -s ' '))" bird_established "$1" "$2" ||
     die "no BGP session from the router to a node"
 done
+if [ "$NF_BFD" = 1 ]; then
+  _bfd_up() { [ "$(bc r show bfd sessions 2>/dev/null | grep -c ' Up ')" -eq 2 ]; }
+  wait_until 10 _bfd_up
+  check "router: BFD sessions to both nodes Up" _bfd_up || bc r show bfd sessions 2>&1 | sed 's/^/    /'
+fi
 want_paths="${NODE_ADDR[1]} ${NODE_ADDR[2]}"
 for p in "$VIP" "$EIP"; do
   wait_until 20 krt_paths_are "$NS_R1" main "$p/32" "$want_paths"
@@ -348,18 +365,18 @@ n=$(ping_count "$NS_C" "$EIP" 3)
 check "the EIP $EIP answers through node 2: ${n:-0}/3" [ "${n:-0}" -ge 2 ]
 check "node 2's vgwd still running" node_alive 2
 
-"$PY" - "$OK" "$TOTAL" "$TOT1" "$FIRST1" "$LAST1" "$CONV_MS" "$NF_HOLD" "$NF_KEEPALIVE" <<'PY'
+"$PY" - "$OK" "$TOTAL" "$TOT1" "$FIRST1" "$LAST1" "$CONV_MS" "$DETECT" <<'PY'
 import sys
 ok, total, moved = map(int, sys.argv[1:4])
 first, last = float(sys.argv[4]), float(sys.argv[5])
-conv, hold, ka = int(sys.argv[6]), sys.argv[7], sys.argv[8]
+conv, detect = int(sys.argv[6]), sys.argv[7]
 print("SCORE: node-failure surviving connections: %d/%d (%d of them moved from the killed node, no reset)"
       % (ok, total, moved))
 print("SCORE: node-failure outage: %s s from SIGKILL to the first echo on a moved connection, %s s to the last "
       "(a TCP retransmission timeout redraws the flow's hash at the router, so some move before the withdrawal); "
-      "the router dropped the dead path after %.1f s; detection by BGP hold time %s s, keepalive %s s, no BFD"
+      "the router dropped the dead path after %.1f s; detection by %s"
       % ("%.1f" % (first / 1000) if first >= 0 else "none", "%.1f" % (last / 1000) if last >= 0 else "none",
-         conv / 1000, hold, ka))
+         conv / 1000, detect))
 PY
 info "node-failure.sh ran $(( $(date +%s) - T0 )) s"
 finish
