@@ -22,13 +22,13 @@ and in packet count.
     tcp-lines ADDR PORT --name NAME [--timeout S]
         many long-lived connections at once: answer every line received with
         "NAME LINE"; exits after S seconds.
-    tcp-hold DST PORT --count N --state F --go G [--timeout S] [--wait S]
+    tcp-hold DST PORT --count N --state F --go G [--timeout S] [--wait S] [--out R]
         open N connections to a tcp-lines server, one echoed line each, write
         F (JSON: the local port and answering NAME of each); then wait (at
         most --wait S) for file G, which holds a time T (ns since the epoch),
         send one more line on every connection and wait (at most --timeout
         S) for the echoes; print JSON per connection: port, name before and
-        after, ms from T to the echo, error (e.g. a reset).  Exit 0 only when
+        after, ms from T to the echo, error (e.g. a reset); also into R.  Exit 0 only when
         every connection answered, from the same NAME, without an error.
     tcp-conns DST PORT --count N [--timeout S]
         N short connections to a tcp-echo server; JSON summary on stdout;
@@ -414,7 +414,10 @@ def tcp_hold(a):
             s.close()
     ok = sum(1 for c in conns if not c["error"] and c["ms"] is not None
              and c["after"] == c["name"])
-    print(json.dumps({"ok": ok, "count": a.count, "conns": conns}))
+    res = {"ok": ok, "count": a.count, "conns": conns}
+    if a.out:
+        _atomic_write(a.out, res)
+    print(json.dumps(res))
     return 0 if ok == a.count else 1
 
 
@@ -907,6 +910,7 @@ def main():
     q.add_argument("--go", required=True)
     q.add_argument("--wait", type=float, default=120)
     q.add_argument("--timeout", type=float, default=30)
+    q.add_argument("--out", default="", help="also write the result (JSON) here")
     q.set_defaults(fn=tcp_hold)
 
     q = sp.add_parser("tcp-conns")
