@@ -19,6 +19,17 @@ and in packet count.
         connect, read to EOF into OUT, print size, sha256, rate.
     tcp-echo ADDR PORT --name NAME [--timeout S]
         for each connection: read one line, answer "NAME LINE", close.
+    tcp-lines ADDR PORT --name NAME [--timeout S]
+        many long-lived connections at once: answer every line received with
+        "NAME LINE"; exits after S seconds.
+    tcp-hold DST PORT --count N --state F --go G [--timeout S] [--wait S] [--out R]
+        open N connections to a tcp-lines server, one echoed line each, write
+        F (JSON: the local port and answering NAME of each); then wait (at
+        most --wait S) for file G, which holds a time T (ns since the epoch),
+        send one more line on every connection and wait (at most --timeout
+        S) for the echoes; print JSON per connection: port, name before and
+        after, ms from T to the echo, error (e.g. a reset); also into R.  Exit 0 only when
+        every connection answered, from the same NAME, without an error.
     tcp-conns DST PORT --count N [--timeout S]
         N short connections to a tcp-echo server; JSON summary on stdout;
         exit 0 only when every connection got its own line echoed back.
@@ -273,6 +284,146 @@ def tcp_echo(a):
         finally:
             c.close()
     return 0
+
+
+def tcp_lines(a):
+    import selectors
+    signal.signal(signal.SIGTERM, _on_signal)
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((a.addr, a.port))
+    ls.listen(256)
+    ls.setblocking(False)
+    sel = selectors.DefaultSelector()
+    sel.register(ls, selectors.EVENT_READ, None)
+    bufs = {}
+    deadline = time.monotonic() + a.timeout
+    while not STOP and time.monotonic() < deadline:
+        for key, _ in sel.select(0.2):
+            if key.data is None:
+                try:
+                    c, _ = ls.accept()
+                except OSError:
+                    continue
+                c.setblocking(True)
+                c.settimeout(2)
+                sel.register(c, selectors.EVENT_READ, b"")
+                bufs[c] = b""
+                continue
+            c = key.fileobj
+            try:
+                b = c.recv(4096)
+            except OSError:
+                b = b""
+            if not b:
+                sel.unregister(c)
+                bufs.pop(c, None)
+                c.close()
+                continue
+            bufs[c] += b
+            while b"\n" in bufs[c]:
+                line, bufs[c] = bufs[c].split(b"\n", 1)
+                try:
+                    c.sendall(a.name.encode() + b" " + line + b"\n")
+                except OSError:
+                    pass
+    return 0
+
+
+def _hold_read_line(s, bufs, i):
+    """One complete line from connection i, or None (no full line yet)."""
+    b = s.recv(4096)
+    if not b:
+        raise ConnectionError("closed by the peer")
+    bufs[i] += b
+    if b"\n" not in bufs[i]:
+        return None
+    line, bufs[i] = bufs[i].split(b"\n", 1)
+    return line
+
+
+def tcp_hold(a):
+    import selectors
+    conns = []
+    for i in range(a.count):
+        c = {"i": i, "port": 0, "name": "", "error": ""}
+        try:
+            s = socket.create_connection((a.dst, a.port), timeout=5)
+            c["port"] = s.getsockname()[1]
+            s.sendall(b"hello %d\n" % i)
+            buf = {i: b""}
+            line = None
+            while line is None:
+                line = _hold_read_line(s, buf, i)
+            name, _, rest = line.partition(b" ")
+            if rest != b"hello %d" % i:
+                c["error"] = "bad echo %r" % line[:60]
+            c["name"] = name.decode(errors="replace")
+            c["sock"] = s
+        except OSError as e:
+            c["error"] = "open: %s" % e
+        conns.append(c)
+    _atomic_write(a.state, {"conns": [{k: v for k, v in c.items() if k != "sock"} for c in conns]})
+    deadline = time.monotonic() + a.wait
+    while not os.path.exists(a.go):
+        if time.monotonic() > deadline:
+            print(json.dumps({"error": "no go file"}))
+            return 1
+        time.sleep(0.005)
+    t_go = None
+    while t_go is None and time.monotonic() < deadline:
+        try:
+            t_go = int(open(a.go).read().split()[0])
+        except (IndexError, ValueError):
+            time.sleep(0.005)
+    sel = selectors.DefaultSelector()
+    bufs = {}
+    for c in conns:
+        c.update({"after": "", "ms": None})
+        s = c.get("sock")
+        if s is None:
+            continue
+        try:
+            s.setblocking(True)
+            s.settimeout(2)
+            s.sendall(b"after %d\n" % c["i"])
+            bufs[c["i"]] = b""
+            sel.register(s, selectors.EVENT_READ, c)
+        except OSError as e:
+            c["error"] = "send: %s" % e
+    end = time.monotonic() + a.timeout
+    left = len(sel.get_map())
+    while left and time.monotonic() < end:
+        for key, _ in sel.select(0.05):
+            c, s = key.data, key.fileobj
+            try:
+                line = _hold_read_line(s, bufs, c["i"])
+            except OSError as e:
+                c["error"] = "after: %s" % e
+                line = b""
+            if line is None:
+                continue
+            if line:
+                c["ms"] = round((time.time_ns() - t_go) / 1e6, 1)
+                name, _, rest = line.partition(b" ")
+                c["after"] = name.decode(errors="replace")
+                if rest != b"after %d" % c["i"]:
+                    c["error"] = "bad echo %r" % line[:60]
+            sel.unregister(s)
+            left -= 1
+    for c in conns:
+        s = c.pop("sock", None)
+        if s is not None:
+            if c["ms"] is None and not c["error"]:
+                c["error"] = "no echo within %g s" % a.timeout
+            s.close()
+    ok = sum(1 for c in conns if not c["error"] and c["ms"] is not None
+             and c["after"] == c["name"])
+    res = {"ok": ok, "count": a.count, "conns": conns}
+    if a.out:
+        _atomic_write(a.out, res)
+    print(json.dumps(res))
+    return 0 if ok == a.count else 1
 
 
 def tcp_conns(a):
@@ -802,6 +953,22 @@ def main():
     q.add_argument("--name", required=True)
     q.add_argument("--timeout", type=float, default=60)
     q.set_defaults(fn=tcp_echo)
+
+    q = sp.add_parser("tcp-lines")
+    q.add_argument("addr"); q.add_argument("port", type=int)
+    q.add_argument("--name", required=True)
+    q.add_argument("--timeout", type=float, default=120)
+    q.set_defaults(fn=tcp_lines)
+
+    q = sp.add_parser("tcp-hold")
+    q.add_argument("dst"); q.add_argument("port", type=int)
+    q.add_argument("--count", type=int, default=50)
+    q.add_argument("--state", required=True)
+    q.add_argument("--go", required=True)
+    q.add_argument("--wait", type=float, default=120)
+    q.add_argument("--timeout", type=float, default=30)
+    q.add_argument("--out", default="", help="also write the result (JSON) here")
+    q.set_defaults(fn=tcp_hold)
 
     q = sp.add_parser("tcp-conns")
     q.add_argument("dst"); q.add_argument("port", type=int)

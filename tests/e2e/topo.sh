@@ -27,6 +27,7 @@ if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=python3; fi
 
 TOPO_PIDS=()
 TOPO_NS=()
+TOPO_DPDK_PREFIXES=()   # EAL file prefixes of further vgwd instances (cleanup removes them)
 TOPO_TMP=""
 TOPO_FAILS=0
 VGWD_PID=""
@@ -372,6 +373,8 @@ topo_cleanup() {
   local ns
   for ns in "${TOPO_NS[@]}"; do ip netns del "$ns" 2>/dev/null; done
   [ -n "${FILE_PREFIX:-}" ] && rm -rf "/var/run/dpdk/$FILE_PREFIX"
+  local fp
+  for fp in "${TOPO_DPDK_PREFIXES[@]}"; do rm -rf "/var/run/dpdk/$fp"; done
   if [ -n "$TOPO_TMP" ] && [ -d "$TOPO_TMP" ]; then
     if [ -n "${VGW_E2E_KEEP:-}" ]; then say "kept $TOPO_TMP"; else rm -rf "$TOPO_TMP"; fi
   fi
