@@ -7,7 +7,8 @@ PKGS=(build-essential meson ninja-build pkg-config
       python3 python3-scapy iproute2 ethtool iputils-ping netcat-openbsd
       tcpdump procps dpdk-dev  # dpdk-dev: dpdk-testpmd, the benchmark's ceiling
       bird2 frr                # BGP daemons of the BGP e2e tests (conf/bird, conf/frr)
-      clang llvm bpftool)      # vgw's XDP program (bpf target); bpftool: the XDP e2e test reads its maps
+      clang llvm bpftool       # vgw's XDP program (bpf target); bpftool: the XDP e2e test reads its maps
+      libclang-rt-14-dev)      # libFuzzer and the sanitizer runtimes of the fuzz build (tests/fuzz)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
