@@ -16,7 +16,8 @@ mkdir -p "$out"
 if [ $# -gt 0 ]; then
   targets=("$@")
 else
-  mapfile -t targets < <(cd "$build/tests/fuzz" && ls fuzz_* | grep -v '\.p$' | sed 's/^fuzz_//' | sort)
+  mapfile -t targets < <(find "$build/tests/fuzz" -maxdepth 1 -type f -executable \
+                           -name 'fuzz_*' -printf '%f\n' | sed 's/^fuzz_//' | sort)
 fi
 declare -A dicts=([ctl_line]=cli.dict [cli]=cli.dict [conf]=conf.dict)
 rc=0
