@@ -1,17 +1,21 @@
 # Entry points for a fresh Debian 12 machine (run as root):
 #   make demo   install what is needed, build, run the demo topology
 #   make test   install what is needed, build, run unit + pkt + e2e tests, then
-#               unit + pkt again on the ASan+UBSan build (build-asan)
+#               unit + pkt again on the ASan+UBSan build (build-asan) and the
+#               fuzz regressions and short runs (build-fuzz)
 #   make asan   the ASan+UBSan build in build-asan (meson test -C build-asan)
 #   make bench  benchmark (not part of make test)
+#   make fuzz   build the libFuzzer targets (clang) and fuzz each for FUZZ_SECS
 BUILD ?= build
 # sanitizer build: AddressSanitizer (with LeakSanitizer) and UBSan, any report
 # fatal (doc/testing.md); b_lundef=false is for clang, harmless with gcc
 ASAN_BUILD ?= build-asan
 ASAN_SETUP = -Db_sanitize=address,undefined -Db_lundef=false \
 	    -Dc_args=-fno-sanitize-recover=all
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECS ?= 600
 
-.PHONY: all deps build asan test demo bench clean
+.PHONY: all deps build asan fuzz-build test demo bench fuzz clean
 
 all: build
 
@@ -30,14 +34,22 @@ $(ASAN_BUILD)/build.ninja:
 asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
+# the fuzz build: libvgw and tests/fuzz only, with ASan+UBSan (doc/fuzzing.md)
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true
+
+fuzz-build: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD)
+
 # the tests need the test-only hooks (meson_options.txt: test_hooks), which
 # release builds leave out; bench measures the build without them
 # (set at the first setup of a clean tree, so CI compiles once)
-test: deps asan
+test: deps asan fuzz-build
 	[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) -Dtest_hooks=true
 	meson configure -Dtest_hooks=true $(BUILD)
 	ninja -C $(BUILD)
-	./tests/run.sh $(BUILD) :: $(ASAN_BUILD) --suite unit --suite pkt
+	./tests/run.sh $(BUILD) :: $(ASAN_BUILD) --suite unit --suite pkt \
+	    :: $(FUZZ_BUILD) --suite fuzz
 
 demo: build
 	./tests/demo.sh $(BUILD)
@@ -48,5 +60,8 @@ bench: deps
 	ninja -C $(BUILD)
 	./tests/bench/run.sh $(BUILD)
 
+fuzz: fuzz-build
+	./tests/fuzz/campaign.sh $(FUZZ_BUILD) $(FUZZ_SECS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -3,7 +3,8 @@
 # summary line "tests: N passed, N failed, N skipped".
 # usage: tests/run.sh BUILD_DIR [meson test args...] [:: BUILD_DIR [meson test args...]]...
 # Each "::" starts another `meson test` run (make test: the sanitizer build's
-# unit and pkt suites); the summary line counts them all.
+# unit and pkt suites, the fuzz build's fuzz suite); the summary line counts
+# them all.
 set -uo pipefail
 [ $# -gt 0 ] || set -- build
 rc=0
@@ -20,9 +21,9 @@ while [ $# -gt 0 ]; do
 done
 if [ ${#logs[@]} -gt 0 ]; then
   /usr/bin/python3 - <(cat "${logs[@]}") <<'PY'
-import json, sys
+import json, os, sys
 c = {"OK": 0, "FAIL": 0, "SKIP": 0}
-for line in open(sys.argv[1]):
+for line in (l for p in sys.argv[1:] if os.path.exists(p) for l in open(p)):
     r = json.loads(line).get("result", "")
     if r in ("OK", "EXPECTEDFAIL"):
         c["OK"] += 1

@@ -20,8 +20,18 @@ static struct {
 	int n;
 } ld;
 
+void vgw_load_discard(void)
+{
+	for (int i = 0; i < ld.n; i++)
+		free(ld.cmds[i].text);
+	free(ld.cmds);
+	ld.cmds = NULL;
+	ld.n = 0;
+}
+
 int vgw_load_settings(const char *path, char *err)
 {
+	vgw_load_discard();
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		snprintf(err, VGW_ERR_LEN, "%s: %s", path, strerror(errno));
@@ -110,10 +120,7 @@ int vgw_load_commands(char *err)
 			rc = -1;
 		}
 		vgw_buf_free(&out);
-		free(ld.cmds[i].text);
 	}
-	free(ld.cmds);
-	ld.cmds = NULL;
-	ld.n = 0;
+	vgw_load_discard();
 	return rc;
 }

@@ -8,7 +8,13 @@
 
 #include "../util/parse.h"
 
+/* Starts from no kept command lines: those of an earlier call that were
+ * never run are dropped. */
 int vgw_load_settings(const char *path, char *err);
 int vgw_load_commands(char *err);
+
+/* Drops the kept command lines without running them (a start-up that stops
+ * after the settings, tests that only read settings). */
+void vgw_load_discard(void);
 
 #endif

@@ -47,8 +47,14 @@ uint16_t vgw_icmp_echo_reply(uint8_t *ip, uint16_t hdr_len, uint16_t tot_len, ui
 	uint8_t *icmp = ip + VGW_IP4_MIN_HDR;
 	/* type 8 -> 0 changes one 16-bit word: patch the checksum incrementally */
 	uint16_t ck = (uint16_t)(icmp[2] << 8 | icmp[3]);
-	put_cksum(icmp + 2, vgw_cksum_update16(ck, (uint16_t)(icmp[0] << 8 | icmp[1]),
-					       (uint16_t)(VGW_ICMP_ECHO_REPLY << 8 | icmp[1])));
+	ck = vgw_cksum_update16(ck, (uint16_t)(icmp[0] << 8 | icmp[1]),
+				(uint16_t)(VGW_ICMP_ECHO_REPLY << 8 | icmp[1]));
+	/* A reply whose other bytes are all zero (id 0, seq 0, zero payload)
+	 * sums to +0 and needs checksum 0xffff, but the update sums x + ~x,
+	 * which one's complement makes -0, and gives 0x0000: receivers reject
+	 * it. 0xffff is right whenever 0x0000 is (any other sum is non-zero),
+	 * so it is always written instead. */
+	put_cksum(icmp + 2, ck ? ck : 0xffff);
 	icmp[0] = VGW_ICMP_ECHO_REPLY;
 	uint16_t new_len = (uint16_t)(VGW_IP4_MIN_HDR + icmp_len);
 	ip4_header(ip, new_len, self, peer);

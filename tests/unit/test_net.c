@@ -368,6 +368,18 @@ static void test_echo_reply(void)
 	p[30] ^= 1;
 	CU_ASSERT_FALSE(vgw_icmp_is_echo_request(p, 20, 36));
 	CU_ASSERT_FALSE(vgw_icmp_is_echo_request(p, 20, 27)); /* shorter than 8 */
+
+	/* id 0, seq 0, zero payload: the reply sums to +0, its checksum must be
+	 * 0xffff (the incremental update gave 0x0000; found by fuzz_icmp) */
+	uint8_t z[48] = {0};
+	mk_ip(z, 5, 38, 1, peer, self);
+	memset(z + 20, 0, 18);
+	z[20] = VGW_ICMP_ECHO_REQUEST;
+	put16(z + 22, unit_cksum(z + 20, 18));
+	CU_ASSERT_TRUE(vgw_icmp_is_echo_request(z, 20, 38));
+	ASSERT_EQ(vgw_icmp_echo_reply(z, 20, 38, self), 38);
+	ASSERT_EQ(z[22] << 8 | z[23], 0xffff);
+	CU_ASSERT_TRUE(unit_cksum_ok(z + 20, 18));
 }
 
 static void test_icmp_error(void)
