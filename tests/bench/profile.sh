@@ -39,7 +39,8 @@ TMP=$(mktemp -d /tmp/vgw-prof.XXXXXX)
 OUTDIR=${OUTDIR:-$TMP}
 mkdir -p "$OUTDIR"
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"' EXIT
+# the DPDK runtime directory of this run's vgwd (lib.sh: --file-prefix vgwbench$$)
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP" "/var/run/dpdk/vgwbench$$"' EXIT
 . "$HERE/lib.sh"
 name=${W%%:*} flows=${W##*:}
 MEM=1024; [ "$flows" -le 100000 ] || MEM=8192
