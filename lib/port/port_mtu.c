@@ -114,7 +114,7 @@ uint32_t vgw_ports_data_room(void)
 	return room;
 }
 
-static int iface_mtu(const char *ifname, unsigned int *mtu, char *err)
+int vgw_iface_mtu(const char *ifname, unsigned int *mtu, char *err)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -144,7 +144,7 @@ int vgw_ports_kernel_mtu(char *err)
 		if (p->xdp_iface[0]) {
 			/* xdp_port.c reads it again and refuses what is out of
 			 * range; here it only sizes the mbufs */
-			if (iface_mtu(p->xdp_iface, &mtu, e) == 0 && mtu >= VGW_MTU_MIN &&
+			if (vgw_iface_mtu(p->xdp_iface, &mtu, e) == 0 && mtu >= VGW_MTU_MIN &&
 			    mtu <= VGW_MTU_MAX)
 				p->mtu = (uint16_t)mtu;
 			continue;
@@ -154,7 +154,7 @@ int vgw_ports_kernel_mtu(char *err)
 		char ifname[IF_NAMESIZE];
 		if (!vgw_devarg(p->dev, "iface", ifname, sizeof(ifname)))
 			continue; /* the PMD refuses it when probing */
-		if (iface_mtu(ifname, &mtu, e) < 0) {
+		if (vgw_iface_mtu(ifname, &mtu, e) < 0) {
 			snprintf(err, VGW_ERR_LEN, "port %s: %s", p->name, e);
 			return -1;
 		}

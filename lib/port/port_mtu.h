@@ -68,4 +68,8 @@ uint32_t vgw_ports_data_room(void);
  * its frames cannot hold. 0, or -1 with err. */
 int vgw_ports_kernel_mtu(char *err);
 
+/* The MTU the kernel gives Linux interface ifname (SIOCGIFMTU); -1 with a
+ * message when it cannot be read. Start-up only (a system call). */
+int vgw_iface_mtu(const char *ifname, unsigned int *mtu, char *err);
+
 #endif

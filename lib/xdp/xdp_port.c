@@ -28,6 +28,7 @@
 
 #include "../core/gw.h"
 #include "../net/ip4.h"
+#include "../port/port_mtu.h"
 #include "vgw_version.h"
 
 static struct vgw_xdp_port_info info[VGW_MAX_PORTS];
@@ -190,17 +191,8 @@ static int iface_queues(const char *ifname, unsigned int *rx, unsigned int *bind
 		*rx = ch.combined_count + ch.rx_count;
 		*bindable = ch.combined_count;
 	}
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	int rc = ioctl(fd, SIOCGIFMTU, &ifr);
-	int e = errno;
 	close(fd);
-	if (rc < 0) {
-		snprintf(err, VGW_ERR_LEN, "%s: cannot read its MTU: %s", ifname, strerror(e));
-		return -1;
-	}
-	*mtu = (unsigned int)ifr.ifr_mtu;
-	return 0;
+	return vgw_iface_mtu(ifname, mtu, err);
 }
 
 static uint32_t attached_id(const struct bpf_xdp_query_opts *q)
