@@ -19,28 +19,11 @@
 #include "conf/loader.h"
 #include "conf/settings.h"
 #include "core/gw.h"
+#include "conf_text.h"
 #include "unit.h"
 
 static const char *conf_path;
 
-/* Writes text to a temp file and loads it; returns the loader's result. */
-static int load_text(const char *text, char *err)
-{
-	char path[] = "/tmp/vgw-conf-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return -2;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		close(fd);
-		unlink(path);
-		return -2;
-	}
-	close(fd);
-	vgw_settings_reset();
-	int rc = vgw_load_settings(path, err);
-	unlink(path);
-	return rc;
-}
 
 static void test_shipped_conf_loads(void)
 {
@@ -58,7 +41,7 @@ static void test_shipped_conf_loads(void)
 static void test_minimal_defaults(void)
 {
 	char err[VGW_ERR_LEN] = "";
-	ASSERT_EQ(load_text("port p0 dev net_null0 role public address 10.0.0.1/24\n", err), 0);
+	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public address 10.0.0.1/24\n", err), 0);
 	ASSERT_STR(vgw_gw.set.socket_path, "/run/vgw/vgwd.sock");
 	ASSERT_STR(vgw_gw.set.lcores, "0,1");
 	ASSERT_EQ(vgw_gw.set.neigh_max_entries, 4096);
@@ -68,7 +51,7 @@ static void test_minimal_defaults(void)
 	ASSERT_EQ(vgw_gw.set.ct_timeouts.tcp_transitory, 240);
 	ASSERT_EQ(vgw_gw.set.ct_timeouts.udp, 300); /* RFC 4787: >= 120 */
 	ASSERT_EQ(vgw_gw.set.ct_timeouts.udp_unreplied, 120);
-	ASSERT_EQ(load_text("conntrack max-entries 16\nconntrack timeout udp 600\n"
+	ASSERT_EQ(unit_load_text("conntrack max-entries 16\nconntrack timeout udp 600\n"
 			    "port p0 dev net_null0 role public address 10.0.0.1/24\n", err), 0);
 	ASSERT_EQ(vgw_gw.set.conntrack_max_entries, 16);
 	ASSERT_EQ(vgw_gw.set.ct_timeouts.udp, 600);
@@ -181,7 +164,7 @@ static void test_bad_settings(void)
 {
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char err[VGW_ERR_LEN] = "";
-		int rc = load_text(bad[i].text, err);
+		int rc = unit_load_text(bad[i].text, err);
 		if (strstr(bad[i].want, "unknown command")) {
 			/* not a setting: it is kept as a command for later; settings pass */
 			ASSERT_EQ(rc, -1); /* ...but there is no port */
@@ -190,14 +173,14 @@ static void test_bad_settings(void)
 		}
 		ASSERT_EQ(rc, -1);
 		ASSERT_CONTAINS(err, bad[i].want);
-		ASSERT_CONTAINS(err, "/tmp/vgw-conf-");
+		ASSERT_CONTAINS(err, UNIT_CONF_PREFIX);
 	}
 }
 
 static void test_line_number(void)
 {
 	char err[VGW_ERR_LEN] = "";
-	ASSERT_EQ(load_text("# comment\n\nlcores 0,1\nport p0 dev x role nope\n", err), -1);
+	ASSERT_EQ(unit_load_text("# comment\n\nlcores 0,1\nport p0 dev x role nope\n", err), -1);
 	ASSERT_CONTAINS(err, ":4: ");
 }
 
@@ -207,7 +190,7 @@ static void test_long_line(void)
 	memset(text, 'a', 5000);
 	strcpy(text + 5000, "\n");
 	char err[VGW_ERR_LEN] = "";
-	ASSERT_EQ(load_text(text, err), -1);
+	ASSERT_EQ(unit_load_text(text, err), -1);
 	ASSERT_CONTAINS(err, "line too long");
 	free(text);
 }
@@ -217,7 +200,7 @@ static void test_long_line(void)
 static void test_host_port(void)
 {
 	char err[VGW_ERR_LEN] = "";
-	ASSERT_EQ(load_text("port p0 dev net_null0 role public host-port vgw-p0 "
+	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public host-port vgw-p0 "
 			    "address 10.0.0.1/24\n"
 			    "port p1 dev net_null1 role underlay address 10.1.0.1/24\n"
 			    "port p2 dev net_null2 role underlay host-port Host_2 "
@@ -229,12 +212,12 @@ static void test_host_port(void)
 	ASSERT_EQ(vgw_gw.set.host_punt_rate, 20000);
 	ASSERT_EQ(vgw_gw.set.host_punt_burst, 256);
 	/* the longest Linux name (15 characters), and the limits at their bounds */
-	ASSERT_EQ(load_text("host-port punt-rate 1000000\nhost-port punt-burst 1\n"
+	ASSERT_EQ(unit_load_text("host-port punt-rate 1000000\nhost-port punt-burst 1\n"
 			    "port p0 dev net_null0 role public host-port abcdefghijklmno\n", err), 0);
 	ASSERT_STR(vgw_gw.ports[0].host_name, "abcdefghijklmno");
 	ASSERT_EQ(vgw_gw.set.host_punt_rate, 1000000);
 	ASSERT_EQ(vgw_gw.set.host_punt_burst, 1);
-	ASSERT_EQ(load_text("host-port punt-rate 1\nhost-port punt-burst 1024\n"
+	ASSERT_EQ(unit_load_text("host-port punt-rate 1\nhost-port punt-burst 1024\n"
 			    "port p0 dev net_null0 role public\n", err), 0);
 	ASSERT_EQ(vgw_gw.set.host_punt_rate, 1);
 	ASSERT_EQ(vgw_gw.set.host_punt_burst, 1024);
@@ -250,11 +233,11 @@ static void test_host_port(void)
 static void test_hostile_settings(void)
 {
 	char err[VGW_ERR_LEN] = "";
-	ASSERT_EQ(load_text("port p0 dev net_null0 role public\n", err), 0);
+	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public\n", err), 0);
 	ASSERT_EQ(vgw_gw.set.punt_rate[VGW_PUNT_ARP], 2000);
 	ASSERT_EQ(vgw_gw.set.icmp_error_rate, 1000);
 	CU_ASSERT(!vgw_gw.set.maglev_key_set);
-	ASSERT_EQ(load_text("punt arp rate 10\npunt health burst 7\nicmp-error burst 2\n"
+	ASSERT_EQ(unit_load_text("punt arp rate 10\npunt health burst 7\nicmp-error burst 2\n"
 			    "maglev key 000102030405060708090a0b0c0d0e0f\n"
 			    "port p0 dev net_null0 role public\n", err), 0);
 	ASSERT_EQ(vgw_gw.set.punt_rate[VGW_PUNT_ARP], 10);
@@ -270,7 +253,7 @@ static void test_hostile_settings(void)
 	ASSERT_CONTAINS(a.data, "punt health rate 10000\npunt health burst 7\n");
 	ASSERT_CONTAINS(a.data, "icmp-error rate 1000\nicmp-error burst 2\n");
 	ASSERT_CONTAINS(a.data, "maglev key 000102030405060708090a0b0c0d0e0f\n");
-	ASSERT_EQ(load_text(a.data, err), 0);
+	ASSERT_EQ(unit_load_text(a.data, err), 0);
 	vgw_buf_init(&b);
 	vgw_settings_running_config(&b);
 	ASSERT_STR(b.data, a.data);
@@ -281,7 +264,7 @@ static void test_hostile_settings(void)
 static void test_running_config_round_trip(void)
 {
 	char err[VGW_ERR_LEN] = "";
-	ASSERT_EQ(load_text("eal --no-huge -m 256\nlcores 0@0,1@1,2@1\nmbufs 4095\n"
+	ASSERT_EQ(unit_load_text("eal --no-huge -m 256\nlcores 0@0,1@1,2@1\nmbufs 4095\n"
 			    "host-port punt-rate 5000\n"
 			    "kernel import-table 254\nkernel announce-table 101\n"
 			    "port up0 dev net_null0 role public mac 02:00:00:00:00:01 mtu 9000 "
@@ -292,7 +275,7 @@ static void test_running_config_round_trip(void)
 	struct vgw_buf a;
 	vgw_buf_init(&a);
 	vgw_settings_running_config(&a);
-	ASSERT_EQ(load_text(a.data, err), 0);
+	ASSERT_EQ(unit_load_text(a.data, err), 0);
 	struct vgw_buf b;
 	vgw_buf_init(&b);
 	vgw_settings_running_config(&b);
@@ -325,25 +308,25 @@ static void test_eal_words_over_lines(void)
 	for (int i = 40; i < VGW_MAX_EAL_ARGS; i++)
 		vgw_buf_printf(&t, " -w%d", i);
 	vgw_buf_puts(&t, "\nport p0 dev net_null0 role public\n");
-	ASSERT_EQ(load_text(t.data, err), 0);
+	ASSERT_EQ(unit_load_text(t.data, err), 0);
 	ASSERT_EQ(vgw_startup.n_eal_args, VGW_MAX_EAL_ARGS);
-	ASSERT_EQ(load_text(t.data, err), 0); /* a second load starts afresh */
+	ASSERT_EQ(unit_load_text(t.data, err), 0); /* a second load starts afresh */
 	ASSERT_EQ(vgw_startup.n_eal_args, VGW_MAX_EAL_ARGS);
 	vgw_buf_puts(&t, "eal one-too-many\n");
-	ASSERT_EQ(load_text(t.data, err), -1);
+	ASSERT_EQ(unit_load_text(t.data, err), -1);
 	ASSERT_CONTAINS(err, ":4: eal: too many arguments");
 	vgw_buf_free(&t);
 
 	/* 63 words then 1; and words of 1000 bytes, four to a line */
 	struct vgw_buf a, b;
-	ASSERT_EQ(load_text("eal -a -b -c -d -e -f -g -h -i -j -k -l -m -n -o -p -q -r -s -t -u "
+	ASSERT_EQ(unit_load_text("eal -a -b -c -d -e -f -g -h -i -j -k -l -m -n -o -p -q -r -s -t -u "
 			    "-v -w -x -y -z -A -B -C -D -E -F -G -H -I -J -K -L -M -N -O -P -Q "
 			    "-R -S -T -U -V -W -X -Y -Z -0 -1 -2 -3 -4 -5 -6 -7 -8 -9 --x\n"
 			    "eal --y\nport p0 dev net_null0 role public\n", err), 0);
 	vgw_buf_init(&a);
 	vgw_settings_running_config(&a);
 	ASSERT_CONTAINS(a.data, " -9 --x\neal --y\nlcores");
-	ASSERT_EQ(load_text(a.data, err), 0);
+	ASSERT_EQ(unit_load_text(a.data, err), 0);
 	vgw_buf_init(&b);
 	vgw_settings_running_config(&b);
 	ASSERT_STR(b.data, a.data);
@@ -358,11 +341,11 @@ static void test_eal_words_over_lines(void)
 		vgw_buf_printf(&t, "eal %s\n", w);
 	}
 	vgw_buf_puts(&t, "port p0 dev net_null0 role public\n");
-	ASSERT_EQ(load_text(t.data, err), 0);
+	ASSERT_EQ(unit_load_text(t.data, err), 0);
 	vgw_buf_init(&a);
 	vgw_settings_running_config(&a);
 	ASSERT_CONTAINS(a.data, "ddd\neal eee");
-	ASSERT_EQ(load_text(a.data, err), 0);
+	ASSERT_EQ(unit_load_text(a.data, err), 0);
 	ASSERT_EQ(vgw_startup.n_eal_args, 8);
 	vgw_buf_init(&b);
 	vgw_settings_running_config(&b);
@@ -384,7 +367,7 @@ static void test_af_xdp(void)
 			   "port p2 dev net_null0 role underlay mtu 9000 address 10.2.0.1/24\n"
 			   "port p3 af-xdp abcdefghijklmno role public address 10.3.0.1/24\n"
 			   "port p4 af-xdp eth0.100 role public address 10.4.0.1/24\n";
-	int rc = load_text(text, err);
+	int rc = unit_load_text(text, err);
 	if (rc != 0)
 		fprintf(stderr, "\n  %s\n", err);
 	ASSERT_EQ(rc, 0);
@@ -430,7 +413,7 @@ static void test_af_xdp(void)
 	vgw_buf_free(&b);
 
 	/* and it loads back to the same settings */
-	ASSERT_EQ(load_text(a.data, err), 0);
+	ASSERT_EQ(unit_load_text(a.data, err), 0);
 	vgw_buf_init(&b);
 	vgw_settings_running_config(&b);
 	ASSERT_STR(b.data, a.data);
@@ -458,17 +441,17 @@ static int line(char *err, int argc, ...)
 static void test_xdp_program(void)
 {
 	char err[VGW_ERR_LEN] = "";
-	ASSERT_EQ(load_text("port p0 af-xdp eth1 role public\n", err), 0);
+	ASSERT_EQ(unit_load_text("port p0 af-xdp eth1 role public\n", err), 0);
 	ASSERT_STR(vgw_gw.set.xdp_program, ""); /* default: next to vgwd, else installed */
 
-	ASSERT_EQ(load_text("xdp program /opt/vgw/vgw_xdp.o\n"
+	ASSERT_EQ(unit_load_text("xdp program /opt/vgw/vgw_xdp.o\n"
 			    "port p0 af-xdp eth1 role public address 10.0.0.1/24\n", err), 0);
 	ASSERT_STR(vgw_gw.set.xdp_program, "/opt/vgw/vgw_xdp.o");
 	struct vgw_buf a, b;
 	vgw_buf_init(&a);
 	vgw_settings_running_config(&a);
 	ASSERT_CONTAINS(a.data, "\nxdp program /opt/vgw/vgw_xdp.o\n");
-	ASSERT_EQ(load_text(a.data, err), 0);
+	ASSERT_EQ(unit_load_text(a.data, err), 0);
 	ASSERT_STR(vgw_gw.set.xdp_program, "/opt/vgw/vgw_xdp.o");
 	vgw_buf_init(&b);
 	vgw_settings_running_config(&b);
@@ -505,7 +488,7 @@ static void test_xdp_program(void)
 	ASSERT_STR(vgw_gw.set.xdp_program, "/usr/lib/vgw/vgw_xdp.o");
 
 	/* in a file: the line is named, the earlier value stays */
-	ASSERT_EQ(load_text("xdp program /opt/a.o\nxdp program a.o\n"
+	ASSERT_EQ(unit_load_text("xdp program /opt/a.o\nxdp program a.o\n"
 			    "port p0 af-xdp eth1 role public\n", err), -1);
 	ASSERT_CONTAINS(err, ":2: xdp program: an absolute path");
 	ASSERT_STR(vgw_gw.set.xdp_program, "/opt/a.o");

@@ -21,6 +21,7 @@
 #include "conf/loader.h"
 #include "conf/settings.h"
 #include "core/gw.h"
+#include "conf_text.h"
 #include "unit.h"
 
 #define ROUNDS 400
@@ -272,19 +273,6 @@ static void gen_port(struct gen *g, int i)
 	add(g, "%s", line);
 }
 
-static int load_file(const char *text, char *err)
-{
-	char path[] = "/tmp/vgw-conf-gen-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return -2;
-	ssize_t n = write(fd, text, strlen(text));
-	close(fd);
-	vgw_settings_reset();
-	int rc = n == (ssize_t)strlen(text) ? vgw_load_settings(path, err) : -2;
-	unlink(path);
-	return rc;
-}
 
 static char *join(struct gen *g)
 {
@@ -332,13 +320,13 @@ static void test_generated(void)
 		char *text = join(&g), *a = NULL, *b = NULL;
 		char err[VGW_ERR_LEN] = "";
 		const char *what = NULL;
-		if (load_file(text, err) != 0)
+		if (unit_load_text(text, err) != 0)
 			what = "the generated file does not load";
 		else if (vgw_startup.n_eal_args != g.eal_words || vgw_gw.n_ports != g.ports)
 			what = "the generated file loads to other settings";
 		if (!what) {
 			a = running_config();
-			if (load_file(a, err) != 0)
+			if (unit_load_text(a, err) != 0)
 				what = "its running config does not load";
 		}
 		if (!what) {

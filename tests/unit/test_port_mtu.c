@@ -17,21 +17,9 @@
 #include "conf/settings.h"
 #include "core/gw.h"
 #include "port/port_mtu.h"
+#include "conf_text.h"
 #include "unit.h"
 
-static int load_text(const char *text, char *err)
-{
-	char path[] = "/tmp/vgw-mtu-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return -2;
-	ssize_t n = write(fd, text, strlen(text));
-	close(fd);
-	vgw_settings_reset();
-	int rc = n == (ssize_t)strlen(text) ? vgw_load_settings(path, err) : -2;
-	unlink(path);
-	return rc;
-}
 
 static void test_devargs(void)
 {
@@ -90,7 +78,7 @@ static void test_config_checks(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char err[VGW_ERR_LEN] = "";
-		int rc = load_text(cases[i].text, err);
+		int rc = unit_load_text(cases[i].text, err);
 		if ((rc == 0) != (cases[i].want == NULL))
 			fprintf(stderr, "\n  case %zu: %s -> %d %s\n", i, cases[i].text, rc, err);
 		if (!cases[i].want) {
@@ -99,7 +87,7 @@ static void test_config_checks(void)
 		}
 		ASSERT_EQ(rc, -1);
 		ASSERT_CONTAINS(err, cases[i].want);
-		ASSERT_CONTAINS(err, "/tmp/vgw-mtu-");
+		ASSERT_CONTAINS(err, UNIT_CONF_PREFIX);
 	}
 }
 
@@ -107,24 +95,24 @@ static void test_config_checks(void)
 static void test_data_room(void)
 {
 	char err[VGW_ERR_LEN] = "";
-	ASSERT_EQ(load_text("port p0 dev net_null0 role public\n"
+	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public\n"
 			    "port p1 dev net_null1 role underlay mtu 1600\n", err), 0);
 	ASSERT_EQ(vgw_ports_data_room(), RTE_MBUF_DEFAULT_DATAROOM); /* 1622 fits 2048 */
-	ASSERT_EQ(load_text("port p0 dev net_null0 role public mtu 2026\n", err), 0);
+	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public mtu 2026\n", err), 0);
 	ASSERT_EQ(vgw_ports_data_room(), RTE_MBUF_DEFAULT_DATAROOM);
-	ASSERT_EQ(load_text("port p0 dev net_null0 role public mtu 2027\n", err), 0);
+	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public mtu 2027\n", err), 0);
 	ASSERT_EQ(vgw_ports_data_room(), 2049);
-	ASSERT_EQ(load_text("port p0 dev net_null0 role public\n"
+	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public\n"
 			    "port p1 dev net_null1 role underlay mtu 9000\n", err), 0);
 	ASSERT_EQ(vgw_ports_data_room(), 9000 + VGW_FRAME_OVERHEAD);
 	/* af_packet: its RX queue wants framesz - 32 in one mbuf */
-	ASSERT_EQ(load_text("port p0 dev net_af_packet0,iface=v0,framesz=16384,blocksz=16384 "
+	ASSERT_EQ(unit_load_text("port p0 dev net_af_packet0,iface=v0,framesz=16384,blocksz=16384 "
 			    "role public\n", err), 0);
 	ASSERT_EQ(vgw_ports_data_room(), 16384 - 32);
 	/* the MTU in effect counts (an af_packet port takes its interface's) */
 	vgw_gw.ports[0].mtu = 9000;
 	ASSERT_EQ(vgw_ports_data_room(), 16384 - 32);
-	ASSERT_EQ(load_text("port p0 dev net_af_packet0,iface=v0 role public\n", err), 0);
+	ASSERT_EQ(unit_load_text("port p0 dev net_af_packet0,iface=v0 role public\n", err), 0);
 	vgw_gw.ports[0].mtu = 1990;
 	ASSERT_EQ(vgw_ports_data_room(), RTE_MBUF_DEFAULT_DATAROOM);
 	vgw_settings_reset();
@@ -133,7 +121,7 @@ static void test_data_room(void)
 static void test_running_config(void)
 {
 	char err[VGW_ERR_LEN] = "";
-	ASSERT_EQ(load_text("port p0 dev net_null0 role public mtu 1500\n"
+	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public mtu 1500\n"
 			    "port p1 dev net_af_packet1,iface=v1 role underlay\n"
 			    "port p2 dev net_null2 role underlay mtu 9000\n", err), 0);
 	ASSERT_EQ(vgw_gw.ports[1].mtu, 1500);
