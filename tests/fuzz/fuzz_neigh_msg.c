@@ -32,14 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(vgw_neigh_msg_result_names[res] != NULL);
 		if (res == VGW_NEIGH_MSG_OK && r.op == VGW_NEIGH_MSG_ADD && (r.state & USABLE))
 			FUZZ_CHECK(r.has_mac);
-		struct nlmsghdr h;
-		if (avail < sizeof(h))
+		size_t step = fuzz_nl_step(buf + off, avail);
+		if (!step)
 			break;
-		memcpy(&h, buf + off, sizeof(h));
-		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > avail)
-			break;
-		size_t step = NLMSG_ALIGN(h.nlmsg_len);
-		off += step < avail ? step : avail;
+		off += step;
 	}
 	free(buf);
 

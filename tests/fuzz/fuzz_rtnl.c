@@ -41,14 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char pb[4];
 			FUZZ_CHECK(vgw_rtnl_proto_name(r.proto, pb) != NULL);
 		}
-		struct nlmsghdr h;
-		if (avail < sizeof(h))
+		size_t step = fuzz_nl_step(buf + off, avail);
+		if (!step)
 			break;
-		memcpy(&h, buf + off, sizeof(h));
-		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > avail)
-			break;
-		size_t step = NLMSG_ALIGN(h.nlmsg_len);
-		off += step < avail ? step : avail;
+		off += step;
 	}
 	free(buf);
 	return 0;
