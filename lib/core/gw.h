@@ -18,6 +18,7 @@
 #include "../lb/ct.h"
 #include "../util/siphash.h"
 #include "drop.h"
+#include "runtime.h"
 
 #define VGW_MAX_PORTS 8
 #define VGW_MAX_WORKERS 16
@@ -152,6 +153,7 @@ struct vgw_worker {
 	uint64_t burst;
 	struct vgw_memo memo;     /* worker only */
 	struct vgw_port_stats stats[VGW_MAX_PORTS];
+	struct vgw_runtime rt; /* worker only writes; show runtime reads (runtime.h) */
 } __rte_cache_aligned;
 
 struct vgw_settings {
