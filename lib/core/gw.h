@@ -47,6 +47,7 @@ struct vgw_neigh_table;
 struct vgw_vpc_tables;
 struct vgw_lb_worker;
 struct rte_ring;
+struct rte_mbuf;
 struct rte_mempool;
 struct rte_eth_dev_tx_buffer;
 
@@ -122,6 +123,26 @@ struct vgw_memo {
 
 struct vgw_vpc;
 
+/* What a stage of the data path knows about a packet in a vector, beyond the
+ * packet itself (dp/dp.h has who sets which field). 16 bytes. */
+struct vgw_pkt {
+	const void *obj; /* the verdict's object: EIP, service, route target */
+	uint32_t arg;    /* VNI; next hop (eth-out); ICMP rest (icmp-error) */
+	uint16_t out;    /* out port (eth-out); type << 8 | code (icmp-error); flags */
+	uint8_t in_port; /* received on (our index): drops are counted there */
+	uint8_t seq;     /* arrival order in its burst: eth-out keeps it per port */
+};
+
+/* The packets waiting for one stage (dp/dispatch_dp.c). A burst of at most
+ * VGW_BURST packets is run through the stages until every vector is empty,
+ * and every stage passes on at most one packet for each it takes (an ICMP
+ * error or an echo reply replaces its packet), so no vector holds more. */
+struct vgw_vec {
+	uint32_t n;
+	struct rte_mbuf *m[VGW_BURST];
+	struct vgw_pkt p[VGW_BURST];
+};
+
 struct vgw_worker {
 	unsigned int lcore;
 	unsigned int idx; /* also the RCU thread id and the TX queue */
@@ -152,6 +173,10 @@ struct vgw_worker {
 	 * wraps back to a stale entry's tag */
 	uint64_t burst;
 	struct vgw_memo memo;     /* worker only */
+	/* worker only: the stages' vectors, and a bit per stage whose vector
+	 * holds packets (dp/dispatch_dp.c) */
+	uint32_t pending;
+	struct vgw_vec vec[VGW_STAGE_N];
 	struct vgw_port_stats stats[VGW_MAX_PORTS];
 	struct vgw_runtime rt; /* worker only writes; show runtime reads (runtime.h) */
 } __rte_cache_aligned;

@@ -22,15 +22,15 @@
 enum vgw_stage {
 	VGW_STAGE_CLASSIFY,    /* received burst -> verdict per packet */
 	VGW_STAGE_VXLAN_IN,    /* VXLAN from a hypervisor: checks, decapsulation */
-	VGW_STAGE_LB_REPLY,    /* backend -> client: reply NAT */
 	VGW_STAGE_VPC_OUT,     /* VM -> Internet: SNAT to its EIP */
 	VGW_STAGE_IP4_ROUTE,   /* a packet we rewrote or originated: where to */
 	VGW_STAGE_IP4_LOCAL,   /* to us: echo reply, host punt */
-	VGW_STAGE_VIP_ICMP,    /* ICMP error about a load-balanced flow */
-	VGW_STAGE_VIP_IN,      /* client -> VIP: conntrack, Maglev, DNAT */
+	VGW_STAGE_LB,          /* the connection tables: client -> VIP (conntrack,
+				* Maglev, DNAT), backend replies, ICMP errors
+				* about load-balanced flows */
 	VGW_STAGE_EIP_IN,      /* Internet -> EIP: DNAT */
 	VGW_STAGE_IP4_FORWARD, /* TTL, ECMP path, MTU */
-	VGW_STAGE_TUNNEL_OUT,  /* VXLAN encapsulation towards a hypervisor */
+	VGW_STAGE_TUNNEL_OUT,  /* frames the slow path originates into a VPC */
 	VGW_STAGE_ICMP_ERROR,  /* ICMP errors we originate */
 	VGW_STAGE_ETH_OUT,     /* next-hop MAC, TX batching */
 	VGW_STAGE_N

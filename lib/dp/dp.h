@@ -1,7 +1,39 @@
-/* Data-path steps shared by the worker's files. Runs on workers only: no
- * locks, no allocation, no system calls. Each step either hands the mbuf to
- * the next one, transmits it, punts it to the slow path, or drops it with a
- * named reason; exactly one of these happens to every packet. */
+/* The worker data path's contract: stages over vectors.
+ *
+ * Runs on workers only: no locks, no allocation, no system calls.
+ *
+ * A received burst is classified once (classify_dp.c: every lookup that
+ * decides where a packet goes, in bulk), which puts each packet in the
+ * vector of the stage its verdict names, or ends it there (a counted drop, a
+ * punt). The dispatcher (dispatch_dp.c) then runs the stage of the first
+ * non-empty vector, in enum vgw_stage order (core/runtime.h), until every
+ * vector is empty. A stage takes its whole vector and, for each packet, does
+ * exactly one of: push it to another stage's vector (vgw_dp_push), transmit
+ * (only eth-out), punt it to the slow path, hand it to another worker, or
+ * drop it with a named reason. Stages never call each other: a packet one
+ * stage makes for another (an ICMP error, an echo reply, a hairpin) travels
+ * as a push. So each behaviour lives in one stage, and `show runtime` can
+ * account for each stage's cost.
+ *
+ * struct vgw_pkt (core/gw.h), per packet, set by whoever pushes it:
+ *   in_port  the port it was received on (drops and ICMP errors count there)
+ *   seq      its position in the burst it arrived in; eth-out transmits in
+ *            that order, so a port sends what it sends in arrival order
+ *   obj/arg/out  per target stage:
+ *     vxlan-in     -
+ *     vpc-out      arg = VNI (of the decapsulated packet)
+ *     ip4-route    -
+ *     ip4-local    -
+ *     lb           out = kind (lb/lb_dp.h); obj = the service (VIP), or
+ *                  arg = VNI (a backend's reply)
+ *     eip-in       obj = the EIP (struct vgw_eip)
+ *     ip4-forward  obj = route target; out = VGW_FWD_TTL when the TTL is
+ *                  still to check and decrement (a packet being forwarded)
+ *     tunnel-out   arg = VNI (a frame the slow path originated)
+ *     icmp-error   out = type << 8 | code, arg = the rest-of-header word
+ *     eth-out      arg = next hop, out = port
+ * Every packet in a vector has its IPv4 header at VGW_ETH_HLEN, checked, with
+ * the Ethernet padding trimmed (eth-out: a whole frame but for the MACs). */
 #ifndef VGW_DP_H
 #define VGW_DP_H
 
@@ -13,9 +45,12 @@
 #include "../core/gcra.h"
 #include "../core/gw.h"
 #include "../fib/fib.h"
-#include "../vpc/vpc.h"
+#include "../net/icmp.h"
 
 #define VGW_ETH_HLEN 14
+
+/* ip4-forward: the TTL is still to check (ICMP time exceeded) and decrement. */
+#define VGW_FWD_TTL 1
 
 static inline void vgw_dp_drop(struct vgw_worker *w, uint16_t port, enum vgw_drop why,
 			       struct rte_mbuf *m)
@@ -33,6 +68,73 @@ static inline void vgw_dp_tx(struct vgw_worker *w, uint16_t port, struct rte_mbu
 static inline struct vgw_mbuf_priv *vgw_mbuf_priv(struct rte_mbuf *m)
 {
 	return rte_mbuf_to_priv(m);
+}
+
+/* Puts m, with what the stage is told (p), in stage s's vector. */
+static inline void vgw_dp_push(struct vgw_worker *w, enum vgw_stage s, struct rte_mbuf *m,
+			       const struct vgw_pkt *p)
+{
+	struct vgw_vec *v = &w->vec[s];
+	RTE_ASSERT(v->n < VGW_BURST);
+	v->m[v->n] = m;
+	v->p[v->n] = *p;
+	v->n++;
+	w->pending |= 1u << s;
+}
+
+/* Same, with obj and arg replaced (in_port and seq kept). */
+static inline void vgw_dp_push_to(struct vgw_worker *w, enum vgw_stage s, struct rte_mbuf *m,
+				  const struct vgw_pkt *p, const void *obj, uint32_t arg,
+				  uint16_t out)
+{
+	struct vgw_pkt q = {.obj = obj, .arg = arg, .out = out, .in_port = p->in_port,
+			    .seq = p->seq};
+	vgw_dp_push(w, s, m, &q);
+}
+
+/* Sorts v into arrival order (insertion sort: a vector is nearly always in
+ * order already, then it costs one pass of comparisons). */
+static inline void vgw_vec_in_order(struct vgw_vec *v)
+{
+	for (uint32_t i = 1; i < v->n; i++) {
+		if (v->p[i].seq >= v->p[i - 1].seq)
+			continue;
+		struct rte_mbuf *m = v->m[i];
+		struct vgw_pkt p = v->p[i];
+		uint32_t j = i;
+		for (; j > 0 && v->p[j - 1].seq > p.seq; j--) {
+			v->m[j] = v->m[j - 1];
+			v->p[j] = v->p[j - 1];
+		}
+		v->m[j] = m;
+		v->p[j] = p;
+	}
+}
+
+/* m becomes an ICMP error (RFC 792) of type/code/rest to its source, built
+ * and rate-limited by the icmp-error stage (ip4_local_dp.c). */
+static inline void vgw_dp_icmp_error(struct vgw_worker *w, struct rte_mbuf *m,
+				     const struct vgw_pkt *p, uint8_t type, uint8_t code,
+				     uint32_t rest)
+{
+	vgw_dp_push_to(w, VGW_STAGE_ICMP_ERROR, m, p, NULL, rest, (uint16_t)(type << 8 | code));
+}
+
+/* The TTL policy, in one place: a packet whose TTL would reach 0 here is
+ * counted (ttl_exceeded) and, when `icmp`, answered with time exceeded;
+ * true when m was consumed. Packets from a tunnel, and ICMP errors, get no
+ * error back (no ICMP into a VPC, no error about an error). */
+static inline bool vgw_dp_ttl_expired(struct vgw_worker *w, struct rte_mbuf *m,
+				      const struct vgw_pkt *p, const uint8_t *ip, bool icmp)
+{
+	if (likely(ip[8] > 1))
+		return false;
+	w->stats[p->in_port].drop[VGW_DROP_TTL_EXCEEDED]++;
+	if (icmp)
+		vgw_dp_icmp_error(w, m, p, VGW_ICMP_TIME_EXCEEDED, 0, 0);
+	else
+		rte_pktmbuf_free(m);
+	return true;
 }
 
 /* Hands m to the slow path for reason r: its own ring and rate limit per
@@ -56,115 +158,26 @@ static inline void vgw_dp_punt(struct vgw_worker *w, uint16_t in_port, struct rt
 		vgw_dp_drop(w, in_port, VGW_DROP_PUNT_RING_FULL, m);
 }
 
-struct vgw_eip;
-struct vgw_svc;
-struct vgw_endpoint;
-struct vgw_vpc;
-
-/* tunnel_out.c: the way into a VPC, resolved by vgw_tunnel_prepare. */
-struct vgw_tunnel {
-	const struct vgw_endpoint *ep;
-	const struct vgw_vpc *vpc;
-	uint32_t vni;
-	uint32_t vtep;  /* ours */
-	uint32_t nh;    /* underlay next hop */
-	uint32_t hash;  /* inner flow: outer UDP source port, ECMP */
-	uint16_t udp_port;
-	uint16_t out;
-};
-
-/* rx_burst.c: a received burst: classification and bulk lookups, then
- * each packet in order (vgw_eth_input for anything out of the ordinary). */
+/* classify_dp.c: the entry of every received burst: classifies ms[0..n)
+ * (all received on port) and runs the stages until the burst is done. */
 void vgw_rx_burst(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, uint16_t n);
-/* eth_input.c: classify one received frame. */
-void vgw_eth_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m);
-/* ip4_input.c: validate, then local delivery or forwarding. */
-void vgw_ip4_input(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m);
-/* The rest of vgw_ip4_input for a packet that passed every check (padding
- * trimmed); e is the EIP of its destination (NULL if none). */
-void vgw_ip4_dispatch(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m, uint16_t hl,
-		      uint16_t tl, const struct vgw_eip *e);
-/* ip4_output.c: pick the path of target t for the packet (IP header at
- * VGW_ETH_HLEN), check the MTU, write Ethernet and transmit or punt. */
-void vgw_ip4_output(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-		    const struct vgw_route_target *t);
-/* The next hop and port of target t for a packet to dst (hash picks among
- * ECMP paths); false if t is no egress (a local route). */
+
+/* dispatch_dp.c: runs the stages until every vector is empty; t0 is the
+ * TSC when the packets entered (the cycles until now are charged to
+ * `charge`, the stage that filled the vectors). */
+void vgw_dp_run(struct vgw_worker *w, enum vgw_stage charge, uint32_t n, uint64_t t0);
+
+/* The stages of lib/dp (the others: lib/vpc/vpc_dp.h, lib/lb/lb_dp.h). Each
+ * takes its whole vector v. */
+void vgw_stage_ip4_route(struct vgw_worker *w, const struct vgw_vec *v);   /* ip4_route_dp.c */
+void vgw_stage_ip4_forward(struct vgw_worker *w, const struct vgw_vec *v); /* ip4_output_dp.c */
+void vgw_stage_eth_out(struct vgw_worker *w, struct vgw_vec *v);           /* ip4_output_dp.c */
+void vgw_stage_ip4_local(struct vgw_worker *w, const struct vgw_vec *v);   /* ip4_local_dp.c */
+void vgw_stage_icmp_error(struct vgw_worker *w, const struct vgw_vec *v);  /* ip4_local_dp.c */
+
+/* ip4_output_dp.c: the next hop and port of target t for a packet to dst
+ * (hash picks among ECMP paths); false if t is no egress (a local route). */
 bool vgw_ip4_path(const struct vgw_route_target *t, uint32_t dst, uint32_t hash,
 		  uint32_t *nh, uint16_t *out);
-/* Writes the Ethernet header for next hop nh on port out and transmits, or
- * punts m to the slow path to resolve nh. */
-void vgw_ip4_xmit(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, uint32_t nh,
-		  uint16_t out);
-/* Routes a packet whose TTL is already handled: an EIP destination takes the
- * tunnel (eip_input.c), anything else the FIB. Local destinations drop. */
-void vgw_ip4_route(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m);
-/* eip_input.c: a valid IPv4 packet (at VGW_ETH_HLEN) to EIP e: DNAT and VXLAN
- * encapsulation towards the VM's hypervisor. */
-void vgw_eip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-		   const struct vgw_eip *e);
-/* vxlan_input.c: a UDP datagram to the gateway's VTEP (IP header valid, at
- * VGW_ETH_HLEN): decapsulation, checks, SNAT to the VM's EIP, routing. */
-void vgw_vxlan_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-		     uint16_t hdr_len, uint16_t tot_len);
-/* tunnel_out.c: resolves the VM (vni, vm_ip), our VTEP and the underlay path
- * for a packet of tot_len tl (IP header at VGW_ETH_HLEN) and checks MTU and
- * headroom; false when m was consumed (counted drop, or ICMP frag needed). */
-bool vgw_tunnel_prepare(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-			uint32_t vni, uint32_t vm_ip, uint32_t hash, uint16_t tl,
-			struct vgw_tunnel *t);
-/* Writes the inner Ethernet header, encapsulates and transmits. */
-void vgw_tunnel_send(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-		     const struct vgw_tunnel *t, uint16_t tl);
-/* A frame the slow path originates into a VPC (vgw_gw.tunnel; priv.vni). */
-void vgw_tunnel_originated(struct vgw_worker *w, struct rte_mbuf *m);
-/* vxlan_input.c: a decapsulated VM packet ([inner Eth][IPv4], checked) that
- * no load-balanced flow claims: SNAT to the VM's EIP and routing. */
-void vgw_vpc_out(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, uint32_t vni);
-/* vip_input.c: a TCP/UDP packet (not a fragment, ports present) to service
- * svc's VIP:port: on the flow's owner, conntrack + Maglev, DNAT, tunnel. */
-void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-		   const struct vgw_svc *svc);
-/* vip_icmp.c: an ICMP error to a VIP about a load-balanced flow (RFC 5508
- * towards the flow's backend). */
-void vgw_vip_icmp_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m);
-/* lb_reply.c: a decapsulated TCP/UDP packet from a backend's (vni, ip,
- * port): on the flow's owner, the conntrack reply direction gives the VIP
- * back as source, then routing; otherwise vgw_vpc_out. */
-void vgw_lb_reply(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, uint32_t vni);
-/* handoff.c: the worker that owns the flow of client (ip, port) (host
- * order). */
-static inline unsigned int vgw_flow_owner(uint32_t ip, uint16_t port)
-{
-	/* multiply-add-shift with a per-process random odd multiplier and
-	 * addend (gw.h owner_mul/owner_add): both directions agree, and nobody
-	 * outside can aim flows at one worker */
-	uint64_t h = ((uint64_t)ip << 16 | port) * (vgw_gw.owner_mul | 1) + vgw_gw.owner_add;
-	return (unsigned int)(((h >> 32) * vgw_gw.n_workers) >> 32);
-}
-/* Hands m (priv.kind, priv.vni set here) to worker owner; counted. */
-void vgw_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-		 unsigned int owner, uint8_t kind, uint32_t vni);
-/* True when m's flow, whose client is (ip, port), belongs to another worker:
- * then m was handed to it (kind, vni as for vgw_handoff). */
-static inline bool vgw_steer(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-			     uint32_t ip, uint16_t port, uint8_t kind, uint32_t vni)
-{
-	if (vgw_gw.n_workers == 1)
-		return false;
-	unsigned int owner = vgw_flow_owner(ip, port);
-	if (owner == w->idx)
-		return false;
-	vgw_handoff(w, in_port, m, owner, kind, vni);
-	return true;
-}
-/* Processes what other workers handed to w. */
-void vgw_handoff_drain(struct vgw_worker *w);
-
-/* ip4_icmp.c: answer to-self packets; originate ICMP errors (consume m). */
-void vgw_ip4_local(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m,
-		   uint16_t hdr_len, uint16_t tot_len, uint32_t self);
-void vgw_ip4_icmp_error(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-			uint8_t type, uint8_t code, uint32_t rest);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "../fib/fib_dp.h"
 #include "../neigh/neigh_dp.h"
+#include "../vpc/vpc_dp.h"
 #include "dp.h"
 
 static inline unsigned int vgw_memo_slot(uint32_t key)
@@ -28,7 +29,7 @@ static inline const struct vgw_vpc *vgw_memo_vpc(struct vgw_worker *w, uint32_t 
 {
 	struct vgw_memo_vpc *c = &w->memo.vpc[vgw_memo_slot(vni)];
 	if (c->burst != w->burst || c->vni != vni) {
-		c->vpc = vgw_rmap_get(vgw_gw.vpc->vpc_by_vni, &vni);
+		c->vpc = vgw_vpc_of_vni(vni);
 		c->vni = vni;
 		c->burst = w->burst;
 	}

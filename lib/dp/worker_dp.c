@@ -3,6 +3,7 @@
 
 #include "dp.h"
 #include "../debug/stall.h"
+#include "../lb/lb_dp.h"
 #include "../lb/lb_worker.h"
 
 /* Connection-table slots each loop looks at for expiry: a full scan of a
@@ -15,24 +16,36 @@ static void on_expire(const struct vgw_ct_entry *e, void *arg)
 	vgw_lb_conn_ended(arg, e);
 }
 
-static void drain_inject(struct vgw_worker *w)
+/* Frames the slow path built whole (ARP, resolved queues): sent as they are. */
+static unsigned int drain_inject(struct vgw_worker *w)
 {
 	struct rte_mbuf *ms[VGW_BURST];
+	unsigned int total = 0;
 	for (int p = 0; p < vgw_gw.n_ports; p++) {
 		unsigned int n = rte_ring_sc_dequeue_burst(vgw_gw.ports[p].inject, (void **)ms,
 							   VGW_BURST, NULL);
 		for (unsigned int i = 0; i < n; i++)
 			vgw_dp_tx(w, (uint16_t)p, ms[i]);
+		total += n;
 	}
+	return total;
 }
 
-/* Frames the slow path originates into a VPC (health checks). */
-static void drain_tunnel(struct vgw_worker *w)
+/* Frames the slow path originates into a VPC (health checks): tunnel-out. */
+static unsigned int drain_tunnel(struct vgw_worker *w)
 {
 	struct rte_mbuf *ms[VGW_BURST];
+	uint64_t t0 = rte_rdtsc();
 	unsigned int n = rte_ring_sc_dequeue_burst(vgw_gw.tunnel, (void **)ms, VGW_BURST, NULL);
-	for (unsigned int i = 0; i < n; i++)
-		vgw_tunnel_originated(w, ms[i]);
+	for (unsigned int i = 0; i < n; i++) {
+		const struct vgw_mbuf_priv *pr = vgw_mbuf_priv(ms[i]);
+		struct vgw_pkt p = {.arg = pr->vni, .seq = (uint8_t)i,
+				    .in_port = (uint8_t)(pr->in_port < vgw_gw.n_ports ? pr->in_port : 0)};
+		vgw_dp_push(w, VGW_STAGE_TUNNEL_OUT, ms[i], &p);
+	}
+	if (n)
+		vgw_dp_run(w, VGW_STAGE_N, n, t0);
+	return n;
 }
 
 int vgw_worker_main(void *arg)
@@ -44,8 +57,10 @@ int vgw_worker_main(void *arg)
 	lb->now = rte_rdtsc() / hz;
 	rte_rcu_qsbr_thread_register(vgw_gw.rcu, w->idx);
 	rte_rcu_qsbr_thread_online(vgw_gw.rcu, w->idx);
+	uint64_t t_loop = rte_rdtsc();
 
 	while (!atomic_load_explicit(&vgw_gw.stop, memory_order_relaxed)) {
+		unsigned int moved = 0;
 		for (int q = 0; q < w->n_rxq; q++) {
 			uint16_t port = w->rxq[q].port;
 			w->burst++; /* a new burst: memos (memo.h) start empty */
@@ -54,14 +69,15 @@ int vgw_worker_main(void *arg)
 			w->stats[port].rx += n;
 			if (n)
 				vgw_rx_burst(w, port, ms, n);
+			moved += n;
 		}
 		w->burst++;
 		if (w->idx == 0) {
-			drain_inject(w);
-			drain_tunnel(w);
+			moved += drain_inject(w);
+			moved += drain_tunnel(w);
 		}
 		if (vgw_gw.n_workers > 1)
-			vgw_handoff_drain(w);
+			moved += vgw_handoff_drain(w);
 		lb->now = rte_rdtsc() / hz;
 		vgw_ct_age(lb->ct, lb->now, CT_AGE_BUDGET, on_expire, lb);
 		for (int p = 0; p < vgw_gw.n_ports; p++)
@@ -70,6 +86,14 @@ int vgw_worker_main(void *arg)
 		vgw_debug_stall_point(w->idx); /* debug worker-stall: a hang on purpose */
 #endif
 		rte_rcu_qsbr_quiescent(vgw_gw.rcu, w->idx);
+		/* busy or idle: the loop's own time, for show runtime */
+		uint64_t now = rte_rdtsc();
+		w->rt.loops++;
+		if (moved)
+			w->rt.busy_cycles += now - t_loop;
+		else
+			w->rt.idle_cycles += now - t_loop;
+		t_loop = now;
 	}
 
 	rte_rcu_qsbr_thread_offline(vgw_gw.rcu, w->idx);

@@ -1,12 +1,12 @@
 /* The flow fields of a TCP/UDP packet, read once by the load-balancing steps
- * (vip_input.c, lb_reply.c). Workers only; the IPv4 header at VGW_ETH_HLEN
+ * (vip_in_dp.c, lb_reply_dp.c). Workers only; the IPv4 header at VGW_ETH_HLEN
  * has been checked, the packet is no later fragment and holds its ports. */
 #ifndef VGW_L4_H
 #define VGW_L4_H
 
 #include <rte_mbuf.h>
 
-#include "../lb/ct_tcp.h"
+#include "ct_tcp.h"
 #include "../net/ip4.h"
 
 struct vgw_l4 {

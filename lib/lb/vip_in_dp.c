@@ -1,12 +1,13 @@
-/* Inbound load-balanced traffic: a TCP/UDP packet from a client to a
- * service's VIP:port is sent to one backend (LVS-NAT: the destination becomes
- * the backend's address and port, the client's source is kept) in VXLAN to
- * the backend's hypervisor. Runs on workers.
+/* Step vip-in of the lb stage (lb_dp.c): a TCP/UDP packet from a client to a service's VIP:port
+ * (obj = the service) is sent to one backend (LVS-NAT: the destination
+ * becomes the backend's address and port, the client's source is kept) in
+ * VXLAN to the backend's hypervisor. Runs on workers.
  *
- * Order: TTL; the flow's owner (handoff.c) — only the owner touches its
- * connection table; the connection entry (ORIG key = client -> VIP) or, for a
- * new flow, the Maglev pick and a new entry; the tunnel (refuses before any
- * rewrite, so an ICMP error quotes what the client sent); DNAT; send.
+ * The stage has steered the packet to the flow's owner (handoff_dp.c) —
+ * only the owner touches its connection table. Then: TTL; the connection entry (ORIG key = client -> VIP) or,
+ * for a new flow, the Maglev pick and a new entry; the tunnel (refuses
+ * before any rewrite, so an ICMP error quotes what the client sent); DNAT;
+ * send.
  *
  * A flow is new on a TCP SYN or any first UDP datagram. A TCP segment without
  * SYN and without an entry was picked up mid-flow (its connection started on
@@ -14,15 +15,14 @@
  * to the backend Maglev picks — the same one every node picks, since the
  * table is a pure function of the backend set — and gets an entry, counted
  * (midflow). A bare RST without an entry is passed to the pick without one. */
-#include "dp.h"
-
-#include "../lb/lb_worker.h"
-#include "../lb/maglev.h"
-#include "../lb/service.h"
 #include "../net/icmp.h"
 #include "../net/ip4.h"
 #include "../net/nat.h"
+#include "../vpc/tunnel_dp.h"
 #include "l4.h"
+#include "lb_dp.h"
+#include "lb_worker.h"
+#include "maglev.h"
 
 /* The backend of a new flow, or NULL with the reason: the service's share
  * of max-conns on this worker is used up by confirmed connections (an RST
@@ -56,23 +56,18 @@ static const struct vgw_svc_backend *pick_backend(const struct vgw_lb_worker *lb
 	return &svc->be[i];
 }
 
-void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-		   const struct vgw_svc *svc)
+void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p,
+		   const struct vgw_l4 *fp)
 {
-	struct vgw_l4 f;
-	vgw_l4_of(m, &f);
-	if (vgw_steer(w, in_port, m, f.src, f.sport, VGW_HANDOFF_VIP, 0))
-		return;
+	const struct vgw_svc *svc = p->obj;
+	struct vgw_l4 f = *fp;
 	struct vgw_tcp_seg seg;
 	if (unlikely(!vgw_l4_complete(&f, &seg))) {
-		vgw_dp_drop(w, in_port, VGW_DROP_L4_SHORT, m);
+		vgw_dp_drop(w, p->in_port, VGW_DROP_L4_SHORT, m);
 		return;
 	}
-	if (unlikely(f.ip[8] <= 1)) {
-		w->stats[in_port].drop[VGW_DROP_TTL_EXCEEDED]++;
-		vgw_ip4_icmp_error(w, in_port, m, VGW_ICMP_TIME_EXCEEDED, 0, 0);
+	if (vgw_dp_ttl_expired(w, m, p, f.ip, true))
 		return;
-	}
 	struct vgw_lb_worker *lb = w->lb;
 	struct vgw_ct_key ok = {.src = f.src, .dst = f.dst, .sport = f.sport, .dport = f.dport,
 				.proto = f.proto};
@@ -88,16 +83,15 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 	}
 	uint32_t hash = vgw_ip4_flow_hash(f.ip, f.hl, f.tl);
 	struct vgw_tunnel t;
-	uint32_t be_vni, be_ip;
+	uint32_t be_ip;
 	uint16_t be_port;
 	if (likely(e != NULL)) {
 		if (f.proto == 6)
 			vgw_lb_tcp_verdict(lb, e, vgw_ct_tcp_update(&e->tcp, VGW_CT_ORIG, &seg));
 		vgw_ct_touch(lb->ct, e, lb->now);
-		be_vni = e->be_vni;
 		be_ip = e->be_ip;
 		be_port = e->be_port;
-		if (!vgw_tunnel_prepare(w, in_port, m, be_vni, be_ip, hash, f.tl, &t))
+		if (!vgw_tunnel_prepare(w, m, p, e->be_vni, be_ip, NULL, hash, f.tl, &t))
 			return;
 		vgw_lb_count(lb, e->svc_id, e->be_id, VGW_CT_ORIG, f.tl);
 	} else {
@@ -105,21 +99,20 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 		enum vgw_drop why = VGW_DROP_LB_NO_BACKEND;
 		const struct vgw_svc_backend *be = pick_backend(lb, svc, &f, rst, &why);
 		if (unlikely(!be)) {
-			vgw_dp_drop(w, in_port, why, m);
+			vgw_dp_drop(w, p->in_port, why, m);
 			return;
 		}
-		be_vni = be->vni;
 		be_ip = be->ip;
 		be_port = be->port;
-		if (!vgw_tunnel_prepare(w, in_port, m, be_vni, be_ip, hash, f.tl, &t))
+		if (!vgw_tunnel_prepare(w, m, p, be->vni, be_ip, NULL, hash, f.tl, &t))
 			return;
 		if (!rst) {
-			struct vgw_ct_key rk = {.vni = be_vni, .src = be_ip, .dst = f.src,
+			struct vgw_ct_key rk = {.vni = be->vni, .src = be_ip, .dst = f.src,
 						.sport = be_port, .dport = f.sport, .proto = f.proto};
 			enum vgw_ct_insert_result res;
 			e = vgw_ct_insert(lb->ct, &ok, &rk, lb->now, &res);
 			if (unlikely(!e)) {
-				vgw_dp_drop(w, in_port,
+				vgw_dp_drop(w, p->in_port,
 					    res == VGW_CT_CLASH ? VGW_DROP_CT_REPLY_CLASH
 								: VGW_DROP_CT_FULL, m);
 				return;
@@ -139,5 +132,5 @@ void vgw_vip_input(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 	vgw_ip4_ttl_dec(f.ip);
 	vgw_nat_set_addr(f.ip, f.hl, f.tl, VGW_NAT_DST, be_ip);
 	vgw_nat_set_port(f.ip, f.hl, f.tl, VGW_NAT_DPORT, be_port);
-	vgw_tunnel_send(w, in_port, m, &t, f.tl);
+	vgw_tunnel_send(w, m, p, &t, f.tl);
 }

@@ -1,0 +1,66 @@
+/* Stage ip4-route: where a packet goes that the gateway rewrote (SNAT, the
+ * reply NAT of a load-balanced flow) or originated (an echo reply, an ICMP
+ * error). Its TTL is already handled. Runs on workers.
+ *
+ *   destination an EIP       eip-in: its VM is behind the tunnel (a VM
+ *                            reaching another VM's EIP, an error to a VM)
+ *   VIP:port of a service    lb: a VM reaching a service is balanced
+ *                            here, not sent out to come back from the
+ *                            Internet with an EIP source, which
+ *                            anti-spoofing drops (hairpinning, RFC 4787
+ *                            REQ-9 / RFC 5382 REQ-8)
+ *   a local address          ip4-local (a VM pinging the gateway)
+ *   routed                   ip4-forward
+ * Neither EIPs nor VIPs are in the FIB. */
+#include "dp.h"
+
+#include "../fib/fib_dp.h"
+#include "../lb/lb_dp.h"
+#include "../net/ip4.h"
+#include "../vpc/vpc_dp.h"
+
+static inline void route(struct vgw_worker *w, struct rte_mbuf *m, struct vgw_pkt p,
+			 const struct vgw_route_target *t)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_ETH_HLEN);
+	uint32_t dst = vgw_ip4_dst(ip);
+	p.obj = vgw_vpc_eip(dst);
+	if (p.obj) {
+		vgw_dp_push(w, VGW_STAGE_EIP_IN, m, &p);
+		return;
+	}
+	if (vgw_lb_may_be_vip(dst)) {
+		uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
+		uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
+		if ((ip[9] == 6 || ip[9] == 17) && !vgw_ip4_is_fragment(ip) && tl >= hl + 4) {
+			p.obj = vgw_lb_service(dst, (uint16_t)(ip[hl + 2] << 8 | ip[hl + 3]), ip[9]);
+			if (p.obj) {
+				p.out = VGW_LB_VIP;
+				vgw_dp_push(w, VGW_STAGE_LB, m, &p);
+				return;
+			}
+		}
+	}
+	if (unlikely(!t)) {
+		vgw_dp_drop(w, p.in_port, VGW_DROP_NO_ROUTE, m);
+		return;
+	}
+	if (unlikely(t->kind == VGW_RT_LOCAL)) {
+		vgw_dp_push(w, VGW_STAGE_IP4_LOCAL, m, &p);
+		return;
+	}
+	p.obj = t;
+	p.out = 0; /* TTL handled */
+	vgw_dp_push(w, VGW_STAGE_IP4_FORWARD, m, &p);
+}
+
+void vgw_stage_ip4_route(struct vgw_worker *w, const struct vgw_vec *v)
+{
+	uint32_t dst[VGW_BURST];
+	const struct vgw_route_target *t[VGW_BURST];
+	for (uint32_t i = 0; i < v->n; i++)
+		dst[i] = vgw_ip4_dst(rte_pktmbuf_mtod_offset(v->m[i], const uint8_t *, VGW_ETH_HLEN));
+	vgw_fib_lookup_bulk(vgw_gw.fib, dst, v->n, t);
+	for (uint32_t i = 0; i < v->n; i++)
+		route(w, v->m[i], v->p[i], t[i]);
+}

@@ -1,0 +1,93 @@
+/* The load balancer's worker side: what the data path may ask of the
+ * service tables (service.h; RCU-published by the slow path, read within a
+ * burst), flow steering between workers, and the LB's stages. Other modules'
+ * worker code asks through these accessors, never through vgw_lb. */
+#ifndef VGW_LB_DP_H
+#define VGW_LB_DP_H
+
+#include "../core/gw.h"
+#include "../core/rmap.h"
+#include "service.h"
+
+/* Any VIP configured at all (lets a caller skip every VIP question). */
+static inline bool vgw_lb_any_vip(void)
+{
+	return vgw_lb.vip_addrs->n != 0;
+}
+
+/* False when dst is certainly no VIP (a one-word filter, no table access). */
+static inline bool vgw_lb_may_be_vip(uint32_t dst)
+{
+	return vgw_lb.vip_addrs->n && vgw_rmap_may_have(vgw_lb.vip_addrs, &dst, sizeof(dst));
+}
+
+/* The VIP address map, for lookups sharing one key hash (anti-spoofing). */
+static inline const struct vgw_rmap *vgw_lb_vip_map(void)
+{
+	return vgw_lb.vip_addrs;
+}
+
+/* The service of VIP:port/proto (host order), or NULL. */
+static inline const struct vgw_svc *vgw_lb_service(uint32_t vip, uint16_t port, uint8_t proto)
+{
+	struct vgw_svc_key k = {.vip = vip, .port = port, .proto = proto};
+	return vgw_rmap_get(vgw_lb.by_vip, &k);
+}
+
+/* The worker that owns the flow of client (ip, port) (host order). */
+static inline unsigned int vgw_flow_owner(uint32_t ip, uint16_t port)
+{
+	/* multiply-add-shift with a per-process random odd multiplier and
+	 * addend (gw.h owner_mul/owner_add): both directions agree, and nobody
+	 * outside can aim flows at one worker */
+	uint64_t h = ((uint64_t)ip << 16 | port) * (vgw_gw.owner_mul | 1) + vgw_gw.owner_add;
+	return (unsigned int)(((h >> 32) * vgw_gw.n_workers) >> 32);
+}
+
+/* handoff_dp.c: hands m (priv.kind, priv.vni set here) to worker owner;
+ * counted. */
+void vgw_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+		 unsigned int owner, uint8_t kind, uint32_t vni);
+
+/* True when m's flow, whose client is (ip, port), belongs to another worker:
+ * then m was handed to it (kind, vni as for vgw_handoff). */
+static inline bool vgw_steer(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+			     uint32_t ip, uint16_t port, uint8_t kind, uint32_t vni)
+{
+	if (vgw_gw.n_workers == 1)
+		return false;
+	unsigned int owner = vgw_flow_owner(ip, port);
+	if (owner == w->idx)
+		return false;
+	vgw_handoff(w, in_port, m, owner, kind, vni);
+	return true;
+}
+
+/* handoff_dp.c: puts what other workers handed to w into its stages'
+ * vectors and runs them, a burst at a time; the number of packets. */
+unsigned int vgw_handoff_drain(struct vgw_worker *w);
+
+/* The lb stage (lb_dp.c): every packet that meets this worker's connection
+ * table, in one vector, in arrival order — the table's state depends on the
+ * order of both directions of a flow, which arrive through different paths
+ * (a client's packet from classify, a backend's reply from vxlan-in, a VM's
+ * hairpinned one from ip4-route). Per packet (struct vgw_pkt): out = enum
+ * vgw_lb_kind; VIP: obj = the service; REPLY: arg = the backend's VNI. */
+enum vgw_lb_kind {
+	VGW_LB_VIP = 0,   /* client -> VIP:port (vip_in_dp.c) */
+	VGW_LB_REPLY = 1, /* backend -> client, decapsulated (lb_reply_dp.c) */
+	VGW_LB_ICMP = 2,  /* ICMP error to a VIP about a flow (vip_icmp_dp.c) */
+};
+void vgw_stage_lb(struct vgw_worker *w, struct vgw_vec *v);
+
+/* The lb stage's steps for one packet of a flow this worker owns (l4 read
+ * by the stage, which also fetched its connection-table lines). */
+struct vgw_l4;
+void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p,
+		   const struct vgw_l4 *f);
+void vgw_lb_reply(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p,
+		  const struct vgw_l4 *f);
+/* (steers on its own: the owner is known only from the quoted packet) */
+void vgw_lb_vip_icmp(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p);
+
+#endif

@@ -1,0 +1,152 @@
+/* Stages vxlan-in and vpc-out: VXLAN from a hypervisor to the gateway's
+ * VTEP is checked and decapsulated (vxlan-in); a VM's own packet gets its
+ * EIP as source (SNAT) and goes to ip4-route (vpc-out). Runs on workers.
+ *
+ * Frame on entry:  [outer Eth 14][outer IPv4 hl][UDP 8][VXLAN 8]
+ *                  [inner Eth 14: VPC gateway MAC <- VM MAC][IPv4 src=private ...]
+ * Frame on exit:   [Eth 14][IPv4 src=EIP ...]  (the inner Ethernet header is
+ *                  reused; eth-out rewrites its MACs)
+ *
+ * After the checks and decapsulation, a packet from a backend's port goes to
+ * the load balancer (the lb stage, or the health checker when it is addressed to
+ * a VIP); everything else is the VM's own traffic (vpc-out).
+ *
+ * Isolation: every lookup is keyed by the VNI the packet came with, and the
+ * source must be an endpoint of that VNI hosted behind the outer source VTEP,
+ * so a hypervisor can neither reach another VPC nor speak for a VM it does
+ * not host. */
+#include "../lb/health.h"
+#include "../lb/lb_dp.h"
+#include "../net/icmp.h"
+#include "../net/ip4.h"
+#include "../net/nat.h"
+#include "../net/vxlan.h"
+#include "tunnel_dp.h"
+#include "vpc_dp.h"
+
+#define VXLAN_MIN (8 + VGW_VXLAN_HLEN + VGW_ETH_HLEN) /* UDP + VXLAN + inner Eth */
+
+/* Checks and decapsulates one VXLAN frame: VGW_DROP_NONE with its VNI in
+ * *vni_out, or the reason to drop it. */
+static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint32_t *vni_out)
+{
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
+	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
+	if (unlikely(vgw_ip4_is_fragment(ip)))
+		/* a VTEP must not fragment (RFC 7348 4.3); we do not reassemble */
+		return VGW_DROP_VXLAN_OUTER_FRAGMENT;
+	const uint8_t *udp = ip + hl;
+	uint16_t ulen = (uint16_t)(udp[4] << 8 | udp[5]);
+	if (unlikely(tl - hl < VXLAN_MIN || ulen != tl - hl))
+		return VGW_DROP_VXLAN_MALFORMED;
+	uint32_t outer_src = vgw_ip4_src(ip);
+	if (unlikely(!vgw_vpc_is_hv(outer_src)))
+		return VGW_DROP_VXLAN_UNKNOWN_VTEP;
+	uint32_t vni;
+	if (unlikely(vgw_vxlan_parse(udp + 8, (uint32_t)(ulen - 8), &vni) != VGW_VXLAN_OK))
+		return VGW_DROP_VXLAN_NO_I_FLAG; /* length was checked above */
+	const struct vgw_vpc *vpc = vgw_memo_vpc(w, vni);
+	if (unlikely(!vpc))
+		return VGW_DROP_VXLAN_UNKNOWN_VNI;
+	const uint8_t *ieth = udp + 8 + VGW_VXLAN_HLEN;
+	if (unlikely(ieth[12] != 0x08 || ieth[13] != 0x00))
+		return VGW_DROP_VXLAN_INNER_NOT_IPV4;
+	if (unlikely(memcmp(ieth, vpc->gw_mac, 6) != 0))
+		return VGW_DROP_VXLAN_INNER_WRONG_MAC;
+	uint8_t *iip = (uint8_t *)ieth + VGW_ETH_HLEN;
+	uint32_t iavail = (uint32_t)(ulen - VXLAN_MIN);
+	uint16_t ihl, itl;
+	enum vgw_drop why = vgw_ip4_check(iip, iavail, &ihl, &itl);
+	if (unlikely(why != VGW_DROP_NONE))
+		return why;
+	uint32_t src = vgw_ip4_src(iip);
+	if (unlikely(vgw_ip4_src_martian(src)))
+		return VGW_DROP_IP_BAD_SRC;
+	if (unlikely(vgw_ip4_dst_not_unicast(vgw_ip4_dst(iip))))
+		return VGW_DROP_IP_DST_NOT_UNICAST;
+	const struct vgw_endpoint *ep = vgw_vpc_endpoint(vni, src);
+	if (unlikely(!ep))
+		return VGW_DROP_VXLAN_SRC_NOT_ENDPOINT;
+	if (unlikely(ep->vtep != outer_src))
+		return VGW_DROP_VXLAN_SRC_WRONG_VTEP;
+	/* decapsulate: the inner Ethernet header becomes the frame's */
+	rte_pktmbuf_adj(m, (uint16_t)(VGW_ETH_HLEN + hl + 8 + VGW_VXLAN_HLEN));
+	if (itl < iavail) /* inner Ethernet padding must not travel on */
+		rte_pktmbuf_trim(m, (uint16_t)(iavail - itl));
+	*vni_out = vni;
+	return VGW_DROP_NONE;
+}
+
+void vgw_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v)
+{
+	for (uint32_t i = 0; i < v->n; i++) {
+		struct rte_mbuf *m = v->m[i];
+		const struct vgw_pkt *p = &v->p[i];
+		uint32_t vni = 0;
+		enum vgw_drop why = decap(w, m, &vni);
+		if (unlikely(why != VGW_DROP_NONE)) {
+			vgw_dp_drop(w, p->in_port, why, m);
+			continue;
+		}
+		const uint8_t *iip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+		uint16_t ihl = (uint16_t)((iip[0] & 0xf) * 4);
+		uint16_t itl = (uint16_t)(iip[2] << 8 | iip[3]);
+		/* a backend's TCP/UDP port: a reply to a client, or the answer to
+		 * a health check (sent from the VIP) */
+		uint8_t proto = iip[9];
+		if ((proto == 6 || proto == 17) && !vgw_ip4_is_fragment(iip) && itl >= ihl + 4 &&
+		    vgw_lb_is_backend(vni, vgw_ip4_src(iip), (uint16_t)(iip[ihl] << 8 | iip[ihl + 1]),
+				      proto)) {
+			if (unlikely(vgw_lb_is_vip_addr(vgw_ip4_dst(iip)))) {
+				/* only what can answer a probe goes up: TCP with ACK
+				 * (SYN-ACK or RST) from the backend's own address and
+				 * port (checked above) to a probe's source port */
+				const uint8_t *t = iip + ihl;
+				uint16_t dport = (uint16_t)(t[2] << 8 | t[3]);
+				if (proto != 6 || itl < ihl + 20 || !(t[13] & 0x10) ||
+				    dport < VGW_HC_SPORT_BASE ||
+				    dport >= VGW_HC_SPORT_BASE + VGW_HC_SPORT_N) {
+					vgw_dp_drop(w, p->in_port, VGW_DROP_HEALTH_NOT_PROBE_ANSWER, m);
+					continue;
+				}
+				vgw_mbuf_priv(m)->vni = vni;
+				vgw_dp_punt(w, p->in_port, m, VGW_PUNT_HEALTH);
+				continue;
+			}
+			vgw_dp_push_to(w, VGW_STAGE_LB, m, p, NULL, vni, VGW_LB_REPLY);
+			continue;
+		}
+		vgw_dp_push_to(w, VGW_STAGE_VPC_OUT, m, p, NULL, vni, 0);
+	}
+}
+
+void vgw_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
+{
+	for (uint32_t i = 0; i < v->n; i++) {
+		struct rte_mbuf *m = v->m[i];
+		const struct vgw_pkt *p = &v->p[i];
+		uint8_t *iip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+		uint16_t ihl = (uint16_t)((iip[0] & 0xf) * 4);
+		uint16_t itl = (uint16_t)(iip[2] << 8 | iip[3]);
+		uint32_t src = vgw_ip4_src(iip);
+		const struct vgw_eip *e = vgw_vpc_eip_of_vm(p->arg, src);
+		if (unlikely(!e)) {
+			vgw_dp_drop(w, p->in_port, VGW_DROP_VPC_NO_EIP, m);
+			continue;
+		}
+		if (vgw_dp_ttl_expired(w, m, p, iip, false)) /* no ICMP into the tunnel */
+			continue;
+		/* RFC 5508: the VM's error about an inbound flow quotes a packet
+		 * sent to its private address; the Internet must see the EIP */
+		if (vgw_icmp_is_error(iip, ihl, itl) &&
+		    unlikely(vgw_icmp_quoted_addr(iip, ihl, itl, VGW_NAT_DST) != src ||
+			     vgw_nat_icmp_inner(iip, ihl, itl, VGW_NAT_DST, e->eip, 0, -1) < 0)) {
+			vgw_dp_drop(w, p->in_port, VGW_DROP_NAT_ICMP_UNTRANSLATABLE, m);
+			continue;
+		}
+		vgw_ip4_ttl_dec(iip);
+		vgw_nat_set_addr(iip, ihl, itl, VGW_NAT_SRC, e->eip);
+		vgw_dp_push_to(w, VGW_STAGE_IP4_ROUTE, m, p, NULL, 0, 0);
+	}
+}
