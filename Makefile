@@ -4,7 +4,12 @@
 #               unit + pkt again on the ASan+UBSan build (build-asan) and the
 #               fuzz regressions and short runs (build-fuzz)
 #   make asan   the ASan+UBSan build in build-asan (meson test -C build-asan)
-#   make bench  benchmark (not part of make test)
+#   make bench  benchmark (not part of make test) of $(BUILD), built without
+#               the test hooks and with libdpdk's baseline -march (corei7);
+#               on 2 MiB hugepages it reserves for the run (tests/bench/huge.sh)
+#   make bench NATIVE=1
+#               the same on build-native, compiled with -march=native
+#               (meson_options.txt: native); the report says which
 #   make fuzz   build the libFuzzer targets (clang) and fuzz each for FUZZ_SECS
 BUILD ?= build
 # sanitizer build: AddressSanitizer (with LeakSanitizer) and UBSan, any report
@@ -14,6 +19,16 @@ ASAN_SETUP = -Db_sanitize=address,undefined -Db_lundef=false \
 	    -Dc_args=-fno-sanitize-recover=all
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECS ?= 600
+# make bench NATIVE=1: the -Dnative=true build
+NATIVE ?= 0
+NATIVE_BUILD ?= build-native
+ifeq ($(NATIVE),1)
+BENCH_BUILD = $(NATIVE_BUILD)
+BENCH_NATIVE = true
+else
+BENCH_BUILD = $(BUILD)
+BENCH_NATIVE = false
+endif
 
 .PHONY: all deps build asan fuzz-build test demo bench fuzz clean
 
@@ -55,13 +70,13 @@ demo: build
 	./tests/demo.sh $(BUILD)
 
 bench: deps
-	[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD)
-	meson configure -Dtest_hooks=false $(BUILD)
-	ninja -C $(BUILD)
-	./tests/bench/run.sh $(BUILD)
+	[ -f $(BENCH_BUILD)/build.ninja ] || meson setup $(BENCH_BUILD)
+	meson configure -Dtest_hooks=false -Dnative=$(BENCH_NATIVE) $(BENCH_BUILD)
+	ninja -C $(BENCH_BUILD)
+	./tests/bench/run.sh $(BENCH_BUILD)
 
 fuzz: fuzz-build
 	./tests/fuzz/campaign.sh $(FUZZ_BUILD) $(FUZZ_SECS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(NATIVE_BUILD)

@@ -51,7 +51,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: vgwd -c FILE [-- EAL-ARGS...]\n"
 		     "  -c FILE   startup file: settings, then vgwctl commands\n"
-		     "  -V        print the version\n"
+		     "  -V        print the version and the build's -march (native, baseline)\n"
 		     "  -h        this help\n");
 }
 
@@ -217,7 +217,7 @@ int main(int argc, char **argv)
 			conf = optarg;
 			break;
 		case 'V':
-			printf("vgwd %s\n", VGW_VERSION);
+			printf("vgwd %s\nmarch: %s\n", VGW_VERSION, VGW_BUILD_MARCH);
 			return 0;
 		case 'h':
 			usage(stdout);

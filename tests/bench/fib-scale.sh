@@ -22,7 +22,9 @@
 #      timing how fast vgwd drains the backlog after SIGCONT (vgwd's own rate).
 # --quick: 20,000 routes, 5,000 updates (a smoke run, ~20 s).
 # Not part of `make test`. Needs root, ip netns, python3. Results go to stdout
-# (and FILE with --out) as a markdown table.
+# (and FILE with --out) as a markdown table, with the build's march and the
+# memory mode: vgwd's -m 2048 on 2 MiB hugepages the script reserves and gives
+# back at exit, else --no-huge (huge.sh; VGW_BENCH_NO_HUGE=1 forces it).
 set -u
 export PATH="$PATH:/usr/sbin:/sbin"
 BUILD=${1:-}
@@ -43,6 +45,8 @@ BUILD=$(cd "$BUILD" && pwd) || exit 2
 VGWD=$BUILD/app/vgwd/vgwd VGWCTL=$BUILD/app/vgwctl/vgwctl
 [ -x "$VGWD" ] && [ -x "$VGWCTL" ] || { echo "vgwd/vgwctl not built in $BUILD" >&2; exit 2; }
 PY=/usr/bin/python3
+. "$(dirname "${BASH_SOURCE[0]}")/huge.sh"
+MEM=2048
 
 SUF=$(printf '%04x%02x' $(( ($$ ^ RANDOM) & 0xffff )) $((RANDOM & 0xff)))
 NS=vgb-$SUF
@@ -56,9 +60,12 @@ cleanup() {
   [ -n "$VGWD_PID" ] && kill -KILL "$VGWD_PID" 2>/dev/null
   ip netns del "$NS" 2>/dev/null
   rm -rf "/var/run/dpdk/vgw-bench-$SUF" "$TMP"
+  huge_cleanup
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+huge_setup "$MEM"
+MARCH=$("$VGWD" -V | awk '/^march:/ {print $2}')
 
 now() { date +%s.%N; }
 dt() { awk "BEGIN{printf \"%.2f\", $2 - $1}"; }
@@ -68,7 +75,8 @@ jget() {
   local e=$1; shift
   vctl -j "$@" 2>/dev/null | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$e"
 }
-mem() { awk '/VmRSS|VmHWM/ {printf "%s %d MiB  ", $1, $2/1024}' "/proc/$VGWD_PID/status"; }
+# on hugepages, DPDK's memory (-m, the FIB among it) is HugetlbPages, not VmRSS
+mem() { awk '/VmRSS|VmHWM|HugetlbPages/ {printf "%s %d MiB  ", $1, $2/1024}' "/proc/$VGWD_PID/status"; }
 # CPU time of vgwd's main thread, the slow path (ms, 10 ms resolution): on a
 # shared machine wall times include waiting for a CPU, this does not
 spcpu() { awk '{print ($14 + $15) * 10}' "/proc/$VGWD_PID/task/$VGWD_PID/stat"; }
@@ -77,7 +85,7 @@ ip netns add "$NS" || exit 1
 ip -n "$NS" link set lo up   # the local table must exist for onlink gateways
 ip -n "$NS" link add va type veth peer name vb && ip -n "$NS" link set va up && ip -n "$NS" link set vb up
 cat >"$CONF" <<EOF
-eal --no-huge -m 2048 --no-pci --file-prefix vgw-bench-$SUF --log-level=*:notice
+eal $EAL_HUGE -m $MEM --no-pci --file-prefix vgw-bench-$SUF --log-level=*:notice
 lcores 0,1
 control socket $SOCK
 fib max-routes 2097152
@@ -223,6 +231,7 @@ REPORT=$(cat <<EOF
 | FIB estimate (\`show route summary\`, capacity 2,097,152) | $((FIBB / 1048576)) MiB |
 | kernel RIB (\`show kernel-routes\`) | $((KRIB / 1048576)) MiB |
 | vgwd memory before / after the load | $RSS0 / $RSS1 |
+| build march (\`vgwd -V\`); DPDK memory | ${MARCH:-unknown}; $MEM_MODE, -m $MEM |
 EOF
 )
 echo

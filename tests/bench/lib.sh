@@ -1,8 +1,27 @@
 # Shared by run.sh and profile.sh (sourced): start vgwd on a generated pcap
 # (net_pcap,infinite_rx=1 -> net_null, one worker on CPU 1), read its
-# counters, find its worker thread. Callers set BUILD, TMP, PY and MEM.
+# counters, find its worker thread. Callers set BUILD, TMP, PY and MEM, and
+# call huge_setup (huge.sh) once for the largest MEM of the run.
 VGWD=$BUILD/app/vgwd/vgwd
 VGWCTL=$BUILD/app/vgwctl/vgwctl
+. "$HERE/huge.sh"
+
+# DPDK memory (MiB, -m) for a workload of FLOWS flows: the pcap's mbufs and a
+# 1M-entry conntrack need room; sized for --no-huge (4 KiB per mbuf), more
+# than enough with hugepages (README.md)
+mem_for() { [ "$1" -le 100000 ] && echo 1024 || echo 8192; }
+
+# the build's -march (vgwd -V: native or baseline) and libdpdk's baseline
+build_march() {
+  local m b
+  m=$("$VGWD" -V 2>/dev/null | awk '/^march:/ {print $2}')
+  b=$(pkg-config --cflags libdpdk 2>/dev/null | grep -o -- '-march=[^ ]*' | tail -1)
+  case $m in
+    native) echo "-march=native -mtune=native (-Dnative=true; after libdpdk's ${b:-baseline})" ;;
+    baseline) echo "baseline: libdpdk's ${b:--march} (-Dnative=false)" ;;
+    *) echo "unknown (vgwd -V has no march line)" ;;
+  esac
+}
 
 json() { "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
@@ -27,8 +46,8 @@ start_vgwd() {
   OUT=$([ "$inp" = p1 ] && echo 0 || echo 1)
   rm -f "$SOCK"
   {
-    # with --no-huge, the pcap's mbufs and a 1M-entry conntrack need room
-    echo "eal --no-huge -m $MEM --no-pci --file-prefix vgwbench$$ --log-level=*:warning"
+    # EAL_HUGE: hugepages or --no-huge (huge.sh); MEM: mem_for
+    echo "eal $EAL_HUGE -m $MEM --no-pci --file-prefix vgwbench$$ --log-level=*:warning"
     echo "lcores 0,1"
     echo "control socket $SOCK"
     echo "port p0 dev $p0 role public mac 02:00:00:00:00:01 address 10.1.0.1/24"

@@ -18,6 +18,9 @@
 # zeroed after the warm-up and dumped S seconds later: instructions per
 # forwarded packet, exact and repeatable on a shared machine (about 50 times
 # slower, so use small pcaps), and the top functions by instructions.
+# Memory as run.sh: 2 MiB hugepages reserved for the run when it can, else
+# --no-huge (huge.sh; VGW_BENCH_NO_HUGE=1 forces it, --callgrind always
+# uses it); printed first.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD=$(cd "${1:?usage: profile.sh BUILD WORKLOAD:FLOWS [--secs S] [--warm W] [--out DIR]}" && pwd)
@@ -39,11 +42,22 @@ TMP=$(mktemp -d /tmp/vgw-prof.XXXXXX)
 OUTDIR=${OUTDIR:-$TMP}
 mkdir -p "$OUTDIR"
 PIDS=()
-# the DPDK runtime directory of this run's vgwd (lib.sh: --file-prefix vgwbench$$)
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP" "/var/run/dpdk/vgwbench$$"' EXIT
 . "$HERE/lib.sh"
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  # the DPDK runtime directory of this run's vgwd (lib.sh: --file-prefix vgwbench$$)
+  rm -rf "$TMP" "/var/run/dpdk/vgwbench$$"
+  huge_cleanup
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 name=${W%%:*} flows=${W##*:}
-MEM=1024; [ "$flows" -le 100000 ] || MEM=8192
+MEM=$(mem_for "$flows")
+# --callgrind keeps --no-huge, as its instruction counts were taken so far
+# (doc/performance.md); valgrind on hugetlbfs mappings is untried
+huge_setup "$MEM" "$([ $CG = 0 ] || echo "callgrind")"
+echo "build: $(build_march); memory: $MEM_MODE, -m $MEM"
 MHZ=$(awk -F: '/^cpu MHz/ {printf "%d", $2; exit}' /proc/cpuinfo)
 pcap=$(gen "$name" "$flows")
 if [ $CG = 1 ]; then

@@ -19,14 +19,21 @@
 #                the packets, times the clock: close to cyc/pkt on a quiet
 #                machine, and still meaningful on a shared one, where the
 #                worker does not get the whole CPU;
-# plus the testpmd ceiling and ratio, vgwd's RSS and its DPDK memory (-m,
-# hugepages when the machine has them). A run whose drop counters are not
+# plus the testpmd ceiling and ratio, vgwd's RSS (hugepages not included)
+# and its DPDK memory (-m). A run whose drop counters are not
 # all zero is INVALID (drops are not throughput). After the table: new
 # connections per second (syn-flood: conntrack `created` over the window;
 # every SYN is a new flow, the table evicting the oldest unanswered one),
 # and the conntrack memory per flow at the bench's size and for 10M
 # connections (tests/bench/ct_mem, the sizes vgw_ct_create allocates).
-# The report goes to stdout and to BUILD/bench-report.md.
+# The report goes to stdout and to BUILD/bench-report.md; its header says
+# the build's -march (vgwd -V: native or libdpdk's baseline) and the memory
+# mode.
+# Memory (huge.sh): as root the harness reserves 2 MiB hugepages for the
+# largest -m of the run (nr_hugepages), mounts hugetlbfs on a temporary
+# directory if none is mounted, and runs vgwd and testpmd on them; at exit it
+# unmounts and restores nr_hugepages. It falls back to --no-huge (said in the
+# report) when the pages cannot be had, or with VGW_BENCH_NO_HUGE=1.
 # --quick: one 1K-flow eip-in run of 1 s (the smoke test in `make test`).
 set -euo pipefail
 
@@ -50,6 +57,7 @@ if [ $QUICK = 1 ]; then RUNS=1 SECS=1; [ ${#WORK[@]} -gt 0 ] || WORK=(eip-in:100
                                vip-in:1000000 vxlan-return:65536 syn-flood:1000000)
 TMP=$(mktemp -d /tmp/vgw-bench.XXXXXX)
 PIDS=()
+. "$HERE/lib.sh"
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
@@ -57,11 +65,16 @@ cleanup() {
   # the DPDK runtime directories of this run's vgwd and testpmd (their
   # --file-prefix carries this shell's PID)
   rm -rf "/var/run/dpdk/vgwbench$$" "/var/run/dpdk/vgwbenchtp$$"
+  huge_cleanup
 }
 trap cleanup EXIT
-. "$HERE/lib.sh"
+trap 'exit 130' INT TERM
 MHZ=$(awk -F: '/^cpu MHz/ {printf "%d", $2; exit}' /proc/cpuinfo)
-HUGE=$(awk '/^HugePages_Free/ {print $2}' /proc/meminfo)
+maxmem=0
+for w in "${WORK[@]}"; do
+  m=$(mem_for "${w##*:}"); [ "$m" -le "$maxmem" ] || maxmem=$m
+done
+huge_setup "$maxmem"
 
 ct_created() { timeout 60 "$VGWCTL" -s "$SOCK" -j show conntrack | json "d['created']"; }
 ct_entries() { timeout 60 "$VGWCTL" -s "$SOCK" -j show conntrack | json "d['entries']"; }
@@ -106,7 +119,8 @@ PYEOF
 # 40 s per million packets without hugepages, hence the longer timeout
 run_testpmd() {
   local pcap=$1 flows=$2
-  timeout $((SECS + 20 + flows / 20000)) dpdk-testpmd -l 0,1 --no-huge -m "$MEM" --no-pci \
+  # shellcheck disable=SC2086 # EAL_HUGE: several words (huge.sh)
+  timeout $((SECS + 20 + flows / 20000)) dpdk-testpmd -l 0,1 $EAL_HUGE -m "$MEM" --no-pci \
     --file-prefix vgwbenchtp$$ --log-level='*:warning' \
     --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev net_null0,no-rx=1 -- \
     --forward-mode=io --auto-start --stats-period 1 --nb-cores=1 \
@@ -120,6 +134,8 @@ REPORT=$BUILD/bench-report.md
 {
   echo "Machine: $(awk -F: '/^model name/ {sub(/^ */, "", $2); print $2; exit}' /proc/cpuinfo)," \
        "$(nproc) CPUs, ${MHZ} MHz; medians of $RUNS runs of ${SECS} s; one worker core."
+  echo "Build: $(build_march); testpmd: the distribution's."
+  echo "Memory: $MEM_MODE; vgwd and testpmd alike."
   echo
   echo "| workload | flows | Mpps | cyc/pkt @ ${MHZ} MHz | cpu cyc/pkt | testpmd Mpps | ratio | RSS MiB | DPDK MiB | valid |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -129,17 +145,18 @@ fail=0 conns_line=
 for w in "${WORK[@]}"; do
   name=${w%%:*} flows=${w##*:}
   pcap=$(gen "$name" "$flows")
-  # with --no-huge, the pcap's mbufs and a 1M-entry conntrack need room
-  MEM=1024; [ "$flows" -le 100000 ] || MEM=8192
+  MEM=$(mem_for "$flows")
   pps=() cyc=() conns=() valid=yes rss=0
   for _ in $(seq "$RUNS"); do
-    read -r r c d rss n < <(run_vgwd "$name" "$flows" "$pcap")
+    # not in a subshell: vgwd's PID goes to PIDS, for the EXIT trap
+    run_vgwd "$name" "$flows" "$pcap" >"$TMP/run"
+    read -r r c d rss n <"$TMP/run"
     pps+=("$r") cyc+=("$c") conns+=("$n")
     [ "$d" = 0 ] || valid="NO ($d drops)"
   done
   m=$(median "${pps[@]}") mc=$(median "${cyc[@]}")
   tp=0; [ $QUICK = 1 ] || tp=$(run_testpmd "$pcap" "$flows")
-  mem="$MEM"; [ "${HUGE:-0}" -gt 0 ] || mem="$MEM (no hugepages)"
+  mem="$MEM"; [ "$EAL_HUGE" != --no-huge ] || mem="$MEM (no hugepages)"
   line=$("$PY" - "$name" "$flows" "$m" "$mc" "$tp" "$MHZ" "$rss" "$mem" "$valid" <<'PYEOF'
 import sys
 n, f, m, mc, tp, mhz, rss, mem, ok = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \
