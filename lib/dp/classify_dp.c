@@ -8,8 +8,8 @@
  * punted, anything wrong dropped with its reason, Ethernet padding trimmed.
  *
  * Pass 2, over the valid IPv4 frames: one bulk lookup of their destinations
- * in the EIP table (rte_hash interleaves the bucket fetches) and one in the
- * FIB (rte_lpm's bulk lookup).
+ * in the EIP table (the buckets fetched together), and one in the FIB
+ * (rte_lpm's bulk lookup) of those that are no EIP.
  *
  * Pass 3, per valid frame, in arrival order: the verdict —
  *   source is ours, an EIP or a VIP (forged)   drop ip_src_spoofed
@@ -239,7 +239,23 @@ static void classify(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, 
 		vgw_rmap_get_bulk(eips, (const uint8_t(*)[VGW_RMAP_KEY_LEN])keys, nv, eip);
 	else
 		memset(eip, 0, sizeof(eip[0]) * nv);
-	vgw_fib_lookup_bulk(vgw_gw.fib, dst, nv, rt);
+	/* the FIB for the others only (an EIP is not in the FIB) */
+	uint32_t rdst[VGW_BURST];
+	uint8_t rat[VGW_BURST];
+	unsigned int nr = 0;
+	for (unsigned int j = 0; j < nv; j++) {
+		rt[j] = NULL;
+		if (!eip[j]) {
+			rdst[nr] = dst[j];
+			rat[nr++] = (uint8_t)j;
+		}
+	}
+	if (nr) {
+		const struct vgw_route_target *rr[VGW_BURST];
+		vgw_fib_lookup_bulk(vgw_gw.fib, rdst, nr, rr);
+		for (unsigned int k = 0; k < nr; k++)
+			rt[rat[k]] = rr[k];
+	}
 
 	uint32_t vtep;
 	uint16_t vport;

@@ -79,7 +79,8 @@ int vgw_worker_main(void *arg)
 		if (vgw_gw.n_workers > 1)
 			moved += vgw_handoff_drain(w);
 		lb->now = rte_rdtsc() / hz;
-		vgw_ct_age(lb->ct, lb->now, CT_AGE_BUDGET, on_expire, lb);
+		if (lb->ct->n) /* an empty table has nothing to expire */
+			vgw_ct_age(lb->ct, lb->now, CT_AGE_BUDGET, on_expire, lb);
 		for (int p = 0; p < vgw_gw.n_ports; p++)
 			rte_eth_tx_buffer_flush(vgw_gw.ports[p].id, (uint16_t)w->idx, w->txb[p]);
 #ifdef VGW_TEST_HOOKS

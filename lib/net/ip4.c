@@ -25,18 +25,6 @@ enum vgw_drop vgw_ip4_check(const uint8_t *p, uint32_t avail, uint16_t *hdr_len,
 	return VGW_DROP_NONE;
 }
 
-void vgw_ip4_ttl_dec(uint8_t *p)
-{
-	/* TTL shares a 16-bit word with the protocol: patch that word (RFC 1624). */
-	uint16_t old = (uint16_t)(p[8] << 8 | p[9]);
-	p[8]--;
-	uint16_t new_ = (uint16_t)(p[8] << 8 | p[9]);
-	uint16_t ck = (uint16_t)(p[10] << 8 | p[11]);
-	ck = vgw_cksum_update16(ck, old, new_);
-	p[10] = (uint8_t)(ck >> 8);
-	p[11] = (uint8_t)ck;
-}
-
 void vgw_ip4_set_cksum(uint8_t *p)
 {
 	p[10] = p[11] = 0;
