@@ -10,7 +10,15 @@ settings) and OUT.pcap.conf (the commands part) configuring vgwd to match.
 One template per packet shape is built with struct; per flow only the
 addresses, ports and checksums are patched (checksums from precomputed partial
 sums). --check then re-reads the file: every flow distinct, and the first 20
-packets decoded with scapy (checksums, fields). --workers only sizes `mbufs`.
+packets decoded with scapy (checksums, fields). --workers sizes `mbufs`, and
+for vip-handoff the number of RX queues per port.
+
+vip-handoff feeds both ports: OUT.pcap holds the clients' packets (p0),
+OUT.pcap.reply the backend's replies to them in VXLAN (p1), both in flow
+order; OUT.pcap.ports names each port's RX pcaps, one per queue (net_pcap
+gives a queue per rx_pcap): with N workers, queue q of each port carries
+flows i with i % N == q, so worker q receives both directions of those
+flows, whichever worker owns them.
 
 Layout (the harness configures vgwd to match):
   p0 public    MAC 02:00:00:00:00:01  10.1.0.1/24; Internet next hop 10.1.0.254
@@ -22,7 +30,9 @@ Layout (the harness configures vgwd to match):
   client i     100.64.0.0 + (i >> 8), port 1024 + (i & 0xff)
   EIP j        198.18.0.j -> VM 192.168.0.j on hypervisor j % 4 (flow i uses j = i & 0xff)
   service      `bench` 198.51.100.80:80 tcp, backends 192.168.1.1..16:8080
-               (backend b on hypervisor (b - 1) % 4)
+               (backend b on hypervisor (b - 1) % 4); vip-handoff: backend
+               192.168.1.1 only, so that the reply of every flow is known
+               without computing vgwd's Maglev pick
 """
 import argparse
 import struct
@@ -49,6 +59,8 @@ WORKLOADS = {
     "vip-in": "client -> VIP 198.51.100.80:80, TCP ACK, 60-byte frames on p0 (LB, established)",
     "vxlan-return": "VXLAN from the hypervisors on p1: VM with EIP -> client, UDP (decap + SNAT)",
     "syn-flood": "client -> VIP 198.51.100.80:80, TCP SYN, 60-byte frames on p0 (LB, new conns)",
+    "vip-handoff": "vip-in on p0 and the backend's TCP ACK replies in VXLAN on p1, "
+                   "a queue per worker on each (LB both ways, established; flow handoff)",
 }
 
 
@@ -190,17 +202,59 @@ def gen_vxlan_return(n):
     return buf
 
 
+def gen_vip_reply(n):
+    """The reply of vip-in flow i from the single backend 192.168.1.1:8080 (vip-handoff), in
+    VXLAN from its hypervisor 10.2.0.21: TCP ACK, seq/ack the client's swapped, outer UDP sport
+    49152 + (i & 0x3fff), outer checksum 0."""
+    be = VM_BASE + 0x101
+    tcp = struct.pack(">HHIIBBHHH", BACKEND_PORT, 0, 0, 0, 0x50, 0x10, 8192, 0, 0)
+    iip = ipv4(6, len(tcp), src=be)
+    inner = eth(GW_MAC, "02:aa:00:00:01:01") + iip + tcp
+    vx = struct.pack(">BxxxI", 0x08, VNI << 8)
+    oudp = struct.pack(">HHHH", 0, VXLAN_PORT, 16 + len(inner), 0)
+    oip = bytearray(ipv4(17, len(oudp) + len(vx) + len(inner), ip4(HVS[0]), ip4(VTEP)))
+    struct.pack_into(">H", oip, 10, fold(wsum(oip)))
+    frame = eth(P1_MAC, HV_MACS[0]) + oip + oudp + vx + inner
+    buf, rl = records(frame, n)
+    IN = 50  # inner frame offset: Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8
+    ip_base = wsum(iip)
+    l4_base = wsum(tcp) + 6 + len(tcp) + (be >> 16) + (be & 0xffff)
+    osport = struct.Struct(">H").pack_into
+    pack = struct.Struct(">HIIHHII").pack_into  # ip cksum, src, dst, sport, dport, seq, ack
+    ck = struct.Struct(">H").pack_into
+    for i in range(n):
+        dst, dport = CLIENT_BASE + (i >> 8), 1024 + (i & 0xff)
+        cseq = (i * 2654435761 + 1) & 0xffffffff  # the client's (gen_tcp)
+        seq, ack = cseq ^ 0x5a5a5a5a, cseq
+        a = (dst >> 16) + (dst & 0xffff)
+        o = i * rl + U
+        osport(buf, o + L4, 49152 + (i & 0x3fff))
+        pack(buf, o + IN + IP_CK, fold(ip_base + a), be, dst, BACKEND_PORT, dport, seq, ack)
+        ck(buf, o + IN + L4 + 16, fold(l4_base + a + dport + (seq >> 16) + (seq & 0xffff) +
+                                       (ack >> 16) + (ack & 0xffff)))
+    return buf
+
+
+def split(buf, n, q):
+    """The records of flows i % q == 0, 1, ..., q - 1 (fixed-size records), in order."""
+    rl = len(buf) // n
+    mv = memoryview(buf)
+    return [b"".join(mv[i * rl:(i + 1) * rl] for i in range(k, n, q)) for k in range(q)]
+
+
 # --- vgwd configuration ------------------------------------------------------------------
 def settings(workload, n, workers):
     # net_pcap infinite_rx keeps every packet of the pcap in an mbuf of vgwd's
     # pool: size it as vgwd's default (app/vgwd/main.c, 2 ports) plus one per
     # flow. An mbuf takes about 2.4 KB with hugepages, 4 KB with --no-huge.
     w = workers
-    mbufs = max(2 * w * 2048 + w * 1024 + 2 * 1024 + 256 + w * (w - 1) * 1024 + 4096, 16383) + n
+    held = 2 * n if workload == "vip-handoff" else n  # both ports' pcaps
+    mbufs = max(2 * w * 2048 + w * 1024 + 2 * 1024 + 256 + w * (w - 1) * 1024 + 4096,
+                16383) + held
     out = ["# %s, %d flows, %d worker(s): %d mbufs, about %d MB (%d MB with --no-huge)"
            % (workload, n, w, mbufs, mbufs * 2432 >> 20, mbufs * 4096 >> 20),
            "mbufs %d" % mbufs]
-    if workload == "vip-in":  # every flow keeps its entry, none evicted
+    if workload in ("vip-in", "vip-handoff"):  # every flow keeps its entry, none evicted
         out.append("conntrack max-entries %d" % max(262144, 1 << (n - 1).bit_length()))
     elif workload == "syn-flood":  # at most a quarter of the flows: every SYN evicts
         # a power of two, as for vip-in (sizes of the index: lib/lb/ct.h)
@@ -226,6 +280,8 @@ def commands(workload):
                        % (b, b, HVS[(b - 1) % 4]))
             out.append("backend add bench vpc bench ip 192.168.1.%d port %d weight 1"
                        % (b, BACKEND_PORT))
+            if workload == "vip-handoff":  # one backend: the replies' source is known
+                break
     return out
 
 
@@ -251,7 +307,7 @@ def check(workload, n, path):
     if len(frames) != n:
         errs.append("%d packets, expected %d" % (len(frames), n))
         return errs
-    vx = workload == "vxlan-return"
+    vx = workload in ("vxlan-return", "vip-reply")
     key = (lambda f: f[76:88]) if vx else (lambda f: f[26:38])  # addresses + ports
     if len(set(map(key, frames))) != len(frames):
         errs.append("flows are not distinct")
@@ -272,7 +328,19 @@ def check(workload, n, path):
         p = Ether(f)
         cip, cport = client(i)
         j = i & 0xff
-        if vx:
+        if workload == "vip-reply":
+            expect(len(f) == 104 and p.dst == P1_MAC and p.src == HV_MACS[0], "outer eth", i)
+            expect(p[IP].src == HVS[0] and p[IP].dst == VTEP and p[IP].len == 90, "outer ip", i)
+            expect(p[UDP].dport == VXLAN_PORT and p[UDP].sport == 49152 + (i & 0x3fff) and
+                   p[UDP].chksum == 0, "outer udp", i)
+            expect(p[VXLAN].flags == 0x08 and p[VXLAN].vni == VNI, "vxlan", i)
+            q = p[VXLAN].payload
+            expect(q.dst == GW_MAC and q.src == "02:aa:00:00:01:01", "inner eth", i)
+            expect(q[IP].src == "192.168.1.1" and q[IP].dst == dotted(cip) and
+                   q[IP].ttl == TTL and q[IP].len == 40, "inner ip", i)
+            expect(q[TCP].sport == BACKEND_PORT and q[TCP].dport == cport and
+                   q[TCP].flags == "A", "inner tcp", i)
+        elif vx:
             expect(len(f) == 110 and p.dst == P1_MAC and p.src == HV_MACS[j % 4], "outer eth", i)
             expect(p[IP].src == HVS[j % 4] and p[IP].dst == VTEP and p[IP].flags == "DF" and
                    p[IP].len == 96, "outer ip", i)
@@ -294,7 +362,7 @@ def check(workload, n, path):
                 expect(p[UDP].sport == cport and p[UDP].dport == VM_PORT and
                        bytes(p[UDP].payload) == PAYLOAD, "udp", i)
             else:
-                want = "A" if workload == "vip-in" else "S"
+                want = "S" if workload == "syn-flood" else "A"
                 expect(p[TCP].sport == cport and p[TCP].dport == VIP_PORT and
                        p[TCP].flags == want, "tcp", i)
         # checksums: scapy recomputes every one set to None (an outer UDP 0 stays 0)
@@ -316,14 +384,38 @@ def check(workload, n, path):
 
 
 GENERATORS = {"eip-in": gen_eip_in, "vip-in": gen_vip_in,
-              "vxlan-return": gen_vxlan_return, "syn-flood": gen_syn_flood}
+              "vxlan-return": gen_vxlan_return, "syn-flood": gen_syn_flood,
+              "vip-handoff": gen_vip_in}
+
+
+def write_pcap(path, buf):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        f.write(buf)
+
+
+def write_handoff(out, n, client_buf, q):
+    """vip-handoff: OUT.reply, and OUT.ports naming each port's RX pcaps (a queue each)."""
+    reply = gen_vip_reply(n)
+    write_pcap(out + ".reply", reply)
+    files = {"p0": [out], "p1": [out + ".reply"]}
+    if q > 1:
+        for port, buf in (("p0", client_buf), ("p1", reply)):
+            files[port] = []
+            for k, part in enumerate(split(buf, n, q)):
+                write_pcap("%s.%sq%d" % (out, port, k), part)
+                files[port].append("%s.%sq%d" % (out, port, k))
+    with open(out + ".ports", "w") as f:
+        for port in ("p0", "p1"):
+            f.write("%s %s\n" % (port, " ".join(files[port])))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--list", action="store_true", help="print the workloads")
     ap.add_argument("--check", action="store_true", help="verify the written pcap with scapy")
-    ap.add_argument("--workers", type=int, default=1, help="vgwd workers (sizes mbufs)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="vgwd workers (sizes mbufs; vip-handoff: RX queues per port)")
     ap.add_argument("workload", nargs="?", choices=sorted(GENERATORS))
     ap.add_argument("flows", nargs="?", type=int)
     ap.add_argument("out", nargs="?")
@@ -338,9 +430,9 @@ def main():
         ap.error("FLOWS must be 1..%d, --workers at least 1" % MAX_FLOWS)
     t0 = time.monotonic()
     buf = GENERATORS[a.workload](a.flows)
-    with open(a.out, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        f.write(buf)
+    write_pcap(a.out, buf)
+    if a.workload == "vip-handoff":
+        write_handoff(a.out, a.flows, buf, a.workers)
     with open(a.out + ".settings", "w") as f:
         f.write("\n".join(settings(a.workload, a.flows, a.workers)) + "\n")
     with open(a.out + ".conf", "w") as f:
@@ -350,6 +442,8 @@ def main():
           % (a.out, a.flows, a.workload, time.monotonic() - t0), file=sys.stderr)
     if a.check:
         errs = check(a.workload, a.flows, a.out)
+        if a.workload == "vip-handoff":
+            errs += ["reply: " + e for e in check("vip-reply", a.flows, a.out + ".reply")]
         for e in errs:
             print("check: " + e, file=sys.stderr)
         print("check: %s" % ("FAILED" if errs else "ok"), file=sys.stderr)
