@@ -9,7 +9,7 @@
 #include <rte_telemetry.h>
 
 #include "../core/gw.h"
-#include "../dp/stats.h"
+#include "../stats/stats.h"
 
 static void add_port(struct rte_tel_data *d, int p)
 {
