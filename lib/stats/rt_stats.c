@@ -39,20 +39,25 @@ void vgw_rt_stats_worker(unsigned int w, struct vgw_runtime *out)
 	out->idle_cycles = since(out->idle_cycles, b->idle_cycles);
 }
 
+void vgw_rt_stats_add(struct vgw_runtime *sum, const struct vgw_runtime *r)
+{
+	for (int s = 0; s < VGW_STAGE_N; s++) {
+		sum->stage[s].calls += r->stage[s].calls;
+		sum->stage[s].pkts += r->stage[s].pkts;
+		sum->stage[s].cycles += r->stage[s].cycles;
+	}
+	sum->loops += r->loops;
+	sum->busy_cycles += r->busy_cycles;
+	sum->idle_cycles += r->idle_cycles;
+}
+
 void vgw_rt_stats_total(struct vgw_runtime *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
 		struct vgw_runtime r;
 		vgw_rt_stats_worker(w, &r);
-		for (int s = 0; s < VGW_STAGE_N; s++) {
-			out->stage[s].calls += r.stage[s].calls;
-			out->stage[s].pkts += r.stage[s].pkts;
-			out->stage[s].cycles += r.stage[s].cycles;
-		}
-		out->loops += r.loops;
-		out->busy_cycles += r.busy_cycles;
-		out->idle_cycles += r.idle_cycles;
+		vgw_rt_stats_add(out, &r);
 	}
 }
 

@@ -18,6 +18,8 @@
 void vgw_rt_stats_worker(unsigned int w, struct vgw_runtime *out);
 /* The sum over all workers since the last `runtime clear`. */
 void vgw_rt_stats_total(struct vgw_runtime *out);
+/* sum += r, counter by counter (a total made of snapshots already shown). */
+void vgw_rt_stats_add(struct vgw_runtime *sum, const struct vgw_runtime *r);
 /* Slow path: the current counters become every worker's baseline. */
 void vgw_rt_stats_clear(void);
 

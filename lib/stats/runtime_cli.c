@@ -1,5 +1,7 @@
 /* show runtime / runtime clear, and the run-time formatter (rt_stats.h has
  * where the numbers come from). */
+#include <string.h>
+
 #include <rte_cycles.h>
 
 #include "../cli/cli.h"
@@ -38,10 +40,15 @@ static int cmd_show_runtime(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	struct vgw_fmt *f = ctx->f;
 	/* cycles are TSC cycles: the rate turns them into time */
 	vgw_fmt_u64(f, "tsc_hz", rte_get_tsc_hz());
+	/* the total is the sum of the rows shown, not a second, later read:
+	 * the output adds up while the workers keep counting */
+	struct vgw_runtime total;
+	memset(&total, 0, sizeof(total));
 	vgw_fmt_sections_begin(f, "workers"); /* text: "worker N:" sections */
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
 		struct vgw_runtime r;
 		vgw_rt_stats_worker(w, &r);
+		vgw_rt_stats_add(&total, &r);
 		vgw_fmt_obj_begin(f, NULL);
 		vgw_fmt_u64(f, "worker", w);
 		vgw_fmt_u64(f, "lcore", vgw_gw.workers[w].lcore);
@@ -49,8 +56,6 @@ static int cmd_show_runtime(struct vgw_cli_ctx *ctx, int argc, char **argv)
 		vgw_fmt_obj_end(f);
 	}
 	vgw_fmt_list_end(f);
-	struct vgw_runtime total;
-	vgw_rt_stats_total(&total);
 	vgw_fmt_obj_begin(f, "total");
 	vgw_fmt_u64(f, "workers", vgw_gw.n_workers);
 	format_runtime(f, &total);
