@@ -5,7 +5,7 @@
 #include "../cli/cli.h"
 #include "../core/gw.h"
 #include "../ctl/slowpath.h"
-#include "../dp/stats.h"
+#include "../stats/stats.h"
 #include "announce_ctl.h"
 #include "announce_kernel.h"
 #include "announce_watch.h"

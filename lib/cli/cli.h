@@ -41,6 +41,7 @@ extern const struct vgw_cmd vgw_fib_cmds[];
 extern const struct vgw_cmd vgw_neigh_cmds[];
 extern const struct vgw_cmd vgw_port_cmds[];
 extern const struct vgw_cmd vgw_stats_cmds[];
+extern const struct vgw_cmd vgw_runtime_cmds[];
 extern const struct vgw_cmd vgw_core_cmds[];
 extern const struct vgw_cmd vgw_vpc_cmds[];
 extern const struct vgw_cmd vgw_lb_cmds[];

@@ -3,13 +3,17 @@
  * counters (plain loads), never the configuration tables. */
 #include "telemetry.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_telemetry.h>
 
 #include "../core/gw.h"
-#include "../dp/stats.h"
+#include "../stats/rt_stats.h"
+#include "../stats/stats.h"
 
 static void add_port(struct rte_tel_data *d, int p)
 {
@@ -53,6 +57,56 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	return 0;
 }
 
+/* The loop's counters, then one dict per stage (every stage, called or not:
+ * a scraper gets the same keys each time). Telemetry names allow letters,
+ * digits, '_' and '/': "vxlan-in" is written "vxlan_in". */
+static void add_runtime(struct rte_tel_data *d, const struct vgw_runtime *r)
+{
+	rte_tel_data_add_dict_u64(d, "loops", r->loops);
+	rte_tel_data_add_dict_u64(d, "busy_cycles", r->busy_cycles);
+	rte_tel_data_add_dict_u64(d, "idle_cycles", r->idle_cycles);
+	for (int s = 0; s < VGW_STAGE_N; s++) {
+		struct rte_tel_data *st = rte_tel_data_alloc();
+		if (!st)
+			return;
+		rte_tel_data_start_dict(st);
+		rte_tel_data_add_dict_u64(st, "calls", r->stage[s].calls);
+		rte_tel_data_add_dict_u64(st, "packets", r->stage[s].pkts);
+		rte_tel_data_add_dict_u64(st, "cycles", r->stage[s].cycles);
+		char name[32];
+		snprintf(name, sizeof(name), "%s", vgw_stage_names[s]);
+		for (char *c = name; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		if (rte_tel_data_add_dict_container(d, name, st, 0) < 0)
+			rte_tel_data_free(st);
+	}
+}
+
+/* /vgw/runtime: the sum over workers; /vgw/runtime,N: worker N. */
+static int tel_runtime(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	struct vgw_runtime r;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
+	if (params && *params) {
+		char *end;
+		errno = 0;
+		unsigned long w = strtoul(params, &end, 10);
+		if (errno || *end || params[0] < '0' || params[0] > '9' || w >= vgw_gw.n_workers)
+			return -1;
+		vgw_rt_stats_worker((unsigned int)w, &r);
+		rte_tel_data_add_dict_u64(d, "worker", w);
+		rte_tel_data_add_dict_u64(d, "lcore", vgw_gw.workers[w].lcore);
+	} else {
+		vgw_rt_stats_total(&r);
+		rte_tel_data_add_dict_u64(d, "workers", vgw_gw.n_workers);
+	}
+	add_runtime(d, &r);
+	return 0;
+}
+
 static int tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	(void)cmd;
@@ -68,4 +122,6 @@ void vgw_telemetry_register(void)
 	rte_telemetry_register_cmd("/vgw/stats", tel_stats,
 				   "vgw counters: totals, or one port's with ',NAME'");
 	rte_telemetry_register_cmd("/vgw/ports", tel_ports, "vgw port names");
+	rte_telemetry_register_cmd("/vgw/runtime", tel_runtime,
+				   "vgw cycles per stage: all workers, or worker N with ',N'");
 }

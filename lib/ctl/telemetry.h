@@ -1,4 +1,5 @@
-/* Registers the /vgw/stats and /vgw/ports telemetry commands (start-up). */
+/* Registers the /vgw/stats, /vgw/ports and /vgw/runtime telemetry commands
+ * (start-up). */
 #ifndef VGW_TELEMETRY_H
 #define VGW_TELEMETRY_H
 

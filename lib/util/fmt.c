@@ -2,12 +2,13 @@
 #include "fmt.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum role { R_TOP, R_SECTION, R_TABLE, R_ROW, R_CELL_LIST, R_CELL_OBJ };
+enum role { R_TOP, R_SECTION, R_TABLE, R_ROW, R_CELL_LIST, R_CELL_OBJ, R_SECTIONS };
 
 #define CELL_SEP '\x1f'
 #define ROW_SEP '\x1e'
@@ -57,7 +58,23 @@ static void push(struct vgw_fmt *f, int r)
 	f->depth++;
 	f->st[f->depth].role = r;
 	f->st[f->depth].first = true;
+	f->st[f->depth].untitled = false;
 	f->st[f->depth].col = 0;
+}
+
+/* Text: the title line of an item of a list of sections, once, before its
+ * first output: "key value:" from its first field, else the list's key. */
+static void section_title(struct vgw_fmt *f, const char *key, const char *val)
+{
+	if (!f->st[f->depth].untitled)
+		return;
+	f->st[f->depth].untitled = false;
+	int indent = indent_of(f) - 2;
+	if (val)
+		vgw_buf_printf(f->out, "%*s%s %s:\n", indent, "", key ? key : "", val);
+	else
+		vgw_buf_printf(f->out, "%*s%s:\n", indent, "", f->st[f->depth - 1].key ?
+			       f->st[f->depth - 1].key : "");
 }
 
 static void json_str(struct vgw_buf *b, const char *s)
@@ -116,6 +133,10 @@ static void text_value(struct vgw_fmt *f, const char *key, const char *val)
 	int r = role(f);
 	int indent = indent_of(f);
 
+	if (f->st[f->depth].untitled) {
+		section_title(f, key, val); /* the first field names the section */
+		return;
+	}
 	switch (r) {
 	case R_TOP:
 	case R_SECTION:
@@ -205,7 +226,12 @@ void vgw_fmt_obj_begin(struct vgw_fmt *f, const char *key)
 		f->st[f->depth].first = false;
 		push(f, R_CELL_OBJ);
 		break;
+	case R_SECTIONS:
+		push(f, R_SECTION);
+		f->st[f->depth].untitled = true;
+		break;
 	default:
+		section_title(f, NULL, NULL);
 		vgw_buf_printf(f->out, "%*s%s:\n", indent_of(f), "", key ? key : "");
 		push(f, R_SECTION);
 	}
@@ -218,6 +244,7 @@ void vgw_fmt_obj_end(struct vgw_fmt *f)
 		f->depth--;
 		return;
 	}
+	section_title(f, NULL, NULL); /* an empty item still shows */
 	int r = role(f);
 	f->depth--;
 	if (r == R_ROW)
@@ -241,7 +268,20 @@ void vgw_fmt_list_begin(struct vgw_fmt *f, const char *key)
 		f->st[f->depth].key = key;
 		return;
 	}
+	section_title(f, NULL, NULL);
 	push(f, R_TABLE);
+}
+
+void vgw_fmt_sections_begin(struct vgw_fmt *f, const char *key)
+{
+	int r = role(f);
+	if (f->json || (r != R_TOP && r != R_SECTION)) {
+		vgw_fmt_list_begin(f, key); /* JSON, or misplaced: an ordinary list */
+		return;
+	}
+	section_title(f, NULL, NULL);
+	push(f, R_SECTIONS);
+	f->st[f->depth].key = key;
 }
 
 void vgw_fmt_list_end(struct vgw_fmt *f)
@@ -293,4 +333,16 @@ void vgw_fmt_bool(struct vgw_fmt *f, const char *key, bool val)
 		return;
 	}
 	text_value(f, key, val ? "yes" : "no");
+}
+
+void vgw_fmt_double(struct vgw_fmt *f, const char *key, double val)
+{
+	char s[330]; /* -DBL_MAX is 309 digits, then ".00" */
+	snprintf(s, sizeof(s), "%.2f", isfinite(val) ? val : 0.0);
+	if (f->json) {
+		json_key(f, key);
+		vgw_buf_puts(f->out, s);
+		return;
+	}
+	text_value(f, key, s);
 }

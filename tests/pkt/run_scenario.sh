@@ -16,7 +16,9 @@
 #                 stats_check.py)
 #   post-commands optional: `has|lacks SUBSTRING VGWCTL-ARGS...` run while vgwd
 #                 is still up; the command must succeed and its output must
-#                 contain / not contain SUBSTRING.  `save FILE VGWCTL-ARGS...`
+#                 contain / not contain SUBSTRING.  `fails SUBSTRING
+#                 VGWCTL-ARGS...`: the command must be refused (vgwctl exit 1)
+#                 with SUBSTRING in its message.  `save FILE VGWCTL-ARGS...`
 #                 writes the output to OUTDIR/FILE (for check.py); `sleep S`
 #                 waits S seconds (e.g. for connection-table entries to expire)
 #   settings      optional: startup-file settings lines (e.g. `conntrack
@@ -273,6 +275,17 @@ if [ -f "$SCEN/post-commands" ]; then
       continue
     fi
     out=""
+    if [ "$mode" = fails ]; then
+      rc=0
+      # shellcheck disable=SC2086  # args are words on purpose
+      out=$("$VGWCTL" -s "$SOCK" $args 2>&1) || rc=$?
+      if [ "$rc" -ne 1 ]; then
+        log "post-command 'vgwctl $args': exit $rc, want 1 (refused): $out"; failed=1
+      elif [[ "$out" != *"$sub"* ]]; then
+        log "post-command 'vgwctl $args': message lacks '$sub': $out"; failed=1
+      fi
+      continue
+    fi
     # shellcheck disable=SC2086  # args are words on purpose
     if ! out=$("$VGWCTL" -s "$SOCK" $args 2>&1); then
       log "post-command 'vgwctl $args' failed: $out"
@@ -291,7 +304,7 @@ if [ -f "$SCEN/post-commands" ]; then
              else
                printf '%s\n' "$out" >"$TMP/$sub"
              fi ;;
-      *)     log "post-commands: bad mode '$mode' (has|lacks|save)"; failed=1 ;;
+      *)     log "post-commands: bad mode '$mode' (has|lacks|fails|save)"; failed=1 ;;
     esac
   done <"$SCEN/post-commands"
 fi

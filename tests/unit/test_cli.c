@@ -5,7 +5,7 @@
  * Proves:
  *  - vgw_cli_tokenize splits on blanks/tabs/CR/LF, treats '#' at the start of
  *    a word as a comment (and only there), and returns -1 past max words;
- *  - vgw_cli_next visits every entry of the five module tables exactly once,
+ *  - vgw_cli_next visits every entry of the module tables exactly once,
  *    and every entry is well formed (words, args, help, min <= max, handler,
  *    no two commands with the same words);
  *  - vgw_cli_lookup picks the command whose words all match (the longest
@@ -89,9 +89,9 @@ static int table_len(const struct vgw_cmd *t)
 
 static void test_registry(void)
 {
-	const struct vgw_cmd *tabs[] = {vgw_core_cmds, vgw_port_cmds, vgw_stats_cmds, vgw_fib_cmds,
-					vgw_neigh_cmds, vgw_vpc_cmds, vgw_lb_cmds, vgw_ct_cmds,
-					vgw_announce_cmds, vgw_xdp_cmds,
+	const struct vgw_cmd *tabs[] = {vgw_core_cmds, vgw_port_cmds, vgw_stats_cmds,
+					vgw_runtime_cmds, vgw_fib_cmds, vgw_neigh_cmds, vgw_vpc_cmds,
+					vgw_lb_cmds, vgw_ct_cmds, vgw_announce_cmds, vgw_xdp_cmds,
 #ifdef VGW_TEST_HOOKS
 					vgw_debug_cmds,
 #endif
@@ -132,7 +132,7 @@ static void test_registry(void)
 	static const char *const promised[] = {
 		"help", "show version", "show port", "show stats", "show route", "show neigh",
 		"show running-config", "route add", "route replace", "route del", "neigh add",
-		"neigh del", "stats clear"};
+		"neigh del", "stats clear", "show runtime", "runtime clear"};
 	for (size_t p = 0; p < sizeof(promised) / sizeof(promised[0]); p++) {
 		int hits = 0;
 		for (int i = 0; i < n; i++)

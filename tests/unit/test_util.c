@@ -14,11 +14,15 @@
  *    twice: against the expected string and by a small JSON validator;
  *  - vgw_fmt produces byte-exact aligned text tables (column widths from
  *    the widest cell, list cells comma-joined, "-" for an empty list,
- *    sections indented by two spaces);
+ *    sections indented by two spaces); a list of sections is a JSON list
+ *    and, in text, one section per item titled by its first field (by the
+ *    list's key when the item starts with a container); doubles have two
+ *    decimals, NaN is written as 0;
  *  - vgw_buf grows past its first allocation and resets.
  * Needs no EAL.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,6 +377,42 @@ static void emit_routes(struct vgw_fmt *f)
 	vgw_fmt_obj_end(f);
 }
 
+/* A list of sections: objects that hold a table each (show runtime's
+ * workers), then a plain section. */
+static void emit_workers(struct vgw_fmt *f)
+{
+	vgw_fmt_u64(f, "tsc_hz", 1000);
+	vgw_fmt_sections_begin(f, "workers");
+	for (unsigned int w = 0; w < 2; w++) {
+		vgw_fmt_obj_begin(f, NULL);
+		vgw_fmt_u64(f, "worker", w);
+		vgw_fmt_u64(f, "lcore", w + 1);
+		vgw_fmt_double(f, "busy_pct", w ? NAN : 12.5);
+		vgw_fmt_list_begin(f, "stages");
+		if (w == 0) {
+			vgw_fmt_obj_begin(f, NULL);
+			vgw_fmt_str(f, "stage", "classify");
+			vgw_fmt_u64(f, "calls", 3);
+			vgw_fmt_double(f, "per_call", 7.0 / 3.0);
+			vgw_fmt_obj_end(f);
+		}
+		vgw_fmt_list_end(f);
+		vgw_fmt_obj_end(f);
+	}
+	/* an item that starts with a container: titled by the list's key */
+	vgw_fmt_obj_begin(f, NULL);
+	vgw_fmt_list_begin(f, "t");
+	vgw_fmt_obj_begin(f, NULL);
+	vgw_fmt_str(f, "a", "x");
+	vgw_fmt_obj_end(f);
+	vgw_fmt_list_end(f);
+	vgw_fmt_obj_end(f);
+	vgw_fmt_list_end(f);
+	vgw_fmt_obj_begin(f, "total");
+	vgw_fmt_double(f, "big", 1e20);
+	vgw_fmt_obj_end(f);
+}
+
 static char *run_fmt(bool json, void (*emit)(struct vgw_fmt *))
 {
 	struct vgw_buf b;
@@ -399,6 +439,14 @@ static void test_fmt_json(void)
 		      "\"10.1.0.2\",\"port\":\"p0\"},{\"nh\":\"10.2.0.2\",\"port\":\"p1\"}],\"ecmp\":"
 		      "true},{\"prefix\":\"0.0.0.0/0\",\"via\":[{\"nh\":\"10.1.0.3\",\"port\":\"p0\"}"
 		      "],\"ecmp\":false}],\"count\":2}}\n");
+	CU_ASSERT_TRUE(json_valid(s));
+	free(s);
+
+	s = run_fmt(true, emit_workers);
+	ASSERT_STR(s, "{\"tsc_hz\":1000,\"workers\":[{\"worker\":0,\"lcore\":1,\"busy_pct\":"
+		      "12.50,\"stages\":[{\"stage\":\"classify\",\"calls\":3,\"per_call\":2.33}]},"
+		      "{\"worker\":1,\"lcore\":2,\"busy_pct\":0.00,\"stages\":[]},{\"t\":[{\"a\":"
+		      "\"x\"}]}],\"total\":{\"big\":100000000000000000000.00}}\n");
 	CU_ASSERT_TRUE(json_valid(s));
 	free(s);
 
@@ -458,6 +506,23 @@ static void test_fmt_text(void)
 		      "  10.9.0.0/16  10.1.0.2 p0, 10.2.0.2 p1  yes\n"
 		      "  0.0.0.0/0    10.1.0.3 p0               no\n"
 		      "  count: 2\n");
+	free(s);
+
+	s = run_fmt(false, emit_workers);
+	ASSERT_STR(s, "tsc_hz: 1000\n"
+		      "worker 0:\n"
+		      "  lcore: 1\n"
+		      "  busy_pct: 12.50\n"
+		      "  STAGE     CALLS  PER_CALL\n"
+		      "  classify  3      2.33\n"
+		      "worker 1:\n"
+		      "  lcore: 2\n"
+		      "  busy_pct: 0.00\n"
+		      "workers:\n"
+		      "  A\n"
+		      "  x\n"
+		      "total:\n"
+		      "  big: 100000000000000000000.00\n");
 	free(s);
 
 	/* a top-level list of scalars: one per line; two tables in a row */
