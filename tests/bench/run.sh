@@ -135,9 +135,12 @@ run_vgwd() {
   tids=$(worker_tids)
   [ "$name" = syn-flood ] && n0=$(ct_created)
   if [ "$WORKERS" -gt 1 ]; then q0=$(queue_stats); h0=$(ct_handoffs); fi
+  timeout 60 "$VGWCTL" -s "$SOCK" runtime clear >/dev/null
   s0=$(stats); c0=$(oncpus "$tids"); t0=$(date +%s%N)
   sleep "$SECS"
   s1=$(stats); c1=$(oncpus "$tids"); t1=$(date +%s%N)
+  # the stages' own view of the same window (show runtime, all workers)
+  timeout 60 "$VGWCTL" -s "$SOCK" -j show runtime >"$TMP/runtime"
   if [ "$WORKERS" -gt 1 ]; then q1=$(queue_stats); h1=$(ct_handoffs); fi
   [ "$name" = syn-flood ] && n1=$(ct_created)
   local rss
@@ -152,6 +155,23 @@ tx0, tx1, cpu, wall, mhz, drops, rss, conns = map(int, sys.argv[1:])
 pk = tx1 - tx0
 print(int(pk * 1e9 / wall), "%.0f" % (cpu * mhz / 1e3 / pk) if pk else 0, drops, rss,
       int(conns * 1e9 / wall))
+PYEOF
+}
+
+# stage_line LABEL FLOWS: the cycles per received packet of each stage in the
+# last run's window (show runtime's total: TSC cycles of the stage over the
+# packets classify saw), their sum (the data path's own work, without the
+# PMDs' RX and the loop), and the workers' busy share
+stage_line() {
+  "$PY" - "$1" "$2" "$TMP/runtime" <<'PYEOF'
+import json, sys
+t = json.load(open(sys.argv[3]))["total"]
+st = {s["stage"]: s for s in t["stages"]}
+rx = st.get("classify", {}).get("packets", 0) or 1
+parts = ["%s %.0f" % (n, s["cycles"] / rx) for n, s in st.items()]
+own = sum(s["cycles"] for s in st.values()) / rx
+print("%s, %s flows, show runtime (TSC cycles per received packet): %s; stages %.0f; busy %.0f%%"
+      % (sys.argv[1], sys.argv[2], ", ".join(parts), own, t["busy_pct"]))
 PYEOF
 }
 
@@ -224,7 +244,7 @@ REPORT=$BUILD/bench-report.md
   echo "|---|---|---|---|---|---|---|---|---|---|"
 } >"$REPORT"
 cat "$REPORT"
-fail=0 conns_line= worker_lines=()
+fail=0 conns_line= worker_lines=() stage_lines=()
 for w in "${WORK[@]}"; do
   read -r name flows WORKERS < <(parse_work "$w")
   pcap=$(gen "$name" "$flows")
@@ -240,6 +260,7 @@ for w in "${WORK[@]}"; do
   done
   m=$(median "${pps[@]}") mc=$(median "${cyc[@]}")
   label=$name
+  [ $QUICK = 1 ] || stage_lines+=("$(stage_line "$name" "$flows")")
   [ "$name" != vip-handoff ] || label="$name, $WORKERS worker$([ "$WORKERS" = 1 ] || echo s)"
   if [ "$WORKERS" -gt 1 ]; then  # the median run's per-worker figures
     for x in "${wl[@]}"; do
@@ -269,6 +290,7 @@ done
   echo
   [ -z "$conns_line" ] || echo "$conns_line"
   for x in "${worker_lines[@]}"; do echo "$x"; echo; done
+  for x in "${stage_lines[@]}"; do echo "$x"; echo; done
   read -r _ b1 t1 < <("$BUILD/tests/bench/ct_mem" 1048576)
   read -r _ b10 t10 < <("$BUILD/tests/bench/ct_mem" 10000000)
   echo "Conntrack: $b1 bytes per flow at 1M entries; 10M connections: $t10 MiB ($b10 bytes per flow)"
