@@ -23,7 +23,7 @@ const struct vgw_ct_timeouts vgw_ct_default_timeouts = {
 };
 
 _Static_assert(sizeof(struct vgw_ct_bucket) == 64, "a bucket is one cache line");
-_Static_assert(sizeof(struct vgw_ct_entry) == 80, "entry size is in doc/performance.md");
+_Static_assert(sizeof(struct vgw_ct_entry) == 60, "entry size is in doc/performance.md");
 
 /* Geometry: buckets = the smallest power of two holding 2 keys per entry at
  * 6 of 8 slots, overflow pool = a quarter of that (a Poisson bucket load

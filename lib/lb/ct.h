@@ -72,7 +72,7 @@ struct vgw_ct_timeouts {
 
 extern const struct vgw_ct_timeouts vgw_ct_default_timeouts;
 
-/* 80 bytes. */
+/* 60 bytes. */
 struct vgw_ct_entry {
 	/* ORIG: c_ip:c_port -> vip:vip_port (vni 0);
 	 * REPLY: be_ip:be_port -> c_ip:c_port in be_vni */
