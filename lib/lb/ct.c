@@ -126,6 +126,12 @@ static inline struct vgw_ct_entry *find(struct vgw_ct *ct, const struct vgw_ct_k
 	}
 }
 
+struct vgw_ct_entry *vgw_ct_lookup_hashed(struct vgw_ct *ct, const struct vgw_ct_key *key,
+					  uint32_t hash, enum vgw_ct_dir *dir)
+{
+	return find(ct, key, hash, dir);
+}
+
 struct vgw_ct_entry *vgw_ct_lookup(struct vgw_ct *ct, const struct vgw_ct_key *key,
 				   enum vgw_ct_dir *dir)
 {
@@ -352,12 +358,11 @@ static inline void set_deadline(struct vgw_ct *ct, struct vgw_ct_entry *e, uint6
 		*m = x;
 }
 
-struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *orig,
-				   const struct vgw_ct_key *reply, uint64_t now,
-				   enum vgw_ct_insert_result *res)
+struct vgw_ct_entry *vgw_ct_insert_hashed(struct vgw_ct *ct, const struct vgw_ct_key *orig,
+					  uint32_t orig_hash, const struct vgw_ct_key *reply,
+					  uint64_t now, enum vgw_ct_insert_result *res)
 {
 	*res = VGW_CT_NEW;
-	uint32_t orig_hash = vgw_ct_hash(orig);
 	uint32_t reply_hash = vgw_ct_hash(reply);
 	enum vgw_ct_dir d;
 	if (find(ct, reply, reply_hash, &d)) {
@@ -411,6 +416,13 @@ struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *o
 	ct->st.created++;
 	set_deadline(ct, e, now);
 	return e;
+}
+
+struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *orig,
+				   const struct vgw_ct_key *reply, uint64_t now,
+				   enum vgw_ct_insert_result *res)
+{
+	return vgw_ct_insert_hashed(ct, orig, vgw_ct_hash(orig), reply, now, res);
 }
 
 void vgw_ct_touch(struct vgw_ct *ct, struct vgw_ct_entry *e, uint64_t now)

@@ -162,12 +162,30 @@ void vgw_ct_destroy(struct vgw_ct *ct);
 struct vgw_ct_entry *vgw_ct_lookup(struct vgw_ct *ct, const struct vgw_ct_key *key,
 				   enum vgw_ct_dir *dir);
 
+/* vgw_ct_lookup for a caller that already has the key's hash (hash =
+ * vgw_ct_hash(key)), e.g. from vgw_ct_prefetch_bucket a few packets
+ * earlier: the hash is computed once per packet. A vector of lookups is
+ * then: hash and prefetch the bucket of each key; a few keys later, or in
+ * a second pass, vgw_ct_prefetch_entry; then vgw_ct_lookup_hashed each in
+ * turn. Results are only good until the next insert or delete: a packet
+ * that creates an entry must be seen by the next packet of its flow in the
+ * same vector, so look up when the packet is processed, not all at once
+ * before. */
+struct vgw_ct_entry *vgw_ct_lookup_hashed(struct vgw_ct *ct, const struct vgw_ct_key *key,
+					  uint32_t hash, enum vgw_ct_dir *dir);
+
 /* Adds a flow (keys copied, state from the first packet set by the caller
  * after). NULL when full (*res = VGW_CT_FULL) or when reply is taken
  * (VGW_CT_CLASH); nothing changes then. */
 struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *orig,
 				   const struct vgw_ct_key *reply, uint64_t now,
 				   enum vgw_ct_insert_result *res);
+
+/* vgw_ct_insert with orig's hash (orig_hash = vgw_ct_hash(orig)): the one
+ * the caller's lookup of orig just missed with. */
+struct vgw_ct_entry *vgw_ct_insert_hashed(struct vgw_ct *ct, const struct vgw_ct_key *orig,
+					  uint32_t orig_hash, const struct vgw_ct_key *reply,
+					  uint64_t now, enum vgw_ct_insert_result *res);
 
 /* A packet of e went by (either direction): re-arms expiry from e's state. */
 void vgw_ct_touch(struct vgw_ct *ct, struct vgw_ct_entry *e, uint64_t now);
@@ -226,7 +244,8 @@ static inline unsigned int vgw_ct_sig_match(const struct vgw_ct_bucket *b, uint8
 
 /* Batching (a burst's lookups overlap their cache misses): first fetch the
  * bucket of each key (hash from vgw_ct_hash), a few packets later the
- * entries its signature points to; the lookup then finds both in cache. A table of a million flows misses the cache twice
+ * entries its signature points to; the lookup (vgw_ct_lookup_hashed) then
+ * finds both in cache. A table of a million flows misses the cache twice
  * per lookup otherwise. */
 static inline void vgw_ct_prefetch_bucket(const struct vgw_ct *ct, uint32_t hash)
 {

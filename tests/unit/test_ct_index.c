@@ -2,9 +2,10 @@
 /*
  * test_ct_index.c - the connection table's index and ageing (lib/lb/ct.c)
  * beyond the behaviour test_ct.c pins down: how often a key overflows its
- * bucket at a million entries (random and structured clients), and ageing
- * that skips groups by their deadline bound exactly as a scan of every
- * deadline would expire.
+ * bucket at a million entries (random and structured clients), the lookup
+ * and insert variants that take the caller's hash, and ageing that skips
+ * groups by their deadline bound exactly as a scan of every deadline would
+ * expire.
  */
 #include "gw_fixture.h"
 #include "lb/ct.h"
@@ -75,6 +76,28 @@ static void test_overflow_1m(void)
 		vgw_ct_destroy(ct);
 	}
 	printf("\n   ");
+}
+
+static void test_hashed(void)
+{
+	struct vgw_ct *ct = mk(64);
+	struct vgw_ct_key o, r;
+	flow(1, 7, &o, &r);
+	enum vgw_ct_insert_result res;
+	struct vgw_ct_entry *e = vgw_ct_insert_hashed(ct, &o, vgw_ct_hash(&o), &r, 5, &res);
+	CU_ASSERT_FATAL(e != NULL);
+	ASSERT_EQ(res, VGW_CT_NEW);
+	enum vgw_ct_dir d = VGW_CT_REPLY;
+	CU_ASSERT(vgw_ct_lookup_hashed(ct, &o, vgw_ct_hash(&o), &d) == e && d == VGW_CT_ORIG);
+	CU_ASSERT(vgw_ct_lookup_hashed(ct, &r, vgw_ct_hash(&r), &d) == e && d == VGW_CT_REPLY);
+	CU_ASSERT(vgw_ct_lookup(ct, &o, &d) == e);
+	/* the reply key taken: refused whatever the caller's hash of orig */
+	struct vgw_ct_key o2 = o;
+	o2.dst++;
+	CU_ASSERT(vgw_ct_insert_hashed(ct, &o2, vgw_ct_hash(&o2), &r, 5, &res) == NULL);
+	ASSERT_EQ(res, VGW_CT_CLASH);
+	ASSERT_EQ(ct->keys, 2);
+	vgw_ct_destroy(ct);
 }
 
 /* Ageing against a model of the plain scan (every slot's deadline, from
@@ -150,6 +173,7 @@ int main(void)
 {
 	static const struct unit_test tests[] = {
 		{"a million flows: under 1% of keys in overflow buckets", test_overflow_1m},
+		{"lookup and insert with the caller's hash", test_hashed},
 		{"ageing by group bounds expires as a scan of every deadline", test_age_model},
 	};
 	return unit_eal_run("ct-index", tests, sizeof(tests) / sizeof(tests[0]));
