@@ -215,6 +215,7 @@ struct vgw_ct *vgw_ct_create(const char *name, uint32_t cap, int socket,
 	ct->cap = cap;
 	ct->to = to ? *to : vgw_ct_default_timeouts;
 	ct->unconfirmed_head = ct->unconfirmed_tail = VGW_CT_NIL;
+	ct->victim = VGW_CT_NIL;
 	uint32_t nb = n_buckets(cap), np = n_pool(nb), ng = n_groups(cap);
 	ct->nb = nb;
 	ct->b = rte_zmalloc_socket(name, (size_t)nb * sizeof(*ct->b), 64, socket);
@@ -274,6 +275,8 @@ static void unlink_entry(struct vgw_ct *ct, struct vgw_ct_entry *e, uint32_t i,
 	}
 	index_del(ct, h[VGW_CT_ORIG], i << 1 | VGW_CT_ORIG);
 	index_del(ct, h[VGW_CT_REPLY], i << 1 | VGW_CT_REPLY);
+	if (ct->victim == i)
+		ct->victim = VGW_CT_NIL;
 	e->used = false;
 	e->exp = UINT32_MAX;
 	e->lru_next = ct->free_head;
@@ -321,15 +324,18 @@ uint32_t vgw_ct_timeout(const struct vgw_ct *ct, const struct vgw_ct_entry *e)
 /* Under a flood every insert evicts the list's head, whose entry and two
  * buckets are cold in a big table: fetch the next victim's buckets (its
  * entry was fetched one eviction earlier) and the entry after it, so the
- * next evictions find them in cache. */
-static inline void prefetch_victims(const struct vgw_ct *ct)
+ * next evictions find them in cache; its hashes are kept for then. */
+static inline void prefetch_victims(struct vgw_ct *ct)
 {
 	uint32_t v = ct->unconfirmed_head;
 	if (v == VGW_CT_NIL)
 		return;
 	const struct vgw_ct_entry *e = &ct->e[v];
-	vgw_ct_prefetch_bucket(ct, hash_of(e, VGW_CT_ORIG));
-	vgw_ct_prefetch_bucket(ct, hash_of(e, VGW_CT_REPLY));
+	ct->victim = v;
+	ct->victim_hash[VGW_CT_ORIG] = hash_of(e, VGW_CT_ORIG);
+	ct->victim_hash[VGW_CT_REPLY] = hash_of(e, VGW_CT_REPLY);
+	vgw_ct_prefetch_bucket(ct, ct->victim_hash[VGW_CT_ORIG]);
+	vgw_ct_prefetch_bucket(ct, ct->victim_hash[VGW_CT_REPLY]);
 	if (e->lru_next != VGW_CT_NIL)
 		rte_prefetch0(&ct->e[e->lru_next]);
 }
@@ -341,7 +347,10 @@ static void evict(struct vgw_ct *ct)
 	struct vgw_ct_entry *e = &ct->e[v];
 	if (ct->on_evict)
 		ct->on_evict(e, ct->evict_arg);
-	unlink_entry_rehash(ct, e);
+	if (ct->victim == v)
+		unlink_entry(ct, e, v, ct->victim_hash);
+	else
+		unlink_entry_rehash(ct, e);
 	ct->st.evicted++;
 	prefetch_victims(ct);
 }

@@ -144,6 +144,8 @@ struct vgw_ct {
 	uint32_t unconfirmed_head, unconfirmed_tail; /* oldest at head */
 	uint32_t n_unconfirmed;
 	uint32_t age_cursor;
+	uint32_t victim;            /* the entry victim_hash belongs to, VGW_CT_NIL if none */
+	uint32_t victim_hash[2];    /* its ORIG and REPLY hashes (the next eviction's) */
 	size_t bytes;               /* memory of the table, index and deadlines */
 	struct vgw_ct_timeouts to;  /* read-only after vgw_ct_create */
 	struct vgw_ct_stats st;
