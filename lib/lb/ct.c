@@ -32,9 +32,6 @@ _Static_assert(offsetof(struct vgw_ct_entry, c_ip) == offsetof(struct vgw_ct_ent
 		       offsetof(struct vgw_ct_entry, vip_port) ==
 			       offsetof(struct vgw_ct_entry, c_port) + 2,
 	       "key_is reads each key's address and port pairs whole");
-_Static_assert(offsetof(struct vgw_ct_key, dst) == offsetof(struct vgw_ct_key, src) + 4 &&
-		       offsetof(struct vgw_ct_key, dport) == offsetof(struct vgw_ct_key, sport) + 2,
-	       "key_is reads the key's address and port pairs whole");
 
 /* Geometry: one bucket of 12 slots per 6 keys (3 flows), an overflow pool
  * of 1/16 of that: at full load a Poisson bucket load of 6 passes 12 in
