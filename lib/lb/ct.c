@@ -98,6 +98,34 @@ static inline bool key_is(const struct vgw_ct_entry *e, uint32_t dir, const stru
 	return ((ea ^ ka) | (ep ^ kp) | (vni ^ k->vni) | (uint32_t)(e->proto ^ k->proto)) == 0;
 }
 
+static uint32_t tcp_state_timeout(const struct vgw_ct_timeouts *to, unsigned int state,
+				  bool confirmed)
+{
+	uint32_t t;
+	switch (state) {
+	case VGW_TCP_ESTABLISHED: t = to->tcp_established; break;
+	case VGW_TCP_TIME_WAIT: t = to->tcp_time_wait; break;
+	case VGW_TCP_CLOSE: t = to->tcp_close; break;
+	default: t = to->tcp_transitory; break;
+	}
+	/* an unproved flow never outlives the short timeout */
+	return !confirmed && to->tcp_unconfirmed < t ? to->tcp_unconfirmed : t;
+}
+
+static inline uint32_t timeout_of(const struct vgw_ct *ct, const struct vgw_ct_entry *e)
+{
+	if (likely(e->proto == 6))
+		return ct->tcp_timeout[e->confirmed][e->tcp.state % VGW_TCP_N_STATES];
+	if (e->proto == 17)
+		return e->confirmed ? ct->to.udp : ct->to.udp_unreplied;
+	return ct->to.icmp;
+}
+
+uint32_t vgw_ct_timeout(const struct vgw_ct *ct, const struct vgw_ct_entry *e)
+{
+	return timeout_of(ct, e);
+}
+
 /* The entry of key k (hash h), NULL if absent. */
 static inline struct vgw_ct_entry *find(struct vgw_ct *ct, const struct vgw_ct_key *k,
 					uint32_t h, enum vgw_ct_dir *dir)
@@ -211,6 +239,9 @@ struct vgw_ct *vgw_ct_create(const char *name, uint32_t cap, int socket,
 	}
 	ct->cap = cap;
 	ct->to = to ? *to : vgw_ct_default_timeouts;
+	for (unsigned int c = 0; c < 2; c++)
+		for (unsigned int st = 0; st < VGW_TCP_N_STATES; st++)
+			ct->tcp_timeout[c][st] = tcp_state_timeout(&ct->to, st, c);
 	ct->unconfirmed_head = ct->unconfirmed_tail = VGW_CT_NIL;
 	ct->victim = VGW_CT_NIL;
 	uint32_t nb = n_buckets(cap), np = n_pool(nb), ng = n_groups(cap);
@@ -293,31 +324,6 @@ void vgw_ct_delete(struct vgw_ct *ct, struct vgw_ct_entry *e)
 	ct->st.deleted++;
 }
 
-static uint32_t tcp_state_timeout(const struct vgw_ct *ct, uint8_t state)
-{
-	switch (state) {
-	case VGW_TCP_ESTABLISHED: return ct->to.tcp_established;
-	case VGW_TCP_TIME_WAIT: return ct->to.tcp_time_wait;
-	case VGW_TCP_CLOSE: return ct->to.tcp_close;
-	default: return ct->to.tcp_transitory;
-	}
-}
-
-uint32_t vgw_ct_timeout(const struct vgw_ct *ct, const struct vgw_ct_entry *e)
-{
-	switch (e->proto) {
-	case 6: {
-		uint32_t t = tcp_state_timeout(ct, e->tcp.state);
-		/* an unproved flow never outlives the short timeout */
-		return !e->confirmed && ct->to.tcp_unconfirmed < t ? ct->to.tcp_unconfirmed : t;
-	}
-	case 17:
-		return e->confirmed ? ct->to.udp : ct->to.udp_unreplied;
-	default:
-		return ct->to.icmp;
-	}
-}
-
 /* Under a flood every insert evicts the list's head, whose entry and two
  * buckets are cold in a big table: fetch the next victim's buckets (its
  * entry was fetched one eviction earlier) and the entry after it, so the
@@ -354,12 +360,13 @@ static void evict(struct vgw_ct *ct)
 
 /* Deadlines are stored in 32 bits (ticks are seconds on workers). Every
  * deadline written lowers its group's bound (see "Memory" in ct.h). */
-static inline void set_deadline(struct vgw_ct *ct, struct vgw_ct_entry *e, uint64_t now)
+static inline void set_deadline(struct vgw_ct *ct, struct vgw_ct_entry *e, uint32_t i,
+				uint64_t now)
 {
-	uint64_t d = now + vgw_ct_timeout(ct, e);
+	uint64_t d = now + timeout_of(ct, e);
 	uint32_t x = d < UINT32_MAX ? (uint32_t)d : UINT32_MAX - 1;
 	e->exp = x;
-	uint32_t *m = &ct->age_min[(uint32_t)(e - ct->e) / VGW_CT_AGE_GROUP];
+	uint32_t *m = &ct->age_min[i / VGW_CT_AGE_GROUP];
 	if (x < *m)
 		*m = x;
 }
@@ -420,7 +427,7 @@ struct vgw_ct_entry *vgw_ct_insert_hashed(struct vgw_ct *ct, const struct vgw_ct
 	ct->n_unconfirmed++;
 	ct->n++;
 	ct->st.created++;
-	set_deadline(ct, e, now);
+	set_deadline(ct, e, i, now);
 	return e;
 }
 
@@ -433,7 +440,7 @@ struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *o
 
 void vgw_ct_touch(struct vgw_ct *ct, struct vgw_ct_entry *e, uint64_t now)
 {
-	set_deadline(ct, e, now);
+	set_deadline(ct, e, (uint32_t)(e - ct->e), now);
 }
 
 bool vgw_ct_confirm(struct vgw_ct *ct, struct vgw_ct_entry *e, uint64_t now)
@@ -444,7 +451,7 @@ bool vgw_ct_confirm(struct vgw_ct *ct, struct vgw_ct_entry *e, uint64_t now)
 	ct->n_unconfirmed--;
 	e->confirmed = true;
 	ct->st.confirmed++;
-	set_deadline(ct, e, now);
+	set_deadline(ct, e, (uint32_t)(e - ct->e), now);
 	return true;
 }
 
