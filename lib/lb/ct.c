@@ -126,15 +126,16 @@ uint32_t vgw_ct_timeout(const struct vgw_ct *ct, const struct vgw_ct_entry *e)
 	return timeout_of(ct, e);
 }
 
-/* The entry of key k (hash h), NULL if absent. */
-static inline struct vgw_ct_entry *find(struct vgw_ct *ct, const struct vgw_ct_key *k,
-					uint32_t h, enum vgw_ct_dir *dir)
+/* The rest of find(): the slots `bits` of b whose signature matched, then
+ * b's chain. Out of line, so that a miss (most lookups of a new flow, and
+ * the reply-key check of every insert) costs no register saves. */
+static __attribute__((noinline)) struct vgw_ct_entry *
+find_slow(struct vgw_ct *ct, const struct vgw_ct_key *k, uint32_t h,
+	  const struct vgw_ct_bucket *b, unsigned int bits, enum vgw_ct_dir *dir)
 {
-	uint8_t sig = vgw_ct_sig(h);
 	uint32_t tag = vgw_ct_tag(h);
-	const struct vgw_ct_bucket *b = &ct->b[vgw_ct_bucket_of(ct, h)];
 	for (;;) {
-		for (unsigned int bits = vgw_ct_sig_match(b, sig); bits; bits &= bits - 1) {
+		for (; bits; bits &= bits - 1) {
 			uint32_t ref = b->ref[__builtin_ctz(bits)];
 			if ((ref & ~VGW_CT_REF_MASK) != tag)
 				continue;
@@ -145,10 +146,22 @@ static inline struct vgw_ct_entry *find(struct vgw_ct *ct, const struct vgw_ct_k
 				return e;
 			}
 		}
-		if (likely(!b->next))
+		if (!b->next)
 			return NULL;
 		b = &ct->pool[b->next - 1];
+		bits = vgw_ct_sig_match(b, vgw_ct_sig(h));
 	}
+}
+
+/* The entry of key k (hash h), NULL if absent. */
+static inline struct vgw_ct_entry *find(struct vgw_ct *ct, const struct vgw_ct_key *k,
+					uint32_t h, enum vgw_ct_dir *dir)
+{
+	const struct vgw_ct_bucket *b = &ct->b[vgw_ct_bucket_of(ct, h)];
+	unsigned int bits = vgw_ct_sig_match(b, vgw_ct_sig(h));
+	if (likely(!bits && !b->next))
+		return NULL;
+	return find_slow(ct, k, h, b, bits, dir);
 }
 
 struct vgw_ct_entry *vgw_ct_lookup_hashed(struct vgw_ct *ct, const struct vgw_ct_key *key,
@@ -165,7 +178,7 @@ struct vgw_ct_entry *vgw_ct_lookup(struct vgw_ct *ct, const struct vgw_ct_key *k
 
 /* Adds hash h -> ref (entry << 1 | direction); false when the overflow pool
  * is exhausted. */
-static bool index_add(struct vgw_ct *ct, uint32_t h, uint32_t ref)
+static inline bool index_add(struct vgw_ct *ct, uint32_t h, uint32_t ref)
 {
 	struct vgw_ct_bucket *b = &ct->b[vgw_ct_bucket_of(ct, h)];
 	for (;;) {
@@ -197,7 +210,7 @@ static bool index_add(struct vgw_ct *ct, uint32_t h, uint32_t ref)
 /* Removes the slot of hash h -> ref (present); an emptied overflow bucket
  * goes back to the pool. Matches the reference, not the key: no entry is
  * read. */
-static void index_del(struct vgw_ct *ct, uint32_t h, uint32_t ref)
+static inline void index_del(struct vgw_ct *ct, uint32_t h, uint32_t ref)
 {
 	uint8_t sig = vgw_ct_sig(h);
 	uint32_t want = vgw_ct_tag(h) | ref;
