@@ -76,20 +76,24 @@ static uint8_t wscale_of(const struct vgw_tcp_seg *s)
 	return s->wscale < 0 ? 0 : s->wscale > 14 ? 14 : (uint8_t)s->wscale;
 }
 
-static void note_sent(struct vgw_ct_tcp *c, enum vgw_ct_dir d, const struct vgw_tcp_seg *s)
+static inline __attribute__((always_inline)) void
+note_sent(struct vgw_ct_tcp *c, enum vgw_ct_dir d, const struct vgw_tcp_seg *s)
 {
 	struct vgw_ct_tcp_side *me = &c->s[d];
 	uint32_t e = seg_end(s);
 	if (!me->seen || after(e, me->end))
 		me->end = e;
-	/* SYN windows are never scaled */
-	unsigned int scale = !(s->flags & VGW_TCP_SYN) && c->scaled;
-	uint32_t win = (uint32_t)s->win << (scale ? me->wscale : 0);
-	if (win > maxwin_of(c, d)) {
+	me->seen = true;
+	if (!c->scaled) { /* then no window was ever scaled: compare the raw fields */
+		if (s->win > me->maxwin)
+			me->maxwin = s->win;
+		return;
+	}
+	unsigned int scale = !(s->flags & VGW_TCP_SYN); /* SYN windows are never scaled */
+	if (((uint32_t)s->win << (scale ? me->wscale : 0)) > maxwin_of(c, d)) {
 		me->maxwin = s->win;
 		c->win_scaled = (uint8_t)((c->win_scaled & ~(1u << d)) | scale << d);
 	}
-	me->seen = true;
 }
 
 void vgw_ct_tcp_init(struct vgw_ct_tcp *c, const struct vgw_tcp_seg *seg)
