@@ -58,40 +58,60 @@ static bool after(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) > 0;
 }
 
-static void note_sent(struct vgw_ct_tcp *c, enum vgw_ct_dir d, const struct vgw_tcp_seg *s)
+static inline uint32_t maxwin_of(const struct vgw_ct_tcp *c, unsigned int d)
+{
+	const struct vgw_ct_tcp_side *me = &c->s[d];
+	unsigned int shift = c->win_scaled >> d & 1 ? me->wscale : 0;
+	return (uint32_t)me->maxwin << shift;
+}
+
+uint32_t vgw_ct_tcp_maxwin(const struct vgw_ct_tcp *c, enum vgw_ct_dir d)
+{
+	return maxwin_of(c, d);
+}
+
+/* RFC 7323 2.3: a shift above 14 is used as 14. */
+static uint8_t wscale_of(const struct vgw_tcp_seg *s)
+{
+	return s->wscale < 0 ? 0 : s->wscale > 14 ? 14 : (uint8_t)s->wscale;
+}
+
+static inline __attribute__((always_inline)) void
+note_sent(struct vgw_ct_tcp *c, enum vgw_ct_dir d, const struct vgw_tcp_seg *s)
 {
 	struct vgw_ct_tcp_side *me = &c->s[d];
 	uint32_t e = seg_end(s);
 	if (!me->seen || after(e, me->end))
 		me->end = e;
-	uint32_t win = s->win;
-	if (!(s->flags & VGW_TCP_SYN) && c->scaled)
-		win <<= me->wscale; /* SYN windows are never scaled */
-	if (win > me->maxwin)
-		me->maxwin = win;
 	me->seen = true;
+	if (!c->scaled) { /* then no window was ever scaled: compare the raw fields */
+		if (s->win > me->maxwin)
+			me->maxwin = s->win;
+		return;
+	}
+	unsigned int scale = !(s->flags & VGW_TCP_SYN); /* SYN windows are never scaled */
+	if (((uint32_t)s->win << (scale ? me->wscale : 0)) > maxwin_of(c, d)) {
+		me->maxwin = s->win;
+		c->win_scaled = (uint8_t)((c->win_scaled & ~(1u << d)) | scale << d);
+	}
 }
 
 void vgw_ct_tcp_init(struct vgw_ct_tcp *c, const struct vgw_tcp_seg *seg)
 {
-	memset(c, 0, sizeof(*c));
-	c->state = (seg->flags & VGW_TCP_SYN) ? VGW_TCP_SYN_SENT : VGW_TCP_ESTABLISHED;
-	c->pickup = !(seg->flags & VGW_TCP_SYN);
-	if (seg->flags & VGW_TCP_SYN) {
-		c->s[VGW_CT_ORIG].wscale = seg->wscale >= 0 ? (uint8_t)seg->wscale : 0;
-		c->s[VGW_CT_ORIG].wscale_seen = seg->wscale >= 0;
-	}
-	note_sent(c, VGW_CT_ORIG, seg);
-	if (seg->flags & VGW_TCP_SYN)
-		c->s[VGW_CT_ORIG].maxwin = seg->win;
-	/* a pickup carries whatever flags it had (a FIN, even) */
-	if (!(seg->flags & VGW_TCP_SYN) && (seg->flags & VGW_TCP_FIN)) {
-		c->s[VGW_CT_ORIG].fin = true;
-		c->s[VGW_CT_ORIG].fin_end = seg_end(seg);
-		c->state = VGW_TCP_FIN_WAIT;
-	}
-	if (seg->flags & VGW_TCP_RST)
-		c->state = VGW_TCP_CLOSE;
+	/* what note_sent() makes of a first segment (nothing is scaled yet),
+	 * read before c is written: the compiler cannot tell they differ */
+	uint8_t flags = seg->flags;
+	bool syn = flags & VGW_TCP_SYN;
+	bool fin = !syn && (flags & VGW_TCP_FIN); /* a pickup carries any flags, a FIN even */
+	uint32_t end = seg_end(seg);
+	uint8_t state = syn ? VGW_TCP_SYN_SENT : fin ? VGW_TCP_FIN_WAIT : VGW_TCP_ESTABLISHED;
+	*c = (struct vgw_ct_tcp){
+		.s[VGW_CT_ORIG] = {.end = end, .fin_end = fin ? end : 0, .maxwin = seg->win,
+				   .wscale = syn ? wscale_of(seg) : 0,
+				   .wscale_seen = syn && seg->wscale >= 0, .seen = true, .fin = fin},
+		.state = flags & VGW_TCP_RST ? VGW_TCP_CLOSE : state,
+		.pickup = !syn,
+	};
 }
 
 static bool rst_acceptable(const struct vgw_ct_tcp *c, enum vgw_ct_dir d,
@@ -103,7 +123,8 @@ static bool rst_acceptable(const struct vgw_ct_tcp *c, enum vgw_ct_dir d,
 		return (s->flags & VGW_TCP_ACK) && s->ack == peer->end;
 	if (!me->seen) /* nothing to compare with: only an ACK of the peer's data */
 		return (s->flags & VGW_TCP_ACK) && s->ack == peer->end;
-	uint32_t win = peer->seen && peer->maxwin ? peer->maxwin : 65535;
+	uint32_t maxwin = maxwin_of(c, !d);
+	uint32_t win = peer->seen && maxwin ? maxwin : 65535;
 	int64_t off = (int32_t)(s->seq - me->end);
 	return off >= -(int64_t)win && off <= (int64_t)win;
 }
@@ -129,7 +150,7 @@ enum vgw_ct_tcp_verdict vgw_ct_tcp_update(struct vgw_ct_tcp *c, enum vgw_ct_dir 
 		if (synack && c->state == VGW_TCP_SYN_SENT && s->ack != c->s[VGW_CT_ORIG].end)
 			return VGW_TCP_ACK_INVALID;
 		if (synack && c->state == VGW_TCP_SYN_SENT) {
-			c->s[VGW_CT_REPLY].wscale = s->wscale >= 0 ? (uint8_t)s->wscale : 0;
+			c->s[VGW_CT_REPLY].wscale = wscale_of(s);
 			c->s[VGW_CT_REPLY].wscale_seen = s->wscale >= 0;
 			/* RFC 7323: scaling applies only when both SYNs offered it */
 			c->scaled = s->wscale >= 0 && c->s[VGW_CT_ORIG].wscale_seen;

@@ -52,27 +52,42 @@ struct vgw_tcp_seg {
 	uint32_t seq;
 	uint32_t ack;
 	uint16_t win;   /* raw window field */
-	int8_t wscale;  /* window-scale option of a SYN, -1 if absent */
+	int8_t wscale;  /* window-scale option of a SYN, -1 if absent; the tracker
+			 * takes a shift above 14 as 14 (RFC 7323) */
 	uint32_t len;   /* payload bytes */
 };
 
-struct vgw_ct_tcp_side {
-	uint32_t end;    /* highest seq + len (+SYN/FIN) this side sent */
-	uint32_t maxwin; /* largest window it advertised, scaled */
-	uint8_t wscale;
-	bool wscale_seen; /* its SYN carried the option */
-	bool seen;        /* sent anything yet */
-	bool fin;         /* sent a FIN */
-	bool fin_acked;   /* the peer acknowledged it */
-	uint32_t fin_end;
+/* 24 bytes, so that a connection entry (ct.h) fits in one cache line. What
+ * makes that possible without changing a verdict:
+ * - a side's largest window is kept as the raw 16-bit window field it came
+ *   in, plus one bit (win_scaled) saying whether it was shifted by the
+ *   side's wscale. Every window the tracker ever compares is the raw field
+ *   shifted by 0 or by that wscale, and wscale cannot change while windows
+ *   are scaled (it is set with the SYN, before `scaled`; only a new SYN
+ *   that re-initialises the tracker resets both), so vgw_ct_tcp_maxwin()
+ *   gives back exactly the 32-bit maximum the tracker used to store;
+ * - wscale is 0..14 (RFC 7323: a larger shift counts as 14, as
+ *   vgw_tcp_seg_parse already clamps it): 4 bits;
+ * - the side is packed (11 bytes; x86 reads its unaligned words at full
+ *   speed, and the entry keeps it inside one cache line). */
+struct __attribute__((packed)) vgw_ct_tcp_side {
+	uint32_t end;     /* highest seq + len (+SYN/FIN) this side sent */
+	uint32_t fin_end; /* end of its first FIN */
+	uint16_t maxwin;  /* raw window field of its largest window (see above) */
+	uint8_t wscale : 4;
+	bool wscale_seen : 1; /* its SYN carried the option */
+	bool seen : 1;        /* sent anything yet */
+	bool fin : 1;         /* sent a FIN */
+	bool fin_acked : 1;   /* the peer acknowledged it */
 };
 
 struct vgw_ct_tcp {
-	uint8_t state;
-	bool scaled; /* both SYNs carried window scale (RFC 7323) */
-	bool pickup; /* started without a SYN (mid-flow) */
-	bool confirmed; /* see "Confirmation" above; never cleared */
 	struct vgw_ct_tcp_side s[2];
+	uint8_t state;
+	bool scaled : 1; /* both SYNs carried window scale (RFC 7323) */
+	bool pickup : 1; /* started without a SYN (mid-flow) */
+	bool confirmed : 1; /* see "Confirmation" above; never cleared */
+	uint8_t win_scaled : 2; /* bit d: s[d].maxwin is shifted by s[d].wscale */
 };
 
 enum vgw_ct_tcp_verdict {
@@ -91,6 +106,10 @@ enum vgw_ct_tcp_verdict vgw_ct_tcp_update(struct vgw_ct_tcp *c, enum vgw_ct_dir 
 					  const struct vgw_tcp_seg *seg);
 
 const char *vgw_ct_tcp_state_name(uint8_t state);
+
+/* The largest window side d advertised, scaled as the tracker saw it (what
+ * an RST's sequence number is checked against). */
+uint32_t vgw_ct_tcp_maxwin(const struct vgw_ct_tcp *c, enum vgw_ct_dir d);
 
 /* Reads the fields of a TCP header (at l4, l4_len bytes available, payload
  * length from the IP header). Returns -1 if too short. */
