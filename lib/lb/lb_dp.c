@@ -57,8 +57,8 @@ void vgw_stage_lb(struct vgw_worker *w, struct vgw_vec *v)
 			vgw_ct_prefetch_entry(ct, cth[own[j + ENTRY_AHEAD]]);
 		uint32_t i = own[j];
 		switch (v->p[i].out) {
-		case VGW_LB_VIP: vgw_lb_vip_in(w, v->m[i], &v->p[i], &f[i]); break;
-		case VGW_LB_REPLY: vgw_lb_reply(w, v->m[i], &v->p[i], &f[i]); break;
+		case VGW_LB_VIP: vgw_lb_vip_in(w, v->m[i], &v->p[i], &f[i], cth[i]); break;
+		case VGW_LB_REPLY: vgw_lb_reply(w, v->m[i], &v->p[i], &f[i], cth[i]); break;
 		default: vgw_lb_vip_icmp(w, v->m[i], &v->p[i]);
 		}
 	}

@@ -81,12 +81,13 @@ enum vgw_lb_kind {
 void vgw_stage_lb(struct vgw_worker *w, struct vgw_vec *v);
 
 /* The lb stage's steps for one packet of a flow this worker owns (l4 read
- * by the stage, which also fetched its connection-table lines). */
+ * by the stage, which also fetched its connection-table lines for the key
+ * whose hash is cth: ORIG for vip-in, REPLY for lb-reply). */
 struct vgw_l4;
 void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p,
-		   const struct vgw_l4 *f);
+		   const struct vgw_l4 *f, uint32_t cth);
 void vgw_lb_reply(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p,
-		  const struct vgw_l4 *f);
+		  const struct vgw_l4 *f, uint32_t cth);
 /* (steers on its own: the owner is known only from the quoted packet) */
 void vgw_lb_vip_icmp(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p);
 

@@ -14,13 +14,13 @@
 #include "lb_worker.h"
 
 void vgw_lb_reply(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p,
-		  const struct vgw_l4 *f)
+		  const struct vgw_l4 *f, uint32_t cth)
 {
 	struct vgw_lb_worker *lb = w->lb;
 	struct vgw_ct_key rk = {.vni = p->arg, .src = f->src, .dst = f->dst, .sport = f->sport,
 				.dport = f->dport, .proto = f->proto};
 	enum vgw_ct_dir dir;
-	struct vgw_ct_entry *e = vgw_ct_lookup(lb->ct, &rk, &dir);
+	struct vgw_ct_entry *e = vgw_ct_lookup_hashed(lb->ct, &rk, cth, &dir);
 	if (!e || dir != VGW_CT_REPLY) {
 		vgw_dp_push_to(w, VGW_STAGE_VPC_OUT, m, p, NULL, p->arg, 0);
 		return;

@@ -57,7 +57,7 @@ static const struct vgw_svc_backend *pick_backend(const struct vgw_lb_worker *lb
 }
 
 void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p,
-		   const struct vgw_l4 *fp)
+		   const struct vgw_l4 *fp, uint32_t cth)
 {
 	const struct vgw_svc *svc = p->obj;
 	struct vgw_l4 f = *fp;
@@ -72,7 +72,7 @@ void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pk
 	struct vgw_ct_key ok = {.src = f.src, .dst = f.dst, .sport = f.sport, .dport = f.dport,
 				.proto = f.proto};
 	enum vgw_ct_dir dir;
-	struct vgw_ct_entry *e = vgw_ct_lookup(lb->ct, &ok, &dir);
+	struct vgw_ct_entry *e = vgw_ct_lookup_hashed(lb->ct, &ok, cth, &dir);
 	bool syn = f.proto == 6 && (seg.flags & (VGW_TCP_SYN | VGW_TCP_ACK)) == VGW_TCP_SYN;
 	if (e && syn &&
 	    (e->tcp.state == VGW_TCP_TIME_WAIT || e->tcp.state == VGW_TCP_CLOSE)) {
@@ -110,7 +110,7 @@ void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pk
 			struct vgw_ct_key rk = {.vni = be->vni, .src = be_ip, .dst = f.src,
 						.sport = be_port, .dport = f.sport, .proto = f.proto};
 			enum vgw_ct_insert_result res;
-			e = vgw_ct_insert(lb->ct, &ok, &rk, lb->now, &res);
+			e = vgw_ct_insert_hashed(lb->ct, &ok, cth, &rk, lb->now, &res);
 			if (unlikely(!e)) {
 				vgw_dp_drop(w, p->in_port,
 					    res == VGW_CT_CLASH ? VGW_DROP_CT_REPLY_CLASH
