@@ -4,16 +4,6 @@
 #include "cksum.h"
 #include "ip4.h"
 
-static inline uint16_t get16(const uint8_t *p)
-{
-	return vgw_nat_get16(p);
-}
-
-static inline void put16(uint8_t *p, uint16_t v)
-{
-	vgw_nat_put16(p, v);
-}
-
 int vgw_nat_icmp_inner(uint8_t *ip, uint16_t hdr_len, uint16_t tot_len, int which,
 		       uint32_t addr, int pwhich, int32_t port)
 {
@@ -37,8 +27,8 @@ int vgw_nat_icmp_inner(uint8_t *ip, uint16_t hdr_len, uint16_t tot_len, int whic
 	/* the quote may be cut short: only the bytes present are rewritten */
 	vgw_nat_set_addr(in, ihl, avail, which, addr);
 	if (port >= 0 && vgw_nat_set_port(in, ihl, avail, pwhich, (uint16_t)port) < 0)
-		put16(in + ihl + pwhich, (uint16_t)port); /* quoted without its checksum */
+		vgw_nat_put16(in + ihl + pwhich, (uint16_t)port); /* quoted without its checksum */
 	icmp[2] = icmp[3] = 0;
-	put16(icmp + 2, vgw_cksum(icmp, icmp_len));
+	vgw_nat_put16(icmp + 2, vgw_cksum(icmp, icmp_len));
 	return 0;
 }
