@@ -167,6 +167,10 @@ void vgw_rx_burst(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, uin
  * `charge`, the stage that filled the vectors). */
 void vgw_dp_run(struct vgw_worker *w, enum vgw_stage charge, uint32_t n, uint64_t t0);
 
+/* dispatch_dp.c: runs stage s over its vector, then empties the vector
+ * (no accounting: the dispatcher's loop, and the stage tests). */
+void vgw_dp_stage(struct vgw_worker *w, enum vgw_stage s);
+
 /* The stages of lib/dp (the others: lib/vpc/vpc_dp.h, lib/lb/lb_dp.h). Each
  * takes its whole vector v. */
 void vgw_stage_ip4_route(struct vgw_worker *w, const struct vgw_vec *v);   /* ip4_route_dp.c */

@@ -47,6 +47,7 @@
 #include "lb/lb_worker.h"
 #include "lb/service.h"
 #include "neigh/neigh.h"
+#include "rundir.h"
 #include "unit.h"
 #include "vpc/vpc.h"
 
@@ -221,24 +222,6 @@ static void dp_teardown(void)
 	vgw_gw.pool = NULL;
 }
 
-/* The EAL leaves its runtime directory (/var/run/dpdk/PREFIX) behind:
- * remove it and the files in it, so runs do not pile them up. */
-static void dp_rm_rundir(const char *rundir)
-{
-	DIR *d = opendir(rundir);
-	if (!d)
-		return;
-	for (struct dirent *de; (de = readdir(d)) != NULL;) {
-		char f[PATH_MAX + 256];
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			snprintf(f, sizeof(f), "%s/%s", rundir, de->d_name);
-			unlink(f);
-		}
-	}
-	closedir(d);
-	rmdir(rundir);
-}
-
 static inline int dp_fixture_run(const char *suite, const struct unit_test *tests, size_t n,
 				 const char *const *config, size_t n_config)
 {
@@ -256,7 +239,7 @@ static inline int dp_fixture_run(const char *suite, const struct unit_test *test
 	int rc = dp_setup(config, n_config) < 0 ? 1 : unit_run(suite, tests, n);
 	dp_teardown();
 	rte_eal_cleanup();
-	dp_rm_rundir(rundir);
+	unit_rm_rundir(rundir);
 	return rc;
 }
 

@@ -30,6 +30,7 @@
 #include "fib/fib.h"
 #include "lb/service.h"
 #include "neigh/neigh.h"
+#include "rundir.h"
 #include "unit.h"
 #include "vpc/vpc.h"
 
@@ -80,20 +81,7 @@ static inline int unit_eal_run(const char *suite, const struct unit_test *tests,
 	char rundir[PATH_MAX];
 	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
-	/* the EAL leaves its runtime directory (/var/run/dpdk/PREFIX) behind:
-	 * remove it and the files in it, so runs do not pile them up */
-	DIR *d = opendir(rundir);
-	if (d) {
-		for (struct dirent *de; (de = readdir(d)) != NULL;) {
-			char f[PATH_MAX + 256];
-			if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-				snprintf(f, sizeof(f), "%s/%s", rundir, de->d_name);
-				unlink(f);
-			}
-		}
-		closedir(d);
-		rmdir(rundir);
-	}
+	unit_rm_rundir(rundir);
 	return rc;
 }
 

@@ -662,22 +662,8 @@ static const struct stage_case cases[] = {
 /* Runs stage s over its vector, then empties it as the dispatcher does. */
 static void stage_run(struct vgw_worker *w, enum vgw_stage s)
 {
-	struct vgw_vec *v = &w->vec[s];
-	switch (s) {
-	case VGW_STAGE_VXLAN_IN: vgw_stage_vxlan_in(w, v); break;
-	case VGW_STAGE_VPC_OUT: vgw_stage_vpc_out(w, v); break;
-	case VGW_STAGE_IP4_ROUTE: vgw_stage_ip4_route(w, v); break;
-	case VGW_STAGE_IP4_LOCAL: vgw_stage_ip4_local(w, v); break;
-	case VGW_STAGE_LB: vgw_stage_lb(w, v); break;
-	case VGW_STAGE_EIP_IN: vgw_stage_eip_in(w, v); break;
-	case VGW_STAGE_IP4_FORWARD: vgw_stage_ip4_forward(w, v); break;
-	case VGW_STAGE_TUNNEL_OUT: vgw_stage_tunnel_out(w, v); break;
-	case VGW_STAGE_ICMP_ERROR: vgw_stage_icmp_error(w, v); break;
-	case VGW_STAGE_ETH_OUT: vgw_stage_eth_out(w, v); break;
-	default: CU_FAIL_FATAL("no such stage");
-	}
-	v->n = 0;
-	w->pending &= ~(1u << s);
+	CU_ASSERT_FATAL(s > VGW_STAGE_CLASSIFY && s < VGW_STAGE_N);
+	vgw_dp_stage(w, s);
 }
 
 /* A fresh burst: counters zeroed, memos stale, the clock read. */
