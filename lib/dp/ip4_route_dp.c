@@ -20,11 +20,11 @@
 #include "../vpc/vpc_dp.h"
 
 static inline void route(struct vgw_worker *w, struct rte_mbuf *m, struct vgw_pkt p,
-			 const struct vgw_route_target *t)
+			 const struct vgw_eip *e, const struct vgw_route_target *t)
 {
 	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_ETH_HLEN);
 	uint32_t dst = vgw_ip4_dst(ip);
-	p.obj = vgw_vpc_eip(dst);
+	p.obj = e;
 	if (p.obj) {
 		vgw_dp_push(w, VGW_STAGE_EIP_IN, m, &p);
 		return;
@@ -57,10 +57,20 @@ static inline void route(struct vgw_worker *w, struct rte_mbuf *m, struct vgw_pk
 void vgw_stage_ip4_route(struct vgw_worker *w, const struct vgw_vec *v)
 {
 	uint32_t dst[VGW_BURST];
+	uint8_t keys[VGW_BURST][VGW_RMAP_KEY_LEN];
+	void *eip[VGW_BURST];
 	const struct vgw_route_target *t[VGW_BURST];
-	for (uint32_t i = 0; i < v->n; i++)
+	for (uint32_t i = 0; i < v->n; i++) {
 		dst[i] = vgw_ip4_dst(rte_pktmbuf_mtod_offset(v->m[i], const uint8_t *, VGW_ETH_HLEN));
+		vgw_rmap_key(&dst[i], sizeof(dst[i]), keys[i]);
+	}
+	/* the EIP table and the FIB, each in one bulk lookup */
+	const struct vgw_rmap *eips = vgw_vpc_eip_map();
+	if (eips->n)
+		vgw_rmap_get_bulk(eips, (const uint8_t(*)[VGW_RMAP_KEY_LEN])keys, v->n, eip);
+	else
+		memset(eip, 0, sizeof(eip[0]) * v->n);
 	vgw_fib_lookup_bulk(vgw_gw.fib, dst, v->n, t);
 	for (uint32_t i = 0; i < v->n; i++)
-		route(w, v->m[i], v->p[i], t[i]);
+		route(w, v->m[i], v->p[i], eip[i], t[i]);
 }

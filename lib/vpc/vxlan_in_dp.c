@@ -123,6 +123,16 @@ void vgw_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v)
 
 void vgw_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
 {
+	/* the VMs' EIPs in one bulk lookup (their buckets fetched together) */
+	uint8_t keys[VGW_BURST][VGW_RMAP_KEY_LEN];
+	void *eip[VGW_BURST];
+	for (uint32_t i = 0; i < v->n; i++) {
+		const uint8_t *iip = rte_pktmbuf_mtod_offset(v->m[i], uint8_t *, VGW_ETH_HLEN);
+		struct vgw_vpc_key k = {.vni = v->p[i].arg, .ip = vgw_ip4_src(iip)};
+		vgw_rmap_key(&k, sizeof(k), keys[i]);
+	}
+	vgw_rmap_get_bulk(vgw_gw.vpc->eip_by_priv, (const uint8_t(*)[VGW_RMAP_KEY_LEN])keys, v->n,
+			  eip);
 	for (uint32_t i = 0; i < v->n; i++) {
 		struct rte_mbuf *m = v->m[i];
 		const struct vgw_pkt *p = &v->p[i];
@@ -130,7 +140,7 @@ void vgw_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
 		uint16_t ihl = (uint16_t)((iip[0] & 0xf) * 4);
 		uint16_t itl = (uint16_t)(iip[2] << 8 | iip[3]);
 		uint32_t src = vgw_ip4_src(iip);
-		const struct vgw_eip *e = vgw_vpc_eip_of_vm(p->arg, src);
+		const struct vgw_eip *e = eip[i];
 		if (unlikely(!e)) {
 			vgw_dp_drop(w, p->in_port, VGW_DROP_VPC_NO_EIP, m);
 			continue;
