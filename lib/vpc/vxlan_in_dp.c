@@ -26,9 +26,19 @@
 
 #define VXLAN_MIN (8 + VGW_VXLAN_HLEN + VGW_ETH_HLEN) /* UDP + VXLAN + inner Eth */
 
+/* What the vector's bulk lookups found for one frame: its outer source as
+ * a hypervisor, its inner source as an endpoint of its VNI (only when the
+ * frame is long enough to hold both; else decap looks them up itself). */
+struct pre {
+	bool looked;
+	bool hv;
+	const struct vgw_endpoint *ep;
+};
+
 /* Checks and decapsulates one VXLAN frame: VGW_DROP_NONE with its VNI in
  * *vni_out, or the reason to drop it. */
-static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint32_t *vni_out)
+static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint32_t *vni_out,
+				  const struct pre *pre)
 {
 	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
 	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
@@ -41,7 +51,7 @@ static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint
 	if (unlikely(tl - hl < VXLAN_MIN || ulen != tl - hl))
 		return VGW_DROP_VXLAN_MALFORMED;
 	uint32_t outer_src = vgw_ip4_src(ip);
-	if (unlikely(!vgw_vpc_is_hv(outer_src)))
+	if (unlikely(!(pre->looked ? pre->hv : vgw_vpc_is_hv(outer_src))))
 		return VGW_DROP_VXLAN_UNKNOWN_VTEP;
 	uint32_t vni;
 	if (unlikely(vgw_vxlan_parse(udp + 8, (uint32_t)(ulen - 8), &vni) != VGW_VXLAN_OK))
@@ -65,7 +75,7 @@ static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint
 		return VGW_DROP_IP_BAD_SRC;
 	if (unlikely(vgw_ip4_dst_not_unicast(vgw_ip4_dst(iip))))
 		return VGW_DROP_IP_DST_NOT_UNICAST;
-	const struct vgw_endpoint *ep = vgw_vpc_endpoint(vni, src);
+	const struct vgw_endpoint *ep = pre->looked ? pre->ep : vgw_vpc_endpoint(vni, src);
 	if (unlikely(!ep))
 		return VGW_DROP_VXLAN_SRC_NOT_ENDPOINT;
 	if (unlikely(ep->vtep != outer_src))
@@ -78,13 +88,47 @@ static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint
 	return VGW_DROP_NONE;
 }
 
+/* The vector's hypervisor and endpoint lookups, each in one bulk call (their
+ * buckets fetched together), for the frames long enough to hold the inner
+ * source: the keys are the outer source, and (VNI field, inner source). */
+static void lookup_bulk(const struct vgw_vec *v, struct pre *pre)
+{
+	uint8_t hk[VGW_BURST][VGW_RMAP_KEY_LEN], ek[VGW_BURST][VGW_RMAP_KEY_LEN];
+	void *hv[VGW_BURST], *ep[VGW_BURST];
+	uint8_t at[VGW_BURST];
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < v->n; i++) {
+		const uint8_t *ip = rte_pktmbuf_mtod_offset(v->m[i], uint8_t *, VGW_ETH_HLEN);
+		uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
+		uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
+		pre[i].looked = false;
+		if (vgw_ip4_is_fragment(ip) || tl < hl + VXLAN_MIN + 20)
+			continue;
+		const uint8_t *vx = ip + hl + 8;
+		uint32_t outer_src = vgw_ip4_src(ip);
+		struct vgw_vpc_key k = {.vni = (uint32_t)vx[4] << 16 | (uint32_t)vx[5] << 8 | vx[6],
+					.ip = vgw_ip4_src(vx + VGW_VXLAN_HLEN + VGW_ETH_HLEN)};
+		vgw_rmap_key(&outer_src, sizeof(outer_src), hk[n]);
+		vgw_rmap_key(&k, sizeof(k), ek[n]);
+		at[n++] = (uint8_t)i;
+	}
+	if (!n)
+		return;
+	vgw_rmap_get_bulk(vgw_gw.vpc->hvs, (const uint8_t(*)[VGW_RMAP_KEY_LEN])hk, n, hv);
+	vgw_rmap_get_bulk(vgw_gw.vpc->endpoints, (const uint8_t(*)[VGW_RMAP_KEY_LEN])ek, n, ep);
+	for (uint32_t j = 0; j < n; j++)
+		pre[at[j]] = (struct pre){.looked = true, .hv = hv[j] != NULL, .ep = ep[j]};
+}
+
 void vgw_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v)
 {
+	struct pre pre[VGW_BURST];
+	lookup_bulk(v, pre);
 	for (uint32_t i = 0; i < v->n; i++) {
 		struct rte_mbuf *m = v->m[i];
 		const struct vgw_pkt *p = &v->p[i];
 		uint32_t vni = 0;
-		enum vgw_drop why = decap(w, m, &vni);
+		enum vgw_drop why = decap(w, m, &vni, &pre[i]);
 		if (unlikely(why != VGW_DROP_NONE)) {
 			vgw_dp_drop(w, p->in_port, why, m);
 			continue;
