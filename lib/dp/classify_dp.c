@@ -8,8 +8,9 @@
  * punted, anything wrong dropped with its reason, Ethernet padding trimmed.
  *
  * Pass 2, over the valid IPv4 frames: one bulk lookup of their destinations
- * in the EIP table (the buckets fetched together), and one in the FIB
- * (rte_lpm's bulk lookup) of those that are no EIP.
+ * in the EIP table (the buckets fetched together), one in the FIB (rte_lpm's
+ * bulk lookup) of those that are no EIP, and one in the services of those
+ * to a VIP:port (TCP/UDP, not a fragment) that the VIP filter claims.
  *
  * Pass 3, per valid frame, in arrival order: the verdict —
  *   source is ours, an EIP or a VIP (forged)   drop ip_src_spoofed
@@ -147,10 +148,12 @@ static inline void vip_addr(struct vgw_worker *w, struct rte_mbuf *m, const stru
 		vgw_dp_drop(w, p->in_port, VGW_DROP_VIP_NO_SERVICE, m);
 }
 
-/* Pass 3 for one valid IPv4 packet to dst: e and t are its EIP and route. */
+/* Pass 3 for one valid IPv4 packet to dst: e, svc and t are its EIP,
+ * service and route; vip: the VIP filter claims dst. */
 static inline void verdict(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p0,
-			   uint32_t dst, const struct vgw_eip *e,
-			   const struct vgw_route_target *t, uint32_t vtep, uint16_t vport)
+			   uint32_t dst, const struct vgw_eip *e, bool vip,
+			   const struct vgw_svc *svc, const struct vgw_route_target *t,
+			   uint32_t vtep, uint16_t vport)
 {
 	struct vgw_pkt p = *p0;
 	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_ETH_HLEN);
@@ -171,18 +174,15 @@ static inline void verdict(struct vgw_worker *w, struct rte_mbuf *m, const struc
 		return;
 	}
 	/* after the local check: VXLAN to our VTEP, the bulk, skips this. A
-	 * packet to a VIP:port is the bulk of VIP traffic: the service is
-	 * looked up at once, the address itself only when none matches */
-	if (vgw_lb_may_be_vip(dst)) {
-		uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
-		uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
-		if ((ip[9] == 6 || ip[9] == 17) && !vgw_ip4_is_fragment(ip) && tl >= hl + 4) {
-			p.obj = vgw_lb_service(dst, (uint16_t)(ip[hl + 2] << 8 | ip[hl + 3]), ip[9]);
-			if (likely(p.obj != NULL)) {
-				p.out = VGW_LB_VIP;
-				vgw_dp_push(w, VGW_STAGE_LB, m, &p);
-				return;
-			}
+	 * packet to a VIP:port is the bulk of VIP traffic: its service was
+	 * looked up in pass 2 (vip: the VIP filter claims dst), the address
+	 * itself is looked up only when no service matches */
+	if (vip) {
+		if (likely(svc != NULL)) {
+			p.obj = svc;
+			p.out = VGW_LB_VIP;
+			vgw_dp_push(w, VGW_STAGE_LB, m, &p);
+			return;
 		}
 		if (vgw_lb_is_vip_addr(dst)) {
 			vip_addr(w, m, &p, ip);
@@ -257,12 +257,46 @@ static void classify(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, 
 			rt[rat[k]] = rr[k];
 	}
 
+	/* the services of the packets to a VIP:port, in one bulk lookup */
+	void *svc[VGW_BURST];
+	bool vip[VGW_BURST];
+	memset(svc, 0, sizeof(svc[0]) * nv);
+	memset(vip, 0, sizeof(vip[0]) * nv);
+	if (vgw_lb_any_vip()) {
+		uint8_t sk[VGW_BURST][VGW_RMAP_KEY_LEN];
+		void *found[VGW_BURST];
+		uint8_t sat[VGW_BURST];
+		unsigned int ns = 0;
+		for (unsigned int j = 0; j < nv; j++) {
+			if (eip[j] || !vgw_lb_may_be_vip(dst[j]))
+				continue;
+			vip[j] = true;
+			const uint8_t *ip = rte_pktmbuf_mtod_offset(ms[at[j]], const uint8_t *,
+								    VGW_ETH_HLEN);
+			uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
+			uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
+			if ((ip[9] != 6 && ip[9] != 17) || vgw_ip4_is_fragment(ip) || tl < hl + 4)
+				continue;
+			struct vgw_svc_key k = {.vip = dst[j],
+						.port = (uint16_t)(ip[hl + 2] << 8 | ip[hl + 3]),
+						.proto = ip[9]};
+			vgw_rmap_key(&k, sizeof(k), sk[ns]);
+			sat[ns++] = (uint8_t)j;
+		}
+		if (ns) {
+			vgw_rmap_get_bulk(vgw_lb_service_map(),
+					  (const uint8_t(*)[VGW_RMAP_KEY_LEN])sk, ns, found);
+			for (unsigned int k = 0; k < ns; k++)
+				svc[sat[k]] = found[k];
+		}
+	}
+
 	uint32_t vtep;
 	uint16_t vport;
 	vgw_vpc_vtep(&vtep, &vport);
 	for (unsigned int j = 0; j < nv; j++) {
 		struct vgw_pkt p = {.in_port = (uint8_t)port, .seq = at[j]};
-		verdict(w, ms[at[j]], &p, dst[j], eip[j], rt[j], vtep, vport);
+		verdict(w, ms[at[j]], &p, dst[j], eip[j], vip[j], svc[j], rt[j], vtep, vport);
 	}
 }
 

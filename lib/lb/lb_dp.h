@@ -27,6 +27,12 @@ static inline const struct vgw_rmap *vgw_lb_vip_map(void)
 	return vgw_lb.vip_addrs;
 }
 
+/* The service map (keys: struct vgw_svc_key), for bulk lookups (classify). */
+static inline const struct vgw_rmap *vgw_lb_service_map(void)
+{
+	return vgw_lb.by_vip;
+}
+
 /* The service of VIP:port/proto (host order), or NULL. */
 static inline const struct vgw_svc *vgw_lb_service(uint32_t vip, uint16_t port, uint8_t proto)
 {
