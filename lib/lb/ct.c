@@ -75,25 +75,29 @@ struct vgw_ct_key vgw_ct_key_of(const struct vgw_ct_entry *e, enum vgw_ct_dir di
 	return key_of(e, dir);
 }
 
+/* vgw_ct_hash(key_of(e, dir)), from the entry's fields. */
 static inline uint32_t hash_of(const struct vgw_ct_entry *e, enum vgw_ct_dir dir)
 {
-	struct vgw_ct_key k = key_of(e, dir);
-	return vgw_ct_hash(&k);
+	if (dir == VGW_CT_ORIG)
+		return vgw_ct_hash_words(0, (uint64_t)e->vip << 32 | e->c_ip,
+					 (uint64_t)e->proto << 32 | (uint32_t)e->vip_port << 16 |
+						 e->c_port);
+	return vgw_ct_hash_words(e->be_vni, (uint64_t)e->c_ip << 32 | e->be_ip,
+				 (uint64_t)e->proto << 32 | (uint32_t)e->c_port << 16 | e->be_port);
 }
 
 /* Whether k is e's key dir: REPLY's (src, dst) addresses and ports sit at
  * be_ip and be_port, ORIG's one field further (ct.h), so each pair is one
- * load. */
+ * load from the entry; the key's side is assembled from its fields (see
+ * vgw_ct_hash). */
 static inline bool key_is(const struct vgw_ct_entry *e, uint32_t dir, const struct vgw_ct_key *k)
 {
 	const uint8_t *p = (const uint8_t *)e;
 	size_t o = dir == VGW_CT_ORIG;
-	uint64_t ea, ka;
-	uint32_t ep, kp;
+	uint64_t ea, ka = (uint64_t)k->dst << 32 | k->src;
+	uint32_t ep, kp = (uint32_t)k->dport << 16 | k->sport;
 	memcpy(&ea, p + offsetof(struct vgw_ct_entry, be_ip) + 4 * o, 8);
-	memcpy(&ka, &k->src, 8);
 	memcpy(&ep, p + offsetof(struct vgw_ct_entry, be_port) + 2 * o, 4);
-	memcpy(&kp, &k->sport, 4);
 	uint32_t vni = dir == VGW_CT_ORIG ? 0 : e->be_vni;
 	return ((ea ^ ka) | (ep ^ kp) | (vni ^ k->vni) | (uint32_t)(e->proto ^ k->proto)) == 0;
 }

@@ -52,8 +52,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <string.h>
-
 #include <emmintrin.h>
 #ifdef __SSE4_2__
 #include <nmmintrin.h>
@@ -73,11 +71,6 @@ struct vgw_ct_key {
 	uint8_t proto;
 	uint8_t pad[3];
 };
-_Static_assert(offsetof(struct vgw_ct_key, dst) == offsetof(struct vgw_ct_key, src) + 4 &&
-		       offsetof(struct vgw_ct_key, dport) == offsetof(struct vgw_ct_key, sport) + 2 &&
-		       offsetof(struct vgw_ct_key, proto) == offsetof(struct vgw_ct_key, sport) + 4 &&
-		       sizeof(struct vgw_ct_key) == offsetof(struct vgw_ct_key, sport) + 8,
-	       "vgw_ct_hash and key_is read (src, dst) and (sport, dport, proto) whole");
 
 /* Timeouts in ticks (seconds in vgwd). Defaults respect RFC 5382 (TCP
  * established >= 2 h 4 min, transitory >= 4 min) and RFC 4787 (UDP >= 2 min). */
@@ -195,7 +188,11 @@ struct vgw_ct_entry *vgw_ct_insert(struct vgw_ct *ct, const struct vgw_ct_key *o
 				   enum vgw_ct_insert_result *res);
 
 /* vgw_ct_insert with orig's hash (orig_hash = vgw_ct_hash(orig)): the one
- * the caller's lookup of orig just missed with. */
+ * the caller's lookup of orig just missed with. The reply key's bucket is
+ * read first (is that key taken?) and is the one cold line of an insert in
+ * a big table: a caller with several new flows in a vector gains by
+ * fetching it ahead, vgw_ct_prefetch_bucket(ct, vgw_ct_hash(&reply)), once
+ * it knows the backend. */
 struct vgw_ct_entry *vgw_ct_insert_hashed(struct vgw_ct *ct, const struct vgw_ct_key *orig,
 					  uint32_t orig_hash, const struct vgw_ct_key *reply,
 					  uint64_t now, enum vgw_ct_insert_result *res);
@@ -215,23 +212,28 @@ void vgw_ct_delete(struct vgw_ct *ct, struct vgw_ct_entry *e);
 uint32_t vgw_ct_age(struct vgw_ct *ct, uint64_t now, uint32_t budget,
 		    void (*on_expire)(const struct vgw_ct_entry *e, void *arg), void *arg);
 
+/* The index hash of a key given as its words: CRC32-C of (src, dst) and
+ * (sport, dport, proto), 8 bytes a step, seeded with the VNI. With SSE4.2
+ * (the build's -march) the instruction itself: rte_hash_crc_8byte, which
+ * gives the same value, checks the CPU on every call and cannot be
+ * scheduled. */
+static inline uint32_t vgw_ct_hash_words(uint32_t vni, uint64_t addrs, uint64_t ports)
+{
+#ifdef __SSE4_2__
+	return (uint32_t)_mm_crc32_u64(_mm_crc32_u64(vni, addrs), ports);
+#else
+	return rte_hash_crc_8byte(ports, rte_hash_crc_8byte(addrs, vni));
+#endif
+}
+
 /* The index hash of a key; its bucket is ct->b[vgw_ct_bucket_of(ct, hash)].
- * CRC32-C of (src, dst) and (sport, dport, proto), 8 bytes a step, seeded
- * with the VNI (the padding after proto does not count). With SSE4.2 (the
- * build's -march) the instruction itself: rte_hash_crc_8byte, which gives
- * the same value, checks the CPU on every call and cannot be scheduled. */
+ * The words are assembled from the fields, not loaded 8 bytes at a time: a
+ * key the caller just wrote field by field would stall the load (no store
+ * forwarding across two stores). */
 static inline uint32_t vgw_ct_hash(const struct vgw_ct_key *k)
 {
-	uint64_t addrs, ports;
-	memcpy(&addrs, &k->src, sizeof(addrs));
-	memcpy(&ports, &k->sport, sizeof(ports));
-	ports &= 0xffffffffffull; /* sport, dport, proto */
-#ifdef __SSE4_2__
-	uint32_t h = (uint32_t)_mm_crc32_u64(k->vni, addrs);
-	return (uint32_t)_mm_crc32_u64(h, ports);
-#else
-	return rte_hash_crc_8byte(ports, rte_hash_crc_8byte(addrs, k->vni));
-#endif
+	return vgw_ct_hash_words(k->vni, (uint64_t)k->dst << 32 | k->src,
+				 (uint64_t)k->proto << 32 | (uint32_t)k->dport << 16 | k->sport);
 }
 
 /* The bucket: the high bits of the hash times an odd constant, scaled to
