@@ -118,8 +118,11 @@ static uint32_t tcp_state_timeout(const struct vgw_ct_timeouts *to, unsigned int
 
 static inline uint32_t timeout_of(const struct vgw_ct *ct, const struct vgw_ct_entry *e)
 {
-	if (likely(e->proto == 6))
-		return ct->tcp_timeout[e->confirmed][e->tcp.state % VGW_TCP_N_STATES];
+	if (likely(e->proto == 6)) {
+		uint8_t st = e->tcp.state;
+		/* (no other state exists; NONE's timeout is the default's) */
+		return ct->tcp_timeout[e->confirmed][st < VGW_TCP_N_STATES ? st : VGW_TCP_NONE];
+	}
 	if (e->proto == 17)
 		return e->confirmed ? ct->to.udp : ct->to.udp_unreplied;
 	return ct->to.icmp;

@@ -149,7 +149,7 @@ struct vgw_ct {
 	uint32_t age_cursor;
 	uint32_t victim;            /* the entry victim_hash belongs to, VGW_CT_NIL if none */
 	uint32_t victim_hash[2];    /* its ORIG and REPLY hashes (the next eviction's) */
-	size_t bytes;               /* memory of the table, index and deadlines */
+	size_t bytes;               /* memory of the entries, index and ageing bounds */
 	struct vgw_ct_timeouts to;  /* read-only after vgw_ct_create */
 	uint32_t tcp_timeout[2][VGW_TCP_N_STATES]; /* from `to`: [confirmed][state] */
 	struct vgw_ct_stats st;
