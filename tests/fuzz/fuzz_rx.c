@@ -41,6 +41,7 @@
 #include "fib/fib.h"
 #include "fib/route.h"
 #include "fuzz_util.h"
+#include "../unit/rundir.h"
 #include "lb/lb_worker.h"
 #include "lb/service.h"
 #include "neigh/neigh.h"
@@ -70,18 +71,7 @@ static char rundir[PATH_MAX];
 
 static void rm_rundir(void)
 {
-	DIR *d = opendir(rundir);
-	if (!d)
-		return;
-	for (struct dirent *de; (de = readdir(d)) != NULL;) {
-		char f[PATH_MAX + 256];
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			snprintf(f, sizeof(f), "%s/%s", rundir, de->d_name);
-			unlink(f);
-		}
-	}
-	closedir(d);
-	rmdir(rundir);
+	unit_rm_rundir(rundir); /* the EAL leaves it behind */
 }
 
 static void die(const char *what, const char *err)
