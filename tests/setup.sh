@@ -9,7 +9,8 @@ PKGS=(build-essential meson ninja-build pkg-config
       bird2 frr                # BGP daemons of the BGP e2e tests (conf/bird, conf/frr)
       clang llvm bpftool       # vgw's XDP program (bpf target); bpftool: the XDP e2e test reads its maps
       libasan8 libubsan1       # gcc 12's ASan (with LSan) and UBSan runtimes: the build-asan tests
-      libclang-rt-14-dev)      # libFuzzer and the sanitizer runtimes of the fuzz build (tests/fuzz)
+      libclang-rt-14-dev       # libFuzzer and the sanitizer runtimes of the fuzz build (tests/fuzz)
+      valgrind)                # callgrind: tests/bench/profile.sh --callgrind (instructions per packet)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
