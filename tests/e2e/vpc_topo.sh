@@ -226,7 +226,8 @@ ip_bad_checksum no_headroom"
 # ---------------------------------------------------------------- captures
 # cap_start NAME NS IF [FILTER...]: background tcpdump (headers only, bounded in
 # time and count) writing $TOPO_TMP/cap-NAME.pcap; returns once it listens.
-# cap_launch is the same without the wait; cap_ready NAME waits.
+# cap_launch is the same without the wait; cap_ready NAME waits (up to 20 s:
+# with two vgwd polling both vCPUs, CI saw tcpdump take over 5 s to start).
 declare -A CAP_PID=()
 cap_launch() {
   local name=$1 ns=$2 ifc=$3; shift 3
@@ -237,7 +238,7 @@ cap_launch() {
   CAP_PID[$name]=$BG_PID
 }
 cap_ready() {
-  wait_until 5 grep -q 'listening on' "$TOPO_TMP/cap-$1.log" ||
+  wait_until 20 grep -q 'listening on' "$TOPO_TMP/cap-$1.log" ||
     { say "  tcpdump $1 did not start: $(cat "$TOPO_TMP/cap-$1.log")"; return 1; }
 }
 cap_start() { cap_launch "$@" && cap_ready "$1"; }

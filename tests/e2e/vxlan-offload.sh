@@ -33,7 +33,7 @@ check "p0 (af_packet) computes it in software" \
 
 CAP="$TOPO_TMP/tap.pcap"
 bg_ns "$NS_G" "$TOPO_TMP/tcpdump.log" timeout 15 tcpdump -U -n -i "$TAP" -w "$CAP" udp port 4789
-wait_until 5 grep -q "listening on" "$TOPO_TMP/tcpdump.log" || die "tcpdump did not start"
+wait_until 20 grep -q "listening on" "$TOPO_TMP/tcpdump.log" || die "tcpdump did not start"
 nsx "$NS_C" ping -c 3 -i 0.2 -W 1 10.1.0.100 >/dev/null 2>&1 # no VM answers: one way
 sleep 0.5
 kill "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null
