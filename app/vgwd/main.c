@@ -2,11 +2,14 @@
  *
  *   vgwd -c FILE [-- EAL ARGS...]
  *
- * Start-up order matters: the settings shape EAL and the ports; the tables and
- * ports exist before the startup commands run (so a route can name a next hop
- * on a port); the commands are applied before the ports start (so the first
- * packet already sees the configured state); the control socket opens last.
- * Any error on the way is printed and vgwd exits non-zero. */
+ * Start-up order matters: the settings shape EAL and the ports; the shared
+ * state (workers, RCU, pool, rings) comes first, then every module's init in
+ * the module table's order (core/module.h, lib/modules.c): the tables and
+ * ports exist before the startup commands run (so a route can name a next
+ * hop on a port); the commands are applied before the modules start (so the
+ * first packet already sees the configured state); the control socket opens
+ * last. Any error on the way is printed and vgwd exits non-zero; the
+ * modules' fini then runs in reverse order, for every module. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,28 +26,14 @@
 #include <rte_pdump.h>
 #include <rte_ring.h>
 
-#include "announce/announce_ctl.h"
 #include "conf/loader.h"
 #include "conf/settings.h"
 #include "core/defer.h"
 #include "core/gw.h"
+#include "core/module.h"
 #include "ctl/slowpath.h"
 #include "ctl/telemetry.h"
-#include "dp/punt_ctl.h"
 #include "dp/worker.h"
-#include "fib/fib.h"
-#include "fib/route.h"
-#include "host/host.h"
-#include "neigh/neigh.h"
-#include "lb/lb_worker.h"
-#include "rtnl/neigh_follow.h"
-#include "rtnl/rtnl_follow.h"
-#include "lb/service.h"
-#include "vpc/vpc.h"
-#include "xdp/xdp_ctl.h"
-#include "xdp/xdp_port.h"
-#include "port/port.h"
-#include "port/port_mtu.h"
 #include "vgw_version.h"
 
 static void usage(FILE *out)
@@ -84,7 +73,9 @@ static int eal_init(const char *prog, int extra_argc, char **extra_argv)
 	return rte_eal_init(argc, argv);
 }
 
-static int create_state(char *err)
+/* What every module shares (core/gw.h): workers, RCU, the pool sized by
+ * what each module holds, the rings between workers and to the tunnel. */
+static int create_shared(char *err)
 {
 	unsigned int lc;
 	RTE_LCORE_FOREACH_WORKER(lc) {
@@ -111,21 +102,18 @@ static int create_state(char *err)
 
 	uint32_t n = vgw_gw.set.mbufs;
 	if (!n) {
-		/* RX/TX rings of every queue, punt and inject rings, bursts in
-		 * flight; the 4096 spare cover the neighbour queues, bounded in
-		 * all to VGW_NEIGH_QUEUED_MAX */
-		_Static_assert(VGW_NEIGH_QUEUED_MAX <= 4096 / 2,
-			       "neighbour queues must stay well inside the spare mbufs");
-		n = (uint32_t)vgw_gw.n_ports * vgw_gw.n_workers * 2048 +
-		    vgw_gw.n_workers * VGW_PUNT_RINGS_PER_WORKER * VGW_PUNT_RING_SIZE +
-		    (uint32_t)vgw_gw.n_ports * VGW_INJECT_RING_SIZE + VGW_TUNNEL_RING_SIZE +
-		    vgw_gw.n_workers * (vgw_gw.n_workers - 1) * VGW_HANDOFF_RING_SIZE +
-		    vgw_host_mbufs() + 4096;
+		/* what the modules hold (port rings, punt rings, taps, neighbour
+		 * queues), the tunnel ring and the handoff rings */
+		n = VGW_TUNNEL_RING_SIZE +
+		    vgw_gw.n_workers * (vgw_gw.n_workers - 1) * VGW_HANDOFF_RING_SIZE;
+		VGW_FOREACH_MODULE(mod)
+			if (mod->mbufs)
+				n += mod->mbufs();
 		if (n < 16383)
 			n = 16383;
 	}
 	/* no RX scatter: one mbuf holds the largest frame of any port */
-	uint32_t room = vgw_ports_data_room();
+	uint32_t room = vgw_gw.data_room ? vgw_gw.data_room : RTE_MBUF_DEFAULT_DATAROOM;
 	vgw_gw.pool = rte_pktmbuf_pool_create("vgw_mbufs", n, 256,
 					      RTE_ALIGN(sizeof(struct vgw_mbuf_priv),
 							RTE_MBUF_PRIV_ALIGN),
@@ -136,13 +124,8 @@ static int create_state(char *err)
 			 RTE_PKTMBUF_HEADROOM + room, rte_strerror(rte_errno));
 		return -1;
 	}
-	if (vgw_gw_seed(err) < 0 || vgw_punt_init(err) < 0)
+	if (vgw_gw_seed(err) < 0)
 		return -1;
-	vgw_gw_local_filter_init();
-	if (!vgw_gw.set.maglev_key_set)
-		RTE_LOG(WARNING, USER1,
-			"maglev key not set: backend picks use the built-in key, which anyone "
-			"can read; give every gateway node of a cluster the same 'maglev key HEX'\n");
 	if (room > RTE_MBUF_DEFAULT_DATAROOM)
 		RTE_LOG(INFO, USER1, "mbufs hold frames of %u bytes (the largest port MTU)\n", room);
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
@@ -166,38 +149,46 @@ static int create_state(char *err)
 		snprintf(err, VGW_ERR_LEN, "cannot create the tunnel ring");
 		return -1;
 	}
-	vgw_gw.fib = vgw_fib_create(vgw_gw.set.fib_max_routes, vgw_gw.rcu, err);
-	if (!vgw_gw.fib)
-		return -1;
-	vgw_gw.neigh = vgw_neigh_create(vgw_gw.set.neigh_max_entries, vgw_gw.rcu,
-					&vgw_slowpath_neigh_ops, err);
-	if (!vgw_gw.neigh)
-		return -1;
-	vgw_gw.vpc = vgw_vpc_create(vgw_gw.set.endpoint_max_entries, vgw_gw.set.eip_max_entries,
-				    vgw_gw.rcu, err);
-	if (!vgw_gw.vpc)
-		return -1;
-	if (vgw_lb_init(vgw_gw.rcu, err) < 0 ||
-	    vgw_lb_workers_create(vgw_gw.set.conntrack_max_entries, &vgw_gw.set.ct_timeouts,
-				  err) < 0)
-		return -1;
 	return 0;
 }
 
-/* The tables of create_state, freed once the workers are gone and the ports
- * closed (each destroy takes NULL: start-up may have failed half-way). Their
- * objects are malloc'd while the indexes that hold them are DPDK memory, which
- * a leak checker does not scan: freed here, a leak it reports is a real one. */
-static void destroy_state(void)
+/* One phase over the module table; the first failure ends it (its module
+ * names itself in err). */
+static int modules_prepare(char *err)
 {
-	vgw_lb_workers_destroy();
-	vgw_lb_fini();
-	vgw_vpc_destroy(vgw_gw.vpc);
-	vgw_gw.vpc = NULL;
-	vgw_neigh_destroy(vgw_gw.neigh);
-	vgw_gw.neigh = NULL;
-	vgw_fib_destroy(vgw_gw.fib);
-	vgw_gw.fib = NULL;
+	VGW_FOREACH_MODULE(mod)
+		if (mod->prepare && mod->prepare(err) < 0)
+			return -1;
+	return 0;
+}
+
+static int modules_init(char *err)
+{
+	VGW_FOREACH_MODULE(mod)
+		if (mod->init && mod->init(err) < 0)
+			return -1;
+	return 0;
+}
+
+static int modules_start(char *err)
+{
+	VGW_FOREACH_MODULE(mod)
+		if (mod->start && mod->start(err) < 0)
+			return -1;
+	return 0;
+}
+
+/* Every module, in reverse order: the workers are gone (or never ran). Their
+ * tables are malloc'd objects in DPDK-memory indexes, which a leak checker
+ * does not scan: freed here, a leak it reports is a real one. */
+static void modules_fini(void)
+{
+	int n = 0;
+	while (vgw_modules[n])
+		n++;
+	while (n-- > 0)
+		if (vgw_modules[n]->fini)
+			vgw_modules[n]->fini();
 }
 
 int main(int argc, char **argv)
@@ -233,7 +224,7 @@ int main(int argc, char **argv)
 	}
 	char err[VGW_ERR_LEN];
 	/* the kernel interfaces' MTUs size the mbufs: read before the pool */
-	if (vgw_load_settings(conf, err) < 0 || vgw_ports_kernel_mtu(err) < 0) {
+	if (vgw_load_settings(conf, err) < 0 || modules_prepare(err) < 0) {
 		fprintf(stderr, "vgwd: %s\n", err);
 		return 1;
 	}
@@ -252,33 +243,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	int rc = 1;
-	if (create_state(err) < 0 || vgw_xdp_prepare(err) < 0 || vgw_ports_init(err) < 0 ||
-	    vgw_xdp_started(err) < 0 || vgw_route_install_connected(err) < 0 ||
-	    vgw_host_init(err) < 0) {
-		fprintf(stderr, "vgwd: %s\n", err);
-		goto out;
-	}
-	if (vgw_load_commands(err) < 0) {
-		fprintf(stderr, "vgwd: %s\n", err);
-		goto out;
-	}
-	/* after the startup commands: their static routes shadow kernel ones */
-	if (vgw_gw.set.kernel_import_table &&
-	    vgw_rtnl_open(vgw_gw.set.kernel_import_table, vgw_gw.set.fib_max_routes, err) < 0) {
-		fprintf(stderr, "vgwd: %s\n", err);
-		goto out;
-	}
-	/* af-xdp ports learn their neighbours from the kernel; the ports and
-	 * the neighbour table exist, the answers are read by the slow path */
-	if (vgw_neigh_follow_wanted() && vgw_neigh_follow_open(err) < 0) {
+	if (create_shared(err) < 0 || modules_init(err) < 0 || vgw_load_commands(err) < 0) {
 		fprintf(stderr, "vgwd: %s\n", err);
 		goto out;
 	}
 	rte_pdump_init();
 	vgw_telemetry_register();
-	/* the configuration is loaded: steer its addresses before traffic runs */
-	if (vgw_xdp_map_init(vgw_now_ms(), err) < 0 || vgw_ports_start(err) < 0 ||
-	    vgw_announce_init(vgw_now_ms(), err) < 0) {
+	if (modules_start(err) < 0) {
 		fprintf(stderr, "vgwd: %s\n", err);
 		goto out;
 	}
@@ -295,18 +266,9 @@ int main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	vgw_gw.running = false;
 out:
-	vgw_neigh_follow_close();
-	vgw_rtnl_close();
 	/* workers are gone (or never ran): flush what waits for a grace period */
 	vgw_defer_flush();
-	vgw_announce_fini();
-	vgw_host_close();
-	vgw_xdp_map_fini();
-	vgw_ports_close();
-	/* after the PMD's own detach: anything it left (a port that failed
-	 * half-way) goes too */
-	vgw_xdp_close();
-	destroy_state();
+	modules_fini();
 	rte_pdump_uninit();
 	rte_eal_cleanup();
 	return rc;

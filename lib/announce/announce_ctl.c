@@ -10,6 +10,7 @@
 
 #include "../core/gw.h"
 #include "../host/host.h"
+#include "../rtnl/rtnl_follow.h"
 #include "../lb/service.h"
 #include "../util/parse.h"
 #include "../vpc/vpc.h"
@@ -89,7 +90,7 @@ static bool audit(uint64_t now)
 
 int vgw_announce_init(uint64_t now_ms, char *err)
 {
-	uint32_t table = vgw_gw.set.kernel_announce_table;
+	uint32_t table = vgw_kernel_conf.announce_table;
 	if (!table)
 		return 0;
 	err[0] = '\0';
@@ -204,10 +205,10 @@ void vgw_announce_stop(uint64_t now_ms)
 	size_t left = vgw_ann_withdraw_all(&a.st, VGW_ANN_R_STOPPING, now_ms, &ops);
 	if (left)
 		RTE_LOG(ERR, USER1, "announce: %zu routes could not be withdrawn from table %u\n",
-			left, vgw_gw.set.kernel_announce_table);
+			left, vgw_kernel_conf.announce_table);
 	else
 		RTE_LOG(NOTICE, USER1, "announce: every route withdrawn from table %u\n",
-			vgw_gw.set.kernel_announce_table);
+			vgw_kernel_conf.announce_table);
 }
 
 void vgw_announce_fini(void)
@@ -225,7 +226,7 @@ void vgw_announce_status(struct vgw_announce_status *out)
 {
 	*out = (struct vgw_announce_status){
 		.on = a.nl != NULL,
-		.table = vgw_gw.set.kernel_announce_table,
+		.table = vgw_kernel_conf.announce_table,
 		.device = a.nl ? a.device : "-",
 		.workers = a.watch.state,
 		.workers_since_ms = a.watch.since_ms,

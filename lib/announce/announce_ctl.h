@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "announce_state.h"
+#include "../cli/cli.h"
 
 /* The kernel table is read back this often: routes removed behind vgw's
  * back are announced again, foreign routes of protocol 250 deleted. */
@@ -51,5 +52,8 @@ struct vgw_announce_status {
 	const struct vgw_ann_state *st;
 };
 void vgw_announce_status(struct vgw_announce_status *out);
+
+/* Its commands (the *_cli.c files), ended by words == NULL. */
+extern const struct vgw_cmd vgw_announce_cmds[];
 
 #endif

@@ -4,36 +4,37 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct vgw_cmd *const tables[] = {
-	vgw_core_cmds, vgw_port_cmds, vgw_stats_cmds, vgw_runtime_cmds, vgw_fib_cmds,
-	vgw_neigh_cmds, vgw_vpc_cmds, vgw_lb_cmds, vgw_ct_cmds, vgw_announce_cmds, vgw_xdp_cmds,
-#ifdef VGW_TEST_HOOKS
-	vgw_debug_cmds,
-#endif
-};
+#include "../core/module.h"
 
-#define N_TABLES (sizeof(tables) / sizeof(tables[0]))
+/* The module (index in vgw_modules) after `from` that has commands, or -1. */
+static int next_table(int from)
+{
+	for (int i = from; vgw_modules[i]; i++)
+		if (vgw_modules[i]->cmds && vgw_modules[i]->cmds->words)
+			return i;
+	return -1;
+}
 
 const struct vgw_cmd *vgw_cli_next(const struct vgw_cmd *prev)
 {
-	size_t t = 0;
+	int t = 0;
 	if (prev) {
 		/* the next entry of prev's table, else the first of a later table */
 		if ((prev + 1)->words)
 			return prev + 1;
-		for (t = 0; t < N_TABLES; t++) {
-			const struct vgw_cmd *c = tables[t];
-			while (c->words && c != prev)
+		for (t = 0; vgw_modules[t]; t++) {
+			const struct vgw_cmd *c = vgw_modules[t]->cmds;
+			while (c && c->words && c != prev)
 				c++;
-			if (c == prev)
+			if (c && c == prev)
 				break;
 		}
+		if (!vgw_modules[t])
+			return NULL;
 		t++;
 	}
-	for (; t < N_TABLES; t++)
-		if (tables[t]->words)
-			return tables[t];
-	return NULL;
+	t = next_table(t);
+	return t < 0 ? NULL : vgw_modules[t]->cmds;
 }
 
 int vgw_cli_tokenize(char *line, char **words, int max)

@@ -36,23 +36,8 @@ struct vgw_cmd {
 	vgw_cli_fn fn;
 };
 
-/* Module tables, each terminated by an entry with words == NULL. */
-extern const struct vgw_cmd vgw_fib_cmds[];
-extern const struct vgw_cmd vgw_neigh_cmds[];
-extern const struct vgw_cmd vgw_port_cmds[];
-extern const struct vgw_cmd vgw_stats_cmds[];
-extern const struct vgw_cmd vgw_runtime_cmds[];
-extern const struct vgw_cmd vgw_core_cmds[];
-extern const struct vgw_cmd vgw_vpc_cmds[];
-extern const struct vgw_cmd vgw_lb_cmds[];
-extern const struct vgw_cmd vgw_ct_cmds[];
-extern const struct vgw_cmd vgw_announce_cmds[];
-extern const struct vgw_cmd vgw_xdp_cmds[];
-#ifdef VGW_TEST_HOOKS
-extern const struct vgw_cmd vgw_debug_cmds[]; /* lib/debug: test builds only */
-#endif
-
-/* Iterate over every registered command (for help and the doc test). */
+/* Iterate over every module's commands (core/module.h), in table order
+ * (for help and the doc test). */
 const struct vgw_cmd *vgw_cli_next(const struct vgw_cmd *prev);
 
 /* Splits a line into words in place. '#' at the start of a word starts a

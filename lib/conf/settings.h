@@ -2,17 +2,24 @@
  *
  * Settings are lines of the same grammar as commands (words, '#' comments)
  * but only valid in the file, before the first command, because they shape
- * what EAL and the ports are. vgw_settings_line() validates one line and
- * records it into vgw_gw.set / vgw_gw.ports; nothing here touches DPDK, so it
- * runs before rte_eal_init() and in unit tests.
- * Contract: main thread, before workers exist. */
+ * what EAL and the ports are. Each module owns its settings (core/module.h:
+ * its `settings` words, parsers, finish, reset and printer) and keeps their
+ * values in its own configuration; this file routes a line to the module
+ * that owns its first word and runs the other steps over every module. The
+ * core's own settings (eal, lcores, control, mbufs) live here too. Nothing
+ * here touches DPDK, so it runs before rte_eal_init() and in unit tests.
+ * Contract: main thread, before workers exist; every module's configuration
+ * is read-only once the settings are finished. */
 #ifndef VGW_SETTINGS_H
 #define VGW_SETTINGS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../util/buf.h"
 #include "../util/parse.h"
+#include "../cli/cli.h"
+#include "../core/module.h"
 
 /* EAL words kept from all `eal` lines together (one line holds at most
  * VGW_CLI_MAX_WORDS - 1 of them: several lines may be needed) */
@@ -43,5 +50,22 @@ int vgw_settings_finish(char *err);
 void vgw_settings_running_config(struct vgw_buf *b);
 
 void vgw_settings_reset(void);
+
+/* For the modules' parsers: v as a number in [min, max] into *out; the
+ * error names `what`. 0, or -1 with err. */
+int vgw_setting_u32(const char *what, const char *v, uint64_t min, uint64_t max, uint32_t *out,
+		    char *err);
+/* "WORD max-entries N": the table-size setting most modules have. */
+int vgw_setting_max_entries(int argc, char **argv, uint64_t min, uint64_t max, uint32_t *out,
+			    char *err);
+
+/* The core module's part (lib/ctl/core_module.c). */
+extern const struct vgw_setting vgw_core_settings[];
+int vgw_core_settings_finish(char *err);
+void vgw_core_settings_reset(void);
+void vgw_core_settings_config(struct vgw_buf *b);
+
+/* Its commands (the *_cli.c files), ended by words == NULL. */
+extern const struct vgw_cmd vgw_core_cmds[];
 
 #endif

@@ -15,8 +15,6 @@
 #include <rte_ether.h>
 #include <rte_rcu_qsbr.h>
 
-#include "../lb/ct.h"
-#include "../util/siphash.h"
 #include "drop.h"
 #include "runtime.h"
 
@@ -181,32 +179,12 @@ struct vgw_worker {
 	struct vgw_runtime rt; /* worker only writes; show runtime reads (runtime.h) */
 } __rte_cache_aligned;
 
+/* The core's settings (conf/settings.c); each module keeps its own in its
+ * folder (core/module.h). Written by the settings loader, start-up. */
 struct vgw_settings {
 	char socket_path[108];
 	char lcores[128];
 	uint32_t mbufs; /* 0 = computed */
-	uint32_t fib_max_routes;
-	uint32_t neigh_max_entries;
-	uint32_t endpoint_max_entries;
-	uint32_t eip_max_entries;
-	uint32_t conntrack_max_entries; /* per worker */
-	struct vgw_ct_timeouts ct_timeouts;
-	uint32_t kernel_import_table;   /* Linux table followed into the FIB, 0 = none */
-	uint32_t kernel_announce_table; /* Linux table of announced /32s, 0 = none */
-	uint32_t host_punt_rate;  /* packets/s each worker may punt to host ports */
-	uint32_t host_punt_burst; /* ...and at once after a quiet spell */
-	char xdp_program[VGW_DEVARGS_LEN]; /* `xdp program PATH`, "" = default */
-	/* `punt KIND rate PPS` / `punt KIND burst N`: each worker's limit per
-	 * punt reason (HOST comes from host_punt_rate/burst) */
-	uint32_t punt_rate[VGW_PUNT_N];
-	uint32_t punt_burst[VGW_PUNT_N];
-	uint32_t icmp_error_rate;  /* ICMP errors/s each worker may originate */
-	uint32_t icmp_error_burst;
-	/* `maglev key HEX`: the cluster-wide SipHash key of the Maglev flow
-	 * hash (every gateway node must have the same one); when unset, a
-	 * built-in key anyone can read in the source */
-	struct vgw_siphash_key maglev_key;
-	bool maglev_key_set;
 };
 
 struct vgw_gw {
@@ -217,6 +195,9 @@ struct vgw_gw {
 	struct vgw_worker workers[VGW_MAX_WORKERS];
 	unsigned int n_workers;                  /* start-up */
 	struct rte_mempool *pool;                /* start-up */
+	/* the largest frame of any port (the port module's prepare): the
+	 * mbufs' data room, start-up */
+	uint32_t data_room;
 	struct rte_rcu_qsbr *rcu;                /* start-up */
 	struct vgw_fib *fib;                     /* start-up pointer; contents RCU */
 	struct vgw_neigh_table *neigh;           /* start-up pointer; contents RCU */

@@ -5,10 +5,7 @@
 
 #include "../cli/cli.h"
 #include "../conf/settings.h"
-#include "../fib/route.h"
-#include "../neigh/neigh.h"
-#include "../lb/service.h"
-#include "../vpc/vpc.h"
+#include "../core/module.h"
 #include "vgw_version.h"
 
 static int cmd_help(struct vgw_cli_ctx *ctx, int argc, char **argv)
@@ -62,10 +59,9 @@ static int cmd_show_running_config(struct vgw_cli_ctx *ctx, int argc, char **arg
 	vgw_buf_puts(&b, "# settings\n");
 	vgw_settings_running_config(&b);
 	vgw_buf_puts(&b, "# commands\n");
-	vgw_neigh_running_config(&b);
-	vgw_route_running_config(&b);
-	vgw_vpc_running_config(&b);
-	vgw_lb_running_config(&b);
+	VGW_FOREACH_MODULE(mod)
+		if (mod->running_config)
+			mod->running_config(&b);
 	if (b.oom) {
 		vgw_buf_free(&b);
 		snprintf(ctx->err, VGW_ERR_LEN, "out of memory");

@@ -23,6 +23,7 @@
 #include <rte_cycles.h>
 
 #include "../core/gw.h"
+#include "../cli/cli.h"
 
 #define VGW_DEBUG_STALL_MAX_MS 60000
 
@@ -39,5 +40,9 @@ static inline void vgw_debug_stall_point(unsigned int idx)
 		rte_pause();
 }
 
+/* Its commands (stall_cli.c), ended by words == NULL. */
+extern const struct vgw_cmd vgw_debug_cmds[];
+
 #endif /* VGW_TEST_HOOKS */
+
 #endif

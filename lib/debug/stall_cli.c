@@ -3,6 +3,7 @@
 
 #include "../cli/cli.h"
 #include "../core/gw.h"
+#include "../core/module.h"
 
 _Atomic uint32_t vgw_debug_stall_ms[VGW_MAX_WORKERS];
 
@@ -28,4 +29,10 @@ const struct vgw_cmd vgw_debug_cmds[] = {
 	 "or reporting to RCU, as a hung worker would; returns at once",
 	 2, 2, cmd_worker_stall},
 	{NULL, NULL, NULL, 0, 0, NULL},
+};
+
+/* test builds only (lib/modules.c) */
+const struct vgw_module vgw_debug_module = {
+	.name = "debug",
+	.cmds = vgw_debug_cmds,
 };

@@ -23,19 +23,17 @@ void vgw_punt_limits_init(void)
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
 		struct vgw_worker *wk = &vgw_gw.workers[w];
 		for (int r = 1; r < VGW_PUNT_N; r++) {
-			uint32_t rate = r == VGW_PUNT_HOST ? vgw_gw.set.host_punt_rate
-							   : vgw_gw.set.punt_rate[r];
-			uint32_t burst = r == VGW_PUNT_HOST ? vgw_gw.set.host_punt_burst
-							    : vgw_gw.set.punt_burst[r];
+			uint32_t rate = vgw_dp_conf.punt_rate[r];
+			uint32_t burst = vgw_dp_conf.punt_burst[r];
 			/* unset (unit tests without settings): no limit */
 			vgw_gcra_params(hz, rate, burst, &wk->punt[r].cost, &wk->punt[r].slack);
 			if (!rate)
 				wk->punt[r].slack = UINT64_MAX;
 			wk->punt[r].tat = 0;
 		}
-		vgw_gcra_params(hz, vgw_gw.set.icmp_error_rate, vgw_gw.set.icmp_error_burst,
+		vgw_gcra_params(hz, vgw_dp_conf.icmp_error_rate, vgw_dp_conf.icmp_error_burst,
 				&wk->icmp_cost, &wk->icmp_slack);
-		if (!vgw_gw.set.icmp_error_rate)
+		if (!vgw_dp_conf.icmp_error_rate)
 			wk->icmp_slack = UINT64_MAX;
 		wk->icmp_tat = 0;
 	}

@@ -8,6 +8,22 @@
 #ifndef VGW_PUNT_CTL_H
 #define VGW_PUNT_CTL_H
 
+#include <stdint.h>
+
+#include "../core/gw.h"
+
+/* The dp module's settings (dp_module.c): `punt KIND rate|burst` per
+ * reason, the HOST reason's from the host module's `host-port
+ * punt-rate|punt-burst`, and `icmp-error rate|burst`. Written by the
+ * settings loader, read only once the settings are finished. */
+struct vgw_dp_conf {
+	uint32_t punt_rate[VGW_PUNT_N];
+	uint32_t punt_burst[VGW_PUNT_N];
+	uint32_t icmp_error_rate; /* ICMP errors/s each worker may originate */
+	uint32_t icmp_error_burst;
+};
+extern struct vgw_dp_conf vgw_dp_conf;
+
 /* Rings per worker and reason. */
 #define VGW_PUNT_RINGS_PER_WORKER (VGW_PUNT_N - 1)
 

@@ -25,6 +25,13 @@
 
 #include "../util/parse.h"
 
+/* `fib max-routes N` (fib_module.c): written by the settings loader, read
+ * only once the settings are finished. */
+struct vgw_fib_conf {
+	uint32_t max_routes;
+};
+extern struct vgw_fib_conf vgw_fib_conf;
+
 #define VGW_ECMP_MAX 16
 #define VGW_FIB_NO_SLOT UINT32_MAX
 

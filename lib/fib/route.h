@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "fib.h"
+#include "../cli/cli.h"
 
 /* Installs the local /32 and the connected subnet of every address of every
  * port (start-up). */
@@ -32,5 +33,8 @@ int vgw_route_static_del(uint32_t prefix, uint8_t len, char *err);
 struct vgw_buf;
 /* `route add` lines that rebuild the static routes (route_cli.c). */
 void vgw_route_running_config(struct vgw_buf *b);
+
+/* Its commands (the *_cli.c files), ended by words == NULL. */
+extern const struct vgw_cmd vgw_fib_cmds[];
 
 #endif

@@ -3,6 +3,7 @@
 #include "../cli/cli.h"
 #include "../core/gw.h"
 #include "lb_worker.h"
+#include "service.h"
 
 struct ct_view {
 	uint64_t entries, unconfirmed, created, confirmed, expired, evicted, full, midflow,
@@ -54,7 +55,7 @@ static int cmd_show_conntrack(struct vgw_cli_ctx *ctx, int argc, char **argv)
 		sum.ack_invalid += v.ack_invalid;
 		sum.handoff += v.handoff;
 	}
-	vgw_fmt_u64(ctx->f, "max_entries", vgw_gw.set.conntrack_max_entries);
+	vgw_fmt_u64(ctx->f, "max_entries", vgw_lb_conf.ct_max_entries);
 	format_view(ctx->f, &sum);
 	vgw_fmt_list_begin(ctx->f, "workers");
 	for (unsigned int i = 0; i < vgw_gw.n_workers; i++) {

@@ -17,6 +17,9 @@
 #include <stdint.h>
 
 #include "../core/rmap.h"
+#include "../util/siphash.h"
+#include "ct.h"
+#include "../cli/cli.h"
 
 struct rte_rcu_qsbr;
 
@@ -122,6 +125,20 @@ struct vgw_lb {
 
 extern struct vgw_lb vgw_lb;
 
+/* The lb and conntrack modules' settings (lb_module.c): written by the
+ * settings loader, read only once the settings are finished. */
+struct vgw_lb_conf {
+	uint32_t ct_max_entries; /* `conntrack max-entries N`, per worker */
+	struct vgw_ct_timeouts ct_timeouts; /* `conntrack timeout KIND S` */
+	/* `maglev key HEX`: the cluster-wide SipHash key of the Maglev flow
+	 * hash (every gateway node must have the same one); when unset, a
+	 * built-in key anyone can read in the source */
+	struct vgw_siphash_key maglev_key;
+	bool maglev_key_set;
+};
+extern struct vgw_lb_conf vgw_lb_conf;
+
+
 int vgw_lb_init(struct rte_rcu_qsbr *rcu, char *err);
 void vgw_lb_fini(void);
 
@@ -168,5 +185,9 @@ const char *vgw_be_health_name(uint8_t h);
 
 struct vgw_buf;
 void vgw_lb_running_config(struct vgw_buf *b);
+
+/* Its commands (the *_cli.c files), ended by words == NULL. */
+extern const struct vgw_cmd vgw_lb_cmds[];
+extern const struct vgw_cmd vgw_ct_cmds[];
 
 #endif

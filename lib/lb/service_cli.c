@@ -8,6 +8,7 @@
 #include "../vpc/vpc.h"
 #include "../core/gw.h"
 #include "../ctl/slowpath.h"
+#include "../neigh/neigh.h"
 #include "lb_worker.h"
 #include "maglev.h"
 #include "service.h"
@@ -188,7 +189,7 @@ static int cmd_service_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	/* a new VIP address: tell the public segment it lives here, once, as
 	 * `eip add` does (proxy ARP answers for it from now on) */
 	if (!known)
-		vgw_slowpath_announce(k.vip);
+		vgw_neigh_announce_public(k.vip);
 	/* validated above: cannot fail */
 	return vgw_service_set(argv[0], NULL, &c, ctx->err);
 }

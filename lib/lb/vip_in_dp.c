@@ -23,6 +23,7 @@
 #include "lb_dp.h"
 #include "lb_worker.h"
 #include "maglev.h"
+#include "service.h"
 
 /* The backend of a new flow, or NULL with the reason: the service's share
  * of max-conns on this worker is used up by confirmed connections (an RST
@@ -44,7 +45,7 @@ static const struct vgw_svc_backend *pick_backend(const struct vgw_lb_worker *lb
 		}
 	}
 	/* keyed (maglev.h): the same on every node sharing `maglev key` */
-	const struct vgw_siphash_key *key = vgw_gw.set.maglev_key_set ? &vgw_gw.set.maglev_key
+	const struct vgw_siphash_key *key = vgw_lb_conf.maglev_key_set ? &vgw_lb_conf.maglev_key
 									: &vgw_maglev_default_key;
 	uint16_t i = vgw_maglev_pick(svc->table, svc->m,
 				     vgw_maglev_flow_hash(key, f->src, f->dst, f->sport, f->dport,

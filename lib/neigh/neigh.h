@@ -50,6 +50,7 @@
 #include <stdint.h>
 
 #include "arp.h"
+#include "../cli/cli.h"
 
 #define VGW_NEIGH_QLEN 16
 /* Default bound on the packets queued in all entries together: a quarter of
@@ -69,6 +70,17 @@ enum vgw_neigh_state {
 struct rte_mbuf;
 struct rte_hash;
 struct rte_rcu_qsbr;
+
+/* `neigh-table max-entries N` (neigh_module.c): written by the settings
+ * loader, read only once the settings are finished. */
+struct vgw_neigh_conf {
+	uint32_t max_entries;
+};
+extern struct vgw_neigh_conf vgw_neigh_conf;
+
+/* Slow path: gratuitous ARP for ip (a new EIP or VIP address) on every
+ * public port (neigh_module.c). */
+void vgw_neigh_announce_public(uint32_t ip);
 
 struct vgw_neigh_key {
 	uint32_t ip;
@@ -173,5 +185,8 @@ static inline void vgw_neigh_mac_bytes(uint64_t w, uint8_t mac[6])
 	for (int i = 0; i < 6; i++)
 		mac[i] = (uint8_t)(w >> (40 - 8 * i));
 }
+
+/* Its commands (the *_cli.c files), ended by words == NULL. */
+extern const struct vgw_cmd vgw_neigh_cmds[];
 
 #endif

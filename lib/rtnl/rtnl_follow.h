@@ -33,6 +33,16 @@
 #define VGW_RTNL_RCVBUF (64u << 20)
 
 /* Opens the socket, starts the kernel RIB and requests the first dump. */
+/* `kernel import-table N | announce-table N` (rtnl_module.c): the Linux
+ * tables followed into the FIB and written by the announce module, 0 =
+ * none. Written by the settings loader, read only once the settings are
+ * finished. */
+struct vgw_kernel_conf {
+	uint32_t import_table;
+	uint32_t announce_table;
+};
+extern struct vgw_kernel_conf vgw_kernel_conf;
+
 int vgw_rtnl_open(uint32_t table, uint32_t max_routes, char *err);
 void vgw_rtnl_close(void);
 /* The socket's fd for epoll, -1 when not following. */

@@ -5,10 +5,15 @@
 #define VGW_STATS_H
 
 #include "../core/gw.h"
+#include "../cli/cli.h"
 
 /* Sum over workers for one port, minus the baseline; tx excludes tx_full. */
 void vgw_stats_port(int port, struct vgw_port_stats *out);
 void vgw_stats_sp(uint64_t out[VGW_SP_MAX]);
 void vgw_stats_clear(void);
+
+/* Its commands (the *_cli.c files), ended by words == NULL. */
+extern const struct vgw_cmd vgw_stats_cmds[];
+extern const struct vgw_cmd vgw_runtime_cmds[];
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../core/rmap.h"
+#include "../cli/cli.h"
 
 #define VGW_VPC_MAX 4096
 #define VGW_VPC_NAME_LEN 32
@@ -66,6 +67,14 @@ struct vgw_vpc_tables {
 	_Atomic uint64_t vtep;        /* udp_port << 32 | ip; 0 = no VTEP */
 };
 
+/* `endpoint-table` and `eip-table max-entries N` (vpc_module.c): written by
+ * the settings loader, read only once the settings are finished. */
+struct vgw_vpc_conf {
+	uint32_t endpoint_max_entries;
+	uint32_t eip_max_entries;
+};
+extern struct vgw_vpc_conf vgw_vpc_conf;
+
 struct vgw_vpc_tables *vgw_vpc_create(uint32_t max_endpoints, uint32_t max_eips,
 				      struct rte_rcu_qsbr *rcu, char *err);
 /* Frees everything at once: no reader may run. */
@@ -107,5 +116,8 @@ const struct vgw_vpc *vgw_vpc_by_vni(const struct vgw_vpc_tables *t, uint32_t vn
 /* Counts the endpoints and EIPs of a VNI (O(table size)). */
 void vgw_vpc_usage(const struct vgw_vpc_tables *t, uint32_t vni, uint32_t *endpoints,
 		   uint32_t *eips);
+
+/* Its commands (the *_cli.c files), ended by words == NULL. */
+extern const struct vgw_cmd vgw_vpc_cmds[];
 
 #endif

@@ -7,6 +7,7 @@
 #include "../cli/cli.h"
 #include "../core/gw.h"
 #include "../ctl/slowpath.h"
+#include "../neigh/neigh.h"
 #include "vpc.h"
 
 #define T (vgw_gw.vpc)
@@ -291,7 +292,7 @@ static int cmd_eip_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	if (vgw_eip_add(T, eip, val[0], ip, ctx->err) < 0)
 		return -1;
 	/* tell the public segment the EIP now lives here */
-	vgw_slowpath_announce(eip);
+	vgw_neigh_announce_public(eip);
 	return 0;
 }
 

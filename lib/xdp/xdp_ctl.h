@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "xdp_sync.h"
+#include "../cli/cli.h"
 
 #define VGW_XDP_RETRY_MS 1000
 #define VGW_XDP_AUDIT_MS 10000
@@ -41,5 +42,8 @@ const struct vgw_xdp_sync *vgw_xdp_map_state(void);
 uint64_t vgw_xdp_map_repaired(void);
 long vgw_xdp_map_read(int ifindex, void (*fn)(void *arg, const struct vgw_xdp_entry *e),
 		      void *arg);
+
+/* Its commands (the *_cli.c files), ended by words == NULL. */
+extern const struct vgw_cmd vgw_xdp_cmds[];
 
 #endif

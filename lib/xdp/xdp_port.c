@@ -81,8 +81,8 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
  * installed one. */
 static int find_program(char *err)
 {
-	if (vgw_gw.set.xdp_program[0]) {
-		snprintf(prog_path, sizeof(prog_path), "%s", vgw_gw.set.xdp_program);
+	if (vgw_xdp_conf.program[0]) {
+		snprintf(prog_path, sizeof(prog_path), "%s", vgw_xdp_conf.program);
 	} else {
 		char exe[PATH_MAX];
 		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

@@ -30,8 +30,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../core/gw.h"
 #include "../util/parse.h"
 #include "xdp_abi.h"
+
+/* `xdp program PATH` (xdp_module.c), "" = the default: written by the
+ * settings loader, read only once the settings are finished. */
+struct vgw_xdp_conf {
+	char program[VGW_DEVARGS_LEN];
+};
+extern struct vgw_xdp_conf vgw_xdp_conf;
 
 struct vgw_xdp_port_info {
 	uint32_t prog_id;  /* 0: not attached */

@@ -31,6 +31,16 @@
 #include <rte_version.h>
 
 #include "cli/cli.h"
+#include "announce/announce_ctl.h"
+#include "conf/settings.h"
+#include "debug/stall.h"
+#include "fib/route.h"
+#include "lb/service.h"
+#include "neigh/neigh.h"
+#include "port/port.h"
+#include "stats/stats.h"
+#include "vpc/vpc.h"
+#include "xdp/xdp_ctl.h"
 #include "unit.h"
 #include "vgw_version.h"
 

@@ -19,6 +19,12 @@
 #include "conf/loader.h"
 #include "conf/settings.h"
 #include "core/gw.h"
+#include "dp/punt_ctl.h"
+#include "fib/fib.h"
+#include "lb/service.h"
+#include "neigh/neigh.h"
+#include "rtnl/rtnl_follow.h"
+#include "xdp/xdp_port.h"
 #include "conf_text.h"
 #include "unit.h"
 
@@ -35,7 +41,7 @@ static void test_shipped_conf_loads(void)
 	ASSERT_EQ(rc, 0);
 	ASSERT_EQ(vgw_gw.n_ports, 2);
 	ASSERT_STR(vgw_gw.set.lcores, "0,1");
-	ASSERT_EQ(vgw_gw.set.fib_max_routes, 65536);
+	ASSERT_EQ(vgw_fib_conf.max_routes, 65536);
 }
 
 static void test_minimal_defaults(void)
@@ -44,18 +50,18 @@ static void test_minimal_defaults(void)
 	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public address 10.0.0.1/24\n", err), 0);
 	ASSERT_STR(vgw_gw.set.socket_path, "/run/vgw/vgwd.sock");
 	ASSERT_STR(vgw_gw.set.lcores, "0,1");
-	ASSERT_EQ(vgw_gw.set.neigh_max_entries, 4096);
+	ASSERT_EQ(vgw_neigh_conf.max_entries, 4096);
 	ASSERT_EQ(vgw_gw.ports[0].mtu, 1500);
-	ASSERT_EQ(vgw_gw.set.conntrack_max_entries, 262144);
-	ASSERT_EQ(vgw_gw.set.ct_timeouts.tcp_established, 7440); /* RFC 5382 */
-	ASSERT_EQ(vgw_gw.set.ct_timeouts.tcp_transitory, 240);
-	ASSERT_EQ(vgw_gw.set.ct_timeouts.udp, 300); /* RFC 4787: >= 120 */
-	ASSERT_EQ(vgw_gw.set.ct_timeouts.udp_unreplied, 120);
+	ASSERT_EQ(vgw_lb_conf.ct_max_entries, 262144);
+	ASSERT_EQ(vgw_lb_conf.ct_timeouts.tcp_established, 7440); /* RFC 5382 */
+	ASSERT_EQ(vgw_lb_conf.ct_timeouts.tcp_transitory, 240);
+	ASSERT_EQ(vgw_lb_conf.ct_timeouts.udp, 300); /* RFC 4787: >= 120 */
+	ASSERT_EQ(vgw_lb_conf.ct_timeouts.udp_unreplied, 120);
 	ASSERT_EQ(unit_load_text("conntrack max-entries 16\nconntrack timeout udp 600\n"
 			    "port p0 dev net_null0 role public address 10.0.0.1/24\n", err), 0);
-	ASSERT_EQ(vgw_gw.set.conntrack_max_entries, 16);
-	ASSERT_EQ(vgw_gw.set.ct_timeouts.udp, 600);
-	ASSERT_EQ(vgw_gw.set.ct_timeouts.tcp_established, 7440); /* others keep defaults */
+	ASSERT_EQ(vgw_lb_conf.ct_max_entries, 16);
+	ASSERT_EQ(vgw_lb_conf.ct_timeouts.udp, 600);
+	ASSERT_EQ(vgw_lb_conf.ct_timeouts.tcp_established, 7440); /* others keep defaults */
 	ASSERT_EQ(vgw_gw.ports[0].addrs[0].ip, 0x0a000001);
 	ASSERT_EQ(vgw_gw.ports[0].addrs[0].plen, 24);
 }
@@ -209,18 +215,18 @@ static void test_host_port(void)
 	ASSERT_STR(vgw_gw.ports[1].host_name, "");
 	ASSERT_STR(vgw_gw.ports[2].host_name, "Host_2");
 	ASSERT_EQ(vgw_gw.ports[0].n_addrs, 1); /* the key does not eat the next one */
-	ASSERT_EQ(vgw_gw.set.host_punt_rate, 20000);
-	ASSERT_EQ(vgw_gw.set.host_punt_burst, 256);
+	ASSERT_EQ(vgw_dp_conf.punt_rate[VGW_PUNT_HOST], 20000);
+	ASSERT_EQ(vgw_dp_conf.punt_burst[VGW_PUNT_HOST], 256);
 	/* the longest Linux name (15 characters), and the limits at their bounds */
 	ASSERT_EQ(unit_load_text("host-port punt-rate 1000000\nhost-port punt-burst 1\n"
 			    "port p0 dev net_null0 role public host-port abcdefghijklmno\n", err), 0);
 	ASSERT_STR(vgw_gw.ports[0].host_name, "abcdefghijklmno");
-	ASSERT_EQ(vgw_gw.set.host_punt_rate, 1000000);
-	ASSERT_EQ(vgw_gw.set.host_punt_burst, 1);
+	ASSERT_EQ(vgw_dp_conf.punt_rate[VGW_PUNT_HOST], 1000000);
+	ASSERT_EQ(vgw_dp_conf.punt_burst[VGW_PUNT_HOST], 1);
 	ASSERT_EQ(unit_load_text("host-port punt-rate 1\nhost-port punt-burst 1024\n"
 			    "port p0 dev net_null0 role public\n", err), 0);
-	ASSERT_EQ(vgw_gw.set.host_punt_rate, 1);
-	ASSERT_EQ(vgw_gw.set.host_punt_burst, 1024);
+	ASSERT_EQ(vgw_dp_conf.punt_rate[VGW_PUNT_HOST], 1);
+	ASSERT_EQ(vgw_dp_conf.punt_burst[VGW_PUNT_HOST], 1024);
 	struct vgw_buf b;
 	vgw_buf_init(&b);
 	vgw_settings_running_config(&b);
@@ -234,18 +240,18 @@ static void test_hostile_settings(void)
 {
 	char err[VGW_ERR_LEN] = "";
 	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public\n", err), 0);
-	ASSERT_EQ(vgw_gw.set.punt_rate[VGW_PUNT_ARP], 2000);
-	ASSERT_EQ(vgw_gw.set.icmp_error_rate, 1000);
-	CU_ASSERT(!vgw_gw.set.maglev_key_set);
+	ASSERT_EQ(vgw_dp_conf.punt_rate[VGW_PUNT_ARP], 2000);
+	ASSERT_EQ(vgw_dp_conf.icmp_error_rate, 1000);
+	CU_ASSERT(!vgw_lb_conf.maglev_key_set);
 	ASSERT_EQ(unit_load_text("punt arp rate 10\npunt health burst 7\nicmp-error burst 2\n"
 			    "maglev key 000102030405060708090a0b0c0d0e0f\n"
 			    "port p0 dev net_null0 role public\n", err), 0);
-	ASSERT_EQ(vgw_gw.set.punt_rate[VGW_PUNT_ARP], 10);
-	ASSERT_EQ(vgw_gw.set.punt_burst[VGW_PUNT_HEALTH], 7);
-	ASSERT_EQ(vgw_gw.set.icmp_error_burst, 2);
-	CU_ASSERT(vgw_gw.set.maglev_key_set);
-	ASSERT_EQ(vgw_gw.set.maglev_key.k0, 0x0706050403020100ull);
-	ASSERT_EQ(vgw_gw.set.maglev_key.k1, 0x0f0e0d0c0b0a0908ull);
+	ASSERT_EQ(vgw_dp_conf.punt_rate[VGW_PUNT_ARP], 10);
+	ASSERT_EQ(vgw_dp_conf.punt_burst[VGW_PUNT_HEALTH], 7);
+	ASSERT_EQ(vgw_dp_conf.icmp_error_burst, 2);
+	CU_ASSERT(vgw_lb_conf.maglev_key_set);
+	ASSERT_EQ(vgw_lb_conf.maglev_key.k0, 0x0706050403020100ull);
+	ASSERT_EQ(vgw_lb_conf.maglev_key.k1, 0x0f0e0d0c0b0a0908ull);
 	struct vgw_buf a, b;
 	vgw_buf_init(&a);
 	vgw_settings_running_config(&a);
@@ -287,8 +293,8 @@ static void test_running_config_round_trip(void)
 				"address 192.168.0.1/16\n");
 	ASSERT_CONTAINS(a.data, "host-port punt-rate 5000\nhost-port punt-burst 256\n");
 	ASSERT_CONTAINS(a.data, "kernel import-table 254\nkernel announce-table 101\n");
-	ASSERT_EQ(vgw_gw.set.kernel_import_table, 254);
-	ASSERT_EQ(vgw_gw.set.kernel_announce_table, 101);
+	ASSERT_EQ(vgw_kernel_conf.import_table, 254);
+	ASSERT_EQ(vgw_kernel_conf.announce_table, 101);
 	vgw_buf_free(&a);
 	vgw_buf_free(&b);
 }
@@ -442,17 +448,17 @@ static void test_xdp_program(void)
 {
 	char err[VGW_ERR_LEN] = "";
 	ASSERT_EQ(unit_load_text("port p0 af-xdp eth1 role public\n", err), 0);
-	ASSERT_STR(vgw_gw.set.xdp_program, ""); /* default: next to vgwd, else installed */
+	ASSERT_STR(vgw_xdp_conf.program, ""); /* default: next to vgwd, else installed */
 
 	ASSERT_EQ(unit_load_text("xdp program /opt/vgw/vgw_xdp.o\n"
 			    "port p0 af-xdp eth1 role public address 10.0.0.1/24\n", err), 0);
-	ASSERT_STR(vgw_gw.set.xdp_program, "/opt/vgw/vgw_xdp.o");
+	ASSERT_STR(vgw_xdp_conf.program, "/opt/vgw/vgw_xdp.o");
 	struct vgw_buf a, b;
 	vgw_buf_init(&a);
 	vgw_settings_running_config(&a);
 	ASSERT_CONTAINS(a.data, "\nxdp program /opt/vgw/vgw_xdp.o\n");
 	ASSERT_EQ(unit_load_text(a.data, err), 0);
-	ASSERT_STR(vgw_gw.set.xdp_program, "/opt/vgw/vgw_xdp.o");
+	ASSERT_STR(vgw_xdp_conf.program, "/opt/vgw/vgw_xdp.o");
 	vgw_buf_init(&b);
 	vgw_settings_running_config(&b);
 	ASSERT_STR(b.data, a.data);
@@ -479,19 +485,19 @@ static void test_xdp_program(void)
 	ASSERT_CONTAINS(err, "xdp: expected 'program PATH'");
 	ASSERT_EQ(line(err, 3, "xdp", "programme", "/a.o"), -1);
 	ASSERT_CONTAINS(err, "xdp: expected 'program PATH'");
-	ASSERT_STR(vgw_gw.set.xdp_program, "/opt/vgw/vgw_xdp.o");
+	ASSERT_STR(vgw_xdp_conf.program, "/opt/vgw/vgw_xdp.o");
 
 	/* the longest path taken, and a later line replaces an earlier one */
 	ASSERT_EQ(line(err, 3, "xdp", "program", ok159), 0);
-	ASSERT_STR(vgw_gw.set.xdp_program, ok159);
+	ASSERT_STR(vgw_xdp_conf.program, ok159);
 	ASSERT_EQ(line(err, 3, "xdp", "program", "/usr/lib/vgw/vgw_xdp.o"), 0);
-	ASSERT_STR(vgw_gw.set.xdp_program, "/usr/lib/vgw/vgw_xdp.o");
+	ASSERT_STR(vgw_xdp_conf.program, "/usr/lib/vgw/vgw_xdp.o");
 
 	/* in a file: the line is named, the earlier value stays */
 	ASSERT_EQ(unit_load_text("xdp program /opt/a.o\nxdp program a.o\n"
 			    "port p0 af-xdp eth1 role public\n", err), -1);
 	ASSERT_CONTAINS(err, ":2: xdp program: an absolute path");
-	ASSERT_STR(vgw_gw.set.xdp_program, "/opt/a.o");
+	ASSERT_STR(vgw_xdp_conf.program, "/opt/a.o");
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,146 @@
+/* The neigh module: the neighbour table, its services on the slow path (the
+ * inject rings, the pool, counters), its punt reasons (ARP, packets to an
+ * unresolved next hop), its timer, `neigh` commands and size setting
+ * (core/module.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "../cli/cli.h"
+#include "../conf/settings.h"
+#include "../core/gw.h"
+#include "../core/module.h"
+#include "../core/rmap.h"
+#include "../lb/service.h"
+#include "../rtnl/neigh_follow.h"
+#include "../vpc/vpc.h"
+#include "neigh.h"
+
+struct vgw_neigh_conf vgw_neigh_conf;
+
+static void sp_tx(uint16_t port, struct rte_mbuf *m)
+{
+	if (rte_ring_sp_enqueue(vgw_gw.ports[port].inject, m) != 0) {
+		vgw_gw.sp_stats[VGW_SP_INJECT_RING_FULL]++;
+		rte_pktmbuf_free(m);
+	}
+}
+
+static struct rte_mbuf *sp_alloc(void)
+{
+	return rte_pktmbuf_alloc(vgw_gw.pool);
+}
+
+static void sp_count(int counter, uint64_t n)
+{
+	vgw_gw.sp_stats[counter] += n;
+}
+
+/* EIPs and VIPs are answered by proxy ARP on public ports only: a router
+ * on the public subnet may ARP for them instead of routing them to us. */
+static bool sp_proxied(uint16_t port, uint32_t ip)
+{
+	if (vgw_gw.ports[port].role != VGW_ROLE_PUBLIC)
+		return false;
+	return (vgw_gw.vpc && vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &ip) != NULL) ||
+	       (vgw_lb.vip_addrs && vgw_lb_is_vip_addr(ip));
+}
+
+static const struct vgw_neigh_ops ops = {
+	.tx = sp_tx,
+	.alloc = sp_alloc,
+	.count = sp_count,
+	.proxied = sp_proxied,
+	.kernel_resolve = vgw_neigh_follow_resolve,
+};
+
+void vgw_neigh_announce_public(uint32_t ip)
+{
+	for (int p = 0; p < vgw_gw.n_ports; p++)
+		if (vgw_gw.ports[p].role == VGW_ROLE_PUBLIC && vgw_gw.ports[p].inject)
+			vgw_neigh_announce(vgw_gw.neigh, (uint16_t)p, ip);
+}
+
+static int neigh_line(int argc, char **argv, char *err)
+{
+	return vgw_setting_max_entries(argc, argv, 16, 1u << 20, &vgw_neigh_conf.max_entries, err);
+}
+
+static const struct vgw_setting settings[] = {{"neigh-table", neigh_line}, {NULL, NULL}};
+
+static int settings_finish(char *err)
+{
+	(void)err;
+	if (!vgw_neigh_conf.max_entries)
+		vgw_neigh_conf.max_entries = 4096;
+	return 0;
+}
+
+static void settings_reset(void)
+{
+	memset(&vgw_neigh_conf, 0, sizeof(vgw_neigh_conf));
+}
+
+static void settings_config(struct vgw_buf *b)
+{
+	vgw_buf_printf(b, "neigh-table max-entries %u\n", vgw_neigh_conf.max_entries);
+}
+
+/* the resolution queues, bounded in all to VGW_NEIGH_QUEUED_MAX, with room */
+static uint32_t mbufs(void)
+{
+	_Static_assert(VGW_NEIGH_QUEUED_MAX <= 4096 / 2,
+		       "neighbour queues must stay well inside their mbufs");
+	return 4096;
+}
+
+static int init(char *err)
+{
+	vgw_gw.neigh = vgw_neigh_create(vgw_neigh_conf.max_entries, vgw_gw.rcu, &ops, err);
+	return vgw_gw.neigh ? 0 : -1;
+}
+
+static void fini(void)
+{
+	vgw_neigh_destroy(vgw_gw.neigh);
+	vgw_gw.neigh = NULL;
+}
+
+static void tick(uint64_t now)
+{
+	vgw_neigh_tick(vgw_gw.neigh, now);
+}
+
+static void punt_arp(struct rte_mbuf *m, uint64_t now)
+{
+	vgw_neigh_arp_input(vgw_gw.neigh, vgw_gw.port_of_dpdk[m->port], m, now);
+}
+
+static void punt_miss(struct rte_mbuf *m, uint64_t now)
+{
+	struct vgw_mbuf_priv *pr = rte_mbuf_to_priv(m);
+	vgw_neigh_resolve(vgw_gw.neigh, pr->nh_ip, pr->out_port, m, now);
+}
+
+static const struct vgw_punt_handler punts[] = {
+	{VGW_PUNT_ARP, punt_arp},
+	{VGW_PUNT_NEIGH_MISS, punt_miss},
+	{0, NULL},
+};
+
+const struct vgw_module vgw_neigh_module = {
+	.name = "neigh",
+	.cmds = vgw_neigh_cmds,
+	.settings = settings,
+	.settings_finish = settings_finish,
+	.settings_reset = settings_reset,
+	.settings_config = settings_config,
+	.running_config = vgw_neigh_running_config,
+	.mbufs = mbufs,
+	.init = init,
+	.fini = fini,
+	.tick = tick,
+	.punts = punts,
+};
