@@ -223,7 +223,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char err[VGW_ERR_LEN];
-	/* the kernel interfaces' MTUs size the mbufs: read before the pool */
+	/* the modules' counters (core/drop.h), then their settings; the
+	 * kernel interfaces' MTUs (port's prepare) size the mbufs */
+	if (vgw_counters_register(err) < 0) {
+		fprintf(stderr, "vgwd: %s\n", err);
+		return 1;
+	}
 	if (vgw_load_settings(conf, err) < 0 || modules_prepare(err) < 0) {
 		fprintf(stderr, "vgwd: %s\n", err);
 		return 1;

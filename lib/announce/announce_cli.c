@@ -40,7 +40,7 @@ static int cmd_show_announcements(struct vgw_cli_ctx *ctx, int argc, char **argv
 	(void)argc, (void)argv;
 	struct vgw_announce_status s;
 	vgw_announce_status(&s);
-	uint64_t now = vgw_now_ms(), sp[VGW_SP_MAX];
+	uint64_t now = vgw_now_ms(), sp[VGW_SP_CAP];
 	vgw_stats_sp(sp);
 	struct vgw_fmt *f = ctx->f;
 	vgw_fmt_u64(f, "table", s.table);
@@ -49,10 +49,10 @@ static int cmd_show_announcements(struct vgw_cli_ctx *ctx, int argc, char **argv
 	vgw_fmt_str(f, "workers", s.on ? vgw_ann_workers_name(s.workers) : "-");
 	vgw_fmt_u64(f, "workers_since_ms", s.on ? now - s.workers_since_ms : 0);
 	vgw_fmt_u64(f, "announced", vgw_ann_installed(s.st));
-	vgw_fmt_u64(f, "announces", sp[VGW_SP_ANN_ANNOUNCE]);
-	vgw_fmt_u64(f, "withdraws", sp[VGW_SP_ANN_WITHDRAW]);
-	vgw_fmt_u64(f, "errors", sp[VGW_SP_ANN_ERROR]);
-	vgw_fmt_u64(f, "stalls", sp[VGW_SP_ANN_STALL]);
+	vgw_fmt_u64(f, "announces", sp[VGW_ANNOUNCE_SP(ANN_ANNOUNCE)]);
+	vgw_fmt_u64(f, "withdraws", sp[VGW_ANNOUNCE_SP(ANN_WITHDRAW)]);
+	vgw_fmt_u64(f, "errors", sp[VGW_ANNOUNCE_SP(ANN_ERROR)]);
+	vgw_fmt_u64(f, "stalls", sp[VGW_ANNOUNCE_SP(ANN_STALL)]);
 	vgw_fmt_list_begin(f, "prefixes");
 	for (size_t i = 0; i < s.st->n; i++)
 		format_row(f, &s.st->rows[i], now);

@@ -165,7 +165,7 @@ static void watch(uint64_t now)
 	if (ev & VGW_ANN_WATCH_START)
 		a.token = rte_rcu_qsbr_start(vgw_gw.rcu);
 	if (ev & VGW_ANN_WATCH_STALLED) {
-		sp_count(VGW_SP_ANN_STALL, 1);
+		sp_count(VGW_ANNOUNCE_SP(ANN_STALL), 1);
 		RTE_LOG(WARNING, USER1,
 			"announce: workers have not finished a loop for over %d ms: withdrawing "
 			"every announcement\n", VGW_ANN_STALL_MS);

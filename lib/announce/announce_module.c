@@ -6,11 +6,15 @@
 #include "../core/module.h"
 #include "../ctl/slowpath.h"
 #include "announce_ctl.h"
+#include "announce_state.h"
 
 static int start(char *err)
 {
 	return vgw_announce_init(vgw_now_ms(), err);
 }
+
+uint16_t vgw_announce_sp_base;
+static const struct vgw_counter_desc sp_counters[] = {VGW_ANNOUNCE_COUNTERS(VGW_COUNTER_DESC)};
 
 const struct vgw_module vgw_announce_module = {
 	.name = "announce",
@@ -19,4 +23,5 @@ const struct vgw_module vgw_announce_module = {
 	.stop = vgw_announce_stop,
 	.fini = vgw_announce_fini,
 	.tick = vgw_announce_tick,
+	.sp_counters = {sp_counters, VGW_ANNOUNCE_SP_N, &vgw_announce_sp_base},
 };

@@ -98,9 +98,9 @@ static int apply_changes(struct vgw_ann_state *s, uint64_t now, const struct vgw
 		RTE_LOG(NOTICE, USER1, "announce: ... %u more changes not logged (%lu announced, "
 				       "%lu withdrawn in all)\n",
 			logged - VGW_ANN_LOG_MAX, (unsigned long)added, (unsigned long)deleted);
-	count(ops, VGW_SP_ANN_ANNOUNCE, added);
-	count(ops, VGW_SP_ANN_WITHDRAW, deleted);
-	count(ops, VGW_SP_ANN_ERROR, failed);
+	count(ops, VGW_ANNOUNCE_SP(ANN_ANNOUNCE), added);
+	count(ops, VGW_ANNOUNCE_SP(ANN_WITHDRAW), deleted);
+	count(ops, VGW_ANNOUNCE_SP(ANN_ERROR), failed);
 	return 0;
 }
 

@@ -95,7 +95,7 @@ struct vgw_port {
 struct vgw_port_stats {
 	uint64_t rx;
 	uint64_t tx;
-	uint64_t drop[VGW_DROP_MAX];
+	uint64_t drop[VGW_DROP_CAP]; /* core/drop.h: every module's reasons */
 } __rte_cache_aligned;
 
 /* Per-burst lookup memos of a worker (dp/memo.h has the validity rule). */
@@ -206,7 +206,7 @@ struct vgw_gw {
 	 * originates into a VPC (health checks); priv.vni names the VPC, the
 	 * worker tunnels them like inbound traffic. SPSC. */
 	struct rte_ring *tunnel;
-	uint64_t sp_stats[VGW_SP_MAX];           /* slow path only */
+	uint64_t sp_stats[VGW_SP_CAP];           /* slow path only (core/drop.h) */
 	atomic_bool stop;                        /* set by the slow path to end workers */
 	/* Worker ownership of flows (dp.h vgw_flow_owner): a random odd
 	 * multiplier and an addend drawn once per process (start-up), so that

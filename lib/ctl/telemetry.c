@@ -21,7 +21,7 @@ static void add_port(struct rte_tel_data *d, int p)
 	vgw_stats_port(p, &s);
 	rte_tel_data_add_dict_u64(d, "rx", s.rx);
 	rte_tel_data_add_dict_u64(d, "tx", s.tx);
-	for (int i = 0; i < VGW_DROP_MAX; i++)
+	for (int i = 0; i < vgw_drop_n; i++)
 		rte_tel_data_add_dict_u64(d, vgw_drop_names[i], s.drop[i]);
 }
 
@@ -36,23 +36,23 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 		add_port(d, p);
 		return 0;
 	}
-	uint64_t rx = 0, tx = 0, drop[VGW_DROP_MAX] = {0};
+	uint64_t rx = 0, tx = 0, drop[VGW_DROP_CAP] = {0};
 	for (int p = 0; p < vgw_gw.n_ports; p++) {
 		struct vgw_port_stats s;
 		vgw_stats_port(p, &s);
 		rx += s.rx;
 		tx += s.tx;
-		for (int i = 0; i < VGW_DROP_MAX; i++)
+		for (int i = 0; i < vgw_drop_n; i++)
 			drop[i] += s.drop[i];
 	}
-	uint64_t sp[VGW_SP_MAX];
+	uint64_t sp[VGW_SP_CAP];
 	vgw_stats_sp(sp);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "rx", rx);
 	rte_tel_data_add_dict_u64(d, "tx", tx);
-	for (int i = 0; i < VGW_DROP_MAX; i++)
+	for (int i = 0; i < vgw_drop_n; i++)
 		rte_tel_data_add_dict_u64(d, vgw_drop_names[i], drop[i]);
-	for (int i = 0; i < VGW_SP_MAX; i++)
+	for (int i = 0; i < vgw_sp_n; i++)
 		rte_tel_data_add_dict_u64(d, vgw_sp_names[i], sp[i]);
 	return 0;
 }

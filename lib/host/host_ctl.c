@@ -17,57 +17,57 @@
 
 #define ETH_HLEN 14
 
-static void drop(struct rte_mbuf *m, enum vgw_sp_counter why)
+static void drop(struct rte_mbuf *m, int why)
 {
 	vgw_gw.sp_stats[why]++;
 	rte_pktmbuf_free(m);
 }
 
-/* The counter that refuses a frame Linux sent, or VGW_SP_MAX to send it;
+/* The counter that refuses a frame Linux sent, or -1 to send it;
  * then *nh and *out are its next hop and egress port. Linux's frames are
  * routed by the FIB like packets the gateway originates: no TTL decrement
  * (the host is the source, not a hop). */
-static enum vgw_sp_counter route(struct rte_mbuf *m, uint32_t *nh, uint16_t *out)
+static int route(struct rte_mbuf *m, uint32_t *nh, uint16_t *out)
 {
 	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (rte_pktmbuf_data_len(m) < ETH_HLEN ||
 	    eh->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
-		return VGW_SP_HOST_RX_NOT_IPV4; /* ARP is the data path's, IPv6 is off */
+		return VGW_HOST_SP(HOST_RX_NOT_IPV4); /* ARP is the data path's, IPv6 is off */
 	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, ETH_HLEN);
 	uint16_t hl, tl;
 	/* the header sits in the first segment: the tap fills a whole mbuf first */
 	if (vgw_ip4_check(ip, rte_pktmbuf_pkt_len(m) - ETH_HLEN, &hl, &tl) != VGW_DROP_NONE ||
 	    vgw_ip4_src_martian(vgw_ip4_src(ip)))
-		return VGW_SP_HOST_RX_BAD_IP;
+		return VGW_HOST_SP(HOST_RX_BAD_IP);
 	uint32_t dst = vgw_ip4_dst(ip);
 	if (vgw_ip4_dst_not_unicast(dst) || vgw_ip_subnet_edge(dst) >= 0)
-		return VGW_SP_HOST_RX_NOT_UNICAST;
+		return VGW_HOST_SP(HOST_RX_NOT_UNICAST);
 	/* an EIP belongs to a VM; sending Linux's packet into a tenant's tunnel
 	 * is not what the exception path is for */
 	if (vgw_gw.vpc && vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &dst))
-		return VGW_SP_HOST_RX_LOCAL;
+		return VGW_HOST_SP(HOST_RX_LOCAL);
 	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
 	if (!t)
-		return VGW_SP_HOST_RX_NO_ROUTE;
+		return VGW_HOST_SP(HOST_RX_NO_ROUTE);
 	/* the data path's choice of next hop (ECMP by the same flow hash) */
 	if (!vgw_ip4_path(t, dst, vgw_ip4_flow_hash(ip, hl, tl), nh, out))
-		return VGW_SP_HOST_RX_LOCAL;
+		return VGW_HOST_SP(HOST_RX_LOCAL);
 	/* the tap's MTU is its own port's; a route out of a smaller one drops
 	 * (an ICMP error from our own address would be a martian to Linux) */
 	if (tl > vgw_gw.ports[*out].mtu)
-		return VGW_SP_HOST_RX_MTU_EXCEEDED;
+		return VGW_HOST_SP(HOST_RX_MTU_EXCEEDED);
 	if (rte_pktmbuf_pkt_len(m) > (uint32_t)ETH_HLEN + tl)
 		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - ETH_HLEN - tl));
-	return VGW_SP_MAX;
+	return -1;
 }
 
 static void from_linux(struct rte_mbuf *m, uint64_t now_ms)
 {
-	vgw_gw.sp_stats[VGW_SP_HOST_RX]++;
+	vgw_gw.sp_stats[VGW_HOST_SP(HOST_RX)]++;
 	uint32_t nh = 0;
 	uint16_t out = 0;
-	enum vgw_sp_counter why = route(m, &nh, &out);
-	if (why != VGW_SP_MAX) {
+	int why = route(m, &nh, &out);
+	if (why >= 0) {
 		drop(m, why);
 		return;
 	}
@@ -99,8 +99,8 @@ void vgw_host_deliver(uint16_t port, struct rte_mbuf *m)
 	/* a port without a host port never punts HOST (host_dp.h) */
 	if (port >= vgw_gw.n_ports || !vgw_gw.ports[port].host_ifindex ||
 	    rte_eth_tx_burst(vgw_gw.ports[port].host_id, 0, &m, 1) != 1) {
-		drop(m, VGW_SP_HOST_TX_FULL);
+		drop(m, VGW_HOST_SP(HOST_TX_FULL));
 		return;
 	}
-	vgw_gw.sp_stats[VGW_SP_HOST_TX]++;
+	vgw_gw.sp_stats[VGW_HOST_SP(HOST_TX)]++;
 }

@@ -25,7 +25,7 @@ void vgw_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 	pr->vni = vni;
 	pr->in_port = in_port;
 	if (unlikely(rte_ring_sp_enqueue(w->handoff[owner], m) != 0))
-		vgw_dp_drop(w, in_port, VGW_DROP_HANDOFF_RING_FULL, m);
+		vgw_dp_drop(w, in_port, VGW_LB_DROP(HANDOFF_RING_FULL), m);
 }
 
 static void handed(struct vgw_worker *w, struct rte_mbuf *m, uint8_t seq)

@@ -172,7 +172,7 @@ static void verdict(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, bool p
 			h->passes++;
 		if (h->passes >= s->check.rise && b->health != VGW_HEALTH_UP) {
 			vgw_backend_health(s, b, VGW_HEALTH_UP);
-			count(VGW_SP_HC_UP);
+			count(VGW_LB_SP(HC_UP));
 			RTE_LOG(NOTICE, USER1, "health: %s is up: %u probes in a row answered\n",
 				who(s, b, buf, sizeof(buf)), h->passes);
 		}
@@ -183,7 +183,7 @@ static void verdict(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, bool p
 		h->fails++;
 	if (h->fails >= s->check.fall && b->health != VGW_HEALTH_DOWN) {
 		vgw_backend_health(s, b, VGW_HEALTH_DOWN);
-		count(VGW_SP_HC_DOWN);
+		count(VGW_LB_SP(HC_DOWN));
 		if (refused)
 			RTE_LOG(WARNING, USER1,
 				"health: %s is down: %u probes in a row failed, the last refused "
@@ -223,7 +223,7 @@ static void check_backend(struct vgw_service_cfg *s, uint16_t svc, struct vgw_ba
 		return;
 	if (h->outstanding) {
 		unlink_probe(b->id);
-		count(VGW_SP_HC_TIMEOUT);
+		count(VGW_LB_SP(HC_TIMEOUT));
 		verdict(s, b, false, false);
 	}
 	/* keep the cadence of the schedule, not of the ~100 ms ticks */
@@ -235,7 +235,7 @@ static void check_backend(struct vgw_service_cfg *s, uint16_t svc, struct vgw_ba
 	uint32_t seq = (uint32_t)rte_rand();
 	if (send_tcp(b->vni, s->key.vip, b->ip, sport, b->port, seq, TCP_SYN)) {
 		link_probe(b->id, sport, seq);
-		count(VGW_SP_HC_PROBE_TX);
+		count(VGW_LB_SP(HC_PROBE_TX));
 	}
 }
 
@@ -313,7 +313,7 @@ void vgw_health_input(struct rte_mbuf *m, uint64_t now_ms)
 	struct vgw_service_cfg *s = NULL;
 	struct vgw_backend_cfg *b = id != NONE ? backend_of(id, &s) : NULL;
 	if (!b) {
-		count(VGW_SP_HC_REPLY_UNMATCHED);
+		count(VGW_LB_SP(HC_REPLY_UNMATCHED));
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -322,7 +322,7 @@ void vgw_health_input(struct rte_mbuf *m, uint64_t now_ms)
 	uint16_t sport = h->sport;
 	uint32_t seq = h->seq;
 	unlink_probe(id);
-	count(VGW_SP_HC_REPLY_RX);
+	count(VGW_LB_SP(HC_REPLY_RX));
 	rte_pktmbuf_free(m);
 	/* The backend holds a half-open connection: release it now rather
 	 * than let it retransmit its SYN-ACK. An RST means the host is alive

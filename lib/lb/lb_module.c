@@ -13,6 +13,7 @@
 #include "../core/gw.h"
 #include "../core/module.h"
 #include "health.h"
+#include "lb_dp.h"
 #include "lb_worker.h"
 #include "service.h"
 
@@ -107,7 +108,7 @@ static void hc_tunnel_tx(struct rte_mbuf *m)
 			break;
 		}
 	if (rte_ring_sp_enqueue(vgw_gw.tunnel, m) != 0) {
-		vgw_gw.sp_stats[VGW_SP_TUNNEL_RING_FULL]++;
+		vgw_gw.sp_stats[VGW_LB_SP(TUNNEL_RING_FULL)]++;
 		rte_pktmbuf_free(m);
 	}
 }
@@ -140,6 +141,10 @@ static const struct vgw_punt_handler lb_punts[] = {
 	{0, NULL},
 };
 
+uint16_t vgw_lb_drop_base, vgw_lb_sp_base;
+static const struct vgw_counter_desc lb_drops[] = {VGW_LB_DROPS(VGW_COUNTER_DESC)};
+static const struct vgw_counter_desc lb_counters[] = {VGW_LB_COUNTERS(VGW_COUNTER_DESC)};
+
 const struct vgw_module vgw_lb_module = {
 	.name = "lb",
 	.cmds = vgw_lb_cmds,
@@ -151,6 +156,8 @@ const struct vgw_module vgw_lb_module = {
 	.fini = vgw_lb_fini,
 	.tick = vgw_health_tick,
 	.punts = lb_punts,
+	.drops = {lb_drops, VGW_LB_DROP_N, &vgw_lb_drop_base},
+	.sp_counters = {lb_counters, VGW_LB_SP_N, &vgw_lb_sp_base},
 };
 
 /* ---------------------------------------------------------------- conntrack */

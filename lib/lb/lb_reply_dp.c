@@ -27,7 +27,7 @@ void vgw_lb_reply(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt
 	}
 	struct vgw_tcp_seg seg;
 	if (unlikely(!vgw_l4_complete(f, &seg))) {
-		vgw_dp_drop(w, p->in_port, VGW_DROP_L4_SHORT, m);
+		vgw_dp_drop(w, p->in_port, VGW_LB_DROP(L4_SHORT), m);
 		return;
 	}
 	if (vgw_dp_ttl_expired(w, m, p, f->ip, false)) /* no ICMP into the tunnel */

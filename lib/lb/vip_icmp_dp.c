@@ -26,7 +26,7 @@ void vgw_lb_vip_icmp(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_
 	uint16_t qhl = tl >= hl + 8 + 20 ? (uint16_t)((q[0] & 0xf) * 4) : 0;
 	if (unlikely(!qhl || qhl < 20 || tl < hl + 8 + qhl + 4 || (q[9] != 6 && q[9] != 17) ||
 		     vgw_ip4_is_later_fragment(q))) {
-		vgw_dp_drop(w, p->in_port, VGW_DROP_NAT_ICMP_UNTRANSLATABLE, m);
+		vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(NAT_ICMP_UNTRANSLATABLE), m);
 		return;
 	}
 	/* quoted: VIP:vport -> client:cport */
@@ -40,7 +40,7 @@ void vgw_lb_vip_icmp(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_
 	enum vgw_ct_dir dir;
 	struct vgw_ct_entry *e = vgw_ct_lookup(w->lb->ct, &ok, &dir);
 	if (unlikely(!e || dir != VGW_CT_ORIG || vgw_ip4_dst(ip) != vip)) {
-		vgw_dp_drop(w, p->in_port, VGW_DROP_NAT_ICMP_UNTRANSLATABLE, m);
+		vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(NAT_ICMP_UNTRANSLATABLE), m);
 		return;
 	}
 	if (vgw_dp_ttl_expired(w, m, p, ip, false)) /* no error about an error */
@@ -51,7 +51,7 @@ void vgw_lb_vip_icmp(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_
 		return;
 	if (unlikely(vgw_nat_icmp_inner(ip, hl, tl, VGW_NAT_SRC, e->be_ip, VGW_NAT_SPORT,
 					e->be_port) < 0)) {
-		vgw_dp_drop(w, p->in_port, VGW_DROP_NAT_ICMP_UNTRANSLATABLE, m);
+		vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(NAT_ICMP_UNTRANSLATABLE), m);
 		return;
 	}
 	vgw_ip4_ttl_dec(ip);

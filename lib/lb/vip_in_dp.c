@@ -40,7 +40,7 @@ static const struct vgw_svc_backend *pick_backend(const struct vgw_lb_worker *lb
 		 * (64 bits: max-conns near 2^32 must not wrap to a share of 0) */
 		uint64_t share = ((uint64_t)svc->max_conns + vgw_gw.n_workers - 1) / vgw_gw.n_workers;
 		if (vgw_lb_established(&lb->svc[svc->id]) >= share) {
-			*why = VGW_DROP_LB_SERVICE_FULL;
+			*why = VGW_LB_DROP(LB_SERVICE_FULL);
 			return NULL;
 		}
 	}
@@ -51,7 +51,7 @@ static const struct vgw_svc_backend *pick_backend(const struct vgw_lb_worker *lb
 				     vgw_maglev_flow_hash(key, f->src, f->dst, f->sport, f->dport,
 							  f->proto));
 	if (unlikely(i == VGW_MAGLEV_NONE)) {
-		*why = VGW_DROP_LB_NO_BACKEND;
+		*why = VGW_LB_DROP(LB_NO_BACKEND);
 		return NULL;
 	}
 	return &svc->be[i];
@@ -64,7 +64,7 @@ void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pk
 	struct vgw_l4 f = *fp;
 	struct vgw_tcp_seg seg;
 	if (unlikely(!vgw_l4_complete(&f, &seg))) {
-		vgw_dp_drop(w, p->in_port, VGW_DROP_L4_SHORT, m);
+		vgw_dp_drop(w, p->in_port, VGW_LB_DROP(L4_SHORT), m);
 		return;
 	}
 	if (vgw_dp_ttl_expired(w, m, p, f.ip, true))
@@ -97,7 +97,7 @@ void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pk
 		vgw_lb_count(lb, e->svc_id, e->be_id, VGW_CT_ORIG, f.tl);
 	} else {
 		bool rst = f.proto == 6 && (seg.flags & VGW_TCP_RST);
-		enum vgw_drop why = VGW_DROP_LB_NO_BACKEND;
+		enum vgw_drop why = VGW_LB_DROP(LB_NO_BACKEND);
 		const struct vgw_svc_backend *be = pick_backend(lb, svc, &f, rst, &why);
 		if (unlikely(!be)) {
 			vgw_dp_drop(w, p->in_port, why, m);
@@ -114,8 +114,8 @@ void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pk
 			e = vgw_ct_insert_hashed(lb->ct, &ok, cth, &rk, lb->now, &res);
 			if (unlikely(!e)) {
 				vgw_dp_drop(w, p->in_port,
-					    res == VGW_CT_CLASH ? VGW_DROP_CT_REPLY_CLASH
-								: VGW_DROP_CT_FULL, m);
+					    res == VGW_CT_CLASH ? VGW_LB_DROP(CT_REPLY_CLASH)
+								: VGW_LB_DROP(CT_FULL), m);
 				return;
 			}
 			e->svc_id = svc->id;

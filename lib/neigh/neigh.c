@@ -162,7 +162,7 @@ static uint64_t mac_word(const uint8_t mac[6])
 static struct vgw_neigh *create(struct vgw_neigh_table *t, uint32_t ip, uint16_t port)
 {
 	if (t->n >= t->cap || t->n_free == 0) {
-		t->ops.count(VGW_SP_NEIGH_TABLE_FULL, 1);
+		t->ops.count(VGW_NEIGH_SP(NEIGH_TABLE_FULL), 1);
 		return NULL;
 	}
 	uint32_t idx = t->free_idx[t->n_free - 1];
@@ -174,7 +174,7 @@ static struct vgw_neigh *create(struct vgw_neigh_table *t, uint32_t ip, uint16_t
 	struct vgw_neigh_key k = key_of(ip, port);
 	if (rte_hash_add_key_data(t->h, &k, (void *)(uintptr_t)idx) < 0) {
 		n->used = false;
-		t->ops.count(VGW_SP_NEIGH_TABLE_FULL, 1);
+		t->ops.count(VGW_NEIGH_SP(NEIGH_TABLE_FULL), 1);
 		return NULL;
 	}
 	t->n_free--;
@@ -192,7 +192,7 @@ static void destroy(struct vgw_neigh_table *t, struct vgw_neigh *n)
 {
 	struct vgw_neigh_key k = key_of(n->ip, n->port);
 	atomic_store_explicit(&n->mac, 0, memory_order_release);
-	drop_queue(t, n, VGW_SP_NEIGH_RESOLVE_FAILED);
+	drop_queue(t, n, VGW_NEIGH_SP(NEIGH_RESOLVE_FAILED));
 	rte_hash_del_key(t->h, &k);
 	n->used = false;
 	t->n--;
@@ -244,7 +244,7 @@ static void solicit(struct vgw_neigh_table *t, struct vgw_neigh *n, bool unicast
 	uint8_t mac[6];
 	vgw_neigh_mac_bytes(atomic_load_explicit(&n->mac, memory_order_relaxed), mac);
 	send_arp(t, n->port, VGW_ARP_REQUEST, unicast ? mac : bcast, zero, n->ip,
-		 source_for(n->port, n->ip), VGW_SP_ARP_REQUEST_TX);
+		 source_for(n->port, n->ip), VGW_NEIGH_SP(ARP_REQUEST_TX));
 }
 
 /* Sends the packets waiting for n, now that its MAC is known. */
@@ -303,12 +303,12 @@ void vgw_neigh_resolve(struct vgw_neigh_table *t, uint32_t ip, uint16_t port,
 		return;
 	}
 	if (n->qlen == VGW_NEIGH_QLEN) {
-		t->ops.count(VGW_SP_NEIGH_QUEUE_FULL, 1);
+		t->ops.count(VGW_NEIGH_SP(NEIGH_QUEUE_FULL), 1);
 		rte_pktmbuf_free(m);
 		return;
 	}
 	if (t->queued >= t->queued_max) {
-		t->ops.count(VGW_SP_NEIGH_QUEUE_GLOBAL_FULL, 1);
+		t->ops.count(VGW_NEIGH_SP(NEIGH_QUEUE_GLOBAL_FULL), 1);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -388,11 +388,11 @@ void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mb
 			 uint64_t now_ms)
 {
 	struct vgw_arp a;
-	t->ops.count(VGW_SP_ARP_RX, 1);
+	t->ops.count(VGW_NEIGH_SP(ARP_RX), 1);
 	if (kernel_port(port)) {
 		/* the XDP program passes ARP to the kernel; one that reaches
 		 * us anyway is neither answered nor learned from */
-		t->ops.count(VGW_SP_ARP_KERNEL_PORT, 1);
+		t->ops.count(VGW_NEIGH_SP(ARP_KERNEL_PORT), 1);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -403,7 +403,7 @@ void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mb
 	if (rte_pktmbuf_data_len(m) < 14 ||
 	    vgw_arp_parse(eth + 14, rte_pktmbuf_data_len(m) - 14, &a) < 0 ||
 	    memcmp(a.sha, port_mac, 6) == 0) {
-		t->ops.count(VGW_SP_ARP_BAD, 1);
+		t->ops.count(VGW_NEIGH_SP(ARP_BAD), 1);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -434,33 +434,33 @@ void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mb
 		};
 		switch (vgw_arp_learn_decide(&f)) {
 		case VGW_ARP_IGN_NOT_CONNECTED:
-			t->ops.count(VGW_SP_ARP_SENDER_NOT_CONNECTED, 1);
+			t->ops.count(VGW_NEIGH_SP(ARP_SENDER_NOT_CONNECTED), 1);
 			rte_pktmbuf_free(m);
 			return; /* not even answered: not a neighbour of this port */
 		case VGW_ARP_IGN_STATIC:
-			t->ops.count(VGW_SP_ARP_STATIC_PROTECTED, 1);
+			t->ops.count(VGW_NEIGH_SP(ARP_STATIC_PROTECTED), 1);
 			break;
 		case VGW_ARP_IGN_UNSOLICITED:
-			t->ops.count(VGW_SP_ARP_UNSOLICITED_IGNORED, 1);
+			t->ops.count(VGW_NEIGH_SP(ARP_UNSOLICITED_IGNORED), 1);
 			break;
 		case VGW_ARP_IGN_FULL:
-			t->ops.count(VGW_SP_NEIGH_TABLE_FULL, 1);
+			t->ops.count(VGW_NEIGH_SP(NEIGH_TABLE_FULL), 1);
 			break;
 		case VGW_ARP_IGN_NOT_OUR_REQUEST:
-			t->ops.count(VGW_SP_ARP_INCOMPLETE_IGNORED, 1);
+			t->ops.count(VGW_NEIGH_SP(ARP_INCOMPLETE_IGNORED), 1);
 			break;
 		case VGW_ARP_REFUSE_VERIFY:
-			t->ops.count(VGW_SP_ARP_MAC_CHANGE_REFUSED, 1);
+			t->ops.count(VGW_NEIGH_SP(ARP_MAC_CHANGE_REFUSED), 1);
 			verify(t, n, now_ms);
 			break;
 		case VGW_ARP_REFUSE_VERIFYING:
-			t->ops.count(VGW_SP_ARP_MAC_CHANGE_REFUSED, 1);
+			t->ops.count(VGW_NEIGH_SP(ARP_MAC_CHANGE_REFUSED), 1);
 			/* STALE by age: the claim makes a failure re-resolve at once */
 			n->verify = true;
 			break;
 		case VGW_ARP_LEARN_REFRESH:
 			if (n->verify)
-				t->ops.count(VGW_SP_ARP_VERIFY_CONFIRMED, 1);
+				t->ops.count(VGW_NEIGH_SP(ARP_VERIFY_CONFIRMED), 1);
 			learn(t, n, a.sha, now_ms);
 			break;
 		case VGW_ARP_LEARN_RESOLVED:
@@ -477,7 +477,7 @@ void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mb
 	}
 	if (a.op == VGW_ARP_REQUEST && target_is_us)
 		send_arp(t, port, VGW_ARP_REPLY, a.sha, a.sha, a.spa, a.tpa,
-			 proxied ? VGW_SP_ARP_PROXY_REPLY_TX : VGW_SP_ARP_REPLY_TX);
+			 proxied ? VGW_NEIGH_SP(ARP_PROXY_REPLY_TX) : VGW_NEIGH_SP(ARP_REPLY_TX));
 	rte_pktmbuf_free(m);
 }
 
@@ -487,7 +487,7 @@ void vgw_neigh_announce(struct vgw_neigh_table *t, uint16_t port, uint32_t ip)
 	if (kernel_port(port))
 		return; /* the kernel owns the interface's ARP, announcements included */
 	/* RFC 5227 ARP announcement: a request with sender = target = ip */
-	send_arp(t, port, VGW_ARP_REQUEST, bcast, zero, ip, ip, VGW_SP_ARP_GRATUITOUS_TX);
+	send_arp(t, port, VGW_ARP_REQUEST, bcast, zero, ip, ip, VGW_NEIGH_SP(ARP_GRATUITOUS_TX));
 }
 
 void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms)
@@ -509,7 +509,7 @@ void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms)
 			if (n->probes >= t->max_probes && n->verify) {
 				/* the old MAC did not answer: someone else may own the
 				 * address now; ask everyone */
-				t->ops.count(VGW_SP_ARP_VERIFY_FAILED, 1);
+				t->ops.count(VGW_NEIGH_SP(ARP_VERIFY_FAILED), 1);
 				reresolve(t, n, now_ms);
 				break;
 			}
@@ -533,34 +533,34 @@ void vgw_neigh_kernel_update(struct vgw_neigh_table *t, uint16_t port, uint32_t 
 			     uint16_t nud, const uint8_t *mac, uint64_t now_ms)
 {
 	if (port >= vgw_gw.n_ports || !kernel_port(port)) {
-		t->ops.count(VGW_SP_KNEIGH_OTHER_IF, 1);
+		t->ops.count(VGW_NEIGH_SP(KNEIGH_OTHER_IF), 1);
 		return;
 	}
 	/* the kernel's interface may hold more subnets than the port; only a
 	 * neighbour address vgwd could use as a next hop makes an entry */
 	if (!on_port_subnet(port, ip) || vgw_ip_subnet_edge(ip) >= 0) {
-		t->ops.count(VGW_SP_KNEIGH_NOT_CONNECTED, 1);
+		t->ops.count(VGW_NEIGH_SP(KNEIGH_NOT_CONNECTED), 1);
 		return;
 	}
 	struct vgw_neigh *n = vgw_neigh_find(t, ip, port);
 	if (n && n->state == VGW_NEIGH_STATIC) {
-		t->ops.count(VGW_SP_KNEIGH_STATIC_PROTECTED, 1);
+		t->ops.count(VGW_NEIGH_SP(KNEIGH_STATIC_PROTECTED), 1);
 		return;
 	}
 	if (del || !mac) {
 		if (n && n->state == VGW_NEIGH_KERNEL) {
 			destroy(t, n);
-			t->ops.count(VGW_SP_KNEIGH_DELETE, 1);
+			t->ops.count(VGW_NEIGH_SP(KNEIGH_DELETE), 1);
 			return;
 		}
 		/* unknown to us, or our INCOMPLETE entry: the kernel may still be
 		 * resolving, or this reports an earlier attempt; the tick bounds
 		 * the wait either way */
-		t->ops.count(VGW_SP_KNEIGH_UNRESOLVED, 1);
+		t->ops.count(VGW_NEIGH_SP(KNEIGH_UNRESOLVED), 1);
 		return;
 	}
 	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
-		t->ops.count(VGW_SP_KNEIGH_BAD_MAC, 1);
+		t->ops.count(VGW_NEIGH_SP(KNEIGH_BAD_MAC), 1);
 		return;
 	}
 	if (!n) {
@@ -573,10 +573,10 @@ void vgw_neigh_kernel_update(struct vgw_neigh_table *t, uint16_t port, uint32_t 
 	n->nud = nud;
 	n->kgen = t->kgen;
 	n->probes = 0;
-	t->ops.count(VGW_SP_KNEIGH_UPDATE, 1);
+	t->ops.count(VGW_NEIGH_SP(KNEIGH_UPDATE), 1);
 	flush_queue(t, n); /* what waited for the kernel's answer */
 	if (nud == NUD_STALE && n->asked && now_ms >= n->deadline_ms) {
-		t->ops.count(VGW_SP_KNEIGH_STALE_REFRESH, 1);
+		t->ops.count(VGW_NEIGH_SP(KNEIGH_STALE_REFRESH), 1);
 		ask_kernel(t, n, now_ms);
 	}
 }
@@ -597,7 +597,7 @@ uint32_t vgw_neigh_kernel_sweep(struct vgw_neigh_table *t)
 		}
 	}
 	if (swept)
-		t->ops.count(VGW_SP_KNEIGH_SWEPT, swept);
+		t->ops.count(VGW_NEIGH_SP(KNEIGH_SWEPT), swept);
 	return swept;
 }
 

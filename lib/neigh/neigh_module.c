@@ -23,7 +23,7 @@ struct vgw_neigh_conf vgw_neigh_conf;
 static void sp_tx(uint16_t port, struct rte_mbuf *m)
 {
 	if (rte_ring_sp_enqueue(vgw_gw.ports[port].inject, m) != 0) {
-		vgw_gw.sp_stats[VGW_SP_INJECT_RING_FULL]++;
+		vgw_gw.sp_stats[VGW_NEIGH_SP(INJECT_RING_FULL)]++;
 		rte_pktmbuf_free(m);
 	}
 }
@@ -130,6 +130,9 @@ static const struct vgw_punt_handler punts[] = {
 	{0, NULL},
 };
 
+uint16_t vgw_neigh_sp_base;
+static const struct vgw_counter_desc sp_counters[] = {VGW_NEIGH_COUNTERS(VGW_COUNTER_DESC)};
+
 const struct vgw_module vgw_neigh_module = {
 	.name = "neigh",
 	.cmds = vgw_neigh_cmds,
@@ -143,4 +146,5 @@ const struct vgw_module vgw_neigh_module = {
 	.fini = fini,
 	.tick = tick,
 	.punts = punts,
+	.sp_counters = {sp_counters, VGW_NEIGH_SP_N, &vgw_neigh_sp_base},
 };

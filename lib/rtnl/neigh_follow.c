@@ -151,20 +151,20 @@ static void send_query(enum query_kind kind, uint16_t port, uint32_t ip)
 				   : vgw_neigh_msg_use(m, sizeof(m), seq, ifindex, ip);
 	char s[VGW_IP4_STRLEN];
 	if (F.send(m, len) < 0) {
-		count(VGW_SP_KNEIGH_REQUEST_ERROR);
+		count(VGW_KNEIGH_SP(KNEIGH_REQUEST_ERROR));
 		nlog("cannot ask the kernel about %s on %s: %s", vgw_ip4_str(ip, s),
 		     vgw_gw.ports[port].xdp_iface, strerror(errno));
 		return;
 	}
 	F.q[seq % VGW_NEIGH_FOLLOW_QUERIES] = (struct query){seq, (uint8_t)kind, port, ip};
-	count(kind == Q_GET ? VGW_SP_KNEIGH_QUERY_TX : VGW_SP_KNEIGH_REQUEST_TX);
+	count(kind == Q_GET ? VGW_KNEIGH_SP(KNEIGH_QUERY_TX) : VGW_KNEIGH_SP(KNEIGH_REQUEST_TX));
 }
 
 void vgw_neigh_follow_resolve(uint16_t port, uint32_t ip)
 {
 	if (!F.active || port >= vgw_gw.n_ports || !vgw_port_kernel_neigh(&vgw_gw.ports[port]) ||
 	    vgw_gw.ports[port].xdp_ifindex <= 0) {
-		count(VGW_SP_KNEIGH_REQUEST_ERROR);
+		count(VGW_KNEIGH_SP(KNEIGH_REQUEST_ERROR));
 		return;
 	}
 	send_query(Q_GET, port, ip);
@@ -194,7 +194,7 @@ static void start_dump(void)
 		F.retry_at = now + 1000;
 		return;
 	}
-	count(VGW_SP_KNEIGH_DUMP);
+	count(VGW_KNEIGH_SP(KNEIGH_DUMP));
 	F.dump_seq = nlh->nlmsg_seq;
 	F.resync_wanted = false;
 	F.state = ST_LOADING;
@@ -222,7 +222,7 @@ static void dump_over(int error)
 
 static void overrun(void)
 {
-	count(VGW_SP_KNEIGH_OVERRUN);
+	count(VGW_KNEIGH_SP(KNEIGH_OVERRUN));
 	F.resync_wanted = true;
 	F.retry_at = 0;
 	nlog("netlink overrun (ENOBUFS): neighbour notifications were lost, resyncing");
@@ -245,7 +245,7 @@ static void error_answer(uint32_t seq, bool to_dump, int error)
 		return;
 	}
 	char s[VGW_IP4_STRLEN];
-	count(VGW_SP_KNEIGH_REQUEST_ERROR);
+	count(VGW_KNEIGH_SP(KNEIGH_REQUEST_ERROR));
 	nlog("the kernel refused a %s about %s on %s: %s", was.kind == Q_GET ? "query" : "request",
 	     vgw_ip4_str(was.ip, s), vgw_gw.ports[was.port].xdp_iface, strerror(error));
 }
@@ -254,21 +254,21 @@ static void error_answer(uint32_t seq, bool to_dump, int error)
 static void neigh_message(const uint8_t *p, uint32_t len, uint32_t seq)
 {
 	struct vgw_neigh_msg r;
-	count(VGW_SP_KNEIGH_MSG);
+	count(VGW_KNEIGH_SP(KNEIGH_MSG));
 	enum vgw_neigh_msg_result res = vgw_neigh_parse(p, len, &r);
 	if (res != VGW_NEIGH_MSG_OK && !vgw_neigh_msg_is_error(res)) {
-		count(VGW_SP_KNEIGH_IGNORED);
+		count(VGW_KNEIGH_SP(KNEIGH_IGNORED));
 		return;
 	}
 	int port = port_of_ifindex(r.ifindex);
 	/* a malformed message about an interface we do not follow is not ours
 	 * to complain about; one whose interface is unknown is */
 	if (port < 0 && (res == VGW_NEIGH_MSG_OK || r.ifindex != 0)) {
-		count(VGW_SP_KNEIGH_OTHER_IF);
+		count(VGW_NEIGH_SP(KNEIGH_OTHER_IF));
 		return;
 	}
 	if (res != VGW_NEIGH_MSG_OK) {
-		count(VGW_SP_KNEIGH_MALFORMED);
+		count(VGW_KNEIGH_SP(KNEIGH_MALFORMED));
 		nlog("malformed neighbour message refused (%s)", vgw_neigh_msg_result_names[res]);
 		return;
 	}
@@ -359,7 +359,7 @@ static int receive(void)
 			overrun();
 			break;
 		case VGW_NL_FOREIGN:
-			count(VGW_SP_KNEIGH_FOREIGN); /* only the kernel speaks to us */
+			count(VGW_KNEIGH_SP(KNEIGH_FOREIGN)); /* only the kernel speaks to us */
 			break;
 		case VGW_NL_TRUNC:
 			nlog("netlink datagram larger than %u bytes dropped", BUF_SIZE);

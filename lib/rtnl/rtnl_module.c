@@ -105,10 +105,14 @@ static bool kneigh_poll(bool ready, uint64_t now)
 	return false;
 }
 
+uint16_t vgw_kneigh_sp_base;
+static const struct vgw_counter_desc kneigh_counters[] = {VGW_KNEIGH_COUNTERS(VGW_COUNTER_DESC)};
+
 const struct vgw_module vgw_kneigh_module = {
 	.name = "kneigh",
 	.start = kneigh_start,
 	.fini = vgw_neigh_follow_close,
 	.fd = vgw_neigh_follow_fd,
 	.poll = kneigh_poll,
+	.sp_counters = {kneigh_counters, VGW_KNEIGH_SP_N, &vgw_kneigh_sp_base},
 };

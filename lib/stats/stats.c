@@ -4,7 +4,7 @@
 #include <string.h>
 
 static struct vgw_port_stats base[VGW_MAX_PORTS];
-static uint64_t sp_base[VGW_SP_MAX];
+static uint64_t sp_base[VGW_SP_CAP];
 
 static void raw_port(int port, struct vgw_port_stats *s)
 {
@@ -14,7 +14,7 @@ static void raw_port(int port, struct vgw_port_stats *s)
 		const volatile struct vgw_port_stats *ws = &vgw_gw.workers[w].stats[port];
 		s->rx += ws->rx;
 		s->tx += ws->tx;
-		for (int d = 0; d < VGW_DROP_MAX; d++)
+		for (int d = 0; d < vgw_drop_n; d++)
 			s->drop[d] += ws->drop[d];
 	}
 }
@@ -24,14 +24,14 @@ void vgw_stats_port(int port, struct vgw_port_stats *out)
 	raw_port(port, out);
 	out->rx -= base[port].rx;
 	out->tx -= base[port].tx;
-	for (int d = 0; d < VGW_DROP_MAX; d++)
+	for (int d = 0; d < vgw_drop_n; d++)
 		out->drop[d] -= base[port].drop[d];
 	out->tx -= out->drop[VGW_DROP_TX_FULL];
 }
 
-void vgw_stats_sp(uint64_t out[VGW_SP_MAX])
+void vgw_stats_sp(uint64_t out[VGW_SP_CAP])
 {
-	for (int i = 0; i < VGW_SP_MAX; i++)
+	for (int i = 0; i < vgw_sp_n; i++)
 		out[i] = vgw_gw.sp_stats[i] - sp_base[i];
 }
 

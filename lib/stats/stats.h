@@ -9,7 +9,7 @@
 
 /* Sum over workers for one port, minus the baseline; tx excludes tx_full. */
 void vgw_stats_port(int port, struct vgw_port_stats *out);
-void vgw_stats_sp(uint64_t out[VGW_SP_MAX]);
+void vgw_stats_sp(uint64_t out[VGW_SP_CAP]);
 void vgw_stats_clear(void);
 
 /* Its commands (the *_cli.c files), ended by words == NULL. */

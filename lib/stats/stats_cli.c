@@ -7,7 +7,7 @@
 static void format_drops(struct vgw_fmt *f, const uint64_t *d)
 {
 	vgw_fmt_obj_begin(f, "drops");
-	for (int i = 0; i < VGW_DROP_MAX; i++)
+	for (int i = 0; i < vgw_drop_n; i++)
 		vgw_fmt_u64(f, vgw_drop_names[i], d[i]);
 	vgw_fmt_obj_end(f);
 }
@@ -17,11 +17,11 @@ static int cmd_show_stats(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	struct vgw_fmt *f = ctx->f;
-	uint64_t total[VGW_DROP_MAX] = {0};
+	uint64_t total[VGW_DROP_CAP] = {0};
 	struct vgw_port_stats s[VGW_MAX_PORTS];
 	for (int p = 0; p < vgw_gw.n_ports; p++) {
 		vgw_stats_port(p, &s[p]);
-		for (int d = 0; d < VGW_DROP_MAX; d++)
+		for (int d = 0; d < vgw_drop_n; d++)
 			total[d] += s[p].drop[d];
 	}
 	/* text: a table of ports, then drop counters by reason; JSON: the same
@@ -32,7 +32,7 @@ static int cmd_show_stats(struct vgw_cli_ctx *ctx, int argc, char **argv)
 		memset(&hw, 0, sizeof(hw));
 		rte_eth_stats_get(vgw_gw.ports[p].id, &hw);
 		uint64_t dropped = 0;
-		for (int d = 0; d < VGW_DROP_MAX; d++)
+		for (int d = 0; d < vgw_drop_n; d++)
 			dropped += s[p].drop[d];
 		vgw_fmt_obj_begin(f, NULL);
 		vgw_fmt_str(f, "name", vgw_gw.ports[p].name);
@@ -47,10 +47,10 @@ static int cmd_show_stats(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	}
 	vgw_fmt_list_end(f);
 	format_drops(f, total);
-	uint64_t sp[VGW_SP_MAX];
+	uint64_t sp[VGW_SP_CAP];
 	vgw_stats_sp(sp);
 	vgw_fmt_obj_begin(f, "slowpath");
-	for (int i = 0; i < VGW_SP_MAX; i++)
+	for (int i = 0; i < vgw_sp_n; i++)
 		vgw_fmt_u64(f, vgw_sp_names[i], sp[i]);
 	vgw_fmt_obj_end(f);
 	return 0;

@@ -41,7 +41,7 @@ void vgw_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v)
 		if (vgw_dp_ttl_expired(w, m, p, ip, true))
 			continue;
 		if (unlikely(!ep[i])) {
-			vgw_dp_drop(w, p->in_port, VGW_DROP_EIP_NO_ENDPOINT, m);
+			vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(EIP_NO_ENDPOINT), m);
 			continue;
 		}
 		struct vgw_tunnel t;
@@ -55,7 +55,7 @@ void vgw_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v)
 		if (vgw_icmp_is_error(ip, hl, tl)) {
 			if (unlikely(vgw_icmp_quoted_addr(ip, hl, tl, VGW_NAT_SRC) != e->eip ||
 				     vgw_nat_icmp_inner(ip, hl, tl, VGW_NAT_SRC, e->ip, 0, -1) < 0)) {
-				vgw_dp_drop(w, p->in_port, VGW_DROP_NAT_ICMP_UNTRANSLATABLE, m);
+				vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(NAT_ICMP_UNTRANSLATABLE), m);
 				continue;
 			}
 		}

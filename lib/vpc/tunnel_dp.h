@@ -43,13 +43,13 @@ static inline bool vgw_tunnel_prepare(struct vgw_worker *w, struct rte_mbuf *m,
 {
 	t->ep = ep ? ep : vgw_vpc_endpoint(vni, vm_ip);
 	if (unlikely(!t->ep)) {
-		vgw_dp_drop(w, p->in_port, VGW_DROP_EIP_NO_ENDPOINT, m);
+		vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(EIP_NO_ENDPOINT), m);
 		return false;
 	}
 	t->vpc = vgw_memo_vpc(w, vni);
 	vgw_vpc_vtep(&t->vtep, &t->udp_port);
 	if (unlikely(!t->vtep || !t->vpc)) {
-		vgw_dp_drop(w, p->in_port, VGW_DROP_VTEP_NOT_CONFIGURED, m);
+		vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(VTEP_NOT_CONFIGURED), m);
 		return false;
 	}
 	/* the inner flow picks the underlay path: one flow, one path */
@@ -61,7 +61,7 @@ static inline bool vgw_tunnel_prepare(struct vgw_worker *w, struct rte_mbuf *m,
 	t->hash = hash;
 	uint16_t mtu = vgw_gw.ports[t->out].mtu;
 	if (unlikely(tl + VGW_VXLAN_OUTER_LEN > mtu)) {
-		w->stats[p->in_port].drop[VGW_DROP_VXLAN_MTU_EXCEEDED]++;
+		w->stats[p->in_port].drop[VGW_VPC_DROP(VXLAN_MTU_EXCEEDED)]++;
 		const uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
 		if (ip[6] & 0x40) /* DF: the sender learns the tunnel's MTU */
 			vgw_dp_icmp_error(w, m, p, VGW_ICMP_DEST_UNREACH, VGW_ICMP_FRAG_NEEDED,

@@ -8,6 +8,7 @@
 #include "../core/gw.h"
 #include "../core/module.h"
 #include "vpc.h"
+#include "vpc_dp.h"
 
 struct vgw_vpc_conf vgw_vpc_conf;
 
@@ -63,6 +64,9 @@ static void fini(void)
 	vgw_gw.vpc = NULL;
 }
 
+uint16_t vgw_vpc_drop_base;
+static const struct vgw_counter_desc drops[] = {VGW_VPC_DROPS(VGW_COUNTER_DESC)};
+
 const struct vgw_module vgw_vpc_module = {
 	.name = "vpc",
 	.cmds = vgw_vpc_cmds,
@@ -73,4 +77,5 @@ const struct vgw_module vgw_vpc_module = {
 	.running_config = vgw_vpc_running_config,
 	.init = init,
 	.fini = fini,
+	.drops = {drops, VGW_VPC_DROP_N, &vgw_vpc_drop_base},
 };

@@ -45,25 +45,25 @@ static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint
 	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
 	if (unlikely(vgw_ip4_is_fragment(ip)))
 		/* a VTEP must not fragment (RFC 7348 4.3); we do not reassemble */
-		return VGW_DROP_VXLAN_OUTER_FRAGMENT;
+		return VGW_VPC_DROP(VXLAN_OUTER_FRAGMENT);
 	const uint8_t *udp = ip + hl;
 	uint16_t ulen = (uint16_t)(udp[4] << 8 | udp[5]);
 	if (unlikely(tl - hl < VXLAN_MIN || ulen != tl - hl))
-		return VGW_DROP_VXLAN_MALFORMED;
+		return VGW_VPC_DROP(VXLAN_MALFORMED);
 	uint32_t outer_src = vgw_ip4_src(ip);
 	if (unlikely(!(pre->looked ? pre->hv : vgw_vpc_is_hv(outer_src))))
-		return VGW_DROP_VXLAN_UNKNOWN_VTEP;
+		return VGW_VPC_DROP(VXLAN_UNKNOWN_VTEP);
 	uint32_t vni;
 	if (unlikely(vgw_vxlan_parse(udp + 8, (uint32_t)(ulen - 8), &vni) != VGW_VXLAN_OK))
-		return VGW_DROP_VXLAN_NO_I_FLAG; /* length was checked above */
+		return VGW_VPC_DROP(VXLAN_NO_I_FLAG); /* length was checked above */
 	const struct vgw_vpc *vpc = vgw_memo_vpc(w, vni);
 	if (unlikely(!vpc))
-		return VGW_DROP_VXLAN_UNKNOWN_VNI;
+		return VGW_VPC_DROP(VXLAN_UNKNOWN_VNI);
 	const uint8_t *ieth = udp + 8 + VGW_VXLAN_HLEN;
 	if (unlikely(ieth[12] != 0x08 || ieth[13] != 0x00))
-		return VGW_DROP_VXLAN_INNER_NOT_IPV4;
+		return VGW_VPC_DROP(VXLAN_INNER_NOT_IPV4);
 	if (unlikely(memcmp(ieth, vpc->gw_mac, 6) != 0))
-		return VGW_DROP_VXLAN_INNER_WRONG_MAC;
+		return VGW_VPC_DROP(VXLAN_INNER_WRONG_MAC);
 	uint8_t *iip = (uint8_t *)ieth + VGW_ETH_HLEN;
 	uint32_t iavail = (uint32_t)(ulen - VXLAN_MIN);
 	uint16_t ihl, itl;
@@ -77,9 +77,9 @@ static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint
 		return VGW_DROP_IP_DST_NOT_UNICAST;
 	const struct vgw_endpoint *ep = pre->looked ? pre->ep : vgw_vpc_endpoint(vni, src);
 	if (unlikely(!ep))
-		return VGW_DROP_VXLAN_SRC_NOT_ENDPOINT;
+		return VGW_VPC_DROP(VXLAN_SRC_NOT_ENDPOINT);
 	if (unlikely(ep->vtep != outer_src))
-		return VGW_DROP_VXLAN_SRC_WRONG_VTEP;
+		return VGW_VPC_DROP(VXLAN_SRC_WRONG_VTEP);
 	/* decapsulate: the inner Ethernet header becomes the frame's */
 	rte_pktmbuf_adj(m, (uint16_t)(VGW_ETH_HLEN + hl + 8 + VGW_VXLAN_HLEN));
 	if (itl < iavail) /* inner Ethernet padding must not travel on */
@@ -151,7 +151,7 @@ void vgw_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v)
 				if (proto != 6 || itl < ihl + 20 || !(t[13] & 0x10) ||
 				    dport < VGW_HC_SPORT_BASE ||
 				    dport >= VGW_HC_SPORT_BASE + VGW_HC_SPORT_N) {
-					vgw_dp_drop(w, p->in_port, VGW_DROP_HEALTH_NOT_PROBE_ANSWER, m);
+					vgw_dp_drop(w, p->in_port, VGW_LB_DROP(HEALTH_NOT_PROBE_ANSWER), m);
 					continue;
 				}
 				vgw_mbuf_priv(m)->vni = vni;
@@ -186,7 +186,7 @@ void vgw_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
 		uint32_t src = vgw_ip4_src(iip);
 		const struct vgw_eip *e = eip[i];
 		if (unlikely(!e)) {
-			vgw_dp_drop(w, p->in_port, VGW_DROP_VPC_NO_EIP, m);
+			vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(VPC_NO_EIP), m);
 			continue;
 		}
 		if (vgw_dp_ttl_expired(w, m, p, iip, false)) /* no ICMP into the tunnel */
@@ -196,7 +196,7 @@ void vgw_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
 		if (vgw_icmp_is_error(iip, ihl, itl) &&
 		    unlikely(vgw_icmp_quoted_addr(iip, ihl, itl, VGW_NAT_DST) != src ||
 			     vgw_nat_icmp_inner(iip, ihl, itl, VGW_NAT_DST, e->eip, 0, -1) < 0)) {
-			vgw_dp_drop(w, p->in_port, VGW_DROP_NAT_ICMP_UNTRANSLATABLE, m);
+			vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(NAT_ICMP_UNTRANSLATABLE), m);
 			continue;
 		}
 		vgw_ip4_ttl_dec(iip);

@@ -22,6 +22,7 @@
 #include <rte_mbuf.h>
 
 #include "core/defer.h"
+#include "core/drop.h"
 #include "core/gw.h"
 #include "fib/fib.h"
 #include "fib/route.h"

@@ -35,6 +35,7 @@
 
 #include "cli/cli.h"
 #include "core/defer.h"
+#include "core/drop.h"
 #include "core/gw.h"
 #include "dp/dp.h"
 #include "dp/punt_ctl.h"
@@ -116,6 +117,8 @@ static void setup(void)
 		die("rte_eal_init", "failed");
 	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	atexit(rm_rundir);
+	if (vgw_counters_register(err) < 0) /* as vgwd does */
+		die("counters", err);
 
 	memset(&vgw_gw, 0, sizeof(vgw_gw));
 	snprintf(vgw_gw.set.lcores, sizeof(vgw_gw.set.lcores), "0");

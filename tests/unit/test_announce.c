@@ -88,7 +88,7 @@ static struct {
 	int fail_err;         /* ...with this errno (0: none fail) */
 	int calls, adds, dels;
 	bool del_before_add;  /* every delete of a call came before its adds */
-	uint64_t counters[VGW_SP_MAX];
+	uint64_t counters[VGW_SP_CAP];
 } k;
 
 static void fake_apply(void *ctx, struct vgw_ann_op *ops, size_t n)
@@ -374,7 +374,7 @@ static void test_sync_basic(void)
 	ASSERT_EQ(row(&s, EIP1)->installed, true);
 	ASSERT_EQ(row(&s, VIP1)->installed, false);
 	ASSERT_EQ(row(&s, VIP1)->reason, VGW_ANN_R_NO_HEALTHY);
-	ASSERT_EQ(k.counters[VGW_SP_ANN_ANNOUNCE], 2);
+	ASSERT_EQ(k.counters[VGW_ANNOUNCE_SP(ANN_ANNOUNCE)], 2);
 
 	/* nothing changed: no request at all */
 	int calls = k.calls;
@@ -395,14 +395,14 @@ static void test_sync_basic(void)
 	ASSERT_EQ(s.n, 2); /* EIP2's row is gone once withdrawn */
 	CU_ASSERT(row(&s, EIP2) == NULL);
 	ASSERT_EQ(row(&s, VIP1)->installed, false);
-	ASSERT_EQ(k.counters[VGW_SP_ANN_WITHDRAW], 2);
+	ASSERT_EQ(k.counters[VGW_ANNOUNCE_SP(ANN_WITHDRAW)], 2);
 	/* a new EIP and the VIP back in the same tick as a deletion */
 	b[0].health = VGW_HEALTH_UP;
 	uint32_t eips2[] = {EIP2};
 	tick(&s, eips2, 1, sv, 1, VGW_ANN_R_NONE, 500);
 	CU_ASSERT(!k_has(EIP1) && k_has(EIP2) && k_has(VIP1));
 	ASSERT_EQ(k.del_before_add, true);
-	ASSERT_EQ(k.counters[VGW_SP_ANN_ERROR], 0);
+	ASSERT_EQ(k.counters[VGW_ANNOUNCE_SP(ANN_ERROR)], 0);
 	vgw_ann_state_free(&s);
 }
 
@@ -418,11 +418,11 @@ static void test_sync_failures(void)
 	ASSERT_EQ(row(&s, EIP2)->installed, false);
 	ASSERT_EQ(row(&s, EIP2)->err, ENETDOWN);
 	ASSERT_EQ(row(&s, EIP2)->want, true);
-	ASSERT_EQ(k.counters[VGW_SP_ANN_ERROR], 1);
-	ASSERT_EQ(k.counters[VGW_SP_ANN_ANNOUNCE], 1);
+	ASSERT_EQ(k.counters[VGW_ANNOUNCE_SP(ANN_ERROR)], 1);
+	ASSERT_EQ(k.counters[VGW_ANNOUNCE_SP(ANN_ANNOUNCE)], 1);
 	/* still failing: retried every tick */
 	tick(&s, eips, 2, NULL, 0, VGW_ANN_R_NONE, 200);
-	ASSERT_EQ(k.counters[VGW_SP_ANN_ERROR], 2);
+	ASSERT_EQ(k.counters[VGW_ANNOUNCE_SP(ANN_ERROR)], 2);
 	/* the device came up */
 	k.fail_err = 0;
 	tick(&s, eips, 2, NULL, 0, VGW_ANN_R_NONE, 300);
@@ -510,8 +510,8 @@ static void test_stall_withdraws_all(void)
 	ASSERT_EQ(stalls, 1);
 	ASSERT_EQ(recoveries, 1);
 	CU_ASSERT(k_has(EIP1) && k_has(EIP2) && k_has(VIP1) && k_has(VIP2));
-	ASSERT_EQ(k.counters[VGW_SP_ANN_ANNOUNCE], 8);
-	ASSERT_EQ(k.counters[VGW_SP_ANN_WITHDRAW], 4);
+	ASSERT_EQ(k.counters[VGW_ANNOUNCE_SP(ANN_ANNOUNCE)], 8);
+	ASSERT_EQ(k.counters[VGW_ANNOUNCE_SP(ANN_WITHDRAW)], 4);
 	vgw_ann_state_free(&s);
 }
 

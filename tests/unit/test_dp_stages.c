@@ -703,7 +703,7 @@ static void ct_has_40000(void)
 
 static int drop_index(const char *name)
 {
-	for (int i = 0; i < VGW_DROP_MAX; i++)
+	for (int i = 0; i < vgw_drop_n; i++)
 		if (strcmp(vgw_drop_names[i], name) == 0)
 			return i;
 	return -1;
@@ -840,7 +840,7 @@ static void run_case(const struct stage_case *c)
 	int want_drop = x->drop ? drop_index(x->drop) : -1;
 	CASE_CHECK(c, !x->drop || want_drop >= 0, "no drop counter named %s", x->drop);
 	for (int p = 0; p < vgw_gw.n_ports; p++)
-		for (int d = 0; d < VGW_DROP_MAX; d++) {
+		for (int d = 0; d < vgw_drop_n; d++) {
 			uint64_t want = p == c->in_port && d == want_drop;
 			CASE_CHECK(c, w->stats[p].drop[d] == want, "p%d %s = %" PRIu64 ", want %" PRIu64,
 				   p, vgw_drop_names[d], w->stats[p].drop[d], want);

@@ -38,7 +38,7 @@ struct cap {
 };
 static struct cap cap[MAXCAP];
 static unsigned int ncap;
-static uint64_t cnt[VGW_SP_MAX];
+static uint64_t cnt[VGW_SP_CAP];
 static bool alloc_fail;
 
 static struct rte_mbuf *t_alloc(void)
@@ -60,7 +60,7 @@ static void t_tx(struct rte_mbuf *m)
 
 static void t_count(int c, uint64_t n)
 {
-	if (c >= 0 && c < VGW_SP_MAX)
+	if (c >= 0 && c < VGW_SP_CAP)
 		cnt[c] += n;
 }
 
@@ -269,7 +269,7 @@ static void test_probe_bytes(void)
 	vgw_health_tick(10000);
 	ASSERT_EQ(ncap, 1);
 	ASSERT_EQ(check_seg(&cap[0], 100, IP(1), 8080, SYN), 0);
-	ASSERT_EQ(cnt[VGW_SP_HC_PROBE_TX], 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_PROBE_TX)], 1);
 	vgw_health_tick(10499);
 	ASSERT_EQ(ncap, 1);
 	vgw_health_tick(10500);
@@ -283,8 +283,8 @@ static void test_probe_bytes(void)
 	vgw_health_tick(10600);
 	ASSERT_EQ(ncap, 3);
 	ASSERT_EQ(check_seg(&cap[2], 200, A(10, 9, 9, 9), 443, SYN), 0);
-	ASSERT_EQ(cnt[VGW_SP_HC_PROBE_TX], 3);
-	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_PROBE_TX)], 3);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 1);
 	check_pool();
 }
 
@@ -308,8 +308,8 @@ static void test_schedule(void)
 	}
 	ASSERT_EQ(n1, 11);
 	ASSERT_EQ(n2, 11);
-	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], 20);
-	ASSERT_EQ(cnt[VGW_SP_HC_DOWN], 2); /* once each, not per timeout */
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 20);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_DOWN)], 2); /* once each, not per timeout */
 	/* ticks off the grid keep the cadence */
 	vgw_health_tick(6530);
 	ASSERT_EQ(ncap, 24);
@@ -356,13 +356,13 @@ static void test_fall_rise(void)
 		CU_ASSERT(slots(s, 0) > 0);
 	}
 	ASSERT_EQ(s->be[1].health, VGW_HEALTH_UP);
-	ASSERT_EQ(cnt[VGW_SP_HC_UP], 1);
-	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], 2);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_UP)], 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 2);
 	vgw_health_tick(t); /* third timeout */
 	answer2(t + 10);
 	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN);
-	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], 3);
-	ASSERT_EQ(cnt[VGW_SP_HC_DOWN], 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 3);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_DOWN)], 1);
 	ASSERT_EQ(slots(s, 0), 0);
 	ASSERT_EQ(slots(s, 1), 251);
 	char *log = log_stop();
@@ -374,7 +374,7 @@ static void test_fall_rise(void)
 	t += 500;
 	vgw_health_tick(t);
 	answer2(t + 10);
-	ASSERT_EQ(cnt[VGW_SP_HC_DOWN], 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_DOWN)], 1);
 	/* .1 comes back: a SYN-ACK is answered by an RST */
 	log_start();
 	const struct cap *p = probe_to(IP(1));
@@ -387,16 +387,16 @@ static void test_fall_rise(void)
 	ASSERT_EQ(check_seg(&cap[before], 100, IP(1), 8080, RST), 0);
 	ASSERT_EQ(sport_of(&cap[before]), sport);
 	ASSERT_EQ(seq_of(&cap[before]), (uint32_t)(seq + 1));
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_RX], 6);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_RX)], 6);
 	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN); /* rise 2 */
 	ASSERT_EQ(slots(s, 0), 0);
 	t += 500;
 	vgw_health_tick(t);
-	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], 4); /* the answered probe did not time out */
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 4); /* the answered probe did not time out */
 	a = answer_to(probe_to(IP(1)), SYN | ACK);
 	input(&a, t + 10);
 	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP);
-	ASSERT_EQ(cnt[VGW_SP_HC_UP], 2);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_UP)], 2);
 	CU_ASSERT(slots(s, 0) > 0 && slots(s, 1) > 0);
 	ASSERT_EQ(slots(s, 0) + slots(s, 1), 251);
 	log = log_stop();
@@ -427,7 +427,7 @@ static void test_rst_fails(void)
 	a = answer_to(probe_to(IP(1)), RST | ACK);
 	input(&a, 1005);
 	ASSERT_EQ(ncap, sent + 1); /* the probe, no answer to an RST */
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_RX], 3);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_RX)], 3);
 	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP); /* one failure of fall 3 */
 	vgw_health_tick(1500);
 	a = answer_to(probe_to(IP(1)), SYN | ACK); /* a pass resets the count */
@@ -443,9 +443,9 @@ static void test_rst_fails(void)
 	input(&a, 3005);
 	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN);
 	ASSERT_EQ(s->pub->table[0], VGW_MAGLEV_NONE);
-	ASSERT_EQ(cnt[VGW_SP_HC_DOWN], 1);
-	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], 0); /* known at once, no waiting */
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_UNMATCHED], 0);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_DOWN)], 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 0); /* known at once, no waiting */
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], 0);
 	check_pool();
 }
 
@@ -468,9 +468,9 @@ static void test_unmatched(void)
 		a.field = value;                                                  \
 		input(&a, 10);                                                    \
 		n++;                                                              \
-		if (cnt[VGW_SP_HC_REPLY_UNMATCHED] != (uint64_t)n)                \
+		if (cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)] != (uint64_t)n)                \
 			fprintf(stderr, "\n  %s = %s was matched\n", #field, #value); \
-		ASSERT_EQ(cnt[VGW_SP_HC_REPLY_UNMATCHED], n);                     \
+		ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], n);                     \
 	} while (0)
 	BAD(ack, good.ack + 1);
 	BAD(ack, good.ack - 1);
@@ -492,25 +492,25 @@ static void test_unmatched(void)
 	BAD(frag, 0x2000); /* MF */
 	BAD(proto, 17);
 #undef BAD
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_RX], 0);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_RX)], 0);
 	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UNKNOWN);
 	ASSERT_EQ(ncap, 1);
 	/* the probe is still outstanding: the right answer matches */
 	input(&good, 20);
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_RX], 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_RX)], 1);
 	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP);
 	ASSERT_EQ(ncap, 2); /* the RST */
 	input(&good, 30); /* a retransmitted SYN-ACK */
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_UNMATCHED], n + 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], n + 1);
 	ASSERT_EQ(ncap, 2);
 	/* late: the answer to a probe that already timed out */
 	vgw_health_tick(500);
 	struct ans late = answer_to(probe_to(IP(1)), SYN | ACK);
 	vgw_health_tick(1000);
-	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 1);
 	input(&late, 1010);
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_UNMATCHED], n + 2);
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_RX], 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], n + 2);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_RX)], 1);
 	/* and it did not reset the failures: two more and the backend is down */
 	vgw_health_tick(1500);
 	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP);
@@ -542,12 +542,12 @@ static void test_not_probed(void)
 	struct ans old = answer_to(probe_to(IP(7)), SYN | ACK);
 	OK("backend set api vpc blue ip 192.168.1.7 port 8443 state down");
 	input(&old, 1010); /* before the next tick */
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_UNMATCHED], 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], 1);
 	vgw_health_tick(1500);
 	ASSERT_EQ(ncap, 3);
-	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], 2);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 2);
 	input(&old, 1510);
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_UNMATCHED], 2);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], 2);
 	OK("backend set api vpc blue ip 192.168.1.7 port 8443 state up");
 	vgw_health_tick(1600); /* probed at once */
 	ASSERT_EQ(ncap, 4);
@@ -571,14 +571,14 @@ static void test_not_probed(void)
 	/* no mbuf: nothing sent, and nothing to time out */
 	OK("service set api check-fall 1");
 	alloc_fail = true;
-	uint64_t to = cnt[VGW_SP_HC_TIMEOUT], tx = cnt[VGW_SP_HC_PROBE_TX];
+	uint64_t to = cnt[VGW_LB_SP(HC_TIMEOUT)], tx = cnt[VGW_LB_SP(HC_PROBE_TX)];
 	before = ncap;
 	vgw_health_tick(5200); /* times out the 4700 probe, sends none */
-	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], to + 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], to + 1);
 	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN);
 	vgw_health_tick(5700);
-	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], to + 1);
-	ASSERT_EQ(cnt[VGW_SP_HC_PROBE_TX], tx);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], to + 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_PROBE_TX)], tx);
 	ASSERT_EQ(ncap, before);
 	alloc_fail = false;
 	vgw_health_tick(6200);
@@ -600,7 +600,7 @@ static void test_id_reuse(void)
 	struct ans old = answer_to(probe_to(IP(1)), SYN | ACK);
 	OK("backend del web vpc blue ip 192.168.1.1 port 8080");
 	input(&old, 1510); /* its backend is gone */
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_UNMATCHED], 1);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], 1);
 	OK(BE(9));
 	ASSERT_EQ(s->be[0].id, id);
 	unsigned int before = ncap;
@@ -608,7 +608,7 @@ static void test_id_reuse(void)
 	ASSERT_EQ(ncap, before + 1);
 	ASSERT_EQ(g32(cap[before].b + 30), IP(9));
 	input(&old, 1610); /* not the new backend's probe either */
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_UNMATCHED], 2);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], 2);
 	vgw_health_tick(2100);
 	vgw_health_tick(2600);
 	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UNKNOWN);
@@ -670,9 +670,9 @@ static void test_many(void)
 			   cap[ncap - 1].vni != probes[i].vni;
 	}
 	ASSERT_EQ(rst_bad, 0);
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_RX], 1200);
-	ASSERT_EQ(cnt[VGW_SP_HC_REPLY_UNMATCHED], 0);
-	ASSERT_EQ(cnt[VGW_SP_HC_UP], 1200);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_RX)], 1200);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], 0);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_UP)], 1200);
 	int up = 0;
 	for (int i = 0; i < 5; i++) {
 		snprintf(cmd, sizeof(cmd), "s%d", i);
@@ -682,7 +682,7 @@ static void test_many(void)
 	}
 	ASSERT_EQ(up, 1200);
 	vgw_health_tick(2000);
-	ASSERT_EQ(cnt[VGW_SP_HC_TIMEOUT], 0);
+	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 0);
 	check_pool();
 }
 

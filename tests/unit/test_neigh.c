@@ -50,7 +50,7 @@ struct txrec {
 };
 static struct txrec txr[64];
 static int n_tx, bad_counter;
-static uint64_t sp[VGW_SP_MAX];
+static uint64_t sp[VGW_SP_CAP];
 
 static void fake_tx(uint16_t port, struct rte_mbuf *m)
 {
@@ -71,7 +71,7 @@ static struct rte_mbuf *fake_alloc(void)
 
 static void fake_count(int c, uint64_t n)
 {
-	if (c < 0 || c >= VGW_SP_MAX)
+	if (c < 0 || c >= VGW_SP_CAP)
 		bad_counter++;
 	else
 		sp[c] += n;
@@ -282,8 +282,8 @@ static void test_arp_reply_and_learn(void)
 	arp_in(t, 0, 1, HA, A(10, 1, 0, 2), NPORT0, 1000);
 	ASSERT_EQ(n_tx, 1);
 	expect_arp_tx(0, 0, HA, 2, HA, NPORT0, A(10, 1, 0, 2));
-	ASSERT_EQ(sp[VGW_SP_ARP_RX], 1);
-	ASSERT_EQ(sp[VGW_SP_ARP_REPLY_TX], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_RX)], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_REPLY_TX)], 1);
 	struct vgw_neigh *n = vgw_neigh_find(t, A(10, 1, 0, 2), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
 	ASSERT_EQ(n->state, VGW_NEIGH_REACHABLE);
@@ -294,7 +294,7 @@ static void test_arp_reply_and_learn(void)
 	ASSERT_EQ(vgw_neigh_mac(t, A(10, 1, 0, 2), 1), 0);
 	/* on port 1, the same request is not about port 1's subnet */
 	arp_in(t, 1, 1, HA, A(10, 1, 0, 2), NPORT1, 1000);
-	ASSERT_EQ(sp[VGW_SP_ARP_SENDER_NOT_CONNECTED], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_SENDER_NOT_CONNECTED)], 1);
 	ASSERT_EQ(n_tx, 1);
 	/* a reply with the same MAC refreshes; replies are not answered */
 	arp_in(t, 0, 2, HA, A(10, 1, 0, 2), NPORT0, 2000);
@@ -304,7 +304,7 @@ static void test_arp_reply_and_learn(void)
 	arp_in(t, 0, 1, HA, A(10, 1, 0, 3), A(10, 1, 0, 77), 2000);
 	ASSERT_EQ(n_tx, 1);
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, A(10, 1, 0, 3), 0));
-	ASSERT_EQ(sp[VGW_SP_ARP_UNSOLICITED_IGNORED], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_UNSOLICITED_IGNORED)], 1);
 	/* RFC 5227 probe (sender 0.0.0.0): answered, nothing learnt */
 	arp_in(t, 0, 1, HA, 0, NPORT0, 2000);
 	ASSERT_EQ(n_tx, 2);
@@ -317,8 +317,8 @@ static void test_arp_reply_and_learn(void)
 	m = arp_frame(1, HA, A(10, 1, 0, 4), NPORT0, BCAST);
 	rte_pktmbuf_trim(m, 60 - 41);
 	vgw_neigh_arp_input(t, 0, m, 2000);
-	ASSERT_EQ(sp[VGW_SP_ARP_BAD], 2);
-	ASSERT_EQ(sp[VGW_SP_ARP_RX], 7);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_BAD)], 2);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_RX)], 7);
 	ASSERT_EQ(n_tx, 2);
 	/* show neigh through the CLI */
 	vgw_gw.neigh = t;
@@ -338,22 +338,22 @@ static void test_arp_ignored(void)
 	/* gratuitous reply and request from an unknown address */
 	vgw_neigh_arp_input(t, 0, arp_frame(2, HA, A(10, 1, 0, 9), A(10, 1, 0, 9), BCAST), 0);
 	arp_in(t, 0, 1, HA, A(10, 1, 0, 9), A(10, 1, 0, 9), 0);
-	ASSERT_EQ(sp[VGW_SP_ARP_UNSOLICITED_IGNORED], 2);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_UNSOLICITED_IGNORED)], 2);
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, A(10, 1, 0, 9), 0));
 	/* senders outside the port's subnets, and our own address */
 	arp_in(t, 0, 1, HA, A(192, 0, 2, 1), NPORT0, 0);
 	arp_in(t, 0, 1, HA, A(10, 2, 0, 5), NPORT0, 0);
 	arp_in(t, 0, 2, HA, NPORT0, NPORT0, 0);
-	ASSERT_EQ(sp[VGW_SP_ARP_SENDER_NOT_CONNECTED], 3);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_SENDER_NOT_CONNECTED)], 3);
 	ASSERT_EQ(n_tx, 0);
 	ASSERT_EQ(t->n, 0);
 	/* static entries: ARP never changes them */
 	ASSERT_EQ(vgw_neigh_add_static(t, A(10, 1, 0, 7), HA, err), 0);
 	arp_in(t, 0, 2, HB, A(10, 1, 0, 7), NPORT0, 0);
 	arp_in(t, 0, 1, HB, A(10, 1, 0, 7), NPORT0, 0);
-	ASSERT_EQ(sp[VGW_SP_ARP_STATIC_PROTECTED], 2);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_STATIC_PROTECTED)], 2);
 	arp_in(t, 0, 2, HA, A(10, 1, 0, 7), NPORT0, 0); /* same MAC: nothing to protect */
-	ASSERT_EQ(sp[VGW_SP_ARP_STATIC_PROTECTED], 2);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_STATIC_PROTECTED)], 2);
 	struct vgw_neigh *n = vgw_neigh_find(t, A(10, 1, 0, 7), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
 	ASSERT_EQ(n->state, VGW_NEIGH_STATIC);
@@ -405,10 +405,10 @@ static void test_cap(void)
 	ASSERT_EQ(t->n, 16);
 	ASSERT_EQ(n_tx, 17); /* still answered */
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, A(10, 1, 0, 26), 0));
-	ASSERT_EQ(sp[VGW_SP_NEIGH_TABLE_FULL], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_TABLE_FULL)], 1);
 	vgw_neigh_resolve(t, A(10, 1, 0, 50), 0, ip_frame(1), 0);
-	ASSERT_EQ(sp[VGW_SP_NEIGH_TABLE_FULL], 2);
-	ASSERT_EQ(sp[VGW_SP_ARP_REQUEST_TX], 0);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_TABLE_FULL)], 2);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_REQUEST_TX)], 0);
 	ASSERT_EQ(vgw_neigh_add_static(t, A(10, 1, 0, 60), HA, err), -1);
 	ASSERT_STR(err, "neighbour table full (16 entries)");
 	ASSERT_EQ(vgw_neigh_add_static(t, A(10, 1, 0, 10), HB, err), 0); /* existing: fine */
@@ -427,8 +427,8 @@ static void test_resolve_queue(void)
 		vgw_neigh_resolve(t, nh, 0, ip_frame((uint8_t)i), 100);
 	ASSERT_EQ(n_tx, 1);
 	expect_arp_tx(0, 0, BCAST, 1, ZERO, NPORT0, nh);
-	ASSERT_EQ(sp[VGW_SP_ARP_REQUEST_TX], 1);
-	ASSERT_EQ(sp[VGW_SP_NEIGH_QUEUE_FULL], 3);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_REQUEST_TX)], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_QUEUE_FULL)], 3);
 	struct vgw_neigh *n = vgw_neigh_find(t, nh, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
 	ASSERT_EQ(n->state, VGW_NEIGH_INCOMPLETE);
@@ -473,12 +473,12 @@ static void test_tick(void)
 		expect_arp_tx(probe - 1, 0, BCAST, 1, ZERO, NPORT0, nh);
 		CU_ASSERT_PTR_NOT_NULL(vgw_neigh_find(t, nh, 0));
 	}
-	ASSERT_EQ(sp[VGW_SP_NEIGH_RESOLVE_FAILED], 0);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_RESOLVE_FAILED)], 0);
 	vgw_neigh_tick(t, now);
 	ASSERT_EQ(n_tx, t->max_probes); /* max_probes requests in all */
-	ASSERT_EQ(sp[VGW_SP_ARP_REQUEST_TX], t->max_probes);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_REQUEST_TX)], t->max_probes);
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, nh, 0));
-	ASSERT_EQ(sp[VGW_SP_NEIGH_RESOLVE_FAILED], 2);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_RESOLVE_FAILED)], 2);
 	ASSERT_EQ(t->n, 0);
 	ASSERT_EQ(rte_mempool_avail_count(vgw_gw.pool), pool_full);
 
@@ -502,7 +502,7 @@ static void test_tick(void)
 	vgw_neigh_tick(t, now);
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, A(10, 1, 0, 2), 0));
 	ASSERT_EQ(vgw_neigh_mac(t, A(10, 1, 0, 2), 0), 0);
-	ASSERT_EQ(sp[VGW_SP_NEIGH_RESOLVE_FAILED], 2); /* nothing was queued */
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_RESOLVE_FAILED)], 2); /* nothing was queued */
 
 	/* a STALE entry that answers is REACHABLE again */
 	arp_in(t, 0, 1, HA, A(10, 1, 0, 3), NPORT0, 0);
@@ -549,7 +549,7 @@ static void test_arp_forged_refused(void)
 	/* a forged reply, exactly what the real one looks like */
 	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HB, nh, MAC0, NPORT0), 1000);
 	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
-	ASSERT_EQ(sp[VGW_SP_ARP_MAC_CHANGE_REFUSED], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_MAC_CHANGE_REFUSED)], 1);
 	ASSERT_EQ(n->state, VGW_NEIGH_STALE); /* still forwarding to HA */
 	CU_ASSERT(n->verify);
 	/* verification: one unicast probe to the old MAC, at once */
@@ -561,7 +561,7 @@ static void test_arp_forged_refused(void)
 	vgw_neigh_arp_input(t, 0, arp_raw(BCAST, 1, HB, nh, ZERO, nh), 1100);
 	for (int i = 0; i < 50; i++)
 		vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HB, nh, MAC0, NPORT0), 1100);
-	ASSERT_EQ(sp[VGW_SP_ARP_MAC_CHANGE_REFUSED], 52);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_MAC_CHANGE_REFUSED)], 52);
 	ASSERT_EQ(n_tx, tx0 + 1);
 	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
 	/* the next hop answers the probe: confirmed, REACHABLE */
@@ -569,22 +569,22 @@ static void test_arp_forged_refused(void)
 	ASSERT_EQ(n->state, VGW_NEIGH_REACHABLE);
 	CU_ASSERT(!n->verify);
 	ASSERT_EQ(n->deadline_ms, 1200 + t->reachable_ms);
-	ASSERT_EQ(sp[VGW_SP_ARP_VERIFY_CONFIRMED], 1);
-	ASSERT_EQ(sp[VGW_SP_ARP_VERIFY_FAILED], 0);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_VERIFY_CONFIRMED)], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_VERIFY_FAILED)], 0);
 	/* the tick's retries are over: nothing more is sent before ageing */
 	vgw_neigh_tick(t, 1200 + 10ull * t->retrans_ms);
 	ASSERT_EQ(n_tx, tx0 + 1);
 	/* same-MAC gratuitous ARP refreshes as before */
 	vgw_neigh_arp_input(t, 0, arp_raw(BCAST, 1, HA, nh, ZERO, nh), 20000);
 	ASSERT_EQ(n->deadline_ms, 20000 + t->reachable_ms);
-	ASSERT_EQ(sp[VGW_SP_ARP_MAC_CHANGE_REFUSED], 52);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_MAC_CHANGE_REFUSED)], 52);
 	/* a STALE entry (by age) is refused too; the claim marks it for
 	 * re-resolution if its probes fail */
 	vgw_neigh_tick(t, 20000 + t->reachable_ms);
 	ASSERT_EQ(n->state, VGW_NEIGH_STALE);
 	CU_ASSERT(!n->verify);
 	vgw_neigh_arp_input(t, 0, arp_raw(BCAST, 2, HB, nh, BCAST, nh), 20000 + t->reachable_ms);
-	ASSERT_EQ(sp[VGW_SP_ARP_MAC_CHANGE_REFUSED], 53);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_MAC_CHANGE_REFUSED)], 53);
 	CU_ASSERT(n->verify);
 	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
 	nt_free(t);
@@ -609,9 +609,9 @@ static void test_arp_verify_fails(void)
 		expect_arp_tx(probe - 1, 0, HA, 1, ZERO, NPORT0, nh);
 		CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
 	}
-	ASSERT_EQ(sp[VGW_SP_ARP_VERIFY_FAILED], 0);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_VERIFY_FAILED)], 0);
 	vgw_neigh_tick(t, now);
-	ASSERT_EQ(sp[VGW_SP_ARP_VERIFY_FAILED], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_VERIFY_FAILED)], 1);
 	ASSERT_EQ(n->state, VGW_NEIGH_INCOMPLETE);
 	ASSERT_EQ(vgw_neigh_mac(t, nh, 0), 0); /* workers punt: packets queue */
 	ASSERT_EQ(n_tx, t->max_probes + 1);
@@ -619,7 +619,7 @@ static void test_arp_verify_fails(void)
 	/* a gratuitous claim still teaches nothing; the reply to us does */
 	vgw_neigh_arp_input(t, 0, arp_raw(BCAST, 1, HB, nh, ZERO, nh), now + 10);
 	ASSERT_EQ(vgw_neigh_mac(t, nh, 0), 0);
-	ASSERT_EQ(sp[VGW_SP_ARP_INCOMPLETE_IGNORED], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_INCOMPLETE_IGNORED)], 1);
 	vgw_neigh_resolve(t, nh, 0, ip_frame(9), now + 20);
 	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HB, nh, MAC0, NPORT0), now + 30);
 	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HB));
@@ -650,7 +650,7 @@ static void test_arp_incomplete(void)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		vgw_neigh_arp_input(t, 0, bad[i], 10);
-	ASSERT_EQ(sp[VGW_SP_ARP_INCOMPLETE_IGNORED], 6);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_INCOMPLETE_IGNORED)], 6);
 	ASSERT_EQ(n->state, VGW_NEIGH_INCOMPLETE);
 	ASSERT_EQ(vgw_neigh_mac(t, nh, 0), 0);
 	ASSERT_EQ(n->qlen, 1);
@@ -662,11 +662,11 @@ static void test_arp_incomplete(void)
 	ASSERT_EQ(n->qlen, 0);
 	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HB, nh, MAC0, NPORT0), 21);
 	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
-	ASSERT_EQ(sp[VGW_SP_ARP_MAC_CHANGE_REFUSED], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_MAC_CHANGE_REFUSED)], 1);
 	/* a reply nobody asked for creates no entry, even addressed to us */
 	vgw_neigh_arp_input(t, 0, arp_raw(MAC0, 2, HB, A(10, 1, 0, 6), MAC0, NPORT0), 30);
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, A(10, 1, 0, 6), 0));
-	ASSERT_EQ(sp[VGW_SP_ARP_UNSOLICITED_IGNORED], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_UNSOLICITED_IGNORED)], 1);
 	nt_free(t);
 }
 
@@ -715,23 +715,23 @@ static void test_arp_malformed(void)
 			rte_pktmbuf_trim(m, (uint16_t)(60 - bad[i].len));
 		vgw_neigh_arp_input(t, 0, m, 5000);
 	}
-	ASSERT_EQ(sp[VGW_SP_ARP_BAD], sizeof(bad) / sizeof(bad[0]));
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_BAD)], sizeof(bad) / sizeof(bad[0]));
 	CU_ASSERT(vgw_neigh_mac(t, nh, 0) == mac_word(HA));
 	ASSERT_EQ(n->state, VGW_NEIGH_REACHABLE);
 	ASSERT_EQ(n->deadline_ms, dl);
-	ASSERT_EQ(sp[VGW_SP_ARP_MAC_CHANGE_REFUSED], 0);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_MAC_CHANGE_REFUSED)], 0);
 	ASSERT_EQ(n_tx, 0);
 	/* senders that are no neighbour: the subnet's broadcast and network
 	 * addresses, an address the gateway answers for (EIP) */
 	arp_in(t, 0, 1, HB, A(10, 1, 0, 255), NPORT0, 5000);
 	arp_in(t, 0, 1, HB, A(10, 1, 0, 0), NPORT0, 5000);
 	arp_in(t, 0, 1, HB, A(10, 1, 0, 100), NPORT0, 5000);
-	ASSERT_EQ(sp[VGW_SP_ARP_SENDER_NOT_CONNECTED], 3);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_SENDER_NOT_CONNECTED)], 3);
 	ASSERT_EQ(t->n, 1);
 	ASSERT_EQ(n_tx, 0);
 	/* the EIP itself is still answered by proxy */
 	arp_in(t, 0, 1, HB, A(10, 1, 0, 9), A(10, 1, 0, 100), 5000);
-	ASSERT_EQ(sp[VGW_SP_ARP_PROXY_REPLY_TX], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_PROXY_REPLY_TX)], 1);
 	nt_free(t);
 }
 
@@ -747,8 +747,8 @@ static void test_queue_global_bound(void)
 		for (int i = 0; i < VGW_NEIGH_QLEN; i++)
 			vgw_neigh_resolve(t, A(10, 1, 0, 10 + h), 0, ip_frame((uint8_t)i), 0);
 	ASSERT_EQ(t->queued, 40);
-	ASSERT_EQ(sp[VGW_SP_NEIGH_QUEUE_GLOBAL_FULL], 24);
-	ASSERT_EQ(sp[VGW_SP_NEIGH_QUEUE_FULL], 0);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_QUEUE_GLOBAL_FULL)], 24);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_QUEUE_FULL)], 0);
 	ASSERT_EQ(vgw_neigh_find(t, A(10, 1, 0, 12), 0)->qlen, 8);
 	ASSERT_EQ(vgw_neigh_find(t, A(10, 1, 0, 13), 0)->qlen, 0);
 	ASSERT_EQ(rte_mempool_avail_count(vgw_gw.pool), pool_full - 40);
@@ -764,7 +764,7 @@ static void test_queue_global_bound(void)
 	for (uint64_t now = t->retrans_ms; now <= 10ull * t->retrans_ms; now += t->retrans_ms)
 		vgw_neigh_tick(t, now);
 	ASSERT_EQ(t->queued, 0);
-	ASSERT_EQ(sp[VGW_SP_NEIGH_RESOLVE_FAILED], 25);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_RESOLVE_FAILED)], 25);
 	ASSERT_EQ(t->n, 1);
 	nt_free(t);
 }

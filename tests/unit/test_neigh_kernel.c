@@ -76,7 +76,7 @@ struct txrec {
 };
 static struct txrec txr[64];
 static int n_tx, bad_counter;
-static uint64_t sp[VGW_SP_MAX];
+static uint64_t sp[VGW_SP_CAP];
 static struct {
 	uint16_t port;
 	uint32_t ip;
@@ -102,7 +102,7 @@ static struct rte_mbuf *fake_alloc(void)
 
 static void fake_count(int c, uint64_t n)
 {
-	if (c < 0 || c >= VGW_SP_MAX)
+	if (c < 0 || c >= VGW_SP_CAP)
 		bad_counter++;
 	else
 		sp[c] += n;
@@ -195,7 +195,7 @@ static void test_miss_asks_kernel(void)
 	ASSERT_EQ(asks[0].port, KPORT);
 	ASSERT_EQ(asks[0].ip, nh);
 	ASSERT_EQ(n_tx, 0);
-	ASSERT_EQ(sp[VGW_SP_ARP_REQUEST_TX], 0);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_REQUEST_TX)], 0);
 	struct vgw_neigh *n = vgw_neigh_find(t, nh, KPORT);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
 	ASSERT_EQ(n->state, VGW_NEIGH_INCOMPLETE);
@@ -203,11 +203,11 @@ static void test_miss_asks_kernel(void)
 	ASSERT_EQ(vgw_neigh_mac(t, nh, KPORT), 0);
 	/* the kernel is still resolving: nothing changes */
 	kup(t, nh, NUD_INCOMPLETE, NULL, 150);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_UNRESOLVED], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_UNRESOLVED)], 1);
 	ASSERT_EQ(n->qlen, 5);
 	/* the answer flushes the queue in order with the kernel's MAC */
 	kup(t, nh, NUD_REACHABLE, KM, 200);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_UPDATE], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_UPDATE)], 1);
 	ASSERT_EQ(n->state, VGW_NEIGH_KERNEL);
 	ASSERT_EQ(n->nud, NUD_REACHABLE);
 	ASSERT_EQ(n->qlen, 0);
@@ -267,11 +267,11 @@ static void test_retries_then_fail(void)
 		kup(t, nh, NUD_FAILED, NULL, now);
 		CU_ASSERT_PTR_NOT_NULL(vgw_neigh_find(t, nh, KPORT));
 	}
-	ASSERT_EQ(sp[VGW_SP_NEIGH_RESOLVE_FAILED], 0);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_RESOLVE_FAILED)], 0);
 	vgw_neigh_tick(t, now);
 	ASSERT_EQ(n_ask, t->max_probes); /* max_probes asks in all */
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, nh, KPORT));
-	ASSERT_EQ(sp[VGW_SP_NEIGH_RESOLVE_FAILED], 2);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_RESOLVE_FAILED)], 2);
 	ASSERT_EQ(n_tx, 0);
 	ASSERT_EQ(t->n, 0);
 	nt_free(t);
@@ -284,7 +284,7 @@ static void test_retries_then_fail(void)
 	for (now = R; now <= (uint64_t)R * t->max_probes; now += R)
 		vgw_neigh_tick(t, now);
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, nh, KPORT));
-	ASSERT_EQ(sp[VGW_SP_NEIGH_RESOLVE_FAILED], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_RESOLVE_FAILED)], 1);
 	ASSERT_EQ(n_ask, 0);
 	nt_free(t);
 }
@@ -300,14 +300,14 @@ static void test_kernel_removes(void)
 	kdel(t, a, 10);
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, a, KPORT));
 	ASSERT_EQ(vgw_neigh_mac(t, a, KPORT), 0);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_DELETE], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_DELETE)], 1);
 	kup(t, b, NUD_FAILED, NULL, 10); /* failed in the kernel: gone here too */
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, b, KPORT));
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_DELETE], 2);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_DELETE)], 2);
 	/* about entries we do not hold */
 	kdel(t, a, 20);
 	kup(t, A(10, 2, 0, 22), NUD_INCOMPLETE, NULL, 20);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_UNRESOLVED], 2);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_UNRESOLVED)], 2);
 	ASSERT_EQ(t->n, 0);
 	/* a delete while our own request waits: the wait goes on */
 	vgw_neigh_resolve(t, a, KPORT, ip_frame(1), 30);
@@ -330,7 +330,7 @@ static void test_stale_refresh(void)
 	 * answer came from is still outstanding, no second one */
 	kup(t, nh, NUD_STALE, KM, 5);
 	ASSERT_EQ(n_ask, 1);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_STALE_REFRESH], 0);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_STALE_REFRESH)], 0);
 	ASSERT_EQ(n_tx, 1); /* the queued packet */
 	kup(t, nh, NUD_REACHABLE, KM, 100);
 	/* it ages in the kernel: asked again, once per retrans_ms */
@@ -338,7 +338,7 @@ static void test_stale_refresh(void)
 	ASSERT_EQ(n_ask, 2);
 	ASSERT_EQ(asks[1].ip, nh);
 	ASSERT_EQ(asks[1].port, KPORT);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_STALE_REFRESH], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_STALE_REFRESH)], 1);
 	kup(t, nh, NUD_STALE, KM, 40000 + R - 1);
 	ASSERT_EQ(n_ask, 2);
 	kup(t, nh, NUD_DELAY, KM, 40000 + R);
@@ -358,7 +358,7 @@ static void test_stale_refresh(void)
 	kup(t, other, NUD_STALE, KM2, 130000);
 	ASSERT_EQ(n_ask, 4);
 	ASSERT_EQ(asks[3].ip, other);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_STALE_REFRESH], 3);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_STALE_REFRESH)], 3);
 	nt_free(t);
 }
 
@@ -373,7 +373,7 @@ static void test_static_protected(void)
 	kup(t, ip, NUD_REACHABLE, KM, 0);
 	kup(t, ip, NUD_FAILED, NULL, 0);
 	kdel(t, ip, 0);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_STATIC_PROTECTED], 4);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_STATIC_PROTECTED)], 4);
 	ASSERT_EQ(n->state, VGW_NEIGH_STATIC);
 	CU_ASSERT(vgw_neigh_mac(t, ip, KPORT) == mac_word(KM));
 	/* a static entry over a kernel one takes it over */
@@ -391,25 +391,25 @@ static void test_refused(void)
 	/* an ARP-mode port */
 	vgw_neigh_kernel_update(t, 0, A(10, 1, 0, 2), false, NUD_REACHABLE, KM, 0);
 	vgw_neigh_kernel_update(t, 7, A(10, 1, 0, 2), false, NUD_REACHABLE, KM, 0); /* no port */
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_OTHER_IF], 2);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_OTHER_IF)], 2);
 	/* not a neighbour address of p1's subnet */
 	static const uint32_t bad_ip[] = {A(10, 1, 0, 2), A(192, 0, 2, 1), NPORT1, A(10, 2, 0, 0),
 					  A(10, 2, 0, 255), A(224, 0, 0, 1)};
 	for (size_t i = 0; i < sizeof(bad_ip) / sizeof(bad_ip[0]); i++)
 		kup(t, bad_ip[i], NUD_REACHABLE, KM, 0);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_NOT_CONNECTED], 6);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_NOT_CONNECTED)], 6);
 	/* MACs no neighbour has */
 	kup(t, A(10, 2, 0, 5), NUD_NOARP, BCAST, 0);
 	kup(t, A(10, 2, 0, 5), NUD_NOARP, (const uint8_t[]){0x01, 0, 0x5e, 0, 0, 1}, 0);
 	kup(t, A(10, 2, 0, 5), NUD_PERMANENT, ZERO, 0);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_BAD_MAC], 3);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_BAD_MAC)], 3);
 	ASSERT_EQ(t->n, 0);
 	/* the table cap */
 	for (int i = 0; i < 5; i++)
 		kup(t, A(10, 2, 0, 40 + i), NUD_REACHABLE, KM, 0);
 	ASSERT_EQ(t->n, 4);
-	ASSERT_EQ(sp[VGW_SP_NEIGH_TABLE_FULL], 1);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_UPDATE], 4);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(NEIGH_TABLE_FULL)], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_UPDATE)], 4);
 	ASSERT_EQ(n_tx, 0);
 	nt_free(t);
 }
@@ -432,28 +432,28 @@ static void test_no_arp_on_kernel_port(void)
 	memcpy(a.sha, KM, 6);
 	vgw_arp_build(d + 14, &a);
 	vgw_neigh_arp_input(t, KPORT, m, 0);
-	ASSERT_EQ(sp[VGW_SP_ARP_RX], 1);
-	ASSERT_EQ(sp[VGW_SP_ARP_KERNEL_PORT], 1);
-	ASSERT_EQ(sp[VGW_SP_ARP_REPLY_TX], 0);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_RX)], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_KERNEL_PORT)], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_REPLY_TX)], 0);
 	ASSERT_EQ(t->n, 0);
 	/* announcements: nothing sent, nothing counted */
 	vgw_neigh_announce(t, KPORT, NPORT1);
-	ASSERT_EQ(sp[VGW_SP_ARP_GRATUITOUS_TX], 0);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_GRATUITOUS_TX)], 0);
 	ASSERT_EQ(n_tx, 0);
 	/* misses and their retries */
 	vgw_neigh_resolve(t, A(10, 2, 0, 9), KPORT, ip_frame(1), 0);
 	for (uint64_t now = 0; now < 10000; now += 100)
 		vgw_neigh_tick(t, now);
 	ASSERT_EQ(n_tx, 0);
-	ASSERT_EQ(sp[VGW_SP_ARP_REQUEST_TX], 0);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_REQUEST_TX)], 0);
 
 	/* p0, in the same table, still does ARP itself */
 	vgw_neigh_resolve(t, A(10, 1, 0, 9), 0, ip_frame(2), 20000);
 	ASSERT_EQ(arp_tx_on(0), 1);
-	ASSERT_EQ(sp[VGW_SP_ARP_REQUEST_TX], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_REQUEST_TX)], 1);
 	vgw_neigh_announce(t, 0, NPORT0);
 	ASSERT_EQ(arp_tx_on(0), 2);
-	ASSERT_EQ(sp[VGW_SP_ARP_GRATUITOUS_TX], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_GRATUITOUS_TX)], 1);
 	ASSERT_EQ(n_ask, 3); /* p1's three asks only */
 	for (int i = 0; i < n_ask; i++)
 		ASSERT_EQ(asks[i].port, KPORT);
@@ -474,7 +474,7 @@ static void test_resync_sweep(void)
 	vgw_neigh_kernel_resync_begin(t);
 	kup(t, keep, NUD_STALE, KM, 10); /* the dump lists it */
 	ASSERT_EQ(vgw_neigh_kernel_sweep(t), 1);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_SWEPT], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_SWEPT)], 1);
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, gone, KPORT));
 	CU_ASSERT_PTR_NOT_NULL(vgw_neigh_find(t, keep, KPORT));
 	CU_ASSERT_PTR_NOT_NULL(vgw_neigh_find(t, pend, KPORT));
@@ -616,11 +616,11 @@ static void test_follow_reports(void)
 	put_neigh(RTM_NEWNEIGH, 0, 99, A(10, 2, 0, 13), NUD_REACHABLE, NULL);
 	put_neigh(RTM_NEWNEIGH, 0, KIFINDEX, A(10, 2, 0, 14), NUD_STALE, KM2);
 	flush_dg();
-	ASSERT_EQ(st[VGW_SP_KNEIGH_MSG], 6);
-	ASSERT_EQ(st[VGW_SP_KNEIGH_OTHER_IF], 2);
-	ASSERT_EQ(st[VGW_SP_KNEIGH_IGNORED], 1);
-	ASSERT_EQ(st[VGW_SP_KNEIGH_MALFORMED], 1);
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_UPDATE], 2);
+	ASSERT_EQ(st[VGW_KNEIGH_SP(KNEIGH_MSG)], 6);
+	ASSERT_EQ(st[VGW_NEIGH_SP(KNEIGH_OTHER_IF)], 2);
+	ASSERT_EQ(st[VGW_KNEIGH_SP(KNEIGH_IGNORED)], 1);
+	ASSERT_EQ(st[VGW_KNEIGH_SP(KNEIGH_MALFORMED)], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_UPDATE)], 2);
 	CU_ASSERT(vgw_neigh_mac(t, A(10, 2, 0, 9), KPORT) == mac_word(KM));
 	CU_ASSERT(vgw_neigh_mac(t, A(10, 2, 0, 14), KPORT) == mac_word(KM2));
 	ASSERT_EQ(vgw_neigh_find(t, A(10, 2, 0, 14), KPORT)->nud, NUD_STALE);
@@ -631,8 +631,8 @@ static void test_follow_reports(void)
 	put_neigh(RTM_DELNEIGH, 0, KIFINDEX, A(10, 2, 0, 14), NUD_STALE, KM2);
 	vgw_neigh_follow_input(dg, whole + 10); /* the second message cut short */
 	dg_len = 0;
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_DELETE], 1);
-	ASSERT_EQ(st[VGW_SP_KNEIGH_MALFORMED], 2);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_DELETE)], 1);
+	ASSERT_EQ(st[VGW_KNEIGH_SP(KNEIGH_MALFORMED)], 2);
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, A(10, 2, 0, 9), KPORT));
 	CU_ASSERT_PTR_NOT_NULL(vgw_neigh_find(t, A(10, 2, 0, 14), KPORT));
 	ASSERT_EQ(n_sent, 0); /* reports alone ask nothing */
@@ -677,19 +677,19 @@ static void test_follow_queries(void)
 	uint64_t *st = vgw_gw.sp_stats;
 	/* no entry in the kernel: NTF_USE */
 	uint32_t s = query(A(10, 2, 0, 20));
-	ASSERT_EQ(st[VGW_SP_KNEIGH_QUERY_TX], 1);
+	ASSERT_EQ(st[VGW_KNEIGH_SP(KNEIGH_QUERY_TX)], 1);
 	put_ctl(NLMSG_ERROR, s, -ENOENT);
 	flush_dg();
 	ASSERT_EQ(n_sent, 2);
 	expect_use(1, A(10, 2, 0, 20));
-	ASSERT_EQ(st[VGW_SP_KNEIGH_REQUEST_TX], 1);
+	ASSERT_EQ(st[VGW_KNEIGH_SP(KNEIGH_REQUEST_TX)], 1);
 	/* ... which the kernel refuses: counted */
 	struct nlmsghdr h;
 	struct ndmsg ndm;
 	sent_hdr(1, &h, &ndm);
 	put_ctl(NLMSG_ERROR, h.nlmsg_seq, -EINVAL);
 	flush_dg();
-	ASSERT_EQ(st[VGW_SP_KNEIGH_REQUEST_ERROR], 1);
+	ASSERT_EQ(st[VGW_KNEIGH_SP(KNEIGH_REQUEST_ERROR)], 1);
 	ASSERT_EQ(n_sent, 2);
 	/* answers by state */
 	static const struct {
@@ -726,14 +726,14 @@ static void test_follow_queries(void)
 	flush_dg();
 	ASSERT_EQ(n_sent, before);
 	/* nothing is sent for a port that is not af-xdp, or when sending fails */
-	uint64_t errs = st[VGW_SP_KNEIGH_REQUEST_ERROR];
+	uint64_t errs = st[VGW_KNEIGH_SP(KNEIGH_REQUEST_ERROR)];
 	vgw_neigh_follow_resolve(0, A(10, 1, 0, 9));
 	vgw_neigh_follow_resolve(9, A(10, 1, 0, 9));
 	send_fails = true;
 	vgw_neigh_follow_resolve(KPORT, A(10, 2, 0, 70));
 	send_fails = false;
 	ASSERT_EQ(n_sent, before);
-	ASSERT_EQ(st[VGW_SP_KNEIGH_REQUEST_ERROR], errs + 3);
+	ASSERT_EQ(st[VGW_KNEIGH_SP(KNEIGH_REQUEST_ERROR)], errs + 3);
 	follow_free(t);
 }
 
@@ -783,7 +783,7 @@ static void test_follow_dump(void)
 	ASSERT_EQ(t->n, 2);
 	vgw_neigh_follow_poll(false);
 	ASSERT_EQ(n_sent, 1);
-	ASSERT_EQ(vgw_gw.sp_stats[VGW_SP_KNEIGH_DUMP], 1);
+	ASSERT_EQ(vgw_gw.sp_stats[VGW_KNEIGH_SP(KNEIGH_DUMP)], 1);
 	struct nlmsghdr h;
 	struct ndmsg ndm;
 	sent_hdr(0, &h, &ndm);
@@ -803,7 +803,7 @@ static void test_follow_dump(void)
 	CU_ASSERT_PTR_NOT_NULL(vgw_neigh_find(t, a, KPORT));
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, b, KPORT));
 	CU_ASSERT_PTR_NOT_NULL(vgw_neigh_find(t, c, KPORT));
-	ASSERT_EQ(sp[VGW_SP_KNEIGH_SWEPT], 1);
+	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_SWEPT)], 1);
 	vgw_neigh_follow_poll(false);
 	ASSERT_EQ(n_sent, 1); /* synced: no more dumps */
 	follow_free(t);
@@ -819,7 +819,7 @@ static void test_follow_dump(void)
 	usleep(150 * 1000);
 	vgw_neigh_follow_poll(false);
 	ASSERT_EQ(n_sent, 2);
-	ASSERT_EQ(vgw_gw.sp_stats[VGW_SP_KNEIGH_DUMP], 2);
+	ASSERT_EQ(vgw_gw.sp_stats[VGW_KNEIGH_SP(KNEIGH_DUMP)], 2);
 	follow_free(t);
 }
 

@@ -20,6 +20,10 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
+#ifdef UNIT_LIBVGW /* linked with libvgw (tests/unit/meson.build) */
+#include "core/drop.h"
+#endif
+
 #define ASSERT_EQ(a, b)                                                                   \
 	do {                                                                              \
 		long long a_ = (long long)(a), b_ = (long long)(b);                       \
@@ -60,6 +64,14 @@ struct unit_test {
 
 static inline int unit_run(const char *suite_name, const struct unit_test *tests, size_t n)
 {
+#ifdef UNIT_LIBVGW
+	/* as vgwd does first: every module's counters get their indexes */
+	char err[256];
+	if (vgw_counters_register(err) < 0) {
+		fprintf(stderr, "counters: %s\n", err);
+		return 1;
+	}
+#endif
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	CU_pSuite s = CU_add_suite(suite_name, NULL, NULL);
