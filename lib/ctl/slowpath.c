@@ -20,7 +20,7 @@
 #include "../core/gw.h"
 #include "../host/host.h"
 #include "../lb/health.h"
-#include "../lb/service.h"
+#include "../addr/pubaddr.h"
 #include "../neigh/neigh.h"
 #include "../rtnl/neigh_follow.h"
 #include "../rtnl/rtnl_follow.h"
@@ -63,8 +63,7 @@ static bool sp_proxied(uint16_t port, uint32_t ip)
 {
 	if (vgw_gw.ports[port].role != VGW_ROLE_PUBLIC)
 		return false;
-	return (vgw_gw.vpc && vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &ip) != NULL) ||
-	       (vgw_lb.vip_addrs && vgw_lb_is_vip_addr(ip));
+	return vgw_pubaddr_find(ip) != NULL;
 }
 
 const struct vgw_neigh_ops vgw_slowpath_neigh_ops = {
