@@ -38,6 +38,7 @@ struct vgw_cmd {
 
 /* Module tables, each terminated by an entry with words == NULL. */
 extern const struct vgw_cmd vgw_fib_cmds[];
+extern const struct vgw_cmd vgw_rtnl_cmds[];
 extern const struct vgw_cmd vgw_neigh_cmds[];
 extern const struct vgw_cmd vgw_port_cmds[];
 extern const struct vgw_cmd vgw_stats_cmds[];
