@@ -8,6 +8,7 @@
 #include <rte_log.h>
 #include <rte_rcu_qsbr.h>
 
+#include "../addr/pubaddr.h"
 #include "../core/gw.h"
 #include "../host/host.h"
 #include "../rtnl/rtnl_follow.h"
@@ -124,8 +125,7 @@ int vgw_announce_init(uint64_t now_ms, char *err)
 static bool collect(size_t *n_eips, size_t *n_svcs)
 {
 	size_t ne = 0, ns = 0;
-	const struct vgw_rmap *m = vgw_gw.vpc ? vgw_gw.vpc->eip_by_pub : NULL;
-	size_t need = m ? m->n : 0;
+	size_t need = vgw_pubaddr_count(VGW_PUBADDR_EIP);
 	if (need > a.eips_cap) {
 		uint32_t *v = realloc(a.eips, need * sizeof(*v));
 		if (!v)
@@ -134,10 +134,10 @@ static bool collect(size_t *n_eips, size_t *n_svcs)
 		a.eips_cap = need;
 	}
 	uint32_t it = 0;
-	const void *k;
-	void *o;
-	while (m && ne < need && vgw_rmap_next(m, &it, &k, &o))
-		a.eips[ne++] = *(const uint32_t *)k;
+	const struct vgw_pubaddr *pa;
+	while (ne < need && vgw_pubaddr_next(&it, &pa))
+		if (pa->kind == VGW_PUBADDR_EIP)
+			a.eips[ne++] = pa->ip;
 	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++) {
 		const struct vgw_service_cfg *s = &vgw_lb.svc[i];
 		if (s->used)

@@ -6,7 +6,31 @@
 #include <string.h>
 
 #include "../core/gw.h"
-#include "../rtnl/krib.h"
+
+/* The kernel routes' questions: krib.c while it follows a table. */
+static const struct vgw_route_kernel_ops *kops;
+
+/* The precedence rule (route.h): connected and local, then static, then
+ * kernel. Every decision between two sources of a prefix asks this. */
+static int rank(uint8_t source)
+{
+	switch (source) {
+	case VGW_RS_LOCAL:
+	case VGW_RS_CONNECTED:
+		return 2;
+	case VGW_RS_STATIC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The source of the FIB's route for prefix/len, -1 when there is none. */
+static int holder(uint32_t prefix, uint8_t len)
+{
+	int slot = vgw_fib_find(vgw_gw.fib, prefix, len);
+	return slot < 0 ? -1 : vgw_gw.fib->routes[slot].source;
+}
 
 int vgw_route_install_connected(char *err)
 {
@@ -36,13 +60,10 @@ int vgw_route_install_connected(char *err)
 static int check_not_connected(uint32_t prefix, uint8_t len, char *err)
 {
 	char pfx[VGW_PREFIX_STRLEN];
-	int slot = vgw_fib_find(vgw_gw.fib, prefix, len);
-	if (slot < 0)
-		return 0;
-	uint8_t src = vgw_gw.fib->routes[slot].source;
-	if (src == VGW_RS_CONNECTED || src == VGW_RS_LOCAL) {
+	int src = holder(prefix, len);
+	if (src >= 0 && rank((uint8_t)src) > rank(VGW_RS_STATIC)) {
 		snprintf(err, VGW_ERR_LEN, "%s is a %s route of a port address",
-			 vgw_prefix_str(prefix, len, pfx), vgw_route_source_name(src));
+			 vgw_prefix_str(prefix, len, pfx), vgw_route_source_name((uint8_t)src));
 		return -1;
 	}
 	return 0;
@@ -93,12 +114,13 @@ int vgw_route_static_set(uint32_t prefix, uint8_t len, const uint32_t *gws, unsi
 	if (check_not_connected(prefix, len, err) < 0)
 		return -1;
 	/* static beats kernel: `route add` over a kernel route takes its place */
-	int slot = vgw_fib_find(vgw_gw.fib, prefix, len);
-	if (slot >= 0 && vgw_gw.fib->routes[slot].source == VGW_RS_KERNEL)
+	int src = holder(prefix, len);
+	if (src >= 0 && rank((uint8_t)src) < rank(VGW_RS_STATIC))
 		replace = true;
 	if (vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_STATIC, &t, replace, err) < 0)
 		return -1;
-	vgw_krib_static_set(prefix, len);
+	if (kops)
+		kops->carried(prefix, len, false);
 	return 0;
 }
 
@@ -116,9 +138,49 @@ int vgw_route_static_del(uint32_t prefix, uint8_t len, char *err)
 			 vgw_route_source_name(vgw_gw.fib->routes[slot].source));
 		return -1;
 	}
-	/* a kernel route of the prefix comes back, without a gap */
-	int rc = vgw_krib_static_del(prefix, len, err);
-	if (rc != 0)
-		return rc < 0 ? -1 : 0;
+	/* a kernel route of the prefix comes back, without a gap: one target
+	 * swap instead of a delete and an add */
+	uint8_t proto = 0;
+	const struct vgw_route_target *kt = kops ? kops->find(prefix, len, &proto) : NULL;
+	if (kt) {
+		if (vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_KERNEL, kt, true, err) < 0)
+			return -1;
+		vgw_fib_set_proto(vgw_gw.fib, (uint32_t)vgw_fib_find(vgw_gw.fib, prefix, len), proto);
+		kops->carried(prefix, len, true);
+		return 0;
+	}
 	return vgw_fib_del(vgw_gw.fib, prefix, len, err) < 0 ? -1 : 0;
+}
+
+void vgw_route_kernel_register(const struct vgw_route_kernel_ops *ops)
+{
+	kops = ops;
+}
+
+int vgw_route_kernel_set(uint32_t prefix, uint8_t len, const struct vgw_route_target *t,
+			 uint8_t proto, char *err)
+{
+	int src = holder(prefix, len);
+	if (src >= 0 && rank((uint8_t)src) > rank(VGW_RS_KERNEL))
+		return 1;
+	int rc = vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_KERNEL, t, true, err);
+	if (rc < 0)
+		return rc;
+	vgw_fib_set_proto(vgw_gw.fib, (uint32_t)vgw_fib_find(vgw_gw.fib, prefix, len), proto);
+	return 0;
+}
+
+int vgw_route_kernel_del(uint32_t prefix, uint8_t len, char *err)
+{
+	if (holder(prefix, len) != VGW_RS_KERNEL)
+		return 0;
+	return vgw_fib_del(vgw_gw.fib, prefix, len, err);
+}
+
+const char *vgw_route_kernel_proto_name(uint8_t proto, char buf[4])
+{
+	if (kops && kops->proto_name)
+		return kops->proto_name(proto, buf);
+	snprintf(buf, 4, "%u", proto);
+	return buf;
 }

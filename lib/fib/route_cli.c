@@ -1,11 +1,10 @@
-/* Route commands and the route formatter (text, JSON, running-config). */
+/* Route commands and the route formatter (text, JSON, running-config). The
+ * kernel table's own commands are lib/rtnl's (rtnl_cli.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../cli/cli.h"
 #include "../core/gw.h"
-#include "../rtnl/rtnl_follow.h"
-#include "../rtnl/rtnl_parse.h"
 #include "route.h"
 
 /* "static", or "kernel/bird": a kernel route names the daemon that put it
@@ -15,7 +14,7 @@ static const char *source_str(const struct vgw_route *r, char buf[32])
 	if (r->source != VGW_RS_KERNEL)
 		return vgw_route_source_name(r->source);
 	char num[4];
-	snprintf(buf, 32, "kernel/%s", vgw_rtnl_proto_name(r->proto, num));
+	snprintf(buf, 32, "kernel/%s", vgw_route_kernel_proto_name(r->proto, num));
 	return buf;
 }
 
@@ -73,21 +72,6 @@ static int cmd_show_route_summary(struct vgw_cli_ctx *ctx, int argc, char **argv
 	vgw_fmt_u64(ctx->f, "tbl8_max", s.tbl8_max);
 	vgw_fmt_u64(ctx->f, "memory_bytes", s.bytes);
 	return 0;
-}
-
-static int cmd_show_kernel_routes(struct vgw_cli_ctx *ctx, int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	vgw_rtnl_format(ctx->f);
-	return 0;
-}
-
-static int cmd_kernel_routes_resync(struct vgw_cli_ctx *ctx, int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	return vgw_rtnl_resync(ctx->err);
 }
 
 /* PREFIX via NH [via NH ...] */
@@ -174,11 +158,6 @@ const struct vgw_cmd vgw_fib_cmds[] = {
 	{"show route", "", "list the FIB: prefix, source, next hops", 0, 0, cmd_show_route},
 	{"show route summary", "", "FIB counts: routes by source, shared targets, tbl8 groups, memory",
 	 0, 0, cmd_show_route_summary},
-	{"show kernel-routes", "",
-	 "the followed kernel table: routes installed, shadowed, refused by reason, resyncs", 0, 0,
-	 cmd_show_kernel_routes},
-	{"kernel-routes resync", "", "dump the followed kernel table again (mark and sweep)", 0, 0,
-	 cmd_kernel_routes_resync},
 	{"route add", "PREFIX via NH [via NH ...]",
 	 "add a static route; several next hops form an ECMP group", 3, 2 * VGW_ECMP_MAX + 1,
 	 cmd_route_add},

@@ -7,13 +7,12 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "../addr/pubaddr.h"
 #include "../core/gw.h"
-#include "../core/rmap.h"
 #include "../dp/dp.h"
 #include "../fib/fib_dp.h"
 #include "../neigh/neigh.h"
 #include "../net/ip4.h"
-#include "../vpc/vpc.h"
 
 #define ETH_HLEN 14
 
@@ -44,7 +43,7 @@ static int route(struct rte_mbuf *m, uint32_t *nh, uint16_t *out)
 		return VGW_HOST_SP(HOST_RX_NOT_UNICAST);
 	/* an EIP belongs to a VM; sending Linux's packet into a tenant's tunnel
 	 * is not what the exception path is for */
-	if (vgw_gw.vpc && vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &dst))
+	if (vgw_pubaddr_is(dst, VGW_PUBADDR_EIP))
 		return VGW_HOST_SP(HOST_RX_LOCAL);
 	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
 	if (!t)

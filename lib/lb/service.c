@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../addr/pubaddr.h"
 #include "../core/defer.h"
 #include "../core/gw.h"
 #include "../net/ip4.h"
@@ -57,9 +58,11 @@ static void marker_sync(struct vgw_rmap *m, const void *key, bool used)
 		vgw_rmap_del(m, key);
 }
 
+/* The worker-side VIP marker follows the registry, which counts the
+ * services sharing the address. */
 static void sync_vip(uint32_t vip)
 {
-	marker_sync(vgw_lb.vip_addrs, &vip, vgw_lb_is_vip(vip));
+	marker_sync(vgw_lb.vip_addrs, &vip, vgw_pubaddr_is(vip, VGW_PUBADDR_VIP));
 }
 
 static void sync_backend(uint32_t vni, uint32_t ip, uint16_t port, uint8_t proto)
@@ -76,8 +79,15 @@ static void sync_backend(uint32_t vni, uint32_t ip, uint16_t port, uint8_t proto
 
 void vgw_lb_fini(void)
 {
-	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++)
-		free((void *)vgw_lb.svc[i].pub);
+	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++) {
+		const struct vgw_service_cfg *s = &vgw_lb.svc[i];
+		/* what the services held elsewhere goes with them */
+		if (s->used)
+			vgw_pubaddr_del(s->key.vip, VGW_PUBADDR_VIP);
+		for (uint16_t b = 0; s->used && vgw_gw.vpc && b < s->n_backends; b++)
+			vgw_vpc_release(vgw_gw.vpc, s->be[b].vni);
+		free((void *)s->pub);
+	}
 	vgw_rmap_destroy(vgw_lb.by_vip);
 	vgw_rmap_destroy(vgw_lb.vip_addrs);
 	vgw_rmap_destroy(vgw_lb.be_ports);
@@ -176,14 +186,6 @@ static struct vgw_service_cfg *need_service(const char *name, char *err)
 	return s;
 }
 
-bool vgw_lb_is_vip(uint32_t ip)
-{
-	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++)
-		if (vgw_lb.svc[i].used && vgw_lb.svc[i].key.vip == ip)
-			return true;
-	return false;
-}
-
 uint32_t vgw_lb_backends_in(uint32_t vni)
 {
 	uint32_t n = 0;
@@ -215,23 +217,8 @@ int vgw_service_add(const char *name, struct vgw_svc_key key, uint32_t m, uint32
 		snprintf(err, VGW_ERR_LEN, "port 0 is not valid");
 		return -1;
 	}
-	if (vgw_ip4_src_martian(key.vip) || vgw_ip4_dst_not_unicast(key.vip)) {
-		snprintf(err, VGW_ERR_LEN, "VIP %s is not a unicast host address",
-			 vgw_ip4_str(key.vip, b));
+	if (vgw_pubaddr_check(key.vip, VGW_PUBADDR_VIP, err) < 0)
 		return -1;
-	}
-	if (vgw_ip_subnet_edge(key.vip) >= 0) {
-		snprintf(err, VGW_ERR_LEN,
-			 "VIP %s is the network or broadcast address of port %s's subnet",
-			 vgw_ip4_str(key.vip, b), vgw_gw.ports[vgw_ip_subnet_edge(key.vip)].name);
-		return -1;
-	}
-	if (vgw_ip_is_local(key.vip) ||
-	    (vgw_gw.vpc && vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &key.vip))) {
-		snprintf(err, VGW_ERR_LEN, "VIP %s is an address of this gateway or an EIP",
-			 vgw_ip4_str(key.vip, b));
-		return -1;
-	}
 	if (!vgw_is_prime(m) || m > VGW_MAGLEV_MAX_M) {
 		snprintf(err, VGW_ERR_LEN, "table-size %u must be a prime up to %u", m,
 			 VGW_MAGLEV_MAX_M);
@@ -261,8 +248,13 @@ int vgw_service_add(const char *name, struct vgw_svc_key key, uint32_t m, uint32
 	s->m = m;
 	s->max_conns = max_conns;
 	s->check = vgw_check_default(key.proto);
-	if (publish(s, err) < 0)
+	/* validated above: only memory can fail the registration */
+	if (vgw_pubaddr_add(key.vip, VGW_PUBADDR_VIP, (uint32_t)(s - vgw_lb.svc), err) < 0)
 		return -1;
+	if (publish(s, err) < 0) {
+		vgw_pubaddr_del(key.vip, VGW_PUBADDR_VIP);
+		return -1;
+	}
 	s->used = true;
 	sync_vip(key.vip);
 	vgw_lb_svc_baseline((uint16_t)(s - vgw_lb.svc));
@@ -334,9 +326,12 @@ int vgw_service_del(const char *name, char *err)
 	release_ids(s);
 	s->used = false;
 	s->pub = NULL;
+	vgw_pubaddr_del(s->key.vip, VGW_PUBADDR_VIP);
 	sync_vip(s->key.vip);
-	for (uint16_t i = 0; i < s->n_backends; i++)
+	for (uint16_t i = 0; i < s->n_backends; i++) {
+		vgw_vpc_release(vgw_gw.vpc, s->be[i].vni);
 		sync_backend(s->be[i].vni, s->be[i].ip, s->be[i].port, s->key.proto);
+	}
 	return 0;
 }
 
@@ -427,6 +422,7 @@ int vgw_backend_add(const char *svc, const char *vpc, uint32_t ip, uint16_t port
 		return -1;
 	}
 	vgw_lb.be_id_used[id] = 1;
+	vgw_vpc_hold(vgw_gw.vpc, vni); /* found above: cannot fail */
 	vgw_lb_be_baseline((uint16_t)id);
 	sync_backend(vni, ip, port, s->key.proto);
 	return 0;
@@ -470,6 +466,7 @@ int vgw_backend_del(const char *svc, const char *vpc, uint32_t ip, uint16_t port
 		return -1;
 	}
 	vgw_lb.be_id_used[saved.id] = 0;
+	vgw_vpc_release(vgw_gw.vpc, saved.vni);
 	sync_backend(saved.vni, saved.ip, saved.port, s->key.proto);
 	return 0;
 }

@@ -165,8 +165,8 @@ void vgw_backend_health(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, ui
 /* A backend gets new connections: admin up, weight > 0, not failed checks. */
 bool vgw_backend_usable(const struct vgw_backend_cfg *b);
 
-/* Cross-object checks for vpc.c: the address is a VIP; backends in a VNI. */
-bool vgw_lb_is_vip(uint32_t ip);
+/* Backends in a VNI (each also holds its VPC: vgw_vpc_hold()). A VIP is
+ * registered in lib/addr/pubaddr.h while a service uses it. */
 uint32_t vgw_lb_backends_in(uint32_t vni);
 
 /* Worker side: marker lookups. */

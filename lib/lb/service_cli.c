@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../addr/pubaddr.h"
 #include "../cli/cli.h"
 #include "../vpc/vpc.h"
 #include "../core/gw.h"
@@ -182,7 +183,8 @@ static int cmd_service_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	    (val[4] && vgw_parse_u64(val[4], 0, UINT32_MAX, &max, ctx->err) < 0))
 		return -1;
 	struct vgw_check_cfg c = vgw_check_default(k.proto);
-	bool known = vgw_lb_is_vip(k.vip); /* several services may share a VIP */
+	/* several services may share a VIP */
+	bool known = vgw_pubaddr_is(k.vip, VGW_PUBADDR_VIP);
 	if (parse_check(ctx, val + 5, &c) < 0 || vgw_check_validate(&c, k.proto, ctx->err) < 0 ||
 	    vgw_service_add(argv[0], k, (uint32_t)m, (uint32_t)max, ctx->err) < 0)
 		return -1;

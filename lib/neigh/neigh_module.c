@@ -8,14 +8,12 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "../addr/pubaddr.h"
 #include "../cli/cli.h"
 #include "../conf/settings.h"
 #include "../core/gw.h"
 #include "../core/module.h"
-#include "../core/rmap.h"
-#include "../lb/service.h"
 #include "../rtnl/neigh_follow.h"
-#include "../vpc/vpc.h"
 #include "neigh.h"
 
 struct vgw_neigh_conf vgw_neigh_conf;
@@ -44,8 +42,7 @@ static bool sp_proxied(uint16_t port, uint32_t ip)
 {
 	if (vgw_gw.ports[port].role != VGW_ROLE_PUBLIC)
 		return false;
-	return (vgw_gw.vpc && vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &ip) != NULL) ||
-	       (vgw_lb.vip_addrs && vgw_lb_is_vip_addr(ip));
+	return vgw_pubaddr_find(ip) != NULL;
 }
 
 static const struct vgw_neigh_ops ops = {

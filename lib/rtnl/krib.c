@@ -198,23 +198,15 @@ static void set_state(struct kent *e, uint8_t state)
 	e->flags = (uint8_t)((e->flags & ~(F_INSTALLED | F_SHADOWED)) | state);
 }
 
-/* Makes the FIB carry e's best route unless a non-kernel route has the
- * prefix. Returns 0 or a negative errno (err set; nothing changed). */
+/* Offers e's best route to the FIB; route.c decides (precedence) whether
+ * it is carried or shadowed. Returns 0 or a negative errno (err set;
+ * nothing changed). */
 static int sync_fib(struct kent *e, char *err)
 {
-	struct vgw_fib *fib = vgw_gw.fib;
-	int slot = vgw_fib_find(fib, e->prefix, e->len);
-	if (slot >= 0 && fib->routes[slot].source != VGW_RS_KERNEL) {
-		set_state(e, F_SHADOWED);
-		return 0;
-	}
-	int rc = vgw_fib_set(fib, e->prefix, e->len, VGW_RS_KERNEL, e->t, true, err);
+	int rc = vgw_route_kernel_set(e->prefix, e->len, e->t, e->proto, err);
 	if (rc < 0)
 		return rc;
-	if (slot < 0)
-		slot = vgw_fib_find(fib, e->prefix, e->len);
-	vgw_fib_set_proto(fib, (uint32_t)slot, e->proto);
-	set_state(e, F_INSTALLED);
+	set_state(e, rc > 0 ? F_SHADOWED : F_INSTALLED);
 	return 0;
 }
 
@@ -305,7 +297,7 @@ static void remove_primary(struct kent *e)
 		vgw_fib_target_release(vgw_gw.fib, old);
 		return;
 	}
-	if ((e->flags & F_INSTALLED) && vgw_fib_del(vgw_gw.fib, e->prefix, e->len, err) < 0)
+	if ((e->flags & F_INSTALLED) && vgw_route_kernel_del(e->prefix, e->len, err) < 0)
 		vgw_krib_log("cannot remove a kernel route: %s", err);
 	set_state(e, 0);
 	vgw_fib_target_release(vgw_gw.fib, old);
@@ -543,27 +535,29 @@ bool vgw_krib_sweep_step(unsigned int budget)
 	return true;
 }
 
-/* ---- static routes (route.c) -------------------------------------------- */
+/* ---- what route.c asks (a static route covers or uncovers a prefix) ---- */
 
-void vgw_krib_static_set(uint32_t prefix, uint8_t len)
+static const struct vgw_route_target *kernel_find(uint32_t prefix, uint8_t len, uint8_t *proto)
 {
-	struct kent *e = K.active ? find(prefix, len) : NULL;
-	if (e)
-		set_state(e, F_SHADOWED);
-}
-
-int vgw_krib_static_del(uint32_t prefix, uint8_t len, char *err)
-{
-	struct kent *e = K.active ? find(prefix, len) : NULL;
+	const struct kent *e = find(prefix, len);
 	if (!e)
-		return 0;
-	int rc = vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_KERNEL, e->t, true, err);
-	if (rc < 0)
-		return -1;
-	vgw_fib_set_proto(vgw_gw.fib, (uint32_t)vgw_fib_find(vgw_gw.fib, prefix, len), e->proto);
-	set_state(e, F_INSTALLED);
-	return 1;
+		return NULL;
+	*proto = e->proto;
+	return e->t;
 }
+
+static void kernel_carried(uint32_t prefix, uint8_t len, bool installed)
+{
+	struct kent *e = find(prefix, len);
+	if (e)
+		set_state(e, installed ? F_INSTALLED : F_SHADOWED);
+}
+
+static const struct vgw_route_kernel_ops kernel_ops = {
+	.find = kernel_find,
+	.carried = kernel_carried,
+	.proto_name = vgw_rtnl_proto_name,
+};
 
 /* ---- life --------------------------------------------------------------- */
 
@@ -576,6 +570,7 @@ int vgw_krib_init(uint32_t table, uint32_t max_routes)
 	K.active = true;
 	K.cap = max_routes;
 	K.st.table = table;
+	vgw_route_kernel_register(&kernel_ops);
 	return 0;
 }
 
@@ -595,6 +590,7 @@ void vgw_krib_fini(void)
 	free(K.e);
 	K.e = NULL;
 	K.active = false;
+	vgw_route_kernel_register(NULL);
 }
 
 bool vgw_krib_active(void)

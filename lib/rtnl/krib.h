@@ -10,12 +10,13 @@
  *    starts a generation, every route the dump or a notification brings is
  *    marked with it, and when the dump is complete the routes not marked are
  *    withdrawn (incrementally, vgw_krib_sweep_step());
- *  - apply precedence: connected/local > static > kernel. A kernel route never
- *    replaces a connected, local or static route of the same prefix (it is
- *    kept "shadowed", counted); a static route added over a kernel route
- *    replaces it in place (route.c calls vgw_krib_static_set()), and when the
- *    static route is deleted the kernel route takes its place again, in one
- *    atomic target swap (vgw_krib_static_del()).
+ *  - keep what precedence shadows: connected/local > static > kernel, a rule
+ *    lib/fib/route.c owns. Every route goes to the FIB through
+ *    vgw_route_kernel_set(); a kernel route under a connected, local or
+ *    static route is kept "shadowed" (counted), and while a table is
+ *    followed this RIB answers route.c's questions (vgw_route_kernel_ops):
+ *    which kernel route to put back, in one atomic target swap, when a
+ *    static route over it is deleted. route.c never includes this file.
  * A route is refused (counted by reason, logged at most 10 lines a second)
  * when the parser rejects it, when a gateway is on no connected subnet of a
  * port or is not a neighbour address, or when the FIB (or this RIB, which
@@ -80,13 +81,6 @@ void vgw_krib_resync_begin(void);
 void vgw_krib_resync_end(void);
 /* Visits up to `budget` RIB slots; true when no sweep is pending. */
 bool vgw_krib_sweep_step(unsigned int budget);
-
-/* route.c: a static route now holds prefix/len (it replaced ours, if any). */
-void vgw_krib_static_set(uint32_t prefix, uint8_t len);
-/* route.c, before deleting the static route prefix/len: if a kernel route of
- * that prefix is kept, it replaces the static one in the FIB (atomically) and
- * this returns 1; 0 when there is none (delete as usual); -1 with err. */
-int vgw_krib_static_del(uint32_t prefix, uint8_t len, char *err);
 
 const struct vgw_krib_stats *vgw_krib_stats(void);
 /* Rate-limited log line (also kept as last_error). */

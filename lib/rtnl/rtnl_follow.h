@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../cli/cli.h"
+
 #define VGW_RTNL_BUDGET 1024       /* messages per loop turn */
 #define VGW_RTNL_SWEEP_BUDGET 65536 /* RIB slots swept per loop turn */
 #define VGW_RTNL_RCVBUF (64u << 20)
@@ -59,5 +61,8 @@ void vgw_rtnl_input(const void *buf, size_t len);
 struct vgw_fmt;
 /* The follower's state and counters (`show kernel-routes`). */
 void vgw_rtnl_format(struct vgw_fmt *f);
+
+/* Its commands (rtnl_cli.c), ended by words == NULL. */
+extern const struct vgw_cmd vgw_rtnl_cmds[];
 
 #endif

@@ -82,6 +82,7 @@ static bool krib_poll(bool ready, uint64_t now)
 
 const struct vgw_module vgw_rtnl_module = {
 	.name = "rtnl",
+	.cmds = vgw_rtnl_cmds,
 	.settings = settings,
 	.settings_reset = settings_reset,
 	.settings_config = settings_config,

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../addr/pubaddr.h"
 #include "../core/defer.h"
 #include "../core/gw.h"
-#include "../lb/service.h"
 #include "../net/ip4.h"
 #include "../util/parse.h"
 
@@ -72,6 +72,12 @@ void vgw_vpc_destroy(struct vgw_vpc_tables *t)
 {
 	if (!t)
 		return;
+	/* the addresses go with the tables (the registry keeps no stale EIP) */
+	uint32_t it = 0;
+	const void *k;
+	void *o;
+	while (t->eip_by_pub && vgw_rmap_next(t->eip_by_pub, &it, &k, &o))
+		vgw_pubaddr_del(*(const uint32_t *)k, VGW_PUBADDR_EIP);
 	free_all(t->vpc_by_vni);
 	free_all(t->endpoints);
 	free_all(t->hvs);
@@ -238,7 +244,7 @@ int vgw_vpc_del(struct vgw_vpc_tables *t, const char *name, char *err)
 	const struct vgw_vpc *v = need_vpc(t, name, err);
 	if (!v)
 		return -1;
-	uint32_t n_ep, n_eip, n_be = vgw_lb_backends_in(v->vni);
+	uint32_t n_ep, n_eip, n_be = v->holds;
 	vgw_vpc_usage(t, v->vni, &n_ep, &n_eip);
 	if (n_ep || n_eip || n_be) {
 		snprintf(err, VGW_ERR_LEN,
@@ -249,6 +255,22 @@ int vgw_vpc_del(struct vgw_vpc_tables *t, const char *name, char *err)
 	uint32_t vni = v->vni;
 	retire(vgw_rmap_del(t->vpc_by_vni, &vni));
 	return 0;
+}
+
+int vgw_vpc_hold(struct vgw_vpc_tables *t, uint32_t vni)
+{
+	struct vgw_vpc *v = t ? vgw_rmap_get(t->vpc_by_vni, &vni) : NULL;
+	if (!v)
+		return -1;
+	v->holds++; /* a field no worker reads: see vpc.h */
+	return 0;
+}
+
+void vgw_vpc_release(struct vgw_vpc_tables *t, uint32_t vni)
+{
+	struct vgw_vpc *v = t ? vgw_rmap_get(t->vpc_by_vni, &vni) : NULL;
+	if (v && v->holds)
+		v->holds--;
 }
 
 /* ---- the gateway's VTEP ---- */
@@ -395,13 +417,8 @@ int vgw_eip_add(struct vgw_vpc_tables *t, uint32_t eip, const char *vpc, uint32_
 		char *err)
 {
 	char b[VGW_IP4_STRLEN], b2[VGW_IP4_STRLEN];
-	if (check_host_ip(eip, "EIP", err) < 0 || check_not_subnet_edge(eip, "EIP", err) < 0)
+	if (vgw_pubaddr_check(eip, VGW_PUBADDR_EIP, err) < 0)
 		return -1;
-	if (vgw_ip_is_local(eip) || vgw_lb_is_vip(eip)) {
-		snprintf(err, VGW_ERR_LEN, "EIP %s is an address of this gateway or a VIP",
-			 vgw_ip4_str(eip, b));
-		return -1;
-	}
 	const struct vgw_eip *cur = vgw_rmap_get(t->eip_by_pub, &eip);
 	if (cur) {
 		const struct vgw_vpc *cv = vgw_vpc_by_vni(t, cur->vni);
@@ -429,14 +446,22 @@ int vgw_eip_add(struct vgw_vpc_tables *t, uint32_t eip, const char *vpc, uint32_
 		return -1;
 	}
 	*e = (struct vgw_eip){.eip = eip, .vni = v->vni, .ip = ip};
+	/* the registry first (validated above, so only memory can fail it), then
+	 * what workers see; every failure below undoes the registration */
+	if (vgw_pubaddr_add(eip, VGW_PUBADDR_EIP, v->vni, err) < 0) {
+		free(e);
+		return -1;
+	}
 	void *old;
 	/* private side first: a reply must never find a half-made mapping gone */
 	if (vgw_rmap_set(t->eip_by_priv, &key, e, &old, err) < 0) {
+		vgw_pubaddr_del(eip, VGW_PUBADDR_EIP);
 		free(e);
 		return -1;
 	}
 	if (vgw_rmap_set(t->eip_by_pub, &eip, e, &old, err) < 0) {
 		vgw_rmap_del(t->eip_by_priv, &key);
+		vgw_pubaddr_del(eip, VGW_PUBADDR_EIP);
 		retire(e);
 		return -1;
 	}
@@ -453,6 +478,7 @@ int vgw_eip_del(struct vgw_vpc_tables *t, uint32_t eip, char *err)
 	}
 	struct vgw_vpc_key key = {.vni = e->vni, .ip = e->ip};
 	vgw_rmap_del(t->eip_by_priv, &key);
+	vgw_pubaddr_del(eip, VGW_PUBADDR_EIP);
 	retire(e);
 	return 0;
 }

@@ -30,6 +30,10 @@ struct vgw_vpc {
 	char name[VGW_VPC_NAME_LEN];
 	uint32_t vni;
 	uint8_t gw_mac[6]; /* inner source MAC towards the VMs */
+	/* Objects of other modules that live in this VPC (load-balancer
+	 * backends): vgw_vpc_hold/release. Read and written by the slow path
+	 * only; workers never read it. */
+	uint32_t holds;
 };
 
 /* Key of endpoints and of the private side of EIPs. */
@@ -83,10 +87,15 @@ void vgw_vpc_destroy(struct vgw_vpc_tables *t);
 /* gw_mac NULL: a locally administered MAC derived from the VNI. */
 int vgw_vpc_add(struct vgw_vpc_tables *t, const char *name, uint32_t vni,
 		const uint8_t *gw_mac, char *err);
-/* Refused while an endpoint or an EIP belongs to the VPC. */
+/* Refused while an endpoint, an EIP or a hold belongs to the VPC. */
 int vgw_vpc_del(struct vgw_vpc_tables *t, const char *name, char *err);
 const struct vgw_vpc *vgw_vpc_by_name(const struct vgw_vpc_tables *t, const char *name);
 void vgw_vpc_default_mac(uint32_t vni, uint8_t mac[6]);
+/* Another module puts an object in VPC vni (-1: no such VPC) or takes it out:
+ * `vpc del` is refused while holds remain, and counts them as backends (the
+ * only holder today). This way vpc.c need not know who holds it. */
+int vgw_vpc_hold(struct vgw_vpc_tables *t, uint32_t vni);
+void vgw_vpc_release(struct vgw_vpc_tables *t, uint32_t vni);
 
 /* ip must be an address of an underlay port. */
 int vgw_vtep_add(struct vgw_vpc_tables *t, uint32_t ip, uint16_t udp_port, char *err);
@@ -103,6 +112,8 @@ int vgw_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
 		     const uint8_t mac[6], uint32_t vtep, bool replace, char *err);
 int vgw_endpoint_del(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip, char *err);
 
+/* The EIP is checked against and registered in the public address registry
+ * (lib/addr/pubaddr.h) before the tables change; del unregisters it. */
 int vgw_eip_add(struct vgw_vpc_tables *t, uint32_t eip, const char *vpc, uint32_t ip,
 		char *err);
 int vgw_eip_del(struct vgw_vpc_tables *t, uint32_t eip, char *err);

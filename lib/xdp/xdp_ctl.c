@@ -10,8 +10,8 @@
 #include <bpf/bpf.h>
 #include <rte_log.h>
 
+#include "../addr/pubaddr.h"
 #include "../core/gw.h"
-#include "../lb/service.h"
 #include "../util/parse.h"
 #include "../vpc/vpc.h"
 #include "xdp_port.h"
@@ -71,8 +71,8 @@ static void push(size_t *n, uint32_t ifindex, uint32_t ip, uint8_t kind, uint16_
 /* The wanted entries from the live tables; false when out of memory. */
 static bool collect(size_t *n_out)
 {
-	const struct vgw_rmap *eips = vgw_gw.vpc ? vgw_gw.vpc->eip_by_pub : NULL;
-	size_t per_public = (eips ? eips->n : 0) + VGW_SVC_MAX;
+	size_t per_public = (size_t)vgw_pubaddr_count(VGW_PUBADDR_EIP) +
+			    vgw_pubaddr_count(VGW_PUBADDR_VIP);
 	if (!want_room((size_t)vgw_gw.n_ports * (per_public + 1)))
 		return false;
 	size_t n = 0;
@@ -91,15 +91,11 @@ static bool collect(size_t *n_out)
 			}
 			continue;
 		}
+		/* the public addresses: one registry, every owner's */
 		uint32_t it = 0;
-		const void *k;
-		void *o;
-		size_t cap = n + (eips ? eips->n : 0);
-		while (eips && n < cap && vgw_rmap_next(eips, &it, &k, &o))
-			push(&n, ifi, *(const uint32_t *)k, VGW_XDP_EIP, 0);
-		for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++)
-			if (vgw_lb.svc[i].used)
-				push(&n, ifi, vgw_lb.svc[i].key.vip, VGW_XDP_VIP, 0);
+		const struct vgw_pubaddr *a;
+		while (vgw_pubaddr_next(&it, &a))
+			push(&n, ifi, a->ip, a->kind == VGW_PUBADDR_VIP ? VGW_XDP_VIP : VGW_XDP_EIP, 0);
 	}
 	*n_out = vgw_xdp_normalize(x.want, n);
 	return true;

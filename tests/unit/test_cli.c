@@ -38,6 +38,7 @@
 #include "lb/service.h"
 #include "neigh/neigh.h"
 #include "port/port.h"
+#include "rtnl/rtnl_follow.h"
 #include "stats/stats.h"
 #include "vpc/vpc.h"
 #include "xdp/xdp_ctl.h"
@@ -100,8 +101,9 @@ static int table_len(const struct vgw_cmd *t)
 static void test_registry(void)
 {
 	const struct vgw_cmd *tabs[] = {vgw_core_cmds, vgw_port_cmds, vgw_stats_cmds,
-					vgw_runtime_cmds, vgw_fib_cmds, vgw_neigh_cmds, vgw_vpc_cmds,
-					vgw_lb_cmds, vgw_ct_cmds, vgw_announce_cmds, vgw_xdp_cmds,
+					vgw_runtime_cmds, vgw_fib_cmds, vgw_rtnl_cmds, vgw_neigh_cmds,
+					vgw_vpc_cmds, vgw_lb_cmds, vgw_ct_cmds, vgw_announce_cmds,
+					vgw_xdp_cmds,
 #ifdef VGW_TEST_HOOKS
 					vgw_debug_cmds,
 #endif
