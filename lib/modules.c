@@ -1,5 +1,6 @@
 /* The module table (core/module.h): every feature of vgwd, in start-up
- * order. Adding a module is its folder, its meson file and one line here.
+ * order, as listed in modules.list (and modules-test.list in test builds).
+ * Adding a module is its folder, its meson.build and one line there.
  *
  * Why this order:
  *   core, stats, runtime   commands and settings only
@@ -21,35 +22,21 @@
 
 #include "core/module.h"
 
-#define VGW_MODULES(X)                                                          \
-	X(core)                                                                 \
-	X(stats)                                                                \
-	X(runtime)                                                              \
-	X(dp)                                                                   \
-	X(neigh)                                                                \
-	X(fib)                                                                  \
-	X(vpc)                                                                  \
-	X(lb)                                                                   \
-	X(conntrack)                                                            \
-	X(xdp)                                                                  \
-	X(port)                                                                 \
-	X(host)                                                                 \
-	X(rtnl)                                                                 \
-	X(kneigh)                                                               \
-	X(announce)
-
-/* test builds only: lib/debug and lib/testmod (meson_options.txt) */
+#define DECLARE(folder, name) extern const struct vgw_module vgw_##name##_module;
+#define X DECLARE
+#include "modules.list"
 #ifdef VGW_TEST_HOOKS
-#define VGW_TEST_MODULES(X) X(debug)
-#else
-#define VGW_TEST_MODULES(X)
+#include "modules-test.list"
 #endif
+#undef X
 
-#define DECLARE(name) extern const struct vgw_module vgw_##name##_module;
-VGW_MODULES(DECLARE)
-VGW_TEST_MODULES(DECLARE)
-#undef DECLARE
-
-#define REF(name) &vgw_##name##_module,
-const struct vgw_module *const vgw_modules[] = {VGW_MODULES(REF) VGW_TEST_MODULES(REF) NULL};
-#undef REF
+#define REF(folder, name) &vgw_##name##_module,
+#define X REF
+const struct vgw_module *const vgw_modules[] = {
+#include "modules.list"
+#ifdef VGW_TEST_HOOKS
+#include "modules-test.list"
+#endif
+	NULL,
+};
+#undef X
