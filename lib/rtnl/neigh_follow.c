@@ -21,26 +21,7 @@
 
 enum query_kind { Q_NONE, Q_GET, Q_USE };
 
-static void nlog(const char *fmt, ...);
-static void dump_request(struct nlmsghdr *nlh);
-static void dump_begin(void);
-static void dump_done(void);
-static void neigh_message(const void *msg, size_t len, uint32_t seq);
-static void error_answer(uint32_t seq, int error);
-static void on_overrun(void);
-static void on_count(enum vgw_nl_count c);
-
-static const struct vgw_nl_ops ops = {
-	.dump_request = dump_request,
-	.dump_begin = dump_begin,
-	.dump_done = dump_done,
-	.message = neigh_message,
-	.error = error_answer,
-	.overrun = on_overrun,
-	.count = on_count,
-	.log = nlog,
-	.missing_is_empty = false,
-};
+static const struct vgw_nl_ops ops; /* the hooks, below */
 
 static struct {
 	struct vgw_nl_sock s;
@@ -163,34 +144,22 @@ static void dump_request(struct nlmsghdr *nlh)
 	ndm->ndm_family = AF_INET;
 }
 
-static void dump_begin(void)
+/* Counts, marks, sweeps, logs: what the socket module reports. */
+static void on_event(enum vgw_nl_event e)
 {
-	vgw_neigh_kernel_resync_begin(vgw_gw.neigh);
-}
-
-static void dump_done(void)
-{
-	uint32_t swept = vgw_neigh_kernel_sweep(vgw_gw.neigh);
-	RTE_LOG(NOTICE, USER1, "kernel neighbours synced: %u entries, %u swept\n", vgw_gw.neigh->n,
-		swept);
-}
-
-static void on_overrun(void)
-{
-	nlog("netlink overrun (ENOBUFS): neighbour notifications were lost, resyncing");
-}
-
-static void on_count(enum vgw_nl_count c)
-{
-	static const int sp[VGW_NL_COUNT_MAX] = {
-		[VGW_NL_DUMPS] = VGW_SP_KNEIGH_DUMP,
-		[VGW_NL_OVERRUNS] = VGW_SP_KNEIGH_OVERRUN,
-		[VGW_NL_FOREIGN] = VGW_SP_KNEIGH_FOREIGN,
-		[VGW_NL_RECV_ERRORS] = -1, /* logged only */
-		[VGW_NL_DUMP_INTR] = -1,   /* the notifications follow: nothing to do */
-	};
-	if (sp[c] >= 0)
-		count(sp[c]);
+	if (e == VGW_NL_DUMP_SENT) {
+		count(VGW_SP_KNEIGH_DUMP);
+		vgw_neigh_kernel_resync_begin(vgw_gw.neigh);
+	} else if (e == VGW_NL_DUMP_DONE) {
+		uint32_t swept = vgw_neigh_kernel_sweep(vgw_gw.neigh);
+		RTE_LOG(NOTICE, USER1, "kernel neighbours synced: %u entries, %u swept\n",
+			vgw_gw.neigh->n, swept);
+	} else if (e == VGW_NL_OVERRUN) {
+		count(VGW_SP_KNEIGH_OVERRUN);
+		nlog("netlink overrun (ENOBUFS): neighbour notifications were lost, resyncing");
+	} else if (e == VGW_NL_FOREIGN) {
+		count(VGW_SP_KNEIGH_FOREIGN);
+	} /* receive errors are logged only; an interrupted dump needs nothing */
 }
 
 /* An NLMSG_ERROR that answers no dump: to a query or request, or an ack. */
@@ -243,6 +212,14 @@ static void neigh_message(const void *p, size_t len, uint32_t seq)
 			send_query(Q_USE, (uint16_t)port, r.ip);
 	}
 }
+
+static const struct vgw_nl_ops ops = {
+	.dump_request = dump_request,
+	.message = neigh_message,
+	.error = error_answer,
+	.event = on_event,
+	.log = nlog,
+};
 
 void vgw_neigh_follow_input(const void *buf, size_t len)
 {

@@ -112,13 +112,12 @@ static void start_dump(struct vgw_nl_sock *s)
 		s->retry_at = now + 1000;
 		return;
 	}
-	s->ops->count(VGW_NL_DUMPS);
-	s->dump_seq = nlh->nlmsg_seq;
+		s->dump_seq = nlh->nlmsg_seq;
 	s->resync_wanted = false;
 	s->intr_seen = false;
 	s->loading = true;
 	s->last_dump_msg = now;
-	s->ops->dump_begin();
+	s->ops->event(VGW_NL_DUMP_SENT);
 }
 
 /* NLMSG_DONE of our dump, or an error answer to it. */
@@ -136,14 +135,13 @@ static void dump_over(struct vgw_nl_sock *s, int error)
 	}
 	if (s->resync_wanted)
 		return; /* notifications were lost meanwhile: again, then sweep */
-	s->ops->dump_done();
+	s->ops->event(VGW_NL_DUMP_DONE);
 }
 
 static void overrun(struct vgw_nl_sock *s)
 {
-	s->ops->count(VGW_NL_OVERRUNS);
 	vgw_nl_resync(s);
-	s->ops->overrun();
+	s->ops->event(VGW_NL_OVERRUN);
 }
 
 /* ---- receiving ----------------------------------------------------------- */
@@ -195,7 +193,7 @@ static bool one_message(struct vgw_nl_sock *s)
 	}
 	if (ours && (h->nlmsg_flags & NLM_F_DUMP_INTR) && !s->intr_seen) {
 		s->intr_seen = true;
-		s->ops->count(VGW_NL_DUMP_INTR);
+		s->ops->event(VGW_NL_DUMP_INTR);
 	}
 	s->ops->message(h, h->nlmsg_len, h->nlmsg_seq);
 	return true;
@@ -237,16 +235,16 @@ static bool receive(struct vgw_nl_sock *s)
 				overrun(s);
 				continue;
 			}
-			s->ops->count(VGW_NL_RECV_ERRORS);
+			s->ops->event(VGW_NL_RECV_ERROR);
 			s->ops->log("netlink receive: %s", strerror(e));
 			return false;
 		}
 		if (mh.msg_namelen != sizeof(from) || from.nl_pid != 0) {
-			s->ops->count(VGW_NL_FOREIGN); /* only the kernel speaks to us */
+			s->ops->event(VGW_NL_FOREIGN); /* only the kernel speaks to us */
 			continue;
 		}
 		if (mh.msg_flags & MSG_TRUNC) {
-			s->ops->count(VGW_NL_RECV_ERRORS);
+			s->ops->event(VGW_NL_RECV_ERROR);
 			s->ops->log("netlink datagram larger than %u bytes dropped", VGW_NL_BUF_SIZE);
 			overrun(s); /* something was lost: resync */
 			continue;

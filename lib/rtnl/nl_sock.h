@@ -44,15 +44,18 @@
 #define VGW_NL_BUF_SIZE (64u << 10) /* above the largest dump datagram (32 KiB) */
 #define VGW_NL_DUMP_STALL_MS 10000  /* no answer to a dump for this long: ask again */
 
-/* What the module counts; the owner maps each to a counter of its own. */
-enum vgw_nl_count {
-	VGW_NL_DUMPS,       /* dump requests sent */
-	VGW_NL_OVERRUNS,    /* notifications lost: a new dump wanted */
-	VGW_NL_FOREIGN,     /* datagrams not from the kernel, dropped */
-	VGW_NL_RECV_ERRORS, /* receive errors, datagrams too large included */
-	VGW_NL_DUMP_INTR,   /* dumps flagged NLM_F_DUMP_INTR (the table changed
-			     * meanwhile; the notifications follow, so only counted) */
-	VGW_NL_COUNT_MAX
+/* What the module tells its owner, as it happens. The owner counts what
+ * it wants to and does the rest. */
+enum vgw_nl_event {
+	VGW_NL_DUMP_SENT,  /* a dump request went out: mark what it must confirm */
+	VGW_NL_DUMP_DONE,  /* the dump ended and nothing was lost meanwhile: sweep */
+	VGW_NL_OVERRUN,    /* notifications were lost, a new dump is wanted: log it */
+	VGW_NL_FOREIGN,    /* a datagram not from the kernel, dropped */
+	VGW_NL_RECV_ERROR, /* a receive failed, or a datagram was too large (logged) */
+	VGW_NL_DUMP_INTR,  /* the dump was flagged NLM_F_DUMP_INTR (once per dump):
+			    * the table changed meanwhile, the notifications of the
+			    * changes follow, so the result is still right */
+	VGW_NL_EVENT_MAX
 };
 
 struct nlmsghdr;
@@ -62,10 +65,6 @@ struct vgw_nl_ops {
 	/* Fills the dump request behind its header: type, family header,
 	 * filters (flags and sequence number are the module's). */
 	void (*dump_request)(struct nlmsghdr *nlh);
-	/* The dump request went out: mark what the dump must confirm. */
-	void (*dump_begin)(void);
-	/* The dump ended and nothing was lost while it ran: sweep. */
-	void (*dump_done)(void);
 	/* A message other than NLMSG_DONE / ERROR / NOOP / OVERRUN, len its
 	 * length field and seq its sequence number; or the broken tail of a
 	 * datagram, len the bytes left and seq 0. */
@@ -73,10 +72,7 @@ struct vgw_nl_ops {
 	/* An NLMSG_ERROR that answers no dump: error is positive (0 for an
 	 * ack). NULL: ignored. */
 	void (*error)(uint32_t seq, int error);
-	/* Notifications were lost (already counted, a dump already wanted):
-	 * the owner's log line. */
-	void (*overrun)(void);
-	void (*count)(enum vgw_nl_count c);
+	void (*event)(enum vgw_nl_event e);
 	/* The owner's rate-limited log. */
 	void (*log)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 	bool missing_is_empty; /* ENOENT answering the dump: an empty table */

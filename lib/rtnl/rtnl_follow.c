@@ -14,30 +14,14 @@
 #include "krib.h"
 #include "nl_sock.h"
 
-static void dump_request(struct nlmsghdr *nlh);
-static void dump_begin(void);
-static void dump_done(void);
-static void on_message(const void *msg, size_t len, uint32_t seq);
-static void on_overrun(void);
-static void on_count(enum vgw_nl_count c);
-
-static const struct vgw_nl_ops ops = {
-	.dump_request = dump_request,
-	.dump_begin = dump_begin,
-	.dump_done = dump_done,
-	.message = on_message,
-	.overrun = on_overrun,
-	.count = on_count,
-	.log = vgw_krib_log,
-	.missing_is_empty = true, /* the table does not exist (yet): it is empty */
-};
+static const struct vgw_nl_ops ops; /* the hooks, below */
 
 static struct {
 	struct vgw_nl_sock s;
 	uint32_t table;
 	bool sweeping; /* the dump is over, the RIB sweeps what it did not bring */
 	uint64_t sync_start;
-	uint64_t n[VGW_NL_COUNT_MAX];
+	uint64_t n[VGW_NL_EVENT_MAX]; /* counted events */
 	uint64_t last_sync_ms;
 	/* CPU time of the longest vgw_rtnl_poll(): what the budget bounds (wall
 	 * time adds whatever else runs on the CPU) */
@@ -67,35 +51,41 @@ static void dump_request(struct nlmsghdr *nlh)
 	mnl_attr_put_u32(nlh, RTA_TABLE, F.table);
 }
 
-static void dump_begin(void)
-{
-	F.sweeping = false; /* a new dump marks the RIB again */
-	F.sync_start = vgw_nl_now_ms();
-	vgw_krib_resync_begin();
-}
-
-static void dump_done(void)
-{
-	vgw_krib_resync_end();
-	F.sweeping = true;
-}
-
 static void on_message(const void *msg, size_t len, uint32_t seq)
 {
 	(void)seq;
 	vgw_krib_handle(msg, len); /* a broken tail is counted there: truncated */
 }
 
-static void on_overrun(void)
+static void on_event(enum vgw_nl_event e)
 {
-	vgw_krib_log("netlink overrun (ENOBUFS): route notifications were lost, resyncing "
-		     "table %u", F.table);
+	F.n[e]++;
+	switch (e) {
+	case VGW_NL_DUMP_SENT:
+		F.sweeping = false; /* a new dump marks the RIB again */
+		F.sync_start = vgw_nl_now_ms();
+		vgw_krib_resync_begin();
+		break;
+	case VGW_NL_DUMP_DONE:
+		vgw_krib_resync_end();
+		F.sweeping = true;
+		break;
+	case VGW_NL_OVERRUN:
+		vgw_krib_log("netlink overrun (ENOBUFS): route notifications were lost, "
+			     "resyncing table %u", F.table);
+		break;
+	default:
+		break; /* counted */
+	}
 }
 
-static void on_count(enum vgw_nl_count c)
-{
-	F.n[c]++;
-}
+static const struct vgw_nl_ops ops = {
+	.dump_request = dump_request,
+	.message = on_message,
+	.event = on_event,
+	.log = vgw_krib_log,
+	.missing_is_empty = true, /* the table does not exist (yet): it is empty */
+};
 
 void vgw_rtnl_input(const void *buf, size_t len)
 {
@@ -181,13 +171,13 @@ void vgw_rtnl_format(struct vgw_fmt *f)
 	vgw_fmt_u64(f, "swept", s->swept);
 	vgw_fmt_u64(f, "shadow_events", s->shadow_events);
 	vgw_fmt_u64(f, "unknown_attrs", s->unknown_attrs);
-	uint64_t dumps = F.n[VGW_NL_DUMPS];
+	uint64_t dumps = F.n[VGW_NL_DUMP_SENT];
 	vgw_fmt_u64(f, "dumps", dumps);
 	vgw_fmt_u64(f, "resyncs", dumps ? dumps - 1 : 0); /* every dump after the first */
-	vgw_fmt_u64(f, "overruns", F.n[VGW_NL_OVERRUNS]);
+	vgw_fmt_u64(f, "overruns", F.n[VGW_NL_OVERRUN]);
 	vgw_fmt_u64(f, "dump_interrupted", F.n[VGW_NL_DUMP_INTR]);
 	vgw_fmt_u64(f, "foreign", F.n[VGW_NL_FOREIGN]);
-	vgw_fmt_u64(f, "recv_errors", F.n[VGW_NL_RECV_ERRORS]);
+	vgw_fmt_u64(f, "recv_errors", F.n[VGW_NL_RECV_ERROR]);
 	vgw_fmt_u64(f, "last_sync_ms", F.last_sync_ms);
 	vgw_fmt_u64(f, "max_turn_cpu_us", F.max_turn_cpu_us);
 	vgw_fmt_u64(f, "rcvbuf", F.s.rcvbuf > 0 ? (uint64_t)F.s.rcvbuf : 0);
