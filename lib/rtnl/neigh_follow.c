@@ -233,6 +233,7 @@ void vgw_neigh_follow_poll(bool readable)
 
 void vgw_neigh_follow_test_open(int (*send)(const void *msg, size_t len))
 {
+	vgw_neigh_follow_close(); /* the queries of a previous test too */
 	vgw_nl_test_open(&F.s, send);
 	snprintf(F.s.dump_name, sizeof(F.s.dump_name), "dump");
 }
