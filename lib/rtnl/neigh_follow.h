@@ -4,7 +4,7 @@
  * On an af-xdp port the kernel keeps the interface and does ARP (vgw's XDP
  * program passes ARP to it), so vgwd learns that port's next hops from the
  * kernel. Opened at start-up only when some port has vgw_port_kernel_neigh():
- * one NETLINK_ROUTE socket (libmnl) of its own, non-blocking, subscribed to
+ * one NETLINK_ROUTE socket (nl_sock.h) of its own, non-blocking, subscribed to
  * RTNLGRP_NEIGH, with a large receive buffer (SO_RCVBUFFORCE), reading only
  * what the kernel sends (sender port id 0). Its fd sits in the slow path's
  * epoll set; vgw_neigh_follow_poll(), called on every loop turn, applies at

@@ -9,7 +9,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
-#include "nl_attr.h"
+#include "nl_sock.h"
 
 #define VGW_X_NAME(id, name, help) name,
 const char *const vgw_neigh_msg_result_names[VGW_NEIGH_MSG_RESULT_MAX] = {
@@ -19,68 +19,70 @@ const char *const vgw_neigh_msg_result_names[VGW_NEIGH_MSG_RESULT_MAX] = {
 /* NUD_VALID of the kernel's include/net/neighbour.h (not a uapi header). */
 #define NUD_USABLE (NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY)
 
+/* What the walk of a neighbour message's attributes finds. */
+struct neigh_walk {
+	struct vgw_neigh_msg *r;
+	bool has_dst;
+	const struct nlattr *lladdr;
+};
+
+static int neigh_attr(const struct nlattr *a, void *data)
+{
+	struct neigh_walk *w = data;
+	switch (mnl_attr_get_type(a)) {
+	case NDA_DST:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		uint32_t be;
+		memcpy(&be, mnl_attr_get_payload(a), sizeof(be));
+		w->r->ip = ntohl(be);
+		w->has_dst = true;
+		break;
+	case NDA_LLADDR:
+		w->lladdr = a; /* its size is judged below, by the entry's state */
+		break;
+	default:
+		break; /* NDA_CACHEINFO, NDA_PROBES, NDA_VLAN, ...: not needed */
+	}
+	return MNL_CB_OK;
+}
+
 enum vgw_neigh_msg_result vgw_neigh_parse(const void *msg, size_t avail, struct vgw_neigh_msg *r)
 {
 	memset(r, 0, sizeof(*r));
-	const uint8_t *b = msg;
-	struct nlmsghdr h;
+	const struct nlmsghdr *h = msg;
 	struct ndmsg ndm;
-	if (avail < NLMSG_HDRLEN)
-		return VGW_NEIGH_MSG_ERR_TRUNCATED;
-	memcpy(&h, b, sizeof(h));
-	if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > avail)
-		return VGW_NEIGH_MSG_ERR_TRUNCATED;
-	if (h.nlmsg_type != RTM_NEWNEIGH && h.nlmsg_type != RTM_DELNEIGH)
+	uint16_t type;
+	if (!vgw_nl_msg_step(msg, avail))
+		return VGW_NEIGH_MSG_ERR_TRUNCATED; /* the header or its length does not fit */
+	memcpy(&type, (const uint8_t *)msg + offsetof(struct nlmsghdr, nlmsg_type), sizeof(type));
+	if (type != RTM_NEWNEIGH && type != RTM_DELNEIGH)
 		return VGW_NEIGH_MSG_IGN_MSG_TYPE;
-	r->op = h.nlmsg_type == RTM_NEWNEIGH ? VGW_NEIGH_MSG_ADD : VGW_NEIGH_MSG_DEL;
-	if (h.nlmsg_len < NLMSG_HDRLEN + sizeof(ndm))
+	r->op = type == RTM_NEWNEIGH ? VGW_NEIGH_MSG_ADD : VGW_NEIGH_MSG_DEL;
+	if (mnl_nlmsg_get_payload_len(h) < sizeof(ndm))
 		return VGW_NEIGH_MSG_ERR_TRUNCATED;
-	memcpy(&ndm, b + NLMSG_HDRLEN, sizeof(ndm));
+	memcpy(&ndm, mnl_nlmsg_get_payload(h), sizeof(ndm));
 	if (ndm.ndm_family != AF_INET)
 		return VGW_NEIGH_MSG_IGN_FAMILY;
 	r->ifindex = ndm.ndm_ifindex;
 	r->state = ndm.ndm_state;
 	r->flags = ndm.ndm_flags;
 
-	/* the attributes start after the aligned ndmsg (12 bytes: aligned) */
-	size_t body = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ndm));
-	const uint8_t *p = b + (body < h.nlmsg_len ? body : h.nlmsg_len);
-	size_t n = h.nlmsg_len - (size_t)(p - b);
-	struct vgw_nl_attr a;
-	bool has_dst = false;
-	const uint8_t *lladdr = NULL;
-	size_t lladdr_len = 0;
-	while (n > 0) {
-		if (vgw_nl_attr_next(&p, &n, &a) < 0)
-			return VGW_NEIGH_MSG_ERR_ATTR;
-		switch (a.type) {
-		case NDA_DST:
-			if (a.size != 4)
-				return VGW_NEIGH_MSG_ERR_ATTR;
-			r->ip = ntohl(vgw_nl_get_u32(a.data));
-			has_dst = true;
-			break;
-		case NDA_LLADDR:
-			/* its size is judged below, by the entry's state */
-			lladdr = a.data;
-			lladdr_len = a.size;
-			break;
-		default:
-			break; /* NDA_CACHEINFO, NDA_PROBES, NDA_VLAN, ...: not needed */
-		}
-	}
+	struct neigh_walk w = {.r = r};
+	if (vgw_nl_attr_parse(h, sizeof(ndm), neigh_attr, &w) < 0)
+		return VGW_NEIGH_MSG_ERR_ATTR;
 	if (ndm.ndm_flags & NTF_PROXY)
 		return VGW_NEIGH_MSG_IGN_PROXY;
 	/* the kernel types IPv4 neighbours by inet_addr_type(): broadcast and
 	 * multicast entries (NOARP, a group MAC) are no next hops */
 	if (ndm.ndm_type != RTN_UNICAST && ndm.ndm_type != RTN_UNSPEC)
 		return VGW_NEIGH_MSG_IGN_TYPE;
-	if (!has_dst)
+	if (!w.has_dst)
 		return VGW_NEIGH_MSG_IGN_NO_DST;
 	if (!(ndm.ndm_state & NUD_USABLE))
 		return VGW_NEIGH_MSG_OK; /* INCOMPLETE, FAILED, NONE: no MAC to use */
-	if (lladdr && lladdr_len == 6) {
-		memcpy(r->mac, lladdr, 6);
+	if (w.lladdr && mnl_attr_validate2(w.lladdr, MNL_TYPE_BINARY, 6) == 0) {
+		memcpy(r->mac, mnl_attr_get_payload(w.lladdr), 6);
 		r->has_mac = true;
 		return VGW_NEIGH_MSG_OK;
 	}

@@ -6,9 +6,11 @@
  * kernel sends it (notification, dump answer, or answer to RTM_GETNEIGH) and
  * says whether it is an IPv4 neighbour to apply (OK), a message that does not
  * concern us (IGN_*), or one we cannot use (ERR_*). It must be safe on
- * arbitrary bytes: every length is checked against the bytes available,
- * values are copied out with memcpy (no alignment assumption), and nothing is
- * read past `avail`.
+ * arbitrary bytes: the message and its attributes are walked with libmnl
+ * (nl_sock.h: vgw_nl_msg_step, vgw_nl_attr_parse), every length is checked
+ * against the bytes available, every attribute read is checked for its exact
+ * size (mnl_attr_validate), and nothing is read past `avail`. msg is 4-byte
+ * aligned, as netlink buffers are (libmnl reads the headers in place).
  *
  * A usable MAC: the kernel's entry is in a valid state (REACHABLE, STALE,
  * DELAY, PROBE, PERMANENT, NOARP: NUD_VALID) and carries a 6-byte

@@ -1,6 +1,6 @@
 /* Following a Linux routing table over netlink (slow path only).
  *
- * One NETLINK_ROUTE socket (libmnl), non-blocking, subscribed to
+ * One NETLINK_ROUTE socket (nl_sock.h: libmnl), non-blocking, subscribed to
  * RTMGRP_IPV4_ROUTE, with a 64 MiB receive buffer (SO_RCVBUFFORCE) so that
  * a routing daemon pushing a full table does not overflow it while vgwd is
  * busy. Its fd sits in the slow path's epoll set; vgw_rtnl_poll(), called on
@@ -17,7 +17,8 @@
  * the order the kernel produced them. When NLMSG_DONE arrives the RIB sweeps
  * the routes the dump did not bring (mark and sweep, krib.h). An overrun
  * during a dump restarts it once it is done. Only messages from the kernel
- * (sender port id 0) are read.
+ * (sender port id 0) are read. The socket, the receive loop and the dump's
+ * state machine are nl_sock.h's, shared with the neighbour follower.
  *
  * State: off (no `kernel import-table`), loading (dump running), sweeping,
  * synced. */

@@ -9,7 +9,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
-#include "nl_attr.h"
+#include "nl_sock.h"
 
 #define VGW_X_NAME(id, name, help) name,
 const char *const vgw_rtnl_result_names[VGW_RTNL_RESULT_MAX] = {VGW_RTNL_RESULTS(VGW_X_NAME)};
@@ -32,36 +32,53 @@ static int known_unused(uint16_t type)
 	return 0;
 }
 
-/* The attributes inside one rtnexthop: a gateway, or something we cannot
- * use. Returns OK or an error. */
-static enum vgw_rtnl_result nexthop_attrs(const uint8_t *p, size_t n, uint32_t *gw, int *has_gw,
-					  uint32_t *unknown)
+/* A 4-byte attribute's value (libmnl checks the length, memcpy leaves no
+ * alignment assumption of our own). */
+static bool u32_of(const struct nlattr *a, uint32_t *v)
 {
-	struct vgw_nl_attr a;
-	while (n > 0) {
-		if (vgw_nl_attr_next(&p, &n, &a) < 0)
-			return VGW_RTNL_ERR_MULTIPATH;
-		switch (a.type) {
-		case RTA_GATEWAY:
-			if (a.size != 4)
-				return VGW_RTNL_ERR_MULTIPATH;
-			*gw = vgw_nl_get_u32(a.data);
-			*has_gw = 1;
-			break;
-		case RTA_VIA: case RTA_ENCAP: case RTA_ENCAP_TYPE:
-			return VGW_RTNL_ERR_UNSUPPORTED;
-		default:
-			if (!known_unused(a.type))
-				(*unknown)++;
+	if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		return false;
+	memcpy(v, mnl_attr_get_payload(a), sizeof(*v));
+	return true;
+}
+
+/* What the walk of one rtnexthop's attributes finds. */
+struct nexthop_walk {
+	uint32_t gw; /* network order */
+	bool has_gw;
+	uint32_t *unknown;
+	enum vgw_rtnl_result res; /* why the walk stopped, OK if it did not */
+};
+
+/* One attribute inside an rtnexthop: a gateway, or something we cannot use. */
+static int nexthop_attr(const struct nlattr *a, void *data)
+{
+	struct nexthop_walk *w = data;
+	uint16_t type = mnl_attr_get_type(a);
+	switch (type) {
+	case RTA_GATEWAY:
+		if (!u32_of(a, &w->gw)) {
+			w->res = VGW_RTNL_ERR_MULTIPATH;
+			return MNL_CB_ERROR;
 		}
+		w->has_gw = true;
+		break;
+	case RTA_VIA: case RTA_ENCAP: case RTA_ENCAP_TYPE:
+		w->res = VGW_RTNL_ERR_UNSUPPORTED;
+		return MNL_CB_ERROR;
+	default:
+		if (!known_unused(type))
+			(*w->unknown)++;
 	}
-	return VGW_RTNL_OK;
+	return MNL_CB_OK;
 }
 
 /* RTA_MULTIPATH: a list of struct rtnexthop, each followed by its attributes
- * within rtnh_len. */
-static enum vgw_rtnl_result multipath(const uint8_t *p, size_t n, struct vgw_rtnl_route *r)
+ * within rtnh_len (not attributes themselves: walked here). */
+static enum vgw_rtnl_result multipath(const struct nlattr *mp, struct vgw_rtnl_route *r)
 {
+	const uint8_t *p = mnl_attr_get_payload(mp);
+	size_t n = mnl_attr_get_payload_len(mp);
 	const size_t hdr = sizeof(struct rtnexthop);
 	while (n > 0) {
 		if (n < hdr)
@@ -70,48 +87,100 @@ static enum vgw_rtnl_result multipath(const uint8_t *p, size_t n, struct vgw_rtn
 		memcpy(&nh, p, hdr);
 		if (nh.rtnh_len < hdr || nh.rtnh_len > n)
 			return VGW_RTNL_ERR_MULTIPATH;
-		uint32_t gw = 0;
-		int has_gw = 0;
-		enum vgw_rtnl_result res =
-			nexthop_attrs(p + hdr, nh.rtnh_len - hdr, &gw, &has_gw, &r->unknown_attrs);
-		if (res != VGW_RTNL_OK)
-			return res;
-		if (!has_gw)
+		struct nexthop_walk w = {.unknown = &r->unknown_attrs, .res = VGW_RTNL_OK};
+		if (vgw_nl_attr_parse_payload(p + hdr, nh.rtnh_len - hdr, nexthop_attr, &w) < 0)
+			return w.res != VGW_RTNL_OK ? w.res : VGW_RTNL_ERR_MULTIPATH;
+		if (!w.has_gw)
 			return VGW_RTNL_ERR_NO_GATEWAY; /* a device next hop */
 		if (!(nh.rtnh_flags & RTNH_F_DEAD)) {
 			if (r->n_paths == VGW_ECMP_MAX)
 				return VGW_RTNL_ERR_TOO_MANY_PATHS;
 			r->paths[r->n_paths++] = (struct vgw_rtnl_path){
-				.gw = ntohl(gw), .oif = nh.rtnh_ifindex};
+				.gw = ntohl(w.gw), .oif = nh.rtnh_ifindex};
 		}
-		size_t step = VGW_NL_ALIGN4(nh.rtnh_len);
+		size_t step = RTNH_ALIGN(nh.rtnh_len);
 		if (step > n)
-			step = n;
+			step = n; /* the last may lack its padding */
 		p += step;
 		n -= step;
 	}
 	return r->n_paths ? VGW_RTNL_OK : VGW_RTNL_ERR_NO_GATEWAY;
 }
 
+/* What the walk of a route message's attributes finds. */
+struct route_walk {
+	struct vgw_rtnl_route *r;
+	const struct nlattr *mp; /* RTA_MULTIPATH */
+	bool has_dst, has_gw, has_nh_id, unsupported;
+	uint32_t gw;  /* host order */
+	int32_t oif;
+};
+
+/* One attribute of a route message. Every attribute we read is checked for
+ * its exact size; a wrong one refuses the message (MNL_CB_ERROR). */
+static int route_attr(const struct nlattr *a, void *data)
+{
+	struct route_walk *w = data;
+	struct vgw_rtnl_route *r = w->r;
+	uint16_t type = mnl_attr_get_type(a);
+	uint32_t v = 0;
+	switch (type) {
+	case RTA_TABLE: case RTA_DST: case RTA_GATEWAY: case RTA_OIF: case RTA_PRIORITY:
+	case RTA_NH_ID:
+		if (!u32_of(a, &v))
+			return MNL_CB_ERROR;
+		break;
+	}
+	switch (type) {
+	case RTA_TABLE:
+		r->table = v;
+		break;
+	case RTA_DST:
+		r->dst = ntohl(v);
+		w->has_dst = true;
+		break;
+	case RTA_GATEWAY:
+		w->gw = ntohl(v);
+		w->has_gw = true;
+		break;
+	case RTA_OIF:
+		w->oif = (int32_t)v;
+		break;
+	case RTA_PRIORITY:
+		r->metric = v;
+		break;
+	case RTA_MULTIPATH:
+		w->mp = a;
+		break;
+	case RTA_NH_ID:
+		w->has_nh_id = true;
+		break;
+	case RTA_VIA: case RTA_ENCAP: case RTA_ENCAP_TYPE:
+		w->unsupported = true;
+		break;
+	default:
+		if (!known_unused(type))
+			r->unknown_attrs++;
+	}
+	return MNL_CB_OK;
+}
+
 enum vgw_rtnl_result vgw_rtnl_parse(const void *msg, size_t avail, uint32_t table,
 				    struct vgw_rtnl_route *r)
 {
 	memset(r, 0, sizeof(*r));
-	const uint8_t *b = msg;
-	struct nlmsghdr h;
+	const struct nlmsghdr *h = msg;
 	struct rtmsg rtm;
-	if (avail < NLMSG_HDRLEN)
-		return VGW_RTNL_ERR_TRUNCATED;
-	memcpy(&h, b, sizeof(h));
-	if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > avail)
-		return VGW_RTNL_ERR_TRUNCATED;
-	if (h.nlmsg_type != RTM_NEWROUTE && h.nlmsg_type != RTM_DELROUTE)
+	uint16_t type;
+	if (!vgw_nl_msg_step(msg, avail))
+		return VGW_RTNL_ERR_TRUNCATED; /* the header or its length does not fit */
+	memcpy(&type, (const uint8_t *)msg + offsetof(struct nlmsghdr, nlmsg_type), sizeof(type));
+	if (type != RTM_NEWROUTE && type != RTM_DELROUTE)
 		return VGW_RTNL_IGN_MSG_TYPE;
-	r->op = h.nlmsg_type == RTM_NEWROUTE ? VGW_RTNL_ADD : VGW_RTNL_DEL;
-	size_t body = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(rtm));
-	if (h.nlmsg_len < NLMSG_HDRLEN + sizeof(rtm))
+	r->op = type == RTM_NEWROUTE ? VGW_RTNL_ADD : VGW_RTNL_DEL;
+	if (mnl_nlmsg_get_payload_len(h) < sizeof(rtm))
 		return VGW_RTNL_ERR_TRUNCATED;
-	memcpy(&rtm, b + NLMSG_HDRLEN, sizeof(rtm));
+	memcpy(&rtm, mnl_nlmsg_get_payload(h), sizeof(rtm));
 	if (rtm.rtm_family != AF_INET)
 		return VGW_RTNL_IGN_FAMILY;
 	r->len = rtm.rtm_dst_len;
@@ -119,61 +188,9 @@ enum vgw_rtnl_result vgw_rtnl_parse(const void *msg, size_t avail, uint32_t tabl
 	r->proto = rtm.rtm_protocol;
 	r->table = rtm.rtm_table;
 
-	const uint8_t *p = b + (body < h.nlmsg_len ? body : h.nlmsg_len);
-	size_t n = h.nlmsg_len - (size_t)(p - b);
-	struct vgw_nl_attr a;
-	struct vgw_nl_attr mp = {0};
-	int has_dst = 0, has_gw = 0, has_mp = 0, has_nh_id = 0, unsupported = 0;
-	uint32_t gw = 0;
-	int32_t oif = 0;
-	while (n > 0) {
-		if (vgw_nl_attr_next(&p, &n, &a) < 0)
-			return VGW_RTNL_ERR_ATTR;
-		switch (a.type) {
-		case RTA_TABLE:
-			if (a.size != 4)
-				return VGW_RTNL_ERR_ATTR;
-			r->table = vgw_nl_get_u32(a.data);
-			break;
-		case RTA_DST:
-			if (a.size != 4)
-				return VGW_RTNL_ERR_ATTR;
-			r->dst = ntohl(vgw_nl_get_u32(a.data));
-			has_dst = 1;
-			break;
-		case RTA_GATEWAY:
-			if (a.size != 4)
-				return VGW_RTNL_ERR_ATTR;
-			gw = ntohl(vgw_nl_get_u32(a.data));
-			has_gw = 1;
-			break;
-		case RTA_OIF:
-			if (a.size != 4)
-				return VGW_RTNL_ERR_ATTR;
-			oif = (int32_t)vgw_nl_get_u32(a.data);
-			break;
-		case RTA_PRIORITY:
-			if (a.size != 4)
-				return VGW_RTNL_ERR_ATTR;
-			r->metric = vgw_nl_get_u32(a.data);
-			break;
-		case RTA_MULTIPATH:
-			mp = a;
-			has_mp = 1;
-			break;
-		case RTA_NH_ID:
-			if (a.size != 4)
-				return VGW_RTNL_ERR_ATTR;
-			has_nh_id = 1;
-			break;
-		case RTA_VIA: case RTA_ENCAP: case RTA_ENCAP_TYPE:
-			unsupported = 1;
-			break;
-		default:
-			if (!known_unused(a.type))
-				r->unknown_attrs++;
-		}
-	}
+	struct route_walk w = {.r = r};
+	if (vgw_nl_attr_parse(h, sizeof(rtm), route_attr, &w) < 0)
+		return VGW_RTNL_ERR_ATTR;
 	/* what concerns us at all */
 	if (r->table != table)
 		return VGW_RTNL_IGN_TABLE;
@@ -184,7 +201,7 @@ enum vgw_rtnl_result vgw_rtnl_parse(const void *msg, size_t avail, uint32_t tabl
 	/* the key */
 	if (r->len > 32)
 		return VGW_RTNL_ERR_PLEN;
-	if (r->len > 0 && !has_dst)
+	if (r->len > 0 && !w.has_dst)
 		return VGW_RTNL_ERR_NO_DST;
 	if (r->dst & ~vgw_prefix_mask(r->len))
 		return VGW_RTNL_ERR_HOST_BITS;
@@ -193,20 +210,20 @@ enum vgw_rtnl_result vgw_rtnl_parse(const void *msg, size_t avail, uint32_t tabl
 	if (r->op == VGW_RTNL_DEL)
 		return VGW_RTNL_OK; /* the key is all a withdrawal needs */
 	/* the next hops */
-	if (unsupported)
+	if (w.unsupported)
 		return VGW_RTNL_ERR_UNSUPPORTED;
-	if (has_mp)
-		return multipath(mp.data, mp.size, r);
-	if (has_gw) {
+	if (w.mp)
+		return multipath(w.mp, r);
+	if (w.has_gw) {
 		if (rtm.rtm_flags & RTNH_F_DEAD)
 			return VGW_RTNL_ERR_NO_GATEWAY;
-		r->paths[0] = (struct vgw_rtnl_path){.gw = gw, .oif = oif};
+		r->paths[0] = (struct vgw_rtnl_path){.gw = w.gw, .oif = w.oif};
 		r->n_paths = 1;
 		return VGW_RTNL_OK;
 	}
 	/* nexthop objects: with net.ipv4.nexthop_compat_mode=1 (the default)
 	 * the kernel adds RTA_GATEWAY / RTA_MULTIPATH, without it only the id */
-	return has_nh_id ? VGW_RTNL_ERR_UNSUPPORTED : VGW_RTNL_ERR_NO_GATEWAY;
+	return w.has_nh_id ? VGW_RTNL_ERR_UNSUPPORTED : VGW_RTNL_ERR_NO_GATEWAY;
 }
 
 const char *vgw_rtnl_proto_name(uint8_t proto, char buf[4])

@@ -3,10 +3,12 @@
  * vgw_rtnl_parse() reads one RTM_NEWROUTE / RTM_DELROUTE message as the
  * kernel sends it (notification or dump answer) and says what it means for
  * the followed table: a route to apply or withdraw (OK), a message that does
- * not concern us (IGN_*), or a message we cannot use (ERR_*). It must be safe
- * on arbitrary bytes: every length is checked against the bytes available,
- * values are copied out with memcpy (no alignment assumption), and nothing is
- * read past `avail`.
+ * not concern us (IGN_*), or a message we cannot use (ERR_*). It must be
+ * safe on arbitrary bytes: the message and its attributes are walked with libmnl
+ * (nl_sock.h: vgw_nl_msg_step, vgw_nl_attr_parse), every length is checked
+ * against the bytes available, every attribute read is checked for its exact
+ * size (mnl_attr_validate), and nothing is read past `avail`. msg is 4-byte
+ * aligned, as netlink buffers are (libmnl reads the headers in place).
  *
  * What is followed: IPv4 unicast routes of the table, without TOS, not
  * cloned, with 1 to VGW_ECMP_MAX gateways (RTA_GATEWAY, or the rtnexthop list

@@ -3,8 +3,8 @@
  * fuzz_neigh_msg.c - libFuzzer target: netlink neighbour messages from the
  * kernel (lib/rtnl/neigh_parse.c), a whole datagram at a time.
  *
- * Input: one datagram as vgw_nl_recv() (lib/rtnl/nl_recv.h) hands it over,
- * walked as the neighbour follower walks it (neigh_follow.c); every message
+ * Input: one datagram as the netlink socket module (lib/rtnl/nl_sock.c)
+ * receives it, walked with its framing (vgw_nl_msg_step); every message
  * is parsed with the bytes left in the datagram as `avail`. Properties: a
  * result is one of the named results; an OK RTM_NEWNEIGH in a valid state
  * has a MAC; the requests vgwd builds (RTM_GETNEIGH, NTF_USE) fit the
@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 
 #include "fuzz_util.h"
+#include "rtnl/nl_sock.h"
 #include "rtnl/neigh_parse.h"
 
 /* the states with a usable MAC (NUD_VALID of the kernel, not a uapi name) */
@@ -32,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(vgw_neigh_msg_result_names[res] != NULL);
 		if (res == VGW_NEIGH_MSG_OK && r.op == VGW_NEIGH_MSG_ADD && (r.state & USABLE))
 			FUZZ_CHECK(r.has_mac);
-		size_t step = fuzz_nl_step(buf + off, avail);
+		size_t step = vgw_nl_msg_step(buf + off, avail);
 		if (!step)
 			break;
 		off += step;

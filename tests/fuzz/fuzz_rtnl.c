@@ -3,10 +3,10 @@
  * fuzz_rtnl.c - libFuzzer target: netlink route messages from the kernel
  * (lib/rtnl/rtnl_parse.c), a whole datagram at a time.
  *
- * Input: one datagram as vgw_nl_recv() (lib/rtnl/nl_recv.h) hands it over;
- * it is walked the way the route follower walks it (rtnl_follow.c: a header
- * whose length is short or past the end ends the walk, the next message
- * starts at NLMSG_ALIGN(len)), and every message is parsed with the bytes
+ * Input: one datagram as the netlink socket module (lib/rtnl/nl_sock.c)
+ * receives it; it is walked with the module's own framing (vgw_nl_msg_step:
+ * a header whose length is short or past the end ends the walk, the next
+ * message starts at NLMSG_ALIGN(len)), and every message is parsed with the bytes
  * left in the datagram as `avail`, the parse's own checks against its length
  * field included. Properties: a result is one of the named results; an OK
  * route to add has 1..VGW_ECMP_MAX paths (one to withdraw none), a prefix
@@ -16,6 +16,7 @@
 #include <linux/rtnetlink.h>
 
 #include "fuzz_util.h"
+#include "rtnl/nl_sock.h"
 #include "rtnl/rtnl_parse.h"
 
 #define TABLE 100
@@ -41,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char pb[4];
 			FUZZ_CHECK(vgw_rtnl_proto_name(r.proto, pb) != NULL);
 		}
-		size_t step = fuzz_nl_step(buf + off, avail);
+		size_t step = vgw_nl_msg_step(buf + off, avail);
 		if (!step)
 			break;
 		off += step;

@@ -68,21 +68,4 @@ static inline uint32_t fuzz_take(const uint8_t **p, size_t *left, int n)
 	return v;
 }
 
-#include <linux/netlink.h>
-
-/* Datagram framing as the followers walk it: the bytes to the next netlink
- * message after the one at buf (avail bytes left), or 0 at the end (no
- * header, or a length shorter than one or past the datagram). */
-static inline size_t fuzz_nl_step(const uint8_t *buf, size_t avail)
-{
-	struct nlmsghdr h;
-	if (avail < sizeof(h))
-		return 0;
-	memcpy(&h, buf, sizeof(h));
-	if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > avail)
-		return 0;
-	size_t step = NLMSG_ALIGN(h.nlmsg_len);
-	return step < avail ? step : avail;
-}
-
 #endif
