@@ -36,6 +36,14 @@ uint64_t vgw_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+void vgw_slowpath_tick(uint64_t now)
+{
+	VGW_FOREACH_MODULE(mod)
+		if (mod->tick)
+			mod->tick(now);
+	vgw_defer_reclaim();
+}
+
 /* One burst from every worker's ring of every reason (so no reason can hold
  * the others off here either); true when a ring gave a full burst (more may
  * be waiting). */
@@ -139,10 +147,7 @@ int vgw_slowpath_run(char *err)
 			i++;
 		}
 		if (now >= next_tick) {
-			VGW_FOREACH_MODULE(mod)
-				if (mod->tick)
-					mod->tick(now);
-			vgw_defer_reclaim();
+			vgw_slowpath_tick(now);
 			next_tick = now + TICK_MS;
 		}
 	}

@@ -18,5 +18,9 @@ int vgw_slowpath_run(char *err);
 
 uint64_t vgw_now_ms(void);
 
+/* The timers, every 100 ms: every module's tick in table order, then the RCU
+ * reclamation (the loop calls it; tests too). */
+void vgw_slowpath_tick(uint64_t now_ms);
+
 
 #endif
