@@ -24,18 +24,6 @@ int vgw_setting_u32(const char *what, const char *v, uint64_t min, uint64_t max,
 	return 0;
 }
 
-int vgw_setting_max_entries(int argc, char **argv, uint64_t min, uint64_t max, uint32_t *out,
-			    char *err)
-{
-	if (argc != 3 || strcmp(argv[1], "max-entries") != 0) {
-		snprintf(err, VGW_ERR_LEN, "%s: expected 'max-entries N'", argv[0]);
-		return -1;
-	}
-	char what[64];
-	snprintf(what, sizeof(what), "%s max-entries", argv[0]);
-	return vgw_setting_u32(what, argv[2], min, max, out, err);
-}
-
 /* The core's own settings: EAL, lcores, the control socket, the pool. */
 
 static int eal_line(int argc, char **argv, char *err)
@@ -84,20 +72,12 @@ static int control_line(int argc, char **argv, char *err)
 	return 0;
 }
 
-static int mbufs_line(int argc, char **argv, char *err)
-{
-	if (argc != 2) {
-		snprintf(err, VGW_ERR_LEN, "mbufs: expected 'mbufs N'");
-		return -1;
-	}
-	return vgw_setting_u32("mbufs", argv[1], 1023, 16u << 20, &vgw_gw.set.mbufs, err);
-}
-
 const struct vgw_setting vgw_core_settings[] = {
 	{"eal", eal_line},
 	{"lcores", lcores_line},
 	{"control", control_line},
-	{"mbufs", mbufs_line},
+	/* 0 (unset): sized from what the modules hold (app/vgwd/main.c) */
+	{"mbufs", .u32 = &vgw_gw.set.mbufs, .min = 1023, .max = 16u << 20},
 	{NULL, NULL},
 };
 
@@ -146,39 +126,72 @@ void vgw_core_settings_config(struct vgw_buf *b)
 		vgw_buf_puts(b, "\n");
 	vgw_buf_printf(b, "lcores %s\n", vgw_gw.set.lcores);
 	vgw_buf_printf(b, "control socket %s\n", vgw_gw.set.socket_path);
-	if (vgw_gw.set.mbufs)
-		vgw_buf_printf(b, "mbufs %u\n", vgw_gw.set.mbufs);
 }
 
-/* The generic part: a line goes to the module that owns its first word. */
+/* The generic part: a line goes to the module that owns its first word;
+ * number settings are parsed, defaulted, reset and printed here. */
 
-static const struct vgw_setting *find_setting(const char *w)
+static bool owns(const struct vgw_setting *s, const char *w)
 {
-	VGW_FOREACH_MODULE(mod)
-		for (const struct vgw_setting *s = mod->settings; s && s->word; s++)
-			if (strcmp(s->word, w) == 0)
-				return s;
-	return NULL;
+	return strcmp(s->word, w) == 0;
 }
+
+#define FOREACH_SETTING(s)                                                     \
+	VGW_FOREACH_MODULE(mod_)                                               \
+		for (const struct vgw_setting *s = mod_->settings; s && s->word; s++)
 
 bool vgw_settings_is_setting(const char *w)
 {
-	return find_setting(w) != NULL;
+	FOREACH_SETTING(s)
+		if (owns(s, w))
+			return true;
+	return false;
+}
+
+/* "word key N" or "word N": the number entry that takes this line */
+static bool number_matches(const struct vgw_setting *s, int argc, char **argv)
+{
+	return s->u32 && (s->key ? argc == 3 && strcmp(argv[1], s->key) == 0 : argc == 2);
 }
 
 int vgw_settings_line(int argc, char **argv, char *err)
 {
-	const struct vgw_setting *s = find_setting(argv[0]);
-	if (!s) {
-		snprintf(err, VGW_ERR_LEN, "invalid setting '%s' (see conf/vgw.conf for the syntax)",
-			 argv[0]);
+	const struct vgw_setting *custom = NULL;
+	char expected[VGW_ERR_LEN] = "";
+	size_t len = 0;
+	FOREACH_SETTING(s) {
+		if (!owns(s, argv[0]))
+			continue;
+		if (number_matches(s, argc, argv)) {
+			char what[96];
+			snprintf(what, sizeof(what), "%s%s%s", s->word, s->key ? " " : "",
+				 s->key ? s->key : "");
+			return vgw_setting_u32(what, argv[argc - 1], s->min, s->max, s->u32, err);
+		}
+		if (s->parse) {
+			custom = s;
+		} else if (len < sizeof(expected)) {
+			len += (size_t)snprintf(expected + len, sizeof(expected) - len, "%s'%s%s%s'",
+						len ? " or " : "", s->key ? s->key : "",
+						s->key ? " " : "", s->arg ? s->arg : "N");
+		}
+	}
+	if (custom)
+		return custom->parse(argc, argv, err);
+	if (len) {
+		snprintf(err, VGW_ERR_LEN, "%s: expected %s", argv[0], expected);
 		return -1;
 	}
-	return s->parse(argc, argv, err);
+	snprintf(err, VGW_ERR_LEN, "invalid setting '%s' (see conf/vgw.conf for the syntax)",
+		 argv[0]);
+	return -1;
 }
 
 int vgw_settings_finish(char *err)
 {
+	FOREACH_SETTING(s)
+		if (s->u32 && !*s->u32)
+			*s->u32 = s->def;
 	VGW_FOREACH_MODULE(mod)
 		if (mod->settings_finish && mod->settings_finish(err) < 0)
 			return -1;
@@ -187,6 +200,9 @@ int vgw_settings_finish(char *err)
 
 void vgw_settings_reset(void)
 {
+	FOREACH_SETTING(s)
+		if (s->u32)
+			*s->u32 = 0;
 	VGW_FOREACH_MODULE(mod)
 		if (mod->settings_reset)
 			mod->settings_reset();
@@ -194,7 +210,12 @@ void vgw_settings_reset(void)
 
 void vgw_settings_running_config(struct vgw_buf *b)
 {
-	VGW_FOREACH_MODULE(mod)
+	VGW_FOREACH_MODULE(mod) {
 		if (mod->settings_config)
 			mod->settings_config(b);
+		for (const struct vgw_setting *s = mod->settings; s && s->word; s++)
+			if (s->u32 && *s->u32)
+				vgw_buf_printf(b, "%s%s%s %u\n", s->word, s->key ? " " : "",
+					       s->key ? s->key : "", *s->u32);
+	}
 }

@@ -55,9 +55,6 @@ void vgw_settings_reset(void);
  * error names `what`. 0, or -1 with err. */
 int vgw_setting_u32(const char *what, const char *v, uint64_t min, uint64_t max, uint32_t *out,
 		    char *err);
-/* "WORD max-entries N": the table-size setting most modules have. */
-int vgw_setting_max_entries(int argc, char **argv, uint64_t min, uint64_t max, uint32_t *out,
-			    char *err);
 
 /* The core module's part (lib/ctl/core_module.c). */
 extern const struct vgw_setting vgw_core_settings[];

@@ -47,11 +47,23 @@ struct vgw_buf;
 struct vgw_cmd;
 struct rte_mbuf;
 
-/* One startup-file setting: lines whose first word is `word`. parse gets
- * the whole line as words (argv[0] == word); 0, or -1 with err. */
+/* One startup-file setting: lines whose first word is `word`, either
+ *   - parsed by `parse`, which gets the whole line as words (argv[0] ==
+ *     word; 0, or -1 with err), the module printing, defaulting and
+ *     resetting it (settings_config, settings_finish, settings_reset); or
+ *   - a number, `word key N` (`word N` when key is NULL) in [min, max] into
+ *     *u32, which conf/settings.c parses, sets to `def` when the file left
+ *     it out (0: stays 0, "computed"), resets and prints back (when not 0):
+ *     the grammar of table sizes and the like, written once.
+ * A word may have several number entries (one per key); a word's lines that
+ * match none of them go to its entry with a parse function, if any. */
 struct vgw_setting {
 	const char *word;
 	int (*parse)(int argc, char **argv, char *err);
+	const char *key;
+	uint32_t *u32;
+	uint32_t min, max, def;
+	const char *arg; /* the value's name in messages ("PPS"); NULL: "N" */
 };
 
 /* A packet the workers punted for a reason this module serves (gw.h enum

@@ -1,5 +1,6 @@
 /* The dp module: the data path's own start-up (punt rings and limits, the
- * local-address filter) and settings (`punt`, `icmp-error`); core/module.h. */
+ * local-address filter) and settings (`punt`, `icmp-error rate|burst`);
+ * core/module.h. */
 #include <stdio.h>
 #include <string.h>
 
@@ -35,23 +36,13 @@ static int punt_line(int argc, char **argv, char *err)
 	return -1;
 }
 
-/* icmp-error rate PPS | icmp-error burst N: ICMP errors each worker may
- * originate (RFC 1812 4.3.2.8: rate-limited). */
-static int icmp_error_line(int argc, char **argv, char *err)
-{
-	if (argc == 3 && strcmp(argv[1], "rate") == 0)
-		return vgw_setting_u32("icmp-error rate", argv[2], 1, 10000000,
-				       &vgw_dp_conf.icmp_error_rate, err);
-	if (argc == 3 && strcmp(argv[1], "burst") == 0)
-		return vgw_setting_u32("icmp-error burst", argv[2], 1, 1000000,
-				       &vgw_dp_conf.icmp_error_burst, err);
-	snprintf(err, VGW_ERR_LEN, "icmp-error: expected 'rate PPS' or 'burst N'");
-	return -1;
-}
-
 static const struct vgw_setting settings[] = {
 	{"punt", punt_line},
-	{"icmp-error", icmp_error_line},
+	/* ICMP errors each worker may originate (RFC 1812 4.3.2.8: rate-limited) */
+	{"icmp-error", .key = "rate", .u32 = &vgw_dp_conf.icmp_error_rate, .min = 1,
+	 .max = 10000000, .def = 1000, .arg = "PPS"},
+	{"icmp-error", .key = "burst", .u32 = &vgw_dp_conf.icmp_error_burst, .min = 1,
+	 .max = 1000000, .def = 100},
 	{NULL, NULL},
 };
 
@@ -70,10 +61,6 @@ static int settings_finish(char *err)
 		if (!vgw_dp_conf.punt_burst[r])
 			vgw_dp_conf.punt_burst[r] = def_burst[r];
 	}
-	if (!vgw_dp_conf.icmp_error_rate)
-		vgw_dp_conf.icmp_error_rate = 1000;
-	if (!vgw_dp_conf.icmp_error_burst)
-		vgw_dp_conf.icmp_error_burst = 100;
 	return 0;
 }
 
@@ -85,7 +72,6 @@ static void settings_reset(void)
 		vgw_dp_conf.punt_rate[r] = 0;
 		vgw_dp_conf.punt_burst[r] = 0;
 	}
-	vgw_dp_conf.icmp_error_rate = vgw_dp_conf.icmp_error_burst = 0;
 }
 
 static void settings_config(struct vgw_buf *b)
@@ -95,8 +81,6 @@ static void settings_config(struct vgw_buf *b)
 			vgw_buf_printf(b, "punt %s rate %u\npunt %s burst %u\n", punt_kind[r],
 				       vgw_dp_conf.punt_rate[r], punt_kind[r],
 				       vgw_dp_conf.punt_burst[r]);
-	vgw_buf_printf(b, "icmp-error rate %u\n", vgw_dp_conf.icmp_error_rate);
-	vgw_buf_printf(b, "icmp-error burst %u\n", vgw_dp_conf.icmp_error_burst);
 }
 
 static uint32_t mbufs(void)

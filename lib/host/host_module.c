@@ -1,12 +1,8 @@
 /* The host module: host ports (the taps to Linux), their punt limit
  * setting, the slow path's reading of the taps and delivery of punted
  * to-self frames (core/module.h). Needs the port module's init done. */
-#include <stdio.h>
-#include <string.h>
-
 #include <rte_mbuf.h>
 
-#include "../conf/settings.h"
 #include "../core/gw.h"
 #include "../core/module.h"
 #include "../dp/punt_ctl.h"
@@ -16,40 +12,13 @@
  * to-self packets punted to the host ports (host/host_dp.h), kept as the
  * HOST reason's limit of the punt queues (dp/punt_ctl.h). A burst beyond
  * the punt ring could not be queued anyway. */
-static int host_port_line(int argc, char **argv, char *err)
-{
-	if (argc == 3 && strcmp(argv[1], "punt-rate") == 0)
-		return vgw_setting_u32("host-port punt-rate", argv[2], 1, 1000000,
-				       &vgw_dp_conf.punt_rate[VGW_PUNT_HOST], err);
-	if (argc == 3 && strcmp(argv[1], "punt-burst") == 0)
-		return vgw_setting_u32("host-port punt-burst", argv[2], 1, VGW_PUNT_RING_SIZE,
-				       &vgw_dp_conf.punt_burst[VGW_PUNT_HOST], err);
-	snprintf(err, VGW_ERR_LEN, "host-port: expected 'punt-rate PPS' or 'punt-burst N'");
-	return -1;
-}
-
-static const struct vgw_setting settings[] = {{"host-port", host_port_line}, {NULL, NULL}};
-
-static int settings_finish(char *err)
-{
-	(void)err;
-	if (!vgw_dp_conf.punt_rate[VGW_PUNT_HOST])
-		vgw_dp_conf.punt_rate[VGW_PUNT_HOST] = 20000;
-	if (!vgw_dp_conf.punt_burst[VGW_PUNT_HOST])
-		vgw_dp_conf.punt_burst[VGW_PUNT_HOST] = 256;
-	return 0;
-}
-
-static void settings_reset(void)
-{
-	vgw_dp_conf.punt_rate[VGW_PUNT_HOST] = vgw_dp_conf.punt_burst[VGW_PUNT_HOST] = 0;
-}
-
-static void settings_config(struct vgw_buf *b)
-{
-	vgw_buf_printf(b, "host-port punt-rate %u\n", vgw_dp_conf.punt_rate[VGW_PUNT_HOST]);
-	vgw_buf_printf(b, "host-port punt-burst %u\n", vgw_dp_conf.punt_burst[VGW_PUNT_HOST]);
-}
+static const struct vgw_setting settings[] = {
+	{"host-port", .key = "punt-rate", .u32 = &vgw_dp_conf.punt_rate[VGW_PUNT_HOST], .min = 1,
+	 .max = 1000000, .def = 20000, .arg = "PPS"},
+	{"host-port", .key = "punt-burst", .u32 = &vgw_dp_conf.punt_burst[VGW_PUNT_HOST],
+	 .min = 1, .max = VGW_PUNT_RING_SIZE, .def = 256},
+	{NULL},
+};
 
 static bool poll(bool ready, uint64_t now)
 {
@@ -72,9 +41,6 @@ static const struct vgw_counter_desc sp_counters[] = {VGW_HOST_COUNTERS(VGW_COUN
 const struct vgw_module vgw_host_module = {
 	.name = "host",
 	.settings = settings,
-	.settings_finish = settings_finish,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
 	.mbufs = vgw_host_mbufs,
 	.init = vgw_host_init,
 	.fini = vgw_host_close,

@@ -183,12 +183,10 @@ static uint32_t *ct_timeout(struct vgw_ct_timeouts *t, size_t i)
 	return (uint32_t *)((char *)t + ct_timeout_names[i].off);
 }
 
-/* conntrack max-entries N | conntrack timeout KIND SECONDS */
+/* conntrack timeout KIND SECONDS (`conntrack max-entries N` is a number
+ * setting: conf/settings.c) */
 static int conntrack_line(int argc, char **argv, char *err)
 {
-	if (argc == 3 && strcmp(argv[1], "max-entries") == 0)
-		return vgw_setting_u32("conntrack max-entries", argv[2], 16, 1u << 24,
-				       &vgw_lb_conf.ct_max_entries, err);
 	if (argc == 4 && strcmp(argv[1], "timeout") == 0) {
 		for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
 			if (strcmp(argv[2], ct_timeout_names[i].name) == 0)
@@ -204,13 +202,16 @@ static int conntrack_line(int argc, char **argv, char *err)
 	return -1;
 }
 
-static const struct vgw_setting ct_settings[] = {{"conntrack", conntrack_line}, {NULL, NULL}};
+static const struct vgw_setting ct_settings[] = {
+	{"conntrack", .key = "max-entries", .u32 = &vgw_lb_conf.ct_max_entries, .min = 16,
+	 .max = 1u << 24, .def = 262144},
+	{"conntrack", conntrack_line},
+	{NULL},
+};
 
 static int ct_settings_finish(char *err)
 {
 	(void)err;
-	if (!vgw_lb_conf.ct_max_entries)
-		vgw_lb_conf.ct_max_entries = 262144;
 	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
 		if (!*ct_timeout(&vgw_lb_conf.ct_timeouts, i))
 			*ct_timeout(&vgw_lb_conf.ct_timeouts, i) =
@@ -220,13 +221,11 @@ static int ct_settings_finish(char *err)
 
 static void ct_settings_reset(void)
 {
-	vgw_lb_conf.ct_max_entries = 0;
 	memset(&vgw_lb_conf.ct_timeouts, 0, sizeof(vgw_lb_conf.ct_timeouts));
 }
 
 static void ct_settings_config(struct vgw_buf *b)
 {
-	vgw_buf_printf(b, "conntrack max-entries %u\n", vgw_lb_conf.ct_max_entries);
 	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
 		vgw_buf_printf(b, "conntrack timeout %s %u\n", ct_timeout_names[i].name,
 			       *ct_timeout(&vgw_lb_conf.ct_timeouts, i));

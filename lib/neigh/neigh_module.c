@@ -10,7 +10,6 @@
 
 #include "../addr/pubaddr.h"
 #include "../cli/cli.h"
-#include "../conf/settings.h"
 #include "../core/gw.h"
 #include "../core/module.h"
 #include "../rtnl/neigh_follow.h"
@@ -60,30 +59,11 @@ void vgw_neigh_announce_public(uint32_t ip)
 			vgw_neigh_announce(vgw_gw.neigh, (uint16_t)p, ip);
 }
 
-static int neigh_line(int argc, char **argv, char *err)
-{
-	return vgw_setting_max_entries(argc, argv, 16, 1u << 20, &vgw_neigh_conf.max_entries, err);
-}
-
-static const struct vgw_setting settings[] = {{"neigh-table", neigh_line}, {NULL, NULL}};
-
-static int settings_finish(char *err)
-{
-	(void)err;
-	if (!vgw_neigh_conf.max_entries)
-		vgw_neigh_conf.max_entries = 4096;
-	return 0;
-}
-
-static void settings_reset(void)
-{
-	memset(&vgw_neigh_conf, 0, sizeof(vgw_neigh_conf));
-}
-
-static void settings_config(struct vgw_buf *b)
-{
-	vgw_buf_printf(b, "neigh-table max-entries %u\n", vgw_neigh_conf.max_entries);
-}
+static const struct vgw_setting settings[] = {
+	{"neigh-table", .key = "max-entries", .u32 = &vgw_neigh_conf.max_entries, .min = 16,
+	 .max = 1u << 20, .def = 4096},
+	{NULL},
+};
 
 /* the resolution queues, bounded in all to VGW_NEIGH_QUEUED_MAX, with room */
 static uint32_t mbufs(void)
@@ -134,9 +114,6 @@ const struct vgw_module vgw_neigh_module = {
 	.name = "neigh",
 	.cmds = vgw_neigh_cmds,
 	.settings = settings,
-	.settings_finish = settings_finish,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
 	.running_config = vgw_neigh_running_config,
 	.mbufs = mbufs,
 	.init = init,

@@ -1,10 +1,6 @@
 /* The vpc module: VPCs, endpoints, EIPs and the VTEP, their commands and
  * table sizes (core/module.h). */
-#include <stdio.h>
-#include <string.h>
-
 #include "../cli/cli.h"
-#include "../conf/settings.h"
 #include "../core/gw.h"
 #include "../core/module.h"
 #include "vpc.h"
@@ -12,44 +8,13 @@
 
 struct vgw_vpc_conf vgw_vpc_conf;
 
-static int endpoint_line(int argc, char **argv, char *err)
-{
-	return vgw_setting_max_entries(argc, argv, 16, 1u << 22, &vgw_vpc_conf.endpoint_max_entries,
-				       err);
-}
-
-static int eip_line(int argc, char **argv, char *err)
-{
-	return vgw_setting_max_entries(argc, argv, 16, 1u << 22, &vgw_vpc_conf.eip_max_entries,
-				       err);
-}
-
 static const struct vgw_setting settings[] = {
-	{"endpoint-table", endpoint_line},
-	{"eip-table", eip_line},
-	{NULL, NULL},
+	{"endpoint-table", .key = "max-entries", .u32 = &vgw_vpc_conf.endpoint_max_entries,
+	 .min = 16, .max = 1u << 22, .def = 65536},
+	{"eip-table", .key = "max-entries", .u32 = &vgw_vpc_conf.eip_max_entries, .min = 16,
+	 .max = 1u << 22, .def = 65536},
+	{NULL},
 };
-
-static int settings_finish(char *err)
-{
-	(void)err;
-	if (!vgw_vpc_conf.endpoint_max_entries)
-		vgw_vpc_conf.endpoint_max_entries = 65536;
-	if (!vgw_vpc_conf.eip_max_entries)
-		vgw_vpc_conf.eip_max_entries = 65536;
-	return 0;
-}
-
-static void settings_reset(void)
-{
-	memset(&vgw_vpc_conf, 0, sizeof(vgw_vpc_conf));
-}
-
-static void settings_config(struct vgw_buf *b)
-{
-	vgw_buf_printf(b, "endpoint-table max-entries %u\n", vgw_vpc_conf.endpoint_max_entries);
-	vgw_buf_printf(b, "eip-table max-entries %u\n", vgw_vpc_conf.eip_max_entries);
-}
 
 static int init(char *err)
 {
@@ -71,9 +36,6 @@ const struct vgw_module vgw_vpc_module = {
 	.name = "vpc",
 	.cmds = vgw_vpc_cmds,
 	.settings = settings,
-	.settings_finish = settings_finish,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
 	.running_config = vgw_vpc_running_config,
 	.init = init,
 	.fini = fini,

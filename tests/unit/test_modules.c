@@ -50,7 +50,10 @@ static void test_table(void)
 				CU_FAIL("two modules with one name");
 		/* a setting word is one module's */
 		for (const struct vgw_setting *s = m->settings; s && s->word; s++) {
-			CU_ASSERT_PTR_NOT_NULL(s->parse);
+			/* parsed by the module, or a number the loader parses */
+			CU_ASSERT((s->parse != NULL) != (s->u32 != NULL));
+			CU_ASSERT(!s->u32 || (s->min <= s->max && (!s->def || (s->def >= s->min &&
+									     s->def <= s->max))));
 			VGW_FOREACH_MODULE(o)
 				for (const struct vgw_setting *t = o->settings; o != m && t && t->word; t++)
 					if (strcmp(t->word, s->word) == 0) {
