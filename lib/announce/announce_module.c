@@ -14,7 +14,7 @@ static int start(char *err)
 }
 
 uint16_t vgw_announce_sp_base;
-static const struct vgw_counter_desc sp_counters[] = {VGW_ANNOUNCE_COUNTERS(VGW_COUNTER_DESC)};
+static const struct vgw_counter_desc sp_counters[] = {VGW_ANNOUNCE_COUNTERS(VGW_COUNTER_DESC, _)};
 
 const struct vgw_module vgw_announce_module = {
 	.name = "announce",

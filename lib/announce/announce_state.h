@@ -24,22 +24,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/drop.h"
 #include "announce_decide.h"
 
 /* The announce module's slow-path counters (core/drop.h): VGW_ANNOUNCE_SP(x)
  * is x's index in the dense array once registered. */
-#define VGW_ANNOUNCE_COUNTERS(X) \
-	X(ANN_ANNOUNCE, "ann_announce", "/32s added to the announce table (kernel acked)") \
-	X(ANN_WITHDRAW, "ann_withdraw", "/32s deleted from the announce table (kernel acked)") \
-	X(ANN_ERROR, "ann_error", "announce table requests refused or unanswered (retried)") \
-	X(ANN_STALL, "ann_stall", "workers seen stalled: every announcement withdrawn")
+#define VGW_ANNOUNCE_COUNTERS(X, P) \
+	X(P, ANN_ANNOUNCE, "ann_announce", "/32s added to the announce table (kernel acked)") \
+	X(P, ANN_WITHDRAW, "ann_withdraw", "/32s deleted from the announce table (kernel acked)") \
+	X(P, ANN_ERROR, "ann_error", "announce table requests refused or unanswered (retried)") \
+	X(P, ANN_STALL, "ann_stall", "workers seen stalled: every announcement withdrawn")
 
-#define VGW_X_ENUM(id, name, help) VGW_ANNOUNCE_SP_I_##id,
-enum { VGW_ANNOUNCE_COUNTERS(VGW_X_ENUM) VGW_ANNOUNCE_SP_N };
-#undef VGW_X_ENUM
-extern uint16_t vgw_announce_sp_base;
-#define VGW_ANNOUNCE_SP(id) ((int)vgw_announce_sp_base + VGW_ANNOUNCE_SP_I_##id)
-
+VGW_COUNTER_SET(VGW_ANNOUNCE_COUNTERS, VGW_ANNOUNCE_SP, vgw_announce_sp_base);
+#define VGW_ANNOUNCE_SP(id) VGW_COUNTER(vgw_announce_sp_base, VGW_ANNOUNCE_SP, id)
 
 /* Announcements applied per tick at most (withdrawals are never held
  * back): 65536 EIPs at start-up take a few seconds instead of blocking the

@@ -80,9 +80,6 @@ struct vgw_counter_desc {
 	const char *help;
 };
 
-/* A module's list X(ID, "name", "help") as the entries of its counter set. */
-#define VGW_COUNTER_DESC(id, name, help) {name, help},
-
 /* A module's counters: n names; *base is their first index in the dense
  * array (per port drops: struct vgw_port_stats; slow path: vgw_gw.sp_stats),
  * set once by vgw_modules_register() before anything counts. */

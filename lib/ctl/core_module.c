@@ -10,8 +10,8 @@
 /* First in the table: its counters' bases are 0, so their indexes are the
  * constants of core/drop.h (vgw_counters_register checks it). */
 static uint16_t drop_base, sp_base;
-static const struct vgw_counter_desc drops[] = {VGW_DROP_REASONS(VGW_COUNTER_DESC)};
-static const struct vgw_counter_desc sp_counters[] = {VGW_SP_COUNTERS(VGW_COUNTER_DESC)};
+static const struct vgw_counter_desc drops[] = {VGW_DROP_REASONS(VGW_COUNTER_DESC, _)};
+static const struct vgw_counter_desc sp_counters[] = {VGW_SP_COUNTERS(VGW_COUNTER_DESC, _)};
 
 const struct vgw_module vgw_core_module = {
 	.name = "core",

@@ -33,27 +33,24 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../core/drop.h"
 #include "../util/parse.h"
 
 /* The host module's slow-path counters (core/drop.h): VGW_HOST_SP(x)
  * is x's index in the dense array once registered. */
-#define VGW_HOST_COUNTERS(X) \
-	X(HOST_RX, "host_rx", "frames Linux sent on a host port") \
-	X(HOST_RX_NOT_IPV4, "host_rx_not_ipv4", "from Linux, dropped: not IPv4 (ARP, IPv6, ...)") \
-	X(HOST_RX_BAD_IP, "host_rx_bad_ip", "from Linux, dropped: bad IPv4 header or source") \
-	X(HOST_RX_NOT_UNICAST, "host_rx_not_unicast", "from Linux, dropped: multicast/broadcast") \
-	X(HOST_RX_NO_ROUTE, "host_rx_no_route", "from Linux, dropped: no route") \
-	X(HOST_RX_LOCAL, "host_rx_local", "from Linux, dropped: to our own address or an EIP") \
-	X(HOST_RX_MTU_EXCEEDED, "host_rx_mtu_exceeded", "from Linux, dropped: over the egress MTU") \
-	X(HOST_TX, "host_tx", "punted to-self frames handed to Linux") \
-	X(HOST_TX_FULL, "host_tx_full", "punted to-self frames dropped: host port TX full")
+#define VGW_HOST_COUNTERS(X, P) \
+	X(P, HOST_RX, "host_rx", "frames Linux sent on a host port") \
+	X(P, HOST_RX_NOT_IPV4, "host_rx_not_ipv4", "from Linux, dropped: not IPv4 (ARP, IPv6, ...)") \
+	X(P, HOST_RX_BAD_IP, "host_rx_bad_ip", "from Linux, dropped: bad IPv4 header or source") \
+	X(P, HOST_RX_NOT_UNICAST, "host_rx_not_unicast", "from Linux, dropped: multicast/broadcast") \
+	X(P, HOST_RX_NO_ROUTE, "host_rx_no_route", "from Linux, dropped: no route") \
+	X(P, HOST_RX_LOCAL, "host_rx_local", "from Linux, dropped: to our own address or an EIP") \
+	X(P, HOST_RX_MTU_EXCEEDED, "host_rx_mtu_exceeded", "from Linux, dropped: over the egress MTU") \
+	X(P, HOST_TX, "host_tx", "punted to-self frames handed to Linux") \
+	X(P, HOST_TX_FULL, "host_tx_full", "punted to-self frames dropped: host port TX full")
 
-#define VGW_X_ENUM(id, name, help) VGW_HOST_SP_I_##id,
-enum { VGW_HOST_COUNTERS(VGW_X_ENUM) VGW_HOST_SP_N };
-#undef VGW_X_ENUM
-extern uint16_t vgw_host_sp_base;
-#define VGW_HOST_SP(id) ((int)vgw_host_sp_base + VGW_HOST_SP_I_##id)
-
+VGW_COUNTER_SET(VGW_HOST_COUNTERS, VGW_HOST_SP, vgw_host_sp_base);
+#define VGW_HOST_SP(id) VGW_COUNTER(vgw_host_sp_base, VGW_HOST_SP, id)
 
 struct rte_mbuf;
 

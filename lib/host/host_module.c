@@ -36,7 +36,7 @@ static void punt_host(struct rte_mbuf *m, uint64_t now)
 static const struct vgw_punt_handler punts[] = {{VGW_PUNT_HOST, punt_host}, {0, NULL}};
 
 uint16_t vgw_host_sp_base;
-static const struct vgw_counter_desc sp_counters[] = {VGW_HOST_COUNTERS(VGW_COUNTER_DESC)};
+static const struct vgw_counter_desc sp_counters[] = {VGW_HOST_COUNTERS(VGW_COUNTER_DESC, _)};
 
 const struct vgw_module vgw_host_module = {
 	.name = "host",

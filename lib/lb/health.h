@@ -24,23 +24,21 @@
 
 #include <stdint.h>
 
+#include "../core/drop.h"
+
 /* The lb module's slow-path counters (core/drop.h): VGW_LB_SP(x)
  * is x's index in the dense array once registered. */
-#define VGW_LB_COUNTERS(X) \
-	X(HC_PROBE_TX, "hc_probe_tx", "health-check SYNs sent to backends") \
-	X(HC_REPLY_RX, "hc_reply_rx", "health-check answers (SYN-ACK or RST) matched") \
-	X(HC_REPLY_UNMATCHED, "hc_reply_unmatched", "packets to a health-check source matching no probe") \
-	X(HC_TIMEOUT, "hc_timeout", "health-check probes unanswered within the interval") \
-	X(HC_UP, "hc_up", "backends that passed rise checks and became up") \
-	X(HC_DOWN, "hc_down", "backends that failed fall checks and became down") \
-	X(TUNNEL_RING_FULL, "tunnel_ring_full", "slow path tunnel ring full")
+#define VGW_LB_COUNTERS(X, P) \
+	X(P, HC_PROBE_TX, "hc_probe_tx", "health-check SYNs sent to backends") \
+	X(P, HC_REPLY_RX, "hc_reply_rx", "health-check answers (SYN-ACK or RST) matched") \
+	X(P, HC_REPLY_UNMATCHED, "hc_reply_unmatched", "packets to a health-check source matching no probe") \
+	X(P, HC_TIMEOUT, "hc_timeout", "health-check probes unanswered within the interval") \
+	X(P, HC_UP, "hc_up", "backends that passed rise checks and became up") \
+	X(P, HC_DOWN, "hc_down", "backends that failed fall checks and became down") \
+	X(P, TUNNEL_RING_FULL, "tunnel_ring_full", "slow path tunnel ring full")
 
-#define VGW_X_ENUM(id, name, help) VGW_LB_SP_I_##id,
-enum { VGW_LB_COUNTERS(VGW_X_ENUM) VGW_LB_SP_N };
-#undef VGW_X_ENUM
-extern uint16_t vgw_lb_sp_base;
-#define VGW_LB_SP(id) ((int)vgw_lb_sp_base + VGW_LB_SP_I_##id)
-
+VGW_COUNTER_SET(VGW_LB_COUNTERS, VGW_LB_SP, vgw_lb_sp_base);
+#define VGW_LB_SP(id) VGW_COUNTER(vgw_lb_sp_base, VGW_LB_SP, id)
 
 struct rte_mbuf;
 

@@ -7,27 +7,24 @@
 
 #include <stdint.h>
 
+#include "../core/drop.h"
 #include "../core/gw.h"
 #include "../core/rmap.h"
 #include "service.h"
 
 /* The lb module's drop reasons (data path, per port) (core/drop.h): VGW_LB_DROP(x)
  * is x's index in the dense array once registered. */
-#define VGW_LB_DROPS(X) \
-	X(L4_SHORT, "l4_short", "TCP/UDP header truncated (load-balanced flow)") \
-	X(LB_NO_BACKEND, "lb_no_backend", "new flow to a service with no usable backend") \
-	X(LB_SERVICE_FULL, "lb_service_full", "new flow over the service's max-conns share") \
-	X(CT_FULL, "ct_full", "new flow while the connection table is full of replied flows") \
-	X(CT_REPLY_CLASH, "ct_reply_clash", "new flow whose backend reply 5-tuple is another flow's") \
-	X(HANDOFF_RING_FULL, "handoff_ring_full", "ring to the flow's owning worker full") \
-	X(HEALTH_NOT_PROBE_ANSWER, "health_not_probe_answer", "from a backend to a VIP address but no answer to a probe (not TCP SYN-ACK/RST to a probe port)")
+#define VGW_LB_DROPS(X, P) \
+	X(P, L4_SHORT, "l4_short", "TCP/UDP header truncated (load-balanced flow)") \
+	X(P, LB_NO_BACKEND, "lb_no_backend", "new flow to a service with no usable backend") \
+	X(P, LB_SERVICE_FULL, "lb_service_full", "new flow over the service's max-conns share") \
+	X(P, CT_FULL, "ct_full", "new flow while the connection table is full of replied flows") \
+	X(P, CT_REPLY_CLASH, "ct_reply_clash", "new flow whose backend reply 5-tuple is another flow's") \
+	X(P, HANDOFF_RING_FULL, "handoff_ring_full", "ring to the flow's owning worker full") \
+	X(P, HEALTH_NOT_PROBE_ANSWER, "health_not_probe_answer", "from a backend to a VIP address but no answer to a probe (not TCP SYN-ACK/RST to a probe port)")
 
-#define VGW_X_ENUM(id, name, help) VGW_LB_DROP_I_##id,
-enum { VGW_LB_DROPS(VGW_X_ENUM) VGW_LB_DROP_N };
-#undef VGW_X_ENUM
-extern uint16_t vgw_lb_drop_base;
-#define VGW_LB_DROP(id) ((int)vgw_lb_drop_base + VGW_LB_DROP_I_##id)
-
+VGW_COUNTER_SET(VGW_LB_DROPS, VGW_LB_DROP, vgw_lb_drop_base);
+#define VGW_LB_DROP(id) VGW_COUNTER(vgw_lb_drop_base, VGW_LB_DROP, id)
 
 /* Any VIP configured at all (lets a caller skip every VIP question). */
 static inline bool vgw_lb_any_vip(void)

@@ -142,8 +142,8 @@ static const struct vgw_punt_handler lb_punts[] = {
 };
 
 uint16_t vgw_lb_drop_base, vgw_lb_sp_base;
-static const struct vgw_counter_desc lb_drops[] = {VGW_LB_DROPS(VGW_COUNTER_DESC)};
-static const struct vgw_counter_desc lb_counters[] = {VGW_LB_COUNTERS(VGW_COUNTER_DESC)};
+static const struct vgw_counter_desc lb_drops[] = {VGW_LB_DROPS(VGW_COUNTER_DESC, _)};
+static const struct vgw_counter_desc lb_counters[] = {VGW_LB_COUNTERS(VGW_COUNTER_DESC, _)};
 
 const struct vgw_module vgw_lb_module = {
 	.name = "lb",

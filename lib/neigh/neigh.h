@@ -49,47 +49,44 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../core/drop.h"
 #include "arp.h"
 #include "../cli/cli.h"
 
 /* The neigh module's slow-path counters (core/drop.h): VGW_NEIGH_SP(x)
  * is x's index in the dense array once registered. */
-#define VGW_NEIGH_COUNTERS(X) \
-	X(ARP_RX, "arp_rx", "ARP packets received") \
-	X(ARP_BAD, "arp_bad", "malformed or unsupported ARP, or a multicast, zero or own sender MAC") \
-	X(ARP_REPLY_TX, "arp_reply_tx", "ARP replies sent for own addresses") \
-	X(ARP_REQUEST_TX, "arp_request_tx", "ARP requests sent to resolve next hops") \
-	X(ARP_UNSOLICITED_IGNORED, "arp_unsolicited_ignored", "ARP for an unknown IP that is no request addressed to us") \
-	X(ARP_SENDER_NOT_CONNECTED, "arp_sender_not_connected", "ARP sender outside the port's subnets, a subnet edge or an address the gateway answers for") \
-	X(ARP_STATIC_PROTECTED, "arp_static_protected", "ARP tried to change a static entry") \
-	X(ARP_MAC_CHANGE_REFUSED, "arp_mac_change_refused", "ARP claiming another MAC for a learned neighbour: refused, the old MAC is verified") \
-	X(ARP_VERIFY_CONFIRMED, "arp_verify_confirmed", "verifications the old MAC answered: the neighbour keeps it") \
-	X(ARP_VERIFY_FAILED, "arp_verify_failed", "verifications the old MAC left unanswered: resolved again by broadcast") \
-	X(ARP_INCOMPLETE_IGNORED, "arp_incomplete_ignored", "ARP about a next hop being resolved that is no reply to our request: ignored") \
-	X(NEIGH_QUEUE_GLOBAL_FULL, "neigh_queue_global_full", "packets dropped: all resolution queues together at their bound") \
-	X(NEIGH_TABLE_FULL, "neigh_table_full", "neighbour table at its cap") \
-	X(NEIGH_QUEUE_FULL, "neigh_queue_full", "packets dropped: resolution queue full") \
-	X(NEIGH_RESOLVE_FAILED, "neigh_resolve_failed", "packets dropped: next hop did not answer") \
-	X(INJECT_RING_FULL, "inject_ring_full", "slow path transmit ring full") \
-	X(ARP_PROXY_REPLY_TX, "arp_proxy_reply_tx", "proxy ARP replies sent for EIPs and VIPs") \
-	X(ARP_GRATUITOUS_TX, "arp_gratuitous_tx", "gratuitous ARP announcements sent for EIPs and VIPs") \
-	X(ARP_KERNEL_PORT, "arp_kernel_port", "ARP punted from an af-xdp port, where the kernel does ARP: dropped") \
-	X(KNEIGH_BAD_MAC, "kneigh_bad_mac", "kernel neighbours ignored: multicast or zero MAC") \
-	X(KNEIGH_DELETE, "kneigh_delete", "kernel-learned entries removed: deleted, failed or without a MAC in the kernel") \
-	X(KNEIGH_NOT_CONNECTED, "kneigh_not_connected", "kernel neighbours ignored: not a neighbour address of the port's subnets") \
-	X(KNEIGH_OTHER_IF, "kneigh_other_if", "kernel neighbours ignored: their interface is no af-xdp port") \
-	X(KNEIGH_STALE_REFRESH, "kneigh_stale_refresh", "next hops vgwd asked for, reported STALE: the kernel is asked to confirm them") \
-	X(KNEIGH_STATIC_PROTECTED, "kneigh_static_protected", "kernel neighbours ignored: a static entry holds the address") \
-	X(KNEIGH_SWEPT, "kneigh_swept", "kernel-learned entries a dump no longer listed: removed") \
-	X(KNEIGH_UNRESOLVED, "kneigh_unresolved", "kernel neighbours without a MAC that changed nothing (unknown, or still resolving)") \
-	X(KNEIGH_UPDATE, "kneigh_update", "kernel neighbours with a MAC applied (entry created or refreshed)")
+#define VGW_NEIGH_COUNTERS(X, P) \
+	X(P, ARP_RX, "arp_rx", "ARP packets received") \
+	X(P, ARP_BAD, "arp_bad", "malformed or unsupported ARP, or a multicast, zero or own sender MAC") \
+	X(P, ARP_REPLY_TX, "arp_reply_tx", "ARP replies sent for own addresses") \
+	X(P, ARP_REQUEST_TX, "arp_request_tx", "ARP requests sent to resolve next hops") \
+	X(P, ARP_UNSOLICITED_IGNORED, "arp_unsolicited_ignored", "ARP for an unknown IP that is no request addressed to us") \
+	X(P, ARP_SENDER_NOT_CONNECTED, "arp_sender_not_connected", "ARP sender outside the port's subnets, a subnet edge or an address the gateway answers for") \
+	X(P, ARP_STATIC_PROTECTED, "arp_static_protected", "ARP tried to change a static entry") \
+	X(P, ARP_MAC_CHANGE_REFUSED, "arp_mac_change_refused", "ARP claiming another MAC for a learned neighbour: refused, the old MAC is verified") \
+	X(P, ARP_VERIFY_CONFIRMED, "arp_verify_confirmed", "verifications the old MAC answered: the neighbour keeps it") \
+	X(P, ARP_VERIFY_FAILED, "arp_verify_failed", "verifications the old MAC left unanswered: resolved again by broadcast") \
+	X(P, ARP_INCOMPLETE_IGNORED, "arp_incomplete_ignored", "ARP about a next hop being resolved that is no reply to our request: ignored") \
+	X(P, NEIGH_QUEUE_GLOBAL_FULL, "neigh_queue_global_full", "packets dropped: all resolution queues together at their bound") \
+	X(P, NEIGH_TABLE_FULL, "neigh_table_full", "neighbour table at its cap") \
+	X(P, NEIGH_QUEUE_FULL, "neigh_queue_full", "packets dropped: resolution queue full") \
+	X(P, NEIGH_RESOLVE_FAILED, "neigh_resolve_failed", "packets dropped: next hop did not answer") \
+	X(P, INJECT_RING_FULL, "inject_ring_full", "slow path transmit ring full") \
+	X(P, ARP_PROXY_REPLY_TX, "arp_proxy_reply_tx", "proxy ARP replies sent for EIPs and VIPs") \
+	X(P, ARP_GRATUITOUS_TX, "arp_gratuitous_tx", "gratuitous ARP announcements sent for EIPs and VIPs") \
+	X(P, ARP_KERNEL_PORT, "arp_kernel_port", "ARP punted from an af-xdp port, where the kernel does ARP: dropped") \
+	X(P, KNEIGH_BAD_MAC, "kneigh_bad_mac", "kernel neighbours ignored: multicast or zero MAC") \
+	X(P, KNEIGH_DELETE, "kneigh_delete", "kernel-learned entries removed: deleted, failed or without a MAC in the kernel") \
+	X(P, KNEIGH_NOT_CONNECTED, "kneigh_not_connected", "kernel neighbours ignored: not a neighbour address of the port's subnets") \
+	X(P, KNEIGH_OTHER_IF, "kneigh_other_if", "kernel neighbours ignored: their interface is no af-xdp port") \
+	X(P, KNEIGH_STALE_REFRESH, "kneigh_stale_refresh", "next hops vgwd asked for, reported STALE: the kernel is asked to confirm them") \
+	X(P, KNEIGH_STATIC_PROTECTED, "kneigh_static_protected", "kernel neighbours ignored: a static entry holds the address") \
+	X(P, KNEIGH_SWEPT, "kneigh_swept", "kernel-learned entries a dump no longer listed: removed") \
+	X(P, KNEIGH_UNRESOLVED, "kneigh_unresolved", "kernel neighbours without a MAC that changed nothing (unknown, or still resolving)") \
+	X(P, KNEIGH_UPDATE, "kneigh_update", "kernel neighbours with a MAC applied (entry created or refreshed)")
 
-#define VGW_X_ENUM(id, name, help) VGW_NEIGH_SP_I_##id,
-enum { VGW_NEIGH_COUNTERS(VGW_X_ENUM) VGW_NEIGH_SP_N };
-#undef VGW_X_ENUM
-extern uint16_t vgw_neigh_sp_base;
-#define VGW_NEIGH_SP(id) ((int)vgw_neigh_sp_base + VGW_NEIGH_SP_I_##id)
-
+VGW_COUNTER_SET(VGW_NEIGH_COUNTERS, VGW_NEIGH_SP, vgw_neigh_sp_base);
+#define VGW_NEIGH_SP(id) VGW_COUNTER(vgw_neigh_sp_base, VGW_NEIGH_SP, id)
 
 #define VGW_NEIGH_QLEN 16
 /* Default bound on the packets queued in all entries together: a quarter of

@@ -108,7 +108,7 @@ static const struct vgw_punt_handler punts[] = {
 };
 
 uint16_t vgw_neigh_sp_base;
-static const struct vgw_counter_desc sp_counters[] = {VGW_NEIGH_COUNTERS(VGW_COUNTER_DESC)};
+static const struct vgw_counter_desc sp_counters[] = {VGW_NEIGH_COUNTERS(VGW_COUNTER_DESC, _)};
 
 const struct vgw_module vgw_neigh_module = {
 	.name = "neigh",

@@ -35,25 +35,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/drop.h"
+
 /* The kneigh module's slow-path counters (core/drop.h): VGW_KNEIGH_SP(x)
  * is x's index in the dense array once registered. */
-#define VGW_KNEIGH_COUNTERS(X) \
-	X(KNEIGH_MSG, "kneigh_msg", "neighbour messages read from the kernel (notifications, dump and query answers)") \
-	X(KNEIGH_IGNORED, "kneigh_ignored", "kernel neighbour messages not about an IPv4 unicast neighbour (IPv6, proxy, broadcast, ...)") \
-	X(KNEIGH_MALFORMED, "kneigh_malformed", "kernel neighbour messages refused as malformed") \
-	X(KNEIGH_FOREIGN, "kneigh_foreign", "netlink datagrams on the neighbour socket not sent by the kernel: dropped") \
-	X(KNEIGH_QUERY_TX, "kneigh_query_tx", "RTM_GETNEIGH sent: vgwd asks the kernel for a next hop") \
-	X(KNEIGH_REQUEST_TX, "kneigh_request_tx", "NTF_USE sent: the kernel resolves or re-confirms a next hop") \
-	X(KNEIGH_REQUEST_ERROR, "kneigh_request_error", "queries or requests the kernel refused or that could not be sent") \
-	X(KNEIGH_DUMP, "kneigh_dump", "dumps of the kernel's IPv4 neighbours (start-up, after an overrun)") \
-	X(KNEIGH_OVERRUN, "kneigh_overrun", "netlink overruns (ENOBUFS): neighbour notifications lost, dumped again")
+#define VGW_KNEIGH_COUNTERS(X, P) \
+	X(P, KNEIGH_MSG, "kneigh_msg", "neighbour messages read from the kernel (notifications, dump and query answers)") \
+	X(P, KNEIGH_IGNORED, "kneigh_ignored", "kernel neighbour messages not about an IPv4 unicast neighbour (IPv6, proxy, broadcast, ...)") \
+	X(P, KNEIGH_MALFORMED, "kneigh_malformed", "kernel neighbour messages refused as malformed") \
+	X(P, KNEIGH_FOREIGN, "kneigh_foreign", "netlink datagrams on the neighbour socket not sent by the kernel: dropped") \
+	X(P, KNEIGH_QUERY_TX, "kneigh_query_tx", "RTM_GETNEIGH sent: vgwd asks the kernel for a next hop") \
+	X(P, KNEIGH_REQUEST_TX, "kneigh_request_tx", "NTF_USE sent: the kernel resolves or re-confirms a next hop") \
+	X(P, KNEIGH_REQUEST_ERROR, "kneigh_request_error", "queries or requests the kernel refused or that could not be sent") \
+	X(P, KNEIGH_DUMP, "kneigh_dump", "dumps of the kernel's IPv4 neighbours (start-up, after an overrun)") \
+	X(P, KNEIGH_OVERRUN, "kneigh_overrun", "netlink overruns (ENOBUFS): neighbour notifications lost, dumped again")
 
-#define VGW_X_ENUM(id, name, help) VGW_KNEIGH_SP_I_##id,
-enum { VGW_KNEIGH_COUNTERS(VGW_X_ENUM) VGW_KNEIGH_SP_N };
-#undef VGW_X_ENUM
-extern uint16_t vgw_kneigh_sp_base;
-#define VGW_KNEIGH_SP(id) ((int)vgw_kneigh_sp_base + VGW_KNEIGH_SP_I_##id)
-
+VGW_COUNTER_SET(VGW_KNEIGH_COUNTERS, VGW_KNEIGH_SP, vgw_kneigh_sp_base);
+#define VGW_KNEIGH_SP(id) VGW_COUNTER(vgw_kneigh_sp_base, VGW_KNEIGH_SP, id)
 
 #define VGW_NEIGH_FOLLOW_BUDGET 256        /* messages per loop turn */
 #define VGW_NEIGH_FOLLOW_RCVBUF (8u << 20) /* a dump of a few 10k neighbours */

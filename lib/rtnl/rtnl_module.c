@@ -107,7 +107,7 @@ static bool kneigh_poll(bool ready, uint64_t now)
 }
 
 uint16_t vgw_kneigh_sp_base;
-static const struct vgw_counter_desc kneigh_counters[] = {VGW_KNEIGH_COUNTERS(VGW_COUNTER_DESC)};
+static const struct vgw_counter_desc kneigh_counters[] = {VGW_KNEIGH_COUNTERS(VGW_COUNTER_DESC, _)};
 
 const struct vgw_module vgw_kneigh_module = {
 	.name = "kneigh",

@@ -17,23 +17,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../core/drop.h"
+
 #define VGW_TESTMOD_ITEMS 8
 /* timer ticks an item waits before it is ready (each counted) */
 #define VGW_TESTMOD_AGE 3
 #define VGW_TESTMOD_NAME_LEN 32
 
-#define VGW_TESTMOD_DROPS(X) X(DROPPED, "testmod_dropped", "test module: never counted")
-#define VGW_TESTMOD_COUNTERS(X) X(TICKS, "testmod_ticks", "test module: ticks an item waited")
+#define VGW_TESTMOD_DROPS(X, P) X(P, DROPPED, "testmod_dropped", "test module: never counted")
+#define VGW_TESTMOD_COUNTERS(X, P) X(P, TICKS, "testmod_ticks", "test module: ticks an item waited")
 
-#define VGW_X_ENUM(id, name, help) VGW_TESTMOD_DROP_I_##id,
-enum { VGW_TESTMOD_DROPS(VGW_X_ENUM) VGW_TESTMOD_DROP_N };
-#undef VGW_X_ENUM
-#define VGW_X_ENUM(id, name, help) VGW_TESTMOD_SP_I_##id,
-enum { VGW_TESTMOD_COUNTERS(VGW_X_ENUM) VGW_TESTMOD_SP_N };
-#undef VGW_X_ENUM
-extern uint16_t vgw_testmod_drop_base, vgw_testmod_sp_base;
-#define VGW_TESTMOD_DROP(id) ((int)vgw_testmod_drop_base + VGW_TESTMOD_DROP_I_##id)
-#define VGW_TESTMOD_SP(id) ((int)vgw_testmod_sp_base + VGW_TESTMOD_SP_I_##id)
+VGW_COUNTER_SET(VGW_TESTMOD_DROPS, VGW_TESTMOD_DROP, vgw_testmod_drop_base);
+#define VGW_TESTMOD_DROP(id) VGW_COUNTER(vgw_testmod_drop_base, VGW_TESTMOD_DROP, id)
+VGW_COUNTER_SET(VGW_TESTMOD_COUNTERS, VGW_TESTMOD_SP, vgw_testmod_sp_base);
+#define VGW_TESTMOD_SP(id) VGW_COUNTER(vgw_testmod_sp_base, VGW_TESTMOD_SP, id)
 
 /* Its state, for the tests: the setting, the items, what the hooks saw. */
 struct vgw_testmod {

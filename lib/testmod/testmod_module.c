@@ -161,8 +161,8 @@ static void tick(uint64_t now)
 		}
 }
 
-static const struct vgw_counter_desc drops[] = {VGW_TESTMOD_DROPS(VGW_COUNTER_DESC)};
-static const struct vgw_counter_desc counters[] = {VGW_TESTMOD_COUNTERS(VGW_COUNTER_DESC)};
+static const struct vgw_counter_desc drops[] = {VGW_TESTMOD_DROPS(VGW_COUNTER_DESC, _)};
+static const struct vgw_counter_desc counters[] = {VGW_TESTMOD_COUNTERS(VGW_COUNTER_DESC, _)};
 
 const struct vgw_module vgw_testmod_module = {
 	.name = "testmod",

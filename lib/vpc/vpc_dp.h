@@ -7,34 +7,31 @@
 
 #include <stdint.h>
 
+#include "../core/drop.h"
 #include "../core/gw.h"
 #include "../core/rmap.h"
 #include "vpc.h"
 
 /* The vpc module's drop reasons (data path, per port) (core/drop.h): VGW_VPC_DROP(x)
  * is x's index in the dense array once registered. */
-#define VGW_VPC_DROPS(X) \
-	X(VXLAN_MALFORMED, "vxlan_malformed", "UDP/VXLAN header short or inconsistent") \
-	X(VXLAN_OUTER_FRAGMENT, "vxlan_outer_fragment", "fragmented outer VXLAN packet") \
-	X(VXLAN_UNKNOWN_VTEP, "vxlan_unknown_vtep", "VXLAN from an address that is no configured VTEP") \
-	X(VXLAN_NO_I_FLAG, "vxlan_no_i_flag", "VXLAN I flag clear (no valid VNI)") \
-	X(VXLAN_UNKNOWN_VNI, "vxlan_unknown_vni", "VNI of no configured VPC") \
-	X(VXLAN_INNER_NOT_IPV4, "vxlan_inner_not_ipv4", "inner frame short or not IPv4") \
-	X(VXLAN_INNER_WRONG_MAC, "vxlan_inner_wrong_mac", "inner destination MAC is not the VPC gateway's") \
-	X(VXLAN_SRC_NOT_ENDPOINT, "vxlan_src_not_endpoint", "inner source is no endpoint of the VNI") \
-	X(VXLAN_SRC_WRONG_VTEP, "vxlan_src_wrong_vtep", "inner source lives behind another VTEP") \
-	X(VPC_NO_EIP, "vpc_no_eip", "outbound from an endpoint without an EIP") \
-	X(VTEP_NOT_CONFIGURED, "vtep_not_configured", "EIP traffic while the gateway has no VTEP") \
-	X(EIP_NO_ENDPOINT, "eip_no_endpoint", "inbound to an EIP whose private address has no endpoint") \
-	X(VXLAN_MTU_EXCEEDED, "vxlan_mtu_exceeded", "encapsulated packet over the underlay MTU (ICMP sent if DF)") \
-	X(NAT_ICMP_UNTRANSLATABLE, "nat_icmp_untranslatable", "ICMP error whose quoted packet does not match the mapping")
+#define VGW_VPC_DROPS(X, P) \
+	X(P, VXLAN_MALFORMED, "vxlan_malformed", "UDP/VXLAN header short or inconsistent") \
+	X(P, VXLAN_OUTER_FRAGMENT, "vxlan_outer_fragment", "fragmented outer VXLAN packet") \
+	X(P, VXLAN_UNKNOWN_VTEP, "vxlan_unknown_vtep", "VXLAN from an address that is no configured VTEP") \
+	X(P, VXLAN_NO_I_FLAG, "vxlan_no_i_flag", "VXLAN I flag clear (no valid VNI)") \
+	X(P, VXLAN_UNKNOWN_VNI, "vxlan_unknown_vni", "VNI of no configured VPC") \
+	X(P, VXLAN_INNER_NOT_IPV4, "vxlan_inner_not_ipv4", "inner frame short or not IPv4") \
+	X(P, VXLAN_INNER_WRONG_MAC, "vxlan_inner_wrong_mac", "inner destination MAC is not the VPC gateway's") \
+	X(P, VXLAN_SRC_NOT_ENDPOINT, "vxlan_src_not_endpoint", "inner source is no endpoint of the VNI") \
+	X(P, VXLAN_SRC_WRONG_VTEP, "vxlan_src_wrong_vtep", "inner source lives behind another VTEP") \
+	X(P, VPC_NO_EIP, "vpc_no_eip", "outbound from an endpoint without an EIP") \
+	X(P, VTEP_NOT_CONFIGURED, "vtep_not_configured", "EIP traffic while the gateway has no VTEP") \
+	X(P, EIP_NO_ENDPOINT, "eip_no_endpoint", "inbound to an EIP whose private address has no endpoint") \
+	X(P, VXLAN_MTU_EXCEEDED, "vxlan_mtu_exceeded", "encapsulated packet over the underlay MTU (ICMP sent if DF)") \
+	X(P, NAT_ICMP_UNTRANSLATABLE, "nat_icmp_untranslatable", "ICMP error whose quoted packet does not match the mapping")
 
-#define VGW_X_ENUM(id, name, help) VGW_VPC_DROP_I_##id,
-enum { VGW_VPC_DROPS(VGW_X_ENUM) VGW_VPC_DROP_N };
-#undef VGW_X_ENUM
-extern uint16_t vgw_vpc_drop_base;
-#define VGW_VPC_DROP(id) ((int)vgw_vpc_drop_base + VGW_VPC_DROP_I_##id)
-
+VGW_COUNTER_SET(VGW_VPC_DROPS, VGW_VPC_DROP, vgw_vpc_drop_base);
+#define VGW_VPC_DROP(id) VGW_COUNTER(vgw_vpc_drop_base, VGW_VPC_DROP, id)
 
 /* The VPC of VNI vni, or NULL (dp/memo.h keeps the answer for a burst). */
 static inline const struct vgw_vpc *vgw_vpc_of_vni(uint32_t vni)

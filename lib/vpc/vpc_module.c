@@ -30,7 +30,7 @@ static void fini(void)
 }
 
 uint16_t vgw_vpc_drop_base;
-static const struct vgw_counter_desc drops[] = {VGW_VPC_DROPS(VGW_COUNTER_DESC)};
+static const struct vgw_counter_desc drops[] = {VGW_VPC_DROPS(VGW_COUNTER_DESC, _)};
 
 const struct vgw_module vgw_vpc_module = {
 	.name = "vpc",
