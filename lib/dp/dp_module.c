@@ -101,12 +101,12 @@ static void settings_config(struct vgw_buf *b)
 
 static uint32_t mbufs(void)
 {
-	return vgw_gw.n_workers * VGW_PUNT_RINGS_PER_WORKER * VGW_PUNT_RING_SIZE;
+	return vgw_gw.n_workers * VGW_DP_PUNT_RINGS_PER_WORKER * VGW_PUNT_RING_SIZE;
 }
 
 static int init(char *err)
 {
-	if (vgw_punt_init(err) < 0)
+	if (vgw_dp_punt_init(err) < 0)
 		return -1;
 	vgw_gw_local_filter_init();
 	return 0;
@@ -120,5 +120,5 @@ const struct vgw_module vgw_dp_module = {
 	.settings_config = settings_config,
 	.mbufs = mbufs,
 	.init = init,
-	.fini = vgw_punt_fini,
+	.fini = vgw_dp_punt_fini,
 };

@@ -60,7 +60,7 @@ static bool poll(bool ready, uint64_t now)
 static void punt_host(struct rte_mbuf *m, uint64_t now)
 {
 	(void)now;
-	struct vgw_mbuf_priv *pr = rte_mbuf_to_priv(m);
+	struct vgw_dp_mbuf_priv *pr = rte_mbuf_to_priv(m);
 	vgw_host_deliver(pr->in_port, m);
 }
 

@@ -125,7 +125,7 @@ static int port_line(int argc, char **argv, char *err)
 			p.mac_configured = true;
 		} else if (strcmp(k, "mtu") == 0) {
 			uint64_t mtu;
-			if (vgw_parse_u64(v, VGW_MTU_MIN, VGW_MTU_MAX, &mtu, err) < 0)
+			if (vgw_parse_u64(v, VGW_PORT_MTU_MIN, VGW_PORT_MTU_MAX, &mtu, err) < 0)
 				return -1;
 			p.mtu = p.mtu_conf = (uint16_t)mtu;
 			have_mtu = true;
@@ -280,9 +280,9 @@ static void settings_config(struct vgw_buf *b)
 /* the kernel interfaces' MTUs size the mbufs: read before the pool */
 static int prepare(char *err)
 {
-	if (vgw_ports_kernel_mtu(err) < 0)
+	if (vgw_port_kernel_mtu(err) < 0)
 		return -1;
-	vgw_gw.data_room = vgw_ports_data_room();
+	vgw_gw.data_room = vgw_port_data_room();
 	return 0;
 }
 
@@ -302,7 +302,7 @@ const struct vgw_module vgw_port_module = {
 	.settings_config = settings_config,
 	.mbufs = mbufs,
 	.prepare = prepare,
-	.init = vgw_ports_init,
-	.start = vgw_ports_start,
-	.fini = vgw_ports_close,
+	.init = vgw_port_init,
+	.start = vgw_port_start,
+	.fini = vgw_port_close,
 };
