@@ -55,7 +55,7 @@ static const struct vgw_setting settings[] = {
 	{NULL, NULL},
 };
 
-static int settings_finish(char *err)
+static int dp_settings_finish(char *err)
 {
 	(void)err;
 	/* per worker; ARP and health answers are a trickle in normal operation,
@@ -77,7 +77,7 @@ static int settings_finish(char *err)
 	return 0;
 }
 
-static void settings_reset(void)
+static void dp_settings_reset(void)
 {
 	for (int r = 1; r < VGW_PUNT_N; r++) {
 		if (!punt_kind[r])
@@ -88,7 +88,7 @@ static void settings_reset(void)
 	vgw_dp_conf.icmp_error_rate = vgw_dp_conf.icmp_error_burst = 0;
 }
 
-static void settings_config(struct vgw_buf *b)
+static void dp_settings_config(struct vgw_buf *b)
 {
 	for (int r = 1; r < VGW_PUNT_N; r++)
 		if (punt_kind[r])
@@ -115,9 +115,9 @@ static int init(char *err)
 const struct vgw_module vgw_dp_module = {
 	.name = "dp",
 	.settings = settings,
-	.settings_finish = settings_finish,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
+	.settings_finish = dp_settings_finish,
+	.settings_reset = dp_settings_reset,
+	.settings_config = dp_settings_config,
 	.mbufs = mbufs,
 	.init = init,
 	.fini = vgw_dp_punt_fini,

@@ -44,7 +44,7 @@ static uint32_t icmp_source(uint16_t in_port, uint32_t peer)
 	return pt->n_addrs ? pt->addrs[0].ip : 0;
 }
 
-static void icmp_error(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p)
+static void send_icmp_error(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p)
 {
 	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_DP_ETH_HLEN);
 	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
@@ -81,5 +81,5 @@ static void icmp_error(struct vgw_worker *w, struct rte_mbuf *m, const struct vg
 void vgw_dp_stage_icmp_error(struct vgw_worker *w, const struct vgw_vec *v)
 {
 	for (uint32_t i = 0; i < v->n; i++)
-		icmp_error(w, v->m[i], &v->p[i]);
+		send_icmp_error(w, v->m[i], &v->p[i]);
 }

@@ -25,7 +25,7 @@ static int fib_line(int argc, char **argv, char *err)
 
 static const struct vgw_setting settings[] = {{"fib", fib_line}, {NULL, NULL}};
 
-static int settings_finish(char *err)
+static int fib_settings_finish(char *err)
 {
 	(void)err;
 	if (!vgw_fib_conf.max_routes)
@@ -33,12 +33,12 @@ static int settings_finish(char *err)
 	return 0;
 }
 
-static void settings_reset(void)
+static void fib_settings_reset(void)
 {
 	memset(&vgw_fib_conf, 0, sizeof(vgw_fib_conf));
 }
 
-static void settings_config(struct vgw_buf *b)
+static void fib_settings_config(struct vgw_buf *b)
 {
 	vgw_buf_printf(b, "fib max-routes %u\n", vgw_fib_conf.max_routes);
 }
@@ -63,9 +63,9 @@ const struct vgw_module vgw_fib_module = {
 	.name = "fib",
 	.cmds = vgw_fib_cmds,
 	.settings = settings,
-	.settings_finish = settings_finish,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
+	.settings_finish = fib_settings_finish,
+	.settings_reset = fib_settings_reset,
+	.settings_config = fib_settings_config,
 	.running_config = vgw_fib_route_running_config,
 	.init = init,
 	.fini = fini,

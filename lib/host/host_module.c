@@ -30,7 +30,7 @@ static int host_port_line(int argc, char **argv, char *err)
 
 static const struct vgw_setting settings[] = {{"host-port", host_port_line}, {NULL, NULL}};
 
-static int settings_finish(char *err)
+static int host_settings_finish(char *err)
 {
 	(void)err;
 	if (!vgw_dp_conf.punt_rate[VGW_PUNT_HOST])
@@ -40,12 +40,12 @@ static int settings_finish(char *err)
 	return 0;
 }
 
-static void settings_reset(void)
+static void host_settings_reset(void)
 {
 	vgw_dp_conf.punt_rate[VGW_PUNT_HOST] = vgw_dp_conf.punt_burst[VGW_PUNT_HOST] = 0;
 }
 
-static void settings_config(struct vgw_buf *b)
+static void host_settings_config(struct vgw_buf *b)
 {
 	vgw_buf_printf(b, "host-port punt-rate %u\n", vgw_dp_conf.punt_rate[VGW_PUNT_HOST]);
 	vgw_buf_printf(b, "host-port punt-burst %u\n", vgw_dp_conf.punt_burst[VGW_PUNT_HOST]);
@@ -72,9 +72,9 @@ static const struct vgw_counter_desc sp_counters[] = {VGW_HOST_COUNTERS(VGW_COUN
 const struct vgw_module vgw_host_module = {
 	.name = "host",
 	.settings = settings,
-	.settings_finish = settings_finish,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
+	.settings_finish = host_settings_finish,
+	.settings_reset = host_settings_reset,
+	.settings_config = host_settings_config,
 	.mbufs = vgw_host_mbufs,
 	.init = vgw_host_init,
 	.fini = vgw_host_close,

@@ -178,7 +178,7 @@ static const struct {
 };
 #define N_CT_TIMEOUTS (sizeof(ct_timeout_names) / sizeof(ct_timeout_names[0]))
 
-static uint32_t *ct_timeout(struct vgw_ct_timeouts *t, size_t i)
+static uint32_t *timeout_field(struct vgw_ct_timeouts *t, size_t i)
 {
 	return (uint32_t *)((char *)t + ct_timeout_names[i].off);
 }
@@ -193,7 +193,8 @@ static int conntrack_line(int argc, char **argv, char *err)
 		for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
 			if (strcmp(argv[2], ct_timeout_names[i].name) == 0)
 				return vgw_setting_u32("conntrack timeout", argv[3], 1, 604800,
-						       ct_timeout(&vgw_lb_conf.ct_timeouts, i), err);
+						       timeout_field(&vgw_lb_conf.ct_timeouts, i),
+						       err);
 		snprintf(err, VGW_ERR_LEN,
 			 "conntrack timeout: unknown kind '%s' (tcp-established, tcp-transitory, "
 			 "tcp-time-wait, tcp-close, tcp-unconfirmed, udp, udp-unreplied, icmp)", argv[2]);
@@ -212,9 +213,9 @@ static int ct_settings_finish(char *err)
 	if (!vgw_lb_conf.ct_max_entries)
 		vgw_lb_conf.ct_max_entries = 262144;
 	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
-		if (!*ct_timeout(&vgw_lb_conf.ct_timeouts, i))
-			*ct_timeout(&vgw_lb_conf.ct_timeouts, i) =
-				*ct_timeout((struct vgw_ct_timeouts *)&vgw_ct_default_timeouts, i);
+		if (!*timeout_field(&vgw_lb_conf.ct_timeouts, i))
+			*timeout_field(&vgw_lb_conf.ct_timeouts, i) = *timeout_field(
+				(struct vgw_ct_timeouts *)&vgw_ct_default_timeouts, i);
 	return 0;
 }
 
@@ -229,7 +230,7 @@ static void ct_settings_config(struct vgw_buf *b)
 	vgw_buf_printf(b, "conntrack max-entries %u\n", vgw_lb_conf.ct_max_entries);
 	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
 		vgw_buf_printf(b, "conntrack timeout %s %u\n", ct_timeout_names[i].name,
-			       *ct_timeout(&vgw_lb_conf.ct_timeouts, i));
+			       *timeout_field(&vgw_lb_conf.ct_timeouts, i));
 }
 
 static int ct_init(char *err)

@@ -14,7 +14,7 @@
 #include "maglev.h"
 #include "service.h"
 
-static const char *proto_name(uint8_t p)
+static const char *l4_proto_name(uint8_t p)
 {
 	return p == 6 ? "tcp" : "udp";
 }
@@ -76,7 +76,7 @@ static void format_service(struct vgw_fmt *f, const struct vgw_lb_service_cfg *s
 	vgw_fmt_str(f, "name", s->name);
 	vgw_fmt_str(f, "vip", vgw_ip4_str(s->key.vip, ip));
 	vgw_fmt_u64(f, "port", s->key.port);
-	vgw_fmt_str(f, "proto", proto_name(s->key.proto));
+	vgw_fmt_str(f, "proto", l4_proto_name(s->key.proto));
 	vgw_fmt_str(f, "scheduler", "maglev");
 	vgw_fmt_u64(f, "table_size", s->m);
 	vgw_fmt_u64(f, "max_conns", s->max_conns);
@@ -321,7 +321,7 @@ void vgw_lb_running_config(struct vgw_buf *b)
 			       "service add %s vip %s port %u proto %s table-size %u max-conns %u "
 			       "check %s check-interval %u check-rise %u check-fall %u\n",
 			       s->name, vgw_ip4_str(s->key.vip, ip), s->key.port,
-			       proto_name(s->key.proto), s->m, s->max_conns,
+			       l4_proto_name(s->key.proto), s->m, s->max_conns,
 			       s->check.kind == VGW_LB_CHECK_TCP ? "tcp" : "none", s->check.interval_ms,
 			       s->check.rise, s->check.fall);
 		for (uint16_t k = 0; k < s->n_backends; k++) {

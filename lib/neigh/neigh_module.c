@@ -67,7 +67,7 @@ static int neigh_line(int argc, char **argv, char *err)
 
 static const struct vgw_setting settings[] = {{"neigh-table", neigh_line}, {NULL, NULL}};
 
-static int settings_finish(char *err)
+static int neigh_settings_finish(char *err)
 {
 	(void)err;
 	if (!vgw_neigh_conf.max_entries)
@@ -75,12 +75,12 @@ static int settings_finish(char *err)
 	return 0;
 }
 
-static void settings_reset(void)
+static void neigh_settings_reset(void)
 {
 	memset(&vgw_neigh_conf, 0, sizeof(vgw_neigh_conf));
 }
 
-static void settings_config(struct vgw_buf *b)
+static void neigh_settings_config(struct vgw_buf *b)
 {
 	vgw_buf_printf(b, "neigh-table max-entries %u\n", vgw_neigh_conf.max_entries);
 }
@@ -134,9 +134,9 @@ const struct vgw_module vgw_neigh_module = {
 	.name = "neigh",
 	.cmds = vgw_neigh_cmds,
 	.settings = settings,
-	.settings_finish = settings_finish,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
+	.settings_finish = neigh_settings_finish,
+	.settings_reset = neigh_settings_reset,
+	.settings_config = neigh_settings_config,
 	.running_config = vgw_neigh_running_config,
 	.mbufs = mbufs,
 	.init = init,

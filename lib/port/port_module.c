@@ -235,7 +235,7 @@ static int port_line(int argc, char **argv, char *err)
 
 static const struct vgw_setting settings[] = {{"port", port_line}, {NULL, NULL}};
 
-static int settings_finish(char *err)
+static int port_settings_finish(char *err)
 {
 	if (vgw_gw.n_ports == 0) {
 		snprintf(err, VGW_ERR_LEN, "no port defined");
@@ -244,13 +244,13 @@ static int settings_finish(char *err)
 	return 0;
 }
 
-static void settings_reset(void)
+static void port_settings_reset(void)
 {
 	memset(vgw_gw.ports, 0, sizeof(vgw_gw.ports));
 	vgw_gw.n_ports = 0;
 }
 
-static void settings_config(struct vgw_buf *b)
+static void port_settings_config(struct vgw_buf *b)
 {
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		const struct vgw_port *p = &vgw_gw.ports[i];
@@ -297,9 +297,9 @@ const struct vgw_module vgw_port_module = {
 	.name = "port",
 	.cmds = vgw_port_cmds,
 	.settings = settings,
-	.settings_finish = settings_finish,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
+	.settings_finish = port_settings_finish,
+	.settings_reset = port_settings_reset,
+	.settings_config = port_settings_config,
 	.mbufs = mbufs,
 	.prepare = prepare,
 	.init = vgw_port_init,

@@ -80,7 +80,7 @@ int vgw_kneigh_fd(void)
 }
 
 /* Our port index of a kernel ifindex, -1 unless it is an af-xdp port's. */
-static int port_of_ifindex(int32_t ifindex)
+static int xdp_port_of_ifindex(int32_t ifindex)
 {
 	if (ifindex <= 0)
 		return -1;
@@ -190,7 +190,7 @@ static void neigh_message(const void *p, size_t len, uint32_t seq)
 		count(VGW_KNEIGH_SP(KNEIGH_IGNORED));
 		return;
 	}
-	int port = port_of_ifindex(r.ifindex);
+	int port = xdp_port_of_ifindex(r.ifindex);
 	/* a malformed message about an interface we do not follow is not ours
 	 * to complain about; one whose interface is unknown is */
 	if (port < 0 && (res == VGW_KNEIGH_MSG_OK || r.ifindex != 0)) {

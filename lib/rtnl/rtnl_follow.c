@@ -150,7 +150,7 @@ void vgw_rtnl_close(void)
 }
 
 /* off (no socket), loading (a dump runs), sweeping, synced */
-static const char *state_name(void)
+static const char *follow_state_name(void)
 {
 	return F.s.fd < 0 ? "off" : F.s.loading ? "loading" : F.sweeping ? "sweeping" : "synced";
 }
@@ -159,7 +159,7 @@ void vgw_rtnl_format(struct vgw_fmt *f)
 {
 	const struct vgw_rtnl_krib_stats *s = vgw_rtnl_krib_stats();
 	bool on = vgw_rtnl_krib_active();
-	vgw_fmt_str(f, "state", state_name());
+	vgw_fmt_str(f, "state", follow_state_name());
 	vgw_fmt_u64(f, "table", on ? s->table : 0);
 	vgw_fmt_u64(f, "routes", s->routes);
 	vgw_fmt_u64(f, "installed", s->installed);

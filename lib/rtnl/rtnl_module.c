@@ -53,12 +53,12 @@ static int kernel_line(int argc, char **argv, char *err)
 
 static const struct vgw_setting settings[] = {{"kernel", kernel_line}, {NULL, NULL}};
 
-static void settings_reset(void)
+static void rtnl_settings_reset(void)
 {
 	memset(&vgw_rtnl_conf, 0, sizeof(vgw_rtnl_conf));
 }
 
-static void settings_config(struct vgw_buf *b)
+static void rtnl_settings_config(struct vgw_buf *b)
 {
 	if (vgw_rtnl_conf.import_table)
 		vgw_buf_printf(b, "kernel import-table %u\n", vgw_rtnl_conf.import_table);
@@ -84,8 +84,8 @@ const struct vgw_module vgw_rtnl_module = {
 	.name = "rtnl",
 	.cmds = vgw_rtnl_cmds,
 	.settings = settings,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
+	.settings_reset = rtnl_settings_reset,
+	.settings_config = rtnl_settings_config,
 	.start = krib_start,
 	.fini = vgw_rtnl_close,
 	.fd = vgw_rtnl_fd,
@@ -99,7 +99,7 @@ static int kneigh_start(char *err)
 	return vgw_kneigh_wanted() ? vgw_kneigh_open(err) : 0;
 }
 
-static bool kneigh_poll(bool ready, uint64_t now)
+static bool kneigh_module_poll(bool ready, uint64_t now)
 {
 	(void)now;
 	vgw_kneigh_poll(ready); /* budgeted: see neigh_follow.h */
@@ -114,6 +114,6 @@ const struct vgw_module vgw_kneigh_module = {
 	.start = kneigh_start,
 	.fini = vgw_kneigh_close,
 	.fd = vgw_kneigh_fd,
-	.poll = kneigh_poll,
+	.poll = kneigh_module_poll,
 	.sp_counters = {kneigh_counters, VGW_KNEIGH_SP_N, &vgw_kneigh_sp_base},
 };

@@ -30,7 +30,7 @@ static const struct vgw_setting settings[] = {
 	{NULL, NULL},
 };
 
-static int settings_finish(char *err)
+static int vpc_settings_finish(char *err)
 {
 	(void)err;
 	if (!vgw_vpc_conf.endpoint_max_entries)
@@ -40,12 +40,12 @@ static int settings_finish(char *err)
 	return 0;
 }
 
-static void settings_reset(void)
+static void vpc_settings_reset(void)
 {
 	memset(&vgw_vpc_conf, 0, sizeof(vgw_vpc_conf));
 }
 
-static void settings_config(struct vgw_buf *b)
+static void vpc_settings_config(struct vgw_buf *b)
 {
 	vgw_buf_printf(b, "endpoint-table max-entries %u\n", vgw_vpc_conf.endpoint_max_entries);
 	vgw_buf_printf(b, "eip-table max-entries %u\n", vgw_vpc_conf.eip_max_entries);
@@ -71,9 +71,9 @@ const struct vgw_module vgw_vpc_module = {
 	.name = "vpc",
 	.cmds = vgw_vpc_cmds,
 	.settings = settings,
-	.settings_finish = settings_finish,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
+	.settings_finish = vpc_settings_finish,
+	.settings_reset = vpc_settings_reset,
+	.settings_config = vpc_settings_config,
 	.running_config = vgw_vpc_running_config,
 	.init = init,
 	.fini = fini,

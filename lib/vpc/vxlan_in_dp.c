@@ -91,7 +91,7 @@ static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint
 /* The vector's hypervisor and endpoint lookups, each in one bulk call (their
  * buckets fetched together), for the frames long enough to hold the inner
  * source: the keys are the outer source, and (VNI field, inner source). */
-static void lookup_bulk(const struct vgw_vec *v, struct pre *pre)
+static void hv_endpoint_lookup_bulk(const struct vgw_vec *v, struct pre *pre)
 {
 	uint8_t hk[VGW_BURST][VGW_RMAP_KEY_LEN], ek[VGW_BURST][VGW_RMAP_KEY_LEN];
 	void *hv[VGW_BURST], *ep[VGW_BURST];
@@ -123,7 +123,7 @@ static void lookup_bulk(const struct vgw_vec *v, struct pre *pre)
 void vgw_vpc_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v)
 {
 	struct pre pre[VGW_BURST];
-	lookup_bulk(v, pre);
+	hv_endpoint_lookup_bulk(v, pre);
 	for (uint32_t i = 0; i < v->n; i++) {
 		struct rte_mbuf *m = v->m[i];
 		const struct vgw_pkt *p = &v->p[i];
