@@ -3,7 +3,7 @@
  * A gateway whose workers hang keeps its routes in the kernel table, so the
  * routing daemon keeps drawing traffic into a black hole. The slow path
  * therefore watches the workers through the RCU variable they already
- * report to once per loop (rte_rcu_qsbr_quiescent in dp/worker.c): each
+ * report to once per loop (rte_rcu_qsbr_quiescent in dp/worker_dp.c): each
  * tick it checks, without waiting, whether every worker has passed the token
  * it started earlier, and starts a new token once the old one is passed.
  * A token outstanding for more than VGW_ANNOUNCE_STALL_MS means at least one

@@ -159,7 +159,7 @@ struct vgw_worker {
 		struct rte_ring *ring;
 		uint64_t tat, cost, slack;
 	} punt[VGW_PUNT_N];
-	/* ICMP errors this worker originates (ip4_icmp.c): the same GCRA, from
+	/* ICMP errors this worker originates (dp/ip4_local_dp.c): the same GCRA, from
 	 * the `icmp-error rate/burst` settings */
 	uint64_t icmp_tat, icmp_cost, icmp_slack;
 	/* This worker -> worker i: packets of a flow that worker i owns

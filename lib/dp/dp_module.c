@@ -6,7 +6,7 @@
 #include "../conf/settings.h"
 #include "../core/gw.h"
 #include "../core/module.h"
-#include "punt_ctl.h"
+#include "punt.h"
 
 struct vgw_dp_conf vgw_dp_conf;
 

@@ -9,12 +9,12 @@
 #include "../conf/settings.h"
 #include "../core/gw.h"
 #include "../core/module.h"
-#include "../dp/punt_ctl.h"
+#include "../dp/punt.h"
 #include "host.h"
 
 /* host-port punt-rate PPS | host-port punt-burst N: each worker's share of
  * to-self packets punted to the host ports (host/host_dp.h), kept as the
- * HOST reason's limit of the punt queues (dp/punt_ctl.h). A burst beyond
+ * HOST reason's limit of the punt queues (dp/punt.h). A burst beyond
  * the punt ring could not be queued anyway. */
 static int host_port_line(int argc, char **argv, char *err)
 {

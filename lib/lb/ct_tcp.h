@@ -1,7 +1,7 @@
 /* TCP connection tracking as a load balancer sees it: both directions of a
  * flow (ORIG = client -> backend, REPLY = backend -> client) pass the
  * gateway. Pure state machine, no clock: the caller maps the state to a
- * timeout (ct_timeouts.h) and ages entries itself.
+ * timeout (ct.h: struct vgw_ct_timeouts) and ages entries itself.
  *
  * States follow Linux conntrack's TCP tracker, reduced to what decides an
  * entry's lifetime: SYN_SENT -> SYN_RECV -> ESTABLISHED -> FIN_WAIT (one side

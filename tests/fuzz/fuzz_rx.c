@@ -38,7 +38,7 @@
 #include "core/drop.h"
 #include "core/gw.h"
 #include "dp/dp.h"
-#include "dp/punt_ctl.h"
+#include "dp/punt.h"
 #include "fib/fib.h"
 #include "fib/route.h"
 #include "fuzz_util.h"

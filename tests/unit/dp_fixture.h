@@ -41,7 +41,7 @@
 #include "core/defer.h"
 #include "core/gw.h"
 #include "dp/dp.h"
-#include "dp/punt_ctl.h"
+#include "dp/punt.h"
 #include "fib/fib.h"
 #include "fib/route.h"
 #include "lb/ct_worker.h"

@@ -19,7 +19,7 @@
 #include "conf/loader.h"
 #include "conf/settings.h"
 #include "core/gw.h"
-#include "dp/punt_ctl.h"
+#include "dp/punt.h"
 #include "fib/fib.h"
 #include "lb/service.h"
 #include "neigh/neigh.h"

@@ -1,5 +1,5 @@
-/* Punt queues and limits at start-up: see punt_ctl.h. */
-#include "punt_ctl.h"
+/* Punt queues and limits at start-up: see punt.h. */
+#include "punt.h"
 
 #include <stdio.h>
 

@@ -5,8 +5,8 @@
  * rate|burst`). Main thread, before the workers run; the slow path drains
  * the rings (ctl/slowpath.c), a bounded burst per ring per turn, so no
  * reason can hold the others off there either. */
-#ifndef VGW_DP_PUNT_CTL_H
-#define VGW_DP_PUNT_CTL_H
+#ifndef VGW_DP_PUNT_H
+#define VGW_DP_PUNT_H
 
 #include <stdint.h>
 
