@@ -29,7 +29,7 @@ enum vgw_announce_kind {
 
 /* Why a prefix is (or is not) announced; "show announcements" prints the
  * name. NONE is only a `hold` value: the workers are fine. */
-#define VGW_ANNOUNCE_REASONS(X)                                                     \
+#define VGW_ANNOUNCE_REASONS(X)                                                 \
 	X(NONE, "-")                                                            \
 	X(EIP, "elastic ip")                                                    \
 	X(HEALTHY, "healthy backend")                                           \

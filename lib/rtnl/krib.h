@@ -36,7 +36,7 @@
 #include "rtnl_parse.h"
 
 /* Refusals after parsing, beside the parser's error kinds. */
-#define VGW_RTNL_KRIB_REFUSALS(X)                                                          \
+#define VGW_RTNL_KRIB_REFUSALS(X)                                                         \
 	X(NH_UNREACHABLE, "nh_unreachable", "a gateway on no connected subnet of a port") \
 	X(NH_INVALID, "nh_invalid", "a gateway that is our own, a network or a broadcast address") \
 	X(FIB_FULL, "fib_full", "no room in the FIB (slots or tbl8 groups) or in the kernel RIB")

@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 /* Results: OK, then ignored kinds, then errors. */
-#define VGW_KNEIGH_MSG_RESULTS(X)                                                     \
+#define VGW_KNEIGH_MSG_RESULTS(X)                                                    \
 	X(OK, "ok", "an IPv4 neighbour to apply or remove")                          \
 	X(IGN_MSG_TYPE, "msg_type", "not RTM_NEWNEIGH or RTM_DELNEIGH")              \
 	X(IGN_FAMILY, "family", "not IPv4 (IPv6, bridge FDB, ...)")                  \

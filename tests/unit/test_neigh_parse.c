@@ -86,11 +86,12 @@ static enum vgw_kneigh_msg_result parse(const struct nlmsghdr *n, struct vgw_kne
 
 #define ASSERT_RES(n, want)                                                                    \
 	do {                                                                                   \
-		struct vgw_kneigh_msg r_;                                                       \
-		enum vgw_kneigh_msg_result got_ = parse(n, &r_);                                \
+		struct vgw_kneigh_msg r_;                                                      \
+		enum vgw_kneigh_msg_result got_ = parse(n, &r_);                               \
 		if (got_ != (want))                                                            \
 			fprintf(stderr, "\n  %s:%d: result %s, want %s\n", __FILE__, __LINE__, \
-				vgw_kneigh_msg_result_names[got_], vgw_kneigh_msg_result_names[want]); \
+				vgw_kneigh_msg_result_names[got_],                             \
+				vgw_kneigh_msg_result_names[want]);                            \
 		CU_assertImplementation(got_ == (want), __LINE__, #want, __FILE__, "",        \
 					CU_FALSE);                                            \
 	} while (0)

@@ -50,9 +50,9 @@ static const struct vgw_fib_route_target *lk(uint32_t dst)
 /* the route for dst is VIA with first next hop gw0 and n paths */
 #define ASSERT_VIA(dst, gw0, n)                                                  \
 	do {                                                                     \
-		const struct vgw_fib_route_target *t_ = lk(dst);                     \
+		const struct vgw_fib_route_target *t_ = lk(dst);                 \
 		CU_ASSERT_PTR_NOT_NULL_FATAL(t_);                                \
-		ASSERT_EQ(t_->kind, VGW_FIB_RT_VIA);                                 \
+		ASSERT_EQ(t_->kind, VGW_FIB_RT_VIA);                             \
 		ASSERT_EQ(t_->n_paths, n);                                       \
 		ASSERT_EQ(t_->paths[0].gw, gw0);                                 \
 	} while (0)
