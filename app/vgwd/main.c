@@ -114,11 +114,10 @@ static int create_shared(char *err)
 	}
 	/* no RX scatter: one mbuf holds the largest frame of any port */
 	uint32_t room = vgw_gw.data_room ? vgw_gw.data_room : RTE_MBUF_DEFAULT_DATAROOM;
-	vgw_gw.pool = rte_pktmbuf_pool_create("vgw_mbufs", n, 256,
-					      RTE_ALIGN(sizeof(struct vgw_mbuf_priv),
-							RTE_MBUF_PRIV_ALIGN),
-					      (uint16_t)(RTE_PKTMBUF_HEADROOM + room),
-					      (int)rte_socket_id());
+	vgw_gw.pool = rte_pktmbuf_pool_create(
+		"vgw_mbufs", n, 256,
+		RTE_ALIGN(sizeof(struct vgw_dp_mbuf_priv), RTE_MBUF_PRIV_ALIGN),
+		(uint16_t)(RTE_PKTMBUF_HEADROOM + room), (int)rte_socket_id());
 	if (!vgw_gw.pool) {
 		snprintf(err, VGW_ERR_LEN, "cannot create a pool of %u mbufs of %u bytes: %s", n,
 			 RTE_PKTMBUF_HEADROOM + room, rte_strerror(rte_errno));
@@ -259,7 +258,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++)
-		rte_eal_remote_launch(vgw_worker_main, &vgw_gw.workers[w], vgw_gw.workers[w].lcore);
+		rte_eal_remote_launch(vgw_dp_worker_main, &vgw_gw.workers[w],
+				      vgw_gw.workers[w].lcore);
 	vgw_gw.running = true;
 
 	if (vgw_slowpath_run(err) < 0)

@@ -28,7 +28,7 @@ static void ipv6_off(const char *name)
 	}
 }
 
-int vgw_ann_anchor_open(char name[IFNAMSIZ], unsigned int *ifindex, char *err)
+int vgw_announce_anchor_open(char name[IFNAMSIZ], unsigned int *ifindex, char *err)
 {
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
@@ -67,7 +67,7 @@ int vgw_ann_anchor_open(char name[IFNAMSIZ], unsigned int *ifindex, char *err)
 	return fd;
 }
 
-void vgw_ann_anchor_close(int fd)
+void vgw_announce_anchor_close(int fd)
 {
 	if (fd >= 0)
 		close(fd);

@@ -18,8 +18,8 @@
 
 /* Creates the device; its name and ifindex are returned. fd >= 0, or -1
  * with err. */
-int vgw_ann_anchor_open(char name[IFNAMSIZ], unsigned int *ifindex, char *err);
+int vgw_announce_anchor_open(char name[IFNAMSIZ], unsigned int *ifindex, char *err);
 /* Closing the fd is what deletes the device (and its routes). */
-void vgw_ann_anchor_close(int fd);
+void vgw_announce_anchor_close(int fd);
 
 #endif

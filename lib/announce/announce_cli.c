@@ -12,22 +12,22 @@
 
 /* The reason shown: a request the kernel refused says so (the error column
  * says what), a change not applied yet (over the per-tick cap) is pending. */
-static const char *row_reason(const struct vgw_ann_row *r)
+static const char *row_reason(const struct vgw_announce_row *r)
 {
 	if (r->err)
 		return "apply failed";
 	if (r->want != r->installed)
 		return "pending";
-	return vgw_ann_reason_name(r->reason);
+	return vgw_announce_reason_name(r->reason);
 }
 
-static void format_row(struct vgw_fmt *f, const struct vgw_ann_row *r, uint64_t now)
+static void format_row(struct vgw_fmt *f, const struct vgw_announce_row *r, uint64_t now)
 {
 	char ip[VGW_IP4_STRLEN], prefix[VGW_IP4_STRLEN + 3];
 	snprintf(prefix, sizeof(prefix), "%s/32", vgw_ip4_str(r->ip, ip));
 	vgw_fmt_obj_begin(f, NULL);
 	vgw_fmt_str(f, "prefix", prefix);
-	vgw_fmt_str(f, "kind", vgw_ann_kind_name(r->kind));
+	vgw_fmt_str(f, "kind", vgw_announce_kind_name(r->kind));
 	vgw_fmt_str(f, "state", r->installed ? "announced" : "withdrawn");
 	vgw_fmt_str(f, "reason", row_reason(r));
 	vgw_fmt_str(f, "error", r->err ? strerror(r->err) : "-");
@@ -44,11 +44,11 @@ static int cmd_show_announcements(struct vgw_cli_ctx *ctx, int argc, char **argv
 	vgw_stats_sp(sp);
 	struct vgw_fmt *f = ctx->f;
 	vgw_fmt_u64(f, "table", s.table);
-	vgw_fmt_u64(f, "protocol", VGW_ANN_RTPROT);
+	vgw_fmt_u64(f, "protocol", VGW_ANNOUNCE_RTPROT);
 	vgw_fmt_str(f, "device", s.device);
-	vgw_fmt_str(f, "workers", s.on ? vgw_ann_workers_name(s.workers) : "-");
+	vgw_fmt_str(f, "workers", s.on ? vgw_announce_workers_name(s.workers) : "-");
 	vgw_fmt_u64(f, "workers_since_ms", s.on ? now - s.workers_since_ms : 0);
-	vgw_fmt_u64(f, "announced", vgw_ann_installed(s.st));
+	vgw_fmt_u64(f, "announced", vgw_announce_installed(s.st));
 	vgw_fmt_u64(f, "announces", sp[VGW_ANNOUNCE_SP(ANN_ANNOUNCE)]);
 	vgw_fmt_u64(f, "withdraws", sp[VGW_ANNOUNCE_SP(ANN_WITHDRAW)]);
 	vgw_fmt_u64(f, "errors", sp[VGW_ANNOUNCE_SP(ANN_ERROR)]);

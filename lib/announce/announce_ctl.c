@@ -21,9 +21,9 @@
 #include "announce_watch.h"
 
 static struct {
-	struct vgw_ann_nl *nl; /* NULL: announcements off */
-	struct vgw_ann_state st;
-	struct vgw_ann_watch watch;
+	struct vgw_announce_nl *nl; /* NULL: announcements off */
+	struct vgw_announce_state st;
+	struct vgw_announce_watch watch;
 	uint64_t token;
 	uint64_t next_audit_ms;
 	char device[IF_NAMESIZE];
@@ -33,8 +33,8 @@ static struct {
 	/* per-tick inputs of the decision, kept to avoid reallocating */
 	uint32_t *eips;
 	size_t eips_cap;
-	struct vgw_ann_svc svcs[VGW_SVC_MAX];
-	struct vgw_ann_cand *cands;
+	struct vgw_announce_svc svcs[VGW_LB_SVC_MAX];
+	struct vgw_announce_cand *cands;
 	size_t cands_cap;
 } a;
 
@@ -43,7 +43,7 @@ static void sp_count(int counter, uint64_t n)
 	vgw_gw.sp_stats[counter] += n;
 }
 
-static struct vgw_ann_ops ops = {.apply = vgw_ann_nl_apply, .count = sp_count};
+static struct vgw_announce_ops ops = {.apply = vgw_announce_nl_apply, .count = sp_count};
 
 /* The host port of the first public port; for an af-xdp public port the
  * anchor device; else lo (see announce_ctl.h). 0 with err on failure. */
@@ -55,7 +55,7 @@ static unsigned int pick_device(char *err)
 			continue;
 		if (port->xdp_iface[0]) {
 			unsigned int idx = 0;
-			a.anchor_fd = vgw_ann_anchor_open(a.device, &idx, err);
+			a.anchor_fd = vgw_announce_anchor_open(a.device, &idx, err);
 			a.has_anchor = a.anchor_fd >= 0;
 			return a.has_anchor ? idx : 0;
 		}
@@ -79,19 +79,19 @@ static bool audit(uint64_t now)
 {
 	char err[VGW_ERR_LEN];
 	uint32_t *v = NULL;
-	long n = vgw_ann_nl_dump(a.nl, &v, err);
+	long n = vgw_announce_nl_dump(a.nl, &v, err);
 	if (n < 0) {
 		RTE_LOG(ERR, USER1, "%s\n", err);
 		return false;
 	}
-	int rc = vgw_ann_audit(&a.st, v, (size_t)n, now);
+	int rc = vgw_announce_audit(&a.st, v, (size_t)n, now);
 	free(v);
 	return rc == 0;
 }
 
 int vgw_announce_init(uint64_t now_ms, char *err)
 {
-	uint32_t table = vgw_kernel_conf.announce_table;
+	uint32_t table = vgw_rtnl_conf.announce_table;
 	if (!table)
 		return 0;
 	err[0] = '\0';
@@ -101,23 +101,23 @@ int vgw_announce_init(uint64_t now_ms, char *err)
 			snprintf(err, VGW_ERR_LEN, "announce: no device %s for the routes", a.device);
 		return -1;
 	}
-	a.nl = vgw_ann_nl_open(table, ifindex, err);
+	a.nl = vgw_announce_nl_open(table, ifindex, err);
 	if (!a.nl)
 		return -1;
 	ops.ctx = a.nl;
-	vgw_ann_watch_init(&a.watch, now_ms);
+	vgw_announce_watch_init(&a.watch, now_ms);
 	/* leftovers of an earlier vgwd: nothing may be announced before this
 	 * process has decided it */
 	size_t left = 0, found = 0;
 	if (audit(now_ms)) {
 		found = a.st.n;
-		left = vgw_ann_withdraw_all(&a.st, VGW_ANN_R_LEFTOVER, now_ms, &ops);
+		left = vgw_announce_withdraw_all(&a.st, VGW_ANNOUNCE_R_LEFTOVER, now_ms, &ops);
 	}
-	a.next_audit_ms = now_ms + VGW_ANN_AUDIT_MS;
+	a.next_audit_ms = now_ms + VGW_ANNOUNCE_AUDIT_MS;
 	RTE_LOG(NOTICE, USER1,
 		"announce: /32s of EIPs and healthy VIPs go to table %u (proto %d, dev %s); "
 		"%zu leftover routes flushed%s\n",
-		table, VGW_ANN_RTPROT, a.device, found - left, left ? " (some failed, retried)" : "");
+		table, VGW_ANNOUNCE_RTPROT, a.device, found - left, left ? " (some failed, retried)" : "");
 	return 0;
 }
 
@@ -138,14 +138,14 @@ static bool collect(size_t *n_eips, size_t *n_svcs)
 	while (ne < need && vgw_pubaddr_next(&it, &pa))
 		if (pa->kind == VGW_PUBADDR_EIP)
 			a.eips[ne++] = pa->ip;
-	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++) {
-		const struct vgw_service_cfg *s = &vgw_lb.svc[i];
+	for (int i = 0; vgw_lb.svc && i < VGW_LB_SVC_MAX; i++) {
+		const struct vgw_lb_service_cfg *s = &vgw_lb.svc[i];
 		if (s->used)
-			a.svcs[ns++] = (struct vgw_ann_svc){.vip = s->key.vip, .check = s->check.kind,
+			a.svcs[ns++] = (struct vgw_announce_svc){.vip = s->key.vip, .check = s->check.kind,
 							    .n_backends = s->n_backends, .be = s->be};
 	}
 	if (ne + ns > a.cands_cap) {
-		struct vgw_ann_cand *c = realloc(a.cands, (ne + ns) * sizeof(*c));
+		struct vgw_announce_cand *c = realloc(a.cands, (ne + ns) * sizeof(*c));
 		if (!c)
 			return false;
 		a.cands = c;
@@ -161,16 +161,16 @@ static void watch(uint64_t now)
 {
 	bool passed = a.watch.armed && rte_rcu_qsbr_check(vgw_gw.rcu, a.token, false) == 1;
 	uint64_t token_ms = a.watch.armed_ms;
-	unsigned int ev = vgw_ann_watch_step(&a.watch, now, passed);
-	if (ev & VGW_ANN_WATCH_START)
+	unsigned int ev = vgw_announce_watch_step(&a.watch, now, passed);
+	if (ev & VGW_ANNOUNCE_WATCH_START)
 		a.token = rte_rcu_qsbr_start(vgw_gw.rcu);
-	if (ev & VGW_ANN_WATCH_STALLED) {
+	if (ev & VGW_ANNOUNCE_WATCH_STALLED) {
 		sp_count(VGW_ANNOUNCE_SP(ANN_STALL), 1);
 		RTE_LOG(WARNING, USER1,
 			"announce: workers have not finished a loop for over %d ms: withdrawing "
-			"every announcement\n", VGW_ANN_STALL_MS);
+			"every announcement\n", VGW_ANNOUNCE_STALL_MS);
 	}
-	if (ev & VGW_ANN_WATCH_RECOVERED)
+	if (ev & VGW_ANNOUNCE_WATCH_RECOVERED)
 		RTE_LOG(NOTICE, USER1, "announce: workers running again after %lu ms: announcing\n",
 			(unsigned long)(now - token_ms));
 }
@@ -182,18 +182,18 @@ void vgw_announce_tick(uint64_t now_ms)
 	watch(now_ms);
 	if (now_ms >= a.next_audit_ms) {
 		audit(now_ms);
-		a.next_audit_ms = now_ms + VGW_ANN_AUDIT_MS;
+		a.next_audit_ms = now_ms + VGW_ANNOUNCE_AUDIT_MS;
 	}
 	size_t ne, ns;
 	if (!collect(&ne, &ns)) {
 		RTE_LOG(ERR, USER1, "announce: out of memory; nothing changed this tick\n");
 		return;
 	}
-	uint8_t hold = a.watch.state == VGW_ANN_W_RUNNING    ? VGW_ANN_R_NONE
-		       : a.watch.state == VGW_ANN_W_STARTING ? VGW_ANN_R_STARTING
-							     : VGW_ANN_R_STALLED;
-	size_t n = vgw_ann_decide(a.eips, ne, a.svcs, ns, hold, a.cands);
-	if (vgw_ann_sync(&a.st, a.cands, n, now_ms, &ops) < 0)
+	uint8_t hold = a.watch.state == VGW_ANNOUNCE_W_RUNNING    ? VGW_ANNOUNCE_R_NONE
+		       : a.watch.state == VGW_ANNOUNCE_W_STARTING ? VGW_ANNOUNCE_R_STARTING
+							     : VGW_ANNOUNCE_R_STALLED;
+	size_t n = vgw_announce_decide(a.eips, ne, a.svcs, ns, hold, a.cands);
+	if (vgw_announce_sync(&a.st, a.cands, n, now_ms, &ops) < 0)
 		RTE_LOG(ERR, USER1, "announce: out of memory; nothing changed this tick\n");
 }
 
@@ -202,21 +202,21 @@ void vgw_announce_stop(uint64_t now_ms)
 	if (!a.nl)
 		return;
 	audit(now_ms); /* whatever the table holds of ours goes, rows or not */
-	size_t left = vgw_ann_withdraw_all(&a.st, VGW_ANN_R_STOPPING, now_ms, &ops);
+	size_t left = vgw_announce_withdraw_all(&a.st, VGW_ANNOUNCE_R_STOPPING, now_ms, &ops);
 	if (left)
 		RTE_LOG(ERR, USER1, "announce: %zu routes could not be withdrawn from table %u\n",
-			left, vgw_kernel_conf.announce_table);
+			left, vgw_rtnl_conf.announce_table);
 	else
 		RTE_LOG(NOTICE, USER1, "announce: every route withdrawn from table %u\n",
-			vgw_kernel_conf.announce_table);
+			vgw_rtnl_conf.announce_table);
 }
 
 void vgw_announce_fini(void)
 {
-	vgw_ann_nl_close(a.nl);
+	vgw_announce_nl_close(a.nl);
 	if (a.has_anchor)
-		vgw_ann_anchor_close(a.anchor_fd);
-	vgw_ann_state_free(&a.st);
+		vgw_announce_anchor_close(a.anchor_fd);
+	vgw_announce_state_free(&a.st);
 	free(a.eips);
 	free(a.cands);
 	memset(&a, 0, sizeof(a));
@@ -226,7 +226,7 @@ void vgw_announce_status(struct vgw_announce_status *out)
 {
 	*out = (struct vgw_announce_status){
 		.on = a.nl != NULL,
-		.table = vgw_kernel_conf.announce_table,
+		.table = vgw_rtnl_conf.announce_table,
 		.device = a.nl ? a.device : "-",
 		.workers = a.watch.state,
 		.workers_since_ms = a.watch.since_ms,

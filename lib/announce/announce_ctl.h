@@ -7,7 +7,7 @@
  * token (announce_watch.h), compute the wanted set from the VPC and service
  * tables (announce_decide.h), reconcile it with what the kernel acked
  * (announce_state.h) through netlink (announce_kernel.h), and every
- * VGW_ANN_AUDIT_MS read the table back. At start-up the table's routes of
+ * VGW_ANNOUNCE_AUDIT_MS read the table back. At start-up the table's routes of
  * vgw's protocol (leftovers of an earlier vgwd) are flushed; at stop every
  * route is withdrawn.
  *
@@ -33,7 +33,7 @@
 
 /* The kernel table is read back this often: routes removed behind vgw's
  * back are announced again, foreign routes of protocol 250 deleted. */
-#define VGW_ANN_AUDIT_MS 10000
+#define VGW_ANNOUNCE_AUDIT_MS 10000
 
 /* After the ports start (the host port exists), before the workers run.
  * Opens netlink, picks the device, flushes leftovers. 0, or -1 with err. */
@@ -47,9 +47,9 @@ struct vgw_announce_status {
 	bool on;
 	uint32_t table;
 	const char *device;
-	uint8_t workers; /* enum vgw_ann_workers */
+	uint8_t workers; /* enum vgw_announce_workers */
 	uint64_t workers_since_ms;
-	const struct vgw_ann_state *st;
+	const struct vgw_announce_state *st;
 };
 void vgw_announce_status(struct vgw_announce_status *out);
 

@@ -3,22 +3,22 @@
 
 #include <stdlib.h>
 
-#define VGW_X_NAME(id, name) [VGW_ANN_R_##id] = name,
-static const char *const reason_names[VGW_ANN_R_MAX] = {VGW_ANN_REASONS(VGW_X_NAME)};
+#define VGW_X_NAME(id, name) [VGW_ANNOUNCE_R_##id] = name,
+static const char *const reason_names[VGW_ANNOUNCE_R_MAX] = {VGW_ANNOUNCE_REASONS(VGW_X_NAME)};
 #undef VGW_X_NAME
 
-const char *vgw_ann_reason_name(uint8_t reason)
+const char *vgw_announce_reason_name(uint8_t reason)
 {
-	return reason < VGW_ANN_R_MAX ? reason_names[reason] : "?";
+	return reason < VGW_ANNOUNCE_R_MAX ? reason_names[reason] : "?";
 }
 
-const char *vgw_ann_kind_name(uint8_t kind)
+const char *vgw_announce_kind_name(uint8_t kind)
 {
 	static const char *const names[] = {"eip", "vip", "stale"};
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
-/* Stricter than vgw_backend_usable(), on purpose, in two cases:
+/* Stricter than vgw_lb_backend_usable(), on purpose, in two cases:
  *
  * Drain (state drain, or weight 0) keeps a backend's existing connections
  * and gives it no new ones. A VIP whose backends all drain can take no new
@@ -37,24 +37,24 @@ const char *vgw_ann_kind_name(uint8_t kind)
  * `check-rise` answers, so a VIP in front of dead servers is never announced,
  * not even for the few seconds its first checks take. Without a check the
  * health is always unknown and the admin state is all there is to go by. */
-bool vgw_ann_backend_healthy(const struct vgw_backend_cfg *b, uint8_t check)
+bool vgw_announce_backend_healthy(const struct vgw_lb_backend_cfg *b, uint8_t check)
 {
-	if (b->admin != VGW_BE_UP || b->weight == 0)
+	if (b->admin != VGW_LB_BE_UP || b->weight == 0)
 		return false;
-	if (check == VGW_CHECK_NONE)
-		return b->health != VGW_HEALTH_DOWN;
-	return b->health == VGW_HEALTH_UP;
+	if (check == VGW_LB_CHECK_NONE)
+		return b->health != VGW_LB_HEALTH_DOWN;
+	return b->health == VGW_LB_HEALTH_UP;
 }
 
 /* The most hopeful verdict wins when services share an address. */
 static int rank(uint8_t reason)
 {
 	switch (reason) {
-	case VGW_ANN_R_EIP:
+	case VGW_ANNOUNCE_R_EIP:
 		return 3;
-	case VGW_ANN_R_HEALTHY:
+	case VGW_ANNOUNCE_R_HEALTHY:
 		return 2;
-	case VGW_ANN_R_NO_HEALTHY:
+	case VGW_ANNOUNCE_R_NO_HEALTHY:
 		return 1;
 	default:
 		return 0;
@@ -63,27 +63,31 @@ static int rank(uint8_t reason)
 
 static int cmp_cand(const void *a, const void *b)
 {
-	const struct vgw_ann_cand *x = a, *y = b;
+	const struct vgw_announce_cand *x = a, *y = b;
 	if (x->ip != y->ip)
 		return x->ip < y->ip ? -1 : 1;
 	return rank(y->reason) - rank(x->reason);
 }
 
-size_t vgw_ann_decide(const uint32_t *eips, size_t n_eips, const struct vgw_ann_svc *svcs,
-		      size_t n_svcs, uint8_t hold, struct vgw_ann_cand *out)
+size_t vgw_announce_decide(const uint32_t *eips, size_t n_eips, const struct vgw_announce_svc *svcs,
+			   size_t n_svcs, uint8_t hold, struct vgw_announce_cand *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < n_eips; i++)
-		out[n++] = (struct vgw_ann_cand){
-			.ip = eips[i], .kind = VGW_ANN_EIP, .reason = VGW_ANN_R_EIP, .want = true};
+		out[n++] = (struct vgw_announce_cand){.ip = eips[i],
+						      .kind = VGW_ANNOUNCE_EIP,
+						      .reason = VGW_ANNOUNCE_R_EIP,
+						      .want = true};
 	for (size_t i = 0; i < n_svcs; i++) {
-		const struct vgw_ann_svc *s = &svcs[i];
-		uint8_t r = s->n_backends ? VGW_ANN_R_NO_HEALTHY : VGW_ANN_R_NO_BACKEND;
-		for (uint16_t b = 0; b < s->n_backends && r != VGW_ANN_R_HEALTHY; b++)
-			if (vgw_ann_backend_healthy(&s->be[b], s->check))
-				r = VGW_ANN_R_HEALTHY;
-		out[n++] = (struct vgw_ann_cand){.ip = s->vip, .kind = VGW_ANN_VIP, .reason = r,
-						 .want = r == VGW_ANN_R_HEALTHY};
+		const struct vgw_announce_svc *s = &svcs[i];
+		uint8_t r = s->n_backends ? VGW_ANNOUNCE_R_NO_HEALTHY : VGW_ANNOUNCE_R_NO_BACKEND;
+		for (uint16_t b = 0; b < s->n_backends && r != VGW_ANNOUNCE_R_HEALTHY; b++)
+			if (vgw_announce_backend_healthy(&s->be[b], s->check))
+				r = VGW_ANNOUNCE_R_HEALTHY;
+		out[n++] = (struct vgw_announce_cand){.ip = s->vip,
+						      .kind = VGW_ANNOUNCE_VIP,
+						      .reason = r,
+						      .want = r == VGW_ANNOUNCE_R_HEALTHY};
 	}
 	/* sorted by address, best verdict first: keep the first of each run */
 	if (n > 1)
@@ -92,7 +96,7 @@ size_t vgw_ann_decide(const uint32_t *eips, size_t n_eips, const struct vgw_ann_
 	for (size_t i = 0; i < n; i++)
 		if (k == 0 || out[k - 1].ip != out[i].ip)
 			out[k++] = out[i];
-	if (hold != VGW_ANN_R_NONE)
+	if (hold != VGW_ANNOUNCE_R_NONE)
 		for (size_t i = 0; i < k; i++) {
 			out[i].want = false;
 			out[i].reason = hold;

@@ -5,7 +5,7 @@
  * here, so it is made only when that traffic can be served:
  *   - an EIP always (its VM may be down, but the mapping is the service);
  *   - a VIP address when at least one service on it has at least one
- *     healthy backend (vgw_ann_backend_healthy); several services may share
+ *     healthy backend (vgw_announce_backend_healthy); several services may share
  *     one address (ports, protocols): one healthy service is enough, since a
  *     route cannot be announced per port;
  *   - nothing at all while the workers are starting or stalled (`hold`).
@@ -21,15 +21,15 @@
 
 #include "../lb/service.h"
 
-enum vgw_ann_kind {
-	VGW_ANN_EIP,
-	VGW_ANN_VIP,
-	VGW_ANN_STALE, /* found in the kernel table, configured nowhere */
+enum vgw_announce_kind {
+	VGW_ANNOUNCE_EIP,
+	VGW_ANNOUNCE_VIP,
+	VGW_ANNOUNCE_STALE, /* found in the kernel table, configured nowhere */
 };
 
 /* Why a prefix is (or is not) announced; "show announcements" prints the
  * name. NONE is only a `hold` value: the workers are fine. */
-#define VGW_ANN_REASONS(X)                                                     \
+#define VGW_ANNOUNCE_REASONS(X)                                                 \
 	X(NONE, "-")                                                            \
 	X(EIP, "elastic ip")                                                    \
 	X(HEALTHY, "healthy backend")                                           \
@@ -41,26 +41,26 @@ enum vgw_ann_kind {
 	X(LEFTOVER, "leftover route")                                        \
 	X(STOPPING, "vgwd stopping")
 
-#define VGW_X_ENUM(id, name) VGW_ANN_R_##id,
-enum vgw_ann_reason { VGW_ANN_REASONS(VGW_X_ENUM) VGW_ANN_R_MAX };
+#define VGW_X_ENUM(id, name) VGW_ANNOUNCE_R_##id,
+enum vgw_announce_reason { VGW_ANNOUNCE_REASONS(VGW_X_ENUM) VGW_ANNOUNCE_R_MAX };
 #undef VGW_X_ENUM
 
-const char *vgw_ann_reason_name(uint8_t reason);
-const char *vgw_ann_kind_name(uint8_t kind);
+const char *vgw_announce_reason_name(uint8_t reason);
+const char *vgw_announce_kind_name(uint8_t kind);
 
-/* One service as the decision sees it (a view of struct vgw_service_cfg). */
-struct vgw_ann_svc {
+/* One service as the decision sees it (a view of struct vgw_lb_service_cfg). */
+struct vgw_announce_svc {
 	uint32_t vip;     /* host order */
-	uint8_t check;    /* enum vgw_check_kind */
+	uint8_t check;    /* enum vgw_lb_check_kind */
 	uint16_t n_backends;
-	const struct vgw_backend_cfg *be;
+	const struct vgw_lb_backend_cfg *be;
 };
 
 /* One address and the verdict on it. */
-struct vgw_ann_cand {
+struct vgw_announce_cand {
 	uint32_t ip;    /* host order */
-	uint8_t kind;   /* enum vgw_ann_kind */
-	uint8_t reason; /* enum vgw_ann_reason */
+	uint8_t kind;   /* enum vgw_announce_kind */
+	uint8_t reason; /* enum vgw_announce_reason */
 	bool want;      /* announce it */
 };
 
@@ -68,14 +68,14 @@ struct vgw_ann_cand {
  * and its health check passed (health up) — or, for a service without a
  * check, not known to be down. See announce_decide.c for why draining and
  * never-checked backends do not count. */
-bool vgw_ann_backend_healthy(const struct vgw_backend_cfg *b, uint8_t check);
+bool vgw_announce_backend_healthy(const struct vgw_lb_backend_cfg *b, uint8_t check);
 
 /* Fills out[] with one candidate per distinct address of eips[] and svcs[],
  * sorted by address; out must have room for n_eips + n_svcs entries. hold is
- * VGW_ANN_R_NONE, or the reason (STARTING, STALLED) to announce nothing.
+ * VGW_ANNOUNCE_R_NONE, or the reason (STARTING, STALLED) to announce nothing.
  * An address that is both an EIP and a VIP (refused by the CLI) counts as an
  * EIP. Returns the number of candidates. */
-size_t vgw_ann_decide(const uint32_t *eips, size_t n_eips, const struct vgw_ann_svc *svcs,
-		      size_t n_svcs, uint8_t hold, struct vgw_ann_cand *out);
+size_t vgw_announce_decide(const uint32_t *eips, size_t n_eips, const struct vgw_announce_svc *svcs,
+			   size_t n_svcs, uint8_t hold, struct vgw_announce_cand *out);
 
 #endif

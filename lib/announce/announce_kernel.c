@@ -27,13 +27,13 @@
 
 #define PENDING (-1)
 
-struct vgw_ann_nl {
+struct vgw_announce_nl {
 	struct mnl_socket *sock;
 	uint32_t portid;
 	uint32_t seq;
 	uint32_t table;
 	uint32_t ifindex;
-	char tx[VGW_ANN_NL_BATCH * VGW_ANN_NL_MSG_MAX];
+	char tx[VGW_ANNOUNCE_NL_BATCH * VGW_ANNOUNCE_NL_MSG_MAX];
 	char rx[64 * 1024];
 };
 
@@ -44,14 +44,14 @@ static struct rtmsg *route_hdr(struct nlmsghdr *nlh, uint32_t table)
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
-	rtm->rtm_protocol = VGW_ANN_RTPROT;
+	rtm->rtm_protocol = VGW_ANNOUNCE_RTPROT;
 	return rtm;
 }
 
-size_t vgw_ann_nl_route_msg(void *buf, bool add, uint32_t ip, uint32_t table, uint32_t ifindex,
-			    uint32_t seq)
+size_t vgw_announce_nl_route_msg(void *buf, bool add, uint32_t ip, uint32_t table, uint32_t ifindex,
+				 uint32_t seq)
 {
-	memset(buf, 0, VGW_ANN_NL_MSG_MAX);
+	memset(buf, 0, VGW_ANNOUNCE_NL_MSG_MAX);
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
@@ -71,9 +71,9 @@ size_t vgw_ann_nl_route_msg(void *buf, bool add, uint32_t ip, uint32_t table, ui
 	return nlh->nlmsg_len;
 }
 
-struct vgw_ann_nl *vgw_ann_nl_open(uint32_t table, uint32_t ifindex, char *err)
+struct vgw_announce_nl *vgw_announce_nl_open(uint32_t table, uint32_t ifindex, char *err)
 {
-	struct vgw_ann_nl *nl = calloc(1, sizeof(*nl));
+	struct vgw_announce_nl *nl = calloc(1, sizeof(*nl));
 	if (!nl) {
 		snprintf(err, VGW_ERR_LEN, "out of memory");
 		return NULL;
@@ -81,11 +81,11 @@ struct vgw_ann_nl *vgw_ann_nl_open(uint32_t table, uint32_t ifindex, char *err)
 	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		snprintf(err, VGW_ERR_LEN, "announce: netlink socket: %s", strerror(errno));
-		vgw_ann_nl_close(nl);
+		vgw_announce_nl_close(nl);
 		return NULL;
 	}
 	int fd = mnl_socket_get_fd(nl->sock), one = 1, rcvbuf = 1 << 20;
-	struct timeval tv = {.tv_sec = 0, .tv_usec = VGW_ANN_NL_TIMEOUT_MS * 1000};
+	struct timeval tv = {.tv_sec = 0, .tv_usec = VGW_ANNOUNCE_NL_TIMEOUT_MS * 1000};
 	/* acks carry no copy of the request; dumps filtered by the kernel when
 	 * it can (>= 4.20), else by us */
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
@@ -93,7 +93,7 @@ struct vgw_ann_nl *vgw_ann_nl_open(uint32_t table, uint32_t ifindex, char *err)
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
 		snprintf(err, VGW_ERR_LEN, "announce: netlink timeout: %s", strerror(errno));
-		vgw_ann_nl_close(nl);
+		vgw_announce_nl_close(nl);
 		return NULL;
 	}
 	nl->portid = mnl_socket_get_portid(nl->sock);
@@ -103,7 +103,7 @@ struct vgw_ann_nl *vgw_ann_nl_open(uint32_t table, uint32_t ifindex, char *err)
 	return nl;
 }
 
-void vgw_ann_nl_close(struct vgw_ann_nl *nl)
+void vgw_announce_nl_close(struct vgw_announce_nl *nl)
 {
 	if (!nl)
 		return;
@@ -114,7 +114,8 @@ void vgw_ann_nl_close(struct vgw_ann_nl *nl)
 
 /* Reads answers to ops[0..m) (sequence seq0 + i) until all came or the
  * socket times out. */
-static void read_acks(struct vgw_ann_nl *nl, struct vgw_ann_op *ops, size_t m, uint32_t seq0)
+static void read_acks(struct vgw_announce_nl *nl, struct vgw_announce_op *ops, size_t m,
+		      uint32_t seq0)
 {
 	size_t pending = m;
 	while (pending) {
@@ -143,18 +144,18 @@ static void read_acks(struct vgw_ann_nl *nl, struct vgw_ann_op *ops, size_t m, u
 	}
 }
 
-void vgw_ann_nl_apply(void *ctx, struct vgw_ann_op *ops, size_t n)
+void vgw_announce_nl_apply(void *ctx, struct vgw_announce_op *ops, size_t n)
 {
-	struct vgw_ann_nl *nl = ctx;
-	for (size_t off = 0; off < n; off += VGW_ANN_NL_BATCH) {
-		size_t m = n - off < VGW_ANN_NL_BATCH ? n - off : VGW_ANN_NL_BATCH;
-		struct vgw_ann_op *b = ops + off;
+	struct vgw_announce_nl *nl = ctx;
+	for (size_t off = 0; off < n; off += VGW_ANNOUNCE_NL_BATCH) {
+		size_t m = n - off < VGW_ANNOUNCE_NL_BATCH ? n - off : VGW_ANNOUNCE_NL_BATCH;
+		struct vgw_announce_op *b = ops + off;
 		uint32_t seq0 = nl->seq;
 		nl->seq += (uint32_t)m;
 		size_t len = 0;
 		for (size_t i = 0; i < m; i++) {
-			len += vgw_ann_nl_route_msg(nl->tx + len, b[i].add, b[i].ip, nl->table,
-						    nl->ifindex, seq0 + (uint32_t)i);
+			len += vgw_announce_nl_route_msg(nl->tx + len, b[i].add, b[i].ip, nl->table,
+							 nl->ifindex, seq0 + (uint32_t)i);
 			b[i].err = PENDING;
 		}
 		if (mnl_socket_sendto(nl->sock, nl->tx, len) < 0) {
@@ -190,7 +191,7 @@ static void dump_route(const struct nlmsghdr *h, struct dump_ctx *d)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(h);
 	if (h->nlmsg_len < mnl_nlmsg_size(sizeof(*rtm)) || rtm->rtm_family != AF_INET ||
-	    rtm->rtm_protocol != VGW_ANN_RTPROT || rtm->rtm_dst_len != 32)
+	    rtm->rtm_protocol != VGW_ANNOUNCE_RTPROT || rtm->rtm_dst_len != 32)
 		return;
 	const struct nlattr *tb[RTA_MAX + 1] = {0};
 	mnl_attr_parse(h, sizeof(*rtm), route_attr, tb);
@@ -211,9 +212,9 @@ static void dump_route(const struct nlmsghdr *h, struct dump_ctx *d)
 }
 
 /* One dump; 0, or an errno (EINTR: the table changed during the dump). */
-static int dump_once(struct vgw_ann_nl *nl, struct dump_ctx *d)
+static int dump_once(struct vgw_announce_nl *nl, struct dump_ctx *d)
 {
-	char req[VGW_ANN_NL_MSG_MAX] = {0};
+	char req[VGW_ANNOUNCE_NL_MSG_MAX] = {0};
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -259,7 +260,7 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-long vgw_ann_nl_dump(struct vgw_ann_nl *nl, uint32_t **out, char *err)
+long vgw_announce_nl_dump(struct vgw_announce_nl *nl, uint32_t **out, char *err)
 {
 	struct dump_ctx d = {.table = nl->table};
 	int rc = EINTR;

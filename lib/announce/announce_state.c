@@ -27,24 +27,25 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
 	return true;
 }
 
-static void count(const struct vgw_ann_ops *ops, int c, uint64_t n)
+static void count(const struct vgw_announce_ops *ops, int c, uint64_t n)
 {
 	if (ops->count && n)
 		ops->count(c, n);
 }
 
-static void log_change(const struct vgw_ann_row *r, bool add, unsigned int *logged)
+static void log_change(const struct vgw_announce_row *r, bool add, unsigned int *logged)
 {
-	if ((*logged)++ >= VGW_ANN_LOG_MAX)
+	if ((*logged)++ >= VGW_ANNOUNCE_LOG_MAX)
 		return;
 	char ip[VGW_IP4_STRLEN];
 	RTE_LOG(NOTICE, USER1, "announce: %s %s/32 (%s: %s)\n", add ? "announce" : "withdraw",
-		vgw_ip4_str(r->ip, ip), vgw_ann_kind_name(r->kind), vgw_ann_reason_name(r->reason));
+		vgw_ip4_str(r->ip, ip), vgw_announce_kind_name(r->kind),
+		vgw_announce_reason_name(r->reason));
 }
 
-static void log_error(struct vgw_ann_state *s, const struct vgw_ann_op *op, uint64_t now)
+static void log_error(struct vgw_announce_state *s, const struct vgw_announce_op *op, uint64_t now)
 {
-	if (s->err_log_ms && now - s->err_log_ms < VGW_ANN_ERR_LOG_MS) {
+	if (s->err_log_ms && now - s->err_log_ms < VGW_ANNOUNCE_ERR_LOG_MS) {
 		s->err_quiet++;
 		return;
 	}
@@ -59,17 +60,18 @@ static void log_error(struct vgw_ann_state *s, const struct vgw_ann_op *op, uint
 
 /* Sends what differs between want and installed, deletions first; records
  * what the kernel acked. */
-static int apply_changes(struct vgw_ann_state *s, uint64_t now, const struct vgw_ann_ops *ops)
+static int apply_changes(struct vgw_announce_state *s, uint64_t now,
+			 const struct vgw_announce_ops *ops)
 {
 	size_t n = 0, adds = 0;
 	if (!grow((void **)&s->ops, &s->ops_cap, s->n, sizeof(*s->ops)))
 		return -1;
 	for (size_t i = 0; i < s->n; i++)
 		if (!s->rows[i].want && s->rows[i].installed)
-			s->ops[n++] = (struct vgw_ann_op){.ip = s->rows[i].ip, .add = false, .row = i};
-	for (size_t i = 0; i < s->n && adds < VGW_ANN_MAX_ADDS; i++)
+			s->ops[n++] = (struct vgw_announce_op){.ip = s->rows[i].ip, .add = false, .row = i};
+	for (size_t i = 0; i < s->n && adds < VGW_ANNOUNCE_MAX_ADDS; i++)
 		if (s->rows[i].want && !s->rows[i].installed) {
-			s->ops[n++] = (struct vgw_ann_op){.ip = s->rows[i].ip, .add = true, .row = i};
+			s->ops[n++] = (struct vgw_announce_op){.ip = s->rows[i].ip, .add = true, .row = i};
 			adds++;
 		}
 	if (n == 0)
@@ -78,8 +80,8 @@ static int apply_changes(struct vgw_ann_state *s, uint64_t now, const struct vgw
 	uint64_t added = 0, deleted = 0, failed = 0;
 	unsigned int logged = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct vgw_ann_op *op = &s->ops[i];
-		struct vgw_ann_row *r = &s->rows[op->row];
+		const struct vgw_announce_op *op = &s->ops[i];
+		struct vgw_announce_row *r = &s->rows[op->row];
 		r->err = op->err;
 		if (op->err) {
 			failed++;
@@ -94,10 +96,12 @@ static int apply_changes(struct vgw_ann_state *s, uint64_t now, const struct vgw
 		else
 			deleted++;
 	}
-	if (logged > VGW_ANN_LOG_MAX)
-		RTE_LOG(NOTICE, USER1, "announce: ... %u more changes not logged (%lu announced, "
-				       "%lu withdrawn in all)\n",
-			logged - VGW_ANN_LOG_MAX, (unsigned long)added, (unsigned long)deleted);
+	if (logged > VGW_ANNOUNCE_LOG_MAX)
+		RTE_LOG(NOTICE, USER1,
+			"announce: ... %u more changes not logged (%lu announced, "
+			"%lu withdrawn in all)\n",
+			logged - VGW_ANNOUNCE_LOG_MAX, (unsigned long)added,
+			(unsigned long)deleted);
 	count(ops, VGW_ANNOUNCE_SP(ANN_ANNOUNCE), added);
 	count(ops, VGW_ANNOUNCE_SP(ANN_WITHDRAW), deleted);
 	count(ops, VGW_ANNOUNCE_SP(ANN_ERROR), failed);
@@ -105,7 +109,7 @@ static int apply_changes(struct vgw_ann_state *s, uint64_t now, const struct vgw
 }
 
 /* Drops the rows that are neither candidates nor in the kernel. */
-static void compact(struct vgw_ann_state *s)
+static void compact(struct vgw_announce_state *s)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < s->n; i++)
@@ -114,9 +118,9 @@ static void compact(struct vgw_ann_state *s)
 	s->n = k;
 }
 
-static void swap_rows(struct vgw_ann_state *s, size_t n)
+static void swap_rows(struct vgw_announce_state *s, size_t n)
 {
-	struct vgw_ann_row *r = s->rows;
+	struct vgw_announce_row *r = s->rows;
 	size_t cap = s->cap;
 	s->rows = s->tmp;
 	s->cap = s->tmp_cap;
@@ -125,8 +129,8 @@ static void swap_rows(struct vgw_ann_state *s, size_t n)
 	s->n = n;
 }
 
-int vgw_ann_sync(struct vgw_ann_state *s, const struct vgw_ann_cand *cands, size_t n,
-		 uint64_t now_ms, const struct vgw_ann_ops *ops)
+int vgw_announce_sync(struct vgw_announce_state *s, const struct vgw_announce_cand *cands, size_t n,
+		      uint64_t now_ms, const struct vgw_announce_ops *ops)
 {
 	/* room for the merge and for one request per row, before anything
 	 * changes */
@@ -135,7 +139,7 @@ int vgw_ann_sync(struct vgw_ann_state *s, const struct vgw_ann_cand *cands, size
 		return -1;
 	size_t i = 0, j = 0, k = 0;
 	while (i < s->n || j < n) {
-		struct vgw_ann_row *out = &s->tmp[k];
+		struct vgw_announce_row *out = &s->tmp[k];
 		if (j == n || (i < s->n && s->rows[i].ip < cands[j].ip)) {
 			/* configured no more: delete it from the kernel, then forget it */
 			*out = s->rows[i++];
@@ -143,13 +147,14 @@ int vgw_ann_sync(struct vgw_ann_state *s, const struct vgw_ann_cand *cands, size
 				continue;
 			out->cand = false;
 			out->want = false;
-			if (out->kind != VGW_ANN_STALE)
-				out->reason = VGW_ANN_R_REMOVED;
+			if (out->kind != VGW_ANNOUNCE_STALE)
+				out->reason = VGW_ANNOUNCE_R_REMOVED;
 		} else {
 			if (i < s->n && s->rows[i].ip == cands[j].ip)
 				*out = s->rows[i++];
 			else
-				*out = (struct vgw_ann_row){.ip = cands[j].ip, .since_ms = now_ms};
+				*out = (struct vgw_announce_row){.ip = cands[j].ip,
+								 .since_ms = now_ms};
 			out->kind = cands[j].kind;
 			out->reason = cands[j].reason;
 			out->want = cands[j].want;
@@ -164,7 +169,8 @@ int vgw_ann_sync(struct vgw_ann_state *s, const struct vgw_ann_cand *cands, size
 	return 0;
 }
 
-int vgw_ann_audit(struct vgw_ann_state *s, const uint32_t *kernel, size_t n, uint64_t now_ms)
+int vgw_announce_audit(struct vgw_announce_state *s, const uint32_t *kernel, size_t n,
+		       uint64_t now_ms)
 {
 	if (!grow((void **)&s->tmp, &s->tmp_cap, s->n + n, sizeof(*s->tmp)))
 		return -1;
@@ -172,13 +178,13 @@ int vgw_ann_audit(struct vgw_ann_state *s, const uint32_t *kernel, size_t n, uin
 	unsigned int vanished = 0;
 	char ip[VGW_IP4_STRLEN];
 	while (i < s->n || j < n) {
-		struct vgw_ann_row *out = &s->tmp[k++];
+		struct vgw_announce_row *out = &s->tmp[k++];
 		if (j == n || (i < s->n && s->rows[i].ip < kernel[j])) {
 			*out = s->rows[i++];
 			if (out->installed) {
 				out->installed = false;
 				out->since_ms = now_ms;
-				if (vanished++ < VGW_ANN_LOG_MAX)
+				if (vanished++ < VGW_ANNOUNCE_LOG_MAX)
 					RTE_LOG(WARNING, USER1,
 						"announce: %s/32 vanished from the kernel table\n",
 						vgw_ip4_str(out->ip, ip));
@@ -191,30 +197,32 @@ int vgw_ann_audit(struct vgw_ann_state *s, const uint32_t *kernel, size_t n, uin
 				out->since_ms = now_ms;
 			}
 		} else {
-			*out = (struct vgw_ann_row){.ip = kernel[j++], .kind = VGW_ANN_STALE,
-						    .reason = VGW_ANN_R_LEFTOVER, .installed = true,
-						    .since_ms = now_ms};
+			*out = (struct vgw_announce_row){.ip = kernel[j++],
+							 .kind = VGW_ANNOUNCE_STALE,
+							 .reason = VGW_ANNOUNCE_R_LEFTOVER,
+							 .installed = true,
+							 .since_ms = now_ms};
 		}
 	}
-	if (vanished > VGW_ANN_LOG_MAX)
+	if (vanished > VGW_ANNOUNCE_LOG_MAX)
 		RTE_LOG(WARNING, USER1, "announce: %u routes vanished from the kernel table in all\n",
 			vanished);
 	swap_rows(s, k);
 	return 0;
 }
 
-size_t vgw_ann_withdraw_all(struct vgw_ann_state *s, uint8_t reason, uint64_t now_ms,
-			    const struct vgw_ann_ops *ops)
+size_t vgw_announce_withdraw_all(struct vgw_announce_state *s, uint8_t reason, uint64_t now_ms,
+				 const struct vgw_announce_ops *ops)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		s->rows[i].want = false;
 		s->rows[i].reason = reason;
 	}
 	apply_changes(s, now_ms, ops);
-	return vgw_ann_installed(s);
+	return vgw_announce_installed(s);
 }
 
-size_t vgw_ann_installed(const struct vgw_ann_state *s)
+size_t vgw_announce_installed(const struct vgw_announce_state *s)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < s->n; i++)
@@ -222,7 +230,7 @@ size_t vgw_ann_installed(const struct vgw_ann_state *s)
 	return n;
 }
 
-void vgw_ann_state_free(struct vgw_ann_state *s)
+void vgw_announce_state_free(struct vgw_announce_state *s)
 {
 	free(s->rows);
 	free(s->tmp);

@@ -7,14 +7,14 @@
  * request that failed or got no answer leaves the row as it was, and the
  * next tick retries (both requests are idempotent: NEWROUTE replaces,
  * deleting an absent route succeeds), so the rows are never a guess. The
- * periodic audit (vgw_ann_audit) folds in what the kernel table really
+ * periodic audit (vgw_announce_audit) folds in what the kernel table really
  * holds, which catches routes flushed behind vgw's back (an operator, a
  * device that went away) and leftovers of an earlier vgwd.
  *
- * The kernel is reached through `struct vgw_ann_ops` (announce_kernel.c in
+ * The kernel is reached through `struct vgw_announce_ops` (announce_kernel.c in
  * vgwd, a fake in the unit tests). Counters: ann_announce, ann_withdraw,
  * ann_error (drop.h). Every announce and withdraw is logged at NOTICE with
- * its reason (the first VGW_ANN_LOG_MAX of a tick, then a summary); apply
+ * its reason (the first VGW_ANNOUNCE_LOG_MAX of a tick, then a summary); apply
  * errors at most once a second with the number left unsaid.
  * Contract: slow path only. */
 #ifndef VGW_ANNOUNCE_STATE_H
@@ -41,14 +41,14 @@ VGW_COUNTER_SET(VGW_ANNOUNCE_COUNTERS, VGW_ANNOUNCE_SP, vgw_announce_sp_base);
 /* Announcements applied per tick at most (withdrawals are never held
  * back): 65536 EIPs at start-up take a few seconds instead of blocking the
  * slow path (ARP, health checks, CLI) for one long stretch. */
-#define VGW_ANN_MAX_ADDS 4096
-#define VGW_ANN_LOG_MAX 32
-#define VGW_ANN_ERR_LOG_MS 1000
+#define VGW_ANNOUNCE_MAX_ADDS 4096
+#define VGW_ANNOUNCE_LOG_MAX 32
+#define VGW_ANNOUNCE_ERR_LOG_MS 1000
 
-struct vgw_ann_row {
+struct vgw_announce_row {
 	uint32_t ip;        /* host order */
-	uint8_t kind;       /* enum vgw_ann_kind */
-	uint8_t reason;     /* enum vgw_ann_reason: why want is what it is */
+	uint8_t kind;       /* enum vgw_announce_kind */
+	uint8_t reason;     /* enum vgw_announce_reason: why want is what it is */
 	bool want;          /* the decision: announce it */
 	bool installed;     /* the kernel holds it (acked) */
 	bool cand;          /* a candidate of the last sync (else on its way out) */
@@ -57,54 +57,55 @@ struct vgw_ann_row {
 };
 
 /* One kernel request. */
-struct vgw_ann_op {
+struct vgw_announce_op {
 	uint32_t ip;
 	bool add;    /* RTM_NEWROUTE, else RTM_DELROUTE */
 	int err;     /* set by apply: 0 acked, else a positive errno */
 	size_t row;  /* the caller's */
 };
 
-struct vgw_ann_ops {
+struct vgw_announce_ops {
 	/* Sends every op, sets each op's err. A delete of a route that is not
 	 * there must report 0. */
-	void (*apply)(void *ctx, struct vgw_ann_op *ops, size_t n);
+	void (*apply)(void *ctx, struct vgw_announce_op *ops, size_t n);
 	void (*count)(int sp_counter, uint64_t n);
 	void *ctx;
 };
 
-struct vgw_ann_state {
-	struct vgw_ann_row *rows; /* sorted by ip */
+struct vgw_announce_state {
+	struct vgw_announce_row *rows; /* sorted by ip */
 	size_t n, cap;
 	/* scratch, kept between ticks */
-	struct vgw_ann_row *tmp;
+	struct vgw_announce_row *tmp;
 	size_t tmp_cap;
-	struct vgw_ann_op *ops;
+	struct vgw_announce_op *ops;
 	size_t ops_cap;
 	/* error log rate limit */
 	uint64_t err_log_ms;
 	uint64_t err_quiet;
 };
 
-/* cands: sorted by ip, one per address (vgw_ann_decide). Merges them into
+/* cands: sorted by ip, one per address (vgw_announce_decide). Merges them into
  * the rows, then adds what is wanted and not installed (up to
- * VGW_ANN_MAX_ADDS) and deletes what is installed and not wanted; rows no
+ * VGW_ANNOUNCE_MAX_ADDS) and deletes what is installed and not wanted; rows no
  * longer candidates are deleted from the kernel, then dropped. Returns 0, or
  * -1 when memory ran out (rows unchanged, nothing applied). */
-int vgw_ann_sync(struct vgw_ann_state *s, const struct vgw_ann_cand *cands, size_t n,
-		 uint64_t now_ms, const struct vgw_ann_ops *ops);
+int vgw_announce_sync(struct vgw_announce_state *s, const struct vgw_announce_cand *cands, size_t n,
+		      uint64_t now_ms, const struct vgw_announce_ops *ops);
 
 /* kernel: the /32s of vgw's protocol the kernel table holds, sorted. Rows
  * whose route vanished become not installed (the next sync adds them again);
  * routes no row knows become rows of kind stale, not wanted, which the next
- * sync (or vgw_ann_withdraw_all) deletes. Returns 0 or -1 (out of memory). */
-int vgw_ann_audit(struct vgw_ann_state *s, const uint32_t *kernel, size_t n, uint64_t now_ms);
+ * sync (or vgw_announce_withdraw_all) deletes. Returns 0 or -1 (out of memory). */
+int vgw_announce_audit(struct vgw_announce_state *s, const uint32_t *kernel, size_t n,
+		       uint64_t now_ms);
 
 /* Deletes every installed route (reason recorded on each row); returns how
  * many are still installed (failed deletes). */
-size_t vgw_ann_withdraw_all(struct vgw_ann_state *s, uint8_t reason, uint64_t now_ms,
-			    const struct vgw_ann_ops *ops);
+size_t vgw_announce_withdraw_all(struct vgw_announce_state *s, uint8_t reason, uint64_t now_ms,
+				 const struct vgw_announce_ops *ops);
 
-size_t vgw_ann_installed(const struct vgw_ann_state *s);
-void vgw_ann_state_free(struct vgw_ann_state *s);
+size_t vgw_announce_installed(const struct vgw_announce_state *s);
+void vgw_announce_state_free(struct vgw_announce_state *s);
 
 #endif

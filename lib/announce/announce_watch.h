@@ -3,10 +3,10 @@
  * A gateway whose workers hang keeps its routes in the kernel table, so the
  * routing daemon keeps drawing traffic into a black hole. The slow path
  * therefore watches the workers through the RCU variable they already
- * report to once per loop (rte_rcu_qsbr_quiescent in dp/worker.c): each
+ * report to once per loop (rte_rcu_qsbr_quiescent in dp/worker_dp.c): each
  * tick it checks, without waiting, whether every worker has passed the token
  * it started earlier, and starts a new token once the old one is passed.
- * A token outstanding for more than VGW_ANN_STALL_MS means at least one
+ * A token outstanding for more than VGW_ANNOUNCE_STALL_MS means at least one
  * worker has not finished a loop for that long: the workers are stalled and
  * every announcement is withdrawn, until the token is passed.
  *
@@ -30,38 +30,38 @@
  * without a loop is no slow packet: the worker hangs (deadlock, a PMD stuck
  * in the driver, an lcore starved by the host). The token outstanding when
  * a worker hangs was started at the tick after its last loop, so the
- * withdrawal comes VGW_ANN_STALL_MS + 100..200 ms (the ticks) after the hang:
+ * withdrawal comes VGW_ANNOUNCE_STALL_MS + 100..200 ms (the ticks) after the hang:
  * 0.6-0.7 s, within the 1 s the e2e worker-stall asserts, leaving the
  * routers the rest of their convergence budget; still 100 times longer than
  * a scheduler time slice, so a preempted lcore on a busy host does not flap
  * the routes. */
-#define VGW_ANN_STALL_MS 500
+#define VGW_ANNOUNCE_STALL_MS 500
 
-enum vgw_ann_workers {
-	VGW_ANN_W_STARTING, /* no token passed yet: not proven alive */
-	VGW_ANN_W_RUNNING,
-	VGW_ANN_W_STALLED,
+enum vgw_announce_workers {
+	VGW_ANNOUNCE_W_STARTING, /* no token passed yet: not proven alive */
+	VGW_ANNOUNCE_W_RUNNING,
+	VGW_ANNOUNCE_W_STALLED,
 };
 
-struct vgw_ann_watch {
-	uint8_t state;     /* enum vgw_ann_workers */
+struct vgw_announce_watch {
+	uint8_t state;     /* enum vgw_announce_workers */
 	bool armed;        /* a token is outstanding */
 	uint64_t armed_ms; /* when it was started */
 	uint64_t since_ms; /* when state last changed */
 };
 
-/* What vgw_ann_watch_step asks of its caller / reports. */
+/* What vgw_announce_watch_step asks of its caller / reports. */
 enum {
-	VGW_ANN_WATCH_START = 1,     /* start a new token now */
-	VGW_ANN_WATCH_STALLED = 2,   /* just became stalled */
-	VGW_ANN_WATCH_RECOVERED = 4, /* a stalled worker passed the token */
-	VGW_ANN_WATCH_ALIVE = 8,     /* first token passed after the start */
+	VGW_ANNOUNCE_WATCH_START = 1,     /* start a new token now */
+	VGW_ANNOUNCE_WATCH_STALLED = 2,   /* just became stalled */
+	VGW_ANNOUNCE_WATCH_RECOVERED = 4, /* a stalled worker passed the token */
+	VGW_ANNOUNCE_WATCH_ALIVE = 8,     /* first token passed after the start */
 };
 
-void vgw_ann_watch_init(struct vgw_ann_watch *w, uint64_t now_ms);
+void vgw_announce_watch_init(struct vgw_announce_watch *w, uint64_t now_ms);
 /* One tick. passed: every worker passed the outstanding token (ignored when
- * none is armed). Returns VGW_ANN_WATCH_* flags. */
-unsigned int vgw_ann_watch_step(struct vgw_ann_watch *w, uint64_t now_ms, bool passed);
-const char *vgw_ann_workers_name(uint8_t state);
+ * none is armed). Returns VGW_ANNOUNCE_WATCH_* flags. */
+unsigned int vgw_announce_watch_step(struct vgw_announce_watch *w, uint64_t now_ms, bool passed);
+const char *vgw_announce_workers_name(uint8_t state);
 
 #endif

@@ -43,7 +43,7 @@ enum vgw_punt_reason {
 struct vgw_fib;
 struct vgw_neigh_table;
 struct vgw_vpc_tables;
-struct vgw_lb_worker;
+struct vgw_ct_worker;
 struct rte_ring;
 struct rte_mbuf;
 struct rte_mempool;
@@ -62,7 +62,7 @@ struct vgw_port {
 	char dev[VGW_DEVARGS_LEN];
 	enum vgw_port_role role;
 	uint16_t id; /* DPDK port id */
-	bool probed; /* the device exists: id is valid, vgw_ports_close closes it */
+	bool probed; /* the device exists: id is valid, vgw_port_close closes it */
 	struct rte_ether_addr mac;
 	bool mac_configured;
 	/* The MTU in effect: the configured one, or the kernel interface's
@@ -159,14 +159,14 @@ struct vgw_worker {
 		struct rte_ring *ring;
 		uint64_t tat, cost, slack;
 	} punt[VGW_PUNT_N];
-	/* ICMP errors this worker originates (ip4_icmp.c): the same GCRA, from
+	/* ICMP errors this worker originates (dp/ip4_local_dp.c): the same GCRA, from
 	 * the `icmp-error rate/burst` settings */
 	uint64_t icmp_tat, icmp_cost, icmp_slack;
 	/* This worker -> worker i: packets of a flow that worker i owns
 	 * (doc/architecture.md, "Connection tracking"). SPSC, NULL for self
 	 * and with one worker. */
 	struct rte_ring *handoff[VGW_MAX_WORKERS];
-	struct vgw_lb_worker *lb; /* conntrack and LB counters, start-up pointer */
+	struct vgw_ct_worker *lb; /* conntrack and LB counters, start-up pointer */
 	/* worker only: tags memo entries (dp/memo.h); 64 bits so that it never
 	 * wraps back to a stale entry's tag */
 	uint64_t burst;
@@ -208,7 +208,7 @@ struct vgw_gw {
 	struct rte_ring *tunnel;
 	uint64_t sp_stats[VGW_SP_CAP];           /* slow path only (core/drop.h) */
 	atomic_bool stop;                        /* set by the slow path to end workers */
-	/* Worker ownership of flows (dp.h vgw_flow_owner): a random odd
+	/* Worker ownership of flows (dp.h vgw_lb_flow_owner): a random odd
 	 * multiplier and an addend drawn once per process (start-up), so that
 	 * nobody outside can aim flows at one worker's table or max-conns
 	 * share. Only this process's workers must agree on them. */
@@ -225,7 +225,7 @@ extern struct vgw_gw vgw_gw;
 /* Per-mbuf private area: what a worker tells the slow path about a punt,
  * or another worker about a handed-off packet. */
 enum vgw_handoff_kind { VGW_HANDOFF_VIP = 1, VGW_HANDOFF_LB_REPLY = 2, VGW_HANDOFF_VIP_ICMP = 3 };
-struct vgw_mbuf_priv {
+struct vgw_dp_mbuf_priv {
 	uint32_t nh_ip; /* host order, NEIGH_MISS */
 	uint32_t vni;   /* HEALTH, LB_REPLY, tunnel ring: the packet's VPC */
 	uint16_t out_port; /* our index, NEIGH_MISS */

@@ -82,7 +82,7 @@ struct vgw_counter_desc {
 
 /* A module's counters: n names; *base is their first index in the dense
  * array (per port drops: struct vgw_port_stats; slow path: vgw_gw.sp_stats),
- * set once by vgw_modules_register() before anything counts. */
+ * set once by vgw_counters_register() (core/drop.c) before anything counts. */
 struct vgw_counter_set {
 	const struct vgw_counter_desc *desc;
 	uint16_t n;

@@ -96,11 +96,11 @@ static int tel_runtime(const char *cmd, const char *params, struct rte_tel_data 
 		unsigned long w = strtoul(params, &end, 10);
 		if (errno || *end || params[0] < '0' || params[0] > '9' || w >= vgw_gw.n_workers)
 			return -1;
-		vgw_rt_stats_worker((unsigned int)w, &r);
+		vgw_runtime_stats_worker((unsigned int)w, &r);
 		rte_tel_data_add_dict_u64(d, "worker", w);
 		rte_tel_data_add_dict_u64(d, "lcore", vgw_gw.workers[w].lcore);
 	} else {
-		vgw_rt_stats_total(&r);
+		vgw_runtime_stats_total(&r);
 		rte_tel_data_add_dict_u64(d, "workers", vgw_gw.n_workers);
 	}
 	add_runtime(d, &r);

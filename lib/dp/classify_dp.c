@@ -58,7 +58,7 @@ static inline enum frame check_frame(struct rte_mbuf *m, uint64_t our_mac, uint3
 				     enum vgw_drop *why)
 {
 	uint32_t len = rte_pktmbuf_data_len(m);
-	if (unlikely(len < VGW_ETH_HLEN)) {
+	if (unlikely(len < VGW_DP_ETH_HLEN)) {
 		*why = VGW_DROP_ETH_SHORT;
 		return FRAME_DROP;
 	}
@@ -75,8 +75,8 @@ static inline enum frame check_frame(struct rte_mbuf *m, uint64_t our_mac, uint3
 		*why = VGW_DROP_ETHERTYPE_UNSUPPORTED;
 		return FRAME_DROP;
 	}
-	uint8_t *ip = eh + VGW_ETH_HLEN;
-	uint32_t avail = len - VGW_ETH_HLEN;
+	uint8_t *ip = eh + VGW_DP_ETH_HLEN;
+	uint32_t avail = len - VGW_DP_ETH_HLEN;
 	uint16_t hl, tl;
 	*why = vgw_ip4_check(ip, avail, &hl, &tl);
 	if (unlikely(*why != VGW_DROP_NONE))
@@ -151,12 +151,12 @@ static inline void vip_addr(struct vgw_worker *w, struct rte_mbuf *m, const stru
 /* Pass 3 for one valid IPv4 packet to dst: e, svc and t are its EIP,
  * service and route; vip: the VIP filter claims dst. */
 static inline void verdict(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p0,
-			   uint32_t dst, const struct vgw_eip *e, bool vip,
-			   const struct vgw_svc *svc, const struct vgw_route_target *t,
+			   uint32_t dst, const struct vgw_vpc_eip *e, bool vip,
+			   const struct vgw_lb_svc *svc, const struct vgw_fib_route_target *t,
 			   uint32_t vtep, uint16_t vport)
 {
 	struct vgw_pkt p = *p0;
-	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_ETH_HLEN);
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_DP_ETH_HLEN);
 	if (unlikely(src_spoofed(vgw_ip4_src(ip)))) {
 		vgw_dp_drop(w, p.in_port, VGW_DROP_IP_SRC_SPOOFED, m);
 		return;
@@ -167,7 +167,7 @@ static inline void verdict(struct vgw_worker *w, struct rte_mbuf *m, const struc
 		vgw_dp_push(w, VGW_STAGE_EIP_IN, m, &p);
 		return;
 	}
-	if (t && t->kind == VGW_RT_LOCAL) {
+	if (t && t->kind == VGW_FIB_RT_LOCAL) {
 		vgw_dp_push(w, is_vxlan(ip, p.in_port, dst, vtep, vport) ? VGW_STAGE_VXLAN_IN
 									 : VGW_STAGE_IP4_LOCAL,
 			    m, &p);
@@ -193,12 +193,12 @@ static inline void verdict(struct vgw_worker *w, struct rte_mbuf *m, const struc
 		vgw_dp_drop(w, p.in_port, VGW_DROP_NO_ROUTE, m);
 		return;
 	}
-	if (unlikely(t->kind == VGW_RT_CONNECTED && dst == t->bcast)) {
+	if (unlikely(t->kind == VGW_FIB_RT_CONNECTED && dst == t->bcast)) {
 		vgw_dp_drop(w, p.in_port, VGW_DROP_IP_DST_NOT_UNICAST, m);
 		return;
 	}
 	p.obj = t;
-	p.out = VGW_FWD_TTL;
+	p.out = VGW_DP_FWD_TTL;
 	vgw_dp_push(w, VGW_STAGE_IP4_FORWARD, m, &p);
 }
 
@@ -232,7 +232,7 @@ static void classify(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, 
 		return;
 
 	void *eip[VGW_BURST];
-	const struct vgw_route_target *rt[VGW_BURST];
+	const struct vgw_fib_route_target *rt[VGW_BURST];
 	const struct vgw_rmap *eips = vgw_vpc_eip_map();
 	/* an empty EIP table needs no lookup at all */
 	if (eips->n)
@@ -251,7 +251,7 @@ static void classify(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, 
 		}
 	}
 	if (nr) {
-		const struct vgw_route_target *rr[VGW_BURST];
+		const struct vgw_fib_route_target *rr[VGW_BURST];
 		vgw_fib_lookup_bulk(vgw_gw.fib, rdst, nr, rr);
 		for (unsigned int k = 0; k < nr; k++)
 			rt[rat[k]] = rr[k];
@@ -272,12 +272,12 @@ static void classify(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, 
 				continue;
 			vip[j] = true;
 			const uint8_t *ip = rte_pktmbuf_mtod_offset(ms[at[j]], const uint8_t *,
-								    VGW_ETH_HLEN);
+								    VGW_DP_ETH_HLEN);
 			uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
 			uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
 			if ((ip[9] != 6 && ip[9] != 17) || vgw_ip4_is_fragment(ip) || tl < hl + 4)
 				continue;
-			struct vgw_svc_key k = {.vip = dst[j],
+			struct vgw_lb_svc_key k = {.vip = dst[j],
 						.port = (uint16_t)(ip[hl + 2] << 8 | ip[hl + 3]),
 						.proto = ip[9]};
 			vgw_rmap_key(&k, sizeof(k), sk[ns]);
@@ -300,7 +300,7 @@ static void classify(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, 
 	}
 }
 
-void vgw_rx_burst(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, uint16_t n)
+void vgw_dp_rx_burst(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, uint16_t n)
 {
 	uint64_t t0 = rte_rdtsc();
 	classify(w, port, ms, n);

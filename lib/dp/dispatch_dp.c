@@ -28,16 +28,16 @@ void vgw_dp_stage(struct vgw_worker *w, enum vgw_stage s)
 	struct vgw_vec *v = &w->vec[s];
 	/* a stage never pushes to itself: its vector is stable while it runs */
 	switch (s) {
-	case VGW_STAGE_VXLAN_IN: vgw_stage_vxlan_in(w, v); break;
-	case VGW_STAGE_VPC_OUT: vgw_stage_vpc_out(w, v); break;
-	case VGW_STAGE_IP4_ROUTE: vgw_stage_ip4_route(w, v); break;
-	case VGW_STAGE_IP4_LOCAL: vgw_stage_ip4_local(w, v); break;
-	case VGW_STAGE_LB: vgw_stage_lb(w, v); break;
-	case VGW_STAGE_EIP_IN: vgw_stage_eip_in(w, v); break;
-	case VGW_STAGE_IP4_FORWARD: vgw_stage_ip4_forward(w, v); break;
-	case VGW_STAGE_TUNNEL_OUT: vgw_stage_tunnel_out(w, v); break;
-	case VGW_STAGE_ICMP_ERROR: vgw_stage_icmp_error(w, v); break;
-	case VGW_STAGE_ETH_OUT: vgw_stage_eth_out(w, v); break;
+	case VGW_STAGE_VXLAN_IN: vgw_vpc_stage_vxlan_in(w, v); break;
+	case VGW_STAGE_VPC_OUT: vgw_vpc_stage_vpc_out(w, v); break;
+	case VGW_STAGE_IP4_ROUTE: vgw_dp_stage_ip4_route(w, v); break;
+	case VGW_STAGE_IP4_LOCAL: vgw_dp_stage_ip4_local(w, v); break;
+	case VGW_STAGE_LB: vgw_lb_stage(w, v); break;
+	case VGW_STAGE_EIP_IN: vgw_vpc_stage_eip_in(w, v); break;
+	case VGW_STAGE_IP4_FORWARD: vgw_dp_stage_ip4_forward(w, v); break;
+	case VGW_STAGE_TUNNEL_OUT: vgw_vpc_stage_tunnel_out(w, v); break;
+	case VGW_STAGE_ICMP_ERROR: vgw_dp_stage_icmp_error(w, v); break;
+	case VGW_STAGE_ETH_OUT: vgw_dp_stage_eth_out(w, v); break;
 	default: /* classify has no vector: it fills the others */
 		break;
 	}

@@ -26,13 +26,13 @@
  *     ip4-local    -
  *     lb           out = kind (lb/lb_dp.h); obj = the service (VIP), or
  *                  arg = VNI (a backend's reply)
- *     eip-in       obj = the EIP (struct vgw_eip)
- *     ip4-forward  obj = route target; out = VGW_FWD_TTL when the TTL is
+ *     eip-in       obj = the EIP (struct vgw_vpc_eip)
+ *     ip4-forward  obj = route target; out = VGW_DP_FWD_TTL when the TTL is
  *                  still to check and decrement (a packet being forwarded)
  *     tunnel-out   arg = VNI (a frame the slow path originated)
  *     icmp-error   out = type << 8 | code, arg = the rest-of-header word
  *     eth-out      arg = next hop, out = port
- * Every packet in a vector has its IPv4 header at VGW_ETH_HLEN, checked, with
+ * Every packet in a vector has its IPv4 header at VGW_DP_ETH_HLEN, checked, with
  * the Ethernet padding trimmed (eth-out: a whole frame but for the MACs). */
 #ifndef VGW_DP_H
 #define VGW_DP_H
@@ -47,10 +47,10 @@
 #include "../fib/fib.h"
 #include "../net/icmp.h"
 
-#define VGW_ETH_HLEN 14
+#define VGW_DP_ETH_HLEN 14
 
 /* ip4-forward: the TTL is still to check (ICMP time exceeded) and decrement. */
-#define VGW_FWD_TTL 1
+#define VGW_DP_FWD_TTL 1
 
 static inline void vgw_dp_drop(struct vgw_worker *w, uint16_t port, enum vgw_drop why,
 			       struct rte_mbuf *m)
@@ -65,7 +65,7 @@ static inline void vgw_dp_tx(struct vgw_worker *w, uint16_t port, struct rte_mbu
 	rte_eth_tx_buffer(vgw_gw.ports[port].id, (uint16_t)w->idx, w->txb[port], m);
 }
 
-static inline struct vgw_mbuf_priv *vgw_mbuf_priv(struct rte_mbuf *m)
+static inline struct vgw_dp_mbuf_priv *vgw_dp_mbuf_priv(struct rte_mbuf *m)
 {
 	return rte_mbuf_to_priv(m);
 }
@@ -94,7 +94,7 @@ static inline void vgw_dp_push_to(struct vgw_worker *w, enum vgw_stage s, struct
 
 /* Sorts v into arrival order (insertion sort: a vector is nearly always in
  * order already, then it costs one pass of comparisons). */
-static inline void vgw_vec_in_order(struct vgw_vec *v)
+static inline void vgw_dp_vec_in_order(struct vgw_vec *v)
 {
 	for (uint32_t i = 1; i < v->n; i++) {
 		if (v->p[i].seq >= v->p[i - 1].seq)
@@ -153,14 +153,14 @@ static inline void vgw_dp_punt(struct vgw_worker *w, uint16_t in_port, struct rt
 		vgw_dp_drop(w, in_port, why, m);
 		return;
 	}
-	vgw_mbuf_priv(m)->reason = (uint8_t)r;
+	vgw_dp_mbuf_priv(m)->reason = (uint8_t)r;
 	if (unlikely(rte_ring_sp_enqueue(q->ring, m) != 0))
 		vgw_dp_drop(w, in_port, VGW_DROP_PUNT_RING_FULL, m);
 }
 
 /* classify_dp.c: the entry of every received burst: classifies ms[0..n)
  * (all received on port) and runs the stages until the burst is done. */
-void vgw_rx_burst(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, uint16_t n);
+void vgw_dp_rx_burst(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, uint16_t n);
 
 /* dispatch_dp.c: runs the stages until every vector is empty; t0 is the
  * TSC when the packets entered (the cycles until now are charged to
@@ -173,15 +173,15 @@ void vgw_dp_stage(struct vgw_worker *w, enum vgw_stage s);
 
 /* The stages of lib/dp (the others: lib/vpc/vpc_dp.h, lib/lb/lb_dp.h). Each
  * takes its whole vector v. */
-void vgw_stage_ip4_route(struct vgw_worker *w, const struct vgw_vec *v);   /* ip4_route_dp.c */
-void vgw_stage_ip4_forward(struct vgw_worker *w, const struct vgw_vec *v); /* ip4_output_dp.c */
-void vgw_stage_eth_out(struct vgw_worker *w, struct vgw_vec *v);           /* ip4_output_dp.c */
-void vgw_stage_ip4_local(struct vgw_worker *w, const struct vgw_vec *v);   /* ip4_local_dp.c */
-void vgw_stage_icmp_error(struct vgw_worker *w, const struct vgw_vec *v);  /* ip4_local_dp.c */
+void vgw_dp_stage_ip4_route(struct vgw_worker *w, const struct vgw_vec *v);   /* ip4_route_dp.c */
+void vgw_dp_stage_ip4_forward(struct vgw_worker *w, const struct vgw_vec *v); /* ip4_output_dp.c */
+void vgw_dp_stage_eth_out(struct vgw_worker *w, struct vgw_vec *v);           /* ip4_output_dp.c */
+void vgw_dp_stage_ip4_local(struct vgw_worker *w, const struct vgw_vec *v);   /* ip4_local_dp.c */
+void vgw_dp_stage_icmp_error(struct vgw_worker *w, const struct vgw_vec *v);  /* ip4_local_dp.c */
 
 /* ip4_output_dp.c: the next hop and port of target t for a packet to dst
  * (hash picks among ECMP paths); false if t is no egress (a local route). */
-bool vgw_ip4_path(const struct vgw_route_target *t, uint32_t dst, uint32_t hash,
-		  uint32_t *nh, uint16_t *out);
+bool vgw_dp_ip4_path(const struct vgw_fib_route_target *t, uint32_t dst, uint32_t hash,
+		     uint32_t *nh, uint16_t *out);
 
 #endif

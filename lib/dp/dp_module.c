@@ -7,7 +7,7 @@
 #include "../conf/settings.h"
 #include "../core/gw.h"
 #include "../core/module.h"
-#include "punt_ctl.h"
+#include "punt.h"
 
 struct vgw_dp_conf vgw_dp_conf;
 
@@ -46,7 +46,7 @@ static const struct vgw_setting settings[] = {
 	{NULL, NULL},
 };
 
-static int settings_finish(char *err)
+static int dp_settings_finish(char *err)
 {
 	(void)err;
 	/* per worker; ARP and health answers are a trickle in normal operation,
@@ -64,7 +64,7 @@ static int settings_finish(char *err)
 	return 0;
 }
 
-static void settings_reset(void)
+static void dp_settings_reset(void)
 {
 	for (int r = 1; r < VGW_PUNT_N; r++) {
 		if (!punt_kind[r])
@@ -74,7 +74,7 @@ static void settings_reset(void)
 	}
 }
 
-static void settings_config(struct vgw_buf *b)
+static void dp_settings_config(struct vgw_buf *b)
 {
 	for (int r = 1; r < VGW_PUNT_N; r++)
 		if (punt_kind[r])
@@ -85,12 +85,12 @@ static void settings_config(struct vgw_buf *b)
 
 static uint32_t mbufs(void)
 {
-	return vgw_gw.n_workers * VGW_PUNT_RINGS_PER_WORKER * VGW_PUNT_RING_SIZE;
+	return vgw_gw.n_workers * VGW_DP_PUNT_RINGS_PER_WORKER * VGW_PUNT_RING_SIZE;
 }
 
 static int init(char *err)
 {
-	if (vgw_punt_init(err) < 0)
+	if (vgw_dp_punt_init(err) < 0)
 		return -1;
 	vgw_gw_local_filter_init();
 	return 0;
@@ -99,10 +99,10 @@ static int init(char *err)
 const struct vgw_module vgw_dp_module = {
 	.name = "dp",
 	.settings = settings,
-	.settings_finish = settings_finish,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
+	.settings_finish = dp_settings_finish,
+	.settings_reset = dp_settings_reset,
+	.settings_config = dp_settings_config,
 	.mbufs = mbufs,
 	.init = init,
-	.fini = vgw_punt_fini,
+	.fini = vgw_dp_punt_fini,
 };

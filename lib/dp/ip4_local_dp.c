@@ -10,12 +10,12 @@
 #include "../net/ip4.h"
 #include "../vpc/vpc_dp.h"
 
-void vgw_stage_ip4_local(struct vgw_worker *w, const struct vgw_vec *v)
+void vgw_dp_stage_ip4_local(struct vgw_worker *w, const struct vgw_vec *v)
 {
 	for (uint32_t i = 0; i < v->n; i++) {
 		struct rte_mbuf *m = v->m[i];
 		const struct vgw_pkt *p = &v->p[i];
-		uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+		uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_DP_ETH_HLEN);
 		uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
 		uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
 		if (!vgw_icmp_is_echo_request(ip, hl, tl)) {
@@ -35,7 +35,7 @@ void vgw_stage_ip4_local(struct vgw_worker *w, const struct vgw_vec *v)
  * underlay. */
 static uint32_t icmp_source(uint16_t in_port, uint32_t peer)
 {
-	if (vgw_vpc_eip(peer)) {
+	if (vgw_vpc_eip_find(peer)) {
 		for (int i = 0; i < vgw_gw.n_ports; i++)
 			if (vgw_gw.ports[i].role == VGW_ROLE_PUBLIC && vgw_gw.ports[i].n_addrs)
 				return vgw_gw.ports[i].addrs[0].ip;
@@ -44,9 +44,9 @@ static uint32_t icmp_source(uint16_t in_port, uint32_t peer)
 	return pt->n_addrs ? pt->addrs[0].ip : 0;
 }
 
-static void icmp_error(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p)
+static void send_icmp_error(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p)
 {
-	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_DP_ETH_HLEN);
 	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
 	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
 	uint32_t self = icmp_source(p->in_port, vgw_ip4_src(ip));
@@ -60,7 +60,7 @@ static void icmp_error(struct vgw_worker *w, struct rte_mbuf *m, const struct vg
 		vgw_dp_drop(w, p->in_port, VGW_DROP_ICMP_ERROR_LIMITED, m);
 		return;
 	}
-	uint32_t room = rte_pktmbuf_tailroom(m) + rte_pktmbuf_data_len(m) - VGW_ETH_HLEN;
+	uint32_t room = rte_pktmbuf_tailroom(m) + rte_pktmbuf_data_len(m) - VGW_DP_ETH_HLEN;
 	uint16_t nl = vgw_icmp_error(ip, hl, tl, room, (uint8_t)(p->out >> 8), (uint8_t)p->out,
 				     p->arg, self);
 	if (!nl) {
@@ -68,7 +68,7 @@ static void icmp_error(struct vgw_worker *w, struct rte_mbuf *m, const struct vg
 		return;
 	}
 	/* set the frame length to the new datagram */
-	int diff = (int)nl - (int)(rte_pktmbuf_data_len(m) - VGW_ETH_HLEN);
+	int diff = (int)nl - (int)(rte_pktmbuf_data_len(m) - VGW_DP_ETH_HLEN);
 	if (diff > 0)
 		rte_pktmbuf_append(m, (uint16_t)diff);
 	else if (diff < 0)
@@ -78,8 +78,8 @@ static void icmp_error(struct vgw_worker *w, struct rte_mbuf *m, const struct vg
 	vgw_dp_push_to(w, VGW_STAGE_IP4_ROUTE, m, p, NULL, 0, 0);
 }
 
-void vgw_stage_icmp_error(struct vgw_worker *w, const struct vgw_vec *v)
+void vgw_dp_stage_icmp_error(struct vgw_worker *w, const struct vgw_vec *v)
 {
 	for (uint32_t i = 0; i < v->n; i++)
-		icmp_error(w, v->m[i], &v->p[i]);
+		send_icmp_error(w, v->m[i], &v->p[i]);
 }

@@ -9,16 +9,16 @@
 #include "../net/ip4.h"
 #include "memo.h"
 
-bool vgw_ip4_path(const struct vgw_route_target *t, uint32_t dst, uint32_t hash,
-		  uint32_t *nh, uint16_t *out)
+bool vgw_dp_ip4_path(const struct vgw_fib_route_target *t, uint32_t dst, uint32_t hash,
+		     uint32_t *nh, uint16_t *out)
 {
-	if (t->kind == VGW_RT_CONNECTED) {
+	if (t->kind == VGW_FIB_RT_CONNECTED) {
 		*nh = dst;
 		*out = t->port;
 		return true;
 	}
-	if (likely(t->kind == VGW_RT_VIA)) {
-		unsigned int k = t->n_paths > 1 ? vgw_ecmp_pick(hash, t->n_paths) : 0;
+	if (likely(t->kind == VGW_FIB_RT_VIA)) {
+		unsigned int k = t->n_paths > 1 ? vgw_fib_ecmp_pick(hash, t->n_paths) : 0;
 		*nh = t->paths[k].gw;
 		*out = t->paths[k].port;
 		return true;
@@ -28,19 +28,20 @@ bool vgw_ip4_path(const struct vgw_route_target *t, uint32_t dst, uint32_t hash,
 
 static inline void forward(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p)
 {
-	const struct vgw_route_target *t = p->obj;
-	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
-	if (p->out & VGW_FWD_TTL) {
+	const struct vgw_fib_route_target *t = p->obj;
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_DP_ETH_HLEN);
+	if (p->out & VGW_DP_FWD_TTL) {
 		if (vgw_dp_ttl_expired(w, m, p, ip, true))
 			return;
 		vgw_ip4_ttl_dec(ip);
 	}
 	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
 	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
-	uint32_t hash = t->kind == VGW_RT_VIA && t->n_paths > 1 ? vgw_ip4_flow_hash(ip, hl, tl) : 0;
+	uint32_t hash = t->kind == VGW_FIB_RT_VIA && t->n_paths > 1 ? vgw_ip4_flow_hash(ip, hl, tl)
+								    : 0;
 	uint32_t nh;
 	uint16_t out;
-	if (unlikely(!vgw_ip4_path(t, vgw_ip4_dst(ip), hash, &nh, &out))) {
+	if (unlikely(!vgw_dp_ip4_path(t, vgw_ip4_dst(ip), hash, &nh, &out))) {
 		vgw_dp_drop(w, p->in_port, VGW_DROP_NO_ROUTE, m);
 		return;
 	}
@@ -56,17 +57,17 @@ static inline void forward(struct vgw_worker *w, struct rte_mbuf *m, const struc
 	vgw_dp_push_to(w, VGW_STAGE_ETH_OUT, m, p, NULL, nh, out);
 }
 
-void vgw_stage_ip4_forward(struct vgw_worker *w, const struct vgw_vec *v)
+void vgw_dp_stage_ip4_forward(struct vgw_worker *w, const struct vgw_vec *v)
 {
 	for (uint32_t i = 0; i < v->n; i++)
 		forward(w, v->m[i], &v->p[i]);
 }
 
-void vgw_stage_eth_out(struct vgw_worker *w, struct vgw_vec *v)
+void vgw_dp_stage_eth_out(struct vgw_worker *w, struct vgw_vec *v)
 {
 	/* the stages before took the burst's packets in different orders: a
 	 * port sends them in the order they arrived */
-	vgw_vec_in_order(v);
+	vgw_dp_vec_in_order(v);
 	for (uint32_t i = 0; i < v->n; i++) {
 		struct rte_mbuf *m = v->m[i];
 		const struct vgw_pkt *p = &v->p[i];
@@ -75,9 +76,9 @@ void vgw_stage_eth_out(struct vgw_worker *w, struct vgw_vec *v)
 		struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 		rte_ether_addr_copy(&vgw_gw.ports[out].mac, &eh->src_addr);
 		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-		uint64_t mac = vgw_memo_mac(w, nh, out);
+		uint64_t mac = vgw_dp_memo_mac(w, nh, out);
 		if (unlikely(!(mac & VGW_NEIGH_MAC_VALID))) {
-			struct vgw_mbuf_priv *pr = vgw_mbuf_priv(m);
+			struct vgw_dp_mbuf_priv *pr = vgw_dp_mbuf_priv(m);
 			pr->nh_ip = nh;
 			pr->out_port = out;
 			vgw_dp_punt(w, p->in_port, m, VGW_PUNT_NEIGH_MISS);

@@ -20,9 +20,9 @@
 #include "../vpc/vpc_dp.h"
 
 static inline void route(struct vgw_worker *w, struct rte_mbuf *m, struct vgw_pkt p,
-			 const struct vgw_eip *e, const struct vgw_route_target *t)
+			 const struct vgw_vpc_eip *e, const struct vgw_fib_route_target *t)
 {
-	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_ETH_HLEN);
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_DP_ETH_HLEN);
 	uint32_t dst = vgw_ip4_dst(ip);
 	p.obj = e;
 	if (p.obj) {
@@ -45,7 +45,7 @@ static inline void route(struct vgw_worker *w, struct rte_mbuf *m, struct vgw_pk
 		vgw_dp_drop(w, p.in_port, VGW_DROP_NO_ROUTE, m);
 		return;
 	}
-	if (unlikely(t->kind == VGW_RT_LOCAL)) {
+	if (unlikely(t->kind == VGW_FIB_RT_LOCAL)) {
 		vgw_dp_push(w, VGW_STAGE_IP4_LOCAL, m, &p);
 		return;
 	}
@@ -54,14 +54,14 @@ static inline void route(struct vgw_worker *w, struct rte_mbuf *m, struct vgw_pk
 	vgw_dp_push(w, VGW_STAGE_IP4_FORWARD, m, &p);
 }
 
-void vgw_stage_ip4_route(struct vgw_worker *w, const struct vgw_vec *v)
+void vgw_dp_stage_ip4_route(struct vgw_worker *w, const struct vgw_vec *v)
 {
 	uint32_t dst[VGW_BURST];
 	uint8_t keys[VGW_BURST][VGW_RMAP_KEY_LEN];
 	void *eip[VGW_BURST];
-	const struct vgw_route_target *t[VGW_BURST];
+	const struct vgw_fib_route_target *t[VGW_BURST];
 	for (uint32_t i = 0; i < v->n; i++) {
-		dst[i] = vgw_ip4_dst(rte_pktmbuf_mtod_offset(v->m[i], const uint8_t *, VGW_ETH_HLEN));
+		dst[i] = vgw_ip4_dst(rte_pktmbuf_mtod_offset(v->m[i], const uint8_t *, VGW_DP_ETH_HLEN));
 		vgw_rmap_key(&dst[i], sizeof(dst[i]), keys[i]);
 	}
 	/* the EIP table and the FIB, each in one bulk lookup */

@@ -19,15 +19,15 @@
 #include "../vpc/vpc_dp.h"
 #include "dp.h"
 
-static inline unsigned int vgw_memo_slot(uint32_t key)
+static inline unsigned int vgw_dp_memo_slot(uint32_t key)
 {
 	return (key * 0x9e3779b1u) >> (32 - 3); /* VGW_MEMO_WAYS = 8 */
 }
 
 /* The VPC of vni (NULL if none). */
-static inline const struct vgw_vpc *vgw_memo_vpc(struct vgw_worker *w, uint32_t vni)
+static inline const struct vgw_vpc *vgw_dp_memo_vpc(struct vgw_worker *w, uint32_t vni)
 {
-	struct vgw_memo_vpc *c = &w->memo.vpc[vgw_memo_slot(vni)];
+	struct vgw_memo_vpc *c = &w->memo.vpc[vgw_dp_memo_slot(vni)];
 	if (c->burst != w->burst || c->vni != vni) {
 		c->vpc = vgw_vpc_of_vni(vni);
 		c->vni = vni;
@@ -38,19 +38,19 @@ static inline const struct vgw_vpc *vgw_memo_vpc(struct vgw_worker *w, uint32_t 
 
 /* The underlay path to dst (a hypervisor VTEP): false if none. A path that
  * depends on the flow (ECMP) is not memoized. */
-static inline bool vgw_memo_path(struct vgw_worker *w, uint32_t dst, uint32_t hash, uint32_t *nh,
-				 uint16_t *out)
+static inline bool vgw_dp_memo_path(struct vgw_worker *w, uint32_t dst, uint32_t hash, uint32_t *nh,
+				    uint16_t *out)
 {
-	struct vgw_memo_path *c = &w->memo.path[vgw_memo_slot(dst)];
+	struct vgw_memo_path *c = &w->memo.path[vgw_dp_memo_slot(dst)];
 	if (c->burst == w->burst && c->dst == dst) {
 		*nh = c->nh;
 		*out = c->out;
 		return true;
 	}
-	const struct vgw_route_target *rt = vgw_fib_lookup(vgw_gw.fib, dst);
-	if (!rt || !vgw_ip4_path(rt, dst, hash, nh, out))
+	const struct vgw_fib_route_target *rt = vgw_fib_lookup(vgw_gw.fib, dst);
+	if (!rt || !vgw_dp_ip4_path(rt, dst, hash, nh, out))
 		return false;
-	if (rt->kind == VGW_RT_CONNECTED || rt->n_paths <= 1) {
+	if (rt->kind == VGW_FIB_RT_CONNECTED || rt->n_paths <= 1) {
 		c->dst = dst;
 		c->nh = *nh;
 		c->out = *out;
@@ -61,9 +61,9 @@ static inline bool vgw_memo_path(struct vgw_worker *w, uint32_t dst, uint32_t ha
 
 /* The MAC word of next hop nh on port out (vgw_neigh_mac); a miss is not
  * memoized, so the packets waiting for it are each punted as before. */
-static inline uint64_t vgw_memo_mac(struct vgw_worker *w, uint32_t nh, uint16_t out)
+static inline uint64_t vgw_dp_memo_mac(struct vgw_worker *w, uint32_t nh, uint16_t out)
 {
-	struct vgw_memo_mac *c = &w->memo.mac[vgw_memo_slot(nh ^ out)];
+	struct vgw_memo_mac *c = &w->memo.mac[vgw_dp_memo_slot(nh ^ out)];
 	if (c->burst == w->burst && c->ip == nh && c->port == out)
 		return c->mac;
 	uint64_t mac = vgw_neigh_mac(vgw_gw.neigh, nh, out);

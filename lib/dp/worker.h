@@ -4,10 +4,10 @@
  * tunnel what it originated into VPCs, process what other workers handed
  * over (flows this worker owns), expire a few connection-table slots, flush
  * the TX buffers, report an RCU quiescent state. Ends when vgw_gw.stop is set. */
-#ifndef VGW_WORKER_H
-#define VGW_WORKER_H
+#ifndef VGW_DP_WORKER_H
+#define VGW_DP_WORKER_H
 
 /* rte_eal_remote_launch() entry; arg is the struct vgw_worker. */
-int vgw_worker_main(void *arg);
+int vgw_dp_worker_main(void *arg);
 
 #endif

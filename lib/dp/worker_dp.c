@@ -4,7 +4,7 @@
 #include "dp.h"
 #include "../debug/stall.h"
 #include "../lb/lb_dp.h"
-#include "../lb/lb_worker.h"
+#include "../lb/ct_worker.h"
 
 /* Connection-table slots each loop looks at for expiry: a full scan of a
  * million entries takes about 16 k loops (milliseconds idle, well under a
@@ -13,7 +13,7 @@
 
 static void on_expire(const struct vgw_ct_entry *e, void *arg)
 {
-	vgw_lb_conn_ended(arg, e);
+	vgw_ct_worker_conn_ended(arg, e);
 }
 
 /* Frames the slow path built whole (ARP, resolved queues): sent as they are. */
@@ -38,7 +38,7 @@ static unsigned int drain_tunnel(struct vgw_worker *w)
 	uint64_t t0 = rte_rdtsc();
 	unsigned int n = rte_ring_sc_dequeue_burst(vgw_gw.tunnel, (void **)ms, VGW_BURST, NULL);
 	for (unsigned int i = 0; i < n; i++) {
-		const struct vgw_mbuf_priv *pr = vgw_mbuf_priv(ms[i]);
+		const struct vgw_dp_mbuf_priv *pr = vgw_dp_mbuf_priv(ms[i]);
 		struct vgw_pkt p = {.arg = pr->vni, .seq = (uint8_t)i,
 				    .in_port = (uint8_t)(pr->in_port < vgw_gw.n_ports ? pr->in_port : 0)};
 		vgw_dp_push(w, VGW_STAGE_TUNNEL_OUT, ms[i], &p);
@@ -48,11 +48,11 @@ static unsigned int drain_tunnel(struct vgw_worker *w)
 	return n;
 }
 
-int vgw_worker_main(void *arg)
+int vgw_dp_worker_main(void *arg)
 {
 	struct vgw_worker *w = arg;
 	struct rte_mbuf *ms[VGW_BURST];
-	struct vgw_lb_worker *lb = w->lb;
+	struct vgw_ct_worker *lb = w->lb;
 	const uint64_t hz = rte_get_tsc_hz();
 	lb->now = rte_rdtsc() / hz;
 	rte_rcu_qsbr_thread_register(vgw_gw.rcu, w->idx);
@@ -68,7 +68,7 @@ int vgw_worker_main(void *arg)
 						      VGW_BURST);
 			w->stats[port].rx += n;
 			if (n)
-				vgw_rx_burst(w, port, ms, n);
+				vgw_dp_rx_burst(w, port, ms, n);
 			moved += n;
 		}
 		w->burst++;
@@ -77,7 +77,7 @@ int vgw_worker_main(void *arg)
 			moved += drain_tunnel(w);
 		}
 		if (vgw_gw.n_workers > 1)
-			moved += vgw_handoff_drain(w);
+			moved += vgw_lb_handoff_drain(w);
 		lb->now = rte_rdtsc() / hz;
 		if (lb->ct->n) /* an empty table has nothing to expire */
 			vgw_ct_age(lb->ct, lb->now, CT_AGE_BUDGET, on_expire, lb);

@@ -23,13 +23,13 @@ struct rib_key {
 	uint8_t pad[3];
 };
 
-const char *vgw_route_source_name(uint8_t source)
+const char *vgw_fib_route_source_name(uint8_t source)
 {
 	switch (source) {
-	case VGW_RS_LOCAL: return "local";
-	case VGW_RS_CONNECTED: return "connected";
-	case VGW_RS_STATIC: return "static";
-	case VGW_RS_KERNEL: return "kernel";
+	case VGW_FIB_RS_LOCAL: return "local";
+	case VGW_FIB_RS_CONNECTED: return "connected";
+	case VGW_FIB_RS_STATIC: return "static";
+	case VGW_FIB_RS_KERNEL: return "kernel";
 	}
 	return "?";
 }
@@ -124,7 +124,7 @@ int vgw_fib_find(const struct vgw_fib *fib, uint32_t prefix, uint8_t len)
 	return (int)(uintptr_t)data;
 }
 
-const struct vgw_route_target *vgw_fib_target(const struct vgw_fib *fib, uint32_t slot)
+const struct vgw_fib_route_target *vgw_fib_target(const struct vgw_fib *fib, uint32_t slot)
 {
 	return atomic_load_explicit(&fib->targets[slot], memory_order_relaxed);
 }
@@ -145,15 +145,15 @@ static void release_slot(void *obj, uintptr_t arg)
 
 /* The longest route strictly shorter than len covering prefix (depth >= 1:
  * the default route is not in the LPM). */
-static struct vgw_lpm_cover cover_of(const struct vgw_fib *fib, uint32_t prefix, uint8_t len)
+static struct vgw_fib_lpm_cover cover_of(const struct vgw_fib *fib, uint32_t prefix, uint8_t len)
 {
 	for (int l = len - 1; l >= 1; l--) {
 		int s = vgw_fib_find(fib, prefix & vgw_prefix_mask((uint8_t)l), (uint8_t)l);
 		if (s >= 0)
-			return (struct vgw_lpm_cover){.valid = true, .depth = (uint8_t)l,
+			return (struct vgw_fib_lpm_cover){.valid = true, .depth = (uint8_t)l,
 						      .nh = (uint32_t)s};
 	}
-	return (struct vgw_lpm_cover){.valid = false};
+	return (struct vgw_fib_lpm_cover){.valid = false};
 }
 
 static void set_source(struct vgw_fib *fib, uint32_t slot, uint8_t source)
@@ -165,15 +165,15 @@ static void set_source(struct vgw_fib *fib, uint32_t slot, uint8_t source)
 }
 
 int vgw_fib_set(struct vgw_fib *fib, uint32_t prefix, uint8_t len, uint8_t source,
-		const struct vgw_route_target *t, bool replace, char *err)
+		const struct vgw_fib_route_target *t, bool replace, char *err)
 {
 	char pfx[VGW_PREFIX_STRLEN];
-	if (len > 32 || (prefix & ~vgw_prefix_mask(len)) || source > VGW_RS_KERNEL) {
+	if (len > 32 || (prefix & ~vgw_prefix_mask(len)) || source > VGW_FIB_RS_KERNEL) {
 		snprintf(err, VGW_ERR_LEN, "invalid prefix %s", vgw_prefix_str(prefix, len, pfx));
 		return -EINVAL;
 	}
-	if (t->kind == VGW_RT_VIA && (t->n_paths == 0 || t->n_paths > VGW_ECMP_MAX)) {
-		snprintf(err, VGW_ERR_LEN, "a route needs 1 to %d next hops", VGW_ECMP_MAX);
+	if (t->kind == VGW_FIB_RT_VIA && (t->n_paths == 0 || t->n_paths > VGW_FIB_ECMP_MAX)) {
+		snprintf(err, VGW_ERR_LEN, "a route needs 1 to %d next hops", VGW_FIB_ECMP_MAX);
 		return -EINVAL;
 	}
 	int slot = vgw_fib_find(fib, prefix, len);
@@ -186,15 +186,15 @@ int vgw_fib_set(struct vgw_fib *fib, uint32_t prefix, uint8_t len, uint8_t sourc
 		snprintf(err, VGW_ERR_LEN, "FIB full (%u routes, see 'fib max-routes')", fib->max);
 		return -ENOSPC;
 	}
-	const struct vgw_route_target *nt = vgw_fib_target_hold(fib, t);
+	const struct vgw_fib_route_target *nt = vgw_fib_target_hold(fib, t);
 	if (!nt) {
 		snprintf(err, VGW_ERR_LEN, "out of memory");
 		return -ENOMEM;
 	}
 	if (slot >= 0) {
-		const struct vgw_route_target *old =
+		const struct vgw_fib_route_target *old =
 			atomic_load_explicit(&fib->targets[slot], memory_order_relaxed);
-		atomic_store_explicit(&fib->targets[slot], (struct vgw_route_target *)nt,
+		atomic_store_explicit(&fib->targets[slot], (struct vgw_fib_route_target *)nt,
 				      memory_order_release);
 		set_source(fib, (uint32_t)slot, source);
 		vgw_fib_target_release(fib, old); /* freed after a grace period if last */
@@ -208,7 +208,7 @@ int vgw_fib_set(struct vgw_fib *fib, uint32_t prefix, uint8_t len, uint8_t sourc
 		return -ENOSPC;
 	}
 	/* publish the target before the LPM entries that lead workers to it */
-	atomic_store_explicit(&fib->targets[s], (struct vgw_route_target *)nt,
+	atomic_store_explicit(&fib->targets[s], (struct vgw_fib_route_target *)nt,
 			      memory_order_release);
 	int rc = 0;
 	if (len == 0)
@@ -225,7 +225,7 @@ int vgw_fib_set(struct vgw_fib *fib, uint32_t prefix, uint8_t len, uint8_t sourc
 		return rc;
 	}
 	fib->n_free--;
-	fib->routes[s] = (struct vgw_route){.prefix = prefix, .len = len, .source = source,
+	fib->routes[s] = (struct vgw_fib_route){.prefix = prefix, .len = len, .source = source,
 					    .in_use = true};
 	fib->n_by_source[source]++;
 	fib->n_routes++;
@@ -243,7 +243,7 @@ int vgw_fib_del(struct vgw_fib *fib, uint32_t prefix, uint8_t len, char *err)
 	if (len == 0) {
 		atomic_store_explicit(&fib->default_slot, VGW_FIB_NO_SLOT, memory_order_release);
 	} else {
-		struct vgw_lpm_cover c = cover_of(fib, prefix, len);
+		struct vgw_fib_lpm_cover c = cover_of(fib, prefix, len);
 		vgw_fib_lpm_del(fib, prefix, len, &c);
 	}
 	struct rib_key k = key_of(prefix, len);
@@ -264,8 +264,8 @@ static const struct vgw_fib *sort_fib;
 
 static int cmp_slot(const void *a, const void *b)
 {
-	const struct vgw_route *x = &sort_fib->routes[*(const uint32_t *)a];
-	const struct vgw_route *y = &sort_fib->routes[*(const uint32_t *)b];
+	const struct vgw_fib_route *x = &sort_fib->routes[*(const uint32_t *)a];
+	const struct vgw_fib_route *y = &sort_fib->routes[*(const uint32_t *)b];
 	if (x->prefix != y->prefix)
 		return x->prefix < y->prefix ? -1 : 1;
 	return (int)x->len - (int)y->len;
@@ -303,5 +303,5 @@ void vgw_fib_summary(const struct vgw_fib *fib, struct vgw_fib_summary *s)
 		   max * (sizeof(*fib->targets) + sizeof(*fib->routes) + sizeof(uint32_t)) +
 		   (uint64_t)fib->n_tbl8 * sizeof(uint32_t) + max * (sizeof(struct rib_key) + 16) +
 		   max / 8 * 64 +
-		   (uint64_t)s->targets * (sizeof(struct vgw_route_target) + 16);
+		   (uint64_t)s->targets * (sizeof(struct vgw_fib_route_target) + 16);
 }

@@ -32,31 +32,36 @@ struct vgw_fib_conf {
 };
 extern struct vgw_fib_conf vgw_fib_conf;
 
-#define VGW_ECMP_MAX 16
+#define VGW_FIB_ECMP_MAX 16
 #define VGW_FIB_NO_SLOT UINT32_MAX
 
-enum vgw_route_kind { VGW_RT_LOCAL, VGW_RT_CONNECTED, VGW_RT_VIA };
-enum vgw_route_source { VGW_RS_LOCAL, VGW_RS_CONNECTED, VGW_RS_STATIC, VGW_RS_KERNEL };
+enum vgw_fib_route_kind { VGW_FIB_RT_LOCAL, VGW_FIB_RT_CONNECTED, VGW_FIB_RT_VIA };
+enum vgw_fib_route_source {
+	VGW_FIB_RS_LOCAL,
+	VGW_FIB_RS_CONNECTED,
+	VGW_FIB_RS_STATIC,
+	VGW_FIB_RS_KERNEL
+};
 
-struct vgw_nh_path {
+struct vgw_fib_nh_path {
 	uint32_t gw;   /* host order */
 	uint16_t port; /* our port index */
 };
 
 /* Immutable once published. */
-struct vgw_route_target {
+struct vgw_fib_route_target {
 	uint8_t kind;
 	uint8_t n_paths;
 	uint16_t port;  /* LOCAL, CONNECTED: the port owning the address/subnet */
 	uint32_t bcast; /* CONNECTED: directed broadcast address (0 for /31, /32) */
-	struct vgw_nh_path paths[VGW_ECMP_MAX];
+	struct vgw_fib_nh_path paths[VGW_FIB_ECMP_MAX];
 };
 
 struct rte_lpm;
 struct rte_hash;
 struct rte_rcu_qsbr;
 
-struct vgw_route {
+struct vgw_fib_route {
 	uint32_t prefix;
 	uint8_t len;
 	uint8_t source;
@@ -68,18 +73,18 @@ struct vgw_fib_targets; /* fib_target.c */
 
 struct vgw_fib {
 	struct rte_lpm *lpm;
-	struct vgw_route_target *_Atomic *targets; /* by slot: worker-visible */
+	struct vgw_fib_route_target *_Atomic *targets; /* by slot: worker-visible */
 	/* rte_lpm has no depth 0: the default route's slot, VGW_FIB_NO_SLOT if none
 	 * (worker-visible, consulted when the LPM misses) */
 	_Atomic uint32_t default_slot;
 	/* slow path only: */
-	struct vgw_route *routes; /* by slot */
+	struct vgw_fib_route *routes; /* by slot */
 	struct rte_hash *rib;     /* (prefix, len) -> slot */
 	uint32_t *free_slots;
 	uint32_t n_free;
 	uint32_t max;
 	uint32_t n_routes;
-	uint32_t n_by_source[VGW_RS_KERNEL + 1];
+	uint32_t n_by_source[VGW_FIB_RS_KERNEL + 1];
 	struct vgw_fib_targets *tgts; /* content -> shared target */
 	/* tbl8 groups of the LPM (fib_lpm.c): a stack of free group indexes;
 	 * a released group returns to it after a grace period */
@@ -97,24 +102,24 @@ void vgw_fib_destroy(struct vgw_fib *fib);
  * -ENOSPC (no free slot or tbl8 group: the FIB is full), -ENOMEM. Nothing
  * changes when it fails. */
 int vgw_fib_set(struct vgw_fib *fib, uint32_t prefix, uint8_t len, uint8_t source,
-		const struct vgw_route_target *t, bool replace, char *err);
+		const struct vgw_fib_route_target *t, bool replace, char *err);
 /* Returns 0, or -ENOENT with err. */
 int vgw_fib_del(struct vgw_fib *fib, uint32_t prefix, uint8_t len, char *err);
 /* Kernel protocol of a KERNEL route (shown as kernel/NAME). */
 void vgw_fib_set_proto(struct vgw_fib *fib, uint32_t slot, uint8_t proto);
 /* Slot of an exact route, or -1. */
 int vgw_fib_find(const struct vgw_fib *fib, uint32_t prefix, uint8_t len);
-const struct vgw_route_target *vgw_fib_target(const struct vgw_fib *fib, uint32_t slot);
+const struct vgw_fib_route_target *vgw_fib_target(const struct vgw_fib *fib, uint32_t slot);
 
 /* Slots of all routes sorted by prefix then length; caller frees. */
 uint32_t *vgw_fib_sorted(const struct vgw_fib *fib, uint32_t *n);
 
-const char *vgw_route_source_name(uint8_t source);
+const char *vgw_fib_route_source_name(uint8_t source);
 
 /* Counts for `show route summary` (O(1) but for the tbl8 scan). */
 struct vgw_fib_summary {
 	uint32_t routes, max;
-	uint32_t by_source[VGW_RS_KERNEL + 1];
+	uint32_t by_source[VGW_FIB_RS_KERNEL + 1];
 	uint32_t targets;          /* distinct shared targets */
 	uint32_t tbl8_used, tbl8_max;
 	uint64_t bytes;            /* LPM tables, slot arrays, RIB hash, targets */
@@ -122,7 +127,7 @@ struct vgw_fib_summary {
 void vgw_fib_summary(const struct vgw_fib *fib, struct vgw_fib_summary *s);
 
 /* ECMP: path for a flow hash; the same hash always gives the same path. */
-static inline unsigned int vgw_ecmp_pick(uint32_t hash, unsigned int n_paths)
+static inline unsigned int vgw_fib_ecmp_pick(uint32_t hash, unsigned int n_paths)
 {
 	return (unsigned int)(((uint64_t)hash * n_paths) >> 32);
 }

@@ -10,8 +10,8 @@
 
 #define VGW_FIB_BULK_MAX 64
 
-static inline const struct vgw_route_target *vgw_fib_lookup(const struct vgw_fib *fib,
-							    uint32_t dst)
+static inline const struct vgw_fib_route_target *vgw_fib_lookup(const struct vgw_fib *fib,
+								uint32_t dst)
 {
 	uint32_t slot;
 	if (rte_lpm_lookup(fib->lpm, dst, &slot) != 0) {
@@ -26,7 +26,7 @@ static inline const struct vgw_route_target *vgw_fib_lookup(const struct vgw_fib
 /* n (<= VGW_FIB_BULK_MAX) lookups at once (rte_lpm's bulk lookup interleaves the
  * table reads): out[i] is dst[i]'s target, as vgw_fib_lookup would give. */
 static inline void vgw_fib_lookup_bulk(const struct vgw_fib *fib, const uint32_t *dst,
-				       unsigned int n, const struct vgw_route_target **out)
+				       unsigned int n, const struct vgw_fib_route_target **out)
 {
 	uint32_t hop[VGW_FIB_BULK_MAX];
 	RTE_ASSERT(n <= VGW_FIB_BULK_MAX);

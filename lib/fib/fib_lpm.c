@@ -41,7 +41,7 @@ static inline ent_t route_ent(uint32_t nh, uint8_t depth, bool in_tbl8)
 }
 
 /* What a covering route (or none) looks like at one level. */
-static inline ent_t cover_ent(const struct vgw_lpm_cover *c, bool in_tbl8)
+static inline ent_t cover_ent(const struct vgw_fib_lpm_cover *c, bool in_tbl8)
 {
 	if (c && c->valid)
 		return route_ent(c->nh, c->depth, in_tbl8);
@@ -128,7 +128,7 @@ static void group_del(ent_t *t8, uint32_t lo, uint32_t n, uint8_t depth, ent_t r
 }
 
 void vgw_fib_lpm_del(struct vgw_fib *fib, uint32_t prefix, uint8_t depth,
-		     const struct vgw_lpm_cover *cover)
+		     const struct vgw_fib_lpm_cover *cover)
 {
 	ent_t *tbl24 = fib->lpm->tbl24;
 	ent_t repl8 = cover_ent(cover, true);

@@ -26,7 +26,7 @@
 #include "fib.h"
 
 /* The longest route covering a prefix, or none (valid false). */
-struct vgw_lpm_cover {
+struct vgw_fib_lpm_cover {
 	bool valid;
 	uint8_t depth;
 	uint32_t nh; /* its slot */
@@ -38,7 +38,7 @@ struct vgw_lpm_cover {
 int vgw_fib_lpm_add(struct vgw_fib *fib, uint32_t prefix, uint8_t depth, uint32_t nh);
 /* Removes prefix/depth: its entries take the covering route's value. */
 void vgw_fib_lpm_del(struct vgw_fib *fib, uint32_t prefix, uint8_t depth,
-		     const struct vgw_lpm_cover *cover);
+		     const struct vgw_fib_lpm_cover *cover);
 /* tbl8 groups not free (in use, or waiting for a grace period). */
 uint32_t vgw_fib_lpm_tbl8_used(const struct vgw_fib *fib);
 

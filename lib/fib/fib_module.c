@@ -21,7 +21,7 @@ static int init(char *err)
 	vgw_gw.fib = vgw_fib_create(vgw_fib_conf.max_routes, vgw_gw.rcu, err);
 	if (!vgw_gw.fib)
 		return -1;
-	return vgw_route_install_connected(err);
+	return vgw_fib_route_install_connected(err);
 }
 
 static void fini(void)
@@ -34,7 +34,7 @@ const struct vgw_module vgw_fib_module = {
 	.name = "fib",
 	.cmds = vgw_fib_cmds,
 	.settings = settings,
-	.running_config = vgw_route_running_config,
+	.running_config = vgw_fib_route_running_config,
 	.init = init,
 	.fini = fini,
 };

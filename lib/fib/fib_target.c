@@ -11,7 +11,7 @@
 #include "../core/defer.h"
 
 struct node {
-	struct vgw_route_target t; /* first: workers see &node->t */
+	struct vgw_fib_route_target t; /* first: workers see &node->t */
 	uint32_t refs;
 	uint32_t hash;
 	struct node *next;
@@ -52,13 +52,13 @@ void vgw_fib_targets_destroy(struct vgw_fib_targets *ix)
 
 /* Only the fields that mean something for the kind, padding zeroed, so that
  * equal routes compare equal with memcmp. */
-static void canonical(struct vgw_route_target *c, const struct vgw_route_target *t)
+static void canonical(struct vgw_fib_route_target *c, const struct vgw_fib_route_target *t)
 {
 	memset(c, 0, sizeof(*c));
 	c->kind = t->kind;
-	if (t->kind == VGW_RT_VIA) {
+	if (t->kind == VGW_FIB_RT_VIA) {
 		c->n_paths = t->n_paths;
-		for (unsigned int i = 0; i < t->n_paths && i < VGW_ECMP_MAX; i++) {
+		for (unsigned int i = 0; i < t->n_paths && i < VGW_FIB_ECMP_MAX; i++) {
 			c->paths[i].gw = t->paths[i].gw;
 			c->paths[i].port = t->paths[i].port;
 		}
@@ -85,11 +85,11 @@ static void grow(struct vgw_fib_targets *ix)
 	ix->mask = nb - 1;
 }
 
-const struct vgw_route_target *vgw_fib_target_hold(struct vgw_fib *fib,
-						   const struct vgw_route_target *t)
+const struct vgw_fib_route_target *vgw_fib_target_hold(struct vgw_fib *fib,
+						       const struct vgw_fib_route_target *t)
 {
 	struct vgw_fib_targets *ix = fib->tgts;
-	struct vgw_route_target c;
+	struct vgw_fib_route_target c;
 	canonical(&c, t);
 	uint32_t h = rte_jhash(&c, sizeof(c), 0);
 	for (struct node *n = ix->b[h & ix->mask]; n; n = n->next)
@@ -116,7 +116,7 @@ static void free_node(void *obj, uintptr_t arg)
 	free(obj);
 }
 
-void vgw_fib_target_release(struct vgw_fib *fib, const struct vgw_route_target *t)
+void vgw_fib_target_release(struct vgw_fib *fib, const struct vgw_fib_route_target *t)
 {
 	if (!t)
 		return;

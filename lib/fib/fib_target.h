@@ -21,10 +21,10 @@ void vgw_fib_targets_destroy(struct vgw_fib_targets *ix);
 
 /* A shared target equal to t (fields beyond n_paths, and port/bcast of a VIA
  * target, do not count), with one more reference; NULL when out of memory. */
-const struct vgw_route_target *vgw_fib_target_hold(struct vgw_fib *fib,
-						   const struct vgw_route_target *t);
+const struct vgw_fib_route_target *vgw_fib_target_hold(struct vgw_fib *fib,
+						       const struct vgw_fib_route_target *t);
 /* Drops a reference taken by vgw_fib_target_hold (NULL: nothing). */
-void vgw_fib_target_release(struct vgw_fib *fib, const struct vgw_route_target *t);
+void vgw_fib_target_release(struct vgw_fib *fib, const struct vgw_fib_route_target *t);
 uint32_t vgw_fib_targets_count(const struct vgw_fib *fib);
 
 #endif

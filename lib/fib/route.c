@@ -8,17 +8,17 @@
 #include "../core/gw.h"
 
 /* The kernel routes' questions: krib.c while it follows a table. */
-static const struct vgw_route_kernel_ops *kops;
+static const struct vgw_fib_route_kernel_ops *kops;
 
 /* The precedence rule (route.h): connected and local, then static, then
  * kernel. Every decision between two sources of a prefix asks this. */
 static int rank(uint8_t source)
 {
 	switch (source) {
-	case VGW_RS_LOCAL:
-	case VGW_RS_CONNECTED:
+	case VGW_FIB_RS_LOCAL:
+	case VGW_FIB_RS_CONNECTED:
 		return 2;
-	case VGW_RS_STATIC:
+	case VGW_FIB_RS_STATIC:
 		return 1;
 	default:
 		return 0;
@@ -32,7 +32,7 @@ static int holder(uint32_t prefix, uint8_t len)
 	return slot < 0 ? -1 : vgw_gw.fib->routes[slot].source;
 }
 
-int vgw_route_install_connected(char *err)
+int vgw_fib_route_install_connected(char *err)
 {
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		const struct vgw_port *p = &vgw_gw.ports[i];
@@ -40,16 +40,18 @@ int vgw_route_install_connected(char *err)
 			uint32_t ip = p->addrs[a].ip;
 			uint8_t len = p->addrs[a].plen;
 			uint32_t m = vgw_prefix_mask(len);
-			struct vgw_route_target local = {.kind = VGW_RT_LOCAL, .port = (uint16_t)i};
-			struct vgw_route_target conn = {
-				.kind = VGW_RT_CONNECTED,
+			struct vgw_fib_route_target local = {.kind = VGW_FIB_RT_LOCAL,
+							     .port = (uint16_t)i};
+			struct vgw_fib_route_target conn = {
+				.kind = VGW_FIB_RT_CONNECTED,
 				.port = (uint16_t)i,
 				.bcast = len < 31 ? (ip | ~m) : 0,
 			};
 			if (len < 32 &&
-			    vgw_fib_set(vgw_gw.fib, ip & m, len, VGW_RS_CONNECTED, &conn, false, err) < 0)
+			    vgw_fib_set(vgw_gw.fib, ip & m, len, VGW_FIB_RS_CONNECTED, &conn, false, err) < 0)
 				return -1;
-			if (vgw_fib_set(vgw_gw.fib, ip, 32, VGW_RS_LOCAL, &local, false, err) < 0)
+			if (vgw_fib_set(vgw_gw.fib, ip, 32, VGW_FIB_RS_LOCAL, &local, false,
+					err) < 0)
 				return -1;
 		}
 	}
@@ -61,15 +63,15 @@ static int check_not_connected(uint32_t prefix, uint8_t len, char *err)
 {
 	char pfx[VGW_PREFIX_STRLEN];
 	int src = holder(prefix, len);
-	if (src >= 0 && rank((uint8_t)src) > rank(VGW_RS_STATIC)) {
+	if (src >= 0 && rank((uint8_t)src) > rank(VGW_FIB_RS_STATIC)) {
 		snprintf(err, VGW_ERR_LEN, "%s is a %s route of a port address",
-			 vgw_prefix_str(prefix, len, pfx), vgw_route_source_name((uint8_t)src));
+			 vgw_prefix_str(prefix, len, pfx), vgw_fib_route_source_name((uint8_t)src));
 		return -1;
 	}
 	return 0;
 }
 
-int vgw_route_nh_port(uint32_t gw, char *err)
+int vgw_fib_route_nh_port(uint32_t gw, char *err)
 {
 	char ip[VGW_IP4_STRLEN];
 	int a;
@@ -90,17 +92,17 @@ int vgw_route_nh_port(uint32_t gw, char *err)
 	return port;
 }
 
-int vgw_route_static_set(uint32_t prefix, uint8_t len, const uint32_t *gws, unsigned int n,
-			 bool replace, char *err)
+int vgw_fib_route_static_set(uint32_t prefix, uint8_t len, const uint32_t *gws, unsigned int n,
+			     bool replace, char *err)
 {
 	char ip[VGW_IP4_STRLEN];
-	if (n == 0 || n > VGW_ECMP_MAX) {
-		snprintf(err, VGW_ERR_LEN, "a route needs 1 to %d next hops", VGW_ECMP_MAX);
+	if (n == 0 || n > VGW_FIB_ECMP_MAX) {
+		snprintf(err, VGW_ERR_LEN, "a route needs 1 to %d next hops", VGW_FIB_ECMP_MAX);
 		return -1;
 	}
-	struct vgw_route_target t = {.kind = VGW_RT_VIA, .n_paths = (uint8_t)n};
+	struct vgw_fib_route_target t = {.kind = VGW_FIB_RT_VIA, .n_paths = (uint8_t)n};
 	for (unsigned int i = 0; i < n; i++) {
-		int port = vgw_route_nh_port(gws[i], err);
+		int port = vgw_fib_route_nh_port(gws[i], err);
 		if (port < 0)
 			return -1;
 		for (unsigned int j = 0; j < i; j++)
@@ -109,22 +111,22 @@ int vgw_route_static_set(uint32_t prefix, uint8_t len, const uint32_t *gws, unsi
 					 vgw_ip4_str(gws[i], ip));
 				return -1;
 			}
-		t.paths[i] = (struct vgw_nh_path){.gw = gws[i], .port = (uint16_t)port};
+		t.paths[i] = (struct vgw_fib_nh_path){.gw = gws[i], .port = (uint16_t)port};
 	}
 	if (check_not_connected(prefix, len, err) < 0)
 		return -1;
 	/* static beats kernel: `route add` over a kernel route takes its place */
 	int src = holder(prefix, len);
-	if (src >= 0 && rank((uint8_t)src) < rank(VGW_RS_STATIC))
+	if (src >= 0 && rank((uint8_t)src) < rank(VGW_FIB_RS_STATIC))
 		replace = true;
-	if (vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_STATIC, &t, replace, err) < 0)
+	if (vgw_fib_set(vgw_gw.fib, prefix, len, VGW_FIB_RS_STATIC, &t, replace, err) < 0)
 		return -1;
 	if (kops)
 		kops->carried(prefix, len, false);
 	return 0;
 }
 
-int vgw_route_static_del(uint32_t prefix, uint8_t len, char *err)
+int vgw_fib_route_static_del(uint32_t prefix, uint8_t len, char *err)
 {
 	char pfx[VGW_PREFIX_STRLEN];
 	int slot = vgw_fib_find(vgw_gw.fib, prefix, len);
@@ -132,18 +134,18 @@ int vgw_route_static_del(uint32_t prefix, uint8_t len, char *err)
 		snprintf(err, VGW_ERR_LEN, "no route %s", vgw_prefix_str(prefix, len, pfx));
 		return -1;
 	}
-	if (vgw_gw.fib->routes[slot].source != VGW_RS_STATIC) {
+	if (vgw_gw.fib->routes[slot].source != VGW_FIB_RS_STATIC) {
 		snprintf(err, VGW_ERR_LEN, "%s is a %s route and cannot be deleted",
 			 vgw_prefix_str(prefix, len, pfx),
-			 vgw_route_source_name(vgw_gw.fib->routes[slot].source));
+			 vgw_fib_route_source_name(vgw_gw.fib->routes[slot].source));
 		return -1;
 	}
 	/* a kernel route of the prefix comes back, without a gap: one target
 	 * swap instead of a delete and an add */
 	uint8_t proto = 0;
-	const struct vgw_route_target *kt = kops ? kops->find(prefix, len, &proto) : NULL;
+	const struct vgw_fib_route_target *kt = kops ? kops->find(prefix, len, &proto) : NULL;
 	if (kt) {
-		if (vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_KERNEL, kt, true, err) < 0)
+		if (vgw_fib_set(vgw_gw.fib, prefix, len, VGW_FIB_RS_KERNEL, kt, true, err) < 0)
 			return -1;
 		vgw_fib_set_proto(vgw_gw.fib, (uint32_t)vgw_fib_find(vgw_gw.fib, prefix, len), proto);
 		kops->carried(prefix, len, true);
@@ -152,32 +154,32 @@ int vgw_route_static_del(uint32_t prefix, uint8_t len, char *err)
 	return vgw_fib_del(vgw_gw.fib, prefix, len, err) < 0 ? -1 : 0;
 }
 
-void vgw_route_kernel_register(const struct vgw_route_kernel_ops *ops)
+void vgw_fib_route_kernel_register(const struct vgw_fib_route_kernel_ops *ops)
 {
 	kops = ops;
 }
 
-int vgw_route_kernel_set(uint32_t prefix, uint8_t len, const struct vgw_route_target *t,
-			 uint8_t proto, char *err)
+int vgw_fib_route_kernel_set(uint32_t prefix, uint8_t len, const struct vgw_fib_route_target *t,
+			     uint8_t proto, char *err)
 {
 	int src = holder(prefix, len);
-	if (src >= 0 && rank((uint8_t)src) > rank(VGW_RS_KERNEL))
+	if (src >= 0 && rank((uint8_t)src) > rank(VGW_FIB_RS_KERNEL))
 		return 1;
-	int rc = vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_KERNEL, t, true, err);
+	int rc = vgw_fib_set(vgw_gw.fib, prefix, len, VGW_FIB_RS_KERNEL, t, true, err);
 	if (rc < 0)
 		return rc;
 	vgw_fib_set_proto(vgw_gw.fib, (uint32_t)vgw_fib_find(vgw_gw.fib, prefix, len), proto);
 	return 0;
 }
 
-int vgw_route_kernel_del(uint32_t prefix, uint8_t len, char *err)
+int vgw_fib_route_kernel_del(uint32_t prefix, uint8_t len, char *err)
 {
-	if (holder(prefix, len) != VGW_RS_KERNEL)
+	if (holder(prefix, len) != VGW_FIB_RS_KERNEL)
 		return 0;
 	return vgw_fib_del(vgw_gw.fib, prefix, len, err);
 }
 
-const char *vgw_route_kernel_proto_name(uint8_t proto, char buf[4])
+const char *vgw_fib_route_kernel_proto_name(uint8_t proto, char buf[4])
 {
 	if (kops && kops->proto_name)
 		return kops->proto_name(proto, buf);

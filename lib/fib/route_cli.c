@@ -9,32 +9,32 @@
 
 /* "static", or "kernel/bird": a kernel route names the daemon that put it
  * in the followed table (its rtm_protocol). */
-static const char *source_str(const struct vgw_route *r, char buf[32])
+static const char *source_str(const struct vgw_fib_route *r, char buf[32])
 {
-	if (r->source != VGW_RS_KERNEL)
-		return vgw_route_source_name(r->source);
+	if (r->source != VGW_FIB_RS_KERNEL)
+		return vgw_fib_route_source_name(r->source);
 	char num[4];
-	snprintf(buf, 32, "kernel/%s", vgw_route_kernel_proto_name(r->proto, num));
+	snprintf(buf, 32, "kernel/%s", vgw_fib_route_kernel_proto_name(r->proto, num));
 	return buf;
 }
 
 static void format_route(struct vgw_fmt *f, uint32_t slot)
 {
-	const struct vgw_route *r = &vgw_gw.fib->routes[slot];
-	const struct vgw_route_target *t = vgw_fib_target(vgw_gw.fib, slot);
+	const struct vgw_fib_route *r = &vgw_gw.fib->routes[slot];
+	const struct vgw_fib_route_target *t = vgw_fib_target(vgw_gw.fib, slot);
 	char buf[VGW_PREFIX_STRLEN], src[32];
 	vgw_fmt_obj_begin(f, NULL);
 	vgw_fmt_str(f, "prefix", vgw_prefix_str(r->prefix, r->len, buf));
 	vgw_fmt_str(f, "source", source_str(r, src));
 	vgw_fmt_list_begin(f, "via");
-	for (unsigned int i = 0; t && t->kind == VGW_RT_VIA && i < t->n_paths; i++) {
+	for (unsigned int i = 0; t && t->kind == VGW_FIB_RT_VIA && i < t->n_paths; i++) {
 		vgw_fmt_obj_begin(f, NULL);
 		vgw_fmt_str(f, "nh", vgw_ip4_str(t->paths[i].gw, buf));
 		vgw_fmt_str(f, "port", vgw_gw.ports[t->paths[i].port].name);
 		vgw_fmt_obj_end(f);
 	}
 	vgw_fmt_list_end(f);
-	vgw_fmt_str(f, "port", t && t->kind != VGW_RT_VIA ? vgw_gw.ports[t->port].name : "-");
+	vgw_fmt_str(f, "port", t && t->kind != VGW_FIB_RT_VIA ? vgw_gw.ports[t->port].name : "-");
 	vgw_fmt_obj_end(f);
 }
 
@@ -65,8 +65,8 @@ static int cmd_show_route_summary(struct vgw_cli_ctx *ctx, int argc, char **argv
 	vgw_fib_summary(vgw_gw.fib, &s);
 	vgw_fmt_u64(ctx->f, "routes", s.routes);
 	vgw_fmt_u64(ctx->f, "max", s.max);
-	for (int i = 0; i <= VGW_RS_KERNEL; i++)
-		vgw_fmt_u64(ctx->f, vgw_route_source_name((uint8_t)i), s.by_source[i]);
+	for (int i = 0; i <= VGW_FIB_RS_KERNEL; i++)
+		vgw_fmt_u64(ctx->f, vgw_fib_route_source_name((uint8_t)i), s.by_source[i]);
 	vgw_fmt_u64(ctx->f, "targets", s.targets);
 	vgw_fmt_u64(ctx->f, "tbl8_used", s.tbl8_used);
 	vgw_fmt_u64(ctx->f, "tbl8_max", s.tbl8_max);
@@ -88,8 +88,8 @@ static int parse_route(struct vgw_cli_ctx *ctx, int argc, char **argv, uint32_t 
 				 i + 1 >= argc ? "" : " ...");
 			return -1;
 		}
-		if (*n == VGW_ECMP_MAX) {
-			snprintf(ctx->err, VGW_ERR_LEN, "at most %d next hops", VGW_ECMP_MAX);
+		if (*n == VGW_FIB_ECMP_MAX) {
+			snprintf(ctx->err, VGW_ERR_LEN, "at most %d next hops", VGW_FIB_ECMP_MAX);
 			return -1;
 		}
 		if (vgw_parse_ip4(argv[i + 1], &gws[(*n)++], ctx->err) < 0)
@@ -104,12 +104,12 @@ static int parse_route(struct vgw_cli_ctx *ctx, int argc, char **argv, uint32_t 
 
 static int route_set(struct vgw_cli_ctx *ctx, int argc, char **argv, bool replace)
 {
-	uint32_t prefix, gws[VGW_ECMP_MAX];
+	uint32_t prefix, gws[VGW_FIB_ECMP_MAX];
 	uint8_t len;
 	unsigned int n;
 	if (parse_route(ctx, argc, argv, &prefix, &len, gws, &n) < 0)
 		return -1;
-	return vgw_route_static_set(prefix, len, gws, n, replace, ctx->err);
+	return vgw_fib_route_static_set(prefix, len, gws, n, replace, ctx->err);
 }
 
 static int cmd_route_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
@@ -129,10 +129,10 @@ static int cmd_route_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	uint8_t len;
 	if (vgw_parse_prefix(argv[0], &prefix, &len, 1, ctx->err) < 0)
 		return -1;
-	return vgw_route_static_del(prefix, len, ctx->err);
+	return vgw_fib_route_static_del(prefix, len, ctx->err);
 }
 
-void vgw_route_running_config(struct vgw_buf *b)
+void vgw_fib_route_running_config(struct vgw_buf *b)
 {
 	uint32_t n;
 	uint32_t *slots = vgw_fib_sorted(vgw_gw.fib, &n);
@@ -142,10 +142,10 @@ void vgw_route_running_config(struct vgw_buf *b)
 	}
 	char buf[VGW_PREFIX_STRLEN];
 	for (uint32_t i = 0; i < n; i++) {
-		const struct vgw_route *r = &vgw_gw.fib->routes[slots[i]];
-		if (r->source != VGW_RS_STATIC)
+		const struct vgw_fib_route *r = &vgw_gw.fib->routes[slots[i]];
+		if (r->source != VGW_FIB_RS_STATIC)
 			continue;
-		const struct vgw_route_target *t = vgw_fib_target(vgw_gw.fib, slots[i]);
+		const struct vgw_fib_route_target *t = vgw_fib_target(vgw_gw.fib, slots[i]);
 		vgw_buf_printf(b, "route add %s", vgw_prefix_str(r->prefix, r->len, buf));
 		for (unsigned int p = 0; p < t->n_paths; p++)
 			vgw_buf_printf(b, " via %s", vgw_ip4_str(t->paths[p].gw, buf));
@@ -156,13 +156,14 @@ void vgw_route_running_config(struct vgw_buf *b)
 
 const struct vgw_cmd vgw_fib_cmds[] = {
 	{"show route", "", "list the FIB: prefix, source, next hops", 0, 0, cmd_show_route},
-	{"show route summary", "", "FIB counts: routes by source, shared targets, tbl8 groups, memory",
-	 0, 0, cmd_show_route_summary},
+	{"show route summary", "",
+	 "FIB counts: routes by source, shared targets, tbl8 groups, memory", 0, 0,
+	 cmd_show_route_summary},
 	{"route add", "PREFIX via NH [via NH ...]",
-	 "add a static route; several next hops form an ECMP group", 3, 2 * VGW_ECMP_MAX + 1,
+	 "add a static route; several next hops form an ECMP group", 3, 2 * VGW_FIB_ECMP_MAX + 1,
 	 cmd_route_add},
-	{"route replace", "PREFIX via NH [via NH ...]",
-	 "atomically change (or add) a static route", 3, 2 * VGW_ECMP_MAX + 1, cmd_route_replace},
+	{"route replace", "PREFIX via NH [via NH ...]", "atomically change (or add) a static route",
+	 3, 2 * VGW_FIB_ECMP_MAX + 1, cmd_route_replace},
 	{"route del", "PREFIX", "delete a static route", 1, 1, cmd_route_del},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };

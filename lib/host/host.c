@@ -149,7 +149,7 @@ static int make_one(struct mnl_socket *nl, int i, char *err)
 
 int vgw_host_init(char *err)
 {
-	/* the HOST punt limit is set with the others (dp/punt_ctl.c) */
+	/* the HOST punt limit is set with the others (dp/punt.c) */
 	struct mnl_socket *nl = NULL;
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		const struct vgw_port *p = &vgw_gw.ports[i];

@@ -45,11 +45,11 @@ static int route(struct rte_mbuf *m, uint32_t *nh, uint16_t *out)
 	 * is not what the exception path is for */
 	if (vgw_pubaddr_is(dst, VGW_PUBADDR_EIP))
 		return VGW_HOST_SP(HOST_RX_LOCAL);
-	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
+	const struct vgw_fib_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
 	if (!t)
 		return VGW_HOST_SP(HOST_RX_NO_ROUTE);
 	/* the data path's choice of next hop (ECMP by the same flow hash) */
-	if (!vgw_ip4_path(t, dst, vgw_ip4_flow_hash(ip, hl, tl), nh, out))
+	if (!vgw_dp_ip4_path(t, dst, vgw_ip4_flow_hash(ip, hl, tl), nh, out))
 		return VGW_HOST_SP(HOST_RX_LOCAL);
 	/* the tap's MTU is its own port's; a route out of a smaller one drops
 	 * (an ICMP error from our own address would be a martian to Linux) */

@@ -18,7 +18,7 @@ static inline void vgw_host_punt(struct vgw_worker *w, uint16_t port, struct rte
 		vgw_dp_drop(w, port, VGW_DROP_LOCAL_UNSUPPORTED, m);
 		return;
 	}
-	vgw_mbuf_priv(m)->in_port = port;
+	vgw_dp_mbuf_priv(m)->in_port = port;
 	vgw_dp_punt(w, port, m, VGW_PUNT_HOST);
 }
 

@@ -5,12 +5,12 @@
 
 #include "../core/gw.h"
 #include "../core/module.h"
-#include "../dp/punt_ctl.h"
+#include "../dp/punt.h"
 #include "host.h"
 
 /* host-port punt-rate PPS | host-port punt-burst N: each worker's share of
  * to-self packets punted to the host ports (host/host_dp.h), kept as the
- * HOST reason's limit of the punt queues (dp/punt_ctl.h). A burst beyond
+ * HOST reason's limit of the punt queues (dp/punt.h). A burst beyond
  * the punt ring could not be queued anyway. */
 static const struct vgw_setting settings[] = {
 	{"host-port", .key = "punt-rate", .u32 = &vgw_dp_conf.punt_rate[VGW_PUNT_HOST], .min = 1,
@@ -29,7 +29,7 @@ static bool poll(bool ready, uint64_t now)
 static void punt_host(struct rte_mbuf *m, uint64_t now)
 {
 	(void)now;
-	struct vgw_mbuf_priv *pr = rte_mbuf_to_priv(m);
+	struct vgw_dp_mbuf_priv *pr = rte_mbuf_to_priv(m);
 	vgw_host_deliver(pr->in_port, m);
 }
 

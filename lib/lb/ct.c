@@ -107,9 +107,9 @@ static uint32_t tcp_state_timeout(const struct vgw_ct_timeouts *to, unsigned int
 {
 	uint32_t t;
 	switch (state) {
-	case VGW_TCP_ESTABLISHED: t = to->tcp_established; break;
-	case VGW_TCP_TIME_WAIT: t = to->tcp_time_wait; break;
-	case VGW_TCP_CLOSE: t = to->tcp_close; break;
+	case VGW_CT_TCP_ESTABLISHED: t = to->tcp_established; break;
+	case VGW_CT_TCP_TIME_WAIT: t = to->tcp_time_wait; break;
+	case VGW_CT_TCP_CLOSE: t = to->tcp_close; break;
 	default: t = to->tcp_transitory; break;
 	}
 	/* an unproved flow never outlives the short timeout */
@@ -121,7 +121,8 @@ static inline uint32_t timeout_of(const struct vgw_ct *ct, const struct vgw_ct_e
 	if (likely(e->proto == 6)) {
 		uint8_t st = e->tcp.state;
 		/* (no other state exists; NONE's timeout is the default's) */
-		return ct->tcp_timeout[e->confirmed][st < VGW_TCP_N_STATES ? st : VGW_TCP_NONE];
+		return ct->tcp_timeout[e->confirmed]
+				      [st < VGW_CT_TCP_N_STATES ? st : VGW_CT_TCP_NONE];
 	}
 	if (e->proto == 17)
 		return e->confirmed ? ct->to.udp : ct->to.udp_unreplied;
@@ -260,7 +261,7 @@ struct vgw_ct *vgw_ct_create(const char *name, uint32_t cap, int socket,
 	ct->cap = cap;
 	ct->to = to ? *to : vgw_ct_default_timeouts;
 	for (unsigned int c = 0; c < 2; c++)
-		for (unsigned int st = 0; st < VGW_TCP_N_STATES; st++)
+		for (unsigned int st = 0; st < VGW_CT_TCP_N_STATES; st++)
 			ct->tcp_timeout[c][st] = tcp_state_timeout(&ct->to, st, c);
 	ct->unconfirmed_head = ct->unconfirmed_tail = VGW_CT_NIL;
 	ct->victim = VGW_CT_NIL;

@@ -151,7 +151,7 @@ struct vgw_ct {
 	uint32_t victim_hash[2];    /* its ORIG and REPLY hashes (the next eviction's) */
 	size_t bytes;               /* memory of the entries, index and ageing bounds */
 	struct vgw_ct_timeouts to;  /* read-only after vgw_ct_create */
-	uint32_t tcp_timeout[2][VGW_TCP_N_STATES]; /* from `to`: [confirmed][state] */
+	uint32_t tcp_timeout[2][VGW_CT_TCP_N_STATES]; /* from `to`: [confirmed][state] */
 	struct vgw_ct_stats st;
 	/* optional, set by the owner after create: called with an entry just
 	 * before an insert evicts it (the owner's counters) */

@@ -1,8 +1,8 @@
 /* show conntrack: the per-worker connection tables, summed and per worker.
- * Reads worker-owned counters without synchronisation (see lb_worker.h). */
+ * Reads worker-owned counters without synchronisation (see ct_worker.h). */
 #include "../cli/cli.h"
 #include "../core/gw.h"
-#include "lb_worker.h"
+#include "ct_worker.h"
 #include "service.h"
 
 struct ct_view {
@@ -10,7 +10,7 @@ struct ct_view {
 		rst_ignored, ack_invalid, handoff;
 };
 
-static void view_of(const struct vgw_lb_worker *l, struct ct_view *v)
+static void view_of(const struct vgw_ct_worker *l, struct ct_view *v)
 {
 	*v = (struct ct_view){.entries = l->ct->n, .unconfirmed = l->ct->n_unconfirmed,
 			      .created = l->ct->st.created, .confirmed = l->ct->st.confirmed,

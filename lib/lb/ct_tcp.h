@@ -1,7 +1,7 @@
 /* TCP connection tracking as a load balancer sees it: both directions of a
  * flow (ORIG = client -> backend, REPLY = backend -> client) pass the
  * gateway. Pure state machine, no clock: the caller maps the state to a
- * timeout (ct_timeouts.h) and ages entries itself.
+ * timeout (ct.h: struct vgw_ct_timeouts) and ages entries itself.
  *
  * States follow Linux conntrack's TCP tracker, reduced to what decides an
  * entry's lifetime: SYN_SENT -> SYN_RECV -> ESTABLISHED -> FIN_WAIT (one side
@@ -28,26 +28,26 @@
 #include <stdint.h>
 
 enum vgw_ct_tcp_state {
-	VGW_TCP_NONE,
-	VGW_TCP_SYN_SENT,
-	VGW_TCP_SYN_RECV,
-	VGW_TCP_ESTABLISHED,
-	VGW_TCP_FIN_WAIT,
-	VGW_TCP_LAST_ACK,
-	VGW_TCP_TIME_WAIT,
-	VGW_TCP_CLOSE,
-	VGW_TCP_N_STATES
+	VGW_CT_TCP_NONE,
+	VGW_CT_TCP_SYN_SENT,
+	VGW_CT_TCP_SYN_RECV,
+	VGW_CT_TCP_ESTABLISHED,
+	VGW_CT_TCP_FIN_WAIT,
+	VGW_CT_TCP_LAST_ACK,
+	VGW_CT_TCP_TIME_WAIT,
+	VGW_CT_TCP_CLOSE,
+	VGW_CT_TCP_N_STATES
 };
 
 enum vgw_ct_dir { VGW_CT_ORIG = 0, VGW_CT_REPLY = 1 };
 
-#define VGW_TCP_FIN 0x01
-#define VGW_TCP_SYN 0x02
-#define VGW_TCP_RST 0x04
-#define VGW_TCP_ACK 0x10
+#define VGW_CT_TCP_FIN 0x01
+#define VGW_CT_TCP_SYN 0x02
+#define VGW_CT_TCP_RST 0x04
+#define VGW_CT_TCP_ACK 0x10
 
 /* What one segment says (host order). */
-struct vgw_tcp_seg {
+struct vgw_ct_tcp_seg {
 	uint8_t flags;
 	uint32_t seq;
 	uint32_t ack;
@@ -67,7 +67,7 @@ struct vgw_tcp_seg {
  *   that re-initialises the tracker resets both), so vgw_ct_tcp_maxwin()
  *   gives back exactly the 32-bit maximum the tracker used to store;
  * - wscale is 0..14 (RFC 7323: a larger shift counts as 14, as
- *   vgw_tcp_seg_parse already clamps it): 4 bits;
+ *   vgw_ct_tcp_seg_parse already clamps it): 4 bits;
  * - the side is packed (11 bytes; x86 reads its unaligned words at full
  *   speed, and the entry keeps it inside one cache line). */
 struct __attribute__((packed)) vgw_ct_tcp_side {
@@ -91,19 +91,19 @@ struct vgw_ct_tcp {
 };
 
 enum vgw_ct_tcp_verdict {
-	VGW_TCP_OK,           /* state updated */
-	VGW_TCP_RST_IGNORED,  /* RST outside the window: state kept */
-	VGW_TCP_ACK_INVALID,  /* handshake ACK that does not acknowledge the
+	VGW_CT_TCP_OK,           /* state updated */
+	VGW_CT_TCP_RST_IGNORED,  /* RST outside the window: state kept */
+	VGW_CT_TCP_ACK_INVALID,  /* handshake ACK that does not acknowledge the
 			       * SYN-ACK: state kept, not confirmed */
 };
 
 /* First segment of a flow in direction ORIG: a SYN gives SYN_SENT, anything
  * else (mid-flow pickup) ESTABLISHED. */
-void vgw_ct_tcp_init(struct vgw_ct_tcp *c, const struct vgw_tcp_seg *seg);
+void vgw_ct_tcp_init(struct vgw_ct_tcp *c, const struct vgw_ct_tcp_seg *seg);
 
 /* A later segment in direction dir. */
 enum vgw_ct_tcp_verdict vgw_ct_tcp_update(struct vgw_ct_tcp *c, enum vgw_ct_dir dir,
-					  const struct vgw_tcp_seg *seg);
+					  const struct vgw_ct_tcp_seg *seg);
 
 const char *vgw_ct_tcp_state_name(uint8_t state);
 
@@ -113,7 +113,7 @@ uint32_t vgw_ct_tcp_maxwin(const struct vgw_ct_tcp *c, enum vgw_ct_dir d);
 
 /* Reads the fields of a TCP header (at l4, l4_len bytes available, payload
  * length from the IP header). Returns -1 if too short. */
-int vgw_tcp_seg_parse(const uint8_t *l4, uint32_t l4_len, uint32_t payload_len,
-		      struct vgw_tcp_seg *seg);
+int vgw_ct_tcp_seg_parse(const uint8_t *l4, uint32_t l4_len, uint32_t payload_len,
+			 struct vgw_ct_tcp_seg *seg);
 
 #endif

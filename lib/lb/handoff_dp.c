@@ -2,7 +2,7 @@
  *
  * Every connection table is written by one worker only, so both directions
  * of a flow must be processed by the same worker: the owner, a hash of the
- * client's (IP, port) (vgw_flow_owner), which is the source of inbound VIP
+ * client's (IP, port) (vgw_lb_flow_owner), which is the source of inbound VIP
  * packets and the destination of replies. NIC RSS cannot deliver that (the
  * two directions have different headers, one of them inside VXLAN), so the
  * worker that received a packet of a flow it does not own hands it to the
@@ -15,12 +15,12 @@
 #include "../dp/dp.h"
 #include "../net/ip4.h"
 #include "lb_dp.h"
-#include "lb_worker.h"
+#include "ct_worker.h"
 
-void vgw_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-		 unsigned int owner, uint8_t kind, uint32_t vni)
+void vgw_lb_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, unsigned int owner,
+		    uint8_t kind, uint32_t vni)
 {
-	struct vgw_mbuf_priv *pr = vgw_mbuf_priv(m);
+	struct vgw_dp_mbuf_priv *pr = vgw_dp_mbuf_priv(m);
 	pr->kind = kind;
 	pr->vni = vni;
 	pr->in_port = in_port;
@@ -30,7 +30,7 @@ void vgw_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 
 static void handed(struct vgw_worker *w, struct rte_mbuf *m, uint8_t seq)
 {
-	const struct vgw_mbuf_priv *pr = vgw_mbuf_priv(m);
+	const struct vgw_dp_mbuf_priv *pr = vgw_dp_mbuf_priv(m);
 	struct vgw_pkt p = {.in_port = (uint8_t)pr->in_port, .seq = seq};
 	w->lb->handoff_in++;
 	if (pr->kind == VGW_HANDOFF_LB_REPLY) {
@@ -46,7 +46,7 @@ static void handed(struct vgw_worker *w, struct rte_mbuf *m, uint8_t seq)
 	}
 	/* the sender's service pointer may be gone (a grace period may have
 	 * passed since): look it up again */
-	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_ETH_HLEN);
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_DP_ETH_HLEN);
 	const uint8_t *l4 = ip + (ip[0] & 0xf) * 4;
 	p.obj = vgw_lb_service(vgw_ip4_dst(ip), (uint16_t)(l4[2] << 8 | l4[3]), ip[9]);
 	if (unlikely(!p.obj)) {
@@ -57,7 +57,7 @@ static void handed(struct vgw_worker *w, struct rte_mbuf *m, uint8_t seq)
 	vgw_dp_push(w, VGW_STAGE_LB, m, &p);
 }
 
-unsigned int vgw_handoff_drain(struct vgw_worker *w)
+unsigned int vgw_lb_handoff_drain(struct vgw_worker *w)
 {
 	struct rte_mbuf *ms[VGW_BURST];
 	unsigned int total = 0;

@@ -27,8 +27,8 @@
 #include "../vpc/vpc.h"
 #include "service.h"
 
-#define SPORT_BASE VGW_HC_SPORT_BASE
-#define SPORT_N VGW_HC_SPORT_N
+#define SPORT_BASE VGW_LB_HC_SPORT_BASE
+#define SPORT_N VGW_LB_HC_SPORT_N
 #define NONE 0xffff
 #define FRAME_LEN 54 /* Ethernet 14 + IPv4 20 + TCP 20 */
 #define TCP_FIN 0x01
@@ -47,8 +47,8 @@ struct hc_state {
 	uint8_t active, outstanding, passes, fails;
 };
 
-static struct vgw_health_ops ops;
-static struct hc_state st[VGW_BACKEND_IDS];
+static struct vgw_lb_health_ops ops;
+static struct hc_state st[VGW_LB_BACKEND_IDS];
 static uint16_t chain[SPORT_N];
 static uint64_t gen;
 static uint16_t next_sport, ip_id;
@@ -93,7 +93,7 @@ static void reset(uint16_t id)
 	memset(&st[id], 0, sizeof(st[id]));
 }
 
-void vgw_health_init(const struct vgw_health_ops *o)
+void vgw_lb_health_init(const struct vgw_lb_health_ops *o)
 {
 	ops = *o;
 	memset(st, 0, sizeof(st));
@@ -143,14 +143,14 @@ static bool send_tcp(uint32_t vni, uint32_t vip, uint32_t ip, uint16_t sport, ui
 	uint16_t ck = (uint16_t)~vgw_cksum_fold(vgw_cksum_partial(t, 20, sum));
 	t[16] = (uint8_t)(ck >> 8);
 	t[17] = (uint8_t)ck;
-	struct vgw_mbuf_priv *pv = rte_mbuf_to_priv(m);
-	*pv = (struct vgw_mbuf_priv){.vni = vni};
+	struct vgw_dp_mbuf_priv *pv = rte_mbuf_to_priv(m);
+	*pv = (struct vgw_dp_mbuf_priv){.vni = vni};
 	ops.tunnel_tx(m);
 	return true;
 }
 
 /* "service web backend 192.168.1.1 port 8080 in VPC blue (VNI 100)" */
-static const char *who(const struct vgw_service_cfg *s, const struct vgw_backend_cfg *b,
+static const char *who(const struct vgw_lb_service_cfg *s, const struct vgw_lb_backend_cfg *b,
 		       char *buf, size_t len)
 {
 	char a[VGW_IP4_STRLEN];
@@ -161,7 +161,7 @@ static const char *who(const struct vgw_service_cfg *s, const struct vgw_backend
 }
 
 /* One probe result; moves the backend's health after rise / fall in a row. */
-static void verdict(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, bool pass,
+static void verdict(struct vgw_lb_service_cfg *s, struct vgw_lb_backend_cfg *b, bool pass,
 		    bool refused)
 {
 	struct hc_state *h = &st[b->id];
@@ -170,8 +170,8 @@ static void verdict(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, bool p
 		h->fails = 0;
 		if (h->passes < UINT8_MAX)
 			h->passes++;
-		if (h->passes >= s->check.rise && b->health != VGW_HEALTH_UP) {
-			vgw_backend_health(s, b, VGW_HEALTH_UP);
+		if (h->passes >= s->check.rise && b->health != VGW_LB_HEALTH_UP) {
+			vgw_lb_backend_health(s, b, VGW_LB_HEALTH_UP);
 			count(VGW_LB_SP(HC_UP));
 			RTE_LOG(NOTICE, USER1, "health: %s is up: %u probes in a row answered\n",
 				who(s, b, buf, sizeof(buf)), h->passes);
@@ -181,8 +181,8 @@ static void verdict(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, bool p
 	h->passes = 0;
 	if (h->fails < UINT8_MAX)
 		h->fails++;
-	if (h->fails >= s->check.fall && b->health != VGW_HEALTH_DOWN) {
-		vgw_backend_health(s, b, VGW_HEALTH_DOWN);
+	if (h->fails >= s->check.fall && b->health != VGW_LB_HEALTH_DOWN) {
+		vgw_lb_backend_health(s, b, VGW_LB_HEALTH_DOWN);
 		count(VGW_LB_SP(HC_DOWN));
 		if (refused)
 			RTE_LOG(WARNING, USER1,
@@ -196,17 +196,17 @@ static void verdict(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, bool p
 	}
 }
 
-static bool same_backend(const struct hc_state *h, const struct vgw_service_cfg *s,
-			 uint16_t svc, const struct vgw_backend_cfg *b)
+static bool same_backend(const struct hc_state *h, const struct vgw_lb_service_cfg *s, uint16_t svc,
+			 const struct vgw_lb_backend_cfg *b)
 {
 	return h->active && h->svc == svc && h->vip == s->key.vip && h->vni == b->vni &&
 	       h->ip == b->ip && h->port == b->port;
 }
 
-static void check_backend(struct vgw_service_cfg *s, uint16_t svc, struct vgw_backend_cfg *b,
+static void check_backend(struct vgw_lb_service_cfg *s, uint16_t svc, struct vgw_lb_backend_cfg *b,
 			  uint64_t now_ms)
 {
-	if (b->id >= VGW_BACKEND_IDS)
+	if (b->id >= VGW_LB_BACKEND_IDS)
 		return;
 	struct hc_state *h = &st[b->id];
 	uint32_t ival = s->check.interval_ms;
@@ -239,37 +239,38 @@ static void check_backend(struct vgw_service_cfg *s, uint16_t svc, struct vgw_ba
 	}
 }
 
-void vgw_health_tick(uint64_t now_ms)
+void vgw_lb_health_tick(uint64_t now_ms)
 {
 	if (!ops.tunnel_tx || !vgw_lb.svc)
 		return;
 	gen++;
-	for (uint16_t i = 0; i < VGW_SVC_MAX; i++) {
-		struct vgw_service_cfg *s = &vgw_lb.svc[i];
-		if (!s->used || s->check.kind != VGW_CHECK_TCP)
+	for (uint16_t i = 0; i < VGW_LB_SVC_MAX; i++) {
+		struct vgw_lb_service_cfg *s = &vgw_lb.svc[i];
+		if (!s->used || s->check.kind != VGW_LB_CHECK_TCP)
 			continue;
 		for (uint16_t j = 0; j < s->n_backends; j++)
-			if (s->be[j].admin != VGW_BE_DOWN)
+			if (s->be[j].admin != VGW_LB_BE_DOWN)
 				check_backend(s, i, &s->be[j], now_ms);
 	}
 	/* Backends no longer checked forget their history and probes. */
-	for (uint16_t id = 0; id < VGW_BACKEND_IDS; id++)
+	for (uint16_t id = 0; id < VGW_LB_BACKEND_IDS; id++)
 		if (st[id].active && st[id].gen != gen)
 			reset(id);
 }
 
 /* The checked backend that state id stands for, or NULL if it is gone. */
-static struct vgw_backend_cfg *backend_of(uint16_t id, struct vgw_service_cfg **sp)
+static struct vgw_lb_backend_cfg *backend_of(uint16_t id, struct vgw_lb_service_cfg **sp)
 {
 	const struct hc_state *h = &st[id];
-	struct vgw_service_cfg *s = vgw_lb.svc ? &vgw_lb.svc[h->svc] : NULL;
-	if (!s || !s->used || s->check.kind != VGW_CHECK_TCP)
+	struct vgw_lb_service_cfg *s = vgw_lb.svc ? &vgw_lb.svc[h->svc] : NULL;
+	if (!s || !s->used || s->check.kind != VGW_LB_CHECK_TCP)
 		return NULL;
 	for (uint16_t j = 0; j < s->n_backends; j++) {
-		struct vgw_backend_cfg *b = &s->be[j];
+		struct vgw_lb_backend_cfg *b = &s->be[j];
 		if (b->id == id) {
 			*sp = s;
-			return same_backend(h, s, h->svc, b) && b->admin != VGW_BE_DOWN ? b : NULL;
+			return same_backend(h, s, h->svc, b) && b->admin != VGW_LB_BE_DOWN ? b
+											   : NULL;
 		}
 	}
 	return NULL;
@@ -295,12 +296,12 @@ static uint16_t match(const uint8_t *p, const uint8_t *t, uint32_t vni)
 	return NONE;
 }
 
-void vgw_health_input(struct rte_mbuf *m, uint64_t now_ms)
+void vgw_lb_health_input(struct rte_mbuf *m, uint64_t now_ms)
 {
 	(void)now_ms; /* a probe is outstanding until the tick that times it out */
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m);
-	uint32_t vni = ((const struct vgw_mbuf_priv *)rte_mbuf_to_priv(m))->vni;
+	uint32_t vni = ((const struct vgw_dp_mbuf_priv *)rte_mbuf_to_priv(m))->vni;
 	const uint8_t *p = f + 14;
 	uint16_t id = NONE;
 	if (len >= 14 + VGW_IP4_MIN_HDR && p[0] >> 4 == 4 && p[9] == 6 &&
@@ -310,8 +311,8 @@ void vgw_health_input(struct rte_mbuf *m, uint64_t now_ms)
 		if (hl >= VGW_IP4_MIN_HDR && tot >= hl + 20 && 14 + tot <= len)
 			id = match(p, p + hl, vni);
 	}
-	struct vgw_service_cfg *s = NULL;
-	struct vgw_backend_cfg *b = id != NONE ? backend_of(id, &s) : NULL;
+	struct vgw_lb_service_cfg *s = NULL;
+	struct vgw_lb_backend_cfg *b = id != NONE ? backend_of(id, &s) : NULL;
 	if (!b) {
 		count(VGW_LB_SP(HC_REPLY_UNMATCHED));
 		rte_pktmbuf_free(m);

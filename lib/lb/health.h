@@ -13,14 +13,14 @@
  * answered with an RST so the backend frees its half-open state; an RST
  * fails it at once (the host is up, nothing listens on the port). A probe
  * unanswered when the next one is due failed. `rise` consecutive passes make a backend up,
- * `fall` consecutive failures down (vgw_backend_health republishes the
+ * `fall` consecutive failures down (vgw_lb_backend_health republishes the
  * Maglev table); each transition is logged and counted (hc_up, hc_down).
  * Until its first verdict a backend is "unknown" and gets traffic.
  *
  * State per backend lives here, indexed by the backend's counter id, and is
  * reset when the id is assigned to another backend. */
-#ifndef VGW_HEALTH_H
-#define VGW_HEALTH_H
+#ifndef VGW_LB_HEALTH_H
+#define VGW_LB_HEALTH_H
 
 #include <stdint.h>
 
@@ -44,26 +44,26 @@ struct rte_mbuf;
 
 /* Probes leave from VIP:port with port in [BASE, BASE + N): an answer goes
  * to one of them (the data path punts nothing else as an answer). */
-#define VGW_HC_SPORT_BASE 61000
-#define VGW_HC_SPORT_N 1000
+#define VGW_LB_HC_SPORT_BASE 61000
+#define VGW_LB_HC_SPORT_N 1000
 
 /* How the checker reaches the data path; vgwd's slow path fills it, unit
  * tests capture frames and fake the clock. */
-struct vgw_health_ops {
+struct vgw_lb_health_ops {
 	struct rte_mbuf *(*alloc)(void);
 	/* m: inner frame [Eth 14][IPv4 20][TCP 20], priv.vni set; consumed. */
 	void (*tunnel_tx)(struct rte_mbuf *m);
 	void (*count)(int sp_counter, uint64_t n);
 };
 
-void vgw_health_init(const struct vgw_health_ops *ops);
+void vgw_lb_health_init(const struct vgw_lb_health_ops *ops);
 
 /* Called every slow-path tick (about 100 ms): sends due probes, fails the
  * unanswered ones. now in ms. */
-void vgw_health_tick(uint64_t now_ms);
+void vgw_lb_health_tick(uint64_t now_ms);
 
 /* A punted answer: m holds [inner Eth 14][IPv4][TCP], priv.vni set.
  * Always consumed. */
-void vgw_health_input(struct rte_mbuf *m, uint64_t now_ms);
+void vgw_lb_health_input(struct rte_mbuf *m, uint64_t now_ms);
 
 #endif

@@ -10,19 +10,19 @@
 #include "../dp/dp.h"
 #include "l4.h"
 #include "lb_dp.h"
-#include "lb_worker.h"
+#include "ct_worker.h"
 
 /* Packets ahead whose connection entry is fetched before they are processed. */
 #define ENTRY_AHEAD 4
 
-void vgw_stage_lb(struct vgw_worker *w, struct vgw_vec *v)
+void vgw_lb_stage(struct vgw_worker *w, struct vgw_vec *v)
 {
 	const struct vgw_ct *ct = w->lb->ct;
-	struct vgw_l4 f[VGW_BURST];
+	struct vgw_lb_l4 f[VGW_BURST];
 	uint32_t cth[VGW_BURST];
 	uint8_t own[VGW_BURST]; /* the packets still here, in order */
 	uint32_t n = 0;
-	vgw_vec_in_order(v);
+	vgw_dp_vec_in_order(v);
 	for (uint32_t i = 0; i < v->n; i++) {
 		struct rte_mbuf *m = v->m[i];
 		const struct vgw_pkt *p = &v->p[i];
@@ -32,15 +32,16 @@ void vgw_stage_lb(struct vgw_worker *w, struct vgw_vec *v)
 			cth[i] = 0;
 			continue;
 		}
-		vgw_l4_of(m, &f[i]);
+		vgw_lb_l4_of(m, &f[i]);
 		if (p->out == VGW_LB_VIP) {
-			if (vgw_steer(w, p->in_port, m, f[i].src, f[i].sport, VGW_HANDOFF_VIP, 0))
+			if (vgw_lb_steer(w, p->in_port, m, f[i].src, f[i].sport, VGW_HANDOFF_VIP,
+					 0))
 				continue;
 			k = (struct vgw_ct_key){.src = f[i].src, .dst = f[i].dst, .sport = f[i].sport,
 						.dport = f[i].dport, .proto = f[i].proto};
 		} else {
-			if (vgw_steer(w, p->in_port, m, f[i].dst, f[i].dport, VGW_HANDOFF_LB_REPLY,
-				      p->arg))
+			if (vgw_lb_steer(w, p->in_port, m, f[i].dst, f[i].dport,
+					 VGW_HANDOFF_LB_REPLY, p->arg))
 				continue;
 			k = (struct vgw_ct_key){.vni = p->arg, .src = f[i].src, .dst = f[i].dst,
 						.sport = f[i].sport, .dport = f[i].dport,

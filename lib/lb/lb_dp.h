@@ -44,21 +44,21 @@ static inline const struct vgw_rmap *vgw_lb_vip_map(void)
 	return vgw_lb.vip_addrs;
 }
 
-/* The service map (keys: struct vgw_svc_key), for bulk lookups (classify). */
+/* The service map (keys: struct vgw_lb_svc_key), for bulk lookups (classify). */
 static inline const struct vgw_rmap *vgw_lb_service_map(void)
 {
 	return vgw_lb.by_vip;
 }
 
 /* The service of VIP:port/proto (host order), or NULL. */
-static inline const struct vgw_svc *vgw_lb_service(uint32_t vip, uint16_t port, uint8_t proto)
+static inline const struct vgw_lb_svc *vgw_lb_service(uint32_t vip, uint16_t port, uint8_t proto)
 {
-	struct vgw_svc_key k = {.vip = vip, .port = port, .proto = proto};
+	struct vgw_lb_svc_key k = {.vip = vip, .port = port, .proto = proto};
 	return vgw_rmap_get(vgw_lb.by_vip, &k);
 }
 
 /* The worker that owns the flow of client (ip, port) (host order). */
-static inline unsigned int vgw_flow_owner(uint32_t ip, uint16_t port)
+static inline unsigned int vgw_lb_flow_owner(uint32_t ip, uint16_t port)
 {
 	/* multiply-add-shift with a per-process random odd multiplier and
 	 * addend (gw.h owner_mul/owner_add): both directions agree, and nobody
@@ -69,26 +69,26 @@ static inline unsigned int vgw_flow_owner(uint32_t ip, uint16_t port)
 
 /* handoff_dp.c: hands m (priv.kind, priv.vni set here) to worker owner;
  * counted. */
-void vgw_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-		 unsigned int owner, uint8_t kind, uint32_t vni);
+void vgw_lb_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, unsigned int owner,
+		    uint8_t kind, uint32_t vni);
 
 /* True when m's flow, whose client is (ip, port), belongs to another worker:
- * then m was handed to it (kind, vni as for vgw_handoff). */
-static inline bool vgw_steer(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-			     uint32_t ip, uint16_t port, uint8_t kind, uint32_t vni)
+ * then m was handed to it (kind, vni as for vgw_lb_handoff). */
+static inline bool vgw_lb_steer(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+				uint32_t ip, uint16_t port, uint8_t kind, uint32_t vni)
 {
 	if (vgw_gw.n_workers == 1)
 		return false;
-	unsigned int owner = vgw_flow_owner(ip, port);
+	unsigned int owner = vgw_lb_flow_owner(ip, port);
 	if (owner == w->idx)
 		return false;
-	vgw_handoff(w, in_port, m, owner, kind, vni);
+	vgw_lb_handoff(w, in_port, m, owner, kind, vni);
 	return true;
 }
 
 /* handoff_dp.c: puts what other workers handed to w into its stages'
  * vectors and runs them, a burst at a time; the number of packets. */
-unsigned int vgw_handoff_drain(struct vgw_worker *w);
+unsigned int vgw_lb_handoff_drain(struct vgw_worker *w);
 
 /* The lb stage (lb_dp.c): every packet that meets this worker's connection
  * table, in one vector, in arrival order — the table's state depends on the
@@ -101,16 +101,16 @@ enum vgw_lb_kind {
 	VGW_LB_REPLY = 1, /* backend -> client, decapsulated (lb_reply_dp.c) */
 	VGW_LB_ICMP = 2,  /* ICMP error to a VIP about a flow (vip_icmp_dp.c) */
 };
-void vgw_stage_lb(struct vgw_worker *w, struct vgw_vec *v);
+void vgw_lb_stage(struct vgw_worker *w, struct vgw_vec *v);
 
 /* The lb stage's steps for one packet of a flow this worker owns (l4 read
  * by the stage, which also fetched its connection-table lines for the key
  * whose hash is cth: ORIG for vip-in, REPLY for lb-reply). */
-struct vgw_l4;
+struct vgw_lb_l4;
 void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p,
-		   const struct vgw_l4 *f, uint32_t cth);
+		   const struct vgw_lb_l4 *f, uint32_t cth);
 void vgw_lb_reply(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p,
-		  const struct vgw_l4 *f, uint32_t cth);
+		  const struct vgw_lb_l4 *f, uint32_t cth);
 /* (steers on its own: the owner is known only from the quoted packet) */
 void vgw_lb_vip_icmp(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p);
 

@@ -14,7 +14,7 @@
 #include "../core/module.h"
 #include "health.h"
 #include "lb_dp.h"
-#include "lb_worker.h"
+#include "ct_worker.h"
 #include "service.h"
 
 struct vgw_lb_conf vgw_lb_conf;
@@ -100,7 +100,7 @@ static void hc_count(int counter, uint64_t n)
  * an underlay port so that a drop on the way is counted where it belongs. */
 static void hc_tunnel_tx(struct rte_mbuf *m)
 {
-	struct vgw_mbuf_priv *pr = rte_mbuf_to_priv(m);
+	struct vgw_dp_mbuf_priv *pr = rte_mbuf_to_priv(m);
 	pr->in_port = 0;
 	for (int p = 0; p < vgw_gw.n_ports; p++)
 		if (vgw_gw.ports[p].role == VGW_ROLE_UNDERLAY) {
@@ -113,7 +113,7 @@ static void hc_tunnel_tx(struct rte_mbuf *m)
 	}
 }
 
-static const struct vgw_health_ops health_ops = {
+static const struct vgw_lb_health_ops health_ops = {
 	.alloc = hc_alloc,
 	.tunnel_tx = hc_tunnel_tx,
 	.count = hc_count,
@@ -123,7 +123,7 @@ static int lb_init(char *err)
 {
 	if (vgw_lb_init(vgw_gw.rcu, err) < 0)
 		return -1;
-	vgw_health_init(&health_ops);
+	vgw_lb_health_init(&health_ops);
 	if (!vgw_lb_conf.maglev_key_set)
 		RTE_LOG(WARNING, USER1,
 			"maglev key not set: backend picks use the built-in key, which anyone "
@@ -133,7 +133,7 @@ static int lb_init(char *err)
 
 static void health_punt(struct rte_mbuf *m, uint64_t now)
 {
-	vgw_health_input(m, now);
+	vgw_lb_health_input(m, now);
 }
 
 static const struct vgw_punt_handler lb_punts[] = {
@@ -154,7 +154,7 @@ const struct vgw_module vgw_lb_module = {
 	.running_config = vgw_lb_running_config,
 	.init = lb_init,
 	.fini = vgw_lb_fini,
-	.tick = vgw_health_tick,
+	.tick = vgw_lb_health_tick,
 	.punts = lb_punts,
 	.drops = {lb_drops, VGW_LB_DROP_N, &vgw_lb_drop_base},
 	.sp_counters = {lb_counters, VGW_LB_SP_N, &vgw_lb_sp_base},
@@ -178,7 +178,7 @@ static const struct {
 };
 #define N_CT_TIMEOUTS (sizeof(ct_timeout_names) / sizeof(ct_timeout_names[0]))
 
-static uint32_t *ct_timeout(struct vgw_ct_timeouts *t, size_t i)
+static uint32_t *timeout_field(struct vgw_ct_timeouts *t, size_t i)
 {
 	return (uint32_t *)((char *)t + ct_timeout_names[i].off);
 }
@@ -191,7 +191,8 @@ static int conntrack_line(int argc, char **argv, char *err)
 		for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
 			if (strcmp(argv[2], ct_timeout_names[i].name) == 0)
 				return vgw_setting_u32("conntrack timeout", argv[3], 1, 604800,
-						       ct_timeout(&vgw_lb_conf.ct_timeouts, i), err);
+						       timeout_field(&vgw_lb_conf.ct_timeouts, i),
+						       err);
 		snprintf(err, VGW_ERR_LEN,
 			 "conntrack timeout: unknown kind '%s' (tcp-established, tcp-transitory, "
 			 "tcp-time-wait, tcp-close, tcp-unconfirmed, udp, udp-unreplied, icmp)", argv[2]);
@@ -213,9 +214,9 @@ static int ct_settings_finish(char *err)
 {
 	(void)err;
 	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
-		if (!*ct_timeout(&vgw_lb_conf.ct_timeouts, i))
-			*ct_timeout(&vgw_lb_conf.ct_timeouts, i) =
-				*ct_timeout((struct vgw_ct_timeouts *)&vgw_ct_default_timeouts, i);
+		if (!*timeout_field(&vgw_lb_conf.ct_timeouts, i))
+			*timeout_field(&vgw_lb_conf.ct_timeouts, i) = *timeout_field(
+				(struct vgw_ct_timeouts *)&vgw_ct_default_timeouts, i);
 	return 0;
 }
 
@@ -228,12 +229,12 @@ static void ct_settings_config(struct vgw_buf *b)
 {
 	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
 		vgw_buf_printf(b, "conntrack timeout %s %u\n", ct_timeout_names[i].name,
-			       *ct_timeout(&vgw_lb_conf.ct_timeouts, i));
+			       *timeout_field(&vgw_lb_conf.ct_timeouts, i));
 }
 
 static int ct_init(char *err)
 {
-	return vgw_lb_workers_create(vgw_lb_conf.ct_max_entries, &vgw_lb_conf.ct_timeouts, err);
+	return vgw_ct_workers_create(vgw_lb_conf.ct_max_entries, &vgw_lb_conf.ct_timeouts, err);
 }
 
 const struct vgw_module vgw_conntrack_module = {
@@ -244,5 +245,5 @@ const struct vgw_module vgw_conntrack_module = {
 	.settings_reset = ct_settings_reset,
 	.settings_config = ct_settings_config,
 	.init = ct_init,
-	.fini = vgw_lb_workers_destroy,
+	.fini = vgw_ct_workers_destroy,
 };

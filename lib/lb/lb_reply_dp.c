@@ -11,12 +11,12 @@
 #include "../dp/dp.h"
 #include "l4.h"
 #include "lb_dp.h"
-#include "lb_worker.h"
+#include "ct_worker.h"
 
 void vgw_lb_reply(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p,
-		  const struct vgw_l4 *f, uint32_t cth)
+		  const struct vgw_lb_l4 *f, uint32_t cth)
 {
-	struct vgw_lb_worker *lb = w->lb;
+	struct vgw_ct_worker *lb = w->lb;
 	struct vgw_ct_key rk = {.vni = p->arg, .src = f->src, .dst = f->dst, .sport = f->sport,
 				.dport = f->dport, .proto = f->proto};
 	enum vgw_ct_dir dir;
@@ -25,8 +25,8 @@ void vgw_lb_reply(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt
 		vgw_dp_push_to(w, VGW_STAGE_VPC_OUT, m, p, NULL, p->arg, 0);
 		return;
 	}
-	struct vgw_tcp_seg seg;
-	if (unlikely(!vgw_l4_complete(f, &seg))) {
+	struct vgw_ct_tcp_seg seg;
+	if (unlikely(!vgw_lb_l4_complete(f, &seg))) {
 		vgw_dp_drop(w, p->in_port, VGW_LB_DROP(L4_SHORT), m);
 		return;
 	}
@@ -36,11 +36,11 @@ void vgw_lb_reply(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt
 	 * it as proof (ct_tcp.h); an RST to a spoofed ACK, or a SYN-ACK to a
 	 * spoofed SYN, does not */
 	if (f->proto == 6)
-		vgw_lb_tcp_verdict(lb, e, vgw_ct_tcp_update(&e->tcp, VGW_CT_REPLY, &seg));
+		vgw_ct_worker_tcp_verdict(lb, e, vgw_ct_tcp_update(&e->tcp, VGW_CT_REPLY, &seg));
 	else
-		vgw_lb_confirm(lb, e); /* UDP: any reply */
+		vgw_ct_worker_confirm(lb, e); /* UDP: any reply */
 	vgw_ct_touch(lb->ct, e, lb->now);
-	vgw_lb_count(lb, e->svc_id, e->be_id, VGW_CT_REPLY, f->tl);
+	vgw_ct_worker_count(lb, e->svc_id, e->be_id, VGW_CT_REPLY, f->tl);
 
 	vgw_ip4_ttl_dec(f->ip);
 	vgw_nat_set_addr(f->ip, f->hl, f->tl, VGW_NAT_SRC, e->vip);

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-bool vgw_is_prime(uint32_t m)
+bool vgw_lb_is_prime(uint32_t m)
 {
 	if (m < 2)
 		return false;
@@ -41,13 +41,13 @@ static int by_key(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-int vgw_maglev_build(const struct vgw_maglev_backend *b, uint32_t n, uint32_t m,
-		     uint16_t *table)
+int vgw_lb_maglev_build(const struct vgw_lb_maglev_backend *b, uint32_t n, uint32_t m,
+			uint16_t *table)
 {
-	if (!vgw_is_prime(m) || m > VGW_MAGLEV_MAX_M || n > VGW_MAGLEV_MAX_BACKENDS)
+	if (!vgw_lb_is_prime(m) || m > VGW_LB_MAGLEV_MAX_M || n > VGW_LB_MAGLEV_MAX_BACKENDS)
 		return -1;
 	for (uint32_t s = 0; s < m; s++)
-		table[s] = VGW_MAGLEV_NONE;
+		table[s] = VGW_LB_MAGLEV_NONE;
 	struct walker *w = calloc(n ? n : 1, sizeof(*w));
 	if (!w)
 		return -1;
@@ -75,7 +75,7 @@ int vgw_maglev_build(const struct vgw_maglev_backend *b, uint32_t n, uint32_t m,
 				do { /* its next preferred slot that is still free */
 					s = (uint32_t)((w[j].offset + (uint64_t)w[j].next * w[j].skip) % m);
 					w[j].next++;
-				} while (table[s] != VGW_MAGLEV_NONE);
+				} while (table[s] != VGW_LB_MAGLEV_NONE);
 				table[s] = (uint16_t)w[j].idx;
 				w[j].filled++;
 				free_slots--;
@@ -86,10 +86,10 @@ int vgw_maglev_build(const struct vgw_maglev_backend *b, uint32_t n, uint32_t m,
 	return (int)k;
 }
 
-const struct vgw_siphash_key vgw_maglev_default_key = {0x4d61676c65764b31ull, 0x7667772d64656621ull};
+const struct vgw_siphash_key vgw_lb_maglev_default_key = {0x4d61676c65764b31ull, 0x7667772d64656621ull};
 
-uint32_t vgw_maglev_flow_hash(const struct vgw_siphash_key *key, uint32_t src, uint32_t dst,
-			      uint16_t sport, uint16_t dport, uint8_t proto)
+uint32_t vgw_lb_maglev_flow_hash(const struct vgw_siphash_key *key, uint32_t src, uint32_t dst,
+				 uint16_t sport, uint16_t dport, uint8_t proto)
 {
 	/* a fixed byte layout, so that every node (any endianness) agrees */
 	uint8_t b[13] = {

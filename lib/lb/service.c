@@ -12,7 +12,7 @@
 #include "../net/ip4.h"
 #include "../util/parse.h"
 #include "../vpc/vpc.h"
-#include "lb_worker.h"
+#include "ct_worker.h"
 #include "maglev.h"
 
 struct vgw_lb vgw_lb;
@@ -26,19 +26,21 @@ int vgw_lb_init(struct rte_rcu_qsbr *rcu, char *err)
 	char name[32];
 	snprintf(name, sizeof(name), "vgw_svc%u", seq++);
 	memset(&vgw_lb, 0, sizeof(vgw_lb));
-	vgw_lb.svc = calloc(VGW_SVC_MAX, sizeof(*vgw_lb.svc));
+	vgw_lb.svc = calloc(VGW_LB_SVC_MAX, sizeof(*vgw_lb.svc));
 	if (!vgw_lb.svc) {
 		snprintf(err, VGW_ERR_LEN, "out of memory");
 		return -1;
 	}
-	vgw_lb.by_vip = vgw_rmap_create(name, sizeof(struct vgw_svc_key), VGW_SVC_MAX, rcu, err);
+	vgw_lb.by_vip = vgw_rmap_create(name, sizeof(struct vgw_lb_svc_key), VGW_LB_SVC_MAX, rcu,
+					err);
 	snprintf(name, sizeof(name), "vgw_vipa%u", seq);
 	if (vgw_lb.by_vip)
-		vgw_lb.vip_addrs = vgw_rmap_create(name, sizeof(uint32_t), VGW_SVC_MAX, rcu, err);
+		vgw_lb.vip_addrs = vgw_rmap_create(name, sizeof(uint32_t), VGW_LB_SVC_MAX, rcu,
+						   err);
 	snprintf(name, sizeof(name), "vgw_bep%u", seq);
 	if (vgw_lb.vip_addrs)
-		vgw_lb.be_ports = vgw_rmap_create(name, sizeof(struct vgw_be_key), VGW_BACKEND_IDS,
-						  rcu, err);
+		vgw_lb.be_ports = vgw_rmap_create(name, sizeof(struct vgw_lb_be_key),
+						  VGW_LB_BACKEND_IDS, rcu, err);
 	if (!vgw_lb.be_ports) {
 		vgw_lb_fini();
 		return -1;
@@ -68,19 +70,19 @@ static void sync_vip(uint32_t vip)
 static void sync_backend(uint32_t vni, uint32_t ip, uint16_t port, uint8_t proto)
 {
 	bool used = false;
-	for (int i = 0; i < VGW_SVC_MAX && !used; i++) {
-		const struct vgw_service_cfg *s = &vgw_lb.svc[i];
+	for (int i = 0; i < VGW_LB_SVC_MAX && !used; i++) {
+		const struct vgw_lb_service_cfg *s = &vgw_lb.svc[i];
 		for (uint16_t b = 0; s->used && s->key.proto == proto && b < s->n_backends; b++)
 			used |= s->be[b].vni == vni && s->be[b].ip == ip && s->be[b].port == port;
 	}
-	struct vgw_be_key k = {.vni = vni, .ip = ip, .port = port, .proto = proto};
+	struct vgw_lb_be_key k = {.vni = vni, .ip = ip, .port = port, .proto = proto};
 	marker_sync(vgw_lb.be_ports, &k, used);
 }
 
 void vgw_lb_fini(void)
 {
-	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++) {
-		const struct vgw_service_cfg *s = &vgw_lb.svc[i];
+	for (int i = 0; vgw_lb.svc && i < VGW_LB_SVC_MAX; i++) {
+		const struct vgw_lb_service_cfg *s = &vgw_lb.svc[i];
 		/* what the services held elsewhere goes with them */
 		if (s->used)
 			vgw_pubaddr_del(s->key.vip, VGW_PUBADDR_VIP);
@@ -95,25 +97,25 @@ void vgw_lb_fini(void)
 	memset(&vgw_lb, 0, sizeof(vgw_lb));
 }
 
-const char *vgw_be_admin_name(uint8_t a)
+const char *vgw_lb_be_admin_name(uint8_t a)
 {
-	return a == VGW_BE_UP ? "up" : a == VGW_BE_DOWN ? "down" : "drain";
+	return a == VGW_LB_BE_UP ? "up" : a == VGW_LB_BE_DOWN ? "down" : "drain";
 }
 
-const char *vgw_be_health_name(uint8_t h)
+const char *vgw_lb_be_health_name(uint8_t h)
 {
-	return h == VGW_HEALTH_UP ? "up" : h == VGW_HEALTH_DOWN ? "down" : "unknown";
+	return h == VGW_LB_HEALTH_UP ? "up" : h == VGW_LB_HEALTH_DOWN ? "down" : "unknown";
 }
 
-bool vgw_backend_usable(const struct vgw_backend_cfg *b)
+bool vgw_lb_backend_usable(const struct vgw_lb_backend_cfg *b)
 {
-	return b->admin == VGW_BE_UP && b->weight > 0 && b->health != VGW_HEALTH_DOWN;
+	return b->admin == VGW_LB_BE_UP && b->weight > 0 && b->health != VGW_LB_HEALTH_DOWN;
 }
 
 /* The identity every gateway node agrees on: where the backend lives. VNI (24
  * bits), IP and port do not fit 64 bits, so they are hashed (splitmix64
  * steps); distinct backends collide with probability ~2^-64. */
-static uint64_t backend_key(const struct vgw_backend_cfg *b)
+static uint64_t backend_key(const struct vgw_lb_backend_cfg *b)
 {
 	uint64_t x = ((uint64_t)b->vni << 32 | b->ip) + 0x9e3779b97f4a7c15ull;
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -131,31 +133,32 @@ static void free_obj(void *obj, uintptr_t arg)
 
 /* Builds the worker view of s (one allocation: header, backends, table) and
  * swaps it in. On failure the old view stays published. */
-static int publish(struct vgw_service_cfg *s, char *err)
+static int publish(struct vgw_lb_service_cfg *s, char *err)
 {
-	size_t be_off = RTE_ALIGN_CEIL(sizeof(struct vgw_svc), 8);
-	size_t tab_off = be_off + RTE_ALIGN_CEIL(sizeof(struct vgw_svc_backend) * s->n_backends, 8);
+	size_t be_off = RTE_ALIGN_CEIL(sizeof(struct vgw_lb_svc), 8);
+	size_t tab_off = be_off +
+			 RTE_ALIGN_CEIL(sizeof(struct vgw_lb_svc_backend) * s->n_backends, 8);
 	uint8_t *blk = malloc(tab_off + sizeof(uint16_t) * s->m);
-	struct vgw_maglev_backend *mb = malloc(sizeof(*mb) * (s->n_backends + 1));
+	struct vgw_lb_maglev_backend *mb = malloc(sizeof(*mb) * (s->n_backends + 1));
 	if (!blk || !mb) {
 		free(blk);
 		free(mb);
 		snprintf(err, VGW_ERR_LEN, "out of memory");
 		return -1;
 	}
-	struct vgw_svc *v = (struct vgw_svc *)blk;
-	*v = (struct vgw_svc){.key = s->key, .id = (uint16_t)(s - vgw_lb.svc),
+	struct vgw_lb_svc *v = (struct vgw_lb_svc *)blk;
+	*v = (struct vgw_lb_svc){.key = s->key, .id = (uint16_t)(s - vgw_lb.svc),
 			      .max_conns = s->max_conns, .m = s->m, .n_backends = s->n_backends};
-	v->be = (struct vgw_svc_backend *)(blk + be_off);
+	v->be = (struct vgw_lb_svc_backend *)(blk + be_off);
 	v->table = (uint16_t *)(blk + tab_off);
 	for (uint16_t i = 0; i < s->n_backends; i++) {
-		const struct vgw_backend_cfg *b = &s->be[i];
-		v->be[i] = (struct vgw_svc_backend){.vni = b->vni, .ip = b->ip, .port = b->port,
+		const struct vgw_lb_backend_cfg *b = &s->be[i];
+		v->be[i] = (struct vgw_lb_svc_backend){.vni = b->vni, .ip = b->ip, .port = b->port,
 						    .id = b->id};
 		mb[i].key = backend_key(b);
-		mb[i].weight = vgw_backend_usable(b) ? b->weight : 0;
+		mb[i].weight = vgw_lb_backend_usable(b) ? b->weight : 0;
 	}
-	int rc = vgw_maglev_build(mb, s->n_backends, s->m, v->table);
+	int rc = vgw_lb_maglev_build(mb, s->n_backends, s->m, v->table);
 	free(mb);
 	void *old = NULL;
 	if (rc < 0 || vgw_rmap_set(vgw_lb.by_vip, &s->key, v, &old, err) < 0) {
@@ -170,17 +173,17 @@ static int publish(struct vgw_service_cfg *s, char *err)
 	return 0;
 }
 
-struct vgw_service_cfg *vgw_service_by_name(const char *name)
+struct vgw_lb_service_cfg *vgw_lb_service_by_name(const char *name)
 {
-	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++)
+	for (int i = 0; vgw_lb.svc && i < VGW_LB_SVC_MAX; i++)
 		if (vgw_lb.svc[i].used && strcmp(vgw_lb.svc[i].name, name) == 0)
 			return &vgw_lb.svc[i];
 	return NULL;
 }
 
-static struct vgw_service_cfg *need_service(const char *name, char *err)
+static struct vgw_lb_service_cfg *need_service(const char *name, char *err)
 {
-	struct vgw_service_cfg *s = vgw_service_by_name(name);
+	struct vgw_lb_service_cfg *s = vgw_lb_service_by_name(name);
 	if (!s)
 		snprintf(err, VGW_ERR_LEN, "no service named '%s'", name);
 	return s;
@@ -189,24 +192,24 @@ static struct vgw_service_cfg *need_service(const char *name, char *err)
 uint32_t vgw_lb_backends_in(uint32_t vni)
 {
 	uint32_t n = 0;
-	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++)
+	for (int i = 0; vgw_lb.svc && i < VGW_LB_SVC_MAX; i++)
 		for (uint16_t b = 0; vgw_lb.svc[i].used && b < vgw_lb.svc[i].n_backends; b++)
 			n += vgw_lb.svc[i].be[b].vni == vni;
 	return n;
 }
 
-int vgw_service_add(const char *name, struct vgw_svc_key key, uint32_t m, uint32_t max_conns,
-		    char *err)
+int vgw_lb_service_add(const char *name, struct vgw_lb_svc_key key, uint32_t m, uint32_t max_conns,
+		       char *err)
 {
 	char b[VGW_IP4_STRLEN];
 	size_t len = strlen(name);
-	bool ok = len > 0 && len < VGW_SVC_NAME_LEN && isalpha((unsigned char)name[0]);
+	bool ok = len > 0 && len < VGW_LB_SVC_NAME_LEN && isalpha((unsigned char)name[0]);
 	for (size_t i = 0; ok && i < len; i++)
 		ok = isalnum((unsigned char)name[i]) || strchr("-_.", name[i]);
 	if (!ok) {
 		snprintf(err, VGW_ERR_LEN,
 			 "invalid service name '%s': 1-%d letters, digits, '-', '_', '.', "
-			 "starting with a letter", name, VGW_SVC_NAME_LEN - 1);
+			 "starting with a letter", name, VGW_LB_SVC_NAME_LEN - 1);
 		return -1;
 	}
 	if (key.proto != 6 && key.proto != 17) {
@@ -219,12 +222,12 @@ int vgw_service_add(const char *name, struct vgw_svc_key key, uint32_t m, uint32
 	}
 	if (vgw_pubaddr_check(key.vip, VGW_PUBADDR_VIP, err) < 0)
 		return -1;
-	if (!vgw_is_prime(m) || m > VGW_MAGLEV_MAX_M) {
+	if (!vgw_lb_is_prime(m) || m > VGW_LB_MAGLEV_MAX_M) {
 		snprintf(err, VGW_ERR_LEN, "table-size %u must be a prime up to %u", m,
-			 VGW_MAGLEV_MAX_M);
+			 VGW_LB_MAGLEV_MAX_M);
 		return -1;
 	}
-	if (vgw_service_by_name(name)) {
+	if (vgw_lb_service_by_name(name)) {
 		snprintf(err, VGW_ERR_LEN, "service '%s' already exists", name);
 		return -1;
 	}
@@ -234,12 +237,12 @@ int vgw_service_add(const char *name, struct vgw_svc_key key, uint32_t m, uint32
 			 vgw_ip4_str(key.vip, b), key.port, key.proto == 6 ? "tcp" : "udp");
 		return -1;
 	}
-	struct vgw_service_cfg *s = NULL;
-	for (int i = 0; i < VGW_SVC_MAX && !s; i++)
+	struct vgw_lb_service_cfg *s = NULL;
+	for (int i = 0; i < VGW_LB_SVC_MAX && !s; i++)
 		if (!vgw_lb.svc[i].used)
 			s = &vgw_lb.svc[i];
 	if (!s) {
-		snprintf(err, VGW_ERR_LEN, "at most %d services", VGW_SVC_MAX);
+		snprintf(err, VGW_ERR_LEN, "at most %d services", VGW_LB_SVC_MAX);
 		return -1;
 	}
 	memset(s, 0, sizeof(*s));
@@ -247,7 +250,7 @@ int vgw_service_add(const char *name, struct vgw_svc_key key, uint32_t m, uint32
 	s->key = key;
 	s->m = m;
 	s->max_conns = max_conns;
-	s->check = vgw_check_default(key.proto);
+	s->check = vgw_lb_check_default(key.proto);
 	/* validated above: only memory can fail the registration */
 	if (vgw_pubaddr_add(key.vip, VGW_PUBADDR_VIP, (uint32_t)(s - vgw_lb.svc), err) < 0)
 		return -1;
@@ -257,21 +260,21 @@ int vgw_service_add(const char *name, struct vgw_svc_key key, uint32_t m, uint32
 	}
 	s->used = true;
 	sync_vip(key.vip);
-	vgw_lb_svc_baseline((uint16_t)(s - vgw_lb.svc));
+	vgw_ct_svc_baseline((uint16_t)(s - vgw_lb.svc));
 	return 0;
 }
 
-struct vgw_check_cfg vgw_check_default(uint8_t proto)
+struct vgw_lb_check_cfg vgw_lb_check_default(uint8_t proto)
 {
-	return (struct vgw_check_cfg){.kind = proto == 6 ? VGW_CHECK_TCP : VGW_CHECK_NONE,
-				      .rise = VGW_CHECK_DEFAULT_RISE,
-				      .fall = VGW_CHECK_DEFAULT_FALL,
-				      .interval_ms = VGW_CHECK_DEFAULT_INTERVAL_MS};
+	return (struct vgw_lb_check_cfg){.kind = proto == 6 ? VGW_LB_CHECK_TCP : VGW_LB_CHECK_NONE,
+				      .rise = VGW_LB_CHECK_DEFAULT_RISE,
+				      .fall = VGW_LB_CHECK_DEFAULT_FALL,
+				      .interval_ms = VGW_LB_CHECK_DEFAULT_INTERVAL_MS};
 }
 
-int vgw_check_validate(const struct vgw_check_cfg *c, uint8_t proto, char *err)
+int vgw_lb_check_validate(const struct vgw_lb_check_cfg *c, uint8_t proto, char *err)
 {
-	if (c->kind == VGW_CHECK_TCP && proto != 6) {
+	if (c->kind == VGW_LB_CHECK_TCP && proto != 6) {
 		snprintf(err, VGW_ERR_LEN, "check tcp needs a tcp service (udp has no handshake)");
 		return -1;
 	}
@@ -286,11 +289,11 @@ int vgw_check_validate(const struct vgw_check_cfg *c, uint8_t proto, char *err)
 	return 0;
 }
 
-int vgw_service_set(const char *name, const uint32_t *max_conns,
-		    const struct vgw_check_cfg *check, char *err)
+int vgw_lb_service_set(const char *name, const uint32_t *max_conns,
+		       const struct vgw_lb_check_cfg *check, char *err)
 {
-	struct vgw_service_cfg *s = need_service(name, err);
-	if (!s || (check && vgw_check_validate(check, s->key.proto, err) < 0))
+	struct vgw_lb_service_cfg *s = need_service(name, err);
+	if (!s || (check && vgw_lb_check_validate(check, s->key.proto, err) < 0))
 		return -1;
 	if (max_conns && *max_conns != s->max_conns) {
 		uint32_t saved = s->max_conns;
@@ -301,23 +304,23 @@ int vgw_service_set(const char *name, const uint32_t *max_conns,
 		}
 	}
 	if (check) {
-		if (check->kind == VGW_CHECK_NONE)
+		if (check->kind == VGW_LB_CHECK_NONE)
 			for (uint16_t i = 0; i < s->n_backends; i++)
-				vgw_backend_health(s, &s->be[i], VGW_HEALTH_UNKNOWN);
+				vgw_lb_backend_health(s, &s->be[i], VGW_LB_HEALTH_UNKNOWN);
 		s->check = *check;
 	}
 	return 0;
 }
 
-static void release_ids(struct vgw_service_cfg *s)
+static void release_ids(struct vgw_lb_service_cfg *s)
 {
 	for (uint16_t i = 0; i < s->n_backends; i++)
 		vgw_lb.be_id_used[s->be[i].id] = 0;
 }
 
-int vgw_service_del(const char *name, char *err)
+int vgw_lb_service_del(const char *name, char *err)
 {
-	struct vgw_service_cfg *s = need_service(name, err);
+	struct vgw_lb_service_cfg *s = need_service(name, err);
 	if (!s)
 		return -1;
 	void *old = vgw_rmap_del(vgw_lb.by_vip, &s->key);
@@ -337,9 +340,9 @@ int vgw_service_del(const char *name, char *err)
 
 /* Finds the backend (vpc, ip, port) of service svc; *s and *vni are set
  * when the service and VPC exist. */
-static struct vgw_backend_cfg *find_backend(const char *svc, const char *vpc, uint32_t ip,
-					    uint16_t port, struct vgw_service_cfg **s,
-					    uint32_t *vni, char *err)
+static struct vgw_lb_backend_cfg *find_backend(const char *svc, const char *vpc, uint32_t ip,
+					       uint16_t port, struct vgw_lb_service_cfg **s,
+					       uint32_t *vni, char *err)
 {
 	*s = need_service(svc, err);
 	if (!*s)
@@ -352,7 +355,7 @@ static struct vgw_backend_cfg *find_backend(const char *svc, const char *vpc, ui
 	}
 	*vni = v->vni;
 	for (uint16_t i = 0; i < (*s)->n_backends; i++) {
-		struct vgw_backend_cfg *b = &(*s)->be[i];
+		struct vgw_lb_backend_cfg *b = &(*s)->be[i];
 		if (b->vni == v->vni && b->ip == ip && b->port == port)
 			return b;
 	}
@@ -360,11 +363,12 @@ static struct vgw_backend_cfg *find_backend(const char *svc, const char *vpc, ui
 }
 
 /* The existing backend, or NULL with err set. */
-static struct vgw_backend_cfg *need_backend(const char *svc, const char *vpc, uint32_t ip,
-					    uint16_t port, struct vgw_service_cfg **s, char *err)
+static struct vgw_lb_backend_cfg *need_backend(const char *svc, const char *vpc, uint32_t ip,
+					       uint16_t port, struct vgw_lb_service_cfg **s,
+					       char *err)
 {
 	uint32_t vni;
-	struct vgw_backend_cfg *b = find_backend(svc, vpc, ip, port, s, &vni, err);
+	struct vgw_lb_backend_cfg *b = find_backend(svc, vpc, ip, port, s, &vni, err);
 	if (*s && !b) {
 		char x[VGW_IP4_STRLEN];
 		snprintf(err, VGW_ERR_LEN, "no backend %s port %u in VPC '%s' in '%s'",
@@ -375,20 +379,21 @@ static struct vgw_backend_cfg *need_backend(const char *svc, const char *vpc, ui
 
 static int check_weight(int weight, char *err)
 {
-	if (weight > VGW_WEIGHT_MAX) {
-		snprintf(err, VGW_ERR_LEN, "weight %d out of range 0-%d", weight, VGW_WEIGHT_MAX);
+	if (weight > VGW_LB_WEIGHT_MAX) {
+		snprintf(err, VGW_ERR_LEN, "weight %d out of range 0-%d", weight,
+			 VGW_LB_WEIGHT_MAX);
 		return -1;
 	}
 	return 0;
 }
 
-int vgw_backend_add(const char *svc, const char *vpc, uint32_t ip, uint16_t port, int weight,
-		    char *err)
+int vgw_lb_backend_add(const char *svc, const char *vpc, uint32_t ip, uint16_t port, int weight,
+		       char *err)
 {
-	struct vgw_service_cfg *s;
+	struct vgw_lb_service_cfg *s;
 	uint32_t vni;
 	char b[VGW_IP4_STRLEN];
-	struct vgw_backend_cfg *cur = find_backend(svc, vpc, ip, port, &s, &vni, err);
+	struct vgw_lb_backend_cfg *cur = find_backend(svc, vpc, ip, port, &s, &vni, err);
 	if (!s || check_weight(weight, err) < 0)
 		return -1;
 	if (cur) {
@@ -401,21 +406,22 @@ int vgw_backend_add(const char *svc, const char *vpc, uint32_t ip, uint16_t port
 			 vgw_ip4_str(ip, b), port);
 		return -1;
 	}
-	if (s->n_backends >= VGW_SVC_BACKENDS_MAX) {
-		snprintf(err, VGW_ERR_LEN, "at most %d backends per service", VGW_SVC_BACKENDS_MAX);
+	if (s->n_backends >= VGW_LB_SVC_BACKENDS_MAX) {
+		snprintf(err, VGW_ERR_LEN, "at most %d backends per service",
+			 VGW_LB_SVC_BACKENDS_MAX);
 		return -1;
 	}
 	int id = -1;
-	for (int i = 0; i < VGW_BACKEND_IDS && id < 0; i++)
+	for (int i = 0; i < VGW_LB_BACKEND_IDS && id < 0; i++)
 		if (!vgw_lb.be_id_used[i])
 			id = i;
 	if (id < 0) {
-		snprintf(err, VGW_ERR_LEN, "at most %d backends in all", VGW_BACKEND_IDS);
+		snprintf(err, VGW_ERR_LEN, "at most %d backends in all", VGW_LB_BACKEND_IDS);
 		return -1;
 	}
-	s->be[s->n_backends] = (struct vgw_backend_cfg){
+	s->be[s->n_backends] = (struct vgw_lb_backend_cfg){
 		.vni = vni, .ip = ip, .port = port, .weight = (uint16_t)(weight < 0 ? 1 : weight),
-		.admin = VGW_BE_UP, .health = VGW_HEALTH_UNKNOWN, .id = (uint16_t)id};
+		.admin = VGW_LB_BE_UP, .health = VGW_LB_HEALTH_UNKNOWN, .id = (uint16_t)id};
 	s->n_backends++;
 	if (publish(s, err) < 0) {
 		s->n_backends--;
@@ -423,21 +429,21 @@ int vgw_backend_add(const char *svc, const char *vpc, uint32_t ip, uint16_t port
 	}
 	vgw_lb.be_id_used[id] = 1;
 	vgw_vpc_hold(vgw_gw.vpc, vni); /* found above: cannot fail */
-	vgw_lb_be_baseline((uint16_t)id);
+	vgw_ct_be_baseline((uint16_t)id);
 	sync_backend(vni, ip, port, s->key.proto);
 	return 0;
 }
 
-int vgw_backend_set(const char *svc, const char *vpc, uint32_t ip, uint16_t port, int weight,
-		    int admin, char *err)
+int vgw_lb_backend_set(const char *svc, const char *vpc, uint32_t ip, uint16_t port, int weight,
+		       int admin, char *err)
 {
-	struct vgw_service_cfg *s;
+	struct vgw_lb_service_cfg *s;
 	if (check_weight(weight, err) < 0)
 		return -1;
-	struct vgw_backend_cfg *b = need_backend(svc, vpc, ip, port, &s, err);
+	struct vgw_lb_backend_cfg *b = need_backend(svc, vpc, ip, port, &s, err);
 	if (!b)
 		return -1;
-	struct vgw_backend_cfg saved = *b;
+	struct vgw_lb_backend_cfg saved = *b;
 	if (weight >= 0)
 		b->weight = (uint16_t)weight;
 	if (admin >= 0)
@@ -449,13 +455,13 @@ int vgw_backend_set(const char *svc, const char *vpc, uint32_t ip, uint16_t port
 	return 0;
 }
 
-int vgw_backend_del(const char *svc, const char *vpc, uint32_t ip, uint16_t port, char *err)
+int vgw_lb_backend_del(const char *svc, const char *vpc, uint32_t ip, uint16_t port, char *err)
 {
-	struct vgw_service_cfg *s;
-	struct vgw_backend_cfg *b = need_backend(svc, vpc, ip, port, &s, err);
+	struct vgw_lb_service_cfg *s;
+	struct vgw_lb_backend_cfg *b = need_backend(svc, vpc, ip, port, &s, err);
 	if (!b)
 		return -1;
-	struct vgw_backend_cfg saved = *b;
+	struct vgw_lb_backend_cfg saved = *b;
 	uint16_t idx = (uint16_t)(b - s->be);
 	memmove(b, b + 1, sizeof(*b) * (size_t)(s->n_backends - idx - 1));
 	s->n_backends--;
@@ -471,11 +477,12 @@ int vgw_backend_del(const char *svc, const char *vpc, uint32_t ip, uint16_t port
 	return 0;
 }
 
-void vgw_backend_health(struct vgw_service_cfg *s, struct vgw_backend_cfg *b, uint8_t health)
+void vgw_lb_backend_health(struct vgw_lb_service_cfg *s, struct vgw_lb_backend_cfg *b,
+			   uint8_t health)
 {
-	bool was = vgw_backend_usable(b);
+	bool was = vgw_lb_backend_usable(b);
 	b->health = health;
 	char err[VGW_ERR_LEN];
-	if (was != vgw_backend_usable(b) && publish(s, err) < 0)
-		b->health = was ? VGW_HEALTH_UP : VGW_HEALTH_DOWN; /* retried next check */
+	if (was != vgw_lb_backend_usable(b) && publish(s, err) < 0)
+		b->health = was ? VGW_LB_HEALTH_UP : VGW_LB_HEALTH_DOWN; /* retried next check */
 }

@@ -10,11 +10,11 @@
 #include "../core/gw.h"
 #include "../ctl/slowpath.h"
 #include "../neigh/neigh.h"
-#include "lb_worker.h"
+#include "ct_worker.h"
 #include "maglev.h"
 #include "service.h"
 
-static const char *proto_name(uint8_t p)
+static const char *l4_proto_name(uint8_t p)
 {
 	return p == 6 ? "tcp" : "udp";
 }
@@ -26,71 +26,71 @@ static const char *vpc_name(uint32_t vni)
 }
 
 /* Maglev slots of each backend in the published table (slots[i] for be[i]). */
-static void count_slots(const struct vgw_service_cfg *s, uint32_t *slots)
+static void count_slots(const struct vgw_lb_service_cfg *s, uint32_t *slots)
 {
-	memset(slots, 0, sizeof(*slots) * VGW_SVC_BACKENDS_MAX);
-	const struct vgw_svc *v = s->pub;
+	memset(slots, 0, sizeof(*slots) * VGW_LB_SVC_BACKENDS_MAX);
+	const struct vgw_lb_svc *v = s->pub;
 	for (uint32_t i = 0; v && i < v->m; i++)
-		if (v->table[i] != VGW_MAGLEV_NONE)
+		if (v->table[i] != VGW_LB_MAGLEV_NONE)
 			slots[v->table[i]]++;
 }
 
 /* Connection and traffic counters of a service or backend slot. */
-static void format_counters(struct vgw_fmt *f, const struct vgw_lb_counters *c)
+static void format_counters(struct vgw_fmt *f, const struct vgw_ct_counters *c)
 {
-	vgw_fmt_u64(f, "active_conns", vgw_lb_active(c));
+	vgw_fmt_u64(f, "active_conns", vgw_ct_active(c));
 	vgw_fmt_u64(f, "total_conns", c->conns);
 	/* confirmed (handshake completed or reply accepted): what max-conns bounds */
-	vgw_fmt_u64(f, "established_conns", vgw_lb_established(c));
+	vgw_fmt_u64(f, "established_conns", vgw_ct_established(c));
 	vgw_fmt_u64(f, "packets_in", c->pkts_in);
 	vgw_fmt_u64(f, "bytes_in", c->bytes_in);
 	vgw_fmt_u64(f, "packets_out", c->pkts_out);
 	vgw_fmt_u64(f, "bytes_out", c->bytes_out);
 }
 
-static void format_backend(struct vgw_fmt *f, const struct vgw_backend_cfg *b, uint32_t slots)
+static void format_backend(struct vgw_fmt *f, const struct vgw_lb_backend_cfg *b, uint32_t slots)
 {
-	struct vgw_lb_counters c;
-	vgw_lb_be_counters(b->id, &c);
+	struct vgw_ct_counters c;
+	vgw_ct_be_counters(b->id, &c);
 	char ip[VGW_IP4_STRLEN];
 	vgw_fmt_obj_begin(f, NULL);
 	vgw_fmt_str(f, "vpc", vpc_name(b->vni));
 	vgw_fmt_str(f, "ip", vgw_ip4_str(b->ip, ip));
 	vgw_fmt_u64(f, "port", b->port);
 	vgw_fmt_u64(f, "weight", b->weight);
-	vgw_fmt_str(f, "state", vgw_be_admin_name(b->admin));
-	vgw_fmt_str(f, "health", vgw_be_health_name(b->health));
+	vgw_fmt_str(f, "state", vgw_lb_be_admin_name(b->admin));
+	vgw_fmt_str(f, "health", vgw_lb_be_health_name(b->health));
 	vgw_fmt_u64(f, "slots", slots);
 	format_counters(f, &c);
 	vgw_fmt_obj_end(f);
 }
 
-static void format_service(struct vgw_fmt *f, const struct vgw_service_cfg *s, bool detail)
+static void format_service(struct vgw_fmt *f, const struct vgw_lb_service_cfg *s, bool detail)
 {
 	char ip[VGW_IP4_STRLEN];
 	uint16_t usable = 0;
 	for (uint16_t i = 0; i < s->n_backends; i++)
-		usable += vgw_backend_usable(&s->be[i]);
+		usable += vgw_lb_backend_usable(&s->be[i]);
 	if (!detail)
 		vgw_fmt_obj_begin(f, NULL);
 	vgw_fmt_str(f, "name", s->name);
 	vgw_fmt_str(f, "vip", vgw_ip4_str(s->key.vip, ip));
 	vgw_fmt_u64(f, "port", s->key.port);
-	vgw_fmt_str(f, "proto", proto_name(s->key.proto));
+	vgw_fmt_str(f, "proto", l4_proto_name(s->key.proto));
 	vgw_fmt_str(f, "scheduler", "maglev");
 	vgw_fmt_u64(f, "table_size", s->m);
 	vgw_fmt_u64(f, "max_conns", s->max_conns);
-	vgw_fmt_str(f, "check", s->check.kind == VGW_CHECK_TCP ? "tcp" : "none");
+	vgw_fmt_str(f, "check", s->check.kind == VGW_LB_CHECK_TCP ? "tcp" : "none");
 	vgw_fmt_u64(f, "check_interval_ms", s->check.interval_ms);
 	vgw_fmt_u64(f, "check_rise", s->check.rise);
 	vgw_fmt_u64(f, "check_fall", s->check.fall);
 	vgw_fmt_u64(f, "backends", s->n_backends);
 	vgw_fmt_u64(f, "usable", usable);
-	struct vgw_lb_counters c;
-	vgw_lb_svc_counters((uint16_t)(s - vgw_lb.svc), &c);
+	struct vgw_ct_counters c;
+	vgw_ct_svc_counters((uint16_t)(s - vgw_lb.svc), &c);
 	format_counters(f, &c);
 	if (detail) {
-		uint32_t slots[VGW_SVC_BACKENDS_MAX];
+		uint32_t slots[VGW_LB_SVC_BACKENDS_MAX];
 		count_slots(s, slots);
 		vgw_fmt_list_begin(f, "backend");
 		for (uint16_t i = 0; i < s->n_backends; i++)
@@ -104,7 +104,7 @@ static void format_service(struct vgw_fmt *f, const struct vgw_service_cfg *s, b
 static int cmd_show_service(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc == 1) {
-		const struct vgw_service_cfg *s = vgw_service_by_name(argv[0]);
+		const struct vgw_lb_service_cfg *s = vgw_lb_service_by_name(argv[0]);
 		if (!s) {
 			snprintf(ctx->err, VGW_ERR_LEN, "no service named '%s'", argv[0]);
 			return -1;
@@ -113,7 +113,7 @@ static int cmd_show_service(struct vgw_cli_ctx *ctx, int argc, char **argv)
 		return 0;
 	}
 	vgw_fmt_list_begin(ctx->f, "services");
-	for (int i = 0; i < VGW_SVC_MAX; i++)
+	for (int i = 0; i < VGW_LB_SVC_MAX; i++)
 		if (vgw_lb.svc[i].used)
 			format_service(ctx->f, &vgw_lb.svc[i], false);
 	vgw_fmt_list_end(ctx->f);
@@ -131,14 +131,14 @@ static int parse_port(struct vgw_cli_ctx *ctx, const char *s, uint16_t *port)
 
 /* The check options shared by service add and service set; c holds the
  * current (or default) values, changed where an option is given. */
-static int parse_check(struct vgw_cli_ctx *ctx, const char *const *val, struct vgw_check_cfg *c)
+static int parse_check(struct vgw_cli_ctx *ctx, const char *const *val, struct vgw_lb_check_cfg *c)
 {
 	uint64_t v;
 	if (val[0]) {
 		if (strcmp(val[0], "tcp") == 0) {
-			c->kind = VGW_CHECK_TCP;
+			c->kind = VGW_LB_CHECK_TCP;
 		} else if (strcmp(val[0], "none") == 0) {
-			c->kind = VGW_CHECK_NONE;
+			c->kind = VGW_LB_CHECK_NONE;
 		} else {
 			snprintf(ctx->err, VGW_ERR_LEN, "check must be tcp or none, not '%s'", val[0]);
 			return -1;
@@ -166,8 +166,8 @@ static int cmd_service_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 					   "check", "check-interval", "check-rise", "check-fall",
 					   NULL};
 	const char *val[9];
-	struct vgw_svc_key k = {0};
-	uint64_t m = VGW_MAGLEV_DEFAULT_M, max = 0;
+	struct vgw_lb_svc_key k = {0};
+	uint64_t m = VGW_LB_MAGLEV_DEFAULT_M, max = 0;
 	if (vgw_cli_kv(ctx, argc - 1, argv + 1, keys, 3, val) < 0 ||
 	    vgw_parse_ip4(val[0], &k.vip, ctx->err) < 0 || parse_port(ctx, val[1], &k.port) < 0)
 		return -1;
@@ -179,21 +179,21 @@ static int cmd_service_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 		snprintf(ctx->err, VGW_ERR_LEN, "proto must be tcp or udp, not '%s'", val[2]);
 		return -1;
 	}
-	if ((val[3] && vgw_parse_u64(val[3], 2, VGW_MAGLEV_MAX_M, &m, ctx->err) < 0) ||
+	if ((val[3] && vgw_parse_u64(val[3], 2, VGW_LB_MAGLEV_MAX_M, &m, ctx->err) < 0) ||
 	    (val[4] && vgw_parse_u64(val[4], 0, UINT32_MAX, &max, ctx->err) < 0))
 		return -1;
-	struct vgw_check_cfg c = vgw_check_default(k.proto);
+	struct vgw_lb_check_cfg c = vgw_lb_check_default(k.proto);
 	/* several services may share a VIP */
 	bool known = vgw_pubaddr_is(k.vip, VGW_PUBADDR_VIP);
-	if (parse_check(ctx, val + 5, &c) < 0 || vgw_check_validate(&c, k.proto, ctx->err) < 0 ||
-	    vgw_service_add(argv[0], k, (uint32_t)m, (uint32_t)max, ctx->err) < 0)
+	if (parse_check(ctx, val + 5, &c) < 0 || vgw_lb_check_validate(&c, k.proto, ctx->err) < 0 ||
+	    vgw_lb_service_add(argv[0], k, (uint32_t)m, (uint32_t)max, ctx->err) < 0)
 		return -1;
 	/* a new VIP address: tell the public segment it lives here, once, as
 	 * `eip add` does (proxy ARP answers for it from now on) */
 	if (!known)
 		vgw_neigh_announce_public(k.vip);
 	/* validated above: cannot fail */
-	return vgw_service_set(argv[0], NULL, &c, ctx->err);
+	return vgw_lb_service_set(argv[0], NULL, &c, ctx->err);
 }
 
 /* NAME [max-conns N] [check tcp|none] [check-interval MS] [check-rise N] [check-fall N] */
@@ -203,7 +203,7 @@ static int cmd_service_set(struct vgw_cli_ctx *ctx, int argc, char **argv)
 					   "check-fall", NULL};
 	const char *val[5];
 	uint64_t max = 0;
-	const struct vgw_service_cfg *s = vgw_service_by_name(argv[0]);
+	const struct vgw_lb_service_cfg *s = vgw_lb_service_by_name(argv[0]);
 	if (!s) {
 		snprintf(ctx->err, VGW_ERR_LEN, "no service named '%s'", argv[0]);
 		return -1;
@@ -215,19 +215,20 @@ static int cmd_service_set(struct vgw_cli_ctx *ctx, int argc, char **argv)
 			 "nothing to set: give max-conns and/or check options");
 		return -1;
 	}
-	struct vgw_check_cfg c = s->check;
+	struct vgw_lb_check_cfg c = s->check;
 	if ((val[0] && vgw_parse_u64(val[0], 0, UINT32_MAX, &max, ctx->err) < 0) ||
 	    parse_check(ctx, val + 1, &c) < 0)
 		return -1;
 	uint32_t max32 = (uint32_t)max;
 	bool check_given = val[1] || val[2] || val[3] || val[4];
-	return vgw_service_set(argv[0], val[0] ? &max32 : NULL, check_given ? &c : NULL, ctx->err);
+	return vgw_lb_service_set(argv[0], val[0] ? &max32 : NULL, check_given ? &c : NULL,
+				  ctx->err);
 }
 
 static int cmd_service_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
 	(void)argc;
-	return vgw_service_del(argv[0], ctx->err);
+	return vgw_lb_service_del(argv[0], ctx->err);
 }
 
 /* SERVICE vpc VPC ip IP port PORT [weight W] [state up|down|drain] */
@@ -244,7 +245,7 @@ static int backend_args(struct vgw_cli_ctx *ctx, int argc, char **argv, bool all
 	*weight = -1;
 	*admin = -1;
 	if (val[3]) {
-		if (vgw_parse_u64(val[3], 0, VGW_WEIGHT_MAX, &w, ctx->err) < 0)
+		if (vgw_parse_u64(val[3], 0, VGW_LB_WEIGHT_MAX, &w, ctx->err) < 0)
 			return -1;
 		*weight = (int)w;
 	}
@@ -254,11 +255,11 @@ static int backend_args(struct vgw_cli_ctx *ctx, int argc, char **argv, bool all
 			return -1;
 		}
 		if (strcmp(val[4], "up") == 0)
-			*admin = VGW_BE_UP;
+			*admin = VGW_LB_BE_UP;
 		else if (strcmp(val[4], "down") == 0)
-			*admin = VGW_BE_DOWN;
+			*admin = VGW_LB_BE_DOWN;
 		else if (strcmp(val[4], "drain") == 0)
-			*admin = VGW_BE_DRAIN;
+			*admin = VGW_LB_BE_DRAIN;
 		else {
 			snprintf(ctx->err, VGW_ERR_LEN, "state must be up, down or drain, not '%s'",
 				 val[4]);
@@ -276,7 +277,7 @@ static int cmd_backend_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	int w, a;
 	if (backend_args(ctx, argc, argv, false, &vpc, &ip, &port, &w, &a) < 0)
 		return -1;
-	return vgw_backend_add(argv[0], vpc, ip, port, w, ctx->err);
+	return vgw_lb_backend_add(argv[0], vpc, ip, port, w, ctx->err);
 }
 
 static int cmd_backend_set(struct vgw_cli_ctx *ctx, int argc, char **argv)
@@ -291,7 +292,7 @@ static int cmd_backend_set(struct vgw_cli_ctx *ctx, int argc, char **argv)
 		snprintf(ctx->err, VGW_ERR_LEN, "nothing to set: give weight and/or state");
 		return -1;
 	}
-	return vgw_backend_set(argv[0], vpc, ip, port, w, a, ctx->err);
+	return vgw_lb_backend_set(argv[0], vpc, ip, port, w, a, ctx->err);
 }
 
 static int cmd_backend_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
@@ -306,32 +307,32 @@ static int cmd_backend_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
 		snprintf(ctx->err, VGW_ERR_LEN, "unexpected 'weight'");
 		return -1;
 	}
-	return vgw_backend_del(argv[0], vpc, ip, port, ctx->err);
+	return vgw_lb_backend_del(argv[0], vpc, ip, port, ctx->err);
 }
 
 void vgw_lb_running_config(struct vgw_buf *b)
 {
 	char ip[VGW_IP4_STRLEN];
-	for (int i = 0; vgw_lb.svc && i < VGW_SVC_MAX; i++) {
-		const struct vgw_service_cfg *s = &vgw_lb.svc[i];
+	for (int i = 0; vgw_lb.svc && i < VGW_LB_SVC_MAX; i++) {
+		const struct vgw_lb_service_cfg *s = &vgw_lb.svc[i];
 		if (!s->used)
 			continue;
 		vgw_buf_printf(b,
 			       "service add %s vip %s port %u proto %s table-size %u max-conns %u "
 			       "check %s check-interval %u check-rise %u check-fall %u\n",
 			       s->name, vgw_ip4_str(s->key.vip, ip), s->key.port,
-			       proto_name(s->key.proto), s->m, s->max_conns,
-			       s->check.kind == VGW_CHECK_TCP ? "tcp" : "none", s->check.interval_ms,
+			       l4_proto_name(s->key.proto), s->m, s->max_conns,
+			       s->check.kind == VGW_LB_CHECK_TCP ? "tcp" : "none", s->check.interval_ms,
 			       s->check.rise, s->check.fall);
 		for (uint16_t k = 0; k < s->n_backends; k++) {
-			const struct vgw_backend_cfg *be = &s->be[k];
+			const struct vgw_lb_backend_cfg *be = &s->be[k];
 			vgw_buf_printf(b, "backend add %s vpc %s ip %s port %u weight %u\n", s->name,
 				       vpc_name(be->vni), vgw_ip4_str(be->ip, ip), be->port,
 				       be->weight);
-			if (be->admin != VGW_BE_UP)
+			if (be->admin != VGW_LB_BE_UP)
 				vgw_buf_printf(b, "backend set %s vpc %s ip %s port %u state %s\n",
 					       s->name, vpc_name(be->vni), ip, be->port,
-					       vgw_be_admin_name(be->admin));
+					       vgw_lb_be_admin_name(be->admin));
 		}
 	}
 }

@@ -14,11 +14,11 @@
 #include "../net/nat.h"
 #include "../vpc/tunnel_dp.h"
 #include "lb_dp.h"
-#include "lb_worker.h"
+#include "ct_worker.h"
 
 void vgw_lb_vip_icmp(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p)
 {
-	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_DP_ETH_HLEN);
 	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
 	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
 	/* the quote: [IPv4 qhl][ports] after the 8-byte ICMP header */
@@ -33,7 +33,7 @@ void vgw_lb_vip_icmp(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_
 	uint32_t vip = vgw_ip4_src(q), client = vgw_ip4_dst(q);
 	uint16_t vport = (uint16_t)(q[qhl] << 8 | q[qhl + 1]);
 	uint16_t cport = (uint16_t)(q[qhl + 2] << 8 | q[qhl + 3]);
-	if (vgw_steer(w, p->in_port, m, client, cport, VGW_HANDOFF_VIP_ICMP, 0))
+	if (vgw_lb_steer(w, p->in_port, m, client, cport, VGW_HANDOFF_VIP_ICMP, 0))
 		return;
 	struct vgw_ct_key ok = {.src = client, .dst = vip, .sport = cport, .dport = vport,
 				.proto = q[9]};
@@ -45,9 +45,9 @@ void vgw_lb_vip_icmp(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_
 	}
 	if (vgw_dp_ttl_expired(w, m, p, ip, false)) /* no error about an error */
 		return;
-	struct vgw_tunnel t;
-	if (!vgw_tunnel_prepare(w, m, p, e->be_vni, e->be_ip, NULL, vgw_ip4_flow_hash(ip, hl, tl),
-				tl, &t))
+	struct vgw_vpc_tunnel t;
+	if (!vgw_vpc_tunnel_prepare(w, m, p, e->be_vni, e->be_ip, NULL,
+				    vgw_ip4_flow_hash(ip, hl, tl), tl, &t))
 		return;
 	if (unlikely(vgw_nat_icmp_inner(ip, hl, tl, VGW_NAT_SRC, e->be_ip, VGW_NAT_SPORT,
 					e->be_port) < 0)) {
@@ -56,5 +56,5 @@ void vgw_lb_vip_icmp(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_
 	}
 	vgw_ip4_ttl_dec(ip);
 	vgw_nat_set_addr(ip, hl, tl, VGW_NAT_DST, e->be_ip);
-	vgw_tunnel_send(w, m, p, &t, tl);
+	vgw_vpc_tunnel_send(w, m, p, &t, tl);
 }

@@ -21,7 +21,7 @@
 #include "../vpc/tunnel_dp.h"
 #include "l4.h"
 #include "lb_dp.h"
-#include "lb_worker.h"
+#include "ct_worker.h"
 #include "maglev.h"
 #include "service.h"
 
@@ -30,27 +30,27 @@
  * opens nothing: exempt; unconfirmed flows do not count, so spoofed SYNs
  * cannot fill it — a burst of concurrent handshakes may overshoot the cap by
  * the handshakes in flight), or no backend is usable. */
-static const struct vgw_svc_backend *pick_backend(const struct vgw_lb_worker *lb,
-						  const struct vgw_svc *svc,
-						  const struct vgw_l4 *f, bool rst,
-						  enum vgw_drop *why)
+static const struct vgw_lb_svc_backend *pick_backend(const struct vgw_ct_worker *lb,
+						     const struct vgw_lb_svc *svc,
+						     const struct vgw_lb_l4 *f, bool rst,
+						     enum vgw_drop *why)
 {
 	if (svc->max_conns && !rst) {
 		/* the cap is shared evenly: no worker reads another's counters
 		 * (64 bits: max-conns near 2^32 must not wrap to a share of 0) */
 		uint64_t share = ((uint64_t)svc->max_conns + vgw_gw.n_workers - 1) / vgw_gw.n_workers;
-		if (vgw_lb_established(&lb->svc[svc->id]) >= share) {
+		if (vgw_ct_established(&lb->svc[svc->id]) >= share) {
 			*why = VGW_LB_DROP(LB_SERVICE_FULL);
 			return NULL;
 		}
 	}
 	/* keyed (maglev.h): the same on every node sharing `maglev key` */
 	const struct vgw_siphash_key *key = vgw_lb_conf.maglev_key_set ? &vgw_lb_conf.maglev_key
-									: &vgw_maglev_default_key;
-	uint16_t i = vgw_maglev_pick(svc->table, svc->m,
-				     vgw_maglev_flow_hash(key, f->src, f->dst, f->sport, f->dport,
-							  f->proto));
-	if (unlikely(i == VGW_MAGLEV_NONE)) {
+								       : &vgw_lb_maglev_default_key;
+	uint16_t i = vgw_lb_maglev_pick(
+		svc->table, svc->m,
+		vgw_lb_maglev_flow_hash(key, f->src, f->dst, f->sport, f->dport, f->proto));
+	if (unlikely(i == VGW_LB_MAGLEV_NONE)) {
 		*why = VGW_LB_DROP(LB_NO_BACKEND);
 		return NULL;
 	}
@@ -58,54 +58,56 @@ static const struct vgw_svc_backend *pick_backend(const struct vgw_lb_worker *lb
 }
 
 void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p,
-		   const struct vgw_l4 *fp, uint32_t cth)
+		   const struct vgw_lb_l4 *fp, uint32_t cth)
 {
-	const struct vgw_svc *svc = p->obj;
-	struct vgw_l4 f = *fp;
-	struct vgw_tcp_seg seg;
-	if (unlikely(!vgw_l4_complete(&f, &seg))) {
+	const struct vgw_lb_svc *svc = p->obj;
+	struct vgw_lb_l4 f = *fp;
+	struct vgw_ct_tcp_seg seg;
+	if (unlikely(!vgw_lb_l4_complete(&f, &seg))) {
 		vgw_dp_drop(w, p->in_port, VGW_LB_DROP(L4_SHORT), m);
 		return;
 	}
 	if (vgw_dp_ttl_expired(w, m, p, f.ip, true))
 		return;
-	struct vgw_lb_worker *lb = w->lb;
+	struct vgw_ct_worker *lb = w->lb;
 	struct vgw_ct_key ok = {.src = f.src, .dst = f.dst, .sport = f.sport, .dport = f.dport,
 				.proto = f.proto};
 	enum vgw_ct_dir dir;
 	struct vgw_ct_entry *e = vgw_ct_lookup_hashed(lb->ct, &ok, cth, &dir);
-	bool syn = f.proto == 6 && (seg.flags & (VGW_TCP_SYN | VGW_TCP_ACK)) == VGW_TCP_SYN;
+	bool syn = f.proto == 6 &&
+		   (seg.flags & (VGW_CT_TCP_SYN | VGW_CT_TCP_ACK)) == VGW_CT_TCP_SYN;
 	if (e && syn &&
-	    (e->tcp.state == VGW_TCP_TIME_WAIT || e->tcp.state == VGW_TCP_CLOSE)) {
+	    (e->tcp.state == VGW_CT_TCP_TIME_WAIT || e->tcp.state == VGW_CT_TCP_CLOSE)) {
 		/* the client reuses its port: a new connection, picked afresh */
-		vgw_lb_conn_ended(lb, e);
+		vgw_ct_worker_conn_ended(lb, e);
 		vgw_ct_delete(lb->ct, e);
 		e = NULL;
 	}
 	uint32_t hash = vgw_ip4_flow_hash(f.ip, f.hl, f.tl);
-	struct vgw_tunnel t;
+	struct vgw_vpc_tunnel t;
 	uint32_t be_ip;
 	uint16_t be_port;
 	if (likely(e != NULL)) {
 		if (f.proto == 6)
-			vgw_lb_tcp_verdict(lb, e, vgw_ct_tcp_update(&e->tcp, VGW_CT_ORIG, &seg));
+			vgw_ct_worker_tcp_verdict(lb, e,
+						  vgw_ct_tcp_update(&e->tcp, VGW_CT_ORIG, &seg));
 		vgw_ct_touch(lb->ct, e, lb->now);
 		be_ip = e->be_ip;
 		be_port = e->be_port;
-		if (!vgw_tunnel_prepare(w, m, p, e->be_vni, be_ip, NULL, hash, f.tl, &t))
+		if (!vgw_vpc_tunnel_prepare(w, m, p, e->be_vni, be_ip, NULL, hash, f.tl, &t))
 			return;
-		vgw_lb_count(lb, e->svc_id, e->be_id, VGW_CT_ORIG, f.tl);
+		vgw_ct_worker_count(lb, e->svc_id, e->be_id, VGW_CT_ORIG, f.tl);
 	} else {
-		bool rst = f.proto == 6 && (seg.flags & VGW_TCP_RST);
+		bool rst = f.proto == 6 && (seg.flags & VGW_CT_TCP_RST);
 		enum vgw_drop why = VGW_LB_DROP(LB_NO_BACKEND);
-		const struct vgw_svc_backend *be = pick_backend(lb, svc, &f, rst, &why);
+		const struct vgw_lb_svc_backend *be = pick_backend(lb, svc, &f, rst, &why);
 		if (unlikely(!be)) {
 			vgw_dp_drop(w, p->in_port, why, m);
 			return;
 		}
 		be_ip = be->ip;
 		be_port = be->port;
-		if (!vgw_tunnel_prepare(w, m, p, be->vni, be_ip, NULL, hash, f.tl, &t))
+		if (!vgw_vpc_tunnel_prepare(w, m, p, be->vni, be_ip, NULL, hash, f.tl, &t))
 			return;
 		if (!rst) {
 			struct vgw_ct_key rk = {.vni = be->vni, .src = be_ip, .dst = f.src,
@@ -128,10 +130,10 @@ void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pk
 			lb->svc[svc->id].conns++;
 			lb->be[be->id].conns++;
 		}
-		vgw_lb_count(lb, svc->id, be->id, VGW_CT_ORIG, f.tl);
+		vgw_ct_worker_count(lb, svc->id, be->id, VGW_CT_ORIG, f.tl);
 	}
 	vgw_ip4_ttl_dec(f.ip);
 	vgw_nat_set_addr(f.ip, f.hl, f.tl, VGW_NAT_DST, be_ip);
 	vgw_nat_set_port(f.ip, f.hl, f.tl, VGW_NAT_DPORT, be_port);
-	vgw_tunnel_send(w, m, p, &t, f.tl);
+	vgw_vpc_tunnel_send(w, m, p, &t, f.tl);
 }

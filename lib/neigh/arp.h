@@ -1,16 +1,16 @@
 /* ARP (RFC 826) for Ethernet/IPv4: parsing, building and the learning rules.
  * Pure functions; addresses in host byte order. */
-#ifndef VGW_ARP_H
-#define VGW_ARP_H
+#ifndef VGW_NEIGH_ARP_H
+#define VGW_NEIGH_ARP_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VGW_ARP_LEN 28
-#define VGW_ARP_REQUEST 1
-#define VGW_ARP_REPLY 2
+#define VGW_NEIGH_ARP_LEN 28
+#define VGW_NEIGH_ARP_REQUEST 1
+#define VGW_NEIGH_ARP_REPLY 2
 
-struct vgw_arp {
+struct vgw_neigh_arp {
 	uint16_t op;
 	uint8_t sha[6];
 	uint32_t spa;
@@ -19,36 +19,36 @@ struct vgw_arp {
 };
 
 /* 0 when p holds an Ethernet/IPv4 request or reply, -1 otherwise. */
-int vgw_arp_parse(const uint8_t *p, uint32_t len, struct vgw_arp *a);
-void vgw_arp_build(uint8_t p[VGW_ARP_LEN], const struct vgw_arp *a);
+int vgw_neigh_arp_parse(const uint8_t *p, uint32_t len, struct vgw_neigh_arp *a);
+void vgw_neigh_arp_build(uint8_t p[VGW_NEIGH_ARP_LEN], const struct vgw_neigh_arp *a);
 
 /* What a received ARP does to the neighbour table. */
-enum vgw_arp_learn {
-	VGW_ARP_LEARN_NONE,     /* nothing to change */
-	VGW_ARP_LEARN_REFRESH,  /* same MAC: the entry is confirmed (REACHABLE again) */
-	VGW_ARP_LEARN_RESOLVED, /* the reply to our request: the entry gets its MAC */
-	VGW_ARP_LEARN_CREATE,   /* new entry: the sender asks us something */
-	VGW_ARP_IGN_NOT_CONNECTED,
-	VGW_ARP_IGN_STATIC,     /* would change a static entry */
-	VGW_ARP_IGN_UNSOLICITED,
-	VGW_ARP_IGN_FULL,
-	VGW_ARP_IGN_NOT_OUR_REQUEST, /* entry being resolved, and this is no reply to us */
-	VGW_ARP_REFUSE_VERIFY,  /* new MAC for a REACHABLE entry: refused, verify the old */
-	VGW_ARP_REFUSE_VERIFYING, /* new MAC while the old one is being verified: refused */
+enum vgw_neigh_arp_learn {
+	VGW_NEIGH_ARP_LEARN_NONE,     /* nothing to change */
+	VGW_NEIGH_ARP_LEARN_REFRESH,  /* same MAC: the entry is confirmed (REACHABLE again) */
+	VGW_NEIGH_ARP_LEARN_RESOLVED, /* the reply to our request: the entry gets its MAC */
+	VGW_NEIGH_ARP_LEARN_CREATE,   /* new entry: the sender asks us something */
+	VGW_NEIGH_ARP_IGN_NOT_CONNECTED,
+	VGW_NEIGH_ARP_IGN_STATIC,     /* would change a static entry */
+	VGW_NEIGH_ARP_IGN_UNSOLICITED,
+	VGW_NEIGH_ARP_IGN_FULL,
+	VGW_NEIGH_ARP_IGN_NOT_OUR_REQUEST, /* entry being resolved, and this is no reply to us */
+	VGW_NEIGH_ARP_REFUSE_VERIFY,  /* new MAC for a REACHABLE entry: refused, verify the old */
+	VGW_NEIGH_ARP_REFUSE_VERIFYING, /* new MAC while the old one is being verified: refused */
 };
 
 /* The entry the table holds for the sender (spa, receiving port). */
-enum vgw_arp_entry {
-	VGW_ARP_ENTRY_NONE,
-	VGW_ARP_ENTRY_INCOMPLETE, /* we broadcast a request; no MAC yet */
-	VGW_ARP_ENTRY_REACHABLE,  /* MAC learned and recently confirmed */
-	VGW_ARP_ENTRY_STALE,      /* MAC learned; unicast probes to it under way */
-	VGW_ARP_ENTRY_STATIC,     /* set by the CLI (or the kernel): ARP never changes it */
+enum vgw_neigh_arp_entry {
+	VGW_NEIGH_ARP_ENTRY_NONE,
+	VGW_NEIGH_ARP_ENTRY_INCOMPLETE, /* we broadcast a request; no MAC yet */
+	VGW_NEIGH_ARP_ENTRY_REACHABLE,  /* MAC learned and recently confirmed */
+	VGW_NEIGH_ARP_ENTRY_STALE,      /* MAC learned; unicast probes to it under way */
+	VGW_NEIGH_ARP_ENTRY_STATIC,     /* set by the CLI (or the kernel): ARP never changes it */
 };
 
-struct vgw_arp_facts {
+struct vgw_neigh_arp_facts {
 	bool sender_connected; /* spa a neighbour address of the receiving port's subnets */
-	enum vgw_arp_entry entry;
+	enum vgw_neigh_arp_entry entry;
 	bool mac_differs;      /* sha differs from the entry's MAC (learned entries) */
 	bool is_reply;         /* op is reply */
 	bool to_our_request;   /* Ethernet destination and tha are the port's MAC and
@@ -75,6 +75,6 @@ struct vgw_arp_facts {
  *  5. a new entry is created only from a request addressed to us (the sender
  *     is about to talk to us; an unsolicited reply or a gratuitous ARP for an
  *     unknown IP creates nothing) and while the table is below its cap. */
-enum vgw_arp_learn vgw_arp_learn_decide(const struct vgw_arp_facts *f);
+enum vgw_neigh_arp_learn vgw_neigh_arp_learn_decide(const struct vgw_neigh_arp_facts *f);
 
 #endif

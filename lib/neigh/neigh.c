@@ -216,11 +216,11 @@ static void send_arp(struct vgw_neigh_table *t, uint16_t port, uint16_t op,
 	memcpy(d + 6, p->mac.addr_bytes, 6);
 	d[12] = 0x08;
 	d[13] = 0x06;
-	struct vgw_arp a = {.op = op, .spa = spa, .tpa = tpa};
+	struct vgw_neigh_arp a = {.op = op, .spa = spa, .tpa = tpa};
 	memcpy(a.sha, p->mac.addr_bytes, 6);
 	memcpy(a.tha, tha, 6);
-	vgw_arp_build(d + 14, &a);
-	m->data_len = m->pkt_len = 14 + VGW_ARP_LEN;
+	vgw_neigh_arp_build(d + 14, &a);
+	m->data_len = m->pkt_len = 14 + VGW_NEIGH_ARP_LEN;
 	t->ops.count(counter, 1);
 	t->ops.tx(port, m);
 }
@@ -243,7 +243,7 @@ static void solicit(struct vgw_neigh_table *t, struct vgw_neigh *n, bool unicast
 	static const uint8_t zero[6] = {0};
 	uint8_t mac[6];
 	vgw_neigh_mac_bytes(atomic_load_explicit(&n->mac, memory_order_relaxed), mac);
-	send_arp(t, n->port, VGW_ARP_REQUEST, unicast ? mac : bcast, zero, n->ip,
+	send_arp(t, n->port, VGW_NEIGH_ARP_REQUEST, unicast ? mac : bcast, zero, n->ip,
 		 source_for(n->port, n->ip), VGW_NEIGH_SP(ARP_REQUEST_TX));
 }
 
@@ -371,23 +371,23 @@ static void reresolve(struct vgw_neigh_table *t, struct vgw_neigh *n, uint64_t n
 	solicit(t, n, false);
 }
 
-static enum vgw_arp_entry entry_of(const struct vgw_neigh *n)
+static enum vgw_neigh_arp_entry entry_of(const struct vgw_neigh *n)
 {
 	if (!n)
-		return VGW_ARP_ENTRY_NONE;
+		return VGW_NEIGH_ARP_ENTRY_NONE;
 	switch (n->state) {
-	case VGW_NEIGH_INCOMPLETE: return VGW_ARP_ENTRY_INCOMPLETE;
-	case VGW_NEIGH_REACHABLE: return VGW_ARP_ENTRY_REACHABLE;
-	case VGW_NEIGH_STALE: return VGW_ARP_ENTRY_STALE;
+	case VGW_NEIGH_INCOMPLETE: return VGW_NEIGH_ARP_ENTRY_INCOMPLETE;
+	case VGW_NEIGH_REACHABLE: return VGW_NEIGH_ARP_ENTRY_REACHABLE;
+	case VGW_NEIGH_STALE: return VGW_NEIGH_ARP_ENTRY_STALE;
 	}
 	/* STATIC; KERNEL entries live on kernel ports, whose ARP never gets here */
-	return VGW_ARP_ENTRY_STATIC;
+	return VGW_NEIGH_ARP_ENTRY_STATIC;
 }
 
 void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mbuf *m,
 			 uint64_t now_ms)
 {
-	struct vgw_arp a;
+	struct vgw_neigh_arp a;
 	t->ops.count(VGW_NEIGH_SP(ARP_RX), 1);
 	if (kernel_port(port)) {
 		/* the XDP program passes ARP to the kernel; one that reaches
@@ -401,7 +401,7 @@ void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mb
 	/* a sender claiming our own MAC is a looped-back frame or a forgery:
 	 * malformed for our purposes, like a multicast or zero sender MAC */
 	if (rte_pktmbuf_data_len(m) < 14 ||
-	    vgw_arp_parse(eth + 14, rte_pktmbuf_data_len(m) - 14, &a) < 0 ||
+	    vgw_neigh_arp_parse(eth + 14, rte_pktmbuf_data_len(m) - 14, &a) < 0 ||
 	    memcmp(a.sha, port_mac, 6) == 0) {
 		t->ops.count(VGW_NEIGH_SP(ARP_BAD), 1);
 		rte_pktmbuf_free(m);
@@ -422,61 +422,61 @@ void vgw_neigh_arp_input(struct vgw_neigh_table *t, uint16_t port, struct rte_mb
 		 * neither the subnet's edge nor one the gateway answers for */
 		bool connected = on_port_subnet(port, a.spa) && vgw_ip_subnet_edge(a.spa) < 0 &&
 				 !(t->ops.proxied && t->ops.proxied(port, a.spa));
-		struct vgw_arp_facts f = {
+		struct vgw_neigh_arp_facts f = {
 			.sender_connected = connected,
 			.entry = entry_of(n),
 			.mac_differs = n && memcmp(cur, a.sha, 6) != 0,
-			.is_reply = a.op == VGW_ARP_REPLY,
+			.is_reply = a.op == VGW_NEIGH_ARP_REPLY,
 			.to_our_request = own && memcmp(eth, port_mac, 6) == 0 &&
 					  memcmp(a.tha, port_mac, 6) == 0,
 			.target_is_us = target_is_us,
 			.table_full = t->n >= t->cap,
 		};
-		switch (vgw_arp_learn_decide(&f)) {
-		case VGW_ARP_IGN_NOT_CONNECTED:
+		switch (vgw_neigh_arp_learn_decide(&f)) {
+		case VGW_NEIGH_ARP_IGN_NOT_CONNECTED:
 			t->ops.count(VGW_NEIGH_SP(ARP_SENDER_NOT_CONNECTED), 1);
 			rte_pktmbuf_free(m);
 			return; /* not even answered: not a neighbour of this port */
-		case VGW_ARP_IGN_STATIC:
+		case VGW_NEIGH_ARP_IGN_STATIC:
 			t->ops.count(VGW_NEIGH_SP(ARP_STATIC_PROTECTED), 1);
 			break;
-		case VGW_ARP_IGN_UNSOLICITED:
+		case VGW_NEIGH_ARP_IGN_UNSOLICITED:
 			t->ops.count(VGW_NEIGH_SP(ARP_UNSOLICITED_IGNORED), 1);
 			break;
-		case VGW_ARP_IGN_FULL:
+		case VGW_NEIGH_ARP_IGN_FULL:
 			t->ops.count(VGW_NEIGH_SP(NEIGH_TABLE_FULL), 1);
 			break;
-		case VGW_ARP_IGN_NOT_OUR_REQUEST:
+		case VGW_NEIGH_ARP_IGN_NOT_OUR_REQUEST:
 			t->ops.count(VGW_NEIGH_SP(ARP_INCOMPLETE_IGNORED), 1);
 			break;
-		case VGW_ARP_REFUSE_VERIFY:
+		case VGW_NEIGH_ARP_REFUSE_VERIFY:
 			t->ops.count(VGW_NEIGH_SP(ARP_MAC_CHANGE_REFUSED), 1);
 			verify(t, n, now_ms);
 			break;
-		case VGW_ARP_REFUSE_VERIFYING:
+		case VGW_NEIGH_ARP_REFUSE_VERIFYING:
 			t->ops.count(VGW_NEIGH_SP(ARP_MAC_CHANGE_REFUSED), 1);
 			/* STALE by age: the claim makes a failure re-resolve at once */
 			n->verify = true;
 			break;
-		case VGW_ARP_LEARN_REFRESH:
+		case VGW_NEIGH_ARP_LEARN_REFRESH:
 			if (n->verify)
 				t->ops.count(VGW_NEIGH_SP(ARP_VERIFY_CONFIRMED), 1);
 			learn(t, n, a.sha, now_ms);
 			break;
-		case VGW_ARP_LEARN_RESOLVED:
+		case VGW_NEIGH_ARP_LEARN_RESOLVED:
 			learn(t, n, a.sha, now_ms);
 			break;
-		case VGW_ARP_LEARN_CREATE:
+		case VGW_NEIGH_ARP_LEARN_CREATE:
 			n = create(t, a.spa, port);
 			if (n)
 				learn(t, n, a.sha, now_ms);
 			break;
-		case VGW_ARP_LEARN_NONE:
+		case VGW_NEIGH_ARP_LEARN_NONE:
 			break;
 		}
 	}
-	if (a.op == VGW_ARP_REQUEST && target_is_us)
-		send_arp(t, port, VGW_ARP_REPLY, a.sha, a.sha, a.spa, a.tpa,
+	if (a.op == VGW_NEIGH_ARP_REQUEST && target_is_us)
+		send_arp(t, port, VGW_NEIGH_ARP_REPLY, a.sha, a.sha, a.spa, a.tpa,
 			 proxied ? VGW_NEIGH_SP(ARP_PROXY_REPLY_TX) : VGW_NEIGH_SP(ARP_REPLY_TX));
 	rte_pktmbuf_free(m);
 }
@@ -487,7 +487,8 @@ void vgw_neigh_announce(struct vgw_neigh_table *t, uint16_t port, uint32_t ip)
 	if (kernel_port(port))
 		return; /* the kernel owns the interface's ARP, announcements included */
 	/* RFC 5227 ARP announcement: a request with sender = target = ip */
-	send_arp(t, port, VGW_ARP_REQUEST, bcast, zero, ip, ip, VGW_NEIGH_SP(ARP_GRATUITOUS_TX));
+	send_arp(t, port, VGW_NEIGH_ARP_REQUEST, bcast, zero, ip, ip,
+		 VGW_NEIGH_SP(ARP_GRATUITOUS_TX));
 }
 
 void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms)

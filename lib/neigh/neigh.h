@@ -12,7 +12,7 @@
  * removed if it stays silent), STATIC (from the CLI, never overwritten by ARP,
  * never aged), KERNEL (below).
  *
- * ARP policy (rules in arp.h, vgw_arp_learn_decide): an entry's MAC is set by
+ * ARP policy (rules in arp.h, vgw_neigh_arp_learn_decide): an entry's MAC is set by
  * the first reply to our own broadcast request (INCOMPLETE -> REACHABLE) and
  * never changed by a later ARP. An ARP claiming another MAC for a REACHABLE or
  * STALE entry is refused (arp_mac_change_refused) and makes the entry verify

@@ -49,7 +49,7 @@ static const struct vgw_neigh_ops ops = {
 	.alloc = sp_alloc,
 	.count = sp_count,
 	.proxied = sp_proxied,
-	.kernel_resolve = vgw_neigh_follow_resolve,
+	.kernel_resolve = vgw_kneigh_resolve,
 };
 
 void vgw_neigh_announce_public(uint32_t ip)
@@ -97,7 +97,7 @@ static void punt_arp(struct rte_mbuf *m, uint64_t now)
 
 static void punt_miss(struct rte_mbuf *m, uint64_t now)
 {
-	struct vgw_mbuf_priv *pr = rte_mbuf_to_priv(m);
+	struct vgw_dp_mbuf_priv *pr = rte_mbuf_to_priv(m);
 	vgw_neigh_resolve(vgw_gw.neigh, pr->nh_ip, pr->out_port, m, now);
 }
 

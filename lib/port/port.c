@@ -41,7 +41,7 @@ static int check_mtu(const struct vgw_port *p, const struct rte_eth_dev_info *in
 			 info->max_mtu, p->xdp_iface[0] ? "; lower the interface's MTU" : "");
 		return -1;
 	}
-	if (vgw_dev_is_af_packet(p->dev) || p->xdp_iface[0])
+	if (vgw_port_is_af_packet(p->dev) || p->xdp_iface[0])
 		return 0;
 	uint32_t overhead = info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu
 				    ? info->max_rx_pktlen - info->max_mtu
@@ -106,7 +106,7 @@ static int setup_one(int i, char *err)
 		return -1;
 	/* an af-xdp or af_packet port's MTU is its kernel interface's
 	 * (port_mtu.c read it): vgwd does not reconfigure that interface */
-	bool kernel_mtu = p->xdp_iface[0] || vgw_dev_is_af_packet(p->dev);
+	bool kernel_mtu = p->xdp_iface[0] || vgw_port_is_af_packet(p->dev);
 	if (!kernel_mtu)
 		conf.rxmode.mtu = p->mtu; /* what a device without mtu_set keeps */
 	rc = rte_eth_dev_configure(id, p->nb_rxq, (uint16_t)nw, &conf);
@@ -184,7 +184,7 @@ static int setup_one(int i, char *err)
 	return 0;
 }
 
-int vgw_ports_init(char *err)
+int vgw_port_init(char *err)
 {
 	for (int i = 0; i < vgw_gw.n_ports; i++)
 		if (setup_one(i, err) < 0)
@@ -192,7 +192,7 @@ int vgw_ports_init(char *err)
 	return 0;
 }
 
-int vgw_ports_start(char *err)
+int vgw_port_start(char *err)
 {
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		struct vgw_port *p = &vgw_gw.ports[i];
@@ -205,7 +205,7 @@ int vgw_ports_start(char *err)
 		/* show port and the data path use the MTU the device runs at;
 		 * a device that changed it on start is not what was configured */
 		uint16_t mtu;
-		if (p->xdp_iface[0] || vgw_dev_is_af_packet(p->dev) ||
+		if (p->xdp_iface[0] || vgw_port_is_af_packet(p->dev) ||
 		    rte_eth_dev_get_mtu(p->id, &mtu) != 0 || mtu == p->mtu)
 			continue;
 		snprintf(err, VGW_ERR_LEN, "port %s: the device runs at MTU %u, not %u", p->name, mtu,
@@ -215,7 +215,7 @@ int vgw_ports_start(char *err)
 	return 0;
 }
 
-void vgw_ports_close(void)
+void vgw_port_close(void)
 {
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		struct vgw_port *p = &vgw_gw.ports[i];

@@ -12,10 +12,10 @@
 #include "../cli/cli.h"
 
 /* Probes the devices and configures queues, MACs, rings (not started). */
-int vgw_ports_init(char *err);
-int vgw_ports_start(char *err);
+int vgw_port_init(char *err);
+int vgw_port_start(char *err);
 /* Stops and closes every port (flushes pcap outputs, detaches devices). */
-void vgw_ports_close(void);
+void vgw_port_close(void);
 
 /* Its commands (the *_cli.c files), ended by words == NULL. */
 extern const struct vgw_cmd vgw_port_cmds[];

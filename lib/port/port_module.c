@@ -125,7 +125,7 @@ static int port_line(int argc, char **argv, char *err)
 			p.mac_configured = true;
 		} else if (strcmp(k, "mtu") == 0) {
 			uint64_t mtu;
-			if (vgw_parse_u64(v, VGW_MTU_MIN, VGW_MTU_MAX, &mtu, err) < 0)
+			if (vgw_parse_u64(v, VGW_PORT_MTU_MIN, VGW_PORT_MTU_MAX, &mtu, err) < 0)
 				return -1;
 			p.mtu = p.mtu_conf = (uint16_t)mtu;
 			have_mtu = true;
@@ -235,7 +235,7 @@ static int port_line(int argc, char **argv, char *err)
 
 static const struct vgw_setting settings[] = {{"port", port_line}, {NULL, NULL}};
 
-static int settings_finish(char *err)
+static int port_settings_finish(char *err)
 {
 	if (vgw_gw.n_ports == 0) {
 		snprintf(err, VGW_ERR_LEN, "no port defined");
@@ -244,13 +244,13 @@ static int settings_finish(char *err)
 	return 0;
 }
 
-static void settings_reset(void)
+static void port_settings_reset(void)
 {
 	memset(vgw_gw.ports, 0, sizeof(vgw_gw.ports));
 	vgw_gw.n_ports = 0;
 }
 
-static void settings_config(struct vgw_buf *b)
+static void port_settings_config(struct vgw_buf *b)
 {
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		const struct vgw_port *p = &vgw_gw.ports[i];
@@ -280,9 +280,9 @@ static void settings_config(struct vgw_buf *b)
 /* the kernel interfaces' MTUs size the mbufs: read before the pool */
 static int prepare(char *err)
 {
-	if (vgw_ports_kernel_mtu(err) < 0)
+	if (vgw_port_kernel_mtu(err) < 0)
 		return -1;
-	vgw_gw.data_room = vgw_ports_data_room();
+	vgw_gw.data_room = vgw_port_data_room();
 	return 0;
 }
 
@@ -297,12 +297,12 @@ const struct vgw_module vgw_port_module = {
 	.name = "port",
 	.cmds = vgw_port_cmds,
 	.settings = settings,
-	.settings_finish = settings_finish,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
+	.settings_finish = port_settings_finish,
+	.settings_reset = port_settings_reset,
+	.settings_config = port_settings_config,
 	.mbufs = mbufs,
 	.prepare = prepare,
-	.init = vgw_ports_init,
-	.start = vgw_ports_start,
-	.fini = vgw_ports_close,
+	.init = vgw_port_init,
+	.start = vgw_port_start,
+	.fini = vgw_port_close,
 };

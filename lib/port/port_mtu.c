@@ -14,12 +14,12 @@
 
 #include "../util/parse.h"
 
-bool vgw_dev_is_af_packet(const char *dev)
+bool vgw_port_is_af_packet(const char *dev)
 {
 	return strncmp(dev, "net_af_packet", 13) == 0 || strncmp(dev, "eth_af_packet", 13) == 0;
 }
 
-bool vgw_devarg(const char *dev, const char *key, char *out, size_t n)
+bool vgw_port_devarg(const char *dev, const char *key, char *out, size_t n)
 {
 	size_t klen = strlen(key);
 	const char *p = strchr(dev, ',');
@@ -35,11 +35,11 @@ bool vgw_devarg(const char *dev, const char *key, char *out, size_t n)
 	return false;
 }
 
-unsigned int vgw_af_packet_framesz(const char *dev)
+unsigned int vgw_port_af_packet_framesz(const char *dev)
 {
 	char v[32];
-	if (!vgw_devarg(dev, "framesz", v, sizeof(v)))
-		return VGW_AF_PACKET_FRAMESZ;
+	if (!vgw_port_devarg(dev, "framesz", v, sizeof(v)))
+		return VGW_PORT_AF_PACKET_FRAMESZ;
 	/* atoi, as the PMD reads it */
 	int x = atoi(v);
 	return x > 0 ? (unsigned int)x : 0;
@@ -50,7 +50,7 @@ unsigned int vgw_af_packet_framesz(const char *dev)
 static void framesz_hint(unsigned int mtu, char *buf, size_t n)
 {
 	unsigned int page = (unsigned int)getpagesize();
-	unsigned int f = (mtu + VGW_AF_PACKET_HDR + page - 1) / page * page;
+	unsigned int f = (mtu + VGW_PORT_AF_PACKET_HDR + page - 1) / page * page;
 	snprintf(buf, n, "framesz=%u,blocksz=%u", f, f);
 }
 
@@ -59,17 +59,17 @@ static void framesz_hint(unsigned int mtu, char *buf, size_t n)
 static int af_packet_fits(const struct vgw_port *p, unsigned int mtu, const char *whose,
 			  char *err)
 {
-	unsigned int f = vgw_af_packet_framesz(p->dev);
-	if (f < VGW_AF_PACKET_HDR + VGW_MTU_MIN ||
-	    f - VGW_AF_PACKET_RX_HDR + RTE_PKTMBUF_HEADROOM > UINT16_MAX) {
+	unsigned int f = vgw_port_af_packet_framesz(p->dev);
+	if (f < VGW_PORT_AF_PACKET_HDR + VGW_PORT_MTU_MIN ||
+	    f - VGW_PORT_AF_PACKET_RX_HDR + RTE_PKTMBUF_HEADROOM > UINT16_MAX) {
 		snprintf(err, VGW_ERR_LEN, "port %s: af_packet framesz %u is out of range (%u-%u)",
-			 p->name, f, VGW_AF_PACKET_HDR + VGW_MTU_MIN,
-			 UINT16_MAX - RTE_PKTMBUF_HEADROOM + VGW_AF_PACKET_RX_HDR);
+			 p->name, f, VGW_PORT_AF_PACKET_HDR + VGW_PORT_MTU_MIN,
+			 UINT16_MAX - RTE_PKTMBUF_HEADROOM + VGW_PORT_AF_PACKET_RX_HDR);
 		return -1;
 	}
 	/* the PMD finds frame i at i * framesz: blocks must hold whole frames */
 	char v[32];
-	unsigned int b = vgw_devarg(p->dev, "blocksz", v, sizeof(v)) ? (unsigned int)atoi(v)
+	unsigned int b = vgw_port_devarg(p->dev, "blocksz", v, sizeof(v)) ? (unsigned int)atoi(v)
 								      : (unsigned int)getpagesize();
 	if (b == 0 || b % f != 0) {
 		snprintf(err, VGW_ERR_LEN,
@@ -77,12 +77,12 @@ static int af_packet_fits(const struct vgw_port *p, unsigned int mtu, const char
 			 "reads frames end to end)", p->name, b, f);
 		return -1;
 	}
-	if (mtu > f - VGW_AF_PACKET_HDR) {
+	if (mtu > f - VGW_PORT_AF_PACKET_HDR) {
 		char hint[64];
 		framesz_hint(mtu, hint, sizeof(hint));
 		snprintf(err, VGW_ERR_LEN,
 			 "port %s: %sMTU %u does not fit af_packet frames of %u bytes (MTU %u at "
-			 "most): add %s to dev", p->name, whose, mtu, f, f - VGW_AF_PACKET_HDR, hint);
+			 "most): add %s to dev", p->name, whose, mtu, f, f - VGW_PORT_AF_PACKET_HDR, hint);
 		return -1;
 	}
 	return 0;
@@ -90,23 +90,23 @@ static int af_packet_fits(const struct vgw_port *p, unsigned int mtu, const char
 
 int vgw_port_mtu_check(const struct vgw_port *p, char *err)
 {
-	if (p->mtu_conf && vgw_dev_is_af_packet(p->dev))
+	if (p->mtu_conf && vgw_port_is_af_packet(p->dev))
 		return af_packet_fits(p, p->mtu_conf, "", err);
-	if (vgw_dev_is_af_packet(p->dev))
-		return af_packet_fits(p, VGW_MTU_MIN, "", err); /* framesz sane */
+	if (vgw_port_is_af_packet(p->dev))
+		return af_packet_fits(p, VGW_PORT_MTU_MIN, "", err); /* framesz sane */
 	return 0;
 }
 
-uint32_t vgw_ports_data_room(void)
+uint32_t vgw_port_data_room(void)
 {
 	uint32_t room = RTE_MBUF_DEFAULT_DATAROOM;
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		const struct vgw_port *p = &vgw_gw.ports[i];
-		uint32_t need = (uint32_t)p->mtu + VGW_FRAME_OVERHEAD;
-		if (vgw_dev_is_af_packet(p->dev)) {
-			uint32_t f = vgw_af_packet_framesz(p->dev);
-			if (f > VGW_AF_PACKET_RX_HDR && f - VGW_AF_PACKET_RX_HDR > need)
-				need = f - VGW_AF_PACKET_RX_HDR;
+		uint32_t need = (uint32_t)p->mtu + VGW_PORT_FRAME_OVERHEAD;
+		if (vgw_port_is_af_packet(p->dev)) {
+			uint32_t f = vgw_port_af_packet_framesz(p->dev);
+			if (f > VGW_PORT_AF_PACKET_RX_HDR && f - VGW_PORT_AF_PACKET_RX_HDR > need)
+				need = f - VGW_PORT_AF_PACKET_RX_HDR;
 		}
 		if (need > room)
 			room = need;
@@ -114,7 +114,7 @@ uint32_t vgw_ports_data_room(void)
 	return room;
 }
 
-int vgw_iface_mtu(const char *ifname, unsigned int *mtu, char *err)
+int vgw_port_iface_mtu(const char *ifname, unsigned int *mtu, char *err)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -135,7 +135,7 @@ int vgw_iface_mtu(const char *ifname, unsigned int *mtu, char *err)
 	return 0;
 }
 
-int vgw_ports_kernel_mtu(char *err)
+int vgw_port_kernel_mtu(char *err)
 {
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		struct vgw_port *p = &vgw_gw.ports[i];
@@ -144,17 +144,17 @@ int vgw_ports_kernel_mtu(char *err)
 		if (p->xdp_iface[0]) {
 			/* xdp_port.c reads it again and refuses what is out of
 			 * range; here it only sizes the mbufs */
-			if (vgw_iface_mtu(p->xdp_iface, &mtu, e) == 0 && mtu >= VGW_MTU_MIN &&
-			    mtu <= VGW_MTU_MAX)
+			if (vgw_port_iface_mtu(p->xdp_iface, &mtu, e) == 0 &&
+			    mtu >= VGW_PORT_MTU_MIN && mtu <= VGW_PORT_MTU_MAX)
 				p->mtu = (uint16_t)mtu;
 			continue;
 		}
-		if (!vgw_dev_is_af_packet(p->dev))
+		if (!vgw_port_is_af_packet(p->dev))
 			continue;
 		char ifname[IF_NAMESIZE];
-		if (!vgw_devarg(p->dev, "iface", ifname, sizeof(ifname)))
+		if (!vgw_port_devarg(p->dev, "iface", ifname, sizeof(ifname)))
 			continue; /* the PMD refuses it when probing */
-		if (vgw_iface_mtu(ifname, &mtu, e) < 0) {
+		if (vgw_port_iface_mtu(ifname, &mtu, e) < 0) {
 			snprintf(err, VGW_ERR_LEN, "port %s: %s", p->name, e);
 			return -1;
 		}
@@ -166,9 +166,9 @@ int vgw_ports_kernel_mtu(char *err)
 				 p->mtu_conf, mtu);
 			return -1;
 		}
-		if (mtu < VGW_MTU_MIN || mtu > VGW_MTU_MAX) {
+		if (mtu < VGW_PORT_MTU_MIN || mtu > VGW_PORT_MTU_MAX) {
 			snprintf(err, VGW_ERR_LEN, "port %s: %s has MTU %u; vgwd supports %u-%u",
-				 p->name, ifname, mtu, VGW_MTU_MIN, VGW_MTU_MAX);
+				 p->name, ifname, mtu, VGW_PORT_MTU_MIN, VGW_PORT_MTU_MAX);
 			return -1;
 		}
 		if (af_packet_fits(p, mtu, "the interface's ", err) < 0)

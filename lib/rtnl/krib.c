@@ -27,7 +27,8 @@
 #include "../fib/route.h"
 
 #define VGW_X_NAME(id, name, help) name,
-const char *const vgw_krib_refusal_names[VGW_KRIB_REFUSAL_MAX] = {VGW_KRIB_REFUSALS(VGW_X_NAME)};
+const char *const vgw_rtnl_krib_refusal_names[VGW_RTNL_KRIB_REFUSAL_MAX] = {
+	VGW_RTNL_KRIB_REFUSALS(VGW_X_NAME)};
 #undef VGW_X_NAME
 
 #define F_USED 1u
@@ -37,7 +38,7 @@ const char *const vgw_krib_refusal_names[VGW_KRIB_REFUSAL_MAX] = {VGW_KRIB_REFUS
 struct kalt {
 	uint32_t metric;
 	uint8_t proto, gen;
-	const struct vgw_route_target *t;
+	const struct vgw_fib_route_target *t;
 	struct kalt *next;
 };
 
@@ -45,7 +46,7 @@ struct kent {
 	uint32_t prefix;
 	uint8_t len, flags, proto, gen;
 	uint32_t metric;
-	const struct vgw_route_target *t; /* held */
+	const struct vgw_fib_route_target *t; /* held */
 	struct kalt *alt;                 /* higher metrics, ascending */
 };
 
@@ -60,7 +61,7 @@ static struct {
 	uint8_t gen;
 	bool sweeping;
 	uint32_t sweep_pos;
-	struct vgw_krib_stats st;
+	struct vgw_rtnl_krib_stats st;
 	uint64_t log_window; /* second of the current log window */
 	unsigned int log_n, log_suppressed;
 } K;
@@ -74,7 +75,7 @@ static uint64_t now_s(void)
 	return (uint64_t)ts.tv_sec;
 }
 
-void vgw_krib_log(const char *fmt, ...)
+void vgw_rtnl_krib_log(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -203,7 +204,7 @@ static void set_state(struct kent *e, uint8_t state)
  * nothing changed). */
 static int sync_fib(struct kent *e, char *err)
 {
-	int rc = vgw_route_kernel_set(e->prefix, e->len, e->t, e->proto, err);
+	int rc = vgw_fib_route_kernel_set(e->prefix, e->len, e->t, e->proto, err);
 	if (rc < 0)
 		return rc;
 	set_state(e, rc > 0 ? F_SHADOWED : F_INSTALLED);
@@ -223,7 +224,7 @@ static int sync_fib(struct kent *e, char *err)
  * (lib/host): it must be that same port, else the route is inconsistent. */
 static int path_port(uint32_t gw, int32_t oif, char *err)
 {
-	int port = vgw_route_nh_port(gw, err);
+	int port = vgw_fib_route_nh_port(gw, err);
 	int host = oif > 0 ? vgw_host_port_of_ifindex(oif) : -1;
 	if (port >= 0 && host >= 0 && host != port) {
 		char a[VGW_IP4_STRLEN];
@@ -237,7 +238,7 @@ static int path_port(uint32_t gw, int32_t oif, char *err)
 
 static int cmp_path(const void *a, const void *b)
 {
-	const struct vgw_nh_path *x = a, *y = b;
+	const struct vgw_fib_nh_path *x = a, *y = b;
 	if (x->gw != y->gw)
 		return x->gw < y->gw ? -1 : 1;
 	return (int)x->port - (int)y->port;
@@ -246,15 +247,16 @@ static int cmp_path(const void *a, const void *b)
 /* r's next hops as a target: sorted by gateway (the same set in another
  * order is the same target, and an ECMP flow keeps its path when the kernel
  * reorders), duplicates dropped. Returns -1 or a refusal. */
-static int resolve(const struct vgw_rtnl_route *r, struct vgw_route_target *t, char *err)
+static int resolve(const struct vgw_rtnl_route *r, struct vgw_fib_route_target *t, char *err)
 {
 	memset(t, 0, sizeof(*t));
-	t->kind = VGW_RT_VIA;
+	t->kind = VGW_FIB_RT_VIA;
 	for (unsigned int i = 0; i < r->n_paths; i++) {
 		int port = path_port(r->paths[i].gw, r->paths[i].oif, err);
 		if (port < 0)
-			return port == -ENETUNREACH ? VGW_KRIB_NH_UNREACHABLE : VGW_KRIB_NH_INVALID;
-		t->paths[t->n_paths++] = (struct vgw_nh_path){.gw = r->paths[i].gw,
+			return port == -ENETUNREACH ? VGW_RTNL_KRIB_NH_UNREACHABLE
+						    : VGW_RTNL_KRIB_NH_INVALID;
+		t->paths[t->n_paths++] = (struct vgw_fib_nh_path){.gw = r->paths[i].gw,
 							      .port = (uint16_t)port};
 	}
 	qsort(t->paths, t->n_paths, sizeof(t->paths[0]), cmp_path);
@@ -272,14 +274,14 @@ static void refuse(int reason, const struct vgw_rtnl_route *r, const char *why)
 {
 	char pfx[VGW_PREFIX_STRLEN];
 	K.st.refused[reason]++;
-	vgw_krib_log("%s refused (%s): %s", vgw_prefix_str(r->dst, r->len, pfx),
-		     vgw_krib_refusal_names[reason], why);
+	vgw_rtnl_krib_log("%s refused (%s): %s", vgw_prefix_str(r->dst, r->len, pfx),
+			  vgw_rtnl_krib_refusal_names[reason], why);
 }
 
 static void remove_primary(struct kent *e)
 {
 	char err[VGW_ERR_LEN];
-	const struct vgw_route_target *old = e->t;
+	const struct vgw_fib_route_target *old = e->t;
 	K.st.routes--;
 	K.st.withdrawals++;
 	if (e->alt) {
@@ -293,12 +295,12 @@ static void remove_primary(struct kent *e)
 		free(a);
 		K.st.alternates--;
 		if (sync_fib(e, err) < 0)
-			vgw_krib_log("cannot install the next route of a prefix: %s", err);
+			vgw_rtnl_krib_log("cannot install the next route of a prefix: %s", err);
 		vgw_fib_target_release(vgw_gw.fib, old);
 		return;
 	}
-	if ((e->flags & F_INSTALLED) && vgw_route_kernel_del(e->prefix, e->len, err) < 0)
-		vgw_krib_log("cannot remove a kernel route: %s", err);
+	if ((e->flags & F_INSTALLED) && vgw_fib_route_kernel_del(e->prefix, e->len, err) < 0)
+		vgw_rtnl_krib_log("cannot remove a kernel route: %s", err);
 	set_state(e, 0);
 	vgw_fib_target_release(vgw_gw.fib, old);
 	erase(e);
@@ -336,7 +338,7 @@ static bool withdraw(uint32_t prefix, uint8_t len, uint32_t metric)
 
 /* A route behind a better metric: insert or update it in e's list. */
 static void apply_alt(struct kent *e, const struct vgw_rtnl_route *r,
-		      const struct vgw_route_target *t)
+		      const struct vgw_fib_route_target *t)
 {
 	struct kalt **pp = &e->alt;
 	while (*pp && (*pp)->metric < r->metric)
@@ -352,7 +354,7 @@ static void apply_alt(struct kent *e, const struct vgw_rtnl_route *r,
 	struct kalt *a = K.st.routes < K.cap ? malloc(sizeof(*a)) : NULL;
 	if (!a) {
 		vgw_fib_target_release(vgw_gw.fib, t);
-		refuse(VGW_KRIB_FIB_FULL, r, "the kernel RIB is full");
+		refuse(VGW_RTNL_KRIB_FIB_FULL, r, "the kernel RIB is full");
 		return;
 	}
 	*a = (struct kalt){.metric = r->metric, .proto = r->proto, .gen = K.gen, .t = t,
@@ -366,7 +368,7 @@ static void apply_alt(struct kent *e, const struct vgw_rtnl_route *r,
 static void apply_add(const struct vgw_rtnl_route *r)
 {
 	char err[VGW_ERR_LEN];
-	struct vgw_route_target tt;
+	struct vgw_fib_route_target tt;
 	int why = resolve(r, &tt, err);
 	if (why >= 0) {
 		refuse(why, r, err);
@@ -375,19 +377,19 @@ static void apply_add(const struct vgw_rtnl_route *r)
 	}
 	struct kent *e = find(r->dst, r->len);
 	if (!e && K.st.routes >= K.cap) {
-		refuse(VGW_KRIB_FIB_FULL, r, "the kernel RIB is full (fib max-routes)");
+		refuse(VGW_RTNL_KRIB_FIB_FULL, r, "the kernel RIB is full (fib max-routes)");
 		return;
 	}
-	const struct vgw_route_target *t = vgw_fib_target_hold(vgw_gw.fib, &tt);
+	const struct vgw_fib_route_target *t = vgw_fib_target_hold(vgw_gw.fib, &tt);
 	if (!t) {
-		refuse(VGW_KRIB_FIB_FULL, r, "out of memory");
+		refuse(VGW_RTNL_KRIB_FIB_FULL, r, "out of memory");
 		return;
 	}
 	if (!e) {
 		e = insert(r->dst, r->len);
 		if (!e) {
 			vgw_fib_target_release(vgw_gw.fib, t);
-			refuse(VGW_KRIB_FIB_FULL, r, "out of memory");
+			refuse(VGW_RTNL_KRIB_FIB_FULL, r, "out of memory");
 			return;
 		}
 		e->metric = r->metric;
@@ -398,7 +400,7 @@ static void apply_add(const struct vgw_rtnl_route *r)
 		if (rc < 0) {
 			erase(e);
 			vgw_fib_target_release(vgw_gw.fib, t);
-			refuse(VGW_KRIB_FIB_FULL, r, err);
+			refuse(VGW_RTNL_KRIB_FIB_FULL, r, err);
 			return;
 		}
 		K.st.routes++;
@@ -414,7 +416,7 @@ static void apply_add(const struct vgw_rtnl_route *r)
 		struct kalt *a = K.st.routes < K.cap ? malloc(sizeof(*a)) : NULL;
 		if (!a) {
 			vgw_fib_target_release(vgw_gw.fib, t);
-			refuse(VGW_KRIB_FIB_FULL, r, "the kernel RIB is full");
+			refuse(VGW_RTNL_KRIB_FIB_FULL, r, "the kernel RIB is full");
 			return;
 		}
 		*a = (struct kalt){.metric = e->metric, .proto = e->proto, .gen = e->gen,
@@ -424,7 +426,7 @@ static void apply_add(const struct vgw_rtnl_route *r)
 		K.st.routes++;
 	}
 	/* replace the best route in place: one target swap in the FIB */
-	const struct vgw_route_target *old = e->t;
+	const struct vgw_fib_route_target *old = e->t;
 	uint8_t old_proto = e->proto, old_gen = e->gen;
 	uint32_t old_metric = e->metric;
 	e->t = t;
@@ -444,7 +446,7 @@ static void apply_add(const struct vgw_rtnl_route *r)
 			K.st.routes--;
 		}
 		vgw_fib_target_release(vgw_gw.fib, t);
-		refuse(VGW_KRIB_FIB_FULL, r, err);
+		refuse(VGW_RTNL_KRIB_FIB_FULL, r, err);
 		return;
 	}
 	if (old_metric == r->metric)
@@ -452,7 +454,7 @@ static void apply_add(const struct vgw_rtnl_route *r)
 	K.st.updates++;
 }
 
-void vgw_krib_handle(const void *msg, size_t avail)
+void vgw_rtnl_krib_handle(const void *msg, size_t avail)
 {
 	struct vgw_rtnl_route r;
 	if (!K.active)
@@ -478,32 +480,32 @@ void vgw_krib_handle(const void *msg, size_t avail)
 	case VGW_RTNL_ERR_UNSUPPORTED:
 		/* well-formed, with a valid key: the route changed into one we
 		 * cannot follow, so the one we follow is stale */
-		vgw_krib_log("%s refused (%s): %s", vgw_prefix_str(r.dst, r.len, pfx),
-			     vgw_rtnl_result_names[res], vgw_rtnl_result_help[res]);
+		vgw_rtnl_krib_log("%s refused (%s): %s", vgw_prefix_str(r.dst, r.len, pfx),
+				  vgw_rtnl_result_names[res], vgw_rtnl_result_help[res]);
 		withdraw(r.dst, r.len, r.metric);
 		break;
 	default:
 		if (vgw_rtnl_is_error(res))
-			vgw_krib_log("netlink message refused (%s): %s", vgw_rtnl_result_names[res],
-				     vgw_rtnl_result_help[res]);
+			vgw_rtnl_krib_log("netlink message refused (%s): %s",
+					  vgw_rtnl_result_names[res], vgw_rtnl_result_help[res]);
 	}
 }
 
 /* ---- resync ------------------------------------------------------------- */
 
-void vgw_krib_resync_begin(void)
+void vgw_rtnl_krib_resync_begin(void)
 {
 	K.gen++;
 	K.sweeping = false;
 }
 
-void vgw_krib_resync_end(void)
+void vgw_rtnl_krib_resync_end(void)
 {
 	K.sweeping = true;
 	K.sweep_pos = 0;
 }
 
-bool vgw_krib_sweep_step(unsigned int budget)
+bool vgw_rtnl_krib_sweep_step(unsigned int budget)
 {
 	if (!K.sweeping)
 		return true;
@@ -537,7 +539,7 @@ bool vgw_krib_sweep_step(unsigned int budget)
 
 /* ---- what route.c asks (a static route covers or uncovers a prefix) ---- */
 
-static const struct vgw_route_target *kernel_find(uint32_t prefix, uint8_t len, uint8_t *proto)
+static const struct vgw_fib_route_target *kernel_find(uint32_t prefix, uint8_t len, uint8_t *proto)
 {
 	const struct kent *e = find(prefix, len);
 	if (!e)
@@ -553,7 +555,7 @@ static void kernel_carried(uint32_t prefix, uint8_t len, bool installed)
 		set_state(e, installed ? F_INSTALLED : F_SHADOWED);
 }
 
-static const struct vgw_route_kernel_ops kernel_ops = {
+static const struct vgw_fib_route_kernel_ops kernel_ops = {
 	.find = kernel_find,
 	.carried = kernel_carried,
 	.proto_name = vgw_rtnl_proto_name,
@@ -561,20 +563,20 @@ static const struct vgw_route_kernel_ops kernel_ops = {
 
 /* ---- life --------------------------------------------------------------- */
 
-int vgw_krib_init(uint32_t table, uint32_t max_routes)
+int vgw_rtnl_krib_init(uint32_t table, uint32_t max_routes)
 {
-	vgw_krib_fini();
+	vgw_rtnl_krib_fini();
 	memset(&K, 0, sizeof(K));
 	if (resize(1024) < 0)
 		return -1;
 	K.active = true;
 	K.cap = max_routes;
 	K.st.table = table;
-	vgw_route_kernel_register(&kernel_ops);
+	vgw_fib_route_kernel_register(&kernel_ops);
 	return 0;
 }
 
-void vgw_krib_fini(void)
+void vgw_rtnl_krib_fini(void)
 {
 	for (uint32_t i = 0; K.e && i <= K.mask; i++) {
 		struct kent *e = &K.e[i];
@@ -590,15 +592,15 @@ void vgw_krib_fini(void)
 	free(K.e);
 	K.e = NULL;
 	K.active = false;
-	vgw_route_kernel_register(NULL);
+	vgw_fib_route_kernel_register(NULL);
 }
 
-bool vgw_krib_active(void)
+bool vgw_rtnl_krib_active(void)
 {
 	return K.active;
 }
 
-const struct vgw_krib_stats *vgw_krib_stats(void)
+const struct vgw_rtnl_krib_stats *vgw_rtnl_krib_stats(void)
 {
 	K.st.bytes = (uint64_t)(K.mask + 1) * sizeof(struct kent) +
 		     (uint64_t)K.st.alternates * sizeof(struct kalt);

@@ -21,19 +21,19 @@
 
 enum query_kind { Q_NONE, Q_GET, Q_USE };
 
-static const struct vgw_nl_ops ops; /* the hooks, below */
+static const struct vgw_rtnl_nl_ops ops; /* the hooks, below */
 
 static struct {
-	struct vgw_nl_sock s;
+	struct vgw_rtnl_nl_sock s;
 	/* what a query or request with sequence number s was about, at
-	 * q[s % VGW_NEIGH_FOLLOW_QUERIES]; an answer whose slot was reused is
+	 * q[s % VGW_KNEIGH_FOLLOW_QUERIES]; an answer whose slot was reused is
 	 * applied as a plain report and the table's timer asks again */
 	struct query {
 		uint32_t seq;
 		uint8_t kind; /* enum query_kind */
 		uint16_t port;
 		uint32_t ip;
-	} q[VGW_NEIGH_FOLLOW_QUERIES];
+	} q[VGW_KNEIGH_FOLLOW_QUERIES];
 	uint64_t log_window;
 	unsigned int log_n, log_suppressed;
 } F = {.s = {.ops = &ops, .fd = -1}};
@@ -51,7 +51,7 @@ static void nlog(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	uint64_t s = vgw_nl_now_ms() / 1000;
+	uint64_t s = vgw_rtnl_nl_now_ms() / 1000;
 	if (s != F.log_window) {
 		if (F.log_suppressed)
 			RTE_LOG(WARNING, USER1, "kernel neighbours: %u similar lines suppressed\n",
@@ -66,7 +66,7 @@ static void nlog(const char *fmt, ...)
 		F.log_suppressed++;
 }
 
-bool vgw_neigh_follow_wanted(void)
+bool vgw_kneigh_wanted(void)
 {
 	for (int p = 0; p < vgw_gw.n_ports; p++)
 		if (vgw_port_kernel_neigh(&vgw_gw.ports[p]))
@@ -74,13 +74,13 @@ bool vgw_neigh_follow_wanted(void)
 	return false;
 }
 
-int vgw_neigh_follow_fd(void)
+int vgw_kneigh_fd(void)
 {
 	return F.s.fd;
 }
 
 /* Our port index of a kernel ifindex, -1 unless it is an af-xdp port's. */
-static int port_of_ifindex(int32_t ifindex)
+static int xdp_port_of_ifindex(int32_t ifindex)
 {
 	if (ifindex <= 0)
 		return -1;
@@ -94,7 +94,7 @@ static int port_of_ifindex(int32_t ifindex)
  * table (each is answered once), or NULL. */
 static struct query *take_query(uint32_t seq)
 {
-	struct query *q = &F.q[seq % VGW_NEIGH_FOLLOW_QUERIES];
+	struct query *q = &F.q[seq % VGW_KNEIGH_FOLLOW_QUERIES];
 	if (seq == 0 || q->seq != seq || q->kind == Q_NONE)
 		return NULL;
 	return q;
@@ -102,23 +102,23 @@ static struct query *take_query(uint32_t seq)
 
 static void send_query(enum query_kind kind, uint16_t port, uint32_t ip)
 {
-	uint8_t m[VGW_NEIGH_REQ_LEN];
-	uint32_t seq = vgw_nl_next_seq(&F.s);
+	uint8_t m[VGW_KNEIGH_REQ_LEN];
+	uint32_t seq = vgw_rtnl_nl_next_seq(&F.s);
 	int32_t ifindex = vgw_gw.ports[port].xdp_ifindex;
-	size_t len = kind == Q_GET ? vgw_neigh_msg_get(m, sizeof(m), seq, ifindex, ip)
-				   : vgw_neigh_msg_use(m, sizeof(m), seq, ifindex, ip);
+	size_t len = kind == Q_GET ? vgw_kneigh_msg_get(m, sizeof(m), seq, ifindex, ip)
+				   : vgw_kneigh_msg_use(m, sizeof(m), seq, ifindex, ip);
 	char s[VGW_IP4_STRLEN];
-	if (vgw_nl_send(&F.s, m, len) < 0) {
+	if (vgw_rtnl_nl_send(&F.s, m, len) < 0) {
 		count(VGW_KNEIGH_SP(KNEIGH_REQUEST_ERROR));
 		nlog("cannot ask the kernel about %s on %s: %s", vgw_ip4_str(ip, s),
 		     vgw_gw.ports[port].xdp_iface, strerror(errno));
 		return;
 	}
-	F.q[seq % VGW_NEIGH_FOLLOW_QUERIES] = (struct query){seq, (uint8_t)kind, port, ip};
+	F.q[seq % VGW_KNEIGH_FOLLOW_QUERIES] = (struct query){seq, (uint8_t)kind, port, ip};
 	count(kind == Q_GET ? VGW_KNEIGH_SP(KNEIGH_QUERY_TX) : VGW_KNEIGH_SP(KNEIGH_REQUEST_TX));
 }
 
-void vgw_neigh_follow_resolve(uint16_t port, uint32_t ip)
+void vgw_kneigh_resolve(uint16_t port, uint32_t ip)
 {
 	if (!F.s.active || port >= vgw_gw.n_ports || !vgw_port_kernel_neigh(&vgw_gw.ports[port]) ||
 	    vgw_gw.ports[port].xdp_ifindex <= 0) {
@@ -145,19 +145,19 @@ static void dump_request(struct nlmsghdr *nlh)
 }
 
 /* Counts, marks, sweeps, logs: what the socket module reports. */
-static void on_event(enum vgw_nl_event e)
+static void on_event(enum vgw_rtnl_nl_event e)
 {
-	if (e == VGW_NL_DUMP_SENT) {
+	if (e == VGW_RTNL_NL_DUMP_SENT) {
 		count(VGW_KNEIGH_SP(KNEIGH_DUMP));
 		vgw_neigh_kernel_resync_begin(vgw_gw.neigh);
-	} else if (e == VGW_NL_DUMP_DONE) {
+	} else if (e == VGW_RTNL_NL_DUMP_DONE) {
 		uint32_t swept = vgw_neigh_kernel_sweep(vgw_gw.neigh);
 		RTE_LOG(NOTICE, USER1, "kernel neighbours synced: %u entries, %u swept\n",
 			vgw_gw.neigh->n, swept);
-	} else if (e == VGW_NL_OVERRUN) {
+	} else if (e == VGW_RTNL_NL_OVERRUN) {
 		count(VGW_KNEIGH_SP(KNEIGH_OVERRUN));
 		nlog("netlink overrun (ENOBUFS): neighbour notifications were lost, resyncing");
-	} else if (e == VGW_NL_FOREIGN) {
+	} else if (e == VGW_RTNL_NL_FOREIGN) {
 		count(VGW_KNEIGH_SP(KNEIGH_FOREIGN));
 	} /* receive errors are logged only; an interrupted dump needs nothing */
 }
@@ -183,37 +183,37 @@ static void error_answer(uint32_t seq, int error)
 /* A neighbour message (or anything else the parser judges). */
 static void neigh_message(const void *p, size_t len, uint32_t seq)
 {
-	struct vgw_neigh_msg r;
+	struct vgw_kneigh_msg r;
 	count(VGW_KNEIGH_SP(KNEIGH_MSG));
-	enum vgw_neigh_msg_result res = vgw_neigh_parse(p, len, &r);
-	if (res != VGW_NEIGH_MSG_OK && !vgw_neigh_msg_is_error(res)) {
+	enum vgw_kneigh_msg_result res = vgw_kneigh_parse(p, len, &r);
+	if (res != VGW_KNEIGH_MSG_OK && !vgw_kneigh_msg_is_error(res)) {
 		count(VGW_KNEIGH_SP(KNEIGH_IGNORED));
 		return;
 	}
-	int port = port_of_ifindex(r.ifindex);
+	int port = xdp_port_of_ifindex(r.ifindex);
 	/* a malformed message about an interface we do not follow is not ours
 	 * to complain about; one whose interface is unknown is */
-	if (port < 0 && (res == VGW_NEIGH_MSG_OK || r.ifindex != 0)) {
+	if (port < 0 && (res == VGW_KNEIGH_MSG_OK || r.ifindex != 0)) {
 		count(VGW_NEIGH_SP(KNEIGH_OTHER_IF));
 		return;
 	}
-	if (res != VGW_NEIGH_MSG_OK) {
+	if (res != VGW_KNEIGH_MSG_OK) {
 		count(VGW_KNEIGH_SP(KNEIGH_MALFORMED));
-		nlog("malformed neighbour message refused (%s)", vgw_neigh_msg_result_names[res]);
+		nlog("malformed neighbour message refused (%s)", vgw_kneigh_msg_result_names[res]);
 		return;
 	}
-	vgw_neigh_kernel_update(vgw_gw.neigh, (uint16_t)port, r.ip, r.op == VGW_NEIGH_MSG_DEL,
-				r.state, r.has_mac ? r.mac : NULL, vgw_nl_now_ms());
+	vgw_neigh_kernel_update(vgw_gw.neigh, (uint16_t)port, r.ip, r.op == VGW_KNEIGH_MSG_DEL,
+				r.state, r.has_mac ? r.mac : NULL, vgw_rtnl_nl_now_ms());
 	/* the answer to our query: ask the kernel to act if it has to */
 	struct query *q = take_query(seq);
 	if (q && q->kind == Q_GET && q->port == port && q->ip == r.ip) {
 		q->kind = Q_NONE;
-		if (r.op == VGW_NEIGH_MSG_ADD && wants_use(r.state))
+		if (r.op == VGW_KNEIGH_MSG_ADD && wants_use(r.state))
 			send_query(Q_USE, (uint16_t)port, r.ip);
 	}
 }
 
-static const struct vgw_nl_ops ops = {
+static const struct vgw_rtnl_nl_ops ops = {
 	.dump_request = dump_request,
 	.message = neigh_message,
 	.error = error_answer,
@@ -221,24 +221,24 @@ static const struct vgw_nl_ops ops = {
 	.log = nlog,
 };
 
-void vgw_neigh_follow_input(const void *buf, size_t len)
+void vgw_kneigh_input(const void *buf, size_t len)
 {
-	vgw_nl_input(&F.s, buf, len);
+	vgw_rtnl_nl_input(&F.s, buf, len);
 }
 
-void vgw_neigh_follow_poll(bool readable)
+void vgw_kneigh_poll(bool readable)
 {
-	vgw_nl_poll(&F.s, VGW_NEIGH_FOLLOW_BUDGET, readable);
+	vgw_rtnl_nl_poll(&F.s, VGW_KNEIGH_FOLLOW_BUDGET, readable);
 }
 
-void vgw_neigh_follow_test_open(int (*send)(const void *msg, size_t len))
+void vgw_kneigh_test_open(int (*send)(const void *msg, size_t len))
 {
-	vgw_neigh_follow_close(); /* the queries of a previous test too */
-	vgw_nl_test_open(&F.s, send);
+	vgw_kneigh_close(); /* the queries of a previous test too */
+	vgw_rtnl_nl_test_open(&F.s, send);
 	snprintf(F.s.dump_name, sizeof(F.s.dump_name), "dump");
 }
 
-int vgw_neigh_follow_open(char *err)
+int vgw_kneigh_open(char *err)
 {
 	for (int p = 0; p < vgw_gw.n_ports; p++) {
 		const struct vgw_port *pt = &vgw_gw.ports[p];
@@ -248,20 +248,20 @@ int vgw_neigh_follow_open(char *err)
 			return -1;
 		}
 	}
-	if (vgw_nl_open(&F.s, RTMGRP_NEIGH, false, (int)VGW_NEIGH_FOLLOW_RCVBUF, " (neighbours)",
-			err) < 0)
+	if (vgw_rtnl_nl_open(&F.s, RTMGRP_NEIGH, false, (int)VGW_KNEIGH_FOLLOW_RCVBUF,
+			     " (neighbours)", err) < 0)
 		return -1;
 	snprintf(F.s.dump_name, sizeof(F.s.dump_name), "dump");
-	vgw_neigh_follow_poll(false); /* the first dump */
+	vgw_kneigh_poll(false); /* the first dump */
 	RTE_LOG(NOTICE, USER1, "following kernel neighbours (netlink receive buffer %d bytes)\n",
 		F.s.rcvbuf);
 	return 0;
 }
 
-void vgw_neigh_follow_close(void)
+void vgw_kneigh_close(void)
 {
-	vgw_nl_close(&F.s);
-	struct vgw_nl_sock s = F.s;
+	vgw_rtnl_nl_close(&F.s);
+	struct vgw_rtnl_nl_sock s = F.s;
 	memset(&F, 0, sizeof(F));
 	F.s = s;
 }

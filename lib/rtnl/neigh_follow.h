@@ -7,8 +7,8 @@
  * one NETLINK_ROUTE socket (nl_sock.h) of its own, non-blocking, subscribed to
  * RTNLGRP_NEIGH, with a large receive buffer (SO_RCVBUFFORCE), reading only
  * what the kernel sends (sender port id 0). Its fd sits in the slow path's
- * epoll set; vgw_neigh_follow_poll(), called on every loop turn, applies at
- * most VGW_NEIGH_FOLLOW_BUDGET messages. Messages go through the pure parser
+ * epoll set; vgw_kneigh_poll(), called on every loop turn, applies at
+ * most VGW_KNEIGH_FOLLOW_BUDGET messages. Messages go through the pure parser
  * (neigh_parse.h) to the neighbour table (vgw_neigh_kernel_update(), which
  * owns the semantics); those about an interface that is no af-xdp port's
  * xdp_ifindex are counted and dropped.
@@ -19,7 +19,7 @@
  * sweeps the kernel-learned entries the dump did not bring (mark and sweep,
  * like the kernel RIB's resync). An overrun during a dump restarts it.
  *
- * Asking the kernel (vgw_neigh_follow_resolve, the table's kernel_resolve
+ * Asking the kernel (vgw_kneigh_resolve, the table's kernel_resolve
  * op): first RTM_GETNEIGH for the entry, which changes nothing; the answer is
  * applied like any report, and only when the kernel has no entry (ENOENT), a
  * NONE or FAILED one, or a STALE one, does the follower send RTM_NEWNEIGH
@@ -28,8 +28,8 @@
  * notification. Asking first matters: NTF_USE would demote a PERMANENT entry
  * (Linux >= 5.16), and does not notify when the kernel's entry is already
  * valid. The table keeps one request outstanding per neighbour. */
-#ifndef VGW_NEIGH_FOLLOW_H
-#define VGW_NEIGH_FOLLOW_H
+#ifndef VGW_KNEIGH_FOLLOW_H
+#define VGW_KNEIGH_FOLLOW_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -53,28 +53,28 @@
 VGW_COUNTER_SET(VGW_KNEIGH_COUNTERS, VGW_KNEIGH_SP, vgw_kneigh_sp_base);
 #define VGW_KNEIGH_SP(id) VGW_COUNTER(vgw_kneigh_sp_base, VGW_KNEIGH_SP, id)
 
-#define VGW_NEIGH_FOLLOW_BUDGET 256        /* messages per loop turn */
-#define VGW_NEIGH_FOLLOW_RCVBUF (8u << 20) /* a dump of a few 10k neighbours */
-#define VGW_NEIGH_FOLLOW_QUERIES 256       /* outstanding queries remembered */
+#define VGW_KNEIGH_FOLLOW_BUDGET 256        /* messages per loop turn */
+#define VGW_KNEIGH_FOLLOW_RCVBUF (8u << 20) /* a dump of a few 10k neighbours */
+#define VGW_KNEIGH_FOLLOW_QUERIES 256       /* outstanding queries remembered */
 
 /* True when some port takes its neighbours from the kernel. */
-bool vgw_neigh_follow_wanted(void);
+bool vgw_kneigh_wanted(void);
 /* Opens the socket and requests the first dump (main thread, start-up, after
  * the neighbour table and the ports exist). Every af-xdp port must have its
  * xdp_ifindex. Returns 0 or -1 with err. */
-int vgw_neigh_follow_open(char *err);
-void vgw_neigh_follow_close(void);
+int vgw_kneigh_open(char *err);
+void vgw_kneigh_close(void);
 /* The socket's fd for epoll, -1 when not following. */
-int vgw_neigh_follow_fd(void);
+int vgw_kneigh_fd(void);
 /* One slow-path turn's worth of work; readable: epoll saw the fd ready. */
-void vgw_neigh_follow_poll(bool readable);
+void vgw_kneigh_poll(bool readable);
 /* The neighbour table's kernel_resolve op: ask the kernel about ip on port
  * (see above). Counted (kneigh_query_tx, kneigh_request_error). */
-void vgw_neigh_follow_resolve(uint16_t port, uint32_t ip);
+void vgw_kneigh_resolve(uint16_t port, uint32_t ip);
 
 /* Unit tests: start following without a socket, sending through send (0 or
  * -1 with errno), and feed datagrams as if read from the socket. */
-void vgw_neigh_follow_test_open(int (*send)(const void *msg, size_t len));
-void vgw_neigh_follow_input(const void *buf, size_t len);
+void vgw_kneigh_test_open(int (*send)(const void *msg, size_t len));
+void vgw_kneigh_input(const void *buf, size_t len);
 
 #endif

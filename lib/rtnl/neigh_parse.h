@@ -2,12 +2,12 @@
  * DPDK). Used by the slow path's neighbour follower (neigh_follow.c) and by
  * the unit tests; any thread could call them.
  *
- * vgw_neigh_parse() reads one RTM_NEWNEIGH / RTM_DELNEIGH message as the
+ * vgw_kneigh_parse() reads one RTM_NEWNEIGH / RTM_DELNEIGH message as the
  * kernel sends it (notification, dump answer, or answer to RTM_GETNEIGH) and
  * says whether it is an IPv4 neighbour to apply (OK), a message that does not
  * concern us (IGN_*), or one we cannot use (ERR_*). It must be safe on
  * arbitrary bytes: the message and its attributes are walked with libmnl
- * (nl_sock.h: vgw_nl_msg_step, vgw_nl_attr_parse), every length is checked
+ * (nl_sock.h: vgw_rtnl_nl_msg_step, vgw_rtnl_nl_attr_parse), every length is checked
  * against the bytes available, every attribute read is checked for its exact
  * size (mnl_attr_validate), and nothing is read past `avail`. msg is 4-byte
  * aligned, as netlink buffers are (libmnl reads the headers in place).
@@ -19,18 +19,18 @@
  * missing or odd one only leaves has_mac false. INCOMPLETE, FAILED and NONE
  * entries have no usable MAC whatever they carry.
  *
- * The builders write the two requests vgwd sends (vgw_neigh_msg_get,
- * vgw_neigh_msg_use) into a caller's buffer, so that their bytes can be
+ * The builders write the two requests vgwd sends (vgw_kneigh_msg_get,
+ * vgw_kneigh_msg_use) into a caller's buffer, so that their bytes can be
  * checked without a socket. */
-#ifndef VGW_NEIGH_PARSE_H
-#define VGW_NEIGH_PARSE_H
+#ifndef VGW_KNEIGH_PARSE_H
+#define VGW_KNEIGH_PARSE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* Results: OK, then ignored kinds, then errors. */
-#define VGW_NEIGH_MSG_RESULTS(X)                                                     \
+#define VGW_KNEIGH_MSG_RESULTS(X)                                                    \
 	X(OK, "ok", "an IPv4 neighbour to apply or remove")                          \
 	X(IGN_MSG_TYPE, "msg_type", "not RTM_NEWNEIGH or RTM_DELNEIGH")              \
 	X(IGN_FAMILY, "family", "not IPv4 (IPv6, bridge FDB, ...)")                  \
@@ -41,17 +41,17 @@
 	X(ERR_ATTR, "bad_attr", "an attribute length is invalid or NDA_DST is not 4 bytes") \
 	X(ERR_LLADDR, "bad_lladdr", "an entry in a valid state without a 6-byte NDA_LLADDR")
 
-#define VGW_X_ENUM(id, name, help) VGW_NEIGH_MSG_##id,
-enum vgw_neigh_msg_result { VGW_NEIGH_MSG_RESULTS(VGW_X_ENUM) VGW_NEIGH_MSG_RESULT_MAX };
+#define VGW_X_ENUM(id, name, help) VGW_KNEIGH_MSG_##id,
+enum vgw_kneigh_msg_result { VGW_KNEIGH_MSG_RESULTS(VGW_X_ENUM) VGW_KNEIGH_MSG_RESULT_MAX };
 #undef VGW_X_ENUM
-#define VGW_NEIGH_MSG_FIRST_ERR VGW_NEIGH_MSG_ERR_TRUNCATED
+#define VGW_KNEIGH_MSG_FIRST_ERR VGW_KNEIGH_MSG_ERR_TRUNCATED
 
-extern const char *const vgw_neigh_msg_result_names[VGW_NEIGH_MSG_RESULT_MAX];
+extern const char *const vgw_kneigh_msg_result_names[VGW_KNEIGH_MSG_RESULT_MAX];
 
-enum vgw_neigh_msg_op { VGW_NEIGH_MSG_ADD, VGW_NEIGH_MSG_DEL };
+enum vgw_kneigh_msg_op { VGW_KNEIGH_MSG_ADD, VGW_KNEIGH_MSG_DEL };
 
-struct vgw_neigh_msg {
-	uint8_t op;      /* enum vgw_neigh_msg_op */
+struct vgw_kneigh_msg {
+	uint8_t op;      /* enum vgw_kneigh_msg_op */
 	uint8_t flags;   /* ndm_flags (NTF_*) */
 	uint16_t state;  /* ndm_state (NUD_*) */
 	int32_t ifindex; /* ndm_ifindex; set as soon as the ndmsg was read */
@@ -65,20 +65,21 @@ struct vgw_neigh_msg {
  * as far as parsing got: all of them for OK; ifindex for any result after
  * the ndmsg was read (so that a caller can tell whether a malformed message
  * was about an interface it follows). */
-enum vgw_neigh_msg_result vgw_neigh_parse(const void *msg, size_t avail, struct vgw_neigh_msg *r);
+enum vgw_kneigh_msg_result vgw_kneigh_parse(const void *msg, size_t avail,
+					    struct vgw_kneigh_msg *r);
 
-static inline bool vgw_neigh_msg_is_error(enum vgw_neigh_msg_result res)
+static inline bool vgw_kneigh_msg_is_error(enum vgw_kneigh_msg_result res)
 {
-	return res >= VGW_NEIGH_MSG_FIRST_ERR;
+	return res >= VGW_KNEIGH_MSG_FIRST_ERR;
 }
 
 /* Bytes of either request (header, ndmsg, NDA_DST). */
-#define VGW_NEIGH_REQ_LEN 36u
+#define VGW_KNEIGH_REQ_LEN 36u
 
 /* RTM_GETNEIGH for (ifindex, ip): the kernel answers with its entry (an
  * RTM_NEWNEIGH carrying seq) or an NLMSG_ERROR (ENOENT: it has none). It
  * changes nothing in the kernel. Returns the length, 0 if cap is too small. */
-size_t vgw_neigh_msg_get(void *buf, size_t cap, uint32_t seq, int32_t ifindex, uint32_t ip);
+size_t vgw_kneigh_msg_get(void *buf, size_t cap, uint32_t seq, int32_t ifindex, uint32_t ip);
 
 /* RTM_NEWNEIGH, NLM_F_CREATE, ndm_flags NTF_USE, ndm_state 0: the kernel
  * creates the entry if needed and calls neigh_event_send(), i.e. resolves
@@ -89,6 +90,6 @@ size_t vgw_neigh_msg_get(void *buf, size_t cap, uint32_t seq, int32_t ifindex, u
  * must never be sent for an entry the kernel holds as PERMANENT. No
  * NLM_F_ACK: only an error is answered. Returns the length, 0 if cap is too
  * small. */
-size_t vgw_neigh_msg_use(void *buf, size_t cap, uint32_t seq, int32_t ifindex, uint32_t ip);
+size_t vgw_kneigh_msg_use(void *buf, size_t cap, uint32_t seq, int32_t ifindex, uint32_t ip);
 
 #endif

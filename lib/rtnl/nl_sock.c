@@ -14,7 +14,7 @@
 
 #include "../util/parse.h"
 
-uint64_t vgw_nl_now_ms(void)
+uint64_t vgw_rtnl_nl_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -28,7 +28,7 @@ static int int_len(size_t n)
 	return n > INT_MAX ? INT_MAX : (int)n; /* libmnl counts bytes in int */
 }
 
-size_t vgw_nl_msg_step(const void *msg, size_t avail)
+size_t vgw_rtnl_nl_msg_step(const void *msg, size_t avail)
 {
 	int left = int_len(avail);
 	if (!mnl_nlmsg_ok(msg, left))
@@ -44,7 +44,7 @@ size_t vgw_nl_msg_step(const void *msg, size_t avail)
 	return left > 0 ? (size_t)(before - left) : avail; /* the last may lack its padding */
 }
 
-int vgw_nl_attr_parse_payload(const void *payload, size_t len, mnl_attr_cb_t cb, void *data)
+int vgw_rtnl_nl_attr_parse_payload(const void *payload, size_t len, mnl_attr_cb_t cb, void *data)
 {
 	const struct nlattr *a = payload;
 	int left = int_len(len); /* nla_len is 16 bits: a real payload fits */
@@ -61,26 +61,26 @@ int vgw_nl_attr_parse_payload(const void *payload, size_t len, mnl_attr_cb_t cb,
 	return left > 0 ? MNL_CB_ERROR : ret;
 }
 
-int vgw_nl_attr_parse(const struct nlmsghdr *nlh, size_t hdr_len, mnl_attr_cb_t cb, void *data)
+int vgw_rtnl_nl_attr_parse(const struct nlmsghdr *nlh, size_t hdr_len, mnl_attr_cb_t cb, void *data)
 {
 	size_t body = mnl_nlmsg_get_payload_len(nlh);
 	size_t off = MNL_ALIGN(hdr_len);
 	if (off > body)
 		off = body;
-	return vgw_nl_attr_parse_payload((const uint8_t *)mnl_nlmsg_get_payload(nlh) + off,
-					 body - off, cb, data);
+	return vgw_rtnl_nl_attr_parse_payload((const uint8_t *)mnl_nlmsg_get_payload(nlh) + off,
+					      body - off, cb, data);
 }
 
 /* ---- sending ------------------------------------------------------------- */
 
-uint32_t vgw_nl_next_seq(struct vgw_nl_sock *s)
+uint32_t vgw_rtnl_nl_next_seq(struct vgw_rtnl_nl_sock *s)
 {
 	if (++s->seq == 0)
 		s->seq = 1; /* 0 is what notifications carry */
 	return s->seq;
 }
 
-int vgw_nl_send(struct vgw_nl_sock *s, const void *msg, size_t len)
+int vgw_rtnl_nl_send(struct vgw_rtnl_nl_sock *s, const void *msg, size_t len)
 {
 	if (s->send)
 		return s->send(msg, len);
@@ -93,21 +93,21 @@ int vgw_nl_send(struct vgw_nl_sock *s, const void *msg, size_t len)
 
 /* ---- the dump ------------------------------------------------------------ */
 
-void vgw_nl_resync(struct vgw_nl_sock *s)
+void vgw_rtnl_nl_resync(struct vgw_rtnl_nl_sock *s)
 {
 	s->resync_wanted = true;
 	s->retry_at = 0;
 }
 
-static void start_dump(struct vgw_nl_sock *s)
+static void start_dump(struct vgw_rtnl_nl_sock *s)
 {
 	uint32_t req[64]; /* aligned for the headers; a dump request is < 64 bytes */
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
 	s->ops->dump_request(nlh);
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = vgw_nl_next_seq(s);
-	uint64_t now = vgw_nl_now_ms();
-	if (vgw_nl_send(s, nlh, nlh->nlmsg_len) < 0) {
+	nlh->nlmsg_seq = vgw_rtnl_nl_next_seq(s);
+	uint64_t now = vgw_rtnl_nl_now_ms();
+	if (vgw_rtnl_nl_send(s, nlh, nlh->nlmsg_len) < 0) {
 		s->ops->log("cannot request a %s: %s (retrying)", s->dump_name, strerror(errno));
 		s->retry_at = now + 1000;
 		return;
@@ -117,13 +117,13 @@ static void start_dump(struct vgw_nl_sock *s)
 	s->intr_seen = false;
 	s->loading = true;
 	s->last_dump_msg = now;
-	s->ops->event(VGW_NL_DUMP_SENT);
+	s->ops->event(VGW_RTNL_NL_DUMP_SENT);
 }
 
 /* NLMSG_DONE of our dump, or an error answer to it. */
-static void dump_over(struct vgw_nl_sock *s, int error)
+static void dump_over(struct vgw_rtnl_nl_sock *s, int error)
 {
-	uint64_t now = vgw_nl_now_ms();
+	uint64_t now = vgw_rtnl_nl_now_ms();
 	s->loading = false;
 	s->last_dump_msg = now;
 	if (error && !(error == ENOENT && s->ops->missing_is_empty)) {
@@ -135,13 +135,13 @@ static void dump_over(struct vgw_nl_sock *s, int error)
 	}
 	if (s->resync_wanted)
 		return; /* notifications were lost meanwhile: again, then sweep */
-	s->ops->event(VGW_NL_DUMP_DONE);
+	s->ops->event(VGW_RTNL_NL_DUMP_DONE);
 }
 
-static void overrun(struct vgw_nl_sock *s)
+static void overrun(struct vgw_rtnl_nl_sock *s)
 {
-	vgw_nl_resync(s);
-	s->ops->event(VGW_NL_OVERRUN);
+	vgw_rtnl_nl_resync(s);
+	s->ops->event(VGW_RTNL_NL_OVERRUN);
 }
 
 /* ---- receiving ----------------------------------------------------------- */
@@ -158,11 +158,11 @@ static int32_t first_i32(const struct nlmsghdr *h, int32_t dflt)
 
 /* One message of the datagram at s->buf + s->off. Returns false when the
  * datagram's framing is broken (the rest of it is dropped). */
-static bool one_message(struct vgw_nl_sock *s)
+static bool one_message(struct vgw_rtnl_nl_sock *s)
 {
 	const struct nlmsghdr *h = (const void *)(s->buf + s->off);
 	size_t avail = s->len - s->off;
-	size_t step = vgw_nl_msg_step(h, avail);
+	size_t step = vgw_rtnl_nl_msg_step(h, avail);
 	if (!step) {
 		s->ops->message(h, avail, 0); /* counted by the owner: truncated */
 		return false;
@@ -170,7 +170,7 @@ static bool one_message(struct vgw_nl_sock *s)
 	s->off += step;
 	bool ours = s->loading && h->nlmsg_seq == s->dump_seq && h->nlmsg_seq != 0;
 	if (ours)
-		s->last_dump_msg = vgw_nl_now_ms();
+		s->last_dump_msg = vgw_rtnl_nl_now_ms();
 	switch (h->nlmsg_type) {
 	case NLMSG_DONE:
 		if (ours) {
@@ -193,17 +193,17 @@ static bool one_message(struct vgw_nl_sock *s)
 	}
 	if (ours && (h->nlmsg_flags & NLM_F_DUMP_INTR) && !s->intr_seen) {
 		s->intr_seen = true;
-		s->ops->event(VGW_NL_DUMP_INTR);
+		s->ops->event(VGW_RTNL_NL_DUMP_INTR);
 	}
 	s->ops->message(h, h->nlmsg_len, h->nlmsg_seq);
 	return true;
 }
 
-void vgw_nl_input(struct vgw_nl_sock *s, const void *buf, size_t len)
+void vgw_rtnl_nl_input(struct vgw_rtnl_nl_sock *s, const void *buf, size_t len)
 {
 	if (!s->buf)
-		s->buf = malloc(VGW_NL_BUF_SIZE);
-	if (!s->buf || len > VGW_NL_BUF_SIZE)
+		s->buf = malloc(VGW_RTNL_NL_BUF_SIZE);
+	if (!s->buf || len > VGW_RTNL_NL_BUF_SIZE)
 		return;
 	memcpy(s->buf, buf, len);
 	s->len = len;
@@ -216,11 +216,11 @@ void vgw_nl_input(struct vgw_nl_sock *s, const void *buf, size_t len)
 /* Reads the next datagram into s->buf. Returns true, or false when there is
  * nothing to read or the receive failed (logged). Not mnl_socket_recvfrom:
  * it does not say who sent the datagram, and only the kernel may. */
-static bool receive(struct vgw_nl_sock *s)
+static bool receive(struct vgw_rtnl_nl_sock *s)
 {
 	for (;;) {
 		struct sockaddr_nl from;
-		struct iovec iov = {.iov_base = s->buf, .iov_len = VGW_NL_BUF_SIZE};
+		struct iovec iov = {.iov_base = s->buf, .iov_len = VGW_RTNL_NL_BUF_SIZE};
 		struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof(from),
 				    .msg_iov = &iov, .msg_iovlen = 1};
 		ssize_t n;
@@ -235,17 +235,17 @@ static bool receive(struct vgw_nl_sock *s)
 				overrun(s);
 				continue;
 			}
-			s->ops->event(VGW_NL_RECV_ERROR);
+			s->ops->event(VGW_RTNL_NL_RECV_ERROR);
 			s->ops->log("netlink receive: %s", strerror(e));
 			return false;
 		}
 		if (mh.msg_namelen != sizeof(from) || from.nl_pid != 0) {
-			s->ops->event(VGW_NL_FOREIGN); /* only the kernel speaks to us */
+			s->ops->event(VGW_RTNL_NL_FOREIGN); /* only the kernel speaks to us */
 			continue;
 		}
 		if (mh.msg_flags & MSG_TRUNC) {
-			s->ops->event(VGW_NL_RECV_ERROR);
-			s->ops->log("netlink datagram larger than %u bytes dropped", VGW_NL_BUF_SIZE);
+			s->ops->event(VGW_RTNL_NL_RECV_ERROR);
+			s->ops->log("netlink datagram larger than %u bytes dropped", VGW_RTNL_NL_BUF_SIZE);
 			overrun(s); /* something was lost: resync */
 			continue;
 		}
@@ -255,14 +255,14 @@ static bool receive(struct vgw_nl_sock *s)
 	}
 }
 
-void vgw_nl_poll(struct vgw_nl_sock *s, unsigned int budget, bool readable)
+void vgw_rtnl_nl_poll(struct vgw_rtnl_nl_sock *s, unsigned int budget, bool readable)
 {
 	if (!s->active)
 		return;
-	uint64_t now = vgw_nl_now_ms();
+	uint64_t now = vgw_rtnl_nl_now_ms();
 	if (s->resync_wanted && !s->loading && now >= s->retry_at)
 		start_dump(s);
-	if (s->loading && now - s->last_dump_msg > VGW_NL_DUMP_STALL_MS) {
+	if (s->loading && now - s->last_dump_msg > VGW_RTNL_NL_DUMP_STALL_MS) {
 		s->ops->log("%s stalled, asking again", s->dump_name);
 		s->loading = false;
 		s->resync_wanted = true;
@@ -280,26 +280,26 @@ void vgw_nl_poll(struct vgw_nl_sock *s, unsigned int budget, bool readable)
 /* ---- opening ------------------------------------------------------------- */
 
 /* What both openings share: the buffer, and the first dump wanted. */
-static int start(struct vgw_nl_sock *s)
+static int start(struct vgw_rtnl_nl_sock *s)
 {
-	s->buf = s->buf ? s->buf : malloc(VGW_NL_BUF_SIZE);
+	s->buf = s->buf ? s->buf : malloc(VGW_RTNL_NL_BUF_SIZE);
 	if (!s->buf)
 		return -1;
 	s->active = true;
 	s->loading = false;
-	vgw_nl_resync(s);
+	vgw_rtnl_nl_resync(s);
 	return 0;
 }
 
-int vgw_nl_test_open(struct vgw_nl_sock *s, int (*send)(const void *msg, size_t len))
+int vgw_rtnl_nl_test_open(struct vgw_rtnl_nl_sock *s, int (*send)(const void *msg, size_t len))
 {
-	vgw_nl_close(s);
+	vgw_rtnl_nl_close(s);
 	s->send = send;
 	return start(s);
 }
 
-int vgw_nl_open(struct vgw_nl_sock *s, unsigned int groups, bool strict, int rcvbuf,
-		const char *what, char *err)
+int vgw_rtnl_nl_open(struct vgw_rtnl_nl_sock *s, unsigned int groups, bool strict, int rcvbuf,
+		     const char *what, char *err)
 {
 	s->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (!s->nl || start(s) < 0) {
@@ -321,16 +321,16 @@ int vgw_nl_open(struct vgw_nl_sock *s, unsigned int groups, bool strict, int rcv
 	}
 	return 0;
 fail:
-	vgw_nl_close(s);
+	vgw_rtnl_nl_close(s);
 	return -1;
 }
 
-void vgw_nl_close(struct vgw_nl_sock *s)
+void vgw_rtnl_nl_close(struct vgw_rtnl_nl_sock *s)
 {
 	if (s->nl)
 		mnl_socket_close(s->nl);
 	free(s->buf);
-	const struct vgw_nl_ops *ops = s->ops;
+	const struct vgw_rtnl_nl_ops *ops = s->ops;
 	memset(s, 0, sizeof(*s));
 	s->ops = ops;
 	s->fd = -1;

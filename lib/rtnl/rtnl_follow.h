@@ -40,11 +40,11 @@
  * tables followed into the FIB and written by the announce module, 0 =
  * none. Written by the settings loader, read only once the settings are
  * finished. */
-struct vgw_kernel_conf {
+struct vgw_rtnl_conf {
 	uint32_t import_table;
 	uint32_t announce_table;
 };
-extern struct vgw_kernel_conf vgw_kernel_conf;
+extern struct vgw_rtnl_conf vgw_rtnl_conf;
 
 int vgw_rtnl_open(uint32_t table, uint32_t max_routes, char *err);
 void vgw_rtnl_close(void);

@@ -88,12 +88,13 @@ static enum vgw_rtnl_result multipath(const struct nlattr *mp, struct vgw_rtnl_r
 		if (nh.rtnh_len < hdr || nh.rtnh_len > n)
 			return VGW_RTNL_ERR_MULTIPATH;
 		struct nexthop_walk w = {.unknown = &r->unknown_attrs, .res = VGW_RTNL_OK};
-		if (vgw_nl_attr_parse_payload(p + hdr, nh.rtnh_len - hdr, nexthop_attr, &w) < 0)
+		if (vgw_rtnl_nl_attr_parse_payload(p + hdr, nh.rtnh_len - hdr, nexthop_attr,
+						   &w) < 0)
 			return w.res != VGW_RTNL_OK ? w.res : VGW_RTNL_ERR_MULTIPATH;
 		if (!w.has_gw)
 			return VGW_RTNL_ERR_NO_GATEWAY; /* a device next hop */
 		if (!(nh.rtnh_flags & RTNH_F_DEAD)) {
-			if (r->n_paths == VGW_ECMP_MAX)
+			if (r->n_paths == VGW_FIB_ECMP_MAX)
 				return VGW_RTNL_ERR_TOO_MANY_PATHS;
 			r->paths[r->n_paths++] = (struct vgw_rtnl_path){
 				.gw = ntohl(w.gw), .oif = nh.rtnh_ifindex};
@@ -172,7 +173,7 @@ enum vgw_rtnl_result vgw_rtnl_parse(const void *msg, size_t avail, uint32_t tabl
 	const struct nlmsghdr *h = msg;
 	struct rtmsg rtm;
 	uint16_t type;
-	if (!vgw_nl_msg_step(msg, avail))
+	if (!vgw_rtnl_nl_msg_step(msg, avail))
 		return VGW_RTNL_ERR_TRUNCATED; /* the header or its length does not fit */
 	memcpy(&type, (const uint8_t *)msg + offsetof(struct nlmsghdr, nlmsg_type), sizeof(type));
 	if (type != RTM_NEWROUTE && type != RTM_DELROUTE)
@@ -189,7 +190,7 @@ enum vgw_rtnl_result vgw_rtnl_parse(const void *msg, size_t avail, uint32_t tabl
 	r->table = rtm.rtm_table;
 
 	struct route_walk w = {.r = r};
-	if (vgw_nl_attr_parse(h, sizeof(rtm), route_attr, &w) < 0)
+	if (vgw_rtnl_nl_attr_parse(h, sizeof(rtm), route_attr, &w) < 0)
 		return VGW_RTNL_ERR_ATTR;
 	/* what concerns us at all */
 	if (r->table != table)

@@ -5,13 +5,13 @@
  * the followed table: a route to apply or withdraw (OK), a message that does
  * not concern us (IGN_*), or a message we cannot use (ERR_*). It must be
  * safe on arbitrary bytes: the message and its attributes are walked with libmnl
- * (nl_sock.h: vgw_nl_msg_step, vgw_nl_attr_parse), every length is checked
+ * (nl_sock.h: vgw_rtnl_nl_msg_step, vgw_rtnl_nl_attr_parse), every length is checked
  * against the bytes available, every attribute read is checked for its exact
  * size (mnl_attr_validate), and nothing is read past `avail`. msg is 4-byte
  * aligned, as netlink buffers are (libmnl reads the headers in place).
  *
  * What is followed: IPv4 unicast routes of the table, without TOS, not
- * cloned, with 1 to VGW_ECMP_MAX gateways (RTA_GATEWAY, or the rtnexthop list
+ * cloned, with 1 to VGW_FIB_ECMP_MAX gateways (RTA_GATEWAY, or the rtnexthop list
  * of RTA_MULTIPATH; next hops flagged RTNH_F_DEAD are left out; weights,
  * rtnh_hops, are ignored: vgw spreads flows evenly). The key of a route is
  * (dst, len, metric = RTA_PRIORITY): the kernel may hold several routes of a
@@ -75,7 +75,7 @@ struct vgw_rtnl_route {
 	uint32_t dst;    /* host order */
 	uint32_t metric; /* RTA_PRIORITY, 0 if absent */
 	uint32_t unknown_attrs;
-	struct vgw_rtnl_path paths[VGW_ECMP_MAX];
+	struct vgw_rtnl_path paths[VGW_FIB_ECMP_MAX];
 };
 
 /* msg: one netlink message, avail: the bytes readable from msg (the message's

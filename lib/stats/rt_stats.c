@@ -25,7 +25,7 @@ static void raw(unsigned int w, struct vgw_runtime *out)
 	out->idle_cycles = rt->idle_cycles;
 }
 
-void vgw_rt_stats_worker(unsigned int w, struct vgw_runtime *out)
+void vgw_runtime_stats_worker(unsigned int w, struct vgw_runtime *out)
 {
 	const struct vgw_runtime *b = &base[w];
 	raw(w, out);
@@ -39,7 +39,7 @@ void vgw_rt_stats_worker(unsigned int w, struct vgw_runtime *out)
 	out->idle_cycles = since(out->idle_cycles, b->idle_cycles);
 }
 
-void vgw_rt_stats_add(struct vgw_runtime *sum, const struct vgw_runtime *r)
+void vgw_runtime_stats_add(struct vgw_runtime *sum, const struct vgw_runtime *r)
 {
 	for (int s = 0; s < VGW_STAGE_N; s++) {
 		sum->stage[s].calls += r->stage[s].calls;
@@ -51,33 +51,33 @@ void vgw_rt_stats_add(struct vgw_runtime *sum, const struct vgw_runtime *r)
 	sum->idle_cycles += r->idle_cycles;
 }
 
-void vgw_rt_stats_total(struct vgw_runtime *out)
+void vgw_runtime_stats_total(struct vgw_runtime *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
 		struct vgw_runtime r;
-		vgw_rt_stats_worker(w, &r);
-		vgw_rt_stats_add(out, &r);
+		vgw_runtime_stats_worker(w, &r);
+		vgw_runtime_stats_add(out, &r);
 	}
 }
 
-void vgw_rt_stats_clear(void)
+void vgw_runtime_stats_clear(void)
 {
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++)
 		raw(w, &base[w]);
 }
 
-double vgw_rt_pkts_per_call(const struct vgw_stage_rt *s)
+double vgw_runtime_pkts_per_call(const struct vgw_stage_rt *s)
 {
 	return s->calls ? (double)s->pkts / (double)s->calls : 0.0;
 }
 
-double vgw_rt_cycles_per_pkt(const struct vgw_stage_rt *s)
+double vgw_runtime_cycles_per_pkt(const struct vgw_stage_rt *s)
 {
 	return s->pkts ? (double)s->cycles / (double)s->pkts : 0.0;
 }
 
-double vgw_rt_busy_pct(const struct vgw_runtime *r)
+double vgw_runtime_busy_pct(const struct vgw_runtime *r)
 {
 	/* in double: the sum of two cycle counts may not fit in 64 bits */
 	double all = (double)r->busy_cycles + (double)r->idle_cycles;

@@ -9,24 +9,24 @@
  * `runtime clear` records a baseline per worker (slow path only, like `stats
  * clear`); a reader racing it may mix the old and the new baseline, so a
  * counter below its baseline reads as 0 instead of wrapping. */
-#ifndef VGW_RT_STATS_H
-#define VGW_RT_STATS_H
+#ifndef VGW_RUNTIME_STATS_H
+#define VGW_RUNTIME_STATS_H
 
 #include "../core/gw.h"
 
 /* Worker w's counters since the last `runtime clear` (w < n_workers). */
-void vgw_rt_stats_worker(unsigned int w, struct vgw_runtime *out);
+void vgw_runtime_stats_worker(unsigned int w, struct vgw_runtime *out);
 /* The sum over all workers since the last `runtime clear`. */
-void vgw_rt_stats_total(struct vgw_runtime *out);
+void vgw_runtime_stats_total(struct vgw_runtime *out);
 /* sum += r, counter by counter (a total made of snapshots already shown). */
-void vgw_rt_stats_add(struct vgw_runtime *sum, const struct vgw_runtime *r);
+void vgw_runtime_stats_add(struct vgw_runtime *sum, const struct vgw_runtime *r);
 /* Slow path: the current counters become every worker's baseline. */
-void vgw_rt_stats_clear(void);
+void vgw_runtime_stats_clear(void);
 
 /* Ratios, 0 when the divisor is 0 (a stage never called, a loop never
  * timed): never a division by zero, never NaN. */
-double vgw_rt_pkts_per_call(const struct vgw_stage_rt *s); /* vector size */
-double vgw_rt_cycles_per_pkt(const struct vgw_stage_rt *s);
-double vgw_rt_busy_pct(const struct vgw_runtime *r); /* busy / (busy + idle) */
+double vgw_runtime_pkts_per_call(const struct vgw_stage_rt *s); /* vector size */
+double vgw_runtime_cycles_per_pkt(const struct vgw_stage_rt *s);
+double vgw_runtime_busy_pct(const struct vgw_runtime *r); /* busy / (busy + idle) */
 
 #endif

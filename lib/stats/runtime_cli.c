@@ -15,7 +15,7 @@ static void format_runtime(struct vgw_fmt *f, const struct vgw_runtime *r)
 	vgw_fmt_u64(f, "loops", r->loops);
 	vgw_fmt_u64(f, "busy_cycles", r->busy_cycles);
 	vgw_fmt_u64(f, "idle_cycles", r->idle_cycles);
-	vgw_fmt_double(f, "busy_pct", vgw_rt_busy_pct(r));
+	vgw_fmt_double(f, "busy_pct", vgw_runtime_busy_pct(r));
 	vgw_fmt_list_begin(f, "stages");
 	for (int s = 0; s < VGW_STAGE_N; s++) {
 		const struct vgw_stage_rt *st = &r->stage[s];
@@ -26,8 +26,8 @@ static void format_runtime(struct vgw_fmt *f, const struct vgw_runtime *r)
 		vgw_fmt_u64(f, "calls", st->calls);
 		vgw_fmt_u64(f, "packets", st->pkts);
 		vgw_fmt_u64(f, "cycles", st->cycles);
-		vgw_fmt_double(f, "pkts_per_call", vgw_rt_pkts_per_call(st));
-		vgw_fmt_double(f, "cycles_per_pkt", vgw_rt_cycles_per_pkt(st));
+		vgw_fmt_double(f, "pkts_per_call", vgw_runtime_pkts_per_call(st));
+		vgw_fmt_double(f, "cycles_per_pkt", vgw_runtime_cycles_per_pkt(st));
 		vgw_fmt_obj_end(f);
 	}
 	vgw_fmt_list_end(f);
@@ -47,8 +47,8 @@ static int cmd_show_runtime(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	vgw_fmt_sections_begin(f, "workers"); /* text: "worker N:" sections */
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
 		struct vgw_runtime r;
-		vgw_rt_stats_worker(w, &r);
-		vgw_rt_stats_add(&total, &r);
+		vgw_runtime_stats_worker(w, &r);
+		vgw_runtime_stats_add(&total, &r);
 		vgw_fmt_obj_begin(f, NULL);
 		vgw_fmt_u64(f, "worker", w);
 		vgw_fmt_u64(f, "lcore", vgw_gw.workers[w].lcore);
@@ -68,7 +68,7 @@ static int cmd_runtime_clear(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	(void)ctx;
 	(void)argc;
 	(void)argv;
-	vgw_rt_stats_clear();
+	vgw_runtime_stats_clear();
 	return 0;
 }
 

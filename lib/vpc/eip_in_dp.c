@@ -19,12 +19,12 @@
 #include "tunnel_dp.h"
 #include "vpc_dp.h"
 
-void vgw_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v)
+void vgw_vpc_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v)
 {
 	uint8_t keys[VGW_BURST][VGW_RMAP_KEY_LEN];
 	void *ep[VGW_BURST];
 	for (uint32_t i = 0; i < v->n; i++) {
-		const struct vgw_eip *e = v->p[i].obj;
+		const struct vgw_vpc_eip *e = v->p[i].obj;
 		struct vgw_vpc_key k = {.vni = e->vni, .ip = e->ip};
 		vgw_rmap_key(&k, sizeof(k), keys[i]);
 	}
@@ -34,8 +34,8 @@ void vgw_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v)
 	for (uint32_t i = 0; i < v->n; i++) {
 		struct rte_mbuf *m = v->m[i];
 		const struct vgw_pkt *p = &v->p[i];
-		const struct vgw_eip *e = p->obj;
-		uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+		const struct vgw_vpc_eip *e = p->obj;
+		uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_DP_ETH_HLEN);
 		uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
 		uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
 		if (vgw_dp_ttl_expired(w, m, p, ip, true))
@@ -44,11 +44,11 @@ void vgw_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v)
 			vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(EIP_NO_ENDPOINT), m);
 			continue;
 		}
-		struct vgw_tunnel t;
+		struct vgw_vpc_tunnel t;
 		/* the tunnel first: a packet that cannot fit is refused before
 		 * any rewrite, so the ICMP error quotes what the sender sent */
-		if (!vgw_tunnel_prepare(w, m, p, e->vni, e->ip, ep[i], vgw_ip4_flow_hash(ip, hl, tl),
-					tl, &t))
+		if (!vgw_vpc_tunnel_prepare(w, m, p, e->vni, e->ip, ep[i],
+					    vgw_ip4_flow_hash(ip, hl, tl), tl, &t))
 			continue;
 		/* RFC 5508: an error about a flow of this EIP quotes a packet the
 		 * EIP sent; its source goes back to the private address */
@@ -61,6 +61,6 @@ void vgw_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v)
 		}
 		vgw_ip4_ttl_dec(ip);
 		vgw_nat_set_addr(ip, hl, tl, VGW_NAT_DST, e->ip);
-		vgw_tunnel_send(w, m, p, &t, tl);
+		vgw_vpc_tunnel_send(w, m, p, &t, tl);
 	}
 }

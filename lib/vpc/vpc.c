@@ -190,9 +190,9 @@ int vgw_vpc_add(struct vgw_vpc_tables *t, const char *name, uint32_t vni,
 {
 	if (check_name(name, err) < 0)
 		return -1;
-	if (vni < VGW_VNI_MIN || vni > VGW_VNI_LIMIT) {
-		snprintf(err, VGW_ERR_LEN, "VNI %u out of range %u-%u", vni, VGW_VNI_MIN,
-			 VGW_VNI_LIMIT);
+	if (vni < VGW_VPC_VNI_MIN || vni > VGW_VPC_VNI_LIMIT) {
+		snprintf(err, VGW_ERR_LEN, "VNI %u out of range %u-%u", vni, VGW_VPC_VNI_MIN,
+			 VGW_VPC_VNI_LIMIT);
 		return -1;
 	}
 	if (gw_mac && check_unicast_mac(gw_mac, "gateway-mac", err) < 0)
@@ -233,10 +233,10 @@ void vgw_vpc_usage(const struct vgw_vpc_tables *t, uint32_t vni, uint32_t *endpo
 	void *o;
 	*endpoints = *eips = 0;
 	while (vgw_rmap_next(t->endpoints, &it, &k, &o))
-		*endpoints += ((const struct vgw_endpoint *)o)->vni == vni;
+		*endpoints += ((const struct vgw_vpc_endpoint *)o)->vni == vni;
 	it = 0;
 	while (vgw_rmap_next(t->eip_by_pub, &it, &k, &o))
-		*eips += ((const struct vgw_eip *)o)->vni == vni;
+		*eips += ((const struct vgw_vpc_eip *)o)->vni == vni;
 }
 
 int vgw_vpc_del(struct vgw_vpc_tables *t, const char *name, char *err)
@@ -275,12 +275,12 @@ void vgw_vpc_release(struct vgw_vpc_tables *t, uint32_t vni)
 
 /* ---- the gateway's VTEP ---- */
 
-int vgw_vtep_add(struct vgw_vpc_tables *t, uint32_t ip, uint16_t udp_port, char *err)
+int vgw_vpc_vtep_add(struct vgw_vpc_tables *t, uint32_t ip, uint16_t udp_port, char *err)
 {
 	char b[VGW_IP4_STRLEN];
 	uint32_t cur;
 	uint16_t cur_port;
-	vgw_vtep_get(t, &cur, &cur_port);
+	vgw_vpc_vtep_get(t, &cur, &cur_port);
 	if (cur) {
 		snprintf(err, VGW_ERR_LEN, "a VTEP is already configured (%s udp-port %u); "
 			 "'vtep del' first", vgw_ip4_str(cur, b), cur_port);
@@ -306,7 +306,7 @@ int vgw_vtep_add(struct vgw_vpc_tables *t, uint32_t ip, uint16_t udp_port, char 
 	return 0;
 }
 
-int vgw_vtep_del(struct vgw_vpc_tables *t, char *err)
+int vgw_vpc_vtep_del(struct vgw_vpc_tables *t, char *err)
 {
 	if (!atomic_load_explicit(&t->vtep, memory_order_relaxed)) {
 		snprintf(err, VGW_ERR_LEN, "no VTEP is configured");
@@ -320,13 +320,13 @@ int vgw_vtep_del(struct vgw_vpc_tables *t, char *err)
 
 static void hv_unref(struct vgw_vpc_tables *t, uint32_t ip)
 {
-	struct vgw_hv *h = vgw_rmap_get(t->hvs, &ip);
+	struct vgw_vpc_hv *h = vgw_rmap_get(t->hvs, &ip);
 	if (h && --h->refs == 0)
 		retire(vgw_rmap_del(t->hvs, &ip));
 }
 
-int vgw_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
-		     const uint8_t mac[6], uint32_t vtep, bool replace, char *err)
+int vgw_vpc_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
+			 const uint8_t mac[6], uint32_t vtep, bool replace, char *err)
 {
 	const struct vgw_vpc *v = need_vpc(t, vpc, err);
 	if (!v || check_host_ip(ip, "endpoint address", err) < 0 ||
@@ -341,7 +341,7 @@ int vgw_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
 		return -1;
 	}
 	struct vgw_vpc_key key = {.vni = v->vni, .ip = ip};
-	const struct vgw_endpoint *cur = vgw_rmap_get(t->endpoints, &key);
+	const struct vgw_vpc_endpoint *cur = vgw_rmap_get(t->endpoints, &key);
 	if (cur && !replace) {
 		snprintf(err, VGW_ERR_LEN,
 			 "endpoint %s in VPC '%s' exists; 'endpoint replace' moves it",
@@ -354,8 +354,8 @@ int vgw_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
 	}
 	/* the hypervisor entry first, so workers accept the VTEP as soon as the
 	 * endpoint naming it is visible */
-	struct vgw_hv *h = vgw_rmap_get(t->hvs, &vtep);
-	struct vgw_hv *new_h = NULL;
+	struct vgw_vpc_hv *h = vgw_rmap_get(t->hvs, &vtep);
+	struct vgw_vpc_hv *new_h = NULL;
 	if (!h) {
 		new_h = calloc(1, sizeof(*new_h));
 		if (!new_h) {
@@ -370,14 +370,14 @@ int vgw_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
 		}
 		h = new_h;
 	}
-	struct vgw_endpoint *e = calloc(1, sizeof(*e));
+	struct vgw_vpc_endpoint *e = calloc(1, sizeof(*e));
 	if (!e) {
 		snprintf(err, VGW_ERR_LEN, "out of memory");
 		if (new_h)
 			retire(vgw_rmap_del(t->hvs, &vtep));
 		return -1;
 	}
-	*e = (struct vgw_endpoint){.vni = v->vni, .ip = ip, .vtep = vtep};
+	*e = (struct vgw_vpc_endpoint){.vni = v->vni, .ip = ip, .vtep = vtep};
 	memcpy(e->mac, mac, 6);
 	void *old;
 	if (vgw_rmap_set(t->endpoints, &key, e, &old, err) < 0) {
@@ -388,19 +388,19 @@ int vgw_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
 	}
 	h->refs++;
 	if (old) { /* a move: the previous hypervisor loses one endpoint */
-		hv_unref(t, ((const struct vgw_endpoint *)old)->vtep);
+		hv_unref(t, ((const struct vgw_vpc_endpoint *)old)->vtep);
 		retire(old);
 	}
 	return 0;
 }
 
-int vgw_endpoint_del(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip, char *err)
+int vgw_vpc_endpoint_del(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip, char *err)
 {
 	const struct vgw_vpc *v = need_vpc(t, vpc, err);
 	if (!v)
 		return -1;
 	struct vgw_vpc_key key = {.vni = v->vni, .ip = ip};
-	struct vgw_endpoint *e = vgw_rmap_del(t->endpoints, &key);
+	struct vgw_vpc_endpoint *e = vgw_rmap_del(t->endpoints, &key);
 	if (!e) {
 		char b[VGW_IP4_STRLEN];
 		snprintf(err, VGW_ERR_LEN, "no endpoint %s in VPC '%s'", vgw_ip4_str(ip, b), vpc);
@@ -413,13 +413,12 @@ int vgw_endpoint_del(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip, cha
 
 /* ---- elastic IPs ---- */
 
-int vgw_eip_add(struct vgw_vpc_tables *t, uint32_t eip, const char *vpc, uint32_t ip,
-		char *err)
+int vgw_vpc_eip_add(struct vgw_vpc_tables *t, uint32_t eip, const char *vpc, uint32_t ip, char *err)
 {
 	char b[VGW_IP4_STRLEN], b2[VGW_IP4_STRLEN];
 	if (vgw_pubaddr_check(eip, VGW_PUBADDR_EIP, err) < 0)
 		return -1;
-	const struct vgw_eip *cur = vgw_rmap_get(t->eip_by_pub, &eip);
+	const struct vgw_vpc_eip *cur = vgw_rmap_get(t->eip_by_pub, &eip);
 	if (cur) {
 		const struct vgw_vpc *cv = vgw_vpc_by_vni(t, cur->vni);
 		snprintf(err, VGW_ERR_LEN, "EIP %s already maps to %s in VPC '%s'",
@@ -440,12 +439,12 @@ int vgw_eip_add(struct vgw_vpc_tables *t, uint32_t eip, const char *vpc, uint32_
 		snprintf(err, VGW_ERR_LEN, "EIP table full (%u entries)", t->eip_by_pub->cap);
 		return -1;
 	}
-	struct vgw_eip *e = malloc(sizeof(*e));
+	struct vgw_vpc_eip *e = malloc(sizeof(*e));
 	if (!e) {
 		snprintf(err, VGW_ERR_LEN, "out of memory");
 		return -1;
 	}
-	*e = (struct vgw_eip){.eip = eip, .vni = v->vni, .ip = ip};
+	*e = (struct vgw_vpc_eip){.eip = eip, .vni = v->vni, .ip = ip};
 	/* the registry first (validated above, so only memory can fail it), then
 	 * what workers see; every failure below undoes the registration */
 	if (vgw_pubaddr_add(eip, VGW_PUBADDR_EIP, v->vni, err) < 0) {
@@ -468,9 +467,9 @@ int vgw_eip_add(struct vgw_vpc_tables *t, uint32_t eip, const char *vpc, uint32_
 	return 0;
 }
 
-int vgw_eip_del(struct vgw_vpc_tables *t, uint32_t eip, char *err)
+int vgw_vpc_eip_del(struct vgw_vpc_tables *t, uint32_t eip, char *err)
 {
-	struct vgw_eip *e = vgw_rmap_del(t->eip_by_pub, &eip);
+	struct vgw_vpc_eip *e = vgw_rmap_del(t->eip_by_pub, &eip);
 	if (!e) {
 		char b[VGW_IP4_STRLEN];
 		snprintf(err, VGW_ERR_LEN, "no EIP %s", vgw_ip4_str(eip, b));

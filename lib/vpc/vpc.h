@@ -21,8 +21,8 @@
 
 #define VGW_VPC_MAX 4096
 #define VGW_VPC_NAME_LEN 32
-#define VGW_VNI_MIN 1u
-#define VGW_VNI_LIMIT 0xffffffu
+#define VGW_VPC_VNI_MIN 1u
+#define VGW_VPC_VNI_LIMIT 0xffffffu
 
 struct rte_rcu_qsbr;
 
@@ -42,14 +42,14 @@ struct vgw_vpc_key {
 	uint32_t ip; /* host order */
 };
 
-struct vgw_endpoint {
+struct vgw_vpc_endpoint {
 	uint32_t vni;
 	uint32_t ip;
 	uint32_t vtep; /* the hypervisor's VTEP, host order */
 	uint8_t mac[6];
 };
 
-struct vgw_eip {
+struct vgw_vpc_eip {
 	uint32_t eip; /* public, host order */
 	uint32_t vni;
 	uint32_t ip; /* private */
@@ -57,17 +57,17 @@ struct vgw_eip {
 
 /* A hypervisor VTEP that some endpoint names. Workers only test presence;
  * `refs` (endpoints naming it) is read and written by the slow path only. */
-struct vgw_hv {
+struct vgw_vpc_hv {
 	uint32_t ip;
 	uint32_t refs;
 };
 
 struct vgw_vpc_tables {
 	struct vgw_rmap *vpc_by_vni;  /* uint32_t vni -> struct vgw_vpc */
-	struct vgw_rmap *endpoints;   /* vgw_vpc_key -> struct vgw_endpoint */
-	struct vgw_rmap *hvs;         /* uint32_t ip -> struct vgw_hv */
-	struct vgw_rmap *eip_by_pub;  /* uint32_t eip -> struct vgw_eip */
-	struct vgw_rmap *eip_by_priv; /* vgw_vpc_key -> the same struct vgw_eip */
+	struct vgw_rmap *endpoints;   /* vgw_vpc_key -> struct vgw_vpc_endpoint */
+	struct vgw_rmap *hvs;         /* uint32_t ip -> struct vgw_vpc_hv */
+	struct vgw_rmap *eip_by_pub;  /* uint32_t eip -> struct vgw_vpc_eip */
+	struct vgw_rmap *eip_by_priv; /* vgw_vpc_key -> the same struct vgw_vpc_eip */
 	_Atomic uint64_t vtep;        /* udp_port << 32 | ip; 0 = no VTEP */
 };
 
@@ -98,9 +98,9 @@ int vgw_vpc_hold(struct vgw_vpc_tables *t, uint32_t vni);
 void vgw_vpc_release(struct vgw_vpc_tables *t, uint32_t vni);
 
 /* ip must be an address of an underlay port. */
-int vgw_vtep_add(struct vgw_vpc_tables *t, uint32_t ip, uint16_t udp_port, char *err);
-int vgw_vtep_del(struct vgw_vpc_tables *t, char *err);
-static inline void vgw_vtep_get(const struct vgw_vpc_tables *t, uint32_t *ip, uint16_t *port)
+int vgw_vpc_vtep_add(struct vgw_vpc_tables *t, uint32_t ip, uint16_t udp_port, char *err);
+int vgw_vpc_vtep_del(struct vgw_vpc_tables *t, char *err);
+static inline void vgw_vpc_vtep_get(const struct vgw_vpc_tables *t, uint32_t *ip, uint16_t *port)
 {
 	uint64_t v = atomic_load_explicit(&t->vtep, memory_order_acquire);
 	*ip = (uint32_t)v;
@@ -108,15 +108,15 @@ static inline void vgw_vtep_get(const struct vgw_vpc_tables *t, uint32_t *ip, ui
 }
 
 /* replace = false refuses an existing endpoint; true adds or moves it. */
-int vgw_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
-		     const uint8_t mac[6], uint32_t vtep, bool replace, char *err);
-int vgw_endpoint_del(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip, char *err);
+int vgw_vpc_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
+			 const uint8_t mac[6], uint32_t vtep, bool replace, char *err);
+int vgw_vpc_endpoint_del(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip, char *err);
 
 /* The EIP is checked against and registered in the public address registry
  * (lib/addr/pubaddr.h) before the tables change; del unregisters it. */
-int vgw_eip_add(struct vgw_vpc_tables *t, uint32_t eip, const char *vpc, uint32_t ip,
-		char *err);
-int vgw_eip_del(struct vgw_vpc_tables *t, uint32_t eip, char *err);
+int vgw_vpc_eip_add(struct vgw_vpc_tables *t, uint32_t eip, const char *vpc, uint32_t ip,
+		    char *err);
+int vgw_vpc_eip_del(struct vgw_vpc_tables *t, uint32_t eip, char *err);
 
 struct vgw_buf;
 /* Commands that rebuild the tables, in dependency order (vpc_cli.c). */

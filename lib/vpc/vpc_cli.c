@@ -46,8 +46,8 @@ static int cmp_vpc(const void *a, const void *b)
 
 static int cmp_endpoint(const void *a, const void *b)
 {
-	const struct vgw_endpoint *x = *(const struct vgw_endpoint *const *)a;
-	const struct vgw_endpoint *y = *(const struct vgw_endpoint *const *)b;
+	const struct vgw_vpc_endpoint *x = *(const struct vgw_vpc_endpoint *const *)a;
+	const struct vgw_vpc_endpoint *y = *(const struct vgw_vpc_endpoint *const *)b;
 	CMP_FIELD(x, y, vni);
 	CMP_FIELD(x, y, ip);
 	return 0;
@@ -55,16 +55,16 @@ static int cmp_endpoint(const void *a, const void *b)
 
 static int cmp_eip(const void *a, const void *b)
 {
-	const struct vgw_eip *x = *(const struct vgw_eip *const *)a;
-	const struct vgw_eip *y = *(const struct vgw_eip *const *)b;
+	const struct vgw_vpc_eip *x = *(const struct vgw_vpc_eip *const *)a;
+	const struct vgw_vpc_eip *y = *(const struct vgw_vpc_eip *const *)b;
 	CMP_FIELD(x, y, eip);
 	return 0;
 }
 
 static int cmp_hv(const void *a, const void *b)
 {
-	const struct vgw_hv *x = *(const struct vgw_hv *const *)a;
-	const struct vgw_hv *y = *(const struct vgw_hv *const *)b;
+	const struct vgw_vpc_hv *x = *(const struct vgw_vpc_hv *const *)a;
+	const struct vgw_vpc_hv *y = *(const struct vgw_vpc_hv *const *)b;
 	CMP_FIELD(x, y, ip);
 	return 0;
 }
@@ -97,7 +97,7 @@ static void format_vpc(struct vgw_fmt *f, const struct vgw_vpc *v)
 	vgw_fmt_obj_end(f);
 }
 
-static void format_endpoint(struct vgw_fmt *f, const struct vgw_endpoint *e)
+static void format_endpoint(struct vgw_fmt *f, const struct vgw_vpc_endpoint *e)
 {
 	char ip[VGW_IP4_STRLEN], vtep[VGW_IP4_STRLEN], mac[VGW_MAC_STRLEN];
 	vgw_fmt_obj_begin(f, NULL);
@@ -109,7 +109,7 @@ static void format_endpoint(struct vgw_fmt *f, const struct vgw_endpoint *e)
 	vgw_fmt_obj_end(f);
 }
 
-static void format_eip(struct vgw_fmt *f, const struct vgw_eip *e)
+static void format_eip(struct vgw_fmt *f, const struct vgw_vpc_eip *e)
 {
 	char eip[VGW_IP4_STRLEN], ip[VGW_IP4_STRLEN];
 	struct vgw_vpc_key k = {.vni = e->vni, .ip = e->ip};
@@ -128,7 +128,7 @@ static void format_eip(struct vgw_fmt *f, const struct vgw_eip *e)
 static int parse_vni(struct vgw_cli_ctx *ctx, const char *s, uint32_t *vni)
 {
 	uint64_t v;
-	if (vgw_parse_u64(s, VGW_VNI_MIN, VGW_VNI_LIMIT, &v, ctx->err) < 0) {
+	if (vgw_parse_u64(s, VGW_VPC_VNI_MIN, VGW_VPC_VNI_LIMIT, &v, ctx->err) < 0) {
 		char e[VGW_ERR_LEN];
 		snprintf(e, sizeof(e), "VNI: %s", ctx->err);
 		snprintf(ctx->err, VGW_ERR_LEN, "%s", e);
@@ -185,14 +185,14 @@ static int cmd_vtep_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	    vgw_cli_kv(ctx, argc - 1, argv + 1, keys, 0, val) < 0 ||
 	    (val[0] && vgw_parse_u64(val[0], 1, 65535, &port, ctx->err) < 0))
 		return -1;
-	return vgw_vtep_add(T, ip, (uint16_t)port, ctx->err);
+	return vgw_vpc_vtep_add(T, ip, (uint16_t)port, ctx->err);
 }
 
 static int cmd_vtep_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	return vgw_vtep_del(T, ctx->err);
+	return vgw_vpc_vtep_del(T, ctx->err);
 }
 
 static int cmd_show_vtep(struct vgw_cli_ctx *ctx, int argc, char **argv)
@@ -202,7 +202,7 @@ static int cmd_show_vtep(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	char b[VGW_IP4_STRLEN];
 	uint32_t ip;
 	uint16_t port;
-	vgw_vtep_get(T, &ip, &port);
+	vgw_vpc_vtep_get(T, &ip, &port);
 	uint32_t n;
 	const void **v = sorted(T->hvs, cmp_hv, &n);
 	if (!v)
@@ -211,7 +211,7 @@ static int cmd_show_vtep(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	vgw_fmt_u64(ctx->f, "udp_port", port);
 	vgw_fmt_list_begin(ctx->f, "hypervisors");
 	for (uint32_t i = 0; i < n; i++) {
-		const struct vgw_hv *h = v[i];
+		const struct vgw_vpc_hv *h = v[i];
 		vgw_fmt_obj_begin(ctx->f, NULL);
 		vgw_fmt_str(ctx->f, "vtep", vgw_ip4_str(h->ip, b));
 		vgw_fmt_u64(ctx->f, "endpoints", h->refs);
@@ -234,7 +234,7 @@ static int endpoint_set(struct vgw_cli_ctx *ctx, int argc, char **argv, bool rep
 	    vgw_cli_kv(ctx, argc - 2, argv + 2, keys, 2, val) < 0 ||
 	    vgw_parse_mac(val[0], mac, ctx->err) < 0 || vgw_parse_ip4(val[1], &vtep, ctx->err) < 0)
 		return -1;
-	return vgw_endpoint_set(T, argv[0], ip, mac, vtep, replace, ctx->err);
+	return vgw_vpc_endpoint_set(T, argv[0], ip, mac, vtep, replace, ctx->err);
 }
 
 static int cmd_endpoint_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
@@ -253,7 +253,7 @@ static int cmd_endpoint_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	uint32_t ip;
 	if (vgw_parse_ip4(argv[1], &ip, ctx->err) < 0)
 		return -1;
-	return vgw_endpoint_del(T, argv[0], ip, ctx->err);
+	return vgw_vpc_endpoint_del(T, argv[0], ip, ctx->err);
 }
 
 static int cmd_show_endpoint(struct vgw_cli_ctx *ctx, int argc, char **argv)
@@ -269,7 +269,7 @@ static int cmd_show_endpoint(struct vgw_cli_ctx *ctx, int argc, char **argv)
 		return oom(ctx);
 	vgw_fmt_list_begin(ctx->f, "endpoints");
 	for (uint32_t i = 0; i < n; i++) {
-		const struct vgw_endpoint *e = v[i];
+		const struct vgw_vpc_endpoint *e = v[i];
 		if (!only || e->vni == only->vni)
 			format_endpoint(ctx->f, e);
 	}
@@ -289,7 +289,7 @@ static int cmd_eip_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	    vgw_cli_kv(ctx, argc - 1, argv + 1, keys, 2, val) < 0 ||
 	    vgw_parse_ip4(val[1], &ip, ctx->err) < 0)
 		return -1;
-	if (vgw_eip_add(T, eip, val[0], ip, ctx->err) < 0)
+	if (vgw_vpc_eip_add(T, eip, val[0], ip, ctx->err) < 0)
 		return -1;
 	/* tell the public segment the EIP now lives here */
 	vgw_neigh_announce_public(eip);
@@ -302,7 +302,7 @@ static int cmd_eip_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	uint32_t eip;
 	if (vgw_parse_ip4(argv[0], &eip, ctx->err) < 0)
 		return -1;
-	return vgw_eip_del(T, eip, ctx->err);
+	return vgw_vpc_eip_del(T, eip, ctx->err);
 }
 
 static int cmd_show_eip(struct vgw_cli_ctx *ctx, int argc, char **argv)
@@ -335,12 +335,12 @@ void vgw_vpc_running_config(struct vgw_buf *b)
 			       vgw_mac_str(p->gw_mac, mac));
 	}
 	free(v);
-	vgw_vtep_get(T, &ip, &port);
+	vgw_vpc_vtep_get(T, &ip, &port);
 	if (ip)
 		vgw_buf_printf(b, "vtep add %s udp-port %u\n", vgw_ip4_str(ip, x), port);
 	const void **e = sorted(T->endpoints, cmp_endpoint, &n);
 	for (uint32_t i = 0; e && i < n; i++) {
-		const struct vgw_endpoint *p = e[i];
+		const struct vgw_vpc_endpoint *p = e[i];
 		vgw_buf_printf(b, "endpoint add %s %s mac %s vtep %s\n", vpc_name(p->vni),
 			       vgw_ip4_str(p->ip, x), vgw_mac_str(p->mac, mac),
 			       vgw_ip4_str(p->vtep, y));
@@ -348,7 +348,7 @@ void vgw_vpc_running_config(struct vgw_buf *b)
 	free(e);
 	const void **a = sorted(T->eip_by_pub, cmp_eip, &n);
 	for (uint32_t i = 0; a && i < n; i++) {
-		const struct vgw_eip *p = a[i];
+		const struct vgw_vpc_eip *p = a[i];
 		vgw_buf_printf(b, "eip add %s vpc %s ip %s\n", vgw_ip4_str(p->eip, x),
 			       vpc_name(p->vni), vgw_ip4_str(p->ip, y));
 	}

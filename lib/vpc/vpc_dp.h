@@ -40,7 +40,7 @@ static inline const struct vgw_vpc *vgw_vpc_of_vni(uint32_t vni)
 }
 
 /* The EIP whose public address is eip (host order), or NULL. */
-static inline const struct vgw_eip *vgw_vpc_eip(uint32_t eip)
+static inline const struct vgw_vpc_eip *vgw_vpc_eip_find(uint32_t eip)
 {
 	return vgw_rmap_get(vgw_gw.vpc->eip_by_pub, &eip);
 }
@@ -53,14 +53,14 @@ static inline const struct vgw_rmap *vgw_vpc_eip_map(void)
 }
 
 /* The EIP of VM ip in VPC vni, or NULL. */
-static inline const struct vgw_eip *vgw_vpc_eip_of_vm(uint32_t vni, uint32_t ip)
+static inline const struct vgw_vpc_eip *vgw_vpc_eip_of_vm(uint32_t vni, uint32_t ip)
 {
 	struct vgw_vpc_key k = {.vni = vni, .ip = ip};
 	return vgw_rmap_get(vgw_gw.vpc->eip_by_priv, &k);
 }
 
 /* The endpoint (VM) ip of VPC vni, or NULL. */
-static inline const struct vgw_endpoint *vgw_vpc_endpoint(uint32_t vni, uint32_t ip)
+static inline const struct vgw_vpc_endpoint *vgw_vpc_endpoint_find(uint32_t vni, uint32_t ip)
 {
 	struct vgw_vpc_key k = {.vni = vni, .ip = ip};
 	return vgw_rmap_get(vgw_gw.vpc->endpoints, &k);
@@ -75,13 +75,13 @@ static inline bool vgw_vpc_is_hv(uint32_t ip)
 /* The gateway's own VTEP address and VXLAN UDP port (0 when unset). */
 static inline void vgw_vpc_vtep(uint32_t *ip, uint16_t *port)
 {
-	vgw_vtep_get(vgw_gw.vpc, ip, port);
+	vgw_vpc_vtep_get(vgw_gw.vpc, ip, port);
 }
 
 /* The stages (vpc/..._dp.c; dp/dp.h has what each is told per packet). */
-void vgw_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v);    /* eip_in_dp.c */
-void vgw_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v);  /* vxlan_in_dp.c */
-void vgw_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v);   /* vxlan_in_dp.c */
-void vgw_stage_tunnel_out(struct vgw_worker *w, const struct vgw_vec *v); /* tunnel_dp.c */
+void vgw_vpc_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v);    /* eip_in_dp.c */
+void vgw_vpc_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v);  /* vxlan_in_dp.c */
+void vgw_vpc_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v);   /* vxlan_in_dp.c */
+void vgw_vpc_stage_tunnel_out(struct vgw_worker *w, const struct vgw_vec *v); /* tunnel_dp.c */
 
 #endif

@@ -24,7 +24,7 @@
 #include "tunnel_dp.h"
 #include "vpc_dp.h"
 
-#define VXLAN_MIN (8 + VGW_VXLAN_HLEN + VGW_ETH_HLEN) /* UDP + VXLAN + inner Eth */
+#define VXLAN_MIN (8 + VGW_VXLAN_HLEN + VGW_DP_ETH_HLEN) /* UDP + VXLAN + inner Eth */
 
 /* What the vector's bulk lookups found for one frame: its outer source as
  * a hypervisor, its inner source as an endpoint of its VNI (only when the
@@ -32,7 +32,7 @@
 struct pre {
 	bool looked;
 	bool hv;
-	const struct vgw_endpoint *ep;
+	const struct vgw_vpc_endpoint *ep;
 };
 
 /* Checks and decapsulates one VXLAN frame: VGW_DROP_NONE with its VNI in
@@ -40,7 +40,7 @@ struct pre {
 static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint32_t *vni_out,
 				  const struct pre *pre)
 {
-	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_DP_ETH_HLEN);
 	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
 	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
 	if (unlikely(vgw_ip4_is_fragment(ip)))
@@ -56,7 +56,7 @@ static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint
 	uint32_t vni;
 	if (unlikely(vgw_vxlan_parse(udp + 8, (uint32_t)(ulen - 8), &vni) != VGW_VXLAN_OK))
 		return VGW_VPC_DROP(VXLAN_NO_I_FLAG); /* length was checked above */
-	const struct vgw_vpc *vpc = vgw_memo_vpc(w, vni);
+	const struct vgw_vpc *vpc = vgw_dp_memo_vpc(w, vni);
 	if (unlikely(!vpc))
 		return VGW_VPC_DROP(VXLAN_UNKNOWN_VNI);
 	const uint8_t *ieth = udp + 8 + VGW_VXLAN_HLEN;
@@ -64,7 +64,7 @@ static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint
 		return VGW_VPC_DROP(VXLAN_INNER_NOT_IPV4);
 	if (unlikely(memcmp(ieth, vpc->gw_mac, 6) != 0))
 		return VGW_VPC_DROP(VXLAN_INNER_WRONG_MAC);
-	uint8_t *iip = (uint8_t *)ieth + VGW_ETH_HLEN;
+	uint8_t *iip = (uint8_t *)ieth + VGW_DP_ETH_HLEN;
 	uint32_t iavail = (uint32_t)(ulen - VXLAN_MIN);
 	uint16_t ihl, itl;
 	enum vgw_drop why = vgw_ip4_check(iip, iavail, &ihl, &itl);
@@ -75,13 +75,13 @@ static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint
 		return VGW_DROP_IP_BAD_SRC;
 	if (unlikely(vgw_ip4_dst_not_unicast(vgw_ip4_dst(iip))))
 		return VGW_DROP_IP_DST_NOT_UNICAST;
-	const struct vgw_endpoint *ep = pre->looked ? pre->ep : vgw_vpc_endpoint(vni, src);
+	const struct vgw_vpc_endpoint *ep = pre->looked ? pre->ep : vgw_vpc_endpoint_find(vni, src);
 	if (unlikely(!ep))
 		return VGW_VPC_DROP(VXLAN_SRC_NOT_ENDPOINT);
 	if (unlikely(ep->vtep != outer_src))
 		return VGW_VPC_DROP(VXLAN_SRC_WRONG_VTEP);
 	/* decapsulate: the inner Ethernet header becomes the frame's */
-	rte_pktmbuf_adj(m, (uint16_t)(VGW_ETH_HLEN + hl + 8 + VGW_VXLAN_HLEN));
+	rte_pktmbuf_adj(m, (uint16_t)(VGW_DP_ETH_HLEN + hl + 8 + VGW_VXLAN_HLEN));
 	if (itl < iavail) /* inner Ethernet padding must not travel on */
 		rte_pktmbuf_trim(m, (uint16_t)(iavail - itl));
 	*vni_out = vni;
@@ -91,14 +91,14 @@ static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint
 /* The vector's hypervisor and endpoint lookups, each in one bulk call (their
  * buckets fetched together), for the frames long enough to hold the inner
  * source: the keys are the outer source, and (VNI field, inner source). */
-static void lookup_bulk(const struct vgw_vec *v, struct pre *pre)
+static void hv_endpoint_lookup_bulk(const struct vgw_vec *v, struct pre *pre)
 {
 	uint8_t hk[VGW_BURST][VGW_RMAP_KEY_LEN], ek[VGW_BURST][VGW_RMAP_KEY_LEN];
 	void *hv[VGW_BURST], *ep[VGW_BURST];
 	uint8_t at[VGW_BURST];
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < v->n; i++) {
-		const uint8_t *ip = rte_pktmbuf_mtod_offset(v->m[i], uint8_t *, VGW_ETH_HLEN);
+		const uint8_t *ip = rte_pktmbuf_mtod_offset(v->m[i], uint8_t *, VGW_DP_ETH_HLEN);
 		uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
 		uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
 		pre[i].looked = false;
@@ -107,7 +107,7 @@ static void lookup_bulk(const struct vgw_vec *v, struct pre *pre)
 		const uint8_t *vx = ip + hl + 8;
 		uint32_t outer_src = vgw_ip4_src(ip);
 		struct vgw_vpc_key k = {.vni = (uint32_t)vx[4] << 16 | (uint32_t)vx[5] << 8 | vx[6],
-					.ip = vgw_ip4_src(vx + VGW_VXLAN_HLEN + VGW_ETH_HLEN)};
+					.ip = vgw_ip4_src(vx + VGW_VXLAN_HLEN + VGW_DP_ETH_HLEN)};
 		vgw_rmap_key(&outer_src, sizeof(outer_src), hk[n]);
 		vgw_rmap_key(&k, sizeof(k), ek[n]);
 		at[n++] = (uint8_t)i;
@@ -120,10 +120,10 @@ static void lookup_bulk(const struct vgw_vec *v, struct pre *pre)
 		pre[at[j]] = (struct pre){.looked = true, .hv = hv[j] != NULL, .ep = ep[j]};
 }
 
-void vgw_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v)
+void vgw_vpc_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v)
 {
 	struct pre pre[VGW_BURST];
-	lookup_bulk(v, pre);
+	hv_endpoint_lookup_bulk(v, pre);
 	for (uint32_t i = 0; i < v->n; i++) {
 		struct rte_mbuf *m = v->m[i];
 		const struct vgw_pkt *p = &v->p[i];
@@ -133,7 +133,7 @@ void vgw_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v)
 			vgw_dp_drop(w, p->in_port, why, m);
 			continue;
 		}
-		const uint8_t *iip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+		const uint8_t *iip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_DP_ETH_HLEN);
 		uint16_t ihl = (uint16_t)((iip[0] & 0xf) * 4);
 		uint16_t itl = (uint16_t)(iip[2] << 8 | iip[3]);
 		/* a backend's TCP/UDP port: a reply to a client, or the answer to
@@ -149,12 +149,12 @@ void vgw_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v)
 				const uint8_t *t = iip + ihl;
 				uint16_t dport = (uint16_t)(t[2] << 8 | t[3]);
 				if (proto != 6 || itl < ihl + 20 || !(t[13] & 0x10) ||
-				    dport < VGW_HC_SPORT_BASE ||
-				    dport >= VGW_HC_SPORT_BASE + VGW_HC_SPORT_N) {
+				    dport < VGW_LB_HC_SPORT_BASE ||
+				    dport >= VGW_LB_HC_SPORT_BASE + VGW_LB_HC_SPORT_N) {
 					vgw_dp_drop(w, p->in_port, VGW_LB_DROP(HEALTH_NOT_PROBE_ANSWER), m);
 					continue;
 				}
-				vgw_mbuf_priv(m)->vni = vni;
+				vgw_dp_mbuf_priv(m)->vni = vni;
 				vgw_dp_punt(w, p->in_port, m, VGW_PUNT_HEALTH);
 				continue;
 			}
@@ -165,13 +165,13 @@ void vgw_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v)
 	}
 }
 
-void vgw_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
+void vgw_vpc_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
 {
 	/* the VMs' EIPs in one bulk lookup (their buckets fetched together) */
 	uint8_t keys[VGW_BURST][VGW_RMAP_KEY_LEN];
 	void *eip[VGW_BURST];
 	for (uint32_t i = 0; i < v->n; i++) {
-		const uint8_t *iip = rte_pktmbuf_mtod_offset(v->m[i], uint8_t *, VGW_ETH_HLEN);
+		const uint8_t *iip = rte_pktmbuf_mtod_offset(v->m[i], uint8_t *, VGW_DP_ETH_HLEN);
 		struct vgw_vpc_key k = {.vni = v->p[i].arg, .ip = vgw_ip4_src(iip)};
 		vgw_rmap_key(&k, sizeof(k), keys[i]);
 	}
@@ -180,11 +180,11 @@ void vgw_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
 	for (uint32_t i = 0; i < v->n; i++) {
 		struct rte_mbuf *m = v->m[i];
 		const struct vgw_pkt *p = &v->p[i];
-		uint8_t *iip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_ETH_HLEN);
+		uint8_t *iip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_DP_ETH_HLEN);
 		uint16_t ihl = (uint16_t)((iip[0] & 0xf) * 4);
 		uint16_t itl = (uint16_t)(iip[2] << 8 | iip[3]);
 		uint32_t src = vgw_ip4_src(iip);
-		const struct vgw_eip *e = eip[i];
+		const struct vgw_vpc_eip *e = eip[i];
 		if (unlikely(!e)) {
 			vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(VPC_NO_EIP), m);
 			continue;

@@ -1,5 +1,5 @@
 /* The contract between vgw's XDP program (vgw_xdp.bpf.c, in the kernel) and
- * vgwd (xdp_map.c, xdp_port.c). Included by both: only kernel UAPI types.
+ * vgwd (xdp_ctl.c, xdp_port.c). Included by both: only kernel UAPI types.
  *
  * Steering map (VGW_XDP_ADDRS_MAP): which destination addresses, on which
  * interface, belong to the gateway. A BPF hash pinned by name under the
@@ -9,7 +9,7 @@
  * owning its own interfaces, never touch each other's entries. (Ifindexes
  * are per network namespace: vgwd processes in different namespaces must
  * not share one bpffs mount; under `ip netns exec` each has its own.)
- *   writer: vgwd's slow path only (xdp_map.c), from its configuration: EIPs
+ *   writer: vgwd's slow path only (xdp_ctl.c), from its configuration: EIPs
  *           and VIP addresses on public ports, the VTEP (with its UDP port)
  *           on underlay ports; cleared of the interface's entries at start
  *           and at stop.

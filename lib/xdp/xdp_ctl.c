@@ -85,7 +85,7 @@ static bool collect(size_t *n_out)
 			uint32_t ip;
 			uint16_t udp;
 			if (vgw_gw.vpc) {
-				vgw_vtep_get(vgw_gw.vpc, &ip, &udp);
+				vgw_vpc_vtep_get(vgw_gw.vpc, &ip, &udp);
 				if (ip)
 					push(&n, ifi, ip, VGW_XDP_VTEP, udp);
 			}

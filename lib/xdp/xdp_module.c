@@ -37,12 +37,12 @@ static int xdp_line(int argc, char **argv, char *err)
 
 static const struct vgw_setting settings[] = {{"xdp", xdp_line}, {NULL, NULL}};
 
-static void settings_reset(void)
+static void xdp_settings_reset(void)
 {
 	memset(&vgw_xdp_conf, 0, sizeof(vgw_xdp_conf));
 }
 
-static void settings_config(struct vgw_buf *b)
+static void xdp_settings_config(struct vgw_buf *b)
 {
 	if (vgw_xdp_conf.program[0])
 		vgw_buf_printf(b, "xdp program %s\n", vgw_xdp_conf.program);
@@ -75,8 +75,8 @@ const struct vgw_module vgw_xdp_module = {
 	.name = "xdp",
 	.cmds = vgw_xdp_cmds,
 	.settings = settings,
-	.settings_reset = settings_reset,
-	.settings_config = settings_config,
+	.settings_reset = xdp_settings_reset,
+	.settings_config = xdp_settings_config,
 	.init = vgw_xdp_prepare,
 	.start = start,
 	.stop = stop,

@@ -192,7 +192,7 @@ static int iface_queues(const char *ifname, unsigned int *rx, unsigned int *bind
 		*bindable = ch.combined_count;
 	}
 	close(fd);
-	return vgw_iface_mtu(ifname, mtu, err);
+	return vgw_port_iface_mtu(ifname, mtu, err);
 }
 
 static uint32_t attached_id(const struct bpf_xdp_query_opts *q)

@@ -6,7 +6,7 @@
  * port's first RX queue is set up and detaches it when the port is closed;
  * this module makes that safe and its failures clear:
  *
- *   vgw_xdp_prepare   (main thread, after EAL init, before vgw_ports_init):
+ *   vgw_xdp_prepare   (main thread, after EAL init, before vgw_port_init):
  *       bpffs mounted on /sys/fs/bpf when missing; the interface exists and
  *       carries the port's addresses; its queues match the workers (one
  *       AF_XDP socket per worker, none left unserved); a program of ours left
@@ -15,10 +15,10 @@
  *       that the kernel's, the driver's or the permissions' refusal is
  *       reported in words before DPDK tries; the MTU is the interface's;
  *       the devargs are completed (iface, queues, xdp_prog).
- *   vgw_xdp_started   (main thread, after vgw_ports_init): records the
+ *   vgw_xdp_started   (main thread, after vgw_port_init): records the
  *       attachment (program id, native or generic mode) and finds the
  *       program's counters map.
- *   vgw_xdp_close     (main thread, after vgw_ports_close): checks that the
+ *   vgw_xdp_close     (main thread, after vgw_port_close): checks that the
  *       program is gone from every interface, detaching it if the PMD did not
  *       (a port that failed half-way).
  *

@@ -14,7 +14,7 @@
 # the /proc/cpuinfo clock, and the top symbols; perf.data is kept in DIR.
 #
 # --callgrind: instead, vgwd runs under valgrind's callgrind, counting only
-# inside the worker loop (--toggle-collect=vgw_worker_main); the counters are
+# inside the worker loop (--toggle-collect=vgw_dp_worker_main); the counters are
 # zeroed after the warm-up and dumped S seconds later: instructions per
 # forwarded packet, exact and repeatable on a shared machine (about 50 times
 # slower, so use small pcaps), and the top functions by instructions.
@@ -62,7 +62,7 @@ MHZ=$(awk -F: '/^cpu MHz/ {printf "%d", $2; exit}' /proc/cpuinfo)
 pcap=$(gen "$name" "$flows")
 if [ $CG = 1 ]; then
   start_vgwd "$pcap" "$(in_port "$name")" valgrind --tool=callgrind \
-    --callgrind-out-file="$OUTDIR/callgrind.out" --toggle-collect=vgw_worker_main
+    --callgrind-out-file="$OUTDIR/callgrind.out" --toggle-collect=vgw_dp_worker_main
   sleep "$WARM"
   callgrind_control -z "$VGWD_PID" >/dev/null
   # under valgrind a command may outlast vgwctl's timeout while callgrind

@@ -5,7 +5,7 @@
  * (lib/lb/ct_tcp.c).
  *
  * Input: a sequence of records [dir:1][payload_len:2][n:1][n bytes of TCP
- * header and options]; each header goes to vgw_tcp_seg_parse in its own
+ * header and options]; each header goes to vgw_ct_tcp_seg_parse in its own
  * exact-size buffer (with payload_len as the IP header would give it), the
  * first parsed segment starts the flow (vgw_ct_tcp_init, as ORIG) and the
  * others update it in their direction. Properties: the state stays a named
@@ -31,14 +31,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = left;
 		uint8_t *l4 = fuzz_dup(q, n);
 		q += n, left -= n;
-		struct vgw_tcp_seg seg;
-		int rc = vgw_tcp_seg_parse(l4, (uint32_t)n, payload_len, &seg);
+		struct vgw_ct_tcp_seg seg;
+		int rc = vgw_ct_tcp_seg_parse(l4, (uint32_t)n, payload_len, &seg);
 		free(l4);
 		if (rc < 0)
 			continue;
 		FUZZ_CHECK(seg.wscale >= -1 && seg.wscale <= 14);
 		FUZZ_CHECK(seg.len <= payload_len);
-		if (!(seg.flags & VGW_TCP_SYN))
+		if (!(seg.flags & VGW_CT_TCP_SYN))
 			FUZZ_CHECK(seg.wscale == -1);
 		if (!started) {
 			vgw_ct_tcp_init(&c, &seg);
@@ -46,17 +46,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			/* a SYN reusing the 4-tuple of a closed flow starts a new
 			 * connection (re-init): the one case that may clear it */
-			bool reuse = dir == VGW_CT_ORIG &&
-				     (seg.flags & (VGW_TCP_SYN | VGW_TCP_ACK)) == VGW_TCP_SYN &&
-				     !(seg.flags & VGW_TCP_RST) &&
-				     (c.state == VGW_TCP_TIME_WAIT || c.state == VGW_TCP_CLOSE);
+			bool reuse =
+				dir == VGW_CT_ORIG &&
+				(seg.flags & (VGW_CT_TCP_SYN | VGW_CT_TCP_ACK)) == VGW_CT_TCP_SYN &&
+				!(seg.flags & VGW_CT_TCP_RST) &&
+				(c.state == VGW_CT_TCP_TIME_WAIT || c.state == VGW_CT_TCP_CLOSE);
 			bool was = c.confirmed && !reuse;
 			enum vgw_ct_tcp_verdict v = vgw_ct_tcp_update(&c, dir, &seg);
-			FUZZ_CHECK(v == VGW_TCP_OK || v == VGW_TCP_RST_IGNORED ||
-				   v == VGW_TCP_ACK_INVALID);
+			FUZZ_CHECK(v == VGW_CT_TCP_OK || v == VGW_CT_TCP_RST_IGNORED ||
+				   v == VGW_CT_TCP_ACK_INVALID);
 			FUZZ_CHECK(!was || c.confirmed);
 		}
-		FUZZ_CHECK(c.state < VGW_TCP_N_STATES);
+		FUZZ_CHECK(c.state < VGW_CT_TCP_N_STATES);
 		FUZZ_CHECK(vgw_ct_tcp_state_name(c.state) != NULL);
 		FUZZ_CHECK(c.s[0].wscale <= 14 && c.s[1].wscale <= 14);
 	}

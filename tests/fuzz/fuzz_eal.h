@@ -92,7 +92,7 @@ static void fuzz_eal_init(void)
 	snprintf(vgw_gw.set.lcores, sizeof(vgw_gw.set.lcores), "0");
 	snprintf(vgw_gw.set.socket_path, sizeof(vgw_gw.set.socket_path), "/tmp/vgw-fuzz.sock");
 	vgw_gw.pool = rte_pktmbuf_pool_create("fuzz_pool", 1023, 0,
-					      RTE_ALIGN(sizeof(struct vgw_mbuf_priv), 8),
+					      RTE_ALIGN(sizeof(struct vgw_dp_mbuf_priv), 8),
 					      RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (!vgw_gw.pool)
 		abort();
@@ -113,8 +113,8 @@ static void fuzz_eal_reset(void)
 	vgw_gw.fib = vgw_fib_create(64, NULL, err);
 	vgw_gw.neigh = vgw_neigh_create(16, NULL, &fuzz_neigh_ops, err);
 	vgw_gw.vpc = vgw_vpc_create(64, 64, NULL, err);
-	if (!vgw_gw.fib || !vgw_gw.neigh || !vgw_gw.vpc || vgw_route_install_connected(err) < 0 ||
-	    vgw_lb_init(NULL, err) < 0) {
+	if (!vgw_gw.fib || !vgw_gw.neigh || !vgw_gw.vpc ||
+	    vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0) {
 		fprintf(stderr, "fuzz_eal_reset: %s\n", err);
 		abort();
 	}

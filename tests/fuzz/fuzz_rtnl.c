@@ -4,12 +4,12 @@
  * (lib/rtnl/rtnl_parse.c), a whole datagram at a time.
  *
  * Input: one datagram as the netlink socket module (lib/rtnl/nl_sock.c)
- * receives it; it is walked with the module's own framing (vgw_nl_msg_step:
+ * receives it; it is walked with the module's own framing (vgw_rtnl_nl_msg_step:
  * a header whose length is short or past the end ends the walk, the next
  * message starts at NLMSG_ALIGN(len)), and every message is parsed with the bytes
  * left in the datagram as `avail`, the parse's own checks against its length
  * field included. Properties: a result is one of the named results; an OK
- * route to add has 1..VGW_ECMP_MAX paths (one to withdraw none), a prefix
+ * route to add has 1..VGW_FIB_ECMP_MAX paths (one to withdraw none), a prefix
  * length <= 32 and no host bits.
  */
 #include <linux/netlink.h>
@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(vgw_rtnl_result_names[res] && vgw_rtnl_result_help[res]);
 		if (res == VGW_RTNL_OK) {
 			if (r.op == VGW_RTNL_ADD)
-				FUZZ_CHECK(r.n_paths >= 1 && r.n_paths <= VGW_ECMP_MAX);
+				FUZZ_CHECK(r.n_paths >= 1 && r.n_paths <= VGW_FIB_ECMP_MAX);
 			else
 				FUZZ_CHECK(r.n_paths == 0); /* the key is all a withdrawal needs */
 			FUZZ_CHECK(r.len <= 32);
@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char pb[4];
 			FUZZ_CHECK(vgw_rtnl_proto_name(r.proto, pb) != NULL);
 		}
-		size_t step = vgw_nl_msg_step(buf + off, avail);
+		size_t step = vgw_rtnl_nl_msg_step(buf + off, avail);
 		if (!step)
 			break;
 		off += step;

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_rx.c - libFuzzer target: the whole receive path of a worker
- * (lib/dp: vgw_rx_burst and everything it calls) on a configured gateway.
+ * (lib/dp: vgw_dp_rx_burst and everything it calls) on a configured gateway.
  *
  * Set-up, once per process: EAL with two net_null ports (1 RX and 1 TX
  * queue each, started, so that transmitted frames really leave through a
  * PMD), vgw_gw with p0 10.1.0.1/24 public and p1 10.2.0.1/24 underlay, one
- * worker (idx 0) with TX buffers, punt rings (vgw_punt_init) and LB state,
+ * worker (idx 0) with TX buffers, punt rings (vgw_dp_punt_init) and LB state,
  * and a configuration applied through the CLI (a VPC, a VTEP, an endpoint,
  * an EIP, a VIP service with a backend, a default route, static
  * neighbours).
@@ -38,12 +38,12 @@
 #include "core/drop.h"
 #include "core/gw.h"
 #include "dp/dp.h"
-#include "dp/punt_ctl.h"
+#include "dp/punt.h"
 #include "fib/fib.h"
 #include "fib/route.h"
 #include "fuzz_util.h"
 #include "../unit/rundir.h"
-#include "lb/lb_worker.h"
+#include "lb/ct_worker.h"
 #include "lb/service.h"
 #include "neigh/neigh.h"
 #include "vpc/vpc.h"
@@ -123,10 +123,10 @@ static void setup(void)
 	memset(&vgw_gw, 0, sizeof(vgw_gw));
 	snprintf(vgw_gw.set.lcores, sizeof(vgw_gw.set.lcores), "0");
 	snprintf(vgw_gw.set.socket_path, sizeof(vgw_gw.set.socket_path), "/tmp/vgw-fuzz.sock");
-	vgw_gw.pool = rte_pktmbuf_pool_create("fuzz_rx_pool", 4095, 0,
-					      RTE_ALIGN(sizeof(struct vgw_mbuf_priv),
-							RTE_MBUF_PRIV_ALIGN),
-					      RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	vgw_gw.pool = rte_pktmbuf_pool_create(
+		"fuzz_rx_pool", 4095, 0,
+		RTE_ALIGN(sizeof(struct vgw_dp_mbuf_priv), RTE_MBUF_PRIV_ALIGN),
+		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (!vgw_gw.pool)
 		die("pool", "cannot create");
 
@@ -168,7 +168,7 @@ static void setup(void)
 		w->rxq[w->n_rxq].queue = 0;
 		w->n_rxq++;
 	}
-	if (vgw_gw_seed(err) < 0 || vgw_punt_init(err) < 0)
+	if (vgw_gw_seed(err) < 0 || vgw_dp_punt_init(err) < 0)
 		die("seed/punt", err);
 	vgw_gw_local_filter_init();
 
@@ -181,8 +181,8 @@ static void setup(void)
 	vgw_gw.vpc = vgw_vpc_create(64, 64, NULL, err);
 	if (!vgw_gw.vpc)
 		die("vpc", err);
-	if (vgw_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0 ||
-	    vgw_lb_workers_create(4096, NULL, err) < 0)
+	if (vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0 ||
+	    vgw_ct_workers_create(4096, NULL, err) < 0)
 		die("tables", err);
 	w->lb->now = rte_rdtsc() / rte_get_tsc_hz();
 
@@ -234,7 +234,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m->port = vgw_gw.ports[port].id;
 	w->burst++;
 	w->stats[port].rx++;
-	vgw_rx_burst(w, port, &m, 1);
+	vgw_dp_rx_burst(w, port, &m, 1);
 	drain(w);
 	unsigned int after = rte_mempool_avail_count(vgw_gw.pool);
 	if (after != before) {

@@ -8,7 +8,7 @@
  * process, two net_null ports with one RX and one TX queue each, started, so
  * that a transmitted frame really leaves through a PMD), fills vgw_gw with
  * p0 10.1.0.1/24 public and p1 10.2.0.1/24 underlay, one worker (idx 0) with
- * TX buffers, punt rings (vgw_punt_init) and LB state, applies `config`
+ * TX buffers, punt rings (vgw_dp_punt_init) and LB state, applies `config`
  * through the CLI, runs the suite, then tears it all down (the tables the
  * CLI filled, the worker's state, the ports, the pool, EAL and its runtime
  * directory /var/run/dpdk/PREFIX), so that LeakSanitizer reports only what
@@ -41,10 +41,10 @@
 #include "core/defer.h"
 #include "core/gw.h"
 #include "dp/dp.h"
-#include "dp/punt_ctl.h"
+#include "dp/punt.h"
 #include "fib/fib.h"
 #include "fib/route.h"
-#include "lb/lb_worker.h"
+#include "lb/ct_worker.h"
 #include "lb/service.h"
 #include "neigh/neigh.h"
 #include "rundir.h"
@@ -91,10 +91,10 @@ static int dp_setup(const char *const *config, size_t n_config)
 	memset(&vgw_gw, 0, sizeof(vgw_gw));
 	snprintf(vgw_gw.set.lcores, sizeof(vgw_gw.set.lcores), "0");
 	snprintf(vgw_gw.set.socket_path, sizeof(vgw_gw.set.socket_path), "/tmp/vgw-dp-unit.sock");
-	vgw_gw.pool = rte_pktmbuf_pool_create("dp_unit_pool", 1023, 0,
-					      RTE_ALIGN(sizeof(struct vgw_mbuf_priv),
-							RTE_MBUF_PRIV_ALIGN),
-					      RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	vgw_gw.pool = rte_pktmbuf_pool_create(
+		"dp_unit_pool", 1023, 0,
+		RTE_ALIGN(sizeof(struct vgw_dp_mbuf_priv), RTE_MBUF_PRIV_ALIGN),
+		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (!vgw_gw.pool) {
 		fprintf(stderr, "cannot create the mbuf pool\n");
 		return -1;
@@ -142,7 +142,7 @@ static int dp_setup(const char *const *config, size_t n_config)
 		w->rxq[w->n_rxq].queue = 0;
 		w->n_rxq++;
 	}
-	if (vgw_gw_seed(err) < 0 || vgw_punt_init(err) < 0) {
+	if (vgw_gw_seed(err) < 0 || vgw_dp_punt_init(err) < 0) {
 		fprintf(stderr, "seed/punt: %s\n", err);
 		return -1;
 	}
@@ -150,8 +150,8 @@ static int dp_setup(const char *const *config, size_t n_config)
 	vgw_gw.fib = vgw_fib_create(64, NULL, err);
 	vgw_gw.neigh = vgw_gw.fib ? vgw_neigh_create(64, NULL, &dp_neigh_ops, err) : NULL;
 	vgw_gw.vpc = vgw_gw.neigh ? vgw_vpc_create(64, 64, NULL, err) : NULL;
-	if (!vgw_gw.vpc || vgw_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0 ||
-	    vgw_lb_workers_create(4096, NULL, err) < 0) {
+	if (!vgw_gw.vpc || vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0 ||
+	    vgw_ct_workers_create(4096, NULL, err) < 0) {
 		fprintf(stderr, "tables: %s\n", err);
 		return -1;
 	}
@@ -199,7 +199,7 @@ static void dp_teardown(void)
 	struct vgw_worker *w = dp_worker();
 	if (vgw_gw.pool && w->txb[0])
 		dp_fixture_clean();
-	vgw_lb_workers_destroy();
+	vgw_ct_workers_destroy();
 	vgw_lb_fini();
 	vgw_defer_reclaim();
 	if (vgw_gw.vpc)
@@ -209,7 +209,7 @@ static void dp_teardown(void)
 	if (vgw_gw.fib)
 		vgw_fib_destroy(vgw_gw.fib);
 	vgw_defer_reclaim();
-	vgw_punt_fini();
+	vgw_dp_punt_fini();
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		rte_free(w->txb[i]);
 		w->txb[i] = NULL;

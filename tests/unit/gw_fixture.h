@@ -6,7 +6,7 @@
  * unit_eal_run() initialises EAL once (--no-huge, one lcore, a per-process
  * file prefix), fills vgw_gw with two ports (p0 10.1.0.1/24 MAC0, p1
  * 10.2.0.1/24 MAC1, no workers, rcu NULL) and an mbuf pool of 1023 mbufs
- * with the vgw_mbuf_priv area, runs the suite, and tears everything down:
+ * with the vgw_dp_mbuf_priv area, runs the suite, and tears everything down:
  * what the suite left in vgw_gw too (services, VPC tables, neighbour table,
  * FIB), so that a leak checker (the build-asan unit tests) reports only what
  * vgw really loses: their objects are malloc'd, their indexes DPDK memory
@@ -64,7 +64,7 @@ static inline int unit_eal_run(const char *suite, const struct unit_test *tests,
 		p->n_addrs = 1;
 	}
 	vgw_gw.pool = rte_pktmbuf_pool_create("unit_pool", 1023, 0,
-					      RTE_ALIGN(sizeof(struct vgw_mbuf_priv), 8),
+					      RTE_ALIGN(sizeof(struct vgw_dp_mbuf_priv), 8),
 					      RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (!vgw_gw.pool) {
 		fprintf(stderr, "cannot create the mbuf pool\n");

@@ -245,7 +245,7 @@ static void test_exec_errors(void)
 	expect_err("neigh add 10.1.0.5 02:00:00:00:00:01 x",
 		   "too many arguments: usage: neigh add IP MAC");
 
-	/* 17 next hops: one more than VGW_ECMP_MAX */
+	/* 17 next hops: one more than VGW_FIB_ECMP_MAX */
 	char line[VGW_CLI_MAX_LINE + 16];
 	int n = snprintf(line, sizeof(line), "route add 10.0.0.0/8");
 	for (int i = 0; i < 17; i++)

@@ -19,7 +19,7 @@
 #include "conf/loader.h"
 #include "conf/settings.h"
 #include "core/gw.h"
-#include "dp/punt_ctl.h"
+#include "dp/punt.h"
 #include "fib/fib.h"
 #include "lb/service.h"
 #include "neigh/neigh.h"
@@ -293,8 +293,8 @@ static void test_running_config_round_trip(void)
 				"address 192.168.0.1/16\n");
 	ASSERT_CONTAINS(a.data, "host-port punt-rate 5000\nhost-port punt-burst 256\n");
 	ASSERT_CONTAINS(a.data, "kernel import-table 254\nkernel announce-table 101\n");
-	ASSERT_EQ(vgw_kernel_conf.import_table, 254);
-	ASSERT_EQ(vgw_kernel_conf.announce_table, 101);
+	ASSERT_EQ(vgw_rtnl_conf.import_table, 254);
+	ASSERT_EQ(vgw_rtnl_conf.announce_table, 101);
 	vgw_buf_free(&a);
 	vgw_buf_free(&b);
 }

@@ -171,19 +171,19 @@ static void test_timeouts(void)
 	struct vgw_ct_entry *e = add(ct, 1, 6, 1000, VGW_CT_NEW);
 	ASSERT_EQ(vgw_ct_expires(ct, e), 1000 + t->tcp_unconfirmed);
 	CU_ASSERT(t->tcp_unconfirmed < t->tcp_transitory);
-	struct vgw_tcp_seg syn = {.flags = VGW_TCP_SYN, .seq = 1, .win = 1000, .wscale = -1};
+	struct vgw_ct_tcp_seg syn = {.flags = VGW_CT_TCP_SYN, .seq = 1, .win = 1000, .wscale = -1};
 	vgw_ct_tcp_init(&e->tcp, &syn);
 	vgw_ct_touch(ct, e, 1000);
 	ASSERT_EQ(vgw_ct_expires(ct, e), 1000 + t->tcp_unconfirmed);
-	struct vgw_tcp_seg sa = {.flags = VGW_TCP_SYN | VGW_TCP_ACK, .seq = 9, .ack = 2,
+	struct vgw_ct_tcp_seg sa = {.flags = VGW_CT_TCP_SYN | VGW_CT_TCP_ACK, .seq = 9, .ack = 2,
 				 .win = 1000, .wscale = -1};
 	vgw_ct_tcp_update(&e->tcp, VGW_CT_REPLY, &sa);
 	CU_ASSERT(!e->tcp.confirmed); /* a SYN-ACK alone proves nothing */
 	vgw_ct_touch(ct, e, 1001);
 	ASSERT_EQ(vgw_ct_expires(ct, e), 1001 + t->tcp_unconfirmed);
-	struct vgw_tcp_seg ack = {.flags = VGW_TCP_ACK, .seq = 2, .ack = 10, .win = 1000, .wscale = -1};
+	struct vgw_ct_tcp_seg ack = {.flags = VGW_CT_TCP_ACK, .seq = 2, .ack = 10, .win = 1000, .wscale = -1};
 	vgw_ct_tcp_update(&e->tcp, VGW_CT_ORIG, &ack);
-	ASSERT_EQ(e->tcp.state, VGW_TCP_ESTABLISHED);
+	ASSERT_EQ(e->tcp.state, VGW_CT_TCP_ESTABLISHED);
 	CU_ASSERT(e->tcp.confirmed);
 	CU_ASSERT(vgw_ct_confirm(ct, e, 1002));
 	CU_ASSERT(!vgw_ct_confirm(ct, e, 1002)); /* once */
@@ -229,27 +229,27 @@ static void test_spoofed_unconfirmed(void)
 	const struct vgw_ct_timeouts *t = &vgw_ct_default_timeouts;
 	/* 0: spoofed ACK, answered by RST (no ACK bit, seq = the ACK's ack) */
 	struct vgw_ct_entry *a = add(ct, 0, 6, 100, VGW_CT_NEW);
-	struct vgw_tcp_seg bare = {.flags = VGW_TCP_ACK, .seq = 5000, .ack = 777, .win = 512,
+	struct vgw_ct_tcp_seg bare = {.flags = VGW_CT_TCP_ACK, .seq = 5000, .ack = 777, .win = 512,
 				   .wscale = -1};
 	vgw_ct_tcp_init(&a->tcp, &bare);
-	struct vgw_tcp_seg rst = {.flags = VGW_TCP_RST, .seq = 777, .wscale = -1};
+	struct vgw_ct_tcp_seg rst = {.flags = VGW_CT_TCP_RST, .seq = 777, .wscale = -1};
 	vgw_ct_tcp_update(&a->tcp, VGW_CT_REPLY, &rst);
 	CU_ASSERT(!a->tcp.confirmed);
 	vgw_ct_touch(ct, a, 100);
 	CU_ASSERT(vgw_ct_expires(ct, a) <= 100 + t->tcp_unconfirmed);
 	/* 1: spoofed SYN, answered by a SYN-ACK; the client never ACKs */
 	struct vgw_ct_entry *b = add(ct, 1, 6, 101, VGW_CT_NEW);
-	struct vgw_tcp_seg syn = {.flags = VGW_TCP_SYN, .seq = 1, .win = 1000, .wscale = -1};
+	struct vgw_ct_tcp_seg syn = {.flags = VGW_CT_TCP_SYN, .seq = 1, .win = 1000, .wscale = -1};
 	vgw_ct_tcp_init(&b->tcp, &syn);
-	struct vgw_tcp_seg sa = {.flags = VGW_TCP_SYN | VGW_TCP_ACK, .seq = 9, .ack = 2,
+	struct vgw_ct_tcp_seg sa = {.flags = VGW_CT_TCP_SYN | VGW_CT_TCP_ACK, .seq = 9, .ack = 2,
 				 .win = 1000, .wscale = -1};
 	vgw_ct_tcp_update(&b->tcp, VGW_CT_REPLY, &sa);
 	vgw_ct_touch(ct, b, 101);
 	ASSERT_EQ(vgw_ct_expires(ct, b), 101 + t->tcp_unconfirmed);
 	/* ... a blind ACK guessing the server's ISN wrong does not complete it */
-	struct vgw_tcp_seg guess = {.flags = VGW_TCP_ACK, .seq = 2, .ack = 12345, .win = 1000,
+	struct vgw_ct_tcp_seg guess = {.flags = VGW_CT_TCP_ACK, .seq = 2, .ack = 12345, .win = 1000,
 				    .wscale = -1};
-	ASSERT_EQ(vgw_ct_tcp_update(&b->tcp, VGW_CT_ORIG, &guess), VGW_TCP_ACK_INVALID);
+	ASSERT_EQ(vgw_ct_tcp_update(&b->tcp, VGW_CT_ORIG, &guess), VGW_CT_TCP_ACK_INVALID);
 	CU_ASSERT(!b->tcp.confirmed);
 	/* 2, 3: legitimate, confirmed */
 	struct vgw_ct_entry *c2 = add(ct, 2, 6, 102, VGW_CT_NEW);

@@ -131,7 +131,7 @@ static void test_age_model(void)
 			struct vgw_ct_entry *e = vgw_ct_insert(ct, &o, &r, now, &res);
 			if (e) {
 				if (unit_rand() % 4 == 0) /* a TCP state with another timeout */
-					e->tcp.state = (uint8_t)(unit_rand() % VGW_TCP_N_STATES);
+					e->tcp.state = (uint8_t)(unit_rand() % VGW_CT_TCP_N_STATES);
 				vgw_ct_touch(ct, e, now - unit_rand() % 40);
 			}
 		} else if (op <= 4 && ct->n) {

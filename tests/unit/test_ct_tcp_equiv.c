@@ -26,9 +26,9 @@ struct ref_tcp {
 	struct ref_side s[2];
 };
 
-static uint32_t seg_end(const struct vgw_tcp_seg *s)
+static uint32_t seg_end(const struct vgw_ct_tcp_seg *s)
 {
-	return s->seq + s->len + !!(s->flags & VGW_TCP_SYN) + !!(s->flags & VGW_TCP_FIN);
+	return s->seq + s->len + !!(s->flags & VGW_CT_TCP_SYN) + !!(s->flags & VGW_CT_TCP_FIN);
 }
 
 static bool after(uint32_t a, uint32_t b)
@@ -36,108 +36,108 @@ static bool after(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) > 0;
 }
 
-static void ref_note_sent(struct ref_tcp *c, enum vgw_ct_dir d, const struct vgw_tcp_seg *s)
+static void ref_note_sent(struct ref_tcp *c, enum vgw_ct_dir d, const struct vgw_ct_tcp_seg *s)
 {
 	struct ref_side *me = &c->s[d];
 	uint32_t e = seg_end(s);
 	if (!me->seen || after(e, me->end))
 		me->end = e;
 	uint32_t win = s->win;
-	if (!(s->flags & VGW_TCP_SYN) && c->scaled)
+	if (!(s->flags & VGW_CT_TCP_SYN) && c->scaled)
 		win <<= me->wscale;
 	if (win > me->maxwin)
 		me->maxwin = win;
 	me->seen = true;
 }
 
-static void ref_init(struct ref_tcp *c, const struct vgw_tcp_seg *seg)
+static void ref_init(struct ref_tcp *c, const struct vgw_ct_tcp_seg *seg)
 {
 	memset(c, 0, sizeof(*c));
-	c->state = (seg->flags & VGW_TCP_SYN) ? VGW_TCP_SYN_SENT : VGW_TCP_ESTABLISHED;
-	c->pickup = !(seg->flags & VGW_TCP_SYN);
-	if (seg->flags & VGW_TCP_SYN) {
+	c->state = (seg->flags & VGW_CT_TCP_SYN) ? VGW_CT_TCP_SYN_SENT : VGW_CT_TCP_ESTABLISHED;
+	c->pickup = !(seg->flags & VGW_CT_TCP_SYN);
+	if (seg->flags & VGW_CT_TCP_SYN) {
 		c->s[VGW_CT_ORIG].wscale = seg->wscale >= 0 ? (uint8_t)seg->wscale : 0;
 		c->s[VGW_CT_ORIG].wscale_seen = seg->wscale >= 0;
 	}
 	ref_note_sent(c, VGW_CT_ORIG, seg);
-	if (seg->flags & VGW_TCP_SYN)
+	if (seg->flags & VGW_CT_TCP_SYN)
 		c->s[VGW_CT_ORIG].maxwin = seg->win;
-	if (!(seg->flags & VGW_TCP_SYN) && (seg->flags & VGW_TCP_FIN)) {
+	if (!(seg->flags & VGW_CT_TCP_SYN) && (seg->flags & VGW_CT_TCP_FIN)) {
 		c->s[VGW_CT_ORIG].fin = true;
 		c->s[VGW_CT_ORIG].fin_end = seg_end(seg);
-		c->state = VGW_TCP_FIN_WAIT;
+		c->state = VGW_CT_TCP_FIN_WAIT;
 	}
-	if (seg->flags & VGW_TCP_RST)
-		c->state = VGW_TCP_CLOSE;
+	if (seg->flags & VGW_CT_TCP_RST)
+		c->state = VGW_CT_TCP_CLOSE;
 }
 
 static bool ref_rst_acceptable(const struct ref_tcp *c, enum vgw_ct_dir d,
-			       const struct vgw_tcp_seg *s)
+			       const struct vgw_ct_tcp_seg *s)
 {
 	const struct ref_side *me = &c->s[d], *peer = &c->s[!d];
-	if (c->state == VGW_TCP_SYN_SENT && d == VGW_CT_REPLY)
-		return (s->flags & VGW_TCP_ACK) && s->ack == peer->end;
+	if (c->state == VGW_CT_TCP_SYN_SENT && d == VGW_CT_REPLY)
+		return (s->flags & VGW_CT_TCP_ACK) && s->ack == peer->end;
 	if (!me->seen)
-		return (s->flags & VGW_TCP_ACK) && s->ack == peer->end;
+		return (s->flags & VGW_CT_TCP_ACK) && s->ack == peer->end;
 	uint32_t win = peer->seen && peer->maxwin ? peer->maxwin : 65535;
 	int64_t off = (int32_t)(s->seq - me->end);
 	return off >= -(int64_t)win && off <= (int64_t)win;
 }
 
 static enum vgw_ct_tcp_verdict ref_update(struct ref_tcp *c, enum vgw_ct_dir d,
-					  const struct vgw_tcp_seg *s)
+					  const struct vgw_ct_tcp_seg *s)
 {
-	if (s->flags & VGW_TCP_RST) {
+	if (s->flags & VGW_CT_TCP_RST) {
 		if (!ref_rst_acceptable(c, d, s))
-			return VGW_TCP_RST_IGNORED;
-		c->state = VGW_TCP_CLOSE;
-		return VGW_TCP_OK;
+			return VGW_CT_TCP_RST_IGNORED;
+		c->state = VGW_CT_TCP_CLOSE;
+		return VGW_CT_TCP_OK;
 	}
-	if ((s->flags & (VGW_TCP_SYN | VGW_TCP_ACK)) == VGW_TCP_SYN && d == VGW_CT_ORIG &&
-	    (c->state == VGW_TCP_TIME_WAIT || c->state == VGW_TCP_CLOSE)) {
+	if ((s->flags & (VGW_CT_TCP_SYN | VGW_CT_TCP_ACK)) == VGW_CT_TCP_SYN && d == VGW_CT_ORIG &&
+	    (c->state == VGW_CT_TCP_TIME_WAIT || c->state == VGW_CT_TCP_CLOSE)) {
 		ref_init(c, s);
-		return VGW_TCP_OK;
+		return VGW_CT_TCP_OK;
 	}
-	if (s->flags & VGW_TCP_SYN) {
-		bool synack = d == VGW_CT_REPLY && (s->flags & VGW_TCP_ACK);
-		if (synack && c->state == VGW_TCP_SYN_SENT && s->ack != c->s[VGW_CT_ORIG].end)
-			return VGW_TCP_ACK_INVALID;
-		if (synack && c->state == VGW_TCP_SYN_SENT) {
+	if (s->flags & VGW_CT_TCP_SYN) {
+		bool synack = d == VGW_CT_REPLY && (s->flags & VGW_CT_TCP_ACK);
+		if (synack && c->state == VGW_CT_TCP_SYN_SENT && s->ack != c->s[VGW_CT_ORIG].end)
+			return VGW_CT_TCP_ACK_INVALID;
+		if (synack && c->state == VGW_CT_TCP_SYN_SENT) {
 			c->s[VGW_CT_REPLY].wscale = s->wscale >= 0 ? (uint8_t)s->wscale : 0;
 			c->s[VGW_CT_REPLY].wscale_seen = s->wscale >= 0;
 			c->scaled = s->wscale >= 0 && c->s[VGW_CT_ORIG].wscale_seen;
-			c->state = VGW_TCP_SYN_RECV;
+			c->state = VGW_CT_TCP_SYN_RECV;
 		}
 		ref_note_sent(c, d, s);
-		return VGW_TCP_OK;
+		return VGW_CT_TCP_OK;
 	}
-	enum vgw_ct_tcp_verdict v = VGW_TCP_OK;
-	if (c->state == VGW_TCP_SYN_RECV && d == VGW_CT_ORIG && (s->flags & VGW_TCP_ACK)) {
+	enum vgw_ct_tcp_verdict v = VGW_CT_TCP_OK;
+	if (c->state == VGW_CT_TCP_SYN_RECV && d == VGW_CT_ORIG && (s->flags & VGW_CT_TCP_ACK)) {
 		if (s->ack == c->s[VGW_CT_REPLY].end) {
-			c->state = VGW_TCP_ESTABLISHED;
+			c->state = VGW_CT_TCP_ESTABLISHED;
 			c->confirmed = true;
 		} else {
-			v = VGW_TCP_ACK_INVALID;
+			v = VGW_CT_TCP_ACK_INVALID;
 		}
 	}
-	if (c->pickup && d == VGW_CT_REPLY && (s->flags & VGW_TCP_ACK))
+	if (c->pickup && d == VGW_CT_REPLY && (s->flags & VGW_CT_TCP_ACK))
 		c->confirmed = true;
 	ref_note_sent(c, d, s);
-	if (s->flags & VGW_TCP_FIN) {
+	if (s->flags & VGW_CT_TCP_FIN) {
 		if (!c->s[d].fin) {
 			c->s[d].fin = true;
 			c->s[d].fin_end = seg_end(s);
 		}
-		if (c->state <= VGW_TCP_ESTABLISHED)
-			c->state = VGW_TCP_FIN_WAIT;
+		if (c->state <= VGW_CT_TCP_ESTABLISHED)
+			c->state = VGW_CT_TCP_FIN_WAIT;
 	}
 	struct ref_side *peer = &c->s[!d];
-	if (peer->fin && (s->flags & VGW_TCP_ACK) && !after(peer->fin_end, s->ack))
+	if (peer->fin && (s->flags & VGW_CT_TCP_ACK) && !after(peer->fin_end, s->ack))
 		peer->fin_acked = true;
-	if (c->s[0].fin && c->s[1].fin && c->state == VGW_TCP_FIN_WAIT)
-		c->state = VGW_TCP_LAST_ACK;
-	if (c->state == VGW_TCP_LAST_ACK && c->s[0].fin_acked && c->s[1].fin_acked)
-		c->state = VGW_TCP_TIME_WAIT;
+	if (c->s[0].fin && c->s[1].fin && c->state == VGW_CT_TCP_FIN_WAIT)
+		c->state = VGW_CT_TCP_LAST_ACK;
+	if (c->state == VGW_CT_TCP_LAST_ACK && c->s[0].fin_acked && c->s[1].fin_acked)
+		c->state = VGW_CT_TCP_TIME_WAIT;
 	return v;
 }
 
@@ -176,21 +176,22 @@ static uint32_t near(uint32_t x)
 
 /* A segment in direction d: mostly plausible (sequence near what the side
  * sent, ack near what the peer sent), sometimes anything. */
-static struct vgw_tcp_seg rand_seg(const struct ref_tcp *r, enum vgw_ct_dir d)
+static struct vgw_ct_tcp_seg rand_seg(const struct ref_tcp *r, enum vgw_ct_dir d)
 {
 	static const uint8_t flags[] = {
-		VGW_TCP_SYN, VGW_TCP_SYN | VGW_TCP_ACK, VGW_TCP_ACK, VGW_TCP_ACK, VGW_TCP_ACK,
-		VGW_TCP_FIN | VGW_TCP_ACK, VGW_TCP_FIN, VGW_TCP_RST, VGW_TCP_RST | VGW_TCP_ACK,
+		VGW_CT_TCP_SYN, VGW_CT_TCP_SYN | VGW_CT_TCP_ACK, VGW_CT_TCP_ACK, VGW_CT_TCP_ACK,
+		VGW_CT_TCP_ACK, VGW_CT_TCP_FIN | VGW_CT_TCP_ACK, VGW_CT_TCP_FIN, VGW_CT_TCP_RST,
+		VGW_CT_TCP_RST | VGW_CT_TCP_ACK,
 		0,
 	};
-	struct vgw_tcp_seg s = {0};
+	struct vgw_ct_tcp_seg s = {0};
 	s.flags = unit_rand() % 16 ? flags[unit_rand() % sizeof(flags)] : (uint8_t)unit_rand();
 	s.seq = near(r->s[d].end);
 	s.ack = near(r->s[!d].end);
 	static const uint16_t wins[] = {0, 1, 512, 4000, 29200, 64240, 65535};
 	s.win = unit_rand() % 2 ? wins[unit_rand() % 7] : (uint16_t)unit_rand();
 	s.wscale = -1;
-	if (s.flags & VGW_TCP_SYN)
+	if (s.flags & VGW_CT_TCP_SYN)
 		s.wscale = unit_rand() % 3 ? (int8_t)(unit_rand() % 15) : -1;
 	s.len = unit_rand() % 3 ? 0 : unit_rand() % 3000;
 	return s;
@@ -202,16 +203,16 @@ static void test_equivalent(void)
 		struct vgw_ct_tcp c;
 		struct ref_tcp r;
 		struct ref_tcp zero = {0};
-		struct vgw_tcp_seg first = rand_seg(&zero, VGW_CT_ORIG);
+		struct vgw_ct_tcp_seg first = rand_seg(&zero, VGW_CT_ORIG);
 		if (unit_rand() % 2) /* mostly a handshake first */
-			first.flags = VGW_TCP_SYN;
+			first.flags = VGW_CT_TCP_SYN;
 		vgw_ct_tcp_init(&c, &first);
 		ref_init(&r, &first);
 		same(&c, &r, "init");
 		int n = 1 + (int)(unit_rand() % 24);
 		for (int k = 0; k < n; k++) {
 			enum vgw_ct_dir d = (enum vgw_ct_dir)(unit_rand() % 2);
-			struct vgw_tcp_seg s = rand_seg(&r, d);
+			struct vgw_ct_tcp_seg s = rand_seg(&r, d);
 			ASSERT_EQ(vgw_ct_tcp_update(&c, d, &s), ref_update(&r, d, &s));
 			same(&c, &r, "update");
 		}
@@ -223,12 +224,12 @@ static void test_equivalent(void)
 static void test_widest_window(void)
 {
 	struct vgw_ct_tcp c;
-	struct vgw_tcp_seg syn = {.flags = VGW_TCP_SYN, .seq = 1, .win = 65535, .wscale = 14};
+	struct vgw_ct_tcp_seg syn = {.flags = VGW_CT_TCP_SYN, .seq = 1, .win = 65535, .wscale = 14};
 	vgw_ct_tcp_init(&c, &syn);
-	struct vgw_tcp_seg sa = {.flags = VGW_TCP_SYN | VGW_TCP_ACK, .seq = 100, .ack = 2,
+	struct vgw_ct_tcp_seg sa = {.flags = VGW_CT_TCP_SYN | VGW_CT_TCP_ACK, .seq = 100, .ack = 2,
 				 .win = 65535, .wscale = 14};
-	ASSERT_EQ(vgw_ct_tcp_update(&c, VGW_CT_REPLY, &sa), VGW_TCP_OK);
-	struct vgw_tcp_seg ack = {.flags = VGW_TCP_ACK, .seq = 101, .ack = 2, .win = 65535,
+	ASSERT_EQ(vgw_ct_tcp_update(&c, VGW_CT_REPLY, &sa), VGW_CT_TCP_OK);
+	struct vgw_ct_tcp_seg ack = {.flags = VGW_CT_TCP_ACK, .seq = 101, .ack = 2, .win = 65535,
 				  .wscale = -1};
 	vgw_ct_tcp_update(&c, VGW_CT_REPLY, &ack);
 	ASSERT_EQ(vgw_ct_tcp_maxwin(&c, VGW_CT_REPLY), 65535u << 14);

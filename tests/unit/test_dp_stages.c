@@ -15,7 +15,7 @@
  * bytes it left as, built independently by the frame builder below (full
  * checksums from scratch, so the stages' incremental updates are checked).
  * Bytes in a vector are compared from offset 12: eth-out writes the MACs.
- * A classify row receives its frame on a port through vgw_rx_burst, which
+ * A classify row receives its frame on a port through vgw_dp_rx_burst, which
  * runs every stage: its outcome is the end of the whole path (transmitted
  * with these bytes, MACs included, a drop, a punt).
  *
@@ -242,7 +242,7 @@ struct ref {
 static const void *ref_obj(const struct ref *r)
 {
 	switch (r->kind) {
-	case REF_EIP: return vgw_vpc_eip(r->ip);
+	case REF_EIP: return vgw_vpc_eip_find(r->ip);
 	case REF_SVC: return vgw_lb_service(r->ip, r->port, 6);
 	case REF_ROUTE: return vgw_fib_lookup(vgw_gw.fib, r->ip);
 	default: return NULL;
@@ -266,7 +266,7 @@ struct want {
 
 struct stage_case {
 	const char *name;
-	enum vgw_stage stage; /* VGW_STAGE_CLASSIFY: vgw_rx_burst on in_port, all stages */
+	enum vgw_stage stage; /* VGW_STAGE_CLASSIFY: vgw_dp_rx_burst on in_port, all stages */
 	uint8_t in_port;
 	const struct fd *in;
 	struct ref obj; /* what the stage is told (direct rows) */
@@ -491,11 +491,11 @@ static const struct stage_case cases[] = {
 
 	/* ---- ip4-forward (obj = the route) ---- */
 	{.name = "ip4-forward: TTL decremented, to eth-out via the route's next hop",
-	 .stage = VGW_STAGE_IP4_FORWARD, .in = &fwd_in, .obj = ROUTE(REMOTE), .out = VGW_FWD_TTL,
+	 .stage = VGW_STAGE_IP4_FORWARD, .in = &fwd_in, .obj = ROUTE(REMOTE), .out = VGW_DP_FWD_TTL,
 	 .want = {.where = TO_VEC, .stage = VGW_STAGE_ETH_OUT, .arg = ROUTER, .out = 0,
 		  .frame = &fwd_out}},
 	{.name = "ip4-forward: a connected destination is its own next hop",
-	 .stage = VGW_STAGE_IP4_FORWARD, .obj = ROUTE(PEER0), .out = VGW_FWD_TTL,
+	 .stage = VGW_STAGE_IP4_FORWARD, .obj = ROUTE(PEER0), .out = VGW_DP_FWD_TTL,
 	 .in = &(const struct fd){.src = CLIENT, .dst = PEER0, .proto = 17, .sport = 1,
 				  .dport = 2},
 	 .want = {.where = TO_VEC, .stage = VGW_STAGE_ETH_OUT, .arg = PEER0, .out = 0}},
@@ -503,17 +503,17 @@ static const struct stage_case cases[] = {
 	 .stage = VGW_STAGE_IP4_FORWARD, .in = &fwd_ttl1, .obj = ROUTE(REMOTE), .out = 0,
 	 .want = {.where = TO_VEC, .stage = VGW_STAGE_ETH_OUT, .arg = ROUTER, .frame = &fwd_ttl1}},
 	{.name = "ip4-forward: TTL 1 becomes time exceeded", .stage = VGW_STAGE_IP4_FORWARD,
-	 .in = &fwd_ttl1, .obj = ROUTE(REMOTE), .out = VGW_FWD_TTL,
+	 .in = &fwd_ttl1, .obj = ROUTE(REMOTE), .out = VGW_DP_FWD_TTL,
 	 .want = {.where = TO_VEC, .stage = VGW_STAGE_ICMP_ERROR, .out = ICMP_OUT(11, 0),
 		  .drop = "ttl_exceeded", .frame = &fwd_ttl1}},
 	{.name = "ip4-forward: over the MTU with DF: fragmentation needed, MTU 1500",
-	 .stage = VGW_STAGE_IP4_FORWARD, .obj = ROUTE(REMOTE), .out = VGW_FWD_TTL,
+	 .stage = VGW_STAGE_IP4_FORWARD, .obj = ROUTE(REMOTE), .out = VGW_DP_FWD_TTL,
 	 .in = &(const struct fd){.src = CLIENT, .dst = REMOTE, .proto = 17, .frag = DF,
 				  .sport = 1, .dport = 2, .payload = 1473},
 	 .want = {.where = TO_VEC, .stage = VGW_STAGE_ICMP_ERROR, .arg = 1500,
 		  .out = ICMP_OUT(3, 4), .drop = "mtu_exceeded"}},
 	{.name = "ip4-forward: over the MTU without DF is dropped", .stage = VGW_STAGE_IP4_FORWARD,
-	 .obj = ROUTE(REMOTE), .out = VGW_FWD_TTL,
+	 .obj = ROUTE(REMOTE), .out = VGW_DP_FWD_TTL,
 	 .in = &(const struct fd){.src = CLIENT, .dst = REMOTE, .proto = 17, .sport = 1,
 				  .dport = 2, .payload = 1473},
 	 .want = {.where = FREED, .drop = "mtu_exceeded"}},
@@ -746,14 +746,14 @@ static void run_case(const struct stage_case *c)
 		c->before();
 	burst_begin(w);
 	struct rte_mbuf *m = frame_mbuf(c->in);
-	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_ETH_HLEN);
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_DP_ETH_HLEN);
 	if (!c->in->ethertype) /* what the gateway's VXLAN source port will be */
 		hashed_sport = vgw_vxlan_src_port(vgw_ip4_flow_hash(
 			ip, (uint16_t)((ip[0] & 0xf) * 4), (uint16_t)(ip[2] << 8 | ip[3])));
 	const uint8_t seq = 7;
 	if (c->stage == VGW_STAGE_CLASSIFY) {
 		m->port = vgw_gw.ports[c->in_port].id;
-		vgw_rx_burst(w, c->in_port, &m, 1);
+		vgw_dp_rx_burst(w, c->in_port, &m, 1);
 	} else {
 		struct vgw_pkt p = {.obj = ref_obj(&c->obj), .arg = c->arg, .out = c->out,
 				    .in_port = c->in_port, .seq = seq};
@@ -811,7 +811,7 @@ static void run_case(const struct stage_case *c)
 		struct rte_mbuf *pm;
 		if (rte_ring_count(r) != 1 || rte_ring_sc_dequeue(r, (void **)&pm) != 0)
 			break;
-		struct vgw_mbuf_priv *pr = rte_mbuf_to_priv(pm);
+		struct vgw_dp_mbuf_priv *pr = rte_mbuf_to_priv(pm);
 		CASE_CHECK(c, pr->reason == x->punt, "priv.reason %u, want %d", pr->reason, x->punt);
 		if (x->punt == VGW_PUNT_NEIGH_MISS) {
 			CASE_CHECK(c, pr->nh_ip == x->arg, "priv.nh_ip 0x%x, want 0x%x", pr->nh_ip,
@@ -913,7 +913,7 @@ static void t_eth_out_order(void)
 	ASSERT_EQ(b->length, 3);
 	ASSERT_EQ(w->stats[0].tx, 3);
 	for (uint16_t i = 0; i < b->length && i < 3; i++) {
-		const uint8_t *ip = rte_pktmbuf_mtod_offset(b->pkts[i], const uint8_t *, VGW_ETH_HLEN);
+		const uint8_t *ip = rte_pktmbuf_mtod_offset(b->pkts[i], const uint8_t *, VGW_DP_ETH_HLEN);
 		ASSERT_EQ(ip[4] << 8 | ip[5], i); /* IP id = seq */
 	}
 	dp_fixture_clean();

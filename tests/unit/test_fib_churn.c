@@ -48,12 +48,12 @@ static void fib_new(uint32_t max)
 	vgw_fib_destroy(vgw_gw.fib);
 	vgw_gw.fib = vgw_fib_create(max, NULL, err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.fib);
-	ASSERT_EQ(vgw_route_install_connected(err), 0);
+	ASSERT_EQ(vgw_fib_route_install_connected(err), 0);
 }
 
-static struct vgw_route_target via(uint32_t gw)
+static struct vgw_fib_route_target via(uint32_t gw)
 {
-	struct vgw_route_target t = {.kind = VGW_RT_VIA, .n_paths = 1};
+	struct vgw_fib_route_target t = {.kind = VGW_FIB_RT_VIA, .n_paths = 1};
 	t.paths[0].gw = gw;
 	return t;
 }
@@ -84,8 +84,8 @@ static void ref_connected(void)
 	n_refs = 0;
 	for (int p = 0; p < vgw_gw.n_ports; p++) {
 		uint32_t ip = vgw_gw.ports[p].addrs[0].ip;
-		refs[n_refs++] = (struct ref){ip & 0xffffff00u, 24, 0, VGW_RT_CONNECTED};
-		refs[n_refs++] = (struct ref){ip, 32, 0, VGW_RT_LOCAL};
+		refs[n_refs++] = (struct ref){ip & 0xffffff00u, 24, 0, VGW_FIB_RT_CONNECTED};
+		refs[n_refs++] = (struct ref){ip, 32, 0, VGW_FIB_RT_LOCAL};
 	}
 }
 
@@ -123,21 +123,21 @@ static unsigned int check_lookups(unsigned int n)
 	for (unsigned int i = 0; i < n; i++) {
 		uint32_t a = random_addr();
 		const struct ref *want = ref_lookup(a);
-		const struct vgw_route_target *got = vgw_fib_lookup(vgw_gw.fib, a);
+		const struct vgw_fib_route_target *got = vgw_fib_lookup(vgw_gw.fib, a);
 		bool ok;
 		if (!want)
 			ok = got == NULL;
 		else if (!got || got->kind != want->kind)
 			ok = false;
 		else
-			ok = want->kind != VGW_RT_VIA || got->paths[0].gw == want->gw;
+			ok = want->kind != VGW_FIB_RT_VIA || got->paths[0].gw == want->gw;
 		if (!ok && bad++ < 5) {
 			char s[VGW_IP4_STRLEN], p[VGW_PREFIX_STRLEN];
 			fprintf(stderr, "\n  lookup %s: want %s gw %u, got kind %d gw %u\n",
 				vgw_ip4_str(a, s),
 				want ? vgw_prefix_str(want->prefix, want->len, p) : "none",
 				want ? want->gw : 0, got ? got->kind : -1,
-				got && got->kind == VGW_RT_VIA ? got->paths[0].gw : 0);
+				got && got->kind == VGW_FIB_RT_VIA ? got->paths[0].gw : 0);
 		}
 	}
 	return bad;
@@ -165,14 +165,15 @@ static void test_churn(void)
 				}
 				if (ref_find(prefix, len) >= 0 || n_refs == MAXR)
 					continue;
-				struct vgw_route_target t = via(next_gw);
-				if (vgw_fib_set(vgw_gw.fib, prefix, len, VGW_RS_STATIC, &t, false,
-						err) != 0) {
+				struct vgw_fib_route_target t = via(next_gw);
+				if (vgw_fib_set(vgw_gw.fib, prefix, len, VGW_FIB_RS_STATIC, &t,
+						false, err) != 0) {
 					fprintf(stderr, "\n  add failed: %s\n", err);
 					bad++;
 					continue;
 				}
-				refs[n_refs++] = (struct ref){prefix, len, next_gw++, VGW_RT_VIA};
+				refs[n_refs++] = (struct ref){prefix, len, next_gw++,
+							      VGW_FIB_RT_VIA};
 				adds++;
 				continue;
 			}
@@ -180,9 +181,9 @@ static void test_churn(void)
 				continue;
 			unsigned int i = 4 + unit_rand() % (n_refs - 4); /* not connected/local */
 			if (r < 7) {
-				struct vgw_route_target t = via(next_gw);
+				struct vgw_fib_route_target t = via(next_gw);
 				ASSERT_EQ(vgw_fib_set(vgw_gw.fib, refs[i].prefix, refs[i].len,
-						      VGW_RS_STATIC, &t, true, err), 0);
+						      VGW_FIB_RS_STATIC, &t, true, err), 0);
 				refs[i].gw = next_gw++;
 				repl++;
 			} else {
@@ -216,23 +217,25 @@ static void test_shared_targets(void)
 {
 	fib_new(4096);
 	uint32_t base = vgw_fib_targets_count(vgw_gw.fib);
-	struct vgw_route_target t = {.kind = VGW_RT_VIA, .n_paths = 2};
-	t.paths[0] = (struct vgw_nh_path){.gw = A(10, 1, 0, 2), .port = 0};
-	t.paths[1] = (struct vgw_nh_path){.gw = A(10, 2, 0, 2), .port = 1};
+	struct vgw_fib_route_target t = {.kind = VGW_FIB_RT_VIA, .n_paths = 2};
+	t.paths[0] = (struct vgw_fib_nh_path){.gw = A(10, 1, 0, 2), .port = 0};
+	t.paths[1] = (struct vgw_fib_nh_path){.gw = A(10, 2, 0, 2), .port = 1};
 	t.bcast = 77; /* not part of a VIA target's content */
 	for (uint32_t i = 0; i < 1000; i++)
-		ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 0) + (i << 8), 24, VGW_RS_STATIC,
+		ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 0) + (i << 8), 24, VGW_FIB_RS_STATIC,
 				      &t, false, err), 0);
 	ASSERT_EQ(vgw_fib_targets_count(vgw_gw.fib), base + 1);
-	const struct vgw_route_target *a = vgw_fib_lookup(vgw_gw.fib, A(100, 0, 0, 9));
-	const struct vgw_route_target *b = vgw_fib_lookup(vgw_gw.fib, A(100, 0, 200, 9));
+	const struct vgw_fib_route_target *a = vgw_fib_lookup(vgw_gw.fib, A(100, 0, 0, 9));
+	const struct vgw_fib_route_target *b = vgw_fib_lookup(vgw_gw.fib, A(100, 0, 200, 9));
 	CU_ASSERT_PTR_EQUAL(a, b);
 	/* a replace to another content, then back: one more target, then the
 	 * shared one again */
-	struct vgw_route_target u = via(A(10, 1, 0, 9));
-	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 0), 24, VGW_RS_STATIC, &u, true, err), 0);
+	struct vgw_fib_route_target u = via(A(10, 1, 0, 9));
+	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 0), 24, VGW_FIB_RS_STATIC,
+			      &u, true, err), 0);
 	ASSERT_EQ(vgw_fib_targets_count(vgw_gw.fib), base + 2);
-	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 0), 24, VGW_RS_STATIC, &t, true, err), 0);
+	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 0), 24, VGW_FIB_RS_STATIC,
+			      &t, true, err), 0);
 	ASSERT_EQ(vgw_fib_targets_count(vgw_gw.fib), base + 1);
 	CU_ASSERT_PTR_EQUAL(vgw_fib_lookup(vgw_gw.fib, A(100, 0, 0, 9)), b);
 	for (uint32_t i = 0; i < 1000; i++)
@@ -242,21 +245,21 @@ static void test_shared_targets(void)
 	struct vgw_fib_summary s;
 	vgw_fib_summary(vgw_gw.fib, &s);
 	ASSERT_EQ(s.routes, 4);
-	ASSERT_EQ(s.by_source[VGW_RS_CONNECTED], 2);
-	ASSERT_EQ(s.by_source[VGW_RS_LOCAL], 2);
-	ASSERT_EQ(s.by_source[VGW_RS_STATIC], 0);
+	ASSERT_EQ(s.by_source[VGW_FIB_RS_CONNECTED], 2);
+	ASSERT_EQ(s.by_source[VGW_FIB_RS_LOCAL], 2);
+	ASSERT_EQ(s.by_source[VGW_FIB_RS_STATIC], 0);
 	ASSERT_EQ(s.targets, base);
 }
 
 static void test_full(void)
 {
 	fib_new(64);
-	struct vgw_route_target t = via(A(10, 1, 0, 2));
+	struct vgw_fib_route_target t = via(A(10, 1, 0, 2));
 	for (uint32_t i = 4; i < 64; i++)
-		ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, i, 0), 24, VGW_RS_STATIC, &t, false,
+		ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, i, 0), 24, VGW_FIB_RS_STATIC, &t, false,
 				      err), 0);
-	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 1, 0, 0), 24, VGW_RS_STATIC, &t, false, err),
-		  -ENOSPC);
+	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 1, 0, 0), 24, VGW_FIB_RS_STATIC,
+			      &t, false, err), -ENOSPC);
 	CU_ASSERT_PTR_NULL(vgw_fib_lookup(vgw_gw.fib, A(100, 1, 0, 1)));
 	ASSERT_EQ(vgw_gw.fib->n_routes, 64);
 	/* tbl8 groups: 1024 in a small FIB, 2 taken by the local /32s */
@@ -265,17 +268,18 @@ static void test_full(void)
 	ASSERT_EQ(used, 2);
 	uint32_t i;
 	for (i = 0; i < 1022; i++)
-		ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 1) + (i << 8), 32, VGW_RS_STATIC,
+		ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 1) + (i << 8), 32, VGW_FIB_RS_STATIC,
 				      &t, false, err), 0);
 	uint32_t n = vgw_gw.fib->n_routes;
-	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 1) + (i << 8), 32, VGW_RS_STATIC, &t,
+	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 1) + (i << 8), 32, VGW_FIB_RS_STATIC, &t,
 			      false, err), -ENOSPC);
 	ASSERT_CONTAINS(err, "tbl8");
 	ASSERT_EQ(vgw_gw.fib->n_routes, n);
 	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, A(100, 0, 0, 1) + (i << 8), 32), -1);
 	CU_ASSERT_PTR_NULL(vgw_fib_lookup(vgw_gw.fib, A(100, 0, 0, 1) + (i << 8)));
 	/* another /32 in a /24 that has a group still fits */
-	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 2), 32, VGW_RS_STATIC, &t, false, err), 0);
+	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 2), 32, VGW_FIB_RS_STATIC,
+			      &t, false, err), 0);
 	fib_new(64);
 }
 

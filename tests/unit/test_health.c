@@ -4,7 +4,7 @@
  * gateway (EAL, rcu NULL, not parallel), with VPC tables holding "blue"
  * (VNI 100) and "red" (VNI 200) and services made by CLI lines. The checker's
  * ops capture every frame it tunnels and count its counters; the clock is
- * whatever the test passes to vgw_health_tick / vgw_health_input.
+ * whatever the test passes to vgw_lb_health_tick / vgw_lb_health_input.
  *
  * Proves: the probe bytes (every field, IPv4 and TCP checksums recomputed
  * here independently), the first probe at the first tick and one per interval
@@ -52,7 +52,7 @@ static void t_tx(struct rte_mbuf *m)
 		struct cap *c = &cap[ncap++];
 		c->data_len = rte_pktmbuf_data_len(m);
 		c->pkt_len = rte_pktmbuf_pkt_len(m);
-		c->vni = ((struct vgw_mbuf_priv *)rte_mbuf_to_priv(m))->vni;
+		c->vni = ((struct vgw_dp_mbuf_priv *)rte_mbuf_to_priv(m))->vni;
 		memcpy(c->b, rte_pktmbuf_mtod(m, uint8_t *), c->data_len < 64 ? c->data_len : 64);
 	}
 	rte_pktmbuf_free(m);
@@ -64,8 +64,8 @@ static void t_count(int c, uint64_t n)
 		cnt[c] += n;
 }
 
-static const struct vgw_health_ops hops = {.alloc = t_alloc, .tunnel_tx = t_tx, .count = t_count};
-
+static const struct vgw_lb_health_ops hops = {
+	.alloc = t_alloc, .tunnel_tx = t_tx, .count = t_count};
 
 /* Fresh VPC tables with blue (100) and red (200), no service, a fresh
  * checker, nothing captured or counted. */
@@ -84,7 +84,7 @@ static void reset(void)
 	ASSERT_EQ(vgw_lb_init(NULL, err), 0);
 	OK("vpc add blue vni 100");
 	OK("vpc add red vni 200");
-	vgw_health_init(&hops);
+	vgw_lb_health_init(&hops);
 	memset(cnt, 0, sizeof(cnt));
 	ncap = 0;
 	alloc_fail = false;
@@ -225,12 +225,12 @@ static void input(const struct ans *a, uint64_t now)
 	memcpy(ph + 12, t, 20);
 	p16(t + 16, unit_cksum(ph, 32));
 	memcpy(e, f, a->len < 54 ? a->len : 54);
-	((struct vgw_mbuf_priv *)rte_mbuf_to_priv(m))->vni = a->vni;
-	vgw_health_input(m, now);
+	((struct vgw_dp_mbuf_priv *)rte_mbuf_to_priv(m))->vni = a->vni;
+	vgw_lb_health_input(m, now);
 }
 
 /* Slots of backend i in the published table of s. */
-static uint32_t slots(const struct vgw_service_cfg *s, uint16_t i)
+static uint32_t slots(const struct vgw_lb_service_cfg *s, uint16_t i)
 {
 	uint32_t n = 0;
 	for (uint32_t k = 0; k < s->pub->m; k++)
@@ -266,13 +266,13 @@ static void test_probe_bytes(void)
 	OK(WEB CHK);
 	OK(BE(1));
 	ASSERT_EQ(ncap, 0); /* nothing before the first tick */
-	vgw_health_tick(10000);
+	vgw_lb_health_tick(10000);
 	ASSERT_EQ(ncap, 1);
 	ASSERT_EQ(check_seg(&cap[0], 100, IP(1), 8080, SYN), 0);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_PROBE_TX)], 1);
-	vgw_health_tick(10499);
+	vgw_lb_health_tick(10499);
 	ASSERT_EQ(ncap, 1);
-	vgw_health_tick(10500);
+	vgw_lb_health_tick(10500);
 	ASSERT_EQ(ncap, 2);
 	ASSERT_EQ(check_seg(&cap[1], 100, IP(1), 8080, SYN), 0);
 	ASSERT_EQ(ipid_of(&cap[1]), (uint16_t)(ipid_of(&cap[0]) + 1));
@@ -280,7 +280,7 @@ static void test_probe_bytes(void)
 	CU_ASSERT(seq_of(&cap[1]) != seq_of(&cap[0]));
 	/* a new backend is probed at once, in its own VPC */
 	OK("backend add web vpc red ip 10.9.9.9 port 443");
-	vgw_health_tick(10600);
+	vgw_lb_health_tick(10600);
 	ASSERT_EQ(ncap, 3);
 	ASSERT_EQ(check_seg(&cap[2], 200, A(10, 9, 9, 9), 443, SYN), 0);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_PROBE_TX)], 3);
@@ -298,7 +298,7 @@ static void test_schedule(void)
 	OK(BE(2));
 	for (uint64_t t = 1000; t <= 6000; t += 100) {
 		unsigned int before = ncap;
-		vgw_health_tick(t);
+		vgw_lb_health_tick(t);
 		ASSERT_EQ(ncap - before, (t % 500) == 0 ? 2 : 0);
 	}
 	unsigned int n1 = 0, n2 = 0;
@@ -311,22 +311,22 @@ static void test_schedule(void)
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 20);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_DOWN)], 2); /* once each, not per timeout */
 	/* ticks off the grid keep the cadence */
-	vgw_health_tick(6530);
+	vgw_lb_health_tick(6530);
 	ASSERT_EQ(ncap, 24);
-	vgw_health_tick(6990);
+	vgw_lb_health_tick(6990);
 	ASSERT_EQ(ncap, 24);
-	vgw_health_tick(7010);
+	vgw_lb_health_tick(7010);
 	ASSERT_EQ(ncap, 26);
 	/* a longer interval, then a shorter one applying at once */
 	OK("service set web check-interval 60000");
-	vgw_health_tick(7500);
+	vgw_lb_health_tick(7500);
 	ASSERT_EQ(ncap, 28); /* already scheduled */
-	vgw_health_tick(8000);
+	vgw_lb_health_tick(8000);
 	ASSERT_EQ(ncap, 28); /* next at 67500 */
 	OK("service set web check-interval 200");
-	vgw_health_tick(8100);
+	vgw_lb_health_tick(8100);
 	ASSERT_EQ(ncap, 28);
-	vgw_health_tick(8300);
+	vgw_lb_health_tick(8300);
 	ASSERT_EQ(ncap, 30);
 	check_pool();
 }
@@ -344,23 +344,23 @@ static void test_fall_rise(void)
 	OK(WEB CHK);
 	OK(BE(1));
 	OK(BE(2));
-	struct vgw_service_cfg *s = vgw_service_by_name("web");
+	struct vgw_lb_service_cfg *s = vgw_lb_service_by_name("web");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	log_start();
 	uint64_t t = 0;
 	/* .2 answers every probe, .1 none */
 	for (int i = 0; i < 3; i++, t += 500) {
-		vgw_health_tick(t);
+		vgw_lb_health_tick(t);
 		answer2(t + 10);
-		ASSERT_EQ(s->be[0].health, VGW_HEALTH_UNKNOWN);
+		ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_UNKNOWN);
 		CU_ASSERT(slots(s, 0) > 0);
 	}
-	ASSERT_EQ(s->be[1].health, VGW_HEALTH_UP);
+	ASSERT_EQ(s->be[1].health, VGW_LB_HEALTH_UP);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_UP)], 1);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 2);
-	vgw_health_tick(t); /* third timeout */
+	vgw_lb_health_tick(t); /* third timeout */
 	answer2(t + 10);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_DOWN);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 3);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_DOWN)], 1);
 	ASSERT_EQ(slots(s, 0), 0);
@@ -372,7 +372,7 @@ static void test_fall_rise(void)
 			     "is up");
 	free(log);
 	t += 500;
-	vgw_health_tick(t);
+	vgw_lb_health_tick(t);
 	answer2(t + 10);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_DOWN)], 1);
 	/* .1 comes back: a SYN-ACK is answered by an RST */
@@ -388,14 +388,14 @@ static void test_fall_rise(void)
 	ASSERT_EQ(sport_of(&cap[before]), sport);
 	ASSERT_EQ(seq_of(&cap[before]), (uint32_t)(seq + 1));
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_RX)], 6);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN); /* rise 2 */
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_DOWN); /* rise 2 */
 	ASSERT_EQ(slots(s, 0), 0);
 	t += 500;
-	vgw_health_tick(t);
+	vgw_lb_health_tick(t);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 4); /* the answered probe did not time out */
 	a = answer_to(probe_to(IP(1)), SYN | ACK);
 	input(&a, t + 10);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_UP);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_UP)], 2);
 	CU_ASSERT(slots(s, 0) > 0 && slots(s, 1) > 0);
 	ASSERT_EQ(slots(s, 0) + slots(s, 1), 251);
@@ -414,35 +414,35 @@ static void test_rst_fails(void)
 	reset();
 	OK(WEB CHK);
 	OK(BE(1));
-	struct vgw_service_cfg *s = vgw_service_by_name("web");
-	vgw_health_tick(0);
+	struct vgw_lb_service_cfg *s = vgw_lb_service_by_name("web");
+	vgw_lb_health_tick(0);
 	struct ans a = answer_to(probe_to(IP(1)), SYN | ACK);
 	input(&a, 5);
-	vgw_health_tick(500);
+	vgw_lb_health_tick(500);
 	a = answer_to(probe_to(IP(1)), SYN | ACK);
 	input(&a, 505);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_UP);
 	int sent = ncap;
-	vgw_health_tick(1000);
+	vgw_lb_health_tick(1000);
 	a = answer_to(probe_to(IP(1)), RST | ACK);
 	input(&a, 1005);
 	ASSERT_EQ(ncap, sent + 1); /* the probe, no answer to an RST */
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_RX)], 3);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP); /* one failure of fall 3 */
-	vgw_health_tick(1500);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_UP); /* one failure of fall 3 */
+	vgw_lb_health_tick(1500);
 	a = answer_to(probe_to(IP(1)), SYN | ACK); /* a pass resets the count */
 	input(&a, 1505);
 	for (int i = 0; i < 2; i++) {
-		vgw_health_tick((uint64_t)(2000 + 500 * i));
+		vgw_lb_health_tick((uint64_t)(2000 + 500 * i));
 		a = answer_to(probe_to(IP(1)), RST | ACK);
 		input(&a, (uint64_t)(2005 + 500 * i));
 	}
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP); /* two in a row, fall is 3 */
-	vgw_health_tick(3000);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_UP); /* two in a row, fall is 3 */
+	vgw_lb_health_tick(3000);
 	a = answer_to(probe_to(IP(1)), RST | ACK);
 	input(&a, 3005);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN);
-	ASSERT_EQ(s->pub->table[0], VGW_MAGLEV_NONE);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_DOWN);
+	ASSERT_EQ(s->pub->table[0], VGW_LB_MAGLEV_NONE);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_DOWN)], 1);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 0); /* known at once, no waiting */
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], 0);
@@ -456,8 +456,8 @@ static void test_unmatched(void)
 	OK(WEB " check-interval 500 check-rise 1 check-fall 3");
 	OK(BE(1));
 	OK("service add other vip 198.51.100.20 port 80 proto tcp table-size 7 check none");
-	struct vgw_service_cfg *s = vgw_service_by_name("web");
-	vgw_health_tick(0);
+	struct vgw_lb_service_cfg *s = vgw_lb_service_by_name("web");
+	vgw_lb_health_tick(0);
 	const struct cap *p = probe_to(IP(1));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	struct ans good = answer_to(p, SYN | ACK), a;
@@ -493,29 +493,29 @@ static void test_unmatched(void)
 	BAD(proto, 17);
 #undef BAD
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_RX)], 0);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UNKNOWN);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_UNKNOWN);
 	ASSERT_EQ(ncap, 1);
 	/* the probe is still outstanding: the right answer matches */
 	input(&good, 20);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_RX)], 1);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_UP);
 	ASSERT_EQ(ncap, 2); /* the RST */
 	input(&good, 30); /* a retransmitted SYN-ACK */
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], n + 1);
 	ASSERT_EQ(ncap, 2);
 	/* late: the answer to a probe that already timed out */
-	vgw_health_tick(500);
+	vgw_lb_health_tick(500);
 	struct ans late = answer_to(probe_to(IP(1)), SYN | ACK);
-	vgw_health_tick(1000);
+	vgw_lb_health_tick(1000);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 1);
 	input(&late, 1010);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], n + 2);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_RX)], 1);
 	/* and it did not reset the failures: two more and the backend is down */
-	vgw_health_tick(1500);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UP);
-	vgw_health_tick(2000);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN);
+	vgw_lb_health_tick(1500);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_UP);
+	vgw_lb_health_tick(2000);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_DOWN);
 	check_pool();
 }
 
@@ -533,55 +533,55 @@ static void test_not_probed(void)
 	OK("backend add api vpc blue ip 192.168.1.8 port 8443");
 	OK("backend set api vpc blue ip 192.168.1.8 port 8443 state down");
 	for (uint64_t t = 0; t <= 1000; t += 100)
-		vgw_health_tick(t);
+		vgw_lb_health_tick(t);
 	ASSERT_EQ(ncap, 3); /* .7 at 0, 500, 1000 */
 	for (unsigned int i = 0; i < ncap; i++)
 		ASSERT_EQ(g32(cap[i].b + 30), IP(7));
 	/* .7 has failed twice; admin down forgets it */
-	struct vgw_service_cfg *s = vgw_service_by_name("api");
+	struct vgw_lb_service_cfg *s = vgw_lb_service_by_name("api");
 	struct ans old = answer_to(probe_to(IP(7)), SYN | ACK);
 	OK("backend set api vpc blue ip 192.168.1.7 port 8443 state down");
 	input(&old, 1010); /* before the next tick */
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], 1);
-	vgw_health_tick(1500);
+	vgw_lb_health_tick(1500);
 	ASSERT_EQ(ncap, 3);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 2);
 	input(&old, 1510);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], 2);
 	OK("backend set api vpc blue ip 192.168.1.7 port 8443 state up");
-	vgw_health_tick(1600); /* probed at once */
+	vgw_lb_health_tick(1600); /* probed at once */
 	ASSERT_EQ(ncap, 4);
-	vgw_health_tick(2100);
-	vgw_health_tick(2600);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UNKNOWN); /* 2 fresh failures, not 4 */
-	vgw_health_tick(3100);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN);
+	vgw_lb_health_tick(2100);
+	vgw_lb_health_tick(2600);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_UNKNOWN); /* 2 fresh failures, not 4 */
+	vgw_lb_health_tick(3100);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_DOWN);
 	/* check none, then tcp again: fresh too */
 	OK("service set api check none");
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UNKNOWN);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_UNKNOWN);
 	unsigned int before = ncap;
-	vgw_health_tick(3600);
+	vgw_lb_health_tick(3600);
 	ASSERT_EQ(ncap, before);
 	OK("service set api check tcp");
-	vgw_health_tick(3700);
+	vgw_lb_health_tick(3700);
 	ASSERT_EQ(ncap, before + 1);
-	vgw_health_tick(4200);
-	vgw_health_tick(4700);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UNKNOWN);
+	vgw_lb_health_tick(4200);
+	vgw_lb_health_tick(4700);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_UNKNOWN);
 	/* no mbuf: nothing sent, and nothing to time out */
 	OK("service set api check-fall 1");
 	alloc_fail = true;
 	uint64_t to = cnt[VGW_LB_SP(HC_TIMEOUT)], tx = cnt[VGW_LB_SP(HC_PROBE_TX)];
 	before = ncap;
-	vgw_health_tick(5200); /* times out the 4700 probe, sends none */
+	vgw_lb_health_tick(5200); /* times out the 4700 probe, sends none */
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], to + 1);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN);
-	vgw_health_tick(5700);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_DOWN);
+	vgw_lb_health_tick(5700);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], to + 1);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_PROBE_TX)], tx);
 	ASSERT_EQ(ncap, before);
 	alloc_fail = false;
-	vgw_health_tick(6200);
+	vgw_lb_health_tick(6200);
 	ASSERT_EQ(ncap, before + 1);
 	check_pool();
 }
@@ -592,11 +592,11 @@ static void test_id_reuse(void)
 	reset();
 	OK(WEB CHK);
 	OK(BE(1));
-	struct vgw_service_cfg *s = vgw_service_by_name("web");
+	struct vgw_lb_service_cfg *s = vgw_lb_service_by_name("web");
 	uint16_t id = s->be[0].id;
 	for (uint64_t t = 0; t <= 1500; t += 500)
-		vgw_health_tick(t);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN);
+		vgw_lb_health_tick(t);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_DOWN);
 	struct ans old = answer_to(probe_to(IP(1)), SYN | ACK);
 	OK("backend del web vpc blue ip 192.168.1.1 port 8080");
 	input(&old, 1510); /* its backend is gone */
@@ -604,32 +604,32 @@ static void test_id_reuse(void)
 	OK(BE(9));
 	ASSERT_EQ(s->be[0].id, id);
 	unsigned int before = ncap;
-	vgw_health_tick(1600);
+	vgw_lb_health_tick(1600);
 	ASSERT_EQ(ncap, before + 1);
 	ASSERT_EQ(g32(cap[before].b + 30), IP(9));
 	input(&old, 1610); /* not the new backend's probe either */
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_REPLY_UNMATCHED)], 2);
-	vgw_health_tick(2100);
-	vgw_health_tick(2600);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_UNKNOWN);
-	vgw_health_tick(3100);
-	ASSERT_EQ(s->be[0].health, VGW_HEALTH_DOWN);
+	vgw_lb_health_tick(2100);
+	vgw_lb_health_tick(2600);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_UNKNOWN);
+	vgw_lb_health_tick(3100);
+	ASSERT_EQ(s->be[0].health, VGW_LB_HEALTH_DOWN);
 	/* the same VIP, VPC, address and port, but in another service */
 	OK("service add web2 vip 198.51.100.10 port 81 proto tcp table-size 7" CHK);
-	vgw_health_tick(3600);
-	vgw_health_tick(4100); /* .9 has failed 5 times, next probe at 4600 */
+	vgw_lb_health_tick(3600);
+	vgw_lb_health_tick(4100); /* .9 has failed 5 times, next probe at 4600 */
 	OK("backend del web vpc blue ip 192.168.1.9 port 8080");
 	OK("backend add web2 vpc blue ip 192.168.1.9 port 8080");
-	struct vgw_service_cfg *s2 = vgw_service_by_name("web2");
+	struct vgw_lb_service_cfg *s2 = vgw_lb_service_by_name("web2");
 	ASSERT_EQ(s2->be[0].id, id);
 	before = ncap;
-	vgw_health_tick(4200);
+	vgw_lb_health_tick(4200);
 	ASSERT_EQ(ncap, before + 1);
-	vgw_health_tick(4700);
-	vgw_health_tick(5200);
-	ASSERT_EQ(s2->be[0].health, VGW_HEALTH_UNKNOWN);
-	vgw_health_tick(5700);
-	ASSERT_EQ(s2->be[0].health, VGW_HEALTH_DOWN);
+	vgw_lb_health_tick(4700);
+	vgw_lb_health_tick(5200);
+	ASSERT_EQ(s2->be[0].health, VGW_LB_HEALTH_UNKNOWN);
+	vgw_lb_health_tick(5700);
+	ASSERT_EQ(s2->be[0].health, VGW_LB_HEALTH_DOWN);
 	check_pool();
 }
 
@@ -650,11 +650,11 @@ static void test_many(void)
 	for (uint32_t i = 0; i < 1200; i++) {
 		char name[8];
 		snprintf(name, sizeof(name), "s%u", i % 5);
-		fails += vgw_backend_add(name, i % 2 ? "blue" : "red", A(10, 0, i / 200, i % 200 + 1),
-					 8080, -1, err) != 0;
+		fails += vgw_lb_backend_add(name, i % 2 ? "blue" : "red",
+					    A(10, 0, i / 200, i % 200 + 1), 8080, -1, err) != 0;
 	}
 	ASSERT_EQ(fails, 0);
-	vgw_health_tick(0);
+	vgw_lb_health_tick(0);
 	ASSERT_EQ(ncap, 1200);
 	static struct cap probes[1200];
 	memcpy(probes, cap, sizeof(probes));
@@ -676,12 +676,12 @@ static void test_many(void)
 	int up = 0;
 	for (int i = 0; i < 5; i++) {
 		snprintf(cmd, sizeof(cmd), "s%d", i);
-		const struct vgw_service_cfg *s = vgw_service_by_name(cmd);
+		const struct vgw_lb_service_cfg *s = vgw_lb_service_by_name(cmd);
 		for (uint16_t j = 0; j < s->n_backends; j++)
-			up += s->be[j].health == VGW_HEALTH_UP;
+			up += s->be[j].health == VGW_LB_HEALTH_UP;
 	}
 	ASSERT_EQ(up, 1200);
-	vgw_health_tick(2000);
+	vgw_lb_health_tick(2000);
 	ASSERT_EQ(cnt[VGW_LB_SP(HC_TIMEOUT)], 0);
 	check_pool();
 }

@@ -10,20 +10,20 @@
 #include "util/siphash.h"
 #include "unit.h"
 
-#define M VGW_MAGLEV_DEFAULT_M
+#define M VGW_LB_MAGLEV_DEFAULT_M
 
 static uint16_t t1[M], t2[M];
 
 static void test_prime(void)
 {
-	ASSERT_EQ(vgw_is_prime(0), 0);
-	ASSERT_EQ(vgw_is_prime(1), 0);
-	ASSERT_EQ(vgw_is_prime(2), 1);
-	ASSERT_EQ(vgw_is_prime(65537), 1);
-	ASSERT_EQ(vgw_is_prime(65536), 0);
-	ASSERT_EQ(vgw_is_prime(65539), 1);
-	ASSERT_EQ(vgw_is_prime(65541), 0); /* 3 x 21847 */
-	ASSERT_EQ(vgw_is_prime(VGW_MAGLEV_MAX_M), 1);
+	ASSERT_EQ(vgw_lb_is_prime(0), 0);
+	ASSERT_EQ(vgw_lb_is_prime(1), 0);
+	ASSERT_EQ(vgw_lb_is_prime(2), 1);
+	ASSERT_EQ(vgw_lb_is_prime(65537), 1);
+	ASSERT_EQ(vgw_lb_is_prime(65536), 0);
+	ASSERT_EQ(vgw_lb_is_prime(65539), 1);
+	ASSERT_EQ(vgw_lb_is_prime(65541), 0); /* 3 x 21847 */
+	ASSERT_EQ(vgw_lb_is_prime(VGW_LB_MAGLEV_MAX_M), 1);
 }
 
 static uint64_t key(uint32_t i)
@@ -44,10 +44,10 @@ static void counts(const uint16_t *t, uint32_t n, uint32_t *c)
 static void test_balance_equal(void)
 {
 	enum { N = 10 };
-	struct vgw_maglev_backend b[N];
+	struct vgw_lb_maglev_backend b[N];
 	for (uint32_t i = 0; i < N; i++)
-		b[i] = (struct vgw_maglev_backend){key(i), 1};
-	ASSERT_EQ(vgw_maglev_build(b, N, M, t1), N);
+		b[i] = (struct vgw_lb_maglev_backend){key(i), 1};
+	ASSERT_EQ(vgw_lb_maglev_build(b, N, M, t1), N);
 	uint32_t c[N];
 	counts(t1, N, c);
 	for (uint32_t i = 0; i < N; i++) {
@@ -60,10 +60,10 @@ static void test_balance_weighted(void)
 {
 	enum { N = 4 };
 	const uint32_t wt[N] = {1, 2, 3, 4};
-	struct vgw_maglev_backend b[N];
+	struct vgw_lb_maglev_backend b[N];
 	for (uint32_t i = 0; i < N; i++)
-		b[i] = (struct vgw_maglev_backend){key(i), wt[i]};
-	ASSERT_EQ(vgw_maglev_build(b, N, M, t1), N);
+		b[i] = (struct vgw_lb_maglev_backend){key(i), wt[i]};
+	ASSERT_EQ(vgw_lb_maglev_build(b, N, M, t1), N);
 	uint32_t c[N];
 	counts(t1, N, c);
 	for (uint32_t i = 0; i < N; i++) {
@@ -77,12 +77,12 @@ static void test_balance_weighted(void)
 static void test_disruption(void)
 {
 	enum { N = 20 };
-	struct vgw_maglev_backend b[N];
+	struct vgw_lb_maglev_backend b[N];
 	for (uint32_t i = 0; i < N; i++)
-		b[i] = (struct vgw_maglev_backend){key(i), 1};
-	ASSERT_EQ(vgw_maglev_build(b, N, M, t1), N);
+		b[i] = (struct vgw_lb_maglev_backend){key(i), 1};
+	ASSERT_EQ(vgw_lb_maglev_build(b, N, M, t1), N);
 	b[7].weight = 0; /* down */
-	ASSERT_EQ(vgw_maglev_build(b, N, M, t2), N - 1);
+	ASSERT_EQ(vgw_lb_maglev_build(b, N, M, t2), N - 1);
 	uint32_t moved_other = 0, gone = 0;
 	for (uint32_t s = 0; s < M; s++) {
 		CU_ASSERT(t2[s] != 7);
@@ -98,20 +98,20 @@ static void test_disruption(void)
 	CU_ASSERT(moved_other <= (M - gone) / 100);
 	/* back up: the same table as before */
 	b[7].weight = 1;
-	ASSERT_EQ(vgw_maglev_build(b, N, M, t2), N);
+	ASSERT_EQ(vgw_lb_maglev_build(b, N, M, t2), N);
 	ASSERT_EQ(memcmp(t1, t2, sizeof(t1)), 0);
 }
 
 static void test_order_independent(void)
 {
 	enum { N = 8 };
-	struct vgw_maglev_backend b[N], r[N];
+	struct vgw_lb_maglev_backend b[N], r[N];
 	for (uint32_t i = 0; i < N; i++) {
-		b[i] = (struct vgw_maglev_backend){key(i), 1 + i % 3};
+		b[i] = (struct vgw_lb_maglev_backend){key(i), 1 + i % 3};
 		r[N - 1 - i] = b[i];
 	}
-	ASSERT_EQ(vgw_maglev_build(b, N, M, t1), N);
-	ASSERT_EQ(vgw_maglev_build(r, N, M, t2), N);
+	ASSERT_EQ(vgw_lb_maglev_build(b, N, M, t1), N);
+	ASSERT_EQ(vgw_lb_maglev_build(r, N, M, t2), N);
 	/* same backend (by key) in every slot */
 	uint32_t diff = 0;
 	for (uint32_t s = 0; s < M; s++)
@@ -121,17 +121,17 @@ static void test_order_independent(void)
 
 static void test_edges(void)
 {
-	struct vgw_maglev_backend b[2] = {{key(0), 0}, {key(1), 0}};
-	ASSERT_EQ(vgw_maglev_build(b, 2, M, t1), 0); /* nobody usable */
-	ASSERT_EQ(t1[0], VGW_MAGLEV_NONE);
-	ASSERT_EQ(t1[M - 1], VGW_MAGLEV_NONE);
-	ASSERT_EQ(vgw_maglev_build(b, 0, M, t1), 0);
-	ASSERT_EQ(vgw_maglev_build(b, 2, 65536, t1), -1); /* not prime */
+	struct vgw_lb_maglev_backend b[2] = {{key(0), 0}, {key(1), 0}};
+	ASSERT_EQ(vgw_lb_maglev_build(b, 2, M, t1), 0); /* nobody usable */
+	ASSERT_EQ(t1[0], VGW_LB_MAGLEV_NONE);
+	ASSERT_EQ(t1[M - 1], VGW_LB_MAGLEV_NONE);
+	ASSERT_EQ(vgw_lb_maglev_build(b, 0, M, t1), 0);
+	ASSERT_EQ(vgw_lb_maglev_build(b, 2, 65536, t1), -1); /* not prime */
 	b[1].weight = 5; /* one backend takes every slot */
-	ASSERT_EQ(vgw_maglev_build(b, 2, 7, t1), 1);
+	ASSERT_EQ(vgw_lb_maglev_build(b, 2, 7, t1), 1);
 	for (int s = 0; s < 7; s++)
 		ASSERT_EQ(t1[s], 1);
-	ASSERT_EQ(vgw_maglev_pick(t1, 7, 12345), 1);
+	ASSERT_EQ(vgw_lb_maglev_pick(t1, 7, 12345), 1);
 }
 
 
@@ -149,9 +149,11 @@ static void test_siphash_key(void)
 	struct vgw_siphash_key k2 = {1, 2};
 	uint32_t same = 0;
 	for (uint32_t i = 0; i < 1000; i++) {
-		uint32_t a = vgw_maglev_flow_hash(&k, 0xc6336401u + i, 0xcb007105u, 40000, 80, 6);
-		ASSERT_EQ(a, vgw_maglev_flow_hash(&k, 0xc6336401u + i, 0xcb007105u, 40000, 80, 6));
-		same += a % M == vgw_maglev_flow_hash(&k2, 0xc6336401u + i, 0xcb007105u, 40000, 80, 6) % M;
+		uint32_t a = vgw_lb_maglev_flow_hash(&k, 0xc6336401u + i, 0xcb007105u, 40000, 80,
+						     6);
+		ASSERT_EQ(a,
+			  vgw_lb_maglev_flow_hash(&k, 0xc6336401u + i, 0xcb007105u, 40000, 80, 6));
+		same += a % M == vgw_lb_maglev_flow_hash(&k2, 0xc6336401u + i, 0xcb007105u, 40000, 80, 6) % M;
 	}
 	CU_ASSERT(same < 5); /* another key: another slot, but by chance */
 }

@@ -8,9 +8,9 @@
  * slow-path counters of core/drop.h. The clock is a plain number.
  *
  * Proves:
- *  - vgw_arp_parse rejects wrong htype/ptype/hlen/plen/op, short buffers and
- *    multicast sender MACs; vgw_arp_build gives the exact bytes; the
- *    learning truth table of vgw_arp_learn_decide;
+ *  - vgw_neigh_arp_parse rejects wrong htype/ptype/hlen/plen/op, short buffers and
+ *    multicast sender MACs; vgw_neigh_arp_build gives the exact bytes; the
+ *    learning truth table of vgw_neigh_arp_learn_decide;
  *  - a request for our address is answered (exact reply bytes) and creates
  *    a REACHABLE entry; gratuitous/unsolicited ARP, senders outside the
  *    port's subnets and ARP against static entries change nothing and are
@@ -95,19 +95,19 @@ static void put_arp(uint8_t *p, uint16_t op, const uint8_t *sha, uint32_t spa, c
 
 static void test_arp_pure(void)
 {
-	uint8_t p[64], q[VGW_ARP_LEN];
-	struct vgw_arp a;
+	uint8_t p[64], q[VGW_NEIGH_ARP_LEN];
+	struct vgw_neigh_arp a;
 	put_arp(p, 1, HA, A(10, 1, 0, 2), ZERO, NPORT0);
-	ASSERT_EQ(vgw_arp_parse(p, 28, &a), 0);
+	ASSERT_EQ(vgw_neigh_arp_parse(p, 28, &a), 0);
 	ASSERT_EQ(a.op, 1);
 	ASSERT_EQ(memcmp(a.sha, HA, 6), 0);
 	ASSERT_EQ(a.spa, A(10, 1, 0, 2));
 	ASSERT_EQ(memcmp(a.tha, ZERO, 6), 0);
 	ASSERT_EQ(a.tpa, NPORT0);
-	ASSERT_EQ(vgw_arp_parse(p, 46, &a), 0); /* Ethernet padding */
-	vgw_arp_build(q, &a);
-	ASSERT_EQ(memcmp(q, p, VGW_ARP_LEN), 0);
-	ASSERT_EQ(vgw_arp_parse(p, 27, &a), -1);
+	ASSERT_EQ(vgw_neigh_arp_parse(p, 46, &a), 0); /* Ethernet padding */
+	vgw_neigh_arp_build(q, &a);
+	ASSERT_EQ(memcmp(q, p, VGW_NEIGH_ARP_LEN), 0);
+	ASSERT_EQ(vgw_neigh_arp_parse(p, 27, &a), -1);
 	static const struct {
 		int off;
 		uint8_t v;
@@ -116,95 +116,95 @@ static void test_arp_pure(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put_arp(p, 1, HA, A(10, 1, 0, 2), ZERO, NPORT0);
 		p[bad[i].off] = bad[i].v;
-		ASSERT_EQ(vgw_arp_parse(p, 28, &a), -1);
+		ASSERT_EQ(vgw_neigh_arp_parse(p, 28, &a), -1);
 	}
 	put_arp(p, 2, HA, A(10, 1, 0, 2), MAC0, NPORT0);
-	ASSERT_EQ(vgw_arp_parse(p, 28, &a), 0);
+	ASSERT_EQ(vgw_neigh_arp_parse(p, 28, &a), 0);
 	ASSERT_EQ(a.op, 2);
 
 	/* zero sender MAC: never a neighbour */
 	put_arp(p, 2, ZERO, A(10, 1, 0, 2), MAC0, NPORT0);
-	ASSERT_EQ(vgw_arp_parse(p, 28, &a), -1);
+	ASSERT_EQ(vgw_neigh_arp_parse(p, 28, &a), -1);
 }
 
 /* The learning rules (arp.h), one row per rule and state. C=sender connected,
  * D=MAC differs, R=is reply, O=to our request, U=target is us, F=full. */
 static void test_arp_rules(void)
 {
-	enum { N = VGW_ARP_ENTRY_NONE, I = VGW_ARP_ENTRY_INCOMPLETE,
-	       R_ = VGW_ARP_ENTRY_REACHABLE, S_ = VGW_ARP_ENTRY_STALE,
-	       ST = VGW_ARP_ENTRY_STATIC };
+	enum { N = VGW_NEIGH_ARP_ENTRY_NONE, I = VGW_NEIGH_ARP_ENTRY_INCOMPLETE,
+	       R_ = VGW_NEIGH_ARP_ENTRY_REACHABLE, S_ = VGW_NEIGH_ARP_ENTRY_STALE,
+	       ST = VGW_NEIGH_ARP_ENTRY_STATIC };
 	static const struct {
 		bool c;
 		int entry;
 		bool d, r, o, u, f;
-		enum vgw_arp_learn want;
+		enum vgw_neigh_arp_learn want;
 	} tt[] = {
 		/* 1. not connected: nothing else matters */
-		{0, N, 0, 0, 0, 1, 0, VGW_ARP_IGN_NOT_CONNECTED},
-		{0, R_, 1, 1, 1, 1, 0, VGW_ARP_IGN_NOT_CONNECTED},
-		{0, I, 0, 1, 1, 1, 0, VGW_ARP_IGN_NOT_CONNECTED},
-		{0, ST, 1, 0, 0, 1, 0, VGW_ARP_IGN_NOT_CONNECTED},
+		{0, N, 0, 0, 0, 1, 0, VGW_NEIGH_ARP_IGN_NOT_CONNECTED},
+		{0, R_, 1, 1, 1, 1, 0, VGW_NEIGH_ARP_IGN_NOT_CONNECTED},
+		{0, I, 0, 1, 1, 1, 0, VGW_NEIGH_ARP_IGN_NOT_CONNECTED},
+		{0, ST, 1, 0, 0, 1, 0, VGW_NEIGH_ARP_IGN_NOT_CONNECTED},
 		/* 2. static: a different MAC is refused, the same changes nothing */
-		{1, ST, 1, 0, 0, 1, 0, VGW_ARP_IGN_STATIC},
-		{1, ST, 1, 1, 1, 1, 1, VGW_ARP_IGN_STATIC},
-		{1, ST, 0, 1, 1, 1, 0, VGW_ARP_LEARN_NONE},
+		{1, ST, 1, 0, 0, 1, 0, VGW_NEIGH_ARP_IGN_STATIC},
+		{1, ST, 1, 1, 1, 1, 1, VGW_NEIGH_ARP_IGN_STATIC},
+		{1, ST, 0, 1, 1, 1, 0, VGW_NEIGH_ARP_LEARN_NONE},
 		/* 3. incomplete: only a reply to our request resolves it */
-		{1, I, 0, 1, 1, 1, 0, VGW_ARP_LEARN_RESOLVED},
-		{1, I, 0, 1, 1, 1, 1, VGW_ARP_LEARN_RESOLVED},
-		{1, I, 0, 1, 0, 1, 0, VGW_ARP_IGN_NOT_OUR_REQUEST}, /* reply, not to us */
-		{1, I, 0, 1, 0, 0, 0, VGW_ARP_IGN_NOT_OUR_REQUEST}, /* gratuitous reply */
-		{1, I, 0, 0, 1, 1, 0, VGW_ARP_IGN_NOT_OUR_REQUEST}, /* request for us */
-		{1, I, 0, 0, 0, 0, 0, VGW_ARP_IGN_NOT_OUR_REQUEST}, /* gratuitous request */
+		{1, I, 0, 1, 1, 1, 0, VGW_NEIGH_ARP_LEARN_RESOLVED},
+		{1, I, 0, 1, 1, 1, 1, VGW_NEIGH_ARP_LEARN_RESOLVED},
+		{1, I, 0, 1, 0, 1, 0, VGW_NEIGH_ARP_IGN_NOT_OUR_REQUEST}, /* reply, not to us */
+		{1, I, 0, 1, 0, 0, 0, VGW_NEIGH_ARP_IGN_NOT_OUR_REQUEST}, /* gratuitous reply */
+		{1, I, 0, 0, 1, 1, 0, VGW_NEIGH_ARP_IGN_NOT_OUR_REQUEST}, /* request for us */
+		{1, I, 0, 0, 0, 0, 0, VGW_NEIGH_ARP_IGN_NOT_OUR_REQUEST}, /* gratuitous request */
 		/* 4. learned: same MAC refreshes, another is refused */
-		{1, R_, 0, 0, 0, 0, 0, VGW_ARP_LEARN_REFRESH},
-		{1, R_, 0, 1, 1, 1, 0, VGW_ARP_LEARN_REFRESH},
-		{1, S_, 0, 1, 1, 1, 0, VGW_ARP_LEARN_REFRESH},
-		{1, S_, 0, 0, 0, 0, 1, VGW_ARP_LEARN_REFRESH},
-		{1, R_, 1, 1, 1, 1, 0, VGW_ARP_REFUSE_VERIFY},  /* forged reply to us */
-		{1, R_, 1, 0, 0, 0, 0, VGW_ARP_REFUSE_VERIFY},  /* forged gratuitous */
-		{1, R_, 1, 0, 0, 1, 0, VGW_ARP_REFUSE_VERIFY},  /* request for us */
-		{1, S_, 1, 1, 1, 1, 0, VGW_ARP_REFUSE_VERIFYING},
-		{1, S_, 1, 0, 0, 0, 0, VGW_ARP_REFUSE_VERIFYING},
+		{1, R_, 0, 0, 0, 0, 0, VGW_NEIGH_ARP_LEARN_REFRESH},
+		{1, R_, 0, 1, 1, 1, 0, VGW_NEIGH_ARP_LEARN_REFRESH},
+		{1, S_, 0, 1, 1, 1, 0, VGW_NEIGH_ARP_LEARN_REFRESH},
+		{1, S_, 0, 0, 0, 0, 1, VGW_NEIGH_ARP_LEARN_REFRESH},
+		{1, R_, 1, 1, 1, 1, 0, VGW_NEIGH_ARP_REFUSE_VERIFY},  /* forged reply to us */
+		{1, R_, 1, 0, 0, 0, 0, VGW_NEIGH_ARP_REFUSE_VERIFY},  /* forged gratuitous */
+		{1, R_, 1, 0, 0, 1, 0, VGW_NEIGH_ARP_REFUSE_VERIFY},  /* request for us */
+		{1, S_, 1, 1, 1, 1, 0, VGW_NEIGH_ARP_REFUSE_VERIFYING},
+		{1, S_, 1, 0, 0, 0, 0, VGW_NEIGH_ARP_REFUSE_VERIFYING},
 		/* 5. no entry: a request addressed to us creates one below the cap */
-		{1, N, 0, 0, 0, 1, 0, VGW_ARP_LEARN_CREATE},
-		{1, N, 0, 0, 0, 1, 1, VGW_ARP_IGN_FULL},
-		{1, N, 0, 0, 0, 0, 0, VGW_ARP_IGN_UNSOLICITED},
-		{1, N, 0, 0, 0, 0, 1, VGW_ARP_IGN_UNSOLICITED},
-		{1, N, 0, 1, 1, 1, 0, VGW_ARP_IGN_UNSOLICITED}, /* reply nobody asked for */
-		{1, N, 0, 1, 0, 0, 0, VGW_ARP_IGN_UNSOLICITED},
+		{1, N, 0, 0, 0, 1, 0, VGW_NEIGH_ARP_LEARN_CREATE},
+		{1, N, 0, 0, 0, 1, 1, VGW_NEIGH_ARP_IGN_FULL},
+		{1, N, 0, 0, 0, 0, 0, VGW_NEIGH_ARP_IGN_UNSOLICITED},
+		{1, N, 0, 0, 0, 0, 1, VGW_NEIGH_ARP_IGN_UNSOLICITED},
+		{1, N, 0, 1, 1, 1, 0, VGW_NEIGH_ARP_IGN_UNSOLICITED}, /* reply nobody asked for */
+		{1, N, 0, 1, 0, 0, 0, VGW_NEIGH_ARP_IGN_UNSOLICITED},
 	};
 	for (size_t i = 0; i < sizeof(tt) / sizeof(tt[0]); i++) {
-		struct vgw_arp_facts f = {.sender_connected = tt[i].c,
-					  .entry = (enum vgw_arp_entry)tt[i].entry,
+		struct vgw_neigh_arp_facts f = {.sender_connected = tt[i].c,
+					  .entry = (enum vgw_neigh_arp_entry)tt[i].entry,
 					  .mac_differs = tt[i].d, .is_reply = tt[i].r,
 					  .to_our_request = tt[i].o, .target_is_us = tt[i].u,
 					  .table_full = tt[i].f};
-		if (vgw_arp_learn_decide(&f) != tt[i].want)
+		if (vgw_neigh_arp_learn_decide(&f) != tt[i].want)
 			fprintf(stderr, "\n  rule row %zu: got %d want %d\n", i,
-				vgw_arp_learn_decide(&f), tt[i].want);
-		ASSERT_EQ(vgw_arp_learn_decide(&f), tt[i].want);
+				vgw_neigh_arp_learn_decide(&f), tt[i].want);
+		ASSERT_EQ(vgw_neigh_arp_learn_decide(&f), tt[i].want);
 	}
 	/* invariants over every combination of facts */
 	for (int e = N; e <= ST; e++)
 		for (int b = 0; b < 64; b++) {
-			struct vgw_arp_facts f = {.sender_connected = b & 1,
-						  .entry = (enum vgw_arp_entry)e,
+			struct vgw_neigh_arp_facts f = {.sender_connected = b & 1,
+						  .entry = (enum vgw_neigh_arp_entry)e,
 						  .mac_differs = b & 2, .is_reply = b & 4,
 						  .to_our_request = b & 8, .target_is_us = b & 16,
 						  .table_full = b & 32};
-			enum vgw_arp_learn r = vgw_arp_learn_decide(&f);
+			enum vgw_neigh_arp_learn r = vgw_neigh_arp_learn_decide(&f);
 			if (!f.sender_connected)
-				ASSERT_EQ(r, VGW_ARP_IGN_NOT_CONNECTED);
+				ASSERT_EQ(r, VGW_NEIGH_ARP_IGN_NOT_CONNECTED);
 			/* the MAC of an entry changes only in the answer to our request */
-			if (r == VGW_ARP_LEARN_RESOLVED)
+			if (r == VGW_NEIGH_ARP_LEARN_RESOLVED)
 				CU_ASSERT(e == I && f.is_reply && f.to_our_request);
-			if (r == VGW_ARP_LEARN_REFRESH)
+			if (r == VGW_NEIGH_ARP_LEARN_REFRESH)
 				CU_ASSERT((e == R_ || e == S_) && !f.mac_differs);
-			if (r == VGW_ARP_LEARN_CREATE)
+			if (r == VGW_NEIGH_ARP_LEARN_CREATE)
 				CU_ASSERT(e == N && !f.is_reply && f.target_is_us && !f.table_full);
 			if (f.sender_connected && (e == R_ || e == S_) && f.mac_differs)
-				CU_ASSERT(r == VGW_ARP_REFUSE_VERIFY || r == VGW_ARP_REFUSE_VERIFYING);
+				CU_ASSERT(r == VGW_NEIGH_ARP_REFUSE_VERIFY || r == VGW_NEIGH_ARP_REFUSE_VERIFYING);
 		}
 }
 

@@ -428,9 +428,10 @@ static void test_no_arp_on_kernel_port(void)
 	memcpy(d + 6, KM, 6);
 	d[12] = 0x08;
 	d[13] = 0x06;
-	struct vgw_arp a = {.op = VGW_ARP_REQUEST, .spa = A(10, 2, 0, 9), .tpa = NPORT1};
+	struct vgw_neigh_arp a = {
+		.op = VGW_NEIGH_ARP_REQUEST, .spa = A(10, 2, 0, 9), .tpa = NPORT1};
 	memcpy(a.sha, KM, 6);
-	vgw_arp_build(d + 14, &a);
+	vgw_neigh_arp_build(d + 14, &a);
 	vgw_neigh_arp_input(t, KPORT, m, 0);
 	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_RX)], 1);
 	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_KERNEL_PORT)], 1);
@@ -535,12 +536,12 @@ static void follow_new(struct vgw_neigh_table **t)
 	vgw_gw.neigh = *t;
 	n_sent = 0;
 	send_fails = false;
-	vgw_neigh_follow_test_open(fake_send);
+	vgw_kneigh_test_open(fake_send);
 }
 
 static void follow_free(struct vgw_neigh_table *t)
 {
-	vgw_neigh_follow_close();
+	vgw_kneigh_close();
 	vgw_gw.neigh = NULL;
 	nt_free(t);
 }
@@ -585,14 +586,14 @@ static void put_ctl(uint16_t type, uint32_t seq, int32_t error)
 
 static void flush_dg(void)
 {
-	vgw_neigh_follow_input(dg, dg_len);
+	vgw_kneigh_input(dg, dg_len);
 	dg_len = 0;
 }
 
 /* Ends the start-up dump (requested by the first poll) with no entries. */
 static void first_dump_empty(void)
 {
-	vgw_neigh_follow_poll(false);
+	vgw_kneigh_poll(false);
 	ASSERT_EQ(n_sent, 1);
 	struct nlmsghdr h;
 	struct ndmsg ndm;
@@ -629,7 +630,7 @@ static void test_follow_reports(void)
 	put_neigh(RTM_DELNEIGH, 0, KIFINDEX, A(10, 2, 0, 9), NUD_REACHABLE, KM);
 	size_t whole = dg_len;
 	put_neigh(RTM_DELNEIGH, 0, KIFINDEX, A(10, 2, 0, 14), NUD_STALE, KM2);
-	vgw_neigh_follow_input(dg, whole + 10); /* the second message cut short */
+	vgw_kneigh_input(dg, whole + 10); /* the second message cut short */
 	dg_len = 0;
 	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_DELETE)], 1);
 	ASSERT_EQ(st[VGW_KNEIGH_SP(KNEIGH_MALFORMED)], 2);
@@ -643,7 +644,7 @@ static void test_follow_reports(void)
 static uint32_t query(uint32_t ip)
 {
 	int before = n_sent;
-	vgw_neigh_follow_resolve(KPORT, ip);
+	vgw_kneigh_resolve(KPORT, ip);
 	ASSERT_EQ(n_sent, before + 1);
 	struct nlmsghdr h;
 	struct ndmsg ndm;
@@ -727,10 +728,10 @@ static void test_follow_queries(void)
 	ASSERT_EQ(n_sent, before);
 	/* nothing is sent for a port that is not af-xdp, or when sending fails */
 	uint64_t errs = st[VGW_KNEIGH_SP(KNEIGH_REQUEST_ERROR)];
-	vgw_neigh_follow_resolve(0, A(10, 1, 0, 9));
-	vgw_neigh_follow_resolve(9, A(10, 1, 0, 9));
+	vgw_kneigh_resolve(0, A(10, 1, 0, 9));
+	vgw_kneigh_resolve(9, A(10, 1, 0, 9));
 	send_fails = true;
-	vgw_neigh_follow_resolve(KPORT, A(10, 2, 0, 70));
+	vgw_kneigh_resolve(KPORT, A(10, 2, 0, 70));
 	send_fails = false;
 	ASSERT_EQ(n_sent, before);
 	ASSERT_EQ(st[VGW_KNEIGH_SP(KNEIGH_REQUEST_ERROR)], errs + 3);
@@ -740,12 +741,12 @@ static void test_follow_queries(void)
 static void test_follow_end_to_end(void)
 {
 	struct vgw_neigh_ops real = ops;
-	real.kernel_resolve = vgw_neigh_follow_resolve;
+	real.kernel_resolve = vgw_kneigh_resolve;
 	struct vgw_neigh_table *t = nt_new(16, &real);
 	memset(vgw_gw.sp_stats, 0, sizeof(vgw_gw.sp_stats));
 	vgw_gw.neigh = t;
 	n_sent = 0;
-	vgw_neigh_follow_test_open(fake_send);
+	vgw_kneigh_test_open(fake_send);
 	first_dump_empty();
 	const uint32_t nh = A(10, 2, 0, 9);
 	vgw_neigh_resolve(t, nh, KPORT, ip_frame(1), 0);
@@ -781,7 +782,7 @@ static void test_follow_dump(void)
 	put_neigh(RTM_NEWNEIGH, 0, KIFINDEX, b, NUD_REACHABLE, KM);
 	flush_dg();
 	ASSERT_EQ(t->n, 2);
-	vgw_neigh_follow_poll(false);
+	vgw_kneigh_poll(false);
 	ASSERT_EQ(n_sent, 1);
 	ASSERT_EQ(vgw_gw.sp_stats[VGW_KNEIGH_SP(KNEIGH_DUMP)], 1);
 	struct nlmsghdr h;
@@ -791,7 +792,7 @@ static void test_follow_dump(void)
 	ASSERT_EQ(h.nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
 	ASSERT_EQ(ndm.ndm_family, AF_INET);
 	uint32_t d = h.nlmsg_seq;
-	vgw_neigh_follow_poll(false); /* no second dump while one runs */
+	vgw_kneigh_poll(false); /* no second dump while one runs */
 	ASSERT_EQ(n_sent, 1);
 	/* the dump lists a; c is notified meanwhile; b is in neither */
 	put_neigh(RTM_NEWNEIGH, d, KIFINDEX, a, NUD_STALE, KM);
@@ -804,20 +805,20 @@ static void test_follow_dump(void)
 	CU_ASSERT_PTR_NULL(vgw_neigh_find(t, b, KPORT));
 	CU_ASSERT_PTR_NOT_NULL(vgw_neigh_find(t, c, KPORT));
 	ASSERT_EQ(sp[VGW_NEIGH_SP(KNEIGH_SWEPT)], 1);
-	vgw_neigh_follow_poll(false);
+	vgw_kneigh_poll(false);
 	ASSERT_EQ(n_sent, 1); /* synced: no more dumps */
 	follow_free(t);
 
 	/* a dump refused with EBUSY is asked again, a little later */
 	follow_new(&t);
-	vgw_neigh_follow_poll(false);
+	vgw_kneigh_poll(false);
 	sent_hdr(0, &h, &ndm);
 	put_ctl(NLMSG_ERROR, h.nlmsg_seq, -EBUSY);
 	flush_dg();
-	vgw_neigh_follow_poll(false);
+	vgw_kneigh_poll(false);
 	ASSERT_EQ(n_sent, 1);
 	usleep(150 * 1000);
-	vgw_neigh_follow_poll(false);
+	vgw_kneigh_poll(false);
 	ASSERT_EQ(n_sent, 2);
 	ASSERT_EQ(vgw_gw.sp_stats[VGW_KNEIGH_SP(KNEIGH_DUMP)], 2);
 	follow_free(t);

@@ -22,7 +22,7 @@
  *    byte flips: never an out-of-range result, never a MAC without a valid
  *    state, never a read past the end (each buffer is exactly its length: an
  *    ASan build catches an over-read);
- *  - vgw_neigh_msg_get / vgw_neigh_msg_use: the exact header, ndmsg and
+ *  - vgw_kneigh_msg_get / vgw_kneigh_msg_use: the exact header, ndmsg and
  *    NDA_DST fields (RTM_GETNEIGH with NLM_F_REQUEST only; RTM_NEWNEIGH with
  *    NLM_F_REQUEST|NLM_F_CREATE, NTF_USE, state 0, no NLM_F_ACK), a short
  *    buffer refused, and the request read back by the parser.
@@ -70,41 +70,42 @@ static struct ndmsg *ndm_of(struct nlmsghdr *n)
 }
 
 /* Parses a copy of exactly len bytes (ASan catches a read past it). */
-static enum vgw_neigh_msg_result parse_exact(const void *src, size_t len, struct vgw_neigh_msg *r)
+static enum vgw_kneigh_msg_result parse_exact(const void *src, size_t len, struct vgw_kneigh_msg *r)
 {
 	void *p = malloc(len ? len : 1);
 	memcpy(p, src, len);
-	enum vgw_neigh_msg_result res = vgw_neigh_parse(p, len, r);
+	enum vgw_kneigh_msg_result res = vgw_kneigh_parse(p, len, r);
 	free(p);
 	return res;
 }
 
-static enum vgw_neigh_msg_result parse(const struct nlmsghdr *n, struct vgw_neigh_msg *r)
+static enum vgw_kneigh_msg_result parse(const struct nlmsghdr *n, struct vgw_kneigh_msg *r)
 {
 	return parse_exact(n, n->nlmsg_len, r);
 }
 
 #define ASSERT_RES(n, want)                                                                    \
 	do {                                                                                   \
-		struct vgw_neigh_msg r_;                                                       \
-		enum vgw_neigh_msg_result got_ = parse(n, &r_);                                \
+		struct vgw_kneigh_msg r_;                                                      \
+		enum vgw_kneigh_msg_result got_ = parse(n, &r_);                               \
 		if (got_ != (want))                                                            \
 			fprintf(stderr, "\n  %s:%d: result %s, want %s\n", __FILE__, __LINE__, \
-				vgw_neigh_msg_result_names[got_], vgw_neigh_msg_result_names[want]); \
+				vgw_kneigh_msg_result_names[got_],                             \
+				vgw_kneigh_msg_result_names[want]);                            \
 		CU_assertImplementation(got_ == (want), __LINE__, #want, __FILE__, "",        \
 					CU_FALSE);                                            \
 	} while (0)
 
 static void test_ok(void)
 {
-	struct vgw_neigh_msg r;
+	struct vgw_kneigh_msg r;
 	static const uint16_t valid[] = {NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE,
 					 NUD_PERMANENT, NUD_NOARP};
 	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
 		struct nlmsghdr *n = neigh_msg(RTM_NEWNEIGH, A(10, 1, 0, 2), valid[i], 6);
 		ndm_of(n)->ndm_flags = NTF_ROUTER;
-		ASSERT_EQ(parse(n, &r), VGW_NEIGH_MSG_OK);
-		ASSERT_EQ(r.op, VGW_NEIGH_MSG_ADD);
+		ASSERT_EQ(parse(n, &r), VGW_KNEIGH_MSG_OK);
+		ASSERT_EQ(r.op, VGW_KNEIGH_MSG_ADD);
 		ASSERT_EQ(r.ifindex, 7);
 		ASSERT_EQ(r.ip, A(10, 1, 0, 2));
 		ASSERT_EQ(r.state, valid[i]);
@@ -118,25 +119,25 @@ static void test_ok(void)
 	for (size_t i = 0; i < 3; i++)
 		for (size_t k = 0; k < 4; k++) {
 			struct nlmsghdr *n = neigh_msg(RTM_NEWNEIGH, A(10, 1, 0, 3), unusable[i], lls[k]);
-			ASSERT_EQ(parse(n, &r), VGW_NEIGH_MSG_OK);
+			ASSERT_EQ(parse(n, &r), VGW_KNEIGH_MSG_OK);
 			CU_ASSERT(!r.has_mac);
 			ASSERT_EQ(r.state, unusable[i]);
 			ASSERT_EQ(r.ip, A(10, 1, 0, 3));
 		}
 	/* deletes: the MAC when there is one, none needed */
 	struct nlmsghdr *n = neigh_msg(RTM_DELNEIGH, A(192, 168, 7, 200), NUD_REACHABLE, 6);
-	ASSERT_EQ(parse(n, &r), VGW_NEIGH_MSG_OK);
-	ASSERT_EQ(r.op, VGW_NEIGH_MSG_DEL);
+	ASSERT_EQ(parse(n, &r), VGW_KNEIGH_MSG_OK);
+	ASSERT_EQ(r.op, VGW_KNEIGH_MSG_DEL);
 	ASSERT_EQ(r.ip, A(192, 168, 7, 200));
 	CU_ASSERT(r.has_mac);
 	n = neigh_msg(RTM_DELNEIGH, A(10, 1, 0, 2), NUD_STALE, -1);
-	ASSERT_EQ(parse(n, &r), VGW_NEIGH_MSG_OK);
+	ASSERT_EQ(parse(n, &r), VGW_KNEIGH_MSG_OK);
 	CU_ASSERT(!r.has_mac);
 	n = neigh_msg(RTM_DELNEIGH, A(10, 1, 0, 2), NUD_REACHABLE, 8);
-	ASSERT_EQ(parse(n, &r), VGW_NEIGH_MSG_OK);
+	ASSERT_EQ(parse(n, &r), VGW_KNEIGH_MSG_OK);
 	CU_ASSERT(!r.has_mac);
 	n = neigh_msg(RTM_DELNEIGH, A(10, 1, 0, 2), NUD_FAILED, -1);
-	ASSERT_EQ(parse(n, &r), VGW_NEIGH_MSG_OK);
+	ASSERT_EQ(parse(n, &r), VGW_KNEIGH_MSG_OK);
 	/* RTN_UNSPEC, attributes we skip (before and after the ones we read) */
 	n = neigh_msg(RTM_NEWNEIGH, A(10, 1, 0, 4), NUD_REACHABLE, -1);
 	ndm_of(n)->ndm_type = RTN_UNSPEC;
@@ -145,38 +146,38 @@ static void test_ok(void)
 	mnl_attr_put(n, NDA_CACHEINFO, sizeof(ci), &ci);
 	mnl_attr_put(n, NDA_LLADDR, 6, MAC);
 	mnl_attr_put_u16(n, 0x3ff0, 9); /* unknown */
-	ASSERT_EQ(parse(n, &r), VGW_NEIGH_MSG_OK);
+	ASSERT_EQ(parse(n, &r), VGW_KNEIGH_MSG_OK);
 	CU_ASSERT(r.has_mac);
 	ASSERT_EQ(r.ip, A(10, 1, 0, 4));
 	/* the last attribute without its padding */
 	n = neigh_msg(RTM_NEWNEIGH, A(10, 1, 0, 5), NUD_REACHABLE, 6);
 	n->nlmsg_len -= 2;
-	ASSERT_EQ(parse(n, &r), VGW_NEIGH_MSG_OK);
+	ASSERT_EQ(parse(n, &r), VGW_KNEIGH_MSG_OK);
 	CU_ASSERT(r.has_mac);
 }
 
 static void test_ignored(void)
 {
 	struct nlmsghdr *n = neigh_msg(RTM_NEWROUTE, A(10, 1, 0, 2), NUD_REACHABLE, 6);
-	ASSERT_RES(n, VGW_NEIGH_MSG_IGN_MSG_TYPE);
+	ASSERT_RES(n, VGW_KNEIGH_MSG_IGN_MSG_TYPE);
 	n = neigh_msg(RTM_GETNEIGH, A(10, 1, 0, 2), NUD_REACHABLE, 6);
-	ASSERT_RES(n, VGW_NEIGH_MSG_IGN_MSG_TYPE);
+	ASSERT_RES(n, VGW_KNEIGH_MSG_IGN_MSG_TYPE);
 	n = neigh_msg(NLMSG_DONE, A(10, 1, 0, 2), NUD_REACHABLE, 6);
-	ASSERT_RES(n, VGW_NEIGH_MSG_IGN_MSG_TYPE);
+	ASSERT_RES(n, VGW_KNEIGH_MSG_IGN_MSG_TYPE);
 	static const uint8_t fams[] = {AF_INET6, AF_BRIDGE, AF_UNSPEC};
 	for (size_t i = 0; i < sizeof(fams); i++) {
 		n = neigh_msg(RTM_NEWNEIGH, A(10, 1, 0, 2), NUD_REACHABLE, 6);
 		ndm_of(n)->ndm_family = fams[i];
-		ASSERT_RES(n, VGW_NEIGH_MSG_IGN_FAMILY);
+		ASSERT_RES(n, VGW_KNEIGH_MSG_IGN_FAMILY);
 	}
 	n = neigh_msg(RTM_NEWNEIGH, A(10, 1, 0, 2), NUD_NONE, -1);
 	ndm_of(n)->ndm_flags = NTF_PROXY;
-	ASSERT_RES(n, VGW_NEIGH_MSG_IGN_PROXY);
+	ASSERT_RES(n, VGW_KNEIGH_MSG_IGN_PROXY);
 	static const uint8_t types[] = {RTN_BROADCAST, RTN_MULTICAST, RTN_LOCAL, RTN_ANYCAST};
 	for (size_t i = 0; i < sizeof(types); i++) {
 		n = neigh_msg(RTM_NEWNEIGH, A(10, 1, 0, 255), NUD_NOARP, 6);
 		ndm_of(n)->ndm_type = types[i];
-		ASSERT_RES(n, VGW_NEIGH_MSG_IGN_TYPE);
+		ASSERT_RES(n, VGW_KNEIGH_MSG_IGN_TYPE);
 	}
 	memset(mb, 0, sizeof(mb));
 	n = mnl_nlmsg_put_header(mb);
@@ -185,23 +186,23 @@ static void test_ignored(void)
 	ndm->ndm_family = AF_INET;
 	ndm->ndm_state = NUD_REACHABLE;
 	mnl_attr_put(n, NDA_LLADDR, 6, MAC);
-	ASSERT_RES(n, VGW_NEIGH_MSG_IGN_NO_DST);
+	ASSERT_RES(n, VGW_KNEIGH_MSG_IGN_NO_DST);
 }
 
 static void test_errors(void)
 {
-	struct vgw_neigh_msg r;
+	struct vgw_kneigh_msg r;
 	struct nlmsghdr *n = neigh_msg(RTM_NEWNEIGH, A(10, 1, 0, 2), NUD_REACHABLE, 6);
-	ASSERT_EQ(parse_exact(n, 15, &r), VGW_NEIGH_MSG_ERR_TRUNCATED);
-	ASSERT_EQ(parse_exact(n, 0, &r), VGW_NEIGH_MSG_ERR_TRUNCATED);
+	ASSERT_EQ(parse_exact(n, 15, &r), VGW_KNEIGH_MSG_ERR_TRUNCATED);
+	ASSERT_EQ(parse_exact(n, 0, &r), VGW_KNEIGH_MSG_ERR_TRUNCATED);
 	uint32_t full = n->nlmsg_len;
-	ASSERT_EQ(parse_exact(n, full - 1, &r), VGW_NEIGH_MSG_ERR_TRUNCATED); /* length > avail */
+	ASSERT_EQ(parse_exact(n, full - 1, &r), VGW_KNEIGH_MSG_ERR_TRUNCATED); /* length > avail */
 	n->nlmsg_len = 15;
-	ASSERT_EQ(parse_exact(n, full, &r), VGW_NEIGH_MSG_ERR_TRUNCATED);
+	ASSERT_EQ(parse_exact(n, full, &r), VGW_KNEIGH_MSG_ERR_TRUNCATED);
 	n->nlmsg_len = 16 + 11; /* no room for the ndmsg */
-	ASSERT_EQ(parse_exact(n, full, &r), VGW_NEIGH_MSG_ERR_TRUNCATED);
+	ASSERT_EQ(parse_exact(n, full, &r), VGW_KNEIGH_MSG_ERR_TRUNCATED);
 	n->nlmsg_len = 16 + 12; /* the ndmsg alone: no NDA_DST */
-	ASSERT_EQ(parse_exact(n, full, &r), VGW_NEIGH_MSG_IGN_NO_DST);
+	ASSERT_EQ(parse_exact(n, full, &r), VGW_KNEIGH_MSG_IGN_NO_DST);
 
 	/* NDA_DST of the wrong size */
 	memset(mb, 0, sizeof(mb));
@@ -212,52 +213,52 @@ static void test_errors(void)
 	ndm->ndm_ifindex = 9;
 	ndm->ndm_state = NUD_REACHABLE;
 	mnl_attr_put(n, NDA_DST, 3, "\x0a\x01\x00");
-	ASSERT_EQ(parse(n, &r), VGW_NEIGH_MSG_ERR_ATTR);
+	ASSERT_EQ(parse(n, &r), VGW_KNEIGH_MSG_ERR_ATTR);
 	ASSERT_EQ(r.ifindex, 9); /* known: the caller can tell whose it was */
 	memset(mb + 28, 0, sizeof(mb) - 28);
 	n->nlmsg_len = 28;
 	mnl_attr_put(n, NDA_DST, 16, "0123456789abcdef");
-	ASSERT_RES(n, VGW_NEIGH_MSG_ERR_ATTR);
+	ASSERT_RES(n, VGW_KNEIGH_MSG_ERR_ATTR);
 	/* attribute length under its header, past the message, a fragment */
 	n = neigh_msg(RTM_NEWNEIGH, A(10, 1, 0, 2), NUD_REACHABLE, 6);
 	struct nlattr *first = (struct nlattr *)((char *)n + 28);
 	first->nla_len = 3;
-	ASSERT_RES(n, VGW_NEIGH_MSG_ERR_ATTR);
+	ASSERT_RES(n, VGW_KNEIGH_MSG_ERR_ATTR);
 	n = neigh_msg(RTM_NEWNEIGH, A(10, 1, 0, 2), NUD_REACHABLE, 6);
 	first = (struct nlattr *)((char *)n + 28);
 	first->nla_len = 200;
-	ASSERT_RES(n, VGW_NEIGH_MSG_ERR_ATTR);
+	ASSERT_RES(n, VGW_KNEIGH_MSG_ERR_ATTR);
 	n = neigh_msg(RTM_NEWNEIGH, A(10, 1, 0, 2), NUD_REACHABLE, 6);
 	n->nlmsg_len += 2; /* two stray bytes (zeros in mb) after the last attribute */
-	ASSERT_RES(n, VGW_NEIGH_MSG_ERR_ATTR);
+	ASSERT_RES(n, VGW_KNEIGH_MSG_ERR_ATTR);
 	/* a valid state needs a 6-byte NDA_LLADDR */
 	static const int bad_ll[] = {-1, 0, 5, 8, 20};
 	static const uint16_t valid[] = {NUD_REACHABLE, NUD_STALE, NUD_PERMANENT, NUD_NOARP};
 	for (size_t i = 0; i < 5; i++)
 		for (size_t k = 0; k < 4; k++) {
 			n = neigh_msg(RTM_NEWNEIGH, A(10, 1, 0, 2), valid[k], bad_ll[i]);
-			ASSERT_EQ(parse(n, &r), VGW_NEIGH_MSG_ERR_LLADDR);
+			ASSERT_EQ(parse(n, &r), VGW_KNEIGH_MSG_ERR_LLADDR);
 			ASSERT_EQ(r.ifindex, 7);
 			CU_ASSERT(!r.has_mac);
 		}
-	CU_ASSERT(vgw_neigh_msg_is_error(VGW_NEIGH_MSG_ERR_LLADDR));
-	CU_ASSERT(!vgw_neigh_msg_is_error(VGW_NEIGH_MSG_IGN_NO_DST));
-	for (int i = 0; i < VGW_NEIGH_MSG_RESULT_MAX; i++)
-		CU_ASSERT(vgw_neigh_msg_result_names[i] && vgw_neigh_msg_result_names[i][0]);
+	CU_ASSERT(vgw_kneigh_msg_is_error(VGW_KNEIGH_MSG_ERR_LLADDR));
+	CU_ASSERT(!vgw_kneigh_msg_is_error(VGW_KNEIGH_MSG_IGN_NO_DST));
+	for (int i = 0; i < VGW_KNEIGH_MSG_RESULT_MAX; i++)
+		CU_ASSERT(vgw_kneigh_msg_result_names[i] && vgw_kneigh_msg_result_names[i][0]);
 }
 
 /* Results must be in range; a MAC only with a valid state. */
-static bool sane(enum vgw_neigh_msg_result res, const struct vgw_neigh_msg *r)
+static bool sane(enum vgw_kneigh_msg_result res, const struct vgw_kneigh_msg *r)
 {
-	if ((unsigned int)res >= VGW_NEIGH_MSG_RESULT_MAX)
+	if ((unsigned int)res >= VGW_KNEIGH_MSG_RESULT_MAX)
 		return false;
-	if (res != VGW_NEIGH_MSG_OK)
+	if (res != VGW_KNEIGH_MSG_OK)
 		return !r->has_mac;
 	const uint16_t valid = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT |
 			       NUD_NOARP;
 	if (r->has_mac && !(r->state & valid))
 		return false;
-	return r->op == VGW_NEIGH_MSG_DEL || r->has_mac || !(r->state & valid);
+	return r->op == VGW_KNEIGH_MSG_DEL || r->has_mac || !(r->state & valid);
 }
 
 static size_t valid_samples(uint8_t out[4][128])
@@ -279,7 +280,7 @@ static size_t valid_samples(uint8_t out[4][128])
 
 static void test_fuzz(void)
 {
-	struct vgw_neigh_msg r;
+	struct vgw_kneigh_msg r;
 	uint8_t buf[256];
 	unsigned int bad = 0, ok = 0, mac = 0;
 	/* random bytes; half of them with a plausible header and ndmsg */
@@ -295,9 +296,9 @@ static void test_fuzz(void)
 			buf[26] &= NTF_ROUTER;  /* no NTF_PROXY, mostly */
 			buf[27] = RTN_UNICAST;
 		}
-		enum vgw_neigh_msg_result res = parse_exact(buf, len, &r);
+		enum vgw_kneigh_msg_result res = parse_exact(buf, len, &r);
 		bad += !sane(res, &r);
-		ok += res == VGW_NEIGH_MSG_OK;
+		ok += res == VGW_KNEIGH_MSG_OK;
 	}
 	/* every truncation of valid messages, with and without a fixed length */
 	uint8_t v[4][128];
@@ -312,7 +313,7 @@ static void test_fuzz(void)
 			memcpy(t, &len, 4);
 			bad += !sane(parse_exact(t, len, &r), &r);
 		}
-		bad += parse_exact(v[k], full, &r) != VGW_NEIGH_MSG_OK;
+		bad += parse_exact(v[k], full, &r) != VGW_KNEIGH_MSG_OK;
 	}
 	/* byte flips of valid messages */
 	for (int i = 0; i < 20000; i++) {
@@ -322,10 +323,10 @@ static void test_fuzz(void)
 		memcpy(buf, v[k], full);
 		for (int f = 0; f < 1 + (int)(unit_rand() % 3); f++)
 			buf[4 + unit_rand() % (full - 4)] ^= (uint8_t)(1u << (unit_rand() % 8));
-		enum vgw_neigh_msg_result res = parse_exact(buf, full, &r);
+		enum vgw_kneigh_msg_result res = parse_exact(buf, full, &r);
 		bad += !sane(res, &r);
-		ok += res == VGW_NEIGH_MSG_OK;
-		mac += res == VGW_NEIGH_MSG_OK && r.has_mac;
+		ok += res == VGW_KNEIGH_MSG_OK;
+		mac += res == VGW_KNEIGH_MSG_OK && r.has_mac;
 	}
 	ASSERT_EQ(bad, 0);
 	CU_ASSERT(ok > 1000); /* the flips reached deep into valid messages */
@@ -336,12 +337,12 @@ static void test_requests(void)
 {
 	uint8_t b[64];
 	memset(b, 0xee, sizeof(b));
-	ASSERT_EQ(vgw_neigh_msg_get(b, 35, 1, 7, A(10, 1, 0, 2)), 0);
-	ASSERT_EQ(vgw_neigh_msg_use(b, 35, 1, 7, A(10, 1, 0, 2)), 0);
+	ASSERT_EQ(vgw_kneigh_msg_get(b, 35, 1, 7, A(10, 1, 0, 2)), 0);
+	ASSERT_EQ(vgw_kneigh_msg_use(b, 35, 1, 7, A(10, 1, 0, 2)), 0);
 	ASSERT_EQ(b[0], 0xee); /* nothing written */
 
 	/* RTM_GETNEIGH: header, ndmsg, NDA_DST, exactly */
-	ASSERT_EQ(vgw_neigh_msg_get(b, sizeof(b), 0x01020304, 7, A(10, 1, 0, 2)), 36);
+	ASSERT_EQ(vgw_kneigh_msg_get(b, sizeof(b), 0x01020304, 7, A(10, 1, 0, 2)), 36);
 	struct nlmsghdr h;
 	struct ndmsg ndm;
 	struct nlattr at;
@@ -368,7 +369,7 @@ static void test_requests(void)
 
 	/* RTM_NEWNEIGH NTF_USE */
 	memset(b, 0xee, sizeof(b));
-	ASSERT_EQ(vgw_neigh_msg_use(b, 36, 99, 12, A(192, 168, 1, 254)), 36);
+	ASSERT_EQ(vgw_kneigh_msg_use(b, 36, 99, 12, A(192, 168, 1, 254)), 36);
 	memcpy(&h, b, sizeof(h));
 	memcpy(&ndm, b + 16, sizeof(ndm));
 	memcpy(&at, b + 28, sizeof(at));
@@ -386,8 +387,8 @@ static void test_requests(void)
 	static const uint8_t ip2[4] = {192, 168, 1, 254};
 	ASSERT_EQ(memcmp(b + 32, ip2, 4), 0);
 	/* read back: a neighbour message without MAC */
-	struct vgw_neigh_msg r;
-	ASSERT_EQ(parse_exact(b, 36, &r), VGW_NEIGH_MSG_OK);
+	struct vgw_kneigh_msg r;
+	ASSERT_EQ(parse_exact(b, 36, &r), VGW_KNEIGH_MSG_OK);
 	ASSERT_EQ(r.ip, A(192, 168, 1, 254));
 	ASSERT_EQ(r.ifindex, 12);
 	CU_ASSERT(!r.has_mac);

@@ -24,19 +24,21 @@
 static void test_devargs(void)
 {
 	char v[32];
-	CU_ASSERT(vgw_devarg("net_af_packet0,iface=veth0,framesz=4096", "iface", v, sizeof(v)));
+	CU_ASSERT(
+		vgw_port_devarg("net_af_packet0,iface=veth0,framesz=4096", "iface", v, sizeof(v)));
 	ASSERT_STR(v, "veth0");
-	CU_ASSERT(vgw_devarg("net_af_packet0,iface=veth0,framesz=4096", "framesz", v, sizeof(v)));
+	CU_ASSERT(vgw_port_devarg("net_af_packet0,iface=veth0,framesz=4096", "framesz", v,
+				  sizeof(v)));
 	ASSERT_STR(v, "4096");
-	CU_ASSERT(!vgw_devarg("net_af_packet0,iface=veth0", "frame", v, sizeof(v)));
-	CU_ASSERT(!vgw_devarg("net_af_packet0", "iface", v, sizeof(v)));
-	CU_ASSERT(!vgw_devarg("iface=x", "iface", v, sizeof(v))); /* that is the name */
-	CU_ASSERT(vgw_dev_is_af_packet("net_af_packet1,iface=x"));
-	CU_ASSERT(vgw_dev_is_af_packet("eth_af_packet1,iface=x"));
-	CU_ASSERT(!vgw_dev_is_af_packet("net_af_xdp_eth1"));
-	CU_ASSERT(!vgw_dev_is_af_packet("net_null0"));
-	ASSERT_EQ(vgw_af_packet_framesz("net_af_packet0,iface=veth0"), 2048);
-	ASSERT_EQ(vgw_af_packet_framesz("net_af_packet0,framesz=9216,iface=veth0"), 9216);
+	CU_ASSERT(!vgw_port_devarg("net_af_packet0,iface=veth0", "frame", v, sizeof(v)));
+	CU_ASSERT(!vgw_port_devarg("net_af_packet0", "iface", v, sizeof(v)));
+	CU_ASSERT(!vgw_port_devarg("iface=x", "iface", v, sizeof(v))); /* that is the name */
+	CU_ASSERT(vgw_port_is_af_packet("net_af_packet1,iface=x"));
+	CU_ASSERT(vgw_port_is_af_packet("eth_af_packet1,iface=x"));
+	CU_ASSERT(!vgw_port_is_af_packet("net_af_xdp_eth1"));
+	CU_ASSERT(!vgw_port_is_af_packet("net_null0"));
+	ASSERT_EQ(vgw_port_af_packet_framesz("net_af_packet0,iface=veth0"), 2048);
+	ASSERT_EQ(vgw_port_af_packet_framesz("net_af_packet0,framesz=9216,iface=veth0"), 9216);
 }
 
 static const struct {
@@ -97,24 +99,24 @@ static void test_data_room(void)
 	char err[VGW_ERR_LEN] = "";
 	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public\n"
 			    "port p1 dev net_null1 role underlay mtu 1600\n", err), 0);
-	ASSERT_EQ(vgw_ports_data_room(), RTE_MBUF_DEFAULT_DATAROOM); /* 1622 fits 2048 */
+	ASSERT_EQ(vgw_port_data_room(), RTE_MBUF_DEFAULT_DATAROOM); /* 1622 fits 2048 */
 	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public mtu 2026\n", err), 0);
-	ASSERT_EQ(vgw_ports_data_room(), RTE_MBUF_DEFAULT_DATAROOM);
+	ASSERT_EQ(vgw_port_data_room(), RTE_MBUF_DEFAULT_DATAROOM);
 	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public mtu 2027\n", err), 0);
-	ASSERT_EQ(vgw_ports_data_room(), 2049);
+	ASSERT_EQ(vgw_port_data_room(), 2049);
 	ASSERT_EQ(unit_load_text("port p0 dev net_null0 role public\n"
 			    "port p1 dev net_null1 role underlay mtu 9000\n", err), 0);
-	ASSERT_EQ(vgw_ports_data_room(), 9000 + VGW_FRAME_OVERHEAD);
+	ASSERT_EQ(vgw_port_data_room(), 9000 + VGW_PORT_FRAME_OVERHEAD);
 	/* af_packet: its RX queue wants framesz - 32 in one mbuf */
 	ASSERT_EQ(unit_load_text("port p0 dev net_af_packet0,iface=v0,framesz=16384,blocksz=16384 "
 			    "role public\n", err), 0);
-	ASSERT_EQ(vgw_ports_data_room(), 16384 - 32);
+	ASSERT_EQ(vgw_port_data_room(), 16384 - 32);
 	/* the MTU in effect counts (an af_packet port takes its interface's) */
 	vgw_gw.ports[0].mtu = 9000;
-	ASSERT_EQ(vgw_ports_data_room(), 16384 - 32);
+	ASSERT_EQ(vgw_port_data_room(), 16384 - 32);
 	ASSERT_EQ(unit_load_text("port p0 dev net_af_packet0,iface=v0 role public\n", err), 0);
 	vgw_gw.ports[0].mtu = 1990;
-	ASSERT_EQ(vgw_ports_data_room(), RTE_MBUF_DEFAULT_DATAROOM);
+	ASSERT_EQ(vgw_port_data_room(), RTE_MBUF_DEFAULT_DATAROOM);
 	vgw_settings_reset();
 }
 

@@ -198,15 +198,15 @@ static void test_parse_multipath(void)
 	put_mp(n, 2, gws, dead);
 	ASSERT_RES(n, VGW_RTNL_ERR_NO_GATEWAY);
 	/* 16 is the most */
-	uint32_t many[VGW_ECMP_MAX + 1];
-	for (int i = 0; i <= VGW_ECMP_MAX; i++)
+	uint32_t many[VGW_FIB_ECMP_MAX + 1];
+	for (int i = 0; i <= VGW_FIB_ECMP_MAX; i++)
 		many[i] = A(10, 1, 0, 10 + i);
 	n = route_msg(RTM_NEWROUTE, A(203, 0, 113, 0), 24);
-	put_mp(n, VGW_ECMP_MAX, many, NULL);
+	put_mp(n, VGW_FIB_ECMP_MAX, many, NULL);
 	ASSERT_EQ(parse(n, &r), VGW_RTNL_OK);
-	ASSERT_EQ(r.n_paths, VGW_ECMP_MAX);
+	ASSERT_EQ(r.n_paths, VGW_FIB_ECMP_MAX);
 	n = route_msg(RTM_NEWROUTE, A(203, 0, 113, 0), 24);
-	put_mp(n, VGW_ECMP_MAX + 1, many, NULL);
+	put_mp(n, VGW_FIB_ECMP_MAX + 1, many, NULL);
 	ASSERT_RES(n, VGW_RTNL_ERR_TOO_MANY_PATHS);
 	/* a device next hop in the list */
 	const uint32_t dev[] = {A(10, 1, 0, 3), 0};
@@ -378,7 +378,7 @@ static bool sane(enum vgw_rtnl_result res, const struct vgw_rtnl_route *r)
 		return true;
 	if (r->len > 32 || (r->dst & ~vgw_prefix_mask(r->len)) || r->table != TABLE)
 		return false;
-	return r->op == VGW_RTNL_DEL || (r->n_paths >= 1 && r->n_paths <= VGW_ECMP_MAX);
+	return r->op == VGW_RTNL_DEL || (r->n_paths >= 1 && r->n_paths <= VGW_FIB_ECMP_MAX);
 }
 
 /* Parses a copy of exactly len bytes (ASan catches a read past it). */
@@ -469,18 +469,18 @@ static void test_parse_fuzz(void)
 
 static void rib_reset(uint32_t max)
 {
-	vgw_krib_fini();
+	vgw_rtnl_krib_fini();
 	vgw_defer_reclaim();
 	vgw_fib_destroy(vgw_gw.fib);
 	vgw_gw.fib = vgw_fib_create(max, NULL, err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.fib);
-	ASSERT_EQ(vgw_route_install_connected(err), 0);
-	ASSERT_EQ(vgw_krib_init(TABLE, max), 0);
+	ASSERT_EQ(vgw_fib_route_install_connected(err), 0);
+	ASSERT_EQ(vgw_rtnl_krib_init(TABLE, max), 0);
 }
 
 static void feed(const struct nlmsghdr *n)
 {
-	vgw_krib_handle(n, n->nlmsg_len);
+	vgw_rtnl_krib_handle(n, n->nlmsg_len);
 }
 
 static void kadd(uint32_t dst, uint8_t len, uint32_t gw, uint32_t metric)
@@ -503,8 +503,8 @@ static void kdel(uint32_t dst, uint8_t len, uint32_t metric)
 /* first next hop of the FIB route for addr, 0 if none or not VIA */
 static uint32_t via_of(uint32_t addr)
 {
-	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, addr);
-	return t && t->kind == VGW_RT_VIA ? t->paths[0].gw : 0;
+	const struct vgw_fib_route_target *t = vgw_fib_lookup(vgw_gw.fib, addr);
+	return t && t->kind == VGW_FIB_RT_VIA ? t->paths[0].gw : 0;
 }
 
 static uint8_t source_of(uint32_t prefix, uint8_t len)
@@ -513,9 +513,9 @@ static uint8_t source_of(uint32_t prefix, uint8_t len)
 	return s < 0 ? 0xff : vgw_gw.fib->routes[s].source;
 }
 
-static const struct vgw_krib_stats *st(void)
+static const struct vgw_rtnl_krib_stats *st(void)
 {
-	return vgw_krib_stats();
+	return vgw_rtnl_krib_stats();
 }
 
 static void test_rib_basic(void)
@@ -524,7 +524,7 @@ static void test_rib_basic(void)
 	const uint32_t P = A(198, 51, 100, 0);
 	kadd(P, 24, A(10, 1, 0, 2), 0);
 	ASSERT_EQ(via_of(A(198, 51, 100, 7)), A(10, 1, 0, 2));
-	ASSERT_EQ(source_of(P, 24), VGW_RS_KERNEL);
+	ASSERT_EQ(source_of(P, 24), VGW_FIB_RS_KERNEL);
 	int slot = vgw_fib_find(vgw_gw.fib, P, 24);
 	ASSERT_EQ(vgw_gw.fib->routes[slot].proto, RTPROT_BIRD);
 	ASSERT_EQ(st()->installed, 1);
@@ -540,7 +540,7 @@ static void test_rib_basic(void)
 	struct nlmsghdr *n = route_msg(RTM_NEWROUTE, A(203, 0, 113, 0), 24);
 	put_mp(n, 3, gws, NULL);
 	feed(n);
-	const struct vgw_route_target *t = vgw_fib_lookup(vgw_gw.fib, A(203, 0, 113, 1));
+	const struct vgw_fib_route_target *t = vgw_fib_lookup(vgw_gw.fib, A(203, 0, 113, 1));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	ASSERT_EQ(t->n_paths, 2);
 	ASSERT_EQ(t->paths[0].gw, A(10, 1, 0, 9));
@@ -577,19 +577,19 @@ static void test_rib_bad_next_hops(void)
 	rib_reset(4096);
 	const uint32_t P = A(198, 51, 100, 0);
 	kadd(P, 24, A(192, 0, 2, 1), 0);
-	ASSERT_EQ(st()->refused[VGW_KRIB_NH_UNREACHABLE], 1);
+	ASSERT_EQ(st()->refused[VGW_RTNL_KRIB_NH_UNREACHABLE], 1);
 	ASSERT_CONTAINS(st()->last_error, "198.51.100.0/24 refused (nh_unreachable)");
 	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 24), -1);
 	static const uint32_t notnb[] = {NPORT0, A(10, 1, 0, 0), A(10, 2, 0, 255)};
 	for (int i = 0; i < 3; i++)
 		kadd(P, 24, notnb[i], 0);
-	ASSERT_EQ(st()->refused[VGW_KRIB_NH_INVALID], 3);
+	ASSERT_EQ(st()->refused[VGW_RTNL_KRIB_NH_INVALID], 3);
 	/* one bad path spoils the group */
 	const uint32_t gws[] = {A(10, 1, 0, 9), A(172, 16, 0, 1)};
 	struct nlmsghdr *n = route_msg(RTM_NEWROUTE, P, 24);
 	put_mp(n, 2, gws, NULL);
 	feed(n);
-	ASSERT_EQ(st()->refused[VGW_KRIB_NH_UNREACHABLE], 2);
+	ASSERT_EQ(st()->refused[VGW_RTNL_KRIB_NH_UNREACHABLE], 2);
 	ASSERT_EQ(vgw_gw.fib->n_routes, 4);
 	/* an installed route changed to an unreachable gateway is withdrawn:
 	 * the kernel does not use the old one any more */
@@ -605,16 +605,16 @@ static void test_rib_precedence(void)
 	rib_reset(4096);
 	/* connected prefix: shadowed, the connected route stays */
 	kadd(A(10, 1, 0, 0), 24, A(10, 2, 0, 5), 0);
-	ASSERT_EQ(source_of(A(10, 1, 0, 0), 24), VGW_RS_CONNECTED);
+	ASSERT_EQ(source_of(A(10, 1, 0, 0), 24), VGW_FIB_RS_CONNECTED);
 	ASSERT_EQ(st()->shadowed, 1);
 	ASSERT_EQ(st()->installed, 0);
 	kadd(A(10, 2, 0, 1), 32, A(10, 1, 0, 5), 0); /* our own address */
-	ASSERT_EQ(vgw_fib_lookup(vgw_gw.fib, NPORT1)->kind, VGW_RT_LOCAL);
+	ASSERT_EQ(vgw_fib_lookup(vgw_gw.fib, NPORT1)->kind, VGW_FIB_RT_LOCAL);
 	ASSERT_EQ(st()->shadowed, 2);
 	kdel(A(10, 1, 0, 0), 24, 0);
 	kdel(A(10, 2, 0, 1), 32, 0);
 	ASSERT_EQ(st()->shadowed, 0);
-	ASSERT_EQ(source_of(A(10, 1, 0, 0), 24), VGW_RS_CONNECTED);
+	ASSERT_EQ(source_of(A(10, 1, 0, 0), 24), VGW_FIB_RS_CONNECTED);
 	ASSERT_EQ(vgw_gw.fib->n_routes, 4);
 
 	/* a static route over a kernel route wins ... */
@@ -622,7 +622,7 @@ static void test_rib_precedence(void)
 	kadd(P, 24, A(10, 1, 0, 2), 0);
 	int slot = vgw_fib_find(vgw_gw.fib, P, 24);
 	OK("route add 198.51.100.0/24 via 10.2.0.5");
-	ASSERT_EQ(source_of(P, 24), VGW_RS_STATIC);
+	ASSERT_EQ(source_of(P, 24), VGW_FIB_RS_STATIC);
 	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 24), slot);
 	ASSERT_EQ(via_of(A(198, 51, 100, 1)), A(10, 2, 0, 5));
 	ASSERT_EQ(st()->shadowed, 1);
@@ -635,13 +635,13 @@ static void test_rib_precedence(void)
 	ASSERT_CONTAINS(err, "exists");
 	struct vgw_buf rc;
 	vgw_buf_init(&rc);
-	vgw_route_running_config(&rc);
+	vgw_fib_route_running_config(&rc);
 	ASSERT_STR(rc.data, "route add 198.51.100.0/24 via 10.2.0.5\n");
 	vgw_buf_free(&rc);
 	/* ... and `route del` brings the kernel route back, with its latest
 	 * next hop, in the same slot */
 	OK("route del 198.51.100.0/24");
-	ASSERT_EQ(source_of(P, 24), VGW_RS_KERNEL);
+	ASSERT_EQ(source_of(P, 24), VGW_FIB_RS_KERNEL);
 	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 24), slot);
 	ASSERT_EQ(via_of(A(198, 51, 100, 1)), A(10, 1, 0, 3));
 	ASSERT_EQ(vgw_gw.fib->routes[slot].proto, RTPROT_BIRD);
@@ -655,7 +655,7 @@ static void test_rib_precedence(void)
 	/* a kernel route under an existing static route is shadowed */
 	OK("route add 198.51.100.0/24 via 10.2.0.5");
 	kadd(P, 24, A(10, 1, 0, 2), 0);
-	ASSERT_EQ(source_of(P, 24), VGW_RS_STATIC);
+	ASSERT_EQ(source_of(P, 24), VGW_FIB_RS_STATIC);
 	ASSERT_EQ(st()->shadowed, 1);
 	/* kernel routes cannot be deleted from the CLI */
 	kadd(A(203, 0, 113, 0), 24, A(10, 1, 0, 2), 0);
@@ -698,13 +698,13 @@ static void test_rib_resync(void)
 	ASSERT_EQ(st()->routes, 301);
 	/* the dump brings the even /24s only; a notification adds another
 	 * route meanwhile */
-	vgw_krib_resync_begin();
+	vgw_rtnl_krib_resync_begin();
 	for (uint32_t i = 0; i < 300; i += 2)
 		kadd(A(100, 64, 0, 0) + (i << 8), 24, A(10, 1, 0, 2), 0);
 	kadd(A(100, 99, 0, 0), 24, A(10, 1, 0, 2), 0);
-	vgw_krib_resync_end();
+	vgw_rtnl_krib_resync_end();
 	unsigned int steps = 0;
-	while (!vgw_krib_sweep_step(64))
+	while (!vgw_rtnl_krib_sweep_step(64))
 		steps++;
 	CU_ASSERT(steps > 4); /* incremental */
 	ASSERT_EQ(st()->routes, 151);
@@ -717,9 +717,9 @@ static void test_rib_resync(void)
 	ASSERT_EQ(via_of(A(100, 64, 2, 1)), A(10, 1, 0, 2));
 	ASSERT_EQ(via_of(A(100, 99, 0, 1)), A(10, 1, 0, 2));
 	/* an empty dump takes everything away */
-	vgw_krib_resync_begin();
-	vgw_krib_resync_end();
-	while (!vgw_krib_sweep_step(1000))
+	vgw_rtnl_krib_resync_begin();
+	vgw_rtnl_krib_resync_end();
+	while (!vgw_rtnl_krib_sweep_step(1000))
 		;
 	ASSERT_EQ(st()->routes, 0);
 	ASSERT_EQ(vgw_gw.fib->n_routes, 4);
@@ -730,7 +730,7 @@ static void test_rib_full(void)
 	rib_reset(64); /* 4 connected/local: room for 60 */
 	for (uint32_t i = 0; i < 100; i++)
 		kadd(A(100, 64, 0, 0) + (i << 8), 24, A(10, 1, 0, 2), 0);
-	ASSERT_EQ(st()->refused[VGW_KRIB_FIB_FULL], 40);
+	ASSERT_EQ(st()->refused[VGW_RTNL_KRIB_FIB_FULL], 40);
 	ASSERT_EQ(st()->installed, 60);
 	ASSERT_EQ(st()->routes, 60);
 	ASSERT_EQ(vgw_gw.fib->n_routes, 64);
@@ -758,14 +758,14 @@ static void test_rib_fuzz_keeps_fib(void)
 		memcpy(buf, v[k], full);
 		for (int f = 0; f < 1 + (int)(unit_rand() % 3); f++)
 			buf[4 + unit_rand() % (full - 4)] ^= (uint8_t)(1u << (unit_rand() % 8));
-		vgw_krib_handle(buf, i % 7 ? full : unit_rand() % (full + 1));
+		vgw_rtnl_krib_handle(buf, i % 7 ? full : unit_rand() % (full + 1));
 	}
 	vgw_defer_reclaim();
 	/* the FIB holds what the RIB says, nothing else */
 	ASSERT_EQ(vgw_gw.fib->n_routes, 4 + st()->installed);
-	ASSERT_EQ(vgw_gw.fib->n_by_source[VGW_RS_KERNEL], st()->installed);
+	ASSERT_EQ(vgw_gw.fib->n_by_source[VGW_FIB_RS_KERNEL], st()->installed);
 	ASSERT_EQ(st()->installed + st()->shadowed + st()->alternates, st()->routes);
-	ASSERT_EQ(vgw_fib_lookup(vgw_gw.fib, NPORT0)->kind, VGW_RT_LOCAL);
+	ASSERT_EQ(vgw_fib_lookup(vgw_gw.fib, NPORT0)->kind, VGW_FIB_RT_LOCAL);
 	uint64_t refused = 0;
 	for (int i = VGW_RTNL_FIRST_ERR; i < VGW_RTNL_RESULT_MAX; i++)
 		refused += st()->by_result[i];
@@ -822,7 +822,7 @@ static void test_show(void)
 	/* no socket here: a resync is refused with a reason */
 	ASSERT_EQ(run("kernel-routes resync", false), -1);
 	ASSERT_CONTAINS(err, "kernel import-table");
-	vgw_krib_fini();
+	vgw_rtnl_krib_fini();
 }
 
 int main(void)

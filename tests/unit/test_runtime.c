@@ -46,7 +46,7 @@ static void reset(void)
 	vgw_gw.workers[0].lcore = 3;
 	vgw_gw.workers[1].idx = 1;
 	vgw_gw.workers[1].lcore = 5;
-	vgw_rt_stats_clear();
+	vgw_runtime_stats_clear();
 }
 
 static void count(unsigned int w, enum vgw_stage s, uint64_t calls, uint64_t pkts,
@@ -81,7 +81,7 @@ static void test_sum(void)
 	reset();
 	fill();
 	struct vgw_runtime r;
-	vgw_rt_stats_worker(0, &r);
+	vgw_runtime_stats_worker(0, &r);
 	ASSERT_EQ(r.loops, 100);
 	ASSERT_EQ(r.busy_cycles, 300);
 	ASSERT_EQ(r.idle_cycles, 100);
@@ -89,12 +89,12 @@ static void test_sum(void)
 	ASSERT_EQ(r.stage[VGW_STAGE_CLASSIFY].pkts, 128);
 	ASSERT_EQ(r.stage[VGW_STAGE_CLASSIFY].cycles, 4096);
 	ASSERT_EQ(r.stage[VGW_STAGE_TUNNEL_OUT].calls, 0);
-	vgw_rt_stats_worker(1, &r);
+	vgw_runtime_stats_worker(1, &r);
 	ASSERT_EQ(r.loops, 50);
 	ASSERT_EQ(r.stage[VGW_STAGE_CLASSIFY].calls, 1);
 	ASSERT_EQ(r.stage[VGW_STAGE_EIP_IN].calls, 0);
 	ASSERT_EQ(r.stage[VGW_STAGE_TUNNEL_OUT].cycles, 30);
-	vgw_rt_stats_total(&r);
+	vgw_runtime_stats_total(&r);
 	ASSERT_EQ(r.loops, 150);
 	ASSERT_EQ(r.busy_cycles, 300);
 	ASSERT_EQ(r.idle_cycles, 300);
@@ -108,7 +108,7 @@ static void test_sum(void)
 			ASSERT_EQ(r.stage[s].calls + r.stage[s].pkts + r.stage[s].cycles, 0);
 	/* a worker beyond n_workers is not summed */
 	vgw_gw.workers[2].rt.loops = 1000;
-	vgw_rt_stats_total(&r);
+	vgw_runtime_stats_total(&r);
 	ASSERT_EQ(r.loops, 150);
 }
 
@@ -123,7 +123,7 @@ static void test_clear(void)
 	ASSERT_EQ(memcmp(&before, &vgw_gw.workers[0].rt, sizeof(before)), 0);
 	ASSERT_EQ(vgw_gw.workers[1].rt.loops, 50);
 	struct vgw_runtime r;
-	vgw_rt_stats_total(&r);
+	vgw_runtime_stats_total(&r);
 	ASSERT_EQ(r.loops, 0);
 	ASSERT_EQ(r.busy_cycles + r.idle_cycles, 0);
 	for (int s = 0; s < VGW_STAGE_N; s++)
@@ -133,63 +133,63 @@ static void test_clear(void)
 	loop(1, 7, 70, 30);
 	count(1, VGW_STAGE_CLASSIFY, 2, 64, 640);
 	count(0, VGW_STAGE_LB, 1, 10, 2000);
-	vgw_rt_stats_worker(0, &r);
+	vgw_runtime_stats_worker(0, &r);
 	ASSERT_EQ(r.loops, 0);
 	ASSERT_EQ(r.stage[VGW_STAGE_CLASSIFY].calls, 0);
 	ASSERT_EQ(r.stage[VGW_STAGE_LB].pkts, 10);
-	vgw_rt_stats_worker(1, &r);
+	vgw_runtime_stats_worker(1, &r);
 	ASSERT_EQ(r.loops, 7);
 	ASSERT_EQ(r.busy_cycles, 70);
 	ASSERT_EQ(r.stage[VGW_STAGE_CLASSIFY].calls, 2);
 	ASSERT_EQ(r.stage[VGW_STAGE_CLASSIFY].pkts, 64);
 	ASSERT_EQ(r.stage[VGW_STAGE_CLASSIFY].cycles, 640);
 	ASSERT_EQ(r.stage[VGW_STAGE_TUNNEL_OUT].calls, 0);
-	vgw_rt_stats_total(&r);
+	vgw_runtime_stats_total(&r);
 	ASSERT_EQ(r.loops, 7);
 	ASSERT_EQ(r.stage[VGW_STAGE_CLASSIFY].calls, 2);
 	ASSERT_EQ(r.stage[VGW_STAGE_LB].cycles, 2000);
-	ASSERT_EQ(vgw_rt_cycles_per_pkt(&r.stage[VGW_STAGE_CLASSIFY]) == 10.0, 1);
+	ASSERT_EQ(vgw_runtime_cycles_per_pkt(&r.stage[VGW_STAGE_CLASSIFY]) == 10.0, 1);
 
 	/* a counter below its baseline reads 0, never a wrapped huge number */
 	vgw_gw.workers[1].rt.loops = 3;
-	vgw_rt_stats_worker(1, &r);
+	vgw_runtime_stats_worker(1, &r);
 	ASSERT_EQ(r.loops, 0);
 
 	/* a second clear starts again from what the workers hold now */
 	vgw_gw.workers[1].rt.loops = 60;
-	vgw_rt_stats_clear();
+	vgw_runtime_stats_clear();
 	loop(1, 1, 0, 0);
-	vgw_rt_stats_total(&r);
+	vgw_runtime_stats_total(&r);
 	ASSERT_EQ(r.loops, 1);
 }
 
 static void test_ratios(void)
 {
 	struct vgw_stage_rt s = {.calls = 4, .pkts = 128, .cycles = 4096};
-	ASSERT_EQ(vgw_rt_pkts_per_call(&s) == 32.0, 1);
-	ASSERT_EQ(vgw_rt_cycles_per_pkt(&s) == 32.0, 1);
+	ASSERT_EQ(vgw_runtime_pkts_per_call(&s) == 32.0, 1);
+	ASSERT_EQ(vgw_runtime_cycles_per_pkt(&s) == 32.0, 1);
 	s = (struct vgw_stage_rt){.calls = 2, .pkts = 3, .cycles = 1000};
-	ASSERT_EQ(vgw_rt_pkts_per_call(&s) == 1.5, 1);
-	ASSERT_EQ(vgw_rt_cycles_per_pkt(&s) == 1000.0 / 3.0, 1);
+	ASSERT_EQ(vgw_runtime_pkts_per_call(&s) == 1.5, 1);
+	ASSERT_EQ(vgw_runtime_cycles_per_pkt(&s) == 1000.0 / 3.0, 1);
 	/* divisors of 0 */
 	s = (struct vgw_stage_rt){.calls = 3, .pkts = 0, .cycles = 30};
-	ASSERT_EQ(vgw_rt_pkts_per_call(&s) == 0.0, 1);
-	ASSERT_EQ(vgw_rt_cycles_per_pkt(&s) == 0.0, 1);
+	ASSERT_EQ(vgw_runtime_pkts_per_call(&s) == 0.0, 1);
+	ASSERT_EQ(vgw_runtime_cycles_per_pkt(&s) == 0.0, 1);
 	s = (struct vgw_stage_rt){0};
-	ASSERT_EQ(vgw_rt_pkts_per_call(&s) == 0.0, 1);
-	ASSERT_EQ(vgw_rt_cycles_per_pkt(&s) == 0.0, 1);
+	ASSERT_EQ(vgw_runtime_pkts_per_call(&s) == 0.0, 1);
+	ASSERT_EQ(vgw_runtime_cycles_per_pkt(&s) == 0.0, 1);
 
 	struct vgw_runtime r = {.busy_cycles = 300, .idle_cycles = 100};
-	ASSERT_EQ(vgw_rt_busy_pct(&r) == 75.0, 1);
+	ASSERT_EQ(vgw_runtime_busy_pct(&r) == 75.0, 1);
 	r = (struct vgw_runtime){.busy_cycles = 0, .idle_cycles = 200};
-	ASSERT_EQ(vgw_rt_busy_pct(&r) == 0.0, 1);
+	ASSERT_EQ(vgw_runtime_busy_pct(&r) == 0.0, 1);
 	r = (struct vgw_runtime){.busy_cycles = 5, .idle_cycles = 0};
-	ASSERT_EQ(vgw_rt_busy_pct(&r) == 100.0, 1);
+	ASSERT_EQ(vgw_runtime_busy_pct(&r) == 100.0, 1);
 	r = (struct vgw_runtime){0};
-	ASSERT_EQ(vgw_rt_busy_pct(&r) == 0.0, 1);
+	ASSERT_EQ(vgw_runtime_busy_pct(&r) == 0.0, 1);
 	/* busy + idle beyond 64 bits: still a share, not a wrapped sum */
 	r = (struct vgw_runtime){.busy_cycles = UINT64_MAX, .idle_cycles = UINT64_MAX};
-	ASSERT_EQ(vgw_rt_busy_pct(&r) == 50.0, 1);
+	ASSERT_EQ(vgw_runtime_busy_pct(&r) == 50.0, 1);
 }
 
 static void test_show_text(void)
@@ -304,7 +304,7 @@ static void test_refused(void)
 	ASSERT_STR(err, "too many arguments: usage: runtime clear");
 	/* the refused clear set no baseline */
 	struct vgw_runtime r;
-	vgw_rt_stats_total(&r);
+	vgw_runtime_stats_total(&r);
 	ASSERT_EQ(r.loops, 150);
 }
 

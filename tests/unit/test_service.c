@@ -45,7 +45,7 @@ static void reset_empty(void)
 		snprintf(vgw_gw.set.socket_path, sizeof(vgw_gw.set.socket_path), "/tmp/x.sock");
 		vgw_gw.fib = vgw_fib_create(64, NULL, err);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.fib);
-		ASSERT_EQ(vgw_route_install_connected(err), 0);
+		ASSERT_EQ(vgw_fib_route_install_connected(err), 0);
 		vgw_gw.neigh = vgw_neigh_create(16, NULL, &ops, err);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.neigh);
 		vgw_buf_init(&out);
@@ -78,7 +78,7 @@ static char *snapshot(void)
 	for (size_t i = 0; i < 4; i++)
 		if (vgw_cli_exec(cmds[i], i > 0, &b, e) != 0)
 			vgw_buf_printf(&b, "[%s failed: %s]", cmds[i], e);
-	for (int i = 0; i < VGW_SVC_MAX; i++) {
+	for (int i = 0; i < VGW_LB_SVC_MAX; i++) {
 		if (!vgw_lb.svc[i].used)
 			continue;
 		snprintf(cmd, sizeof(cmd), "show service %s", vgw_lb.svc[i].name);
@@ -90,19 +90,19 @@ static char *snapshot(void)
 
 #include "refuse.h"
 
-static const struct vgw_svc *pub_of(uint32_t vip, uint16_t port, uint8_t proto)
+static const struct vgw_lb_svc *pub_of(uint32_t vip, uint16_t port, uint8_t proto)
 {
-	struct vgw_svc_key k = {.vip = vip, .port = port, .proto = proto};
+	struct vgw_lb_svc_key k = {.vip = vip, .port = port, .proto = proto};
 	return vgw_rmap_get(vgw_lb.by_vip, &k);
 }
 
-/* slots[i]: slots of be[i] in v's table; returns the VGW_MAGLEV_NONE slots. */
-static uint32_t count_slots(const struct vgw_svc *v, uint32_t *slots)
+/* slots[i]: slots of be[i] in v's table; returns the VGW_LB_MAGLEV_NONE slots. */
+static uint32_t count_slots(const struct vgw_lb_svc *v, uint32_t *slots)
 {
 	uint32_t none = 0;
-	memset(slots, 0, sizeof(*slots) * VGW_SVC_BACKENDS_MAX);
+	memset(slots, 0, sizeof(*slots) * VGW_LB_SVC_BACKENDS_MAX);
 	for (uint32_t i = 0; i < v->m; i++) {
-		if (v->table[i] == VGW_MAGLEV_NONE)
+		if (v->table[i] == VGW_LB_MAGLEV_NONE)
 			none++;
 		else if (v->table[i] < v->n_backends)
 			slots[v->table[i]]++;
@@ -122,36 +122,36 @@ static void test_service_add(void)
 	reset();
 	OK("eip add 203.0.113.10 vpc blue ip 192.168.1.10");
 	OK(WEB);
-	const struct vgw_service_cfg *s = vgw_service_by_name("web");
+	const struct vgw_lb_service_cfg *s = vgw_lb_service_by_name("web");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	ASSERT_EQ(s->m, VGW_MAGLEV_DEFAULT_M);
+	ASSERT_EQ(s->m, VGW_LB_MAGLEV_DEFAULT_M);
 	ASSERT_EQ(s->max_conns, 0);
-	const struct vgw_svc *v = pub_of(VIP, 80, 6);
+	const struct vgw_lb_svc *v = pub_of(VIP, 80, 6);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
 	CU_ASSERT_PTR_EQUAL(v, s->pub);
 	ASSERT_EQ(v->n_backends, 0);
-	uint32_t slots[VGW_SVC_BACKENDS_MAX];
-	ASSERT_EQ(count_slots(v, slots), VGW_MAGLEV_DEFAULT_M); /* every slot NONE */
+	uint32_t slots[VGW_LB_SVC_BACKENDS_MAX];
+	ASSERT_EQ(count_slots(v, slots), VGW_LB_MAGLEV_DEFAULT_M); /* every slot NONE */
 	/* names */
-	REFUSED(vgw_service_add("", (struct vgw_svc_key){VIP, 81, 6, 0}, 7, 0, err),
+	REFUSED(vgw_lb_service_add("", (struct vgw_lb_svc_key){VIP, 81, 6, 0}, 7, 0, err),
 		"invalid service name ''");
 	REFUSE("service add 9web vip 198.51.100.10 port 81 proto tcp", "invalid service name");
 	REFUSE("service add -web vip 198.51.100.10 port 81 proto tcp", "starting with a letter");
 	REFUSE("service add abcdefghijklmnopqrstuvwxyz012345 vip 198.51.100.10 port 81 proto tcp",
 	       "1-31 letters");
-	REFUSED(vgw_service_add("a b", (struct vgw_svc_key){VIP, 81, 6, 0}, 7, 0, err),
+	REFUSED(vgw_lb_service_add("a b", (struct vgw_lb_svc_key){VIP, 81, 6, 0}, 7, 0, err),
 		"invalid service name");
 	OK("service add abcdefghijklmnopqrstuvwxyz01234 vip 198.51.100.10 port 90 proto tcp");
 	OK("service add a-b_c.D9 vip 198.51.100.10 port 91 proto tcp");
 	/* protocol, port */
 	REFUSE("service add x vip 198.51.100.10 port 81 proto icmp",
 	       "proto must be tcp or udp, not 'icmp'");
-	REFUSED(vgw_service_add("x", (struct vgw_svc_key){VIP, 81, 1, 0}, 7, 0, err),
+	REFUSED(vgw_lb_service_add("x", (struct vgw_lb_svc_key){VIP, 81, 1, 0}, 7, 0, err),
 		"protocol must be tcp or udp");
 	REFUSE("service add x vip 198.51.100.10 port 0 proto tcp", "out of range [1, 65535]");
 	REFUSE("service add x vip 198.51.100.10 port 65536 proto tcp", "out of range");
 	REFUSE("service add x vip 198.51.100.10 port abc proto tcp", "invalid number 'abc'");
-	REFUSED(vgw_service_add("x", (struct vgw_svc_key){VIP, 0, 6, 0}, 7, 0, err),
+	REFUSED(vgw_lb_service_add("x", (struct vgw_lb_svc_key){VIP, 0, 6, 0}, 7, 0, err),
 		"port 0 is not valid");
 	REFUSE("service add x vip 198.51.100.10 proto tcp", "missing argument");
 	REFUSE("service add x vip 198.51.100.10 prot 81 proto tcp", "unexpected 'prot'");
@@ -179,14 +179,14 @@ static void test_service_add(void)
 	       "number '1048576' out of range");
 	REFUSE("service add x vip 198.51.100.10 port 81 proto tcp table-size 1048583",
 	       "out of range [2, 1048573]"); /* a prime, too large */
-	REFUSED(vgw_service_add("x", (struct vgw_svc_key){VIP, 81, 6, 0}, 1048583, 0, err),
+	REFUSED(vgw_lb_service_add("x", (struct vgw_lb_svc_key){VIP, 81, 6, 0}, 1048583, 0, err),
 		"table-size 1048583 must be a prime up to 1048573");
-	REFUSED(vgw_service_add("x", (struct vgw_svc_key){VIP, 81, 6, 0}, 0, 0, err),
+	REFUSED(vgw_lb_service_add("x", (struct vgw_lb_svc_key){VIP, 81, 6, 0}, 0, 0, err),
 		"must be a prime");
 	REFUSE("service add x vip 198.51.100.10 port 81 proto tcp max-conns -1", "invalid number '-1'");
 	OK("service add big vip 198.51.100.10 port 82 proto tcp table-size 1048573 max-conns 5");
 	ASSERT_EQ(pub_of(VIP, 82, 6)->m, 1048573);
-	ASSERT_EQ(vgw_service_by_name("big")->max_conns, 5);
+	ASSERT_EQ(vgw_lb_service_by_name("big")->max_conns, 5);
 	OK("service add tiny vip 198.51.100.10 port 83 proto tcp table-size 2");
 	/* duplicates */
 	REFUSE("service add web vip 198.51.100.11 port 80 proto tcp", "service 'web' already exists");
@@ -195,7 +195,7 @@ static void test_service_add(void)
 	OK("service add webu vip 198.51.100.10 port 80 proto udp"); /* other protocol */
 	OK("service add web2 vip 198.51.100.10 port 8080 proto tcp"); /* other port */
 	REFUSE("service add x vip 198.51.100.10 port 80 proto udp", "port 80 udp already exists");
-	CU_ASSERT_PTR_NULL(vgw_service_by_name("x"));
+	CU_ASSERT_PTR_NULL(vgw_lb_service_by_name("x"));
 	ASSERT_EQ(vgw_lb.by_vip->n, 7);
 	/* del frees the name and the VIP:port */
 	REFUSE("service del nosuch", "no service named 'nosuch'");
@@ -210,14 +210,15 @@ static void test_service_full(void)
 {
 	reset();
 	int fails = 0;
-	for (int i = 0; i < VGW_SVC_MAX; i++) {
+	for (int i = 0; i < VGW_LB_SVC_MAX; i++) {
 		char name[16];
 		snprintf(name, sizeof(name), "s%d", i);
-		fails += vgw_service_add(name, (struct vgw_svc_key){VIP, (uint16_t)(i + 1), 6, 0}, 7,
-					 0, err) != 0;
+		fails += vgw_lb_service_add(name,
+					    (struct vgw_lb_svc_key){VIP, (uint16_t)(i + 1), 6, 0},
+					    7, 0, err) != 0;
 	}
 	ASSERT_EQ(fails, 0);
-	ASSERT_EQ(vgw_lb.by_vip->n, VGW_SVC_MAX);
+	ASSERT_EQ(vgw_lb.by_vip->n, VGW_LB_SVC_MAX);
 	REFUSE("service add last vip 198.51.100.10 port 5000 proto tcp table-size 7",
 	       "at most 1024 services");
 	OK("service del s17");
@@ -257,9 +258,9 @@ static void test_backend(void)
 	REFUSE("backend add nosuch vpc blue ip 192.168.1.10 port 8080", "no service named 'nosuch'");
 	REFUSE("backend add web vpc green ip 192.168.1.10 port 8080", "no VPC named 'green'");
 	OK(BE(10));
-	const struct vgw_service_cfg *s = vgw_service_by_name("web");
+	const struct vgw_lb_service_cfg *s = vgw_lb_service_by_name("web");
 	ASSERT_EQ(s->be[0].weight, 1);
-	ASSERT_EQ(s->be[0].admin, VGW_BE_UP);
+	ASSERT_EQ(s->be[0].admin, VGW_LB_BE_UP);
 	REFUSE(BE(10), "backend 192.168.1.10 port 8080 in VPC 'blue' is already in 'web'");
 	REFUSE(BE(10) " weight 5", "already in 'web'");
 	OK("backend add web vpc red ip 192.168.1.10 port 8080"); /* another VPC */
@@ -267,10 +268,10 @@ static void test_backend(void)
 	REFUSE(BE(11) " weight 1001", "out of range [0, 1000]");
 	REFUSE(BE(11) " weight -1", "invalid number '-1'");
 	REFUSE(BE(11) " weight abc", "invalid number 'abc'");
-	REFUSED(vgw_backend_add("web", "blue", A(192, 168, 1, 11), 8080, 1001, err),
+	REFUSED(vgw_lb_backend_add("web", "blue", A(192, 168, 1, 11), 8080, 1001, err),
 		"weight 1001 out of range 0-1000");
 	REFUSE("backend add web vpc blue ip 192.168.1.11 port 0", "out of range [1, 65535]");
-	REFUSED(vgw_backend_add("web", "blue", A(192, 168, 1, 11), 0, 1, err),
+	REFUSED(vgw_lb_backend_add("web", "blue", A(192, 168, 1, 11), 0, 1, err),
 		"backend 192.168.1.11 port 0 is not a unicast host and port");
 	REFUSE("backend add web vpc blue ip 127.0.0.1 port 8080", "is not a unicast host");
 	REFUSE("backend add web vpc blue ip 224.0.0.1 port 8080", "is not a unicast host");
@@ -289,16 +290,16 @@ static void test_backend(void)
 	       "no backend 192.168.1.99 port 8080 in VPC 'blue' in 'web'");
 	REFUSE("backend set web vpc green ip 192.168.1.12 port 8080 weight 2", "no VPC named");
 	REFUSE("backend set nosuch vpc blue ip 192.168.1.12 port 8080 weight 2", "no service");
-	REFUSED(vgw_backend_set("web", "blue", A(192, 168, 1, 12), 8080, 1001, -1, err),
+	REFUSED(vgw_lb_backend_set("web", "blue", A(192, 168, 1, 12), 8080, 1001, -1, err),
 		"weight 1001 out of range");
 	OK("backend set web vpc blue ip 192.168.1.12 port 8080 state drain");
-	ASSERT_EQ(s->be[4].admin, VGW_BE_DRAIN);
+	ASSERT_EQ(s->be[4].admin, VGW_LB_BE_DRAIN);
 	ASSERT_EQ(s->be[4].weight, 1000);
 	OK("backend set web vpc blue ip 192.168.1.12 port 8080 weight 7 state down");
-	ASSERT_EQ(s->be[4].admin, VGW_BE_DOWN);
+	ASSERT_EQ(s->be[4].admin, VGW_LB_BE_DOWN);
 	ASSERT_EQ(s->be[4].weight, 7);
 	OK("backend set web vpc blue ip 192.168.1.12 port 8080 state up");
-	ASSERT_EQ(s->be[4].admin, VGW_BE_UP);
+	ASSERT_EQ(s->be[4].admin, VGW_LB_BE_UP);
 	/* del */
 	REFUSE("backend del web vpc blue ip 192.168.1.99 port 8080", "no backend 192.168.1.99");
 	REFUSE("backend del web vpc green ip 192.168.1.10 port 8080", "no VPC named 'green'");
@@ -317,11 +318,11 @@ static void test_backend_full(void)
 	reset();
 	OK(WEB " table-size 7");
 	int fails = 0;
-	for (uint32_t i = 0; i < VGW_SVC_BACKENDS_MAX; i++)
-		fails += vgw_backend_add("web", "blue", A(192, 168, 2 + i / 200, 1 + i % 200), 8080,
-					 -1, err) != 0;
+	for (uint32_t i = 0; i < VGW_LB_SVC_BACKENDS_MAX; i++)
+		fails += vgw_lb_backend_add("web", "blue", A(192, 168, 2 + i / 200, 1 + i % 200),
+					    8080, -1, err) != 0;
 	ASSERT_EQ(fails, 0);
-	ASSERT_EQ(vgw_service_by_name("web")->pub->n_backends, VGW_SVC_BACKENDS_MAX);
+	ASSERT_EQ(vgw_lb_service_by_name("web")->pub->n_backends, VGW_LB_SVC_BACKENDS_MAX);
 	REFUSE("backend add web vpc red ip 192.168.1.10 port 8080", "at most 256 backends per service");
 	OK("backend del web vpc blue ip 192.168.2.5 port 8080");
 	OK("backend add web vpc red ip 192.168.1.10 port 8080");
@@ -367,8 +368,8 @@ static void test_publication(void)
 	OK(BE(1) " weight 1");
 	OK(BE(2) " weight 2");
 	OK(BE(3) " weight 3");
-	struct vgw_service_cfg *s = vgw_service_by_name("web");
-	const struct vgw_svc *v = pub_of(VIP, 80, 6);
+	struct vgw_lb_service_cfg *s = vgw_lb_service_by_name("web");
+	const struct vgw_lb_svc *v = pub_of(VIP, 80, 6);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
 	CU_ASSERT_PTR_EQUAL(v, s->pub);
 	ASSERT_EQ(v->n_backends, 3);
@@ -376,7 +377,7 @@ static void test_publication(void)
 	ASSERT_EQ(v->be[2].ip, A(192, 168, 1, 3));
 	ASSERT_EQ(v->be[2].vni, 100);
 	ASSERT_EQ(v->be[2].port, 8080);
-	uint32_t slots[VGW_SVC_BACKENDS_MAX];
+	uint32_t slots[VGW_LB_SVC_BACKENDS_MAX];
 	ASSERT_EQ(count_slots(v, slots), 0);
 	for (int i = 0; i < 3; i++) {
 		double want = 65537.0 * (i + 1) / 6, got = slots[i];
@@ -404,10 +405,10 @@ static void test_publication(void)
 	/* health down removes the slots, up restores exactly the same table */
 	uint16_t *saved = malloc(65537 * sizeof(*saved));
 	memcpy(saved, v->table, 65537 * sizeof(*saved));
-	vgw_backend_health(s, &s->be[1], VGW_HEALTH_UP); /* unknown -> up: still usable */
+	vgw_lb_backend_health(s, &s->be[1], VGW_LB_HEALTH_UP); /* unknown -> up: still usable */
 	CU_ASSERT_PTR_EQUAL(pub_of(VIP, 80, 6), v);
-	vgw_backend_health(s, &s->be[1], VGW_HEALTH_DOWN);
-	const struct vgw_svc *v2 = pub_of(VIP, 80, 6);
+	vgw_lb_backend_health(s, &s->be[1], VGW_LB_HEALTH_DOWN);
+	const struct vgw_lb_svc *v2 = pub_of(VIP, 80, 6);
 	CU_ASSERT_PTR_NOT_EQUAL(v2, v);
 	CU_ASSERT_PTR_EQUAL(v2, s->pub);
 	ASSERT_EQ(count_slots(v2, slots), 0);
@@ -417,7 +418,7 @@ static void test_publication(void)
 	ASSERT_EQ(run("show service web", true), 0);
 	ASSERT_CONTAINS(out.data, "\"health\":\"down\"");
 	ASSERT_CONTAINS(out.data, "\"usable\":2");
-	vgw_backend_health(s, &s->be[1], VGW_HEALTH_UP);
+	vgw_lb_backend_health(s, &s->be[1], VGW_LB_HEALTH_UP);
 	v = pub_of(VIP, 80, 6);
 	CU_ASSERT_PTR_NOT_EQUAL(v, v2);
 	CU_ASSERT(memcmp(saved, v->table, 65537 * sizeof(*saved)) == 0);
@@ -455,19 +456,19 @@ static void test_order_independence(void)
 		snprintf(cmd, sizeof(cmd), "backend add b %s", be[(i * 2 + 3) % 5]);
 		OK(cmd);
 	}
-	const struct vgw_svc *a = pub_of(A(198, 51, 100, 10), 80, 6);
-	const struct vgw_svc *b = pub_of(A(198, 51, 100, 20), 80, 6);
+	const struct vgw_lb_svc *a = pub_of(A(198, 51, 100, 10), 80, 6);
+	const struct vgw_lb_svc *b = pub_of(A(198, 51, 100, 20), 80, 6);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
 	CU_ASSERT_FATAL(a->be[0].ip != b->be[0].ip || a->be[0].vni != b->be[0].vni ||
 			a->be[0].port != b->be[0].port); /* the orders differ */
 	uint32_t diff = 0, none = 0;
 	for (uint32_t i = 0; i < 4099; i++) {
-		if (a->table[i] == VGW_MAGLEV_NONE || b->table[i] == VGW_MAGLEV_NONE) {
+		if (a->table[i] == VGW_LB_MAGLEV_NONE || b->table[i] == VGW_LB_MAGLEV_NONE) {
 			none++;
 			continue;
 		}
-		const struct vgw_svc_backend *x = &a->be[a->table[i]], *y = &b->be[b->table[i]];
+		const struct vgw_lb_svc_backend *x = &a->be[a->table[i]], *y = &b->be[b->table[i]];
 		diff += x->vni != y->vni || x->ip != y->ip || x->port != y->port;
 	}
 	ASSERT_EQ(none, 0);
@@ -488,8 +489,8 @@ static void test_vni_key_distinct(void)
 	OK("backend add a vpc green ip 192.168.1.1 port 80");
 	OK("backend add b vpc green ip 192.168.1.1 port 80");
 	OK("backend add b vpc blue ip 192.168.1.1 port 80");
-	const struct vgw_svc *x = pub_of(A(198, 51, 100, 10), 80, 6);
-	const struct vgw_svc *y = pub_of(A(198, 51, 100, 20), 80, 6);
+	const struct vgw_lb_svc *x = pub_of(A(198, 51, 100, 10), 80, 6);
+	const struct vgw_lb_svc *y = pub_of(A(198, 51, 100, 20), 80, 6);
 	uint32_t diff = 0;
 	for (uint32_t i = 0; i < 4099; i++)
 		diff += x->be[x->table[i]].vni != y->be[y->table[i]].vni;
@@ -543,7 +544,7 @@ static void test_running_config(void)
 		"backend add dns vpc red ip 192.168.1.53 port 53 weight 1\n");
 	CU_ASSERT(strstr(first, "vpc add blue") < strstr(first, "service add"));
 	uint16_t *tab = malloc(251 * sizeof(*tab));
-	memcpy(tab, vgw_service_by_name("web")->pub->table, 251 * sizeof(*tab));
+	memcpy(tab, vgw_lb_service_by_name("web")->pub->table, 251 * sizeof(*tab));
 	/* replay everything on empty tables */
 	reset_empty();
 	const char *cmds = strstr(first, "# commands\n");
@@ -604,26 +605,26 @@ static size_t heap(void)
  * the failures. */
 static int cycle(void)
 {
-	struct vgw_svc_key k = {VIP, 80, 6, 0};
-	int bad = vgw_service_add("web", k, 251, 0, err) != 0;
-	bad += vgw_service_add("web2", k, 251, 0, err) != -1;
+	struct vgw_lb_svc_key k = {VIP, 80, 6, 0};
+	int bad = vgw_lb_service_add("web", k, 251, 0, err) != 0;
+	bad += vgw_lb_service_add("web2", k, 251, 0, err) != -1;
 	for (uint32_t i = 0; i < 8; i++) {
 		uint32_t ip = A(192, 168, 1, 10 + i);
-		bad += vgw_backend_add("web", i % 2 ? "blue" : "red", ip, 80, (int)i, err) != 0;
-		bad += vgw_backend_add("web", i % 2 ? "blue" : "red", ip, 80, 1, err) != -1;
-		bad += vgw_backend_set("web", i % 2 ? "blue" : "red", ip, 80, 5, VGW_BE_DRAIN,
-				       err) != 0;
-		bad += vgw_backend_set("web", i % 2 ? "blue" : "red", ip, 80, -1, VGW_BE_UP, err) != 0;
-		bad += vgw_backend_set("web", "blue", ip, 81, 5, -1, err) != -1;
+		bad += vgw_lb_backend_add("web", i % 2 ? "blue" : "red", ip, 80, (int)i, err) != 0;
+		bad += vgw_lb_backend_add("web", i % 2 ? "blue" : "red", ip, 80, 1, err) != -1;
+		bad += vgw_lb_backend_set("web", i % 2 ? "blue" : "red", ip, 80, 5, VGW_LB_BE_DRAIN,
+					  err) != 0;
+		bad += vgw_lb_backend_set("web", i % 2 ? "blue" : "red", ip, 80, -1, VGW_LB_BE_UP, err) != 0;
+		bad += vgw_lb_backend_set("web", "blue", ip, 81, 5, -1, err) != -1;
 	}
-	struct vgw_service_cfg *s = vgw_service_by_name("web");
-	vgw_backend_health(s, &s->be[3], VGW_HEALTH_DOWN);
-	vgw_backend_health(s, &s->be[3], VGW_HEALTH_UP);
+	struct vgw_lb_service_cfg *s = vgw_lb_service_by_name("web");
+	vgw_lb_backend_health(s, &s->be[3], VGW_LB_HEALTH_DOWN);
+	vgw_lb_backend_health(s, &s->be[3], VGW_LB_HEALTH_UP);
 	bad += vgw_vpc_del(vgw_gw.vpc, "blue", err) != -1;
 	for (uint32_t i = 0; i < 4; i++)
-		bad += vgw_backend_del("web", i % 2 ? "blue" : "red", A(192, 168, 1, 10 + i), 80,
-				       err) != 0;
-	bad += vgw_service_del("web", err) != 0; /* with 4 backends left */
+		bad += vgw_lb_backend_del("web", i % 2 ? "blue" : "red", A(192, 168, 1, 10 + i), 80,
+					  err) != 0;
+	bad += vgw_lb_service_del("web", err) != 0; /* with 4 backends left */
 	vgw_defer_reclaim();
 	return bad;
 }
@@ -640,15 +641,15 @@ static void test_check_options(void)
 	REFUSE(WEB " check-rise 0", "");
 	REFUSE(WEB " check-fall 11", "");
 	REFUSE(WEB " check maybe", "check must be tcp or none");
-	CU_ASSERT_PTR_NULL(vgw_service_by_name("web")); /* nothing half-added */
+	CU_ASSERT_PTR_NULL(vgw_lb_service_by_name("web")); /* nothing half-added */
 	OK(WEB);
-	struct vgw_service_cfg *s = vgw_service_by_name("web");
+	struct vgw_lb_service_cfg *s = vgw_lb_service_by_name("web");
 	CU_ASSERT_FATAL(s != NULL);
 	/* the defaults: a dead backend down within 3 s (service.h) */
-	CU_ASSERT(s->check.kind == VGW_CHECK_TCP && s->check.interval_ms == 800 &&
+	CU_ASSERT(s->check.kind == VGW_LB_CHECK_TCP && s->check.interval_ms == 800 &&
 		  s->check.rise == 2 && s->check.fall == 2);
 	OK("service add dns vip 198.51.100.10 port 53 proto udp");
-	CU_ASSERT(vgw_service_by_name("dns")->check.kind == VGW_CHECK_NONE);
+	CU_ASSERT(vgw_lb_service_by_name("dns")->check.kind == VGW_LB_CHECK_NONE);
 	REFUSE("service set web", "nothing to set");
 	REFUSE("service set nope max-conns 1", "no service named 'nope'");
 	REFUSE("service set dns check tcp", "check tcp needs a tcp service");
@@ -658,10 +659,10 @@ static void test_check_options(void)
 	CU_ASSERT(s->max_conns == 5 && s->pub->max_conns == 5 && s->check.interval_ms == 700 &&
 		  s->check.rise == 1 && s->check.fall == 2);
 	OK(BE(1));
-	vgw_backend_health(s, &s->be[0], VGW_HEALTH_DOWN);
-	CU_ASSERT(s->pub->table[0] == VGW_MAGLEV_NONE);
+	vgw_lb_backend_health(s, &s->be[0], VGW_LB_HEALTH_DOWN);
+	CU_ASSERT(s->pub->table[0] == VGW_LB_MAGLEV_NONE);
 	OK("service set web check none");
-	CU_ASSERT(s->be[0].health == VGW_HEALTH_UNKNOWN && s->pub->table[0] == 0);
+	CU_ASSERT(s->be[0].health == VGW_LB_HEALTH_UNKNOWN && s->pub->table[0] == 0);
 }
 
 /* The worker-side markers follow every add/del: VIP addresses, and backend
@@ -704,7 +705,7 @@ static void test_no_leak(void)
 	ASSERT_EQ(bad, 0);
 	ASSERT_EQ(vgw_lb.by_vip->n, 0);
 	int ids = 0;
-	for (int i = 0; i < VGW_BACKEND_IDS; i++)
+	for (int i = 0; i < VGW_LB_BACKEND_IDS; i++)
 		ids += vgw_lb.be_id_used[i];
 	ASSERT_EQ(ids, 0); /* counter slots released */
 	CU_ASSERT(h1 <= h0 + 1024);

@@ -11,13 +11,13 @@
  *    next hops that are unreachable, our own / network / broadcast addresses
  *    or repeated are refused and leave the FIB unchanged (a failed replace
  *    keeps the old target); connected and local routes cannot be deleted or
- *    replaced; 1..VGW_ECMP_MAX next hops;
+ *    replaced; 1..VGW_FIB_ECMP_MAX next hops;
  *  - vgw_fib_lookup is a longest-prefix match, before and after deletes,
  *    and 1000 add/delete rounds reuse the slots;
  *  - the default route 0.0.0.0/0 can be added and matches last;
  *  - `show route` prints the FIB exactly as doc/interfaces.md says (JSON and
  *    text) and the route commands report errors;
- *  - vgw_ecmp_pick spreads 10000 random hashes, and 10000 real flow hashes,
+ *  - vgw_fib_ecmp_pick spreads 10000 random hashes, and 10000 real flow hashes,
  *    within +-5% of each path's share for 1..4 paths, the same hash always
  *    giving the same path.
  */
@@ -39,10 +39,10 @@ static void fib_reset(void)
 	vgw_fib_destroy(vgw_gw.fib);
 	vgw_gw.fib = vgw_fib_create(64, NULL, err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.fib);
-	ASSERT_EQ(vgw_route_install_connected(err), 0);
+	ASSERT_EQ(vgw_fib_route_install_connected(err), 0);
 }
 
-static const struct vgw_route_target *lk(uint32_t dst)
+static const struct vgw_fib_route_target *lk(uint32_t dst)
 {
 	return vgw_fib_lookup(vgw_gw.fib, dst);
 }
@@ -50,9 +50,9 @@ static const struct vgw_route_target *lk(uint32_t dst)
 /* the route for dst is VIA with first next hop gw0 and n paths */
 #define ASSERT_VIA(dst, gw0, n)                                                  \
 	do {                                                                     \
-		const struct vgw_route_target *t_ = lk(dst);                     \
+		const struct vgw_fib_route_target *t_ = lk(dst);                 \
 		CU_ASSERT_PTR_NOT_NULL_FATAL(t_);                                \
-		ASSERT_EQ(t_->kind, VGW_RT_VIA);                                 \
+		ASSERT_EQ(t_->kind, VGW_FIB_RT_VIA);                             \
 		ASSERT_EQ(t_->n_paths, n);                                       \
 		ASSERT_EQ(t_->paths[0].gw, gw0);                                 \
 	} while (0)
@@ -61,7 +61,7 @@ static int set(uint32_t pfx, uint8_t len, bool replace, int n, uint32_t g0, uint
 {
 	uint32_t g[2] = {g0, g1};
 	err[0] = '\0';
-	return vgw_route_static_set(pfx, len, g, (unsigned int)n, replace, err);
+	return vgw_fib_route_static_set(pfx, len, g, (unsigned int)n, replace, err);
 }
 
 /* ---- FIB ---------------------------------------------------------------- */
@@ -71,19 +71,19 @@ static void test_connected(void)
 	ASSERT_EQ(vgw_gw.fib->n_routes, 4);
 	int s = vgw_fib_find(vgw_gw.fib, A(10, 1, 0, 0), 24);
 	CU_ASSERT_FATAL(s >= 0);
-	ASSERT_EQ(vgw_gw.fib->routes[s].source, VGW_RS_CONNECTED);
-	const struct vgw_route_target *t = vgw_fib_target(vgw_gw.fib, (uint32_t)s);
-	ASSERT_EQ(t->kind, VGW_RT_CONNECTED);
+	ASSERT_EQ(vgw_gw.fib->routes[s].source, VGW_FIB_RS_CONNECTED);
+	const struct vgw_fib_route_target *t = vgw_fib_target(vgw_gw.fib, (uint32_t)s);
+	ASSERT_EQ(t->kind, VGW_FIB_RT_CONNECTED);
 	ASSERT_EQ(t->port, 0);
 	ASSERT_EQ(t->bcast, A(10, 1, 0, 255));
 	s = vgw_fib_find(vgw_gw.fib, NPORT1, 32);
 	CU_ASSERT_FATAL(s >= 0);
-	ASSERT_EQ(vgw_gw.fib->routes[s].source, VGW_RS_LOCAL);
-	ASSERT_EQ(vgw_fib_target(vgw_gw.fib, (uint32_t)s)->kind, VGW_RT_LOCAL);
+	ASSERT_EQ(vgw_gw.fib->routes[s].source, VGW_FIB_RS_LOCAL);
+	ASSERT_EQ(vgw_fib_target(vgw_gw.fib, (uint32_t)s)->kind, VGW_FIB_RT_LOCAL);
 	ASSERT_EQ(vgw_fib_target(vgw_gw.fib, (uint32_t)s)->port, 1);
-	ASSERT_EQ(lk(A(10, 2, 0, 77))->kind, VGW_RT_CONNECTED);
+	ASSERT_EQ(lk(A(10, 2, 0, 77))->kind, VGW_FIB_RT_CONNECTED);
 	ASSERT_EQ(lk(A(10, 2, 0, 77))->port, 1);
-	ASSERT_EQ(lk(NPORT0)->kind, VGW_RT_LOCAL);
+	ASSERT_EQ(lk(NPORT0)->kind, VGW_FIB_RT_LOCAL);
 	CU_ASSERT_PTR_NULL(lk(A(8, 8, 8, 8))); /* no default route */
 	/* /31 (no broadcast) and /32 (no connected route) addresses */
 	vgw_gw.ports[1].addrs[1] = (struct vgw_port_addr){.ip = A(10, 3, 0, 0), .plen = 31};
@@ -94,8 +94,8 @@ static void test_connected(void)
 	s = vgw_fib_find(vgw_gw.fib, A(10, 3, 0, 0), 31);
 	CU_ASSERT_FATAL(s >= 0);
 	ASSERT_EQ(vgw_fib_target(vgw_gw.fib, (uint32_t)s)->bcast, 0);
-	ASSERT_EQ(lk(A(10, 3, 0, 1))->kind, VGW_RT_CONNECTED);
-	ASSERT_EQ(lk(A(10, 4, 4, 4))->kind, VGW_RT_LOCAL);
+	ASSERT_EQ(lk(A(10, 3, 0, 1))->kind, VGW_FIB_RT_CONNECTED);
+	ASSERT_EQ(lk(A(10, 4, 4, 4))->kind, VGW_FIB_RT_LOCAL);
 	CU_ASSERT_PTR_NULL(lk(A(10, 4, 4, 5)));
 	ASSERT_EQ(set(A(10, 9, 0, 0), 16, false, 1, A(10, 3, 0, 1), 0), 0); /* /31 peer */
 	vgw_gw.ports[1].n_addrs = 1;
@@ -110,7 +110,7 @@ static void test_static_routes(void)
 	ASSERT_EQ(vgw_gw.fib->n_routes, 5);
 	int slot = vgw_fib_find(vgw_gw.fib, P, 16);
 	CU_ASSERT_FATAL(slot >= 0);
-	ASSERT_EQ(vgw_gw.fib->routes[slot].source, VGW_RS_STATIC);
+	ASSERT_EQ(vgw_gw.fib->routes[slot].source, VGW_FIB_RS_STATIC);
 	ASSERT_VIA(A(10, 9, 200, 1), A(10, 1, 0, 2), 1);
 	ASSERT_EQ(lk(A(10, 9, 200, 1))->paths[0].port, 0);
 
@@ -128,20 +128,20 @@ static void test_static_routes(void)
 	ASSERT_EQ(set(A(10, 8, 0, 0), 16, true, 1, A(10, 1, 0, 2), 0), 0); /* replace = add */
 	ASSERT_EQ(vgw_gw.fib->n_routes, 6);
 
-	ASSERT_EQ(vgw_route_static_del(P, 16, err), 0);
+	ASSERT_EQ(vgw_fib_route_static_del(P, 16, err), 0);
 	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 16), -1);
 	CU_ASSERT_PTR_NULL(lk(A(10, 9, 200, 1)));
 	ASSERT_EQ(vgw_gw.fib->n_routes, 5);
-	ASSERT_EQ(vgw_route_static_del(P, 16, err), -1);
+	ASSERT_EQ(vgw_fib_route_static_del(P, 16, err), -1);
 	ASSERT_STR(err, "no route 10.9.0.0/16");
 	ASSERT_EQ(set(A(10, 9, 0, 1), 16, false, 1, A(10, 1, 0, 2), 0), -1); /* host bits */
 	ASSERT_EQ(set(P, 16, false, 0, 0, 0), -1);
-	uint32_t many[VGW_ECMP_MAX + 1];
-	for (int i = 0; i <= VGW_ECMP_MAX; i++)
+	uint32_t many[VGW_FIB_ECMP_MAX + 1];
+	for (int i = 0; i <= VGW_FIB_ECMP_MAX; i++)
 		many[i] = A(10, 1, 0, 10 + i);
-	ASSERT_EQ(vgw_route_static_set(P, 16, many, VGW_ECMP_MAX + 1, false, err), -1);
-	ASSERT_EQ(vgw_route_static_set(P, 16, many, VGW_ECMP_MAX, false, err), 0);
-	ASSERT_EQ(lk(P)->n_paths, VGW_ECMP_MAX);
+	ASSERT_EQ(vgw_fib_route_static_set(P, 16, many, VGW_FIB_ECMP_MAX + 1, false, err), -1);
+	ASSERT_EQ(vgw_fib_route_static_set(P, 16, many, VGW_FIB_ECMP_MAX, false, err), 0);
+	ASSERT_EQ(lk(P)->n_paths, VGW_FIB_ECMP_MAX);
 }
 
 static void test_bad_next_hops(void)
@@ -167,20 +167,20 @@ static void test_bad_next_hops(void)
 	ASSERT_EQ(vgw_gw.fib->n_routes, 4);
 	/* a failed replace keeps the old route */
 	ASSERT_EQ(set(P, 16, false, 1, A(10, 1, 0, 2), 0), 0);
-	const struct vgw_route_target *before = lk(P);
+	const struct vgw_fib_route_target *before = lk(P);
 	ASSERT_EQ(set(P, 16, true, 1, A(172, 16, 0, 1), 0), -1);
 	CU_ASSERT_PTR_EQUAL(lk(P), before);
 	ASSERT_VIA(P, A(10, 1, 0, 2), 1);
 	/* connected and local routes: no delete, no replace */
-	ASSERT_EQ(vgw_route_static_del(A(10, 1, 0, 0), 24, err), -1);
+	ASSERT_EQ(vgw_fib_route_static_del(A(10, 1, 0, 0), 24, err), -1);
 	ASSERT_STR(err, "10.1.0.0/24 is a connected route and cannot be deleted");
-	ASSERT_EQ(vgw_route_static_del(NPORT0, 32, err), -1);
+	ASSERT_EQ(vgw_fib_route_static_del(NPORT0, 32, err), -1);
 	ASSERT_STR(err, "10.1.0.1/32 is a local route and cannot be deleted");
 	ASSERT_EQ(set(A(10, 2, 0, 0), 24, true, 1, A(10, 1, 0, 2), 0), -1);
 	ASSERT_CONTAINS(err, "connected route");
 	ASSERT_EQ(set(NPORT1, 32, true, 1, A(10, 1, 0, 2), 0), -1);
-	ASSERT_EQ(lk(A(10, 2, 0, 9))->kind, VGW_RT_CONNECTED);
-	ASSERT_EQ(lk(NPORT1)->kind, VGW_RT_LOCAL);
+	ASSERT_EQ(lk(A(10, 2, 0, 9))->kind, VGW_FIB_RT_CONNECTED);
+	ASSERT_EQ(lk(NPORT1)->kind, VGW_FIB_RT_LOCAL);
 	ASSERT_EQ(vgw_gw.fib->n_routes, 5);
 }
 
@@ -201,20 +201,20 @@ static void test_lpm(void)
 	CU_ASSERT_PTR_NULL(lk(A(11, 0, 0, 1)));
 	ASSERT_VIA(A(128, 0, 0, 1), A(10, 2, 0, 9), 1);
 	ASSERT_VIA(A(255, 255, 255, 255), A(10, 2, 0, 9), 1);
-	ASSERT_EQ(lk(A(10, 1, 0, 77))->kind, VGW_RT_CONNECTED); /* /24 beats /8 */
-	ASSERT_EQ(lk(NPORT0)->kind, VGW_RT_LOCAL);
-	ASSERT_EQ(vgw_route_static_del(A(10, 9, 9, 0), 24, err), 0);
+	ASSERT_EQ(lk(A(10, 1, 0, 77))->kind, VGW_FIB_RT_CONNECTED); /* /24 beats /8 */
+	ASSERT_EQ(lk(NPORT0)->kind, VGW_FIB_RT_LOCAL);
+	ASSERT_EQ(vgw_fib_route_static_del(A(10, 9, 9, 0), 24, err), 0);
 	ASSERT_VIA(A(10, 9, 9, 10), A(10, 1, 0, 3), 1); /* falls back to the /16 */
 	ASSERT_VIA(A(10, 9, 9, 9), A(10, 2, 0, 3), 1);
-	ASSERT_EQ(vgw_route_static_del(A(10, 9, 9, 9), 32, err), 0);
+	ASSERT_EQ(vgw_fib_route_static_del(A(10, 9, 9, 9), 32, err), 0);
 	ASSERT_VIA(A(10, 9, 9, 9), A(10, 1, 0, 3), 1);
-	ASSERT_EQ(vgw_route_static_del(A(128, 0, 0, 0), 1, err), 0);
+	ASSERT_EQ(vgw_fib_route_static_del(A(128, 0, 0, 0), 1, err), 0);
 	CU_ASSERT_PTR_NULL(lk(A(200, 0, 0, 1)));
 	/* churn: slots come back after reclaim */
 	for (int i = 0; i < 1000; i++) {
 		uint32_t p = A(10, 50, (i >> 8) & 0xff, i & 0xff);
 		if (set(p, 32, false, 1, A(10, 1, 0, 2), 0) != 0 ||
-		    vgw_route_static_del(p, 32, err) != 0) {
+		    vgw_fib_route_static_del(p, 32, err) != 0) {
 			fprintf(stderr, "\n  churn failed at %d: %s\n", i, err);
 			CU_FAIL("FIB churn");
 			break;
@@ -253,7 +253,7 @@ static void test_sorted_and_full(void)
 	ASSERT_EQ(vgw_gw.fib->n_routes, 64);
 	ASSERT_EQ(set(A(10, 101, 0, 0), 24, false, 1, A(10, 1, 0, 2), 0), -1);
 	ASSERT_STR(err, "FIB full (64 routes, see 'fib max-routes')");
-	ASSERT_EQ(vgw_route_static_del(A(10, 100, 7, 0), 24, err), 0);
+	ASSERT_EQ(vgw_fib_route_static_del(A(10, 100, 7, 0), 24, err), 0);
 	vgw_defer_reclaim();
 	ASSERT_EQ(set(A(10, 101, 0, 0), 24, false, 1, A(10, 1, 0, 2), 0), 0);
 	ASSERT_VIA(A(10, 101, 0, 1), A(10, 1, 0, 2), 1);
@@ -275,10 +275,10 @@ static void test_default_route(void)
 	ASSERT_VIA(A(0, 0, 0, 1), A(10, 2, 0, 9), 1);
 	ASSERT_VIA(A(255, 255, 255, 255), A(10, 2, 0, 9), 1);
 	ASSERT_VIA(A(10, 9, 1, 1), A(10, 1, 0, 3), 1);
-	ASSERT_EQ(lk(A(10, 1, 0, 77))->kind, VGW_RT_CONNECTED);
+	ASSERT_EQ(lk(A(10, 1, 0, 77))->kind, VGW_FIB_RT_CONNECTED);
 	ASSERT_EQ(set(0, 0, true, 1, A(10, 1, 0, 9), 0), 0);
 	ASSERT_VIA(A(11, 0, 0, 1), A(10, 1, 0, 9), 1);
-	ASSERT_EQ(vgw_route_static_del(0, 0, err), 0);
+	ASSERT_EQ(vgw_fib_route_static_del(0, 0, err), 0);
 	CU_ASSERT_PTR_NULL(lk(A(11, 0, 0, 1)));
 }
 
@@ -322,10 +322,10 @@ static void test_ecmp(void)
 		int unstable = 0;
 		for (int i = 0; i < 10000; i++) {
 			uint32_t h = unit_rand();
-			unsigned int p = vgw_ecmp_pick(h, n);
+			unsigned int p = vgw_fib_ecmp_pick(h, n);
 			CU_ASSERT_FATAL(p < n);
 			cnt[p]++;
-			unstable += vgw_ecmp_pick(h, n) != p;
+			unstable += vgw_fib_ecmp_pick(h, n) != p;
 			/* real flows: TCP from 10.9.x.y, port 1024 + i */
 			uint8_t ip[24] = {0x45, 0, 0, 24, 0, 0, 0x40, 0, 64, 6};
 			vgw_ip4_put(ip + 12, A(10, 9, 0, 0) + (uint32_t)(i % 50));
@@ -333,7 +333,7 @@ static void test_ecmp(void)
 			ip[20] = (uint8_t)((1024 + i) >> 8);
 			ip[21] = (uint8_t)(1024 + i);
 			ip[23] = 80;
-			cnt_flow[vgw_ecmp_pick(vgw_ip4_flow_hash(ip, 20, 24), n)]++;
+			cnt_flow[vgw_fib_ecmp_pick(vgw_ip4_flow_hash(ip, 20, 24), n)]++;
 		}
 		ASSERT_EQ(unstable, 0);
 		double share = 10000.0 / n;
@@ -345,11 +345,11 @@ static void test_ecmp(void)
 			CU_ASSERT(cnt[p] >= share * 0.95 && cnt[p] <= share * 1.05);
 			CU_ASSERT(cnt_flow[p] >= share * 0.95 && cnt_flow[p] <= share * 1.05);
 		}
-		ASSERT_EQ(vgw_ecmp_pick(0, n), 0);
-		ASSERT_EQ(vgw_ecmp_pick(0xffffffffu, n), n - 1);
+		ASSERT_EQ(vgw_fib_ecmp_pick(0, n), 0);
+		ASSERT_EQ(vgw_fib_ecmp_pick(0xffffffffu, n), n - 1);
 	}
-	ASSERT_EQ(vgw_ecmp_pick(0x80000000u, 2), 1);
-	ASSERT_EQ(vgw_ecmp_pick(0x7fffffffu, 2), 0);
+	ASSERT_EQ(vgw_fib_ecmp_pick(0x80000000u, 2), 1);
+	ASSERT_EQ(vgw_fib_ecmp_pick(0x7fffffffu, 2), 0);
 }
 
 int main(void)

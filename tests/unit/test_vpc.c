@@ -44,7 +44,7 @@ static void tables_reset(uint32_t max_ep, uint32_t max_eip)
 		snprintf(vgw_gw.set.socket_path, sizeof(vgw_gw.set.socket_path), "/tmp/x.sock");
 		vgw_gw.fib = vgw_fib_create(64, NULL, err);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.fib);
-		ASSERT_EQ(vgw_route_install_connected(err), 0);
+		ASSERT_EQ(vgw_fib_route_install_connected(err), 0);
 		vgw_gw.neigh = vgw_neigh_create(16, NULL, &ops, err);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.neigh);
 		vgw_buf_init(&out);
@@ -78,10 +78,10 @@ static const void *get2(const struct vgw_rmap *m, uint32_t vni, uint32_t ip)
 	struct vgw_vpc_key k = {.vni = vni, .ip = ip};
 	return vgw_rmap_get(m, &k);
 }
-#define ep(vni, ip) ((const struct vgw_endpoint *)get2(T->endpoints, vni, ip))
-#define eip_priv(vni, ip) ((const struct vgw_eip *)get2(T->eip_by_priv, vni, ip))
-static const struct vgw_hv *hv(uint32_t ip) { return vgw_rmap_get(T->hvs, &ip); }
-static const struct vgw_eip *eip_pub(uint32_t eip) { return vgw_rmap_get(T->eip_by_pub, &eip); }
+#define ep(vni, ip) ((const struct vgw_vpc_endpoint *)get2(T->endpoints, vni, ip))
+#define eip_priv(vni, ip) ((const struct vgw_vpc_eip *)get2(T->eip_by_priv, vni, ip))
+static const struct vgw_vpc_hv *hv(uint32_t ip) { return vgw_rmap_get(T->hvs, &ip); }
+static const struct vgw_vpc_eip *eip_pub(uint32_t eip) { return vgw_rmap_get(T->eip_by_pub, &eip); }
 
 /* ---- VPCs --------------------------------------------------------------- */
 static void test_vpc_add(void)
@@ -200,7 +200,7 @@ static void test_vtep(void)
 	tables_reset(16, 16);
 	uint32_t ip = 1;
 	uint16_t port = 1;
-	vgw_vtep_get(T, &ip, &port);
+	vgw_vpc_vtep_get(T, &ip, &port);
 	ASSERT_EQ(ip, 0);
 	ASSERT_EQ(port, 0);
 	REFUSE("vtep del", "no VTEP is configured");
@@ -214,32 +214,33 @@ static void test_vtep(void)
 	REFUSE("vtep add 10.2.0.1 udp-port", "'udp-port' needs a value");
 	REFUSE("vtep add 10.2.0.1 port 4789", "unexpected 'port'");
 	REFUSE("vtep add 10.2.0", "");
-	REFUSED(vgw_vtep_add(T, NPORT1, 0, err), "UDP port 0 is not valid");
+	REFUSED(vgw_vpc_vtep_add(T, NPORT1, 0, err), "UDP port 0 is not valid");
 	OK("vtep add 10.2.0.1");
-	vgw_vtep_get(T, &ip, &port);
+	vgw_vpc_vtep_get(T, &ip, &port);
 	ASSERT_EQ(ip, NPORT1);
 	ASSERT_EQ(port, 4789);
 	REFUSE("vtep add 10.2.0.1 udp-port 8472",
 	       "a VTEP is already configured (10.2.0.1 udp-port 4789)");
 	OK("vtep del");
-	vgw_vtep_get(T, &ip, &port);
+	vgw_vpc_vtep_get(T, &ip, &port);
 	ASSERT_EQ(ip, 0);
 	OK("vtep add 10.2.0.1 udp-port 65535");
-	vgw_vtep_get(T, &ip, &port);
+	vgw_vpc_vtep_get(T, &ip, &port);
 	ASSERT_EQ(port, 65535);
 	OK("vtep del");
 	/* any address of an underlay port; none of a public one */
 	vgw_gw.ports[1].addrs[1] = (struct vgw_port_addr){.ip = A(10, 3, 0, 1), .plen = 24};
 	vgw_gw.ports[1].n_addrs = 2;
-	ASSERT_EQ(vgw_vtep_add(T, A(10, 3, 0, 1), 8472, err), 0);
-	vgw_vtep_get(T, &ip, &port);
+	ASSERT_EQ(vgw_vpc_vtep_add(T, A(10, 3, 0, 1), 8472, err), 0);
+	vgw_vpc_vtep_get(T, &ip, &port);
 	ASSERT_EQ(ip, A(10, 3, 0, 1));
 	ASSERT_EQ(port, 8472);
-	ASSERT_EQ(vgw_vtep_del(T, err), 0);
+	ASSERT_EQ(vgw_vpc_vtep_del(T, err), 0);
 	vgw_gw.ports[1].n_addrs = 1;
-	REFUSED(vgw_vtep_add(T, A(10, 3, 0, 1), 8472, err), "not an address of an underlay port");
-	REFUSED(vgw_vtep_add(T, NPORT0, 4789, err), "not an address of an underlay port");
-	REFUSED(vgw_vtep_del(T, err), "no VTEP is configured");
+	REFUSED(vgw_vpc_vtep_add(T, A(10, 3, 0, 1), 8472, err),
+		"not an address of an underlay port");
+	REFUSED(vgw_vpc_vtep_add(T, NPORT0, 4789, err), "not an address of an underlay port");
+	REFUSED(vgw_vpc_vtep_del(T, err), "no VTEP is configured");
 }
 
 /* ---- endpoints ---------------------------------------------------------- */
@@ -300,7 +301,7 @@ static void test_endpoint_replace(void)
 	OK("vpc add blue vni 100");
 	OK("vpc add red vni 200");
 	OK("endpoint add blue 192.168.1.10 mac 02:aa:00:00:00:10 vtep 10.2.0.20");
-	const struct vgw_endpoint *e = ep(100, IP10);
+	const struct vgw_vpc_endpoint *e = ep(100, IP10);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	ASSERT_EQ(e->vtep, HV20);
 	ASSERT_EQ(e->mac[5], 0x10);
@@ -394,7 +395,7 @@ static void test_eip(void)
 	OK("vpc add red vni 200");
 	OK("endpoint add blue 192.168.1.10 mac " EP_MAC " vtep 10.2.0.20");
 	OK("eip add 203.0.113.10 vpc blue ip 192.168.1.10");
-	const struct vgw_eip *e = eip_pub(A(203, 0, 113, 10));
+	const struct vgw_vpc_eip *e = eip_pub(A(203, 0, 113, 10));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT_PTR_EQUAL(eip_priv(100, IP10), e);
 	ASSERT_EQ(e->vni, 100);
@@ -569,16 +570,16 @@ static int cycle(struct vgw_vpc_tables *t)
 	static const uint8_t mac[6] = {2, 0xaa, 0, 0, 0, 1};
 	int bad = vgw_vpc_add(t, "blue", 100, NULL, err) != 0;
 	for (uint32_t i = 0; i < 8; i++) {
-		bad += vgw_endpoint_set(t, "blue", IP10 + i, mac, HV20, false, err) != 0;
-		bad += vgw_endpoint_set(t, "blue", IP10 + i, mac, HV21 + i, true, err) != 0;
-		bad += vgw_endpoint_set(t, "blue", IP10 + i, mac, NPORT1, true, err) != -1;
-		bad += vgw_eip_add(t, A(203, 0, 113, 10 + i), "blue", IP10 + i, err) != 0;
-		bad += vgw_eip_add(t, A(203, 0, 113, 100 + i), "blue", IP10 + i, err) != -1;
+		bad += vgw_vpc_endpoint_set(t, "blue", IP10 + i, mac, HV20, false, err) != 0;
+		bad += vgw_vpc_endpoint_set(t, "blue", IP10 + i, mac, HV21 + i, true, err) != 0;
+		bad += vgw_vpc_endpoint_set(t, "blue", IP10 + i, mac, NPORT1, true, err) != -1;
+		bad += vgw_vpc_eip_add(t, A(203, 0, 113, 10 + i), "blue", IP10 + i, err) != 0;
+		bad += vgw_vpc_eip_add(t, A(203, 0, 113, 100 + i), "blue", IP10 + i, err) != -1;
 	}
 	bad += vgw_vpc_del(t, "blue", err) != -1;
 	for (uint32_t i = 0; i < 8; i++) {
-		bad += vgw_eip_del(t, A(203, 0, 113, 10 + i), err) != 0;
-		bad += vgw_endpoint_del(t, "blue", IP10 + i, err) != 0;
+		bad += vgw_vpc_eip_del(t, A(203, 0, 113, 10 + i), err) != 0;
+		bad += vgw_vpc_endpoint_del(t, "blue", IP10 + i, err) != 0;
 	}
 	bad += vgw_vpc_del(t, "blue", err) != 0;
 	vgw_defer_reclaim();
@@ -609,8 +610,8 @@ static void test_no_leak(void)
 	static const uint8_t mac[6] = {2, 0xaa, 0, 0, 0, 1};
 	ASSERT_EQ(vgw_vpc_add(t, "blue", 100, NULL, err), 0);
 	for (uint32_t i = 0; i < 8; i++) {
-		ASSERT_EQ(vgw_endpoint_set(t, "blue", IP10 + i, mac, HV20 + i, false, err), 0);
-		ASSERT_EQ(vgw_eip_add(t, A(203, 0, 113, 10 + i), "blue", IP10 + i, err), 0);
+		ASSERT_EQ(vgw_vpc_endpoint_set(t, "blue", IP10 + i, mac, HV20 + i, false, err), 0);
+		ASSERT_EQ(vgw_vpc_eip_add(t, A(203, 0, 113, 10 + i), "blue", IP10 + i, err), 0);
 	}
 	vgw_vpc_destroy(t);
 	h1 = heap();

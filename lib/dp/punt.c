@@ -1,5 +1,5 @@
-/* Punt queues and limits at start-up: see punt_ctl.h. */
-#include "punt_ctl.h"
+/* Punt queues and limits at start-up: see punt.h. */
+#include "punt.h"
 
 #include <stdio.h>
 
@@ -17,7 +17,7 @@ static const char *const kind_name[VGW_PUNT_N] = {
 	[VGW_PUNT_HOST] = "host",
 };
 
-void vgw_punt_limits_init(void)
+void vgw_dp_punt_limits_init(void)
 {
 	uint64_t hz = rte_get_tsc_hz();
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
@@ -39,9 +39,9 @@ void vgw_punt_limits_init(void)
 	}
 }
 
-int vgw_punt_init(char *err)
+int vgw_dp_punt_init(char *err)
 {
-	vgw_punt_limits_init();
+	vgw_dp_punt_limits_init();
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++)
 		for (int r = 1; r < VGW_PUNT_N; r++) {
 			char name[RTE_RING_NAMESIZE];
@@ -58,7 +58,7 @@ int vgw_punt_init(char *err)
 	return 0;
 }
 
-void vgw_punt_fini(void)
+void vgw_dp_punt_fini(void)
 {
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++)
 		for (int r = 1; r < VGW_PUNT_N; r++) {

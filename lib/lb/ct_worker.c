@@ -1,5 +1,5 @@
-/* Per-worker load-balancing state: see lb_worker.h. */
-#include "lb_worker.h"
+/* Per-worker load-balancing state: see ct_worker.h. */
+#include "ct_worker.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,17 +10,17 @@
 #include "../util/parse.h"
 
 /* Sums at the time a slot was (re)assigned (slow path only). */
-static struct vgw_lb_counters svc_base[VGW_SVC_MAX];
-static struct vgw_lb_counters be_base[VGW_BACKEND_IDS];
+static struct vgw_ct_counters svc_base[VGW_LB_SVC_MAX];
+static struct vgw_ct_counters be_base[VGW_LB_BACKEND_IDS];
 
 /* An evicted entry's connection ended: without this, active_conns of its
  * service would grow by every flow a flood pushed out. */
 static void on_evict(const struct vgw_ct_entry *e, void *arg)
 {
-	vgw_lb_conn_ended(arg, e);
+	vgw_ct_worker_conn_ended(arg, e);
 }
 
-int vgw_lb_workers_create(uint32_t ct_entries, const struct vgw_ct_timeouts *to, char *err)
+int vgw_ct_workers_create(uint32_t ct_entries, const struct vgw_ct_timeouts *to, char *err)
 {
 	for (unsigned int i = 0; i < vgw_gw.n_workers; i++) {
 		struct vgw_worker *w = &vgw_gw.workers[i];
@@ -41,7 +41,7 @@ int vgw_lb_workers_create(uint32_t ct_entries, const struct vgw_ct_timeouts *to,
 	return 0;
 }
 
-void vgw_lb_workers_destroy(void)
+void vgw_ct_workers_destroy(void)
 {
 	for (unsigned int i = 0; i < vgw_gw.n_workers; i++) {
 		struct vgw_worker *w = &vgw_gw.workers[i];
@@ -53,7 +53,7 @@ void vgw_lb_workers_destroy(void)
 	}
 }
 
-static void add(struct vgw_lb_counters *o, const struct vgw_lb_counters *c)
+static void add(struct vgw_ct_counters *o, const struct vgw_ct_counters *c)
 {
 	o->conns += c->conns;
 	o->ended += c->ended;
@@ -65,7 +65,7 @@ static void add(struct vgw_lb_counters *o, const struct vgw_lb_counters *c)
 	o->bytes_out += c->bytes_out;
 }
 
-static void sub(struct vgw_lb_counters *o, const struct vgw_lb_counters *b)
+static void sub(struct vgw_ct_counters *o, const struct vgw_ct_counters *b)
 {
 	o->conns -= b->conns;
 	o->ended -= b->ended;
@@ -77,34 +77,34 @@ static void sub(struct vgw_lb_counters *o, const struct vgw_lb_counters *b)
 	o->bytes_out -= b->bytes_out;
 }
 
-static void sum(bool svc, uint16_t id, struct vgw_lb_counters *out)
+static void sum(bool svc, uint16_t id, struct vgw_ct_counters *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (unsigned int i = 0; i < vgw_gw.n_workers; i++) {
-		const struct vgw_lb_worker *l = vgw_gw.workers[i].lb;
+		const struct vgw_ct_worker *l = vgw_gw.workers[i].lb;
 		if (l)
 			add(out, svc ? &l->svc[id] : &l->be[id]);
 	}
 }
 
-void vgw_lb_svc_counters(uint16_t id, struct vgw_lb_counters *out)
+void vgw_ct_svc_counters(uint16_t id, struct vgw_ct_counters *out)
 {
 	sum(true, id, out);
 	sub(out, &svc_base[id]);
 }
 
-void vgw_lb_be_counters(uint16_t id, struct vgw_lb_counters *out)
+void vgw_ct_be_counters(uint16_t id, struct vgw_ct_counters *out)
 {
 	sum(false, id, out);
 	sub(out, &be_base[id]);
 }
 
-void vgw_lb_svc_baseline(uint16_t id)
+void vgw_ct_svc_baseline(uint16_t id)
 {
 	sum(true, id, &svc_base[id]);
 }
 
-void vgw_lb_be_baseline(uint16_t id)
+void vgw_ct_be_baseline(uint16_t id)
 {
 	sum(false, id, &be_base[id]);
 }

@@ -5,8 +5,8 @@
  * rate|burst`). Main thread, before the workers run; the slow path drains
  * the rings (ctl/slowpath.c), a bounded burst per ring per turn, so no
  * reason can hold the others off there either. */
-#ifndef VGW_PUNT_CTL_H
-#define VGW_PUNT_CTL_H
+#ifndef VGW_DP_PUNT_H
+#define VGW_DP_PUNT_H
 
 #include <stdint.h>
 
@@ -25,11 +25,11 @@ struct vgw_dp_conf {
 extern struct vgw_dp_conf vgw_dp_conf;
 
 /* Rings per worker and reason. */
-#define VGW_PUNT_RINGS_PER_WORKER (VGW_PUNT_N - 1)
+#define VGW_DP_PUNT_RINGS_PER_WORKER (VGW_PUNT_N - 1)
 
-int vgw_punt_init(char *err);
-/* The limits only (unit tests, and vgw_punt_init). */
-void vgw_punt_limits_init(void);
-void vgw_punt_fini(void);
+int vgw_dp_punt_init(char *err);
+/* The limits only (unit tests, and vgw_dp_punt_init). */
+void vgw_dp_punt_limits_init(void);
+void vgw_dp_punt_fini(void);
 
 #endif
