@@ -40,9 +40,6 @@ enum vgw_punt_reason {
 	VGW_PUNT_N
 };
 
-struct vgw_fib;
-struct vgw_neigh_table;
-struct vgw_vpc_tables;
 struct vgw_ct_worker;
 struct rte_ring;
 struct rte_mbuf;
@@ -199,9 +196,6 @@ struct vgw_gw {
 	 * mbufs' data room, start-up */
 	uint32_t data_room;
 	struct rte_rcu_qsbr *rcu;                /* start-up */
-	struct vgw_fib *fib;                     /* start-up pointer; contents RCU */
-	struct vgw_neigh_table *neigh;           /* start-up pointer; contents RCU */
-	struct vgw_vpc_tables *vpc;              /* start-up pointer; contents RCU */
 	/* Slow path -> worker 0: inner frames (Ethernet + IPv4) the slow path
 	 * originates into a VPC (health checks); priv.vni names the VPC, the
 	 * worker tunnels them like inbound traffic. SPSC. */

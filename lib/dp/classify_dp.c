@@ -252,7 +252,7 @@ static void classify(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, 
 	}
 	if (nr) {
 		const struct vgw_fib_route_target *rr[VGW_BURST];
-		vgw_fib_lookup_bulk(vgw_gw.fib, rdst, nr, rr);
+		vgw_fib_lookup_bulk(vgw_fib_main, rdst, nr, rr);
 		for (unsigned int k = 0; k < nr; k++)
 			rt[rat[k]] = rr[k];
 	}

@@ -70,7 +70,7 @@ void vgw_dp_stage_ip4_route(struct vgw_worker *w, const struct vgw_vec *v)
 		vgw_rmap_get_bulk(eips, (const uint8_t(*)[VGW_RMAP_KEY_LEN])keys, v->n, eip);
 	else
 		memset(eip, 0, sizeof(eip[0]) * v->n);
-	vgw_fib_lookup_bulk(vgw_gw.fib, dst, v->n, t);
+	vgw_fib_lookup_bulk(vgw_fib_main, dst, v->n, t);
 	for (uint32_t i = 0; i < v->n; i++)
 		route(w, v->m[i], v->p[i], eip[i], t[i]);
 }

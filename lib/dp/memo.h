@@ -47,7 +47,7 @@ static inline bool vgw_dp_memo_path(struct vgw_worker *w, uint32_t dst, uint32_t
 		*out = c->out;
 		return true;
 	}
-	const struct vgw_fib_route_target *rt = vgw_fib_lookup(vgw_gw.fib, dst);
+	const struct vgw_fib_route_target *rt = vgw_fib_lookup(vgw_fib_main, dst);
 	if (!rt || !vgw_dp_ip4_path(rt, dst, hash, nh, out))
 		return false;
 	if (rt->kind == VGW_FIB_RT_CONNECTED || rt->n_paths <= 1) {
@@ -66,7 +66,7 @@ static inline uint64_t vgw_dp_memo_mac(struct vgw_worker *w, uint32_t nh, uint16
 	struct vgw_memo_mac *c = &w->memo.mac[vgw_dp_memo_slot(nh ^ out)];
 	if (c->burst == w->burst && c->ip == nh && c->port == out)
 		return c->mac;
-	uint64_t mac = vgw_neigh_mac(vgw_gw.neigh, nh, out);
+	uint64_t mac = vgw_neigh_mac(vgw_neigh_main, nh, out);
 	if (mac & VGW_NEIGH_MAC_VALID) {
 		c->ip = nh;
 		c->port = out;

@@ -25,6 +25,11 @@
 
 #include "../util/parse.h"
 
+/* The gateway's FIB: created by the fib module's init (fib_module.c), NULL
+ * before and after; the pointer is a start-up value, the contents are
+ * written by the slow path and read by workers as said above. */
+extern struct vgw_fib *vgw_fib_main;
+
 /* `fib max-routes N` (fib_module.c): written by the settings loader, read
  * only once the settings are finished. */
 struct vgw_fib_conf {

@@ -6,6 +6,7 @@
 #include "fib.h"
 #include "route.h"
 
+struct vgw_fib *vgw_fib_main;
 struct vgw_fib_conf vgw_fib_conf;
 
 static const struct vgw_setting settings[] = {
@@ -18,16 +19,16 @@ static const struct vgw_setting settings[] = {
  * startup commands' routes may go via their subnets */
 static int init(char *err)
 {
-	vgw_gw.fib = vgw_fib_create(vgw_fib_conf.max_routes, vgw_gw.rcu, err);
-	if (!vgw_gw.fib)
+	vgw_fib_main = vgw_fib_create(vgw_fib_conf.max_routes, vgw_gw.rcu, err);
+	if (!vgw_fib_main)
 		return -1;
 	return vgw_fib_route_install_connected(err);
 }
 
 static void fini(void)
 {
-	vgw_fib_destroy(vgw_gw.fib);
-	vgw_gw.fib = NULL;
+	vgw_fib_destroy(vgw_fib_main);
+	vgw_fib_main = NULL;
 }
 
 const struct vgw_module vgw_fib_module = {

@@ -28,8 +28,8 @@ static int rank(uint8_t source)
 /* The source of the FIB's route for prefix/len, -1 when there is none. */
 static int holder(uint32_t prefix, uint8_t len)
 {
-	int slot = vgw_fib_find(vgw_gw.fib, prefix, len);
-	return slot < 0 ? -1 : vgw_gw.fib->routes[slot].source;
+	int slot = vgw_fib_find(vgw_fib_main, prefix, len);
+	return slot < 0 ? -1 : vgw_fib_main->routes[slot].source;
 }
 
 int vgw_fib_route_install_connected(char *err)
@@ -48,9 +48,9 @@ int vgw_fib_route_install_connected(char *err)
 				.bcast = len < 31 ? (ip | ~m) : 0,
 			};
 			if (len < 32 &&
-			    vgw_fib_set(vgw_gw.fib, ip & m, len, VGW_FIB_RS_CONNECTED, &conn, false, err) < 0)
+			    vgw_fib_set(vgw_fib_main, ip & m, len, VGW_FIB_RS_CONNECTED, &conn, false, err) < 0)
 				return -1;
-			if (vgw_fib_set(vgw_gw.fib, ip, 32, VGW_FIB_RS_LOCAL, &local, false,
+			if (vgw_fib_set(vgw_fib_main, ip, 32, VGW_FIB_RS_LOCAL, &local, false,
 					err) < 0)
 				return -1;
 		}
@@ -119,7 +119,7 @@ int vgw_fib_route_static_set(uint32_t prefix, uint8_t len, const uint32_t *gws, 
 	int src = holder(prefix, len);
 	if (src >= 0 && rank((uint8_t)src) < rank(VGW_FIB_RS_STATIC))
 		replace = true;
-	if (vgw_fib_set(vgw_gw.fib, prefix, len, VGW_FIB_RS_STATIC, &t, replace, err) < 0)
+	if (vgw_fib_set(vgw_fib_main, prefix, len, VGW_FIB_RS_STATIC, &t, replace, err) < 0)
 		return -1;
 	if (kops)
 		kops->carried(prefix, len, false);
@@ -129,15 +129,15 @@ int vgw_fib_route_static_set(uint32_t prefix, uint8_t len, const uint32_t *gws, 
 int vgw_fib_route_static_del(uint32_t prefix, uint8_t len, char *err)
 {
 	char pfx[VGW_PREFIX_STRLEN];
-	int slot = vgw_fib_find(vgw_gw.fib, prefix, len);
+	int slot = vgw_fib_find(vgw_fib_main, prefix, len);
 	if (slot < 0) {
 		snprintf(err, VGW_ERR_LEN, "no route %s", vgw_prefix_str(prefix, len, pfx));
 		return -1;
 	}
-	if (vgw_gw.fib->routes[slot].source != VGW_FIB_RS_STATIC) {
+	if (vgw_fib_main->routes[slot].source != VGW_FIB_RS_STATIC) {
 		snprintf(err, VGW_ERR_LEN, "%s is a %s route and cannot be deleted",
 			 vgw_prefix_str(prefix, len, pfx),
-			 vgw_fib_route_source_name(vgw_gw.fib->routes[slot].source));
+			 vgw_fib_route_source_name(vgw_fib_main->routes[slot].source));
 		return -1;
 	}
 	/* a kernel route of the prefix comes back, without a gap: one target
@@ -145,13 +145,13 @@ int vgw_fib_route_static_del(uint32_t prefix, uint8_t len, char *err)
 	uint8_t proto = 0;
 	const struct vgw_fib_route_target *kt = kops ? kops->find(prefix, len, &proto) : NULL;
 	if (kt) {
-		if (vgw_fib_set(vgw_gw.fib, prefix, len, VGW_FIB_RS_KERNEL, kt, true, err) < 0)
+		if (vgw_fib_set(vgw_fib_main, prefix, len, VGW_FIB_RS_KERNEL, kt, true, err) < 0)
 			return -1;
-		vgw_fib_set_proto(vgw_gw.fib, (uint32_t)vgw_fib_find(vgw_gw.fib, prefix, len), proto);
+		vgw_fib_set_proto(vgw_fib_main, (uint32_t)vgw_fib_find(vgw_fib_main, prefix, len), proto);
 		kops->carried(prefix, len, true);
 		return 0;
 	}
-	return vgw_fib_del(vgw_gw.fib, prefix, len, err) < 0 ? -1 : 0;
+	return vgw_fib_del(vgw_fib_main, prefix, len, err) < 0 ? -1 : 0;
 }
 
 void vgw_fib_route_kernel_register(const struct vgw_fib_route_kernel_ops *ops)
@@ -165,10 +165,10 @@ int vgw_fib_route_kernel_set(uint32_t prefix, uint8_t len, const struct vgw_fib_
 	int src = holder(prefix, len);
 	if (src >= 0 && rank((uint8_t)src) > rank(VGW_FIB_RS_KERNEL))
 		return 1;
-	int rc = vgw_fib_set(vgw_gw.fib, prefix, len, VGW_FIB_RS_KERNEL, t, true, err);
+	int rc = vgw_fib_set(vgw_fib_main, prefix, len, VGW_FIB_RS_KERNEL, t, true, err);
 	if (rc < 0)
 		return rc;
-	vgw_fib_set_proto(vgw_gw.fib, (uint32_t)vgw_fib_find(vgw_gw.fib, prefix, len), proto);
+	vgw_fib_set_proto(vgw_fib_main, (uint32_t)vgw_fib_find(vgw_fib_main, prefix, len), proto);
 	return 0;
 }
 
@@ -176,7 +176,7 @@ int vgw_fib_route_kernel_del(uint32_t prefix, uint8_t len, char *err)
 {
 	if (holder(prefix, len) != VGW_FIB_RS_KERNEL)
 		return 0;
-	return vgw_fib_del(vgw_gw.fib, prefix, len, err);
+	return vgw_fib_del(vgw_fib_main, prefix, len, err);
 }
 
 const char *vgw_fib_route_kernel_proto_name(uint8_t proto, char buf[4])

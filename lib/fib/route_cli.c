@@ -20,8 +20,8 @@ static const char *source_str(const struct vgw_fib_route *r, char buf[32])
 
 static void format_route(struct vgw_fmt *f, uint32_t slot)
 {
-	const struct vgw_fib_route *r = &vgw_gw.fib->routes[slot];
-	const struct vgw_fib_route_target *t = vgw_fib_target(vgw_gw.fib, slot);
+	const struct vgw_fib_route *r = &vgw_fib_main->routes[slot];
+	const struct vgw_fib_route_target *t = vgw_fib_target(vgw_fib_main, slot);
 	char buf[VGW_PREFIX_STRLEN], src[32];
 	vgw_fmt_obj_begin(f, NULL);
 	vgw_fmt_str(f, "prefix", vgw_prefix_str(r->prefix, r->len, buf));
@@ -43,7 +43,7 @@ static int cmd_show_route(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	uint32_t n;
-	uint32_t *slots = vgw_fib_sorted(vgw_gw.fib, &n);
+	uint32_t *slots = vgw_fib_sorted(vgw_fib_main, &n);
 	if (!slots) {
 		snprintf(ctx->err, VGW_ERR_LEN, "out of memory");
 		return -1;
@@ -62,7 +62,7 @@ static int cmd_show_route_summary(struct vgw_cli_ctx *ctx, int argc, char **argv
 	(void)argc;
 	(void)argv;
 	struct vgw_fib_summary s;
-	vgw_fib_summary(vgw_gw.fib, &s);
+	vgw_fib_summary(vgw_fib_main, &s);
 	vgw_fmt_u64(ctx->f, "routes", s.routes);
 	vgw_fmt_u64(ctx->f, "max", s.max);
 	for (int i = 0; i <= VGW_FIB_RS_KERNEL; i++)
@@ -135,17 +135,17 @@ static int cmd_route_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
 void vgw_fib_route_running_config(struct vgw_buf *b)
 {
 	uint32_t n;
-	uint32_t *slots = vgw_fib_sorted(vgw_gw.fib, &n);
+	uint32_t *slots = vgw_fib_sorted(vgw_fib_main, &n);
 	if (!slots) {
 		b->oom = true;
 		return;
 	}
 	char buf[VGW_PREFIX_STRLEN];
 	for (uint32_t i = 0; i < n; i++) {
-		const struct vgw_fib_route *r = &vgw_gw.fib->routes[slots[i]];
+		const struct vgw_fib_route *r = &vgw_fib_main->routes[slots[i]];
 		if (r->source != VGW_FIB_RS_STATIC)
 			continue;
-		const struct vgw_fib_route_target *t = vgw_fib_target(vgw_gw.fib, slots[i]);
+		const struct vgw_fib_route_target *t = vgw_fib_target(vgw_fib_main, slots[i]);
 		vgw_buf_printf(b, "route add %s", vgw_prefix_str(r->prefix, r->len, buf));
 		for (unsigned int p = 0; p < t->n_paths; p++)
 			vgw_buf_printf(b, " via %s", vgw_ip4_str(t->paths[p].gw, buf));

@@ -45,7 +45,7 @@ static int route(struct rte_mbuf *m, uint32_t *nh, uint16_t *out)
 	 * is not what the exception path is for */
 	if (vgw_pubaddr_is(dst, VGW_PUBADDR_EIP))
 		return VGW_HOST_SP(HOST_RX_LOCAL);
-	const struct vgw_fib_route_target *t = vgw_fib_lookup(vgw_gw.fib, dst);
+	const struct vgw_fib_route_target *t = vgw_fib_lookup(vgw_fib_main, dst);
 	if (!t)
 		return VGW_HOST_SP(HOST_RX_NO_ROUTE);
 	/* the data path's choice of next hop (ECMP by the same flow hash) */
@@ -75,7 +75,7 @@ static void from_linux(struct rte_mbuf *m, uint64_t now_ms)
 	 * through the inject ring or queues it while ARP resolves nh */
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	rte_ether_addr_copy(&vgw_gw.ports[out].mac, &eh->src_addr);
-	vgw_neigh_resolve(vgw_gw.neigh, nh, out, m, now_ms);
+	vgw_neigh_resolve(vgw_neigh_main, nh, out, m, now_ms);
 }
 
 bool vgw_host_poll(uint64_t now_ms)

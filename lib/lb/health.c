@@ -154,7 +154,7 @@ static const char *who(const struct vgw_lb_service_cfg *s, const struct vgw_lb_b
 		       char *buf, size_t len)
 {
 	char a[VGW_IP4_STRLEN];
-	const struct vgw_vpc *v = vgw_gw.vpc ? vgw_vpc_by_vni(vgw_gw.vpc, b->vni) : NULL;
+	const struct vgw_vpc *v = vgw_vpc_main ? vgw_vpc_by_vni(vgw_vpc_main, b->vni) : NULL;
 	snprintf(buf, len, "service %s backend %s port %u in VPC %s (VNI %u)", s->name,
 		 vgw_ip4_str(b->ip, a), b->port, v ? v->name : "?", b->vni);
 	return buf;

@@ -86,8 +86,8 @@ void vgw_lb_fini(void)
 		/* what the services held elsewhere goes with them */
 		if (s->used)
 			vgw_pubaddr_del(s->key.vip, VGW_PUBADDR_VIP);
-		for (uint16_t b = 0; s->used && vgw_gw.vpc && b < s->n_backends; b++)
-			vgw_vpc_release(vgw_gw.vpc, s->be[b].vni);
+		for (uint16_t b = 0; s->used && vgw_vpc_main && b < s->n_backends; b++)
+			vgw_vpc_release(vgw_vpc_main, s->be[b].vni);
 		free((void *)s->pub);
 	}
 	vgw_rmap_destroy(vgw_lb.by_vip);
@@ -332,7 +332,7 @@ int vgw_lb_service_del(const char *name, char *err)
 	vgw_pubaddr_del(s->key.vip, VGW_PUBADDR_VIP);
 	sync_vip(s->key.vip);
 	for (uint16_t i = 0; i < s->n_backends; i++) {
-		vgw_vpc_release(vgw_gw.vpc, s->be[i].vni);
+		vgw_vpc_release(vgw_vpc_main, s->be[i].vni);
 		sync_backend(s->be[i].vni, s->be[i].ip, s->be[i].port, s->key.proto);
 	}
 	return 0;
@@ -347,7 +347,7 @@ static struct vgw_lb_backend_cfg *find_backend(const char *svc, const char *vpc,
 	*s = need_service(svc, err);
 	if (!*s)
 		return NULL;
-	const struct vgw_vpc *v = vgw_gw.vpc ? vgw_vpc_by_name(vgw_gw.vpc, vpc) : NULL;
+	const struct vgw_vpc *v = vgw_vpc_main ? vgw_vpc_by_name(vgw_vpc_main, vpc) : NULL;
 	if (!v) {
 		snprintf(err, VGW_ERR_LEN, "no VPC named '%s'", vpc);
 		*s = NULL;
@@ -428,7 +428,7 @@ int vgw_lb_backend_add(const char *svc, const char *vpc, uint32_t ip, uint16_t p
 		return -1;
 	}
 	vgw_lb.be_id_used[id] = 1;
-	vgw_vpc_hold(vgw_gw.vpc, vni); /* found above: cannot fail */
+	vgw_vpc_hold(vgw_vpc_main, vni); /* found above: cannot fail */
 	vgw_ct_be_baseline((uint16_t)id);
 	sync_backend(vni, ip, port, s->key.proto);
 	return 0;
@@ -472,7 +472,7 @@ int vgw_lb_backend_del(const char *svc, const char *vpc, uint32_t ip, uint16_t p
 		return -1;
 	}
 	vgw_lb.be_id_used[saved.id] = 0;
-	vgw_vpc_release(vgw_gw.vpc, saved.vni);
+	vgw_vpc_release(vgw_vpc_main, saved.vni);
 	sync_backend(saved.vni, saved.ip, saved.port, s->key.proto);
 	return 0;
 }

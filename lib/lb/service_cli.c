@@ -21,7 +21,7 @@ static const char *l4_proto_name(uint8_t p)
 
 static const char *vpc_name(uint32_t vni)
 {
-	const struct vgw_vpc *v = vgw_gw.vpc ? vgw_vpc_by_vni(vgw_gw.vpc, vni) : NULL;
+	const struct vgw_vpc *v = vgw_vpc_main ? vgw_vpc_by_vni(vgw_vpc_main, vni) : NULL;
 	return v ? v->name : "?";
 }
 

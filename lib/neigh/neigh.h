@@ -107,6 +107,12 @@ struct rte_mbuf;
 struct rte_hash;
 struct rte_rcu_qsbr;
 
+/* The gateway's neighbour table: created by the neigh module's init
+ * (neigh_module.c), NULL before and after; the pointer is a start-up value,
+ * the contents are written by the slow path and read by workers (above). */
+struct vgw_neigh_table;
+extern struct vgw_neigh_table *vgw_neigh_main;
+
 /* `neigh-table max-entries N` (neigh_module.c): written by the settings
  * loader, read only once the settings are finished. */
 struct vgw_neigh_conf {

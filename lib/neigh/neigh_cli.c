@@ -43,7 +43,7 @@ static int cmp_neigh(const void *a, const void *b)
 /* Used entries sorted by address; caller frees. */
 static struct vgw_neigh **sorted(uint32_t *n)
 {
-	struct vgw_neigh_table *t = vgw_gw.neigh;
+	struct vgw_neigh_table *t = vgw_neigh_main;
 	struct vgw_neigh **v = malloc(sizeof(*v) * (t->n + 1));
 	if (!v)
 		return NULL;
@@ -81,7 +81,7 @@ static int cmd_neigh_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	uint8_t mac[6];
 	if (vgw_parse_ip4(argv[0], &ip, ctx->err) < 0 || vgw_parse_mac(argv[1], mac, ctx->err) < 0)
 		return -1;
-	return vgw_neigh_add_static(vgw_gw.neigh, ip, mac, ctx->err);
+	return vgw_neigh_add_static(vgw_neigh_main, ip, mac, ctx->err);
 }
 
 static int cmd_neigh_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
@@ -90,7 +90,7 @@ static int cmd_neigh_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	uint32_t ip;
 	if (vgw_parse_ip4(argv[0], &ip, ctx->err) < 0)
 		return -1;
-	return vgw_neigh_del(vgw_gw.neigh, ip, ctx->err);
+	return vgw_neigh_del(vgw_neigh_main, ip, ctx->err);
 }
 
 void vgw_neigh_running_config(struct vgw_buf *b)

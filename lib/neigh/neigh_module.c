@@ -15,6 +15,7 @@
 #include "../rtnl/neigh_follow.h"
 #include "neigh.h"
 
+struct vgw_neigh_table *vgw_neigh_main;
 struct vgw_neigh_conf vgw_neigh_conf;
 
 static void sp_tx(uint16_t port, struct rte_mbuf *m)
@@ -56,7 +57,7 @@ void vgw_neigh_announce_public(uint32_t ip)
 {
 	for (int p = 0; p < vgw_gw.n_ports; p++)
 		if (vgw_gw.ports[p].role == VGW_ROLE_PUBLIC && vgw_gw.ports[p].inject)
-			vgw_neigh_announce(vgw_gw.neigh, (uint16_t)p, ip);
+			vgw_neigh_announce(vgw_neigh_main, (uint16_t)p, ip);
 }
 
 static const struct vgw_setting settings[] = {
@@ -75,30 +76,30 @@ static uint32_t mbufs(void)
 
 static int init(char *err)
 {
-	vgw_gw.neigh = vgw_neigh_create(vgw_neigh_conf.max_entries, vgw_gw.rcu, &ops, err);
-	return vgw_gw.neigh ? 0 : -1;
+	vgw_neigh_main = vgw_neigh_create(vgw_neigh_conf.max_entries, vgw_gw.rcu, &ops, err);
+	return vgw_neigh_main ? 0 : -1;
 }
 
 static void fini(void)
 {
-	vgw_neigh_destroy(vgw_gw.neigh);
-	vgw_gw.neigh = NULL;
+	vgw_neigh_destroy(vgw_neigh_main);
+	vgw_neigh_main = NULL;
 }
 
 static void tick(uint64_t now)
 {
-	vgw_neigh_tick(vgw_gw.neigh, now);
+	vgw_neigh_tick(vgw_neigh_main, now);
 }
 
 static void punt_arp(struct rte_mbuf *m, uint64_t now)
 {
-	vgw_neigh_arp_input(vgw_gw.neigh, vgw_gw.port_of_dpdk[m->port], m, now);
+	vgw_neigh_arp_input(vgw_neigh_main, vgw_gw.port_of_dpdk[m->port], m, now);
 }
 
 static void punt_miss(struct rte_mbuf *m, uint64_t now)
 {
 	struct vgw_dp_mbuf_priv *pr = rte_mbuf_to_priv(m);
-	vgw_neigh_resolve(vgw_gw.neigh, pr->nh_ip, pr->out_port, m, now);
+	vgw_neigh_resolve(vgw_neigh_main, pr->nh_ip, pr->out_port, m, now);
 }
 
 static const struct vgw_punt_handler punts[] = {

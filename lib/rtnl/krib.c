@@ -296,13 +296,13 @@ static void remove_primary(struct kent *e)
 		K.st.alternates--;
 		if (sync_fib(e, err) < 0)
 			vgw_rtnl_krib_log("cannot install the next route of a prefix: %s", err);
-		vgw_fib_target_release(vgw_gw.fib, old);
+		vgw_fib_target_release(vgw_fib_main, old);
 		return;
 	}
 	if ((e->flags & F_INSTALLED) && vgw_fib_route_kernel_del(e->prefix, e->len, err) < 0)
 		vgw_rtnl_krib_log("cannot remove a kernel route: %s", err);
 	set_state(e, 0);
-	vgw_fib_target_release(vgw_gw.fib, old);
+	vgw_fib_target_release(vgw_fib_main, old);
 	erase(e);
 }
 
@@ -311,7 +311,7 @@ static void drop_alt(struct kalt **pp)
 {
 	struct kalt *a = *pp;
 	*pp = a->next;
-	vgw_fib_target_release(vgw_gw.fib, a->t);
+	vgw_fib_target_release(vgw_fib_main, a->t);
 	free(a);
 	K.st.alternates--;
 	K.st.routes--;
@@ -344,7 +344,7 @@ static void apply_alt(struct kent *e, const struct vgw_rtnl_route *r,
 	while (*pp && (*pp)->metric < r->metric)
 		pp = &(*pp)->next;
 	if (*pp && (*pp)->metric == r->metric) {
-		vgw_fib_target_release(vgw_gw.fib, (*pp)->t);
+		vgw_fib_target_release(vgw_fib_main, (*pp)->t);
 		(*pp)->t = t;
 		(*pp)->proto = r->proto;
 		(*pp)->gen = K.gen;
@@ -353,7 +353,7 @@ static void apply_alt(struct kent *e, const struct vgw_rtnl_route *r,
 	}
 	struct kalt *a = K.st.routes < K.cap ? malloc(sizeof(*a)) : NULL;
 	if (!a) {
-		vgw_fib_target_release(vgw_gw.fib, t);
+		vgw_fib_target_release(vgw_fib_main, t);
 		refuse(VGW_RTNL_KRIB_FIB_FULL, r, "the kernel RIB is full");
 		return;
 	}
@@ -380,7 +380,7 @@ static void apply_add(const struct vgw_rtnl_route *r)
 		refuse(VGW_RTNL_KRIB_FIB_FULL, r, "the kernel RIB is full (fib max-routes)");
 		return;
 	}
-	const struct vgw_fib_route_target *t = vgw_fib_target_hold(vgw_gw.fib, &tt);
+	const struct vgw_fib_route_target *t = vgw_fib_target_hold(vgw_fib_main, &tt);
 	if (!t) {
 		refuse(VGW_RTNL_KRIB_FIB_FULL, r, "out of memory");
 		return;
@@ -388,7 +388,7 @@ static void apply_add(const struct vgw_rtnl_route *r)
 	if (!e) {
 		e = insert(r->dst, r->len);
 		if (!e) {
-			vgw_fib_target_release(vgw_gw.fib, t);
+			vgw_fib_target_release(vgw_fib_main, t);
 			refuse(VGW_RTNL_KRIB_FIB_FULL, r, "out of memory");
 			return;
 		}
@@ -399,7 +399,7 @@ static void apply_add(const struct vgw_rtnl_route *r)
 		int rc = sync_fib(e, err);
 		if (rc < 0) {
 			erase(e);
-			vgw_fib_target_release(vgw_gw.fib, t);
+			vgw_fib_target_release(vgw_fib_main, t);
 			refuse(VGW_RTNL_KRIB_FIB_FULL, r, err);
 			return;
 		}
@@ -415,7 +415,7 @@ static void apply_add(const struct vgw_rtnl_route *r)
 		/* the new route wins: the current one steps back */
 		struct kalt *a = K.st.routes < K.cap ? malloc(sizeof(*a)) : NULL;
 		if (!a) {
-			vgw_fib_target_release(vgw_gw.fib, t);
+			vgw_fib_target_release(vgw_fib_main, t);
 			refuse(VGW_RTNL_KRIB_FIB_FULL, r, "the kernel RIB is full");
 			return;
 		}
@@ -445,12 +445,12 @@ static void apply_add(const struct vgw_rtnl_route *r)
 			K.st.alternates--;
 			K.st.routes--;
 		}
-		vgw_fib_target_release(vgw_gw.fib, t);
+		vgw_fib_target_release(vgw_fib_main, t);
 		refuse(VGW_RTNL_KRIB_FIB_FULL, r, err);
 		return;
 	}
 	if (old_metric == r->metric)
-		vgw_fib_target_release(vgw_gw.fib, old); /* else it lives on as an alternate */
+		vgw_fib_target_release(vgw_fib_main, old); /* else it lives on as an alternate */
 	K.st.updates++;
 }
 
@@ -584,10 +584,10 @@ void vgw_rtnl_krib_fini(void)
 			continue;
 		for (struct kalt *a = e->alt, *nx; a; a = nx) {
 			nx = a->next;
-			vgw_fib_target_release(vgw_gw.fib, a->t);
+			vgw_fib_target_release(vgw_fib_main, a->t);
 			free(a);
 		}
-		vgw_fib_target_release(vgw_gw.fib, e->t);
+		vgw_fib_target_release(vgw_fib_main, e->t);
 	}
 	free(K.e);
 	K.e = NULL;

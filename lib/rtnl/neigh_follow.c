@@ -149,11 +149,11 @@ static void on_event(enum vgw_rtnl_nl_event e)
 {
 	if (e == VGW_RTNL_NL_DUMP_SENT) {
 		count(VGW_KNEIGH_SP(KNEIGH_DUMP));
-		vgw_neigh_kernel_resync_begin(vgw_gw.neigh);
+		vgw_neigh_kernel_resync_begin(vgw_neigh_main);
 	} else if (e == VGW_RTNL_NL_DUMP_DONE) {
-		uint32_t swept = vgw_neigh_kernel_sweep(vgw_gw.neigh);
+		uint32_t swept = vgw_neigh_kernel_sweep(vgw_neigh_main);
 		RTE_LOG(NOTICE, USER1, "kernel neighbours synced: %u entries, %u swept\n",
-			vgw_gw.neigh->n, swept);
+			vgw_neigh_main->n, swept);
 	} else if (e == VGW_RTNL_NL_OVERRUN) {
 		count(VGW_KNEIGH_SP(KNEIGH_OVERRUN));
 		nlog("netlink overrun (ENOBUFS): neighbour notifications were lost, resyncing");
@@ -202,7 +202,7 @@ static void neigh_message(const void *p, size_t len, uint32_t seq)
 		nlog("malformed neighbour message refused (%s)", vgw_kneigh_msg_result_names[res]);
 		return;
 	}
-	vgw_neigh_kernel_update(vgw_gw.neigh, (uint16_t)port, r.ip, r.op == VGW_KNEIGH_MSG_DEL,
+	vgw_neigh_kernel_update(vgw_neigh_main, (uint16_t)port, r.ip, r.op == VGW_KNEIGH_MSG_DEL,
 				r.state, r.has_mac ? r.mac : NULL, vgw_rtnl_nl_now_ms());
 	/* the answer to our query: ask the kernel to act if it has to */
 	struct query *q = take_query(seq);

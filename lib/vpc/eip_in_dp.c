@@ -28,7 +28,7 @@ void vgw_vpc_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v)
 		struct vgw_vpc_key k = {.vni = e->vni, .ip = e->ip};
 		vgw_rmap_key(&k, sizeof(k), keys[i]);
 	}
-	vgw_rmap_get_bulk(vgw_gw.vpc->endpoints, (const uint8_t(*)[VGW_RMAP_KEY_LEN])keys, v->n,
+	vgw_rmap_get_bulk(vgw_vpc_main->endpoints, (const uint8_t(*)[VGW_RMAP_KEY_LEN])keys, v->n,
 			  ep);
 
 	for (uint32_t i = 0; i < v->n; i++) {

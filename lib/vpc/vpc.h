@@ -71,6 +71,11 @@ struct vgw_vpc_tables {
 	_Atomic uint64_t vtep;        /* udp_port << 32 | ip; 0 = no VTEP */
 };
 
+/* The gateway's VPC tables: created by the vpc module's init
+ * (vpc_module.c), NULL before and after; the pointer is a start-up value,
+ * the contents are written by the slow path and read by workers (RCU). */
+extern struct vgw_vpc_tables *vgw_vpc_main;
+
 /* `endpoint-table` and `eip-table max-entries N` (vpc_module.c): written by
  * the settings loader, read only once the settings are finished. */
 struct vgw_vpc_conf {

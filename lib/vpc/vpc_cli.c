@@ -10,7 +10,7 @@
 #include "../neigh/neigh.h"
 #include "vpc.h"
 
-#define T (vgw_gw.vpc)
+#define T (vgw_vpc_main)
 
 /* ---- listing helpers ---- */
 

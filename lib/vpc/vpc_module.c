@@ -6,6 +6,7 @@
 #include "vpc.h"
 #include "vpc_dp.h"
 
+struct vgw_vpc_tables *vgw_vpc_main;
 struct vgw_vpc_conf vgw_vpc_conf;
 
 static const struct vgw_setting settings[] = {
@@ -18,15 +19,15 @@ static const struct vgw_setting settings[] = {
 
 static int init(char *err)
 {
-	vgw_gw.vpc = vgw_vpc_create(vgw_vpc_conf.endpoint_max_entries,
+	vgw_vpc_main = vgw_vpc_create(vgw_vpc_conf.endpoint_max_entries,
 				    vgw_vpc_conf.eip_max_entries, vgw_gw.rcu, err);
-	return vgw_gw.vpc ? 0 : -1;
+	return vgw_vpc_main ? 0 : -1;
 }
 
 static void fini(void)
 {
-	vgw_vpc_destroy(vgw_gw.vpc);
-	vgw_gw.vpc = NULL;
+	vgw_vpc_destroy(vgw_vpc_main);
+	vgw_vpc_main = NULL;
 }
 
 uint16_t vgw_vpc_drop_base;

@@ -114,8 +114,8 @@ static void hv_endpoint_lookup_bulk(const struct vgw_vec *v, struct pre *pre)
 	}
 	if (!n)
 		return;
-	vgw_rmap_get_bulk(vgw_gw.vpc->hvs, (const uint8_t(*)[VGW_RMAP_KEY_LEN])hk, n, hv);
-	vgw_rmap_get_bulk(vgw_gw.vpc->endpoints, (const uint8_t(*)[VGW_RMAP_KEY_LEN])ek, n, ep);
+	vgw_rmap_get_bulk(vgw_vpc_main->hvs, (const uint8_t(*)[VGW_RMAP_KEY_LEN])hk, n, hv);
+	vgw_rmap_get_bulk(vgw_vpc_main->endpoints, (const uint8_t(*)[VGW_RMAP_KEY_LEN])ek, n, ep);
 	for (uint32_t j = 0; j < n; j++)
 		pre[at[j]] = (struct pre){.looked = true, .hv = hv[j] != NULL, .ep = ep[j]};
 }
@@ -175,7 +175,7 @@ void vgw_vpc_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
 		struct vgw_vpc_key k = {.vni = v->p[i].arg, .ip = vgw_ip4_src(iip)};
 		vgw_rmap_key(&k, sizeof(k), keys[i]);
 	}
-	vgw_rmap_get_bulk(vgw_gw.vpc->eip_by_priv, (const uint8_t(*)[VGW_RMAP_KEY_LEN])keys, v->n,
+	vgw_rmap_get_bulk(vgw_vpc_main->eip_by_priv, (const uint8_t(*)[VGW_RMAP_KEY_LEN])keys, v->n,
 			  eip);
 	for (uint32_t i = 0; i < v->n; i++) {
 		struct rte_mbuf *m = v->m[i];

@@ -84,8 +84,8 @@ static bool collect(size_t *n_out)
 		if (port->role == VGW_ROLE_UNDERLAY) {
 			uint32_t ip;
 			uint16_t udp;
-			if (vgw_gw.vpc) {
-				vgw_vpc_vtep_get(vgw_gw.vpc, &ip, &udp);
+			if (vgw_vpc_main) {
+				vgw_vpc_vtep_get(vgw_vpc_main, &ip, &udp);
 				if (ip)
 					push(&n, ifi, ip, VGW_XDP_VTEP, udp);
 			}

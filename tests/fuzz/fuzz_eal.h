@@ -103,17 +103,17 @@ static void fuzz_eal_reset(void)
 {
 	char err[VGW_ERR_LEN];
 	vgw_lb_fini();
-	if (vgw_gw.vpc)
-		vgw_vpc_destroy(vgw_gw.vpc);
-	if (vgw_gw.neigh)
-		vgw_neigh_destroy(vgw_gw.neigh);
-	if (vgw_gw.fib)
-		vgw_fib_destroy(vgw_gw.fib);
+	if (vgw_vpc_main)
+		vgw_vpc_destroy(vgw_vpc_main);
+	if (vgw_neigh_main)
+		vgw_neigh_destroy(vgw_neigh_main);
+	if (vgw_fib_main)
+		vgw_fib_destroy(vgw_fib_main);
 	vgw_defer_reclaim();
-	vgw_gw.fib = vgw_fib_create(64, NULL, err);
-	vgw_gw.neigh = vgw_neigh_create(16, NULL, &fuzz_neigh_ops, err);
-	vgw_gw.vpc = vgw_vpc_create(64, 64, NULL, err);
-	if (!vgw_gw.fib || !vgw_gw.neigh || !vgw_gw.vpc ||
+	vgw_fib_main = vgw_fib_create(64, NULL, err);
+	vgw_neigh_main = vgw_neigh_create(16, NULL, &fuzz_neigh_ops, err);
+	vgw_vpc_main = vgw_vpc_create(64, 64, NULL, err);
+	if (!vgw_fib_main || !vgw_neigh_main || !vgw_vpc_main ||
 	    vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0) {
 		fprintf(stderr, "fuzz_eal_reset: %s\n", err);
 		abort();

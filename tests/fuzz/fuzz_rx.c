@@ -172,14 +172,14 @@ static void setup(void)
 		die("seed/punt", err);
 	vgw_gw_local_filter_init();
 
-	vgw_gw.fib = vgw_fib_create(64, NULL, err);
-	if (!vgw_gw.fib)
+	vgw_fib_main = vgw_fib_create(64, NULL, err);
+	if (!vgw_fib_main)
 		die("fib", err);
-	vgw_gw.neigh = vgw_neigh_create(64, NULL, &neigh_ops, err);
-	if (!vgw_gw.neigh)
+	vgw_neigh_main = vgw_neigh_create(64, NULL, &neigh_ops, err);
+	if (!vgw_neigh_main)
 		die("neigh", err);
-	vgw_gw.vpc = vgw_vpc_create(64, 64, NULL, err);
-	if (!vgw_gw.vpc)
+	vgw_vpc_main = vgw_vpc_create(64, 64, NULL, err);
+	if (!vgw_vpc_main)
 		die("vpc", err);
 	if (vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0 ||
 	    vgw_ct_workers_create(4096, NULL, err) < 0)

@@ -147,10 +147,10 @@ static int dp_setup(const char *const *config, size_t n_config)
 		return -1;
 	}
 	vgw_gw_local_filter_init();
-	vgw_gw.fib = vgw_fib_create(64, NULL, err);
-	vgw_gw.neigh = vgw_gw.fib ? vgw_neigh_create(64, NULL, &dp_neigh_ops, err) : NULL;
-	vgw_gw.vpc = vgw_gw.neigh ? vgw_vpc_create(64, 64, NULL, err) : NULL;
-	if (!vgw_gw.vpc || vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0 ||
+	vgw_fib_main = vgw_fib_create(64, NULL, err);
+	vgw_neigh_main = vgw_fib_main ? vgw_neigh_create(64, NULL, &dp_neigh_ops, err) : NULL;
+	vgw_vpc_main = vgw_neigh_main ? vgw_vpc_create(64, 64, NULL, err) : NULL;
+	if (!vgw_vpc_main || vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0 ||
 	    vgw_ct_workers_create(4096, NULL, err) < 0) {
 		fprintf(stderr, "tables: %s\n", err);
 		return -1;
@@ -202,12 +202,12 @@ static void dp_teardown(void)
 	vgw_ct_workers_destroy();
 	vgw_lb_fini();
 	vgw_defer_reclaim();
-	if (vgw_gw.vpc)
-		vgw_vpc_destroy(vgw_gw.vpc);
-	if (vgw_gw.neigh)
-		vgw_neigh_destroy(vgw_gw.neigh);
-	if (vgw_gw.fib)
-		vgw_fib_destroy(vgw_gw.fib);
+	if (vgw_vpc_main)
+		vgw_vpc_destroy(vgw_vpc_main);
+	if (vgw_neigh_main)
+		vgw_neigh_destroy(vgw_neigh_main);
+	if (vgw_fib_main)
+		vgw_fib_destroy(vgw_fib_main);
 	vgw_defer_reclaim();
 	vgw_dp_punt_fini();
 	for (int i = 0; i < vgw_gw.n_ports; i++) {

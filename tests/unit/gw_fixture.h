@@ -74,9 +74,9 @@ static inline int unit_eal_run(const char *suite, const struct unit_test *tests,
 	int rc = unit_run(suite, tests, n);
 	vgw_lb_fini();
 	vgw_defer_reclaim();
-	vgw_vpc_destroy(vgw_gw.vpc);
-	vgw_neigh_destroy(vgw_gw.neigh);
-	vgw_fib_destroy(vgw_gw.fib);
+	vgw_vpc_destroy(vgw_vpc_main);
+	vgw_neigh_destroy(vgw_neigh_main);
+	vgw_fib_destroy(vgw_fib_main);
 	rte_mempool_free(vgw_gw.pool);
 	char rundir[PATH_MAX];
 	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());

@@ -244,7 +244,7 @@ static const void *ref_obj(const struct ref *r)
 	switch (r->kind) {
 	case REF_EIP: return vgw_vpc_eip_find(r->ip);
 	case REF_SVC: return vgw_lb_service(r->ip, r->port, 6);
-	case REF_ROUTE: return vgw_fib_lookup(vgw_gw.fib, r->ip);
+	case REF_ROUTE: return vgw_fib_lookup(vgw_fib_main, r->ip);
 	default: return NULL;
 	}
 }

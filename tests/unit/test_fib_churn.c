@@ -45,9 +45,9 @@ static uint32_t next_gw = 1;
 static void fib_new(uint32_t max)
 {
 	vgw_defer_reclaim();
-	vgw_fib_destroy(vgw_gw.fib);
-	vgw_gw.fib = vgw_fib_create(max, NULL, err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.fib);
+	vgw_fib_destroy(vgw_fib_main);
+	vgw_fib_main = vgw_fib_create(max, NULL, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_fib_main);
 	ASSERT_EQ(vgw_fib_route_install_connected(err), 0);
 }
 
@@ -123,7 +123,7 @@ static unsigned int check_lookups(unsigned int n)
 	for (unsigned int i = 0; i < n; i++) {
 		uint32_t a = random_addr();
 		const struct ref *want = ref_lookup(a);
-		const struct vgw_fib_route_target *got = vgw_fib_lookup(vgw_gw.fib, a);
+		const struct vgw_fib_route_target *got = vgw_fib_lookup(vgw_fib_main, a);
 		bool ok;
 		if (!want)
 			ok = got == NULL;
@@ -147,8 +147,8 @@ static void test_churn(void)
 {
 	fib_new(MAXR);
 	ref_connected();
-	uint32_t tbl8_base = vgw_fib_lpm_tbl8_used(vgw_gw.fib);
-	uint32_t tgt_base = vgw_fib_targets_count(vgw_gw.fib);
+	uint32_t tbl8_base = vgw_fib_lpm_tbl8_used(vgw_fib_main);
+	uint32_t tgt_base = vgw_fib_targets_count(vgw_fib_main);
 	unsigned int bad = 0, adds = 0, repl = 0, dels = 0;
 	for (int batch = 0; batch < 40; batch++) {
 		for (int op = 0; op < 400; op++) {
@@ -166,7 +166,7 @@ static void test_churn(void)
 				if (ref_find(prefix, len) >= 0 || n_refs == MAXR)
 					continue;
 				struct vgw_fib_route_target t = via(next_gw);
-				if (vgw_fib_set(vgw_gw.fib, prefix, len, VGW_FIB_RS_STATIC, &t,
+				if (vgw_fib_set(vgw_fib_main, prefix, len, VGW_FIB_RS_STATIC, &t,
 						false, err) != 0) {
 					fprintf(stderr, "\n  add failed: %s\n", err);
 					bad++;
@@ -182,12 +182,12 @@ static void test_churn(void)
 			unsigned int i = 4 + unit_rand() % (n_refs - 4); /* not connected/local */
 			if (r < 7) {
 				struct vgw_fib_route_target t = via(next_gw);
-				ASSERT_EQ(vgw_fib_set(vgw_gw.fib, refs[i].prefix, refs[i].len,
+				ASSERT_EQ(vgw_fib_set(vgw_fib_main, refs[i].prefix, refs[i].len,
 						      VGW_FIB_RS_STATIC, &t, true, err), 0);
 				refs[i].gw = next_gw++;
 				repl++;
 			} else {
-				ASSERT_EQ(vgw_fib_del(vgw_gw.fib, refs[i].prefix, refs[i].len, err), 0);
+				ASSERT_EQ(vgw_fib_del(vgw_fib_main, refs[i].prefix, refs[i].len, err), 0);
 				refs[i] = refs[--n_refs];
 				dels++;
 			}
@@ -195,55 +195,55 @@ static void test_churn(void)
 		bad += check_lookups(3000);
 		if (batch % 3 == 0)
 			vgw_defer_reclaim(); /* tbl8 groups and slots come back late */
-		ASSERT_EQ(vgw_gw.fib->n_routes, n_refs);
+		ASSERT_EQ(vgw_fib_main->n_routes, n_refs);
 	}
 	ASSERT_EQ(bad, 0);
 	fprintf(stderr, "\n  %u adds, %u replaces, %u deletes, %u routes, %u tbl8 groups\n", adds,
-		repl, dels, n_refs, vgw_fib_lpm_tbl8_used(vgw_gw.fib));
-	CU_ASSERT(vgw_fib_lpm_tbl8_used(vgw_gw.fib) > tbl8_base + 50);
+		repl, dels, n_refs, vgw_fib_lpm_tbl8_used(vgw_fib_main));
+	CU_ASSERT(vgw_fib_lpm_tbl8_used(vgw_fib_main) > tbl8_base + 50);
 	/* everything goes: groups and targets come back */
 	while (n_refs > 4) {
 		n_refs--;
-		ASSERT_EQ(vgw_fib_del(vgw_gw.fib, refs[n_refs].prefix, refs[n_refs].len, err), 0);
+		ASSERT_EQ(vgw_fib_del(vgw_fib_main, refs[n_refs].prefix, refs[n_refs].len, err), 0);
 	}
 	ASSERT_EQ(check_lookups(2000), 0);
 	vgw_defer_reclaim();
-	ASSERT_EQ(vgw_fib_lpm_tbl8_used(vgw_gw.fib), tbl8_base);
-	ASSERT_EQ(vgw_fib_targets_count(vgw_gw.fib), tgt_base);
-	ASSERT_EQ(vgw_gw.fib->n_free, MAXR - 4);
+	ASSERT_EQ(vgw_fib_lpm_tbl8_used(vgw_fib_main), tbl8_base);
+	ASSERT_EQ(vgw_fib_targets_count(vgw_fib_main), tgt_base);
+	ASSERT_EQ(vgw_fib_main->n_free, MAXR - 4);
 }
 
 static void test_shared_targets(void)
 {
 	fib_new(4096);
-	uint32_t base = vgw_fib_targets_count(vgw_gw.fib);
+	uint32_t base = vgw_fib_targets_count(vgw_fib_main);
 	struct vgw_fib_route_target t = {.kind = VGW_FIB_RT_VIA, .n_paths = 2};
 	t.paths[0] = (struct vgw_fib_nh_path){.gw = A(10, 1, 0, 2), .port = 0};
 	t.paths[1] = (struct vgw_fib_nh_path){.gw = A(10, 2, 0, 2), .port = 1};
 	t.bcast = 77; /* not part of a VIA target's content */
 	for (uint32_t i = 0; i < 1000; i++)
-		ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 0) + (i << 8), 24, VGW_FIB_RS_STATIC,
+		ASSERT_EQ(vgw_fib_set(vgw_fib_main, A(100, 0, 0, 0) + (i << 8), 24, VGW_FIB_RS_STATIC,
 				      &t, false, err), 0);
-	ASSERT_EQ(vgw_fib_targets_count(vgw_gw.fib), base + 1);
-	const struct vgw_fib_route_target *a = vgw_fib_lookup(vgw_gw.fib, A(100, 0, 0, 9));
-	const struct vgw_fib_route_target *b = vgw_fib_lookup(vgw_gw.fib, A(100, 0, 200, 9));
+	ASSERT_EQ(vgw_fib_targets_count(vgw_fib_main), base + 1);
+	const struct vgw_fib_route_target *a = vgw_fib_lookup(vgw_fib_main, A(100, 0, 0, 9));
+	const struct vgw_fib_route_target *b = vgw_fib_lookup(vgw_fib_main, A(100, 0, 200, 9));
 	CU_ASSERT_PTR_EQUAL(a, b);
 	/* a replace to another content, then back: one more target, then the
 	 * shared one again */
 	struct vgw_fib_route_target u = via(A(10, 1, 0, 9));
-	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 0), 24, VGW_FIB_RS_STATIC,
+	ASSERT_EQ(vgw_fib_set(vgw_fib_main, A(100, 0, 0, 0), 24, VGW_FIB_RS_STATIC,
 			      &u, true, err), 0);
-	ASSERT_EQ(vgw_fib_targets_count(vgw_gw.fib), base + 2);
-	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 0), 24, VGW_FIB_RS_STATIC,
+	ASSERT_EQ(vgw_fib_targets_count(vgw_fib_main), base + 2);
+	ASSERT_EQ(vgw_fib_set(vgw_fib_main, A(100, 0, 0, 0), 24, VGW_FIB_RS_STATIC,
 			      &t, true, err), 0);
-	ASSERT_EQ(vgw_fib_targets_count(vgw_gw.fib), base + 1);
-	CU_ASSERT_PTR_EQUAL(vgw_fib_lookup(vgw_gw.fib, A(100, 0, 0, 9)), b);
+	ASSERT_EQ(vgw_fib_targets_count(vgw_fib_main), base + 1);
+	CU_ASSERT_PTR_EQUAL(vgw_fib_lookup(vgw_fib_main, A(100, 0, 0, 9)), b);
 	for (uint32_t i = 0; i < 1000; i++)
-		ASSERT_EQ(vgw_fib_del(vgw_gw.fib, A(100, 0, 0, 0) + (i << 8), 24, err), 0);
-	ASSERT_EQ(vgw_fib_targets_count(vgw_gw.fib), base);
+		ASSERT_EQ(vgw_fib_del(vgw_fib_main, A(100, 0, 0, 0) + (i << 8), 24, err), 0);
+	ASSERT_EQ(vgw_fib_targets_count(vgw_fib_main), base);
 	vgw_defer_reclaim();
 	struct vgw_fib_summary s;
-	vgw_fib_summary(vgw_gw.fib, &s);
+	vgw_fib_summary(vgw_fib_main, &s);
 	ASSERT_EQ(s.routes, 4);
 	ASSERT_EQ(s.by_source[VGW_FIB_RS_CONNECTED], 2);
 	ASSERT_EQ(s.by_source[VGW_FIB_RS_LOCAL], 2);
@@ -256,29 +256,29 @@ static void test_full(void)
 	fib_new(64);
 	struct vgw_fib_route_target t = via(A(10, 1, 0, 2));
 	for (uint32_t i = 4; i < 64; i++)
-		ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, i, 0), 24, VGW_FIB_RS_STATIC, &t, false,
+		ASSERT_EQ(vgw_fib_set(vgw_fib_main, A(100, 0, i, 0), 24, VGW_FIB_RS_STATIC, &t, false,
 				      err), 0);
-	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 1, 0, 0), 24, VGW_FIB_RS_STATIC,
+	ASSERT_EQ(vgw_fib_set(vgw_fib_main, A(100, 1, 0, 0), 24, VGW_FIB_RS_STATIC,
 			      &t, false, err), -ENOSPC);
-	CU_ASSERT_PTR_NULL(vgw_fib_lookup(vgw_gw.fib, A(100, 1, 0, 1)));
-	ASSERT_EQ(vgw_gw.fib->n_routes, 64);
+	CU_ASSERT_PTR_NULL(vgw_fib_lookup(vgw_fib_main, A(100, 1, 0, 1)));
+	ASSERT_EQ(vgw_fib_main->n_routes, 64);
 	/* tbl8 groups: 1024 in a small FIB, 2 taken by the local /32s */
 	fib_new(4096);
-	uint32_t used = vgw_fib_lpm_tbl8_used(vgw_gw.fib);
+	uint32_t used = vgw_fib_lpm_tbl8_used(vgw_fib_main);
 	ASSERT_EQ(used, 2);
 	uint32_t i;
 	for (i = 0; i < 1022; i++)
-		ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 1) + (i << 8), 32, VGW_FIB_RS_STATIC,
+		ASSERT_EQ(vgw_fib_set(vgw_fib_main, A(100, 0, 0, 1) + (i << 8), 32, VGW_FIB_RS_STATIC,
 				      &t, false, err), 0);
-	uint32_t n = vgw_gw.fib->n_routes;
-	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 1) + (i << 8), 32, VGW_FIB_RS_STATIC, &t,
+	uint32_t n = vgw_fib_main->n_routes;
+	ASSERT_EQ(vgw_fib_set(vgw_fib_main, A(100, 0, 0, 1) + (i << 8), 32, VGW_FIB_RS_STATIC, &t,
 			      false, err), -ENOSPC);
 	ASSERT_CONTAINS(err, "tbl8");
-	ASSERT_EQ(vgw_gw.fib->n_routes, n);
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, A(100, 0, 0, 1) + (i << 8), 32), -1);
-	CU_ASSERT_PTR_NULL(vgw_fib_lookup(vgw_gw.fib, A(100, 0, 0, 1) + (i << 8)));
+	ASSERT_EQ(vgw_fib_main->n_routes, n);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, A(100, 0, 0, 1) + (i << 8), 32), -1);
+	CU_ASSERT_PTR_NULL(vgw_fib_lookup(vgw_fib_main, A(100, 0, 0, 1) + (i << 8)));
 	/* another /32 in a /24 that has a group still fits */
-	ASSERT_EQ(vgw_fib_set(vgw_gw.fib, A(100, 0, 0, 2), 32, VGW_FIB_RS_STATIC,
+	ASSERT_EQ(vgw_fib_set(vgw_fib_main, A(100, 0, 0, 2), 32, VGW_FIB_RS_STATIC,
 			      &t, false, err), 0);
 	fib_new(64);
 }

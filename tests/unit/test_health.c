@@ -78,9 +78,9 @@ static void reset(void)
 	}
 	vgw_lb_fini();
 	vgw_defer_reclaim();
-	vgw_vpc_destroy(vgw_gw.vpc);
-	vgw_gw.vpc = vgw_vpc_create(64, 64, NULL, err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.vpc);
+	vgw_vpc_destroy(vgw_vpc_main);
+	vgw_vpc_main = vgw_vpc_create(64, 64, NULL, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_vpc_main);
 	ASSERT_EQ(vgw_lb_init(NULL, err), 0);
 	OK("vpc add blue vni 100");
 	OK("vpc add red vni 200");

@@ -321,14 +321,14 @@ static void test_arp_reply_and_learn(void)
 	ASSERT_EQ(sp[VGW_NEIGH_SP(ARP_RX)], 7);
 	ASSERT_EQ(n_tx, 2);
 	/* show neigh through the CLI */
-	vgw_gw.neigh = t;
+	vgw_neigh_main = t;
 	struct vgw_buf out;
 	vgw_buf_init(&out);
 	ASSERT_EQ(vgw_cli_exec("show neigh", true, &out, err), 0);
 	ASSERT_STR(out.data, "{\"neighbors\":[{\"ip\":\"10.1.0.2\",\"mac\":\"02:aa:00:00:00:01\","
 			     "\"port\":\"p0\",\"state\":\"reachable\",\"queued\":0}]}\n");
 	vgw_buf_free(&out);
-	vgw_gw.neigh = NULL;
+	vgw_neigh_main = NULL;
 	nt_free(t);
 }
 

@@ -233,7 +233,7 @@ static void test_miss_asks_kernel(void)
 	CU_ASSERT(vgw_neigh_mac(t, nh, KPORT) == mac_word(KM2));
 	ASSERT_EQ(n_ask, 1);
 	/* show neigh */
-	vgw_gw.neigh = t;
+	vgw_neigh_main = t;
 	struct vgw_buf out;
 	vgw_buf_init(&out);
 	ASSERT_EQ(vgw_cli_exec("show neigh", true, &out, err), 0);
@@ -243,7 +243,7 @@ static void test_miss_asks_kernel(void)
 	ASSERT_EQ(vgw_cli_exec("show neigh", false, &out, err), 0);
 	ASSERT_CONTAINS(out.data, "kernel/permanent");
 	vgw_buf_free(&out);
-	vgw_gw.neigh = NULL;
+	vgw_neigh_main = NULL;
 	nt_free(t);
 }
 
@@ -533,7 +533,7 @@ static void follow_new(struct vgw_neigh_table **t)
 	*t = nt_new(16, &ops);
 	ASSERT_EQ(vgw_gw.n_ports, 2);
 	memset(vgw_gw.sp_stats, 0, sizeof(vgw_gw.sp_stats));
-	vgw_gw.neigh = *t;
+	vgw_neigh_main = *t;
 	n_sent = 0;
 	send_fails = false;
 	vgw_kneigh_test_open(fake_send);
@@ -542,7 +542,7 @@ static void follow_new(struct vgw_neigh_table **t)
 static void follow_free(struct vgw_neigh_table *t)
 {
 	vgw_kneigh_close();
-	vgw_gw.neigh = NULL;
+	vgw_neigh_main = NULL;
 	nt_free(t);
 }
 
@@ -744,7 +744,7 @@ static void test_follow_end_to_end(void)
 	real.kernel_resolve = vgw_kneigh_resolve;
 	struct vgw_neigh_table *t = nt_new(16, &real);
 	memset(vgw_gw.sp_stats, 0, sizeof(vgw_gw.sp_stats));
-	vgw_gw.neigh = t;
+	vgw_neigh_main = t;
 	n_sent = 0;
 	vgw_kneigh_test_open(fake_send);
 	first_dump_empty();

@@ -471,9 +471,9 @@ static void rib_reset(uint32_t max)
 {
 	vgw_rtnl_krib_fini();
 	vgw_defer_reclaim();
-	vgw_fib_destroy(vgw_gw.fib);
-	vgw_gw.fib = vgw_fib_create(max, NULL, err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.fib);
+	vgw_fib_destroy(vgw_fib_main);
+	vgw_fib_main = vgw_fib_create(max, NULL, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_fib_main);
 	ASSERT_EQ(vgw_fib_route_install_connected(err), 0);
 	ASSERT_EQ(vgw_rtnl_krib_init(TABLE, max), 0);
 }
@@ -503,14 +503,14 @@ static void kdel(uint32_t dst, uint8_t len, uint32_t metric)
 /* first next hop of the FIB route for addr, 0 if none or not VIA */
 static uint32_t via_of(uint32_t addr)
 {
-	const struct vgw_fib_route_target *t = vgw_fib_lookup(vgw_gw.fib, addr);
+	const struct vgw_fib_route_target *t = vgw_fib_lookup(vgw_fib_main, addr);
 	return t && t->kind == VGW_FIB_RT_VIA ? t->paths[0].gw : 0;
 }
 
 static uint8_t source_of(uint32_t prefix, uint8_t len)
 {
-	int s = vgw_fib_find(vgw_gw.fib, prefix, len);
-	return s < 0 ? 0xff : vgw_gw.fib->routes[s].source;
+	int s = vgw_fib_find(vgw_fib_main, prefix, len);
+	return s < 0 ? 0xff : vgw_fib_main->routes[s].source;
 }
 
 static const struct vgw_rtnl_krib_stats *st(void)
@@ -525,14 +525,14 @@ static void test_rib_basic(void)
 	kadd(P, 24, A(10, 1, 0, 2), 0);
 	ASSERT_EQ(via_of(A(198, 51, 100, 7)), A(10, 1, 0, 2));
 	ASSERT_EQ(source_of(P, 24), VGW_FIB_RS_KERNEL);
-	int slot = vgw_fib_find(vgw_gw.fib, P, 24);
-	ASSERT_EQ(vgw_gw.fib->routes[slot].proto, RTPROT_BIRD);
+	int slot = vgw_fib_find(vgw_fib_main, P, 24);
+	ASSERT_EQ(vgw_fib_main->routes[slot].proto, RTPROT_BIRD);
 	ASSERT_EQ(st()->installed, 1);
 	/* replace: same slot, new next hop */
 	kadd(P, 24, A(10, 2, 0, 7), 0);
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 24), slot);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, P, 24), slot);
 	ASSERT_EQ(via_of(A(198, 51, 100, 7)), A(10, 2, 0, 7));
-	ASSERT_EQ(vgw_fib_lookup(vgw_gw.fib, A(198, 51, 100, 7))->paths[0].port, 1);
+	ASSERT_EQ(vgw_fib_lookup(vgw_fib_main, A(198, 51, 100, 7))->paths[0].port, 1);
 	ASSERT_EQ(st()->routes, 1);
 	ASSERT_EQ(st()->updates, 2);
 	/* multipath: one target, sorted by gateway, duplicates dropped */
@@ -540,7 +540,7 @@ static void test_rib_basic(void)
 	struct nlmsghdr *n = route_msg(RTM_NEWROUTE, A(203, 0, 113, 0), 24);
 	put_mp(n, 3, gws, NULL);
 	feed(n);
-	const struct vgw_fib_route_target *t = vgw_fib_lookup(vgw_gw.fib, A(203, 0, 113, 1));
+	const struct vgw_fib_route_target *t = vgw_fib_lookup(vgw_fib_main, A(203, 0, 113, 1));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	ASSERT_EQ(t->n_paths, 2);
 	ASSERT_EQ(t->paths[0].gw, A(10, 1, 0, 9));
@@ -549,8 +549,8 @@ static void test_rib_basic(void)
 	ASSERT_EQ(t->paths[1].port, 1);
 	/* delete */
 	kdel(P, 24, 0);
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 24), -1);
-	CU_ASSERT_PTR_NULL(vgw_fib_lookup(vgw_gw.fib, A(198, 51, 100, 7)));
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, P, 24), -1);
+	CU_ASSERT_PTR_NULL(vgw_fib_lookup(vgw_fib_main, A(198, 51, 100, 7)));
 	ASSERT_EQ(st()->withdrawals, 1);
 	kdel(P, 24, 0); /* unknown: nothing */
 	ASSERT_EQ(st()->withdrawals, 1);
@@ -558,18 +558,18 @@ static void test_rib_basic(void)
 	n = route_msg(RTM_NEWROUTE, A(203, 0, 113, 0), 24);
 	rtm_of(n)->rtm_type = RTN_BLACKHOLE;
 	feed(n);
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, A(203, 0, 113, 0), 24), -1);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, A(203, 0, 113, 0), 24), -1);
 	ASSERT_EQ(st()->by_result[VGW_RTNL_IGN_TYPE], 1);
 	/* replaced by a device route: refused and withdrawn */
 	kadd(P, 24, A(10, 1, 0, 2), 0);
 	n = route_msg(RTM_NEWROUTE, P, 24);
 	mnl_attr_put_u32(n, RTA_OIF, 3);
 	feed(n);
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 24), -1);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, P, 24), -1);
 	ASSERT_EQ(st()->by_result[VGW_RTNL_ERR_NO_GATEWAY], 1);
 	ASSERT_EQ(st()->routes, 0);
 	ASSERT_EQ(st()->installed, 0);
-	ASSERT_EQ(vgw_gw.fib->n_routes, 4);
+	ASSERT_EQ(vgw_fib_main->n_routes, 4);
 }
 
 static void test_rib_bad_next_hops(void)
@@ -579,7 +579,7 @@ static void test_rib_bad_next_hops(void)
 	kadd(P, 24, A(192, 0, 2, 1), 0);
 	ASSERT_EQ(st()->refused[VGW_RTNL_KRIB_NH_UNREACHABLE], 1);
 	ASSERT_CONTAINS(st()->last_error, "198.51.100.0/24 refused (nh_unreachable)");
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 24), -1);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, P, 24), -1);
 	static const uint32_t notnb[] = {NPORT0, A(10, 1, 0, 0), A(10, 2, 0, 255)};
 	for (int i = 0; i < 3; i++)
 		kadd(P, 24, notnb[i], 0);
@@ -590,13 +590,13 @@ static void test_rib_bad_next_hops(void)
 	put_mp(n, 2, gws, NULL);
 	feed(n);
 	ASSERT_EQ(st()->refused[VGW_RTNL_KRIB_NH_UNREACHABLE], 2);
-	ASSERT_EQ(vgw_gw.fib->n_routes, 4);
+	ASSERT_EQ(vgw_fib_main->n_routes, 4);
 	/* an installed route changed to an unreachable gateway is withdrawn:
 	 * the kernel does not use the old one any more */
 	kadd(P, 24, A(10, 1, 0, 2), 0);
 	ASSERT_EQ(via_of(A(198, 51, 100, 1)), A(10, 1, 0, 2));
 	kadd(P, 24, A(192, 0, 2, 1), 0);
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 24), -1);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, P, 24), -1);
 	ASSERT_EQ(st()->routes, 0);
 }
 
@@ -609,21 +609,21 @@ static void test_rib_precedence(void)
 	ASSERT_EQ(st()->shadowed, 1);
 	ASSERT_EQ(st()->installed, 0);
 	kadd(A(10, 2, 0, 1), 32, A(10, 1, 0, 5), 0); /* our own address */
-	ASSERT_EQ(vgw_fib_lookup(vgw_gw.fib, NPORT1)->kind, VGW_FIB_RT_LOCAL);
+	ASSERT_EQ(vgw_fib_lookup(vgw_fib_main, NPORT1)->kind, VGW_FIB_RT_LOCAL);
 	ASSERT_EQ(st()->shadowed, 2);
 	kdel(A(10, 1, 0, 0), 24, 0);
 	kdel(A(10, 2, 0, 1), 32, 0);
 	ASSERT_EQ(st()->shadowed, 0);
 	ASSERT_EQ(source_of(A(10, 1, 0, 0), 24), VGW_FIB_RS_CONNECTED);
-	ASSERT_EQ(vgw_gw.fib->n_routes, 4);
+	ASSERT_EQ(vgw_fib_main->n_routes, 4);
 
 	/* a static route over a kernel route wins ... */
 	const uint32_t P = A(198, 51, 100, 0);
 	kadd(P, 24, A(10, 1, 0, 2), 0);
-	int slot = vgw_fib_find(vgw_gw.fib, P, 24);
+	int slot = vgw_fib_find(vgw_fib_main, P, 24);
 	OK("route add 198.51.100.0/24 via 10.2.0.5");
 	ASSERT_EQ(source_of(P, 24), VGW_FIB_RS_STATIC);
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 24), slot);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, P, 24), slot);
 	ASSERT_EQ(via_of(A(198, 51, 100, 1)), A(10, 2, 0, 5));
 	ASSERT_EQ(st()->shadowed, 1);
 	ASSERT_EQ(st()->installed, 0);
@@ -642,16 +642,16 @@ static void test_rib_precedence(void)
 	 * next hop, in the same slot */
 	OK("route del 198.51.100.0/24");
 	ASSERT_EQ(source_of(P, 24), VGW_FIB_RS_KERNEL);
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 24), slot);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, P, 24), slot);
 	ASSERT_EQ(via_of(A(198, 51, 100, 1)), A(10, 1, 0, 3));
-	ASSERT_EQ(vgw_gw.fib->routes[slot].proto, RTPROT_BIRD);
+	ASSERT_EQ(vgw_fib_main->routes[slot].proto, RTPROT_BIRD);
 	ASSERT_EQ(st()->shadowed, 0);
 	ASSERT_EQ(st()->installed, 1);
 	/* a kernel route deleted while shadowed does not come back */
 	OK("route replace 198.51.100.0/24 via 10.2.0.5");
 	kdel(P, 24, 0);
 	OK("route del 198.51.100.0/24");
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 24), -1);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, P, 24), -1);
 	/* a kernel route under an existing static route is shadowed */
 	OK("route add 198.51.100.0/24 via 10.2.0.5");
 	kadd(P, 24, A(10, 1, 0, 2), 0);
@@ -684,7 +684,7 @@ static void test_rib_metrics(void)
 	kdel(P, 24, 7); /* no such metric */
 	ASSERT_EQ(st()->routes, 1);
 	kdel(P, 24, 100);
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 24), -1);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, P, 24), -1);
 	ASSERT_EQ(st()->routes, 0);
 	ASSERT_EQ(st()->alternates, 0);
 }
@@ -711,9 +711,9 @@ static void test_rib_resync(void)
 	ASSERT_EQ(st()->installed, 151);
 	ASSERT_EQ(st()->alternates, 0);
 	ASSERT_EQ(st()->swept, 151);
-	ASSERT_EQ(vgw_gw.fib->n_routes, 4 + 151);
+	ASSERT_EQ(vgw_fib_main->n_routes, 4 + 151);
 	ASSERT_EQ(via_of(A(100, 64, 0, 1)), A(10, 1, 0, 2));
-	CU_ASSERT_PTR_NULL(vgw_fib_lookup(vgw_gw.fib, A(100, 64, 1, 1)));
+	CU_ASSERT_PTR_NULL(vgw_fib_lookup(vgw_fib_main, A(100, 64, 1, 1)));
 	ASSERT_EQ(via_of(A(100, 64, 2, 1)), A(10, 1, 0, 2));
 	ASSERT_EQ(via_of(A(100, 99, 0, 1)), A(10, 1, 0, 2));
 	/* an empty dump takes everything away */
@@ -722,7 +722,7 @@ static void test_rib_resync(void)
 	while (!vgw_rtnl_krib_sweep_step(1000))
 		;
 	ASSERT_EQ(st()->routes, 0);
-	ASSERT_EQ(vgw_gw.fib->n_routes, 4);
+	ASSERT_EQ(vgw_fib_main->n_routes, 4);
 }
 
 static void test_rib_full(void)
@@ -733,7 +733,7 @@ static void test_rib_full(void)
 	ASSERT_EQ(st()->refused[VGW_RTNL_KRIB_FIB_FULL], 40);
 	ASSERT_EQ(st()->installed, 60);
 	ASSERT_EQ(st()->routes, 60);
-	ASSERT_EQ(vgw_gw.fib->n_routes, 64);
+	ASSERT_EQ(vgw_fib_main->n_routes, 64);
 	ASSERT_CONTAINS(st()->last_error, "fib_full");
 	for (uint32_t i = 0; i < 100; i++)
 		ASSERT_EQ(via_of(A(100, 64, (uint8_t)i, 1)) != 0, i < 60);
@@ -762,10 +762,10 @@ static void test_rib_fuzz_keeps_fib(void)
 	}
 	vgw_defer_reclaim();
 	/* the FIB holds what the RIB says, nothing else */
-	ASSERT_EQ(vgw_gw.fib->n_routes, 4 + st()->installed);
-	ASSERT_EQ(vgw_gw.fib->n_by_source[VGW_FIB_RS_KERNEL], st()->installed);
+	ASSERT_EQ(vgw_fib_main->n_routes, 4 + st()->installed);
+	ASSERT_EQ(vgw_fib_main->n_by_source[VGW_FIB_RS_KERNEL], st()->installed);
 	ASSERT_EQ(st()->installed + st()->shadowed + st()->alternates, st()->routes);
-	ASSERT_EQ(vgw_fib_lookup(vgw_gw.fib, NPORT0)->kind, VGW_FIB_RT_LOCAL);
+	ASSERT_EQ(vgw_fib_lookup(vgw_fib_main, NPORT0)->kind, VGW_FIB_RT_LOCAL);
 	uint64_t refused = 0;
 	for (int i = VGW_RTNL_FIRST_ERR; i < VGW_RTNL_RESULT_MAX; i++)
 		refused += st()->by_result[i];

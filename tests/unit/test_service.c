@@ -39,22 +39,22 @@ static const struct vgw_neigh_ops ops = {.tx = nop_tx, .alloc = pool_alloc, .cou
  * underlay, a FIB, a neighbour table). */
 static void reset_empty(void)
 {
-	if (!vgw_gw.fib) {
+	if (!vgw_fib_main) {
 		vgw_gw.ports[1].role = VGW_ROLE_UNDERLAY;
 		snprintf(vgw_gw.set.lcores, sizeof(vgw_gw.set.lcores), "0");
 		snprintf(vgw_gw.set.socket_path, sizeof(vgw_gw.set.socket_path), "/tmp/x.sock");
-		vgw_gw.fib = vgw_fib_create(64, NULL, err);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.fib);
+		vgw_fib_main = vgw_fib_create(64, NULL, err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_fib_main);
 		ASSERT_EQ(vgw_fib_route_install_connected(err), 0);
-		vgw_gw.neigh = vgw_neigh_create(16, NULL, &ops, err);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.neigh);
+		vgw_neigh_main = vgw_neigh_create(16, NULL, &ops, err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_neigh_main);
 		vgw_buf_init(&out);
 	}
 	vgw_lb_fini();
 	vgw_defer_reclaim();
-	vgw_vpc_destroy(vgw_gw.vpc);
-	vgw_gw.vpc = vgw_vpc_create(64, 64, NULL, err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.vpc);
+	vgw_vpc_destroy(vgw_vpc_main);
+	vgw_vpc_main = vgw_vpc_create(64, 64, NULL, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_vpc_main);
 	ASSERT_EQ(vgw_lb_init(NULL, err), 0);
 }
 
@@ -620,7 +620,7 @@ static int cycle(void)
 	struct vgw_lb_service_cfg *s = vgw_lb_service_by_name("web");
 	vgw_lb_backend_health(s, &s->be[3], VGW_LB_HEALTH_DOWN);
 	vgw_lb_backend_health(s, &s->be[3], VGW_LB_HEALTH_UP);
-	bad += vgw_vpc_del(vgw_gw.vpc, "blue", err) != -1;
+	bad += vgw_vpc_del(vgw_vpc_main, "blue", err) != -1;
 	for (uint32_t i = 0; i < 4; i++)
 		bad += vgw_lb_backend_del("web", i % 2 ? "blue" : "red", A(192, 168, 1, 10 + i), 80,
 					  err) != 0;

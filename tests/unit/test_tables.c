@@ -36,15 +36,15 @@
 static void fib_reset(void)
 {
 	vgw_defer_reclaim(); /* deferred frees may point into the old FIB */
-	vgw_fib_destroy(vgw_gw.fib);
-	vgw_gw.fib = vgw_fib_create(64, NULL, err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.fib);
+	vgw_fib_destroy(vgw_fib_main);
+	vgw_fib_main = vgw_fib_create(64, NULL, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_fib_main);
 	ASSERT_EQ(vgw_fib_route_install_connected(err), 0);
 }
 
 static const struct vgw_fib_route_target *lk(uint32_t dst)
 {
-	return vgw_fib_lookup(vgw_gw.fib, dst);
+	return vgw_fib_lookup(vgw_fib_main, dst);
 }
 
 /* the route for dst is VIA with first next hop gw0 and n paths */
@@ -68,19 +68,19 @@ static int set(uint32_t pfx, uint8_t len, bool replace, int n, uint32_t g0, uint
 static void test_connected(void)
 {
 	fib_reset();
-	ASSERT_EQ(vgw_gw.fib->n_routes, 4);
-	int s = vgw_fib_find(vgw_gw.fib, A(10, 1, 0, 0), 24);
+	ASSERT_EQ(vgw_fib_main->n_routes, 4);
+	int s = vgw_fib_find(vgw_fib_main, A(10, 1, 0, 0), 24);
 	CU_ASSERT_FATAL(s >= 0);
-	ASSERT_EQ(vgw_gw.fib->routes[s].source, VGW_FIB_RS_CONNECTED);
-	const struct vgw_fib_route_target *t = vgw_fib_target(vgw_gw.fib, (uint32_t)s);
+	ASSERT_EQ(vgw_fib_main->routes[s].source, VGW_FIB_RS_CONNECTED);
+	const struct vgw_fib_route_target *t = vgw_fib_target(vgw_fib_main, (uint32_t)s);
 	ASSERT_EQ(t->kind, VGW_FIB_RT_CONNECTED);
 	ASSERT_EQ(t->port, 0);
 	ASSERT_EQ(t->bcast, A(10, 1, 0, 255));
-	s = vgw_fib_find(vgw_gw.fib, NPORT1, 32);
+	s = vgw_fib_find(vgw_fib_main, NPORT1, 32);
 	CU_ASSERT_FATAL(s >= 0);
-	ASSERT_EQ(vgw_gw.fib->routes[s].source, VGW_FIB_RS_LOCAL);
-	ASSERT_EQ(vgw_fib_target(vgw_gw.fib, (uint32_t)s)->kind, VGW_FIB_RT_LOCAL);
-	ASSERT_EQ(vgw_fib_target(vgw_gw.fib, (uint32_t)s)->port, 1);
+	ASSERT_EQ(vgw_fib_main->routes[s].source, VGW_FIB_RS_LOCAL);
+	ASSERT_EQ(vgw_fib_target(vgw_fib_main, (uint32_t)s)->kind, VGW_FIB_RT_LOCAL);
+	ASSERT_EQ(vgw_fib_target(vgw_fib_main, (uint32_t)s)->port, 1);
 	ASSERT_EQ(lk(A(10, 2, 0, 77))->kind, VGW_FIB_RT_CONNECTED);
 	ASSERT_EQ(lk(A(10, 2, 0, 77))->port, 1);
 	ASSERT_EQ(lk(NPORT0)->kind, VGW_FIB_RT_LOCAL);
@@ -90,10 +90,10 @@ static void test_connected(void)
 	vgw_gw.ports[1].addrs[2] = (struct vgw_port_addr){.ip = A(10, 4, 4, 4), .plen = 32};
 	vgw_gw.ports[1].n_addrs = 3;
 	fib_reset();
-	ASSERT_EQ(vgw_gw.fib->n_routes, 7);
-	s = vgw_fib_find(vgw_gw.fib, A(10, 3, 0, 0), 31);
+	ASSERT_EQ(vgw_fib_main->n_routes, 7);
+	s = vgw_fib_find(vgw_fib_main, A(10, 3, 0, 0), 31);
 	CU_ASSERT_FATAL(s >= 0);
-	ASSERT_EQ(vgw_fib_target(vgw_gw.fib, (uint32_t)s)->bcast, 0);
+	ASSERT_EQ(vgw_fib_target(vgw_fib_main, (uint32_t)s)->bcast, 0);
 	ASSERT_EQ(lk(A(10, 3, 0, 1))->kind, VGW_FIB_RT_CONNECTED);
 	ASSERT_EQ(lk(A(10, 4, 4, 4))->kind, VGW_FIB_RT_LOCAL);
 	CU_ASSERT_PTR_NULL(lk(A(10, 4, 4, 5)));
@@ -107,10 +107,10 @@ static void test_static_routes(void)
 	fib_reset();
 	const uint32_t P = A(10, 9, 0, 0);
 	ASSERT_EQ(set(P, 16, false, 1, A(10, 1, 0, 2), 0), 0);
-	ASSERT_EQ(vgw_gw.fib->n_routes, 5);
-	int slot = vgw_fib_find(vgw_gw.fib, P, 16);
+	ASSERT_EQ(vgw_fib_main->n_routes, 5);
+	int slot = vgw_fib_find(vgw_fib_main, P, 16);
 	CU_ASSERT_FATAL(slot >= 0);
-	ASSERT_EQ(vgw_gw.fib->routes[slot].source, VGW_FIB_RS_STATIC);
+	ASSERT_EQ(vgw_fib_main->routes[slot].source, VGW_FIB_RS_STATIC);
 	ASSERT_VIA(A(10, 9, 200, 1), A(10, 1, 0, 2), 1);
 	ASSERT_EQ(lk(A(10, 9, 200, 1))->paths[0].port, 0);
 
@@ -119,19 +119,19 @@ static void test_static_routes(void)
 	ASSERT_VIA(A(10, 9, 200, 1), A(10, 1, 0, 2), 1);
 
 	ASSERT_EQ(set(P, 16, true, 2, A(10, 2, 0, 2), A(10, 1, 0, 3)), 0);
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 16), slot); /* replaced in place */
-	ASSERT_EQ(vgw_gw.fib->n_routes, 5);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, P, 16), slot); /* replaced in place */
+	ASSERT_EQ(vgw_fib_main->n_routes, 5);
 	ASSERT_VIA(A(10, 9, 200, 1), A(10, 2, 0, 2), 2);
 	ASSERT_EQ(lk(P)->paths[0].port, 1);
 	ASSERT_EQ(lk(P)->paths[1].gw, A(10, 1, 0, 3));
 	ASSERT_EQ(lk(P)->paths[1].port, 0);
 	ASSERT_EQ(set(A(10, 8, 0, 0), 16, true, 1, A(10, 1, 0, 2), 0), 0); /* replace = add */
-	ASSERT_EQ(vgw_gw.fib->n_routes, 6);
+	ASSERT_EQ(vgw_fib_main->n_routes, 6);
 
 	ASSERT_EQ(vgw_fib_route_static_del(P, 16, err), 0);
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 16), -1);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, P, 16), -1);
 	CU_ASSERT_PTR_NULL(lk(A(10, 9, 200, 1)));
-	ASSERT_EQ(vgw_gw.fib->n_routes, 5);
+	ASSERT_EQ(vgw_fib_main->n_routes, 5);
 	ASSERT_EQ(vgw_fib_route_static_del(P, 16, err), -1);
 	ASSERT_STR(err, "no route 10.9.0.0/16");
 	ASSERT_EQ(set(A(10, 9, 0, 1), 16, false, 1, A(10, 1, 0, 2), 0), -1); /* host bits */
@@ -153,8 +153,8 @@ static void test_bad_next_hops(void)
 	ASSERT_CONTAINS(err, "192.0.2.1");
 	ASSERT_EQ(set(P, 16, false, 2, A(10, 1, 0, 2), A(10, 3, 0, 1)), -1);
 	ASSERT_CONTAINS(err, "unreachable");
-	ASSERT_EQ(vgw_gw.fib->n_routes, 4);
-	ASSERT_EQ(vgw_fib_find(vgw_gw.fib, P, 16), -1);
+	ASSERT_EQ(vgw_fib_main->n_routes, 4);
+	ASSERT_EQ(vgw_fib_find(vgw_fib_main, P, 16), -1);
 	CU_ASSERT_PTR_NULL(lk(A(10, 9, 0, 1)));
 	/* own address, network and broadcast of a connected subnet */
 	static const uint32_t notnb[] = {NPORT0, NPORT1, A(10, 1, 0, 0), A(10, 1, 0, 255)};
@@ -164,7 +164,7 @@ static void test_bad_next_hops(void)
 	}
 	ASSERT_EQ(set(P, 16, false, 2, A(10, 1, 0, 2), A(10, 1, 0, 2)), -1);
 	ASSERT_STR(err, "next hop 10.1.0.2 given twice");
-	ASSERT_EQ(vgw_gw.fib->n_routes, 4);
+	ASSERT_EQ(vgw_fib_main->n_routes, 4);
 	/* a failed replace keeps the old route */
 	ASSERT_EQ(set(P, 16, false, 1, A(10, 1, 0, 2), 0), 0);
 	const struct vgw_fib_route_target *before = lk(P);
@@ -181,7 +181,7 @@ static void test_bad_next_hops(void)
 	ASSERT_EQ(set(NPORT1, 32, true, 1, A(10, 1, 0, 2), 0), -1);
 	ASSERT_EQ(lk(A(10, 2, 0, 9))->kind, VGW_FIB_RT_CONNECTED);
 	ASSERT_EQ(lk(NPORT1)->kind, VGW_FIB_RT_LOCAL);
-	ASSERT_EQ(vgw_gw.fib->n_routes, 5);
+	ASSERT_EQ(vgw_fib_main->n_routes, 5);
 }
 
 static void test_lpm(void)
@@ -240,17 +240,17 @@ static void test_sorted_and_full(void)
 	} want[] = {{A(10, 1, 0, 0), 24}, {A(10, 1, 0, 1), 32}, {A(10, 2, 0, 0), 24},
 		    {A(10, 2, 0, 1), 32}, {A(10, 8, 0, 0), 24}, {A(10, 9, 0, 0), 16},
 		    {A(10, 9, 0, 0), 17}};
-	uint32_t n = 0, *v = vgw_fib_sorted(vgw_gw.fib, &n);
+	uint32_t n = 0, *v = vgw_fib_sorted(vgw_fib_main, &n);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
 	ASSERT_EQ(n, 7);
 	for (uint32_t i = 0; i < n && i < 7; i++) {
-		ASSERT_EQ(vgw_gw.fib->routes[v[i]].prefix, want[i].p);
-		ASSERT_EQ(vgw_gw.fib->routes[v[i]].len, want[i].len);
+		ASSERT_EQ(vgw_fib_main->routes[v[i]].prefix, want[i].p);
+		ASSERT_EQ(vgw_fib_main->routes[v[i]].len, want[i].len);
 	}
 	free(v);
 	for (uint32_t i = 7; i < 64; i++)
 		ASSERT_EQ(set(A(10, 100, i, 0), 24, false, 1, A(10, 1, 0, 2), 0), 0);
-	ASSERT_EQ(vgw_gw.fib->n_routes, 64);
+	ASSERT_EQ(vgw_fib_main->n_routes, 64);
 	ASSERT_EQ(set(A(10, 101, 0, 0), 24, false, 1, A(10, 1, 0, 2), 0), -1);
 	ASSERT_STR(err, "FIB full (64 routes, see 'fib max-routes')");
 	ASSERT_EQ(vgw_fib_route_static_del(A(10, 100, 7, 0), 24, err), 0);
@@ -269,7 +269,7 @@ static void test_default_route(void)
 	if (set(0, 0, false, 1, A(10, 2, 0, 9), 0) != 0)
 		fprintf(stderr, "\n  route add 0.0.0.0/0 failed: %s\n", err);
 	ASSERT_STR(err, "");
-	ASSERT_EQ(vgw_gw.fib->n_routes, 6);
+	ASSERT_EQ(vgw_fib_main->n_routes, 6);
 	CU_ASSERT_FATAL(lk(A(11, 0, 0, 1)) != NULL);
 	ASSERT_VIA(A(11, 0, 0, 1), A(10, 2, 0, 9), 1);
 	ASSERT_VIA(A(0, 0, 0, 1), A(10, 2, 0, 9), 1);
@@ -311,7 +311,7 @@ static void test_cli_routes(void)
 	ASSERT_STR(err, "10.1.0.0/24 is a connected route and cannot be deleted");
 	ASSERT_EQ(vgw_cli_exec("route add 10.8.0.0/16 via 192.0.2.1", false, &out, err), -1);
 	ASSERT_CONTAINS(err, "unreachable");
-	ASSERT_EQ(vgw_gw.fib->n_routes, 5);
+	ASSERT_EQ(vgw_fib_main->n_routes, 5);
 	vgw_buf_free(&out);
 }
 

@@ -26,7 +26,7 @@
 #include "neigh/neigh.h"
 #include "vpc/vpc.h"
 
-#define T (vgw_gw.vpc)
+#define T (vgw_vpc_main)
 #define EP_MAC "02:aa:00:00:00:01"
 
 
@@ -38,15 +38,15 @@ static const struct vgw_neigh_ops ops = {.tx = nop_tx, .alloc = pool_alloc, .cou
 /* Fresh VPC tables (and, the first time, p1 underlay, a FIB, a neighbour table). */
 static void tables_reset(uint32_t max_ep, uint32_t max_eip)
 {
-	if (!vgw_gw.fib) {
+	if (!vgw_fib_main) {
 		vgw_gw.ports[1].role = VGW_ROLE_UNDERLAY;
 		snprintf(vgw_gw.set.lcores, sizeof(vgw_gw.set.lcores), "0");
 		snprintf(vgw_gw.set.socket_path, sizeof(vgw_gw.set.socket_path), "/tmp/x.sock");
-		vgw_gw.fib = vgw_fib_create(64, NULL, err);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.fib);
+		vgw_fib_main = vgw_fib_create(64, NULL, err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_fib_main);
 		ASSERT_EQ(vgw_fib_route_install_connected(err), 0);
-		vgw_gw.neigh = vgw_neigh_create(16, NULL, &ops, err);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_gw.neigh);
+		vgw_neigh_main = vgw_neigh_create(16, NULL, &ops, err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(vgw_neigh_main);
 		vgw_buf_init(&out);
 	}
 	vgw_defer_reclaim();
