@@ -181,3 +181,28 @@ int vgw_cli_kv(struct vgw_cli_ctx *ctx, int argc, char **argv, const char *const
 		}
 	return 0;
 }
+
+void vgw_cli_conf_begin(struct vgw_buf *b, const struct vgw_cmd *c)
+{
+	vgw_buf_puts(b, c->words);
+}
+
+void vgw_cli_conf_arg(struct vgw_buf *b, const char *val)
+{
+	vgw_buf_printf(b, " %s", val);
+}
+
+void vgw_cli_conf_kv(struct vgw_buf *b, const char *key, const char *val)
+{
+	vgw_buf_printf(b, " %s %s", key, val);
+}
+
+void vgw_cli_conf_kv_u(struct vgw_buf *b, const char *key, unsigned long val)
+{
+	vgw_buf_printf(b, " %s %lu", key, val);
+}
+
+void vgw_cli_conf_end(struct vgw_buf *b)
+{
+	vgw_buf_puts(b, "\n");
+}

@@ -66,4 +66,15 @@ bool vgw_cli_read_only(const char *line);
 int vgw_cli_exec(const char *line, bool json, struct vgw_buf *out,
 		 char err[VGW_ERR_LEN]);
 
+/* Running-config lines in a command's own grammar (a module's
+ * running_config, core/module.h): the line starts with the command's words
+ * from its table entry, takes positional arguments, and keyed ones whose key
+ * is the parser's own (the same key array vgw_cli_kv reads), so the printed
+ * text is what the command parses, never a second spelling of it. */
+void vgw_cli_conf_begin(struct vgw_buf *b, const struct vgw_cmd *c);
+void vgw_cli_conf_arg(struct vgw_buf *b, const char *val);
+void vgw_cli_conf_kv(struct vgw_buf *b, const char *key, const char *val);
+void vgw_cli_conf_kv_u(struct vgw_buf *b, const char *key, unsigned long val);
+void vgw_cli_conf_end(struct vgw_buf *b);
+
 #endif

@@ -74,6 +74,10 @@ static int cmd_show_route_summary(struct vgw_cli_ctx *ctx, int argc, char **argv
 	return 0;
 }
 
+/* the key of each next hop: the parser's and the running config's */
+static const char VIA[] = "via";
+enum { CMD_ROUTE_ADD = 2 }; /* in vgw_fib_cmds */
+
 /* PREFIX via NH [via NH ...] */
 static int parse_route(struct vgw_cli_ctx *ctx, int argc, char **argv, uint32_t *prefix,
 		       uint8_t *len, uint32_t *gws, unsigned int *n)
@@ -82,7 +86,7 @@ static int parse_route(struct vgw_cli_ctx *ctx, int argc, char **argv, uint32_t 
 		return -1;
 	*n = 0;
 	for (int i = 1; i < argc; i += 2) {
-		if (strcmp(argv[i], "via") != 0 || i + 1 >= argc) {
+		if (strcmp(argv[i], VIA) != 0 || i + 1 >= argc) {
 			snprintf(ctx->err, VGW_ERR_LEN,
 				 "expected 'via NH' after the prefix, got '%s%s'", argv[i],
 				 i + 1 >= argc ? "" : " ...");
@@ -146,10 +150,11 @@ void vgw_fib_route_running_config(struct vgw_buf *b)
 		if (r->source != VGW_FIB_RS_STATIC)
 			continue;
 		const struct vgw_fib_route_target *t = vgw_fib_target(vgw_fib_main, slots[i]);
-		vgw_buf_printf(b, "route add %s", vgw_prefix_str(r->prefix, r->len, buf));
+		vgw_cli_conf_begin(b, &vgw_fib_cmds[CMD_ROUTE_ADD]);
+		vgw_cli_conf_arg(b, vgw_prefix_str(r->prefix, r->len, buf));
 		for (unsigned int p = 0; p < t->n_paths; p++)
-			vgw_buf_printf(b, " via %s", vgw_ip4_str(t->paths[p].gw, buf));
-		vgw_buf_puts(b, "\n");
+			vgw_cli_conf_kv(b, VIA, vgw_ip4_str(t->paths[p].gw, buf));
+		vgw_cli_conf_end(b);
 	}
 	free(slots);
 }
@@ -159,7 +164,7 @@ const struct vgw_cmd vgw_fib_cmds[] = {
 	{"show route summary", "",
 	 "FIB counts: routes by source, shared targets, tbl8 groups, memory", 0, 0,
 	 cmd_show_route_summary},
-	{"route add", "PREFIX via NH [via NH ...]",
+	[CMD_ROUTE_ADD] = {"route add", "PREFIX via NH [via NH ...]",
 	 "add a static route; several next hops form an ECMP group", 3, 2 * VGW_FIB_ECMP_MAX + 1,
 	 cmd_route_add},
 	{"route replace", "PREFIX via NH [via NH ...]", "atomically change (or add) a static route",

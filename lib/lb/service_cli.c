@@ -159,12 +159,24 @@ static int parse_check(struct vgw_cli_ctx *ctx, const char *const *val, struct v
 	return 0;
 }
 
+/* The keys of the commands' KEY VALUE arguments: the parsers' and the
+ * running config's (vgw_cli_conf_*). */
+enum { SVC_VIP, SVC_PORT, SVC_PROTO, SVC_TABLE_SIZE, SVC_MAX_CONNS, SVC_CHECK };
+static const char *const svc_keys[] = {
+	[SVC_VIP] = "vip", [SVC_PORT] = "port", [SVC_PROTO] = "proto",
+	[SVC_TABLE_SIZE] = "table-size", [SVC_MAX_CONNS] = "max-conns",
+	/* parse_check's, in its order */
+	[SVC_CHECK] = "check", "check-interval", "check-rise", "check-fall", NULL};
+enum { BE_VPC, BE_IP, BE_PORT, BE_WEIGHT, BE_STATE };
+static const char *const be_keys[] = {[BE_VPC] = "vpc", [BE_IP] = "ip", [BE_PORT] = "port",
+				      [BE_WEIGHT] = "weight", [BE_STATE] = "state", NULL};
+/* the table's commands the running config is made of (vgw_lb_cmds) */
+enum { CMD_SERVICE_ADD, CMD_BACKEND_ADD = 4, CMD_BACKEND_SET };
+
 /* NAME vip VIP port PORT proto tcp|udp [table-size M] [max-conns N] [check ...] */
 static int cmd_service_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
-	static const char *const keys[] = {"vip", "port", "proto", "table-size", "max-conns",
-					   "check", "check-interval", "check-rise", "check-fall",
-					   NULL};
+	const char *const *keys = svc_keys;
 	const char *val[9];
 	struct vgw_lb_svc_key k = {0};
 	uint64_t m = VGW_LB_MAGLEV_DEFAULT_M, max = 0;
@@ -199,8 +211,8 @@ static int cmd_service_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 /* NAME [max-conns N] [check tcp|none] [check-interval MS] [check-rise N] [check-fall N] */
 static int cmd_service_set(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
-	static const char *const keys[] = {"max-conns", "check", "check-interval", "check-rise",
-					   "check-fall", NULL};
+	/* service add's, from max-conns on */
+	const char *const *keys = svc_keys + SVC_MAX_CONNS;
 	const char *val[5];
 	uint64_t max = 0;
 	const struct vgw_lb_service_cfg *s = vgw_lb_service_by_name(argv[0]);
@@ -235,7 +247,7 @@ static int cmd_service_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
 static int backend_args(struct vgw_cli_ctx *ctx, int argc, char **argv, bool allow_state,
 			const char **vpc, uint32_t *ip, uint16_t *port, int *weight, int *admin)
 {
-	static const char *const keys[] = {"vpc", "ip", "port", "weight", "state", NULL};
+	const char *const *keys = be_keys;
 	const char *val[5];
 	uint64_t w;
 	if (vgw_cli_kv(ctx, argc - 1, argv + 1, keys, 3, val) < 0 ||
@@ -310,6 +322,17 @@ static int cmd_backend_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	return vgw_lb_backend_del(argv[0], vpc, ip, port, ctx->err);
 }
 
+/* A backend's key: SERVICE vpc VPC ip IP port PORT. */
+static void backend_key(struct vgw_buf *b, const struct vgw_lb_service_cfg *s,
+			const struct vgw_lb_backend_cfg *be)
+{
+	char ip[VGW_IP4_STRLEN];
+	vgw_cli_conf_arg(b, s->name);
+	vgw_cli_conf_kv(b, be_keys[BE_VPC], vpc_name(be->vni));
+	vgw_cli_conf_kv(b, be_keys[BE_IP], vgw_ip4_str(be->ip, ip));
+	vgw_cli_conf_kv_u(b, be_keys[BE_PORT], be->port);
+}
+
 void vgw_lb_running_config(struct vgw_buf *b)
 {
 	char ip[VGW_IP4_STRLEN];
@@ -317,28 +340,37 @@ void vgw_lb_running_config(struct vgw_buf *b)
 		const struct vgw_lb_service_cfg *s = &vgw_lb.svc[i];
 		if (!s->used)
 			continue;
-		vgw_buf_printf(b,
-			       "service add %s vip %s port %u proto %s table-size %u max-conns %u "
-			       "check %s check-interval %u check-rise %u check-fall %u\n",
-			       s->name, vgw_ip4_str(s->key.vip, ip), s->key.port,
-			       l4_proto_name(s->key.proto), s->m, s->max_conns,
-			       s->check.kind == VGW_LB_CHECK_TCP ? "tcp" : "none", s->check.interval_ms,
-			       s->check.rise, s->check.fall);
+		vgw_cli_conf_begin(b, &vgw_lb_cmds[CMD_SERVICE_ADD]);
+		vgw_cli_conf_arg(b, s->name);
+		vgw_cli_conf_kv(b, svc_keys[SVC_VIP], vgw_ip4_str(s->key.vip, ip));
+		vgw_cli_conf_kv_u(b, svc_keys[SVC_PORT], s->key.port);
+		vgw_cli_conf_kv(b, svc_keys[SVC_PROTO], l4_proto_name(s->key.proto));
+		vgw_cli_conf_kv_u(b, svc_keys[SVC_TABLE_SIZE], s->m);
+		vgw_cli_conf_kv_u(b, svc_keys[SVC_MAX_CONNS], s->max_conns);
+		vgw_cli_conf_kv(b, svc_keys[SVC_CHECK],
+				s->check.kind == VGW_LB_CHECK_TCP ? "tcp" : "none");
+		vgw_cli_conf_kv_u(b, svc_keys[SVC_CHECK + 1], s->check.interval_ms);
+		vgw_cli_conf_kv_u(b, svc_keys[SVC_CHECK + 2], s->check.rise);
+		vgw_cli_conf_kv_u(b, svc_keys[SVC_CHECK + 3], s->check.fall);
+		vgw_cli_conf_end(b);
 		for (uint16_t k = 0; k < s->n_backends; k++) {
 			const struct vgw_lb_backend_cfg *be = &s->be[k];
-			vgw_buf_printf(b, "backend add %s vpc %s ip %s port %u weight %u\n", s->name,
-				       vpc_name(be->vni), vgw_ip4_str(be->ip, ip), be->port,
-				       be->weight);
-			if (be->admin != VGW_LB_BE_UP)
-				vgw_buf_printf(b, "backend set %s vpc %s ip %s port %u state %s\n",
-					       s->name, vpc_name(be->vni), ip, be->port,
-					       vgw_lb_be_admin_name(be->admin));
+			vgw_cli_conf_begin(b, &vgw_lb_cmds[CMD_BACKEND_ADD]);
+			backend_key(b, s, be);
+			vgw_cli_conf_kv_u(b, be_keys[BE_WEIGHT], be->weight);
+			vgw_cli_conf_end(b);
+			if (be->admin != VGW_LB_BE_UP) {
+				vgw_cli_conf_begin(b, &vgw_lb_cmds[CMD_BACKEND_SET]);
+				backend_key(b, s, be);
+				vgw_cli_conf_kv(b, be_keys[BE_STATE], vgw_lb_be_admin_name(be->admin));
+				vgw_cli_conf_end(b);
+			}
 		}
 	}
 }
 
 const struct vgw_cmd vgw_lb_cmds[] = {
-	{"service add",
+	[CMD_SERVICE_ADD] = {"service add",
 	 "NAME vip VIP port PORT proto PROTO [table-size M] [max-conns N] [check KIND] "
 	 "[check-interval MS] [check-rise N] [check-fall N]",
 	 "add a load-balanced service (Maglev; M prime, default 65537; 0 = no connection cap; "
@@ -350,9 +382,9 @@ const struct vgw_cmd vgw_lb_cmds[] = {
 	{"service del", "NAME", "delete a service and its backends", 1, 1, cmd_service_del},
 	{"show service", "[NAME]", "list services, or one service with its backends", 0, 1,
 	 cmd_show_service},
-	{"backend add", "SERVICE vpc VPC ip IP port PORT [weight W]",
+	[CMD_BACKEND_ADD] = {"backend add", "SERVICE vpc VPC ip IP port PORT [weight W]",
 	 "add a backend (weight 0-1000, default 1; 0 = drain)", 7, 9, cmd_backend_add},
-	{"backend set", "SERVICE vpc VPC ip IP port PORT [weight W] [state STATE]",
+	[CMD_BACKEND_SET] = {"backend set", "SERVICE vpc VPC ip IP port PORT [weight W] [state STATE]",
 	 "change a backend's weight or state; drain and down take no new connections", 7, 11,
 	 cmd_backend_set},
 	{"backend del", "SERVICE vpc VPC ip IP port PORT", "remove a backend", 7, 7,

@@ -93,6 +93,8 @@ static int cmd_neigh_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	return vgw_neigh_del(vgw_neigh_main, ip, ctx->err);
 }
 
+enum { CMD_NEIGH_ADD = 1 }; /* in vgw_neigh_cmds */
+
 void vgw_neigh_running_config(struct vgw_buf *b)
 {
 	uint32_t n;
@@ -107,7 +109,10 @@ void vgw_neigh_running_config(struct vgw_buf *b)
 		if (v[i]->state != VGW_NEIGH_STATIC)
 			continue;
 		vgw_neigh_mac_bytes(atomic_load_explicit(&v[i]->mac, memory_order_relaxed), m);
-		vgw_buf_printf(b, "neigh add %s %s\n", vgw_ip4_str(v[i]->ip, ip), vgw_mac_str(m, mac));
+		vgw_cli_conf_begin(b, &vgw_neigh_cmds[CMD_NEIGH_ADD]);
+		vgw_cli_conf_arg(b, vgw_ip4_str(v[i]->ip, ip));
+		vgw_cli_conf_arg(b, vgw_mac_str(m, mac));
+		vgw_cli_conf_end(b);
 	}
 	free(v);
 }
@@ -115,7 +120,7 @@ void vgw_neigh_running_config(struct vgw_buf *b)
 const struct vgw_cmd vgw_neigh_cmds[] = {
 	{"show neigh", "", "list neighbours: address, MAC, port, state (kernel/STATE: learned from the kernel), queued packets", 0, 0,
 	 cmd_show_neigh},
-	{"neigh add", "IP MAC", "add or change a static neighbour (never aged, never changed by ARP)",
+	[CMD_NEIGH_ADD] = {"neigh add", "IP MAC", "add or change a static neighbour (never aged, never changed by ARP)",
 	 2, 2, cmd_neigh_add},
 	{"neigh del", "IP", "delete a neighbour entry", 1, 1, cmd_neigh_del},
 	{NULL, NULL, NULL, 0, 0, NULL},

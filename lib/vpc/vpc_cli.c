@@ -138,9 +138,20 @@ static int parse_vni(struct vgw_cli_ctx *ctx, const char *s, uint32_t *vni)
 	return 0;
 }
 
+/* The keys of each command's KEY VALUE arguments: the parser's and the
+ * running config's (vgw_cli_conf_*). */
+enum { VPC_VNI, VPC_GW_MAC };
+static const char *const vpc_keys[] = {[VPC_VNI] = "vni", [VPC_GW_MAC] = "gateway-mac", NULL};
+enum { VTEP_UDP_PORT };
+static const char *const vtep_keys[] = {[VTEP_UDP_PORT] = "udp-port", NULL};
+enum { EP_MAC, EP_VTEP };
+static const char *const ep_keys[] = {[EP_MAC] = "mac", [EP_VTEP] = "vtep", NULL};
+enum { EIP_VPC, EIP_IP };
+static const char *const eip_keys[] = {[EIP_VPC] = "vpc", [EIP_IP] = "ip", NULL};
+
 static int cmd_vpc_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
-	static const char *const keys[] = {"vni", "gateway-mac", NULL};
+	const char *const *keys = vpc_keys;
 	const char *val[2];
 	uint32_t vni;
 	uint8_t mac[6];
@@ -177,7 +188,7 @@ static int cmd_show_vpc(struct vgw_cli_ctx *ctx, int argc, char **argv)
 
 static int cmd_vtep_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
-	static const char *const keys[] = {"udp-port", NULL};
+	const char *const *keys = vtep_keys;
 	const char *val[1];
 	uint32_t ip;
 	uint64_t port = 4789;
@@ -226,7 +237,7 @@ static int cmd_show_vtep(struct vgw_cli_ctx *ctx, int argc, char **argv)
 
 static int endpoint_set(struct vgw_cli_ctx *ctx, int argc, char **argv, bool replace)
 {
-	static const char *const keys[] = {"mac", "vtep", NULL};
+	const char *const *keys = ep_keys;
 	const char *val[2];
 	uint32_t ip, vtep;
 	uint8_t mac[6];
@@ -282,7 +293,7 @@ static int cmd_show_endpoint(struct vgw_cli_ctx *ctx, int argc, char **argv)
 
 static int cmd_eip_add(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
-	static const char *const keys[] = {"vpc", "ip", NULL};
+	const char *const *keys = eip_keys;
 	const char *val[2];
 	uint32_t eip, ip;
 	if (vgw_parse_ip4(argv[0], &eip, ctx->err) < 0 ||
@@ -323,6 +334,9 @@ static int cmd_show_eip(struct vgw_cli_ctx *ctx, int argc, char **argv)
 
 /* ---- running config: VPCs first, then what refers to them ---- */
 
+/* the table's commands the running config is made of (vgw_vpc_cmds) */
+enum { CMD_VPC_ADD, CMD_VTEP_ADD = 3, CMD_ENDPOINT_ADD = 6, CMD_EIP_ADD = 10 };
+
 void vgw_vpc_running_config(struct vgw_buf *b)
 {
 	char x[VGW_IP4_STRLEN], y[VGW_IP4_STRLEN], mac[VGW_MAC_STRLEN];
@@ -331,26 +345,39 @@ void vgw_vpc_running_config(struct vgw_buf *b)
 	const void **v = sorted(T->vpc_by_vni, cmp_vpc, &n);
 	for (uint32_t i = 0; v && i < n; i++) {
 		const struct vgw_vpc *p = v[i];
-		vgw_buf_printf(b, "vpc add %s vni %u gateway-mac %s\n", p->name, p->vni,
-			       vgw_mac_str(p->gw_mac, mac));
+		vgw_cli_conf_begin(b, &vgw_vpc_cmds[CMD_VPC_ADD]);
+		vgw_cli_conf_arg(b, p->name);
+		vgw_cli_conf_kv_u(b, vpc_keys[VPC_VNI], p->vni);
+		vgw_cli_conf_kv(b, vpc_keys[VPC_GW_MAC], vgw_mac_str(p->gw_mac, mac));
+		vgw_cli_conf_end(b);
 	}
 	free(v);
 	vgw_vpc_vtep_get(T, &ip, &port);
-	if (ip)
-		vgw_buf_printf(b, "vtep add %s udp-port %u\n", vgw_ip4_str(ip, x), port);
+	if (ip) {
+		vgw_cli_conf_begin(b, &vgw_vpc_cmds[CMD_VTEP_ADD]);
+		vgw_cli_conf_arg(b, vgw_ip4_str(ip, x));
+		vgw_cli_conf_kv_u(b, vtep_keys[VTEP_UDP_PORT], port);
+		vgw_cli_conf_end(b);
+	}
 	const void **e = sorted(T->endpoints, cmp_endpoint, &n);
 	for (uint32_t i = 0; e && i < n; i++) {
 		const struct vgw_vpc_endpoint *p = e[i];
-		vgw_buf_printf(b, "endpoint add %s %s mac %s vtep %s\n", vpc_name(p->vni),
-			       vgw_ip4_str(p->ip, x), vgw_mac_str(p->mac, mac),
-			       vgw_ip4_str(p->vtep, y));
+		vgw_cli_conf_begin(b, &vgw_vpc_cmds[CMD_ENDPOINT_ADD]);
+		vgw_cli_conf_arg(b, vpc_name(p->vni));
+		vgw_cli_conf_arg(b, vgw_ip4_str(p->ip, x));
+		vgw_cli_conf_kv(b, ep_keys[EP_MAC], vgw_mac_str(p->mac, mac));
+		vgw_cli_conf_kv(b, ep_keys[EP_VTEP], vgw_ip4_str(p->vtep, y));
+		vgw_cli_conf_end(b);
 	}
 	free(e);
 	const void **a = sorted(T->eip_by_pub, cmp_eip, &n);
 	for (uint32_t i = 0; a && i < n; i++) {
 		const struct vgw_vpc_eip *p = a[i];
-		vgw_buf_printf(b, "eip add %s vpc %s ip %s\n", vgw_ip4_str(p->eip, x),
-			       vpc_name(p->vni), vgw_ip4_str(p->ip, y));
+		vgw_cli_conf_begin(b, &vgw_vpc_cmds[CMD_EIP_ADD]);
+		vgw_cli_conf_arg(b, vgw_ip4_str(p->eip, x));
+		vgw_cli_conf_kv(b, eip_keys[EIP_VPC], vpc_name(p->vni));
+		vgw_cli_conf_kv(b, eip_keys[EIP_IP], vgw_ip4_str(p->ip, y));
+		vgw_cli_conf_end(b);
 	}
 	free(a);
 	if (!v || !e || !a)
@@ -358,19 +385,19 @@ void vgw_vpc_running_config(struct vgw_buf *b)
 }
 
 const struct vgw_cmd vgw_vpc_cmds[] = {
-	{"vpc add", "NAME vni VNI [gateway-mac MAC]",
+	[CMD_VPC_ADD] = {"vpc add", "NAME vni VNI [gateway-mac MAC]",
 	 "add a tenant VPC with its VXLAN VNI (gateway-mac: inner source MAC towards VMs)", 3, 5,
 	 cmd_vpc_add},
 	{"vpc del", "NAME", "delete a VPC that no endpoint or EIP uses", 1, 1, cmd_vpc_del},
 	{"show vpc", "", "list VPCs: VNI, gateway MAC, endpoint and EIP counts", 0, 0,
 	 cmd_show_vpc},
-	{"vtep add", "ADDRESS [udp-port PORT]",
+	[CMD_VTEP_ADD] = {"vtep add", "ADDRESS [udp-port PORT]",
 	 "set the gateway's VTEP: an underlay port address, VXLAN UDP port (4789)", 1, 3,
 	 cmd_vtep_add},
 	{"vtep del", "", "remove the gateway's VTEP (VXLAN stops)", 0, 0, cmd_vtep_del},
 	{"show vtep", "", "the gateway's VTEP and the hypervisor VTEPs in use", 0, 0,
 	 cmd_show_vtep},
-	{"endpoint add", "VPC IP mac MAC vtep ADDRESS",
+	[CMD_ENDPOINT_ADD] = {"endpoint add", "VPC IP mac MAC vtep ADDRESS",
 	 "add a VM: its private IP in VPC, its MAC, its hypervisor's VTEP", 6, 6,
 	 cmd_endpoint_add},
 	{"endpoint replace", "VPC IP mac MAC vtep ADDRESS",
@@ -378,7 +405,7 @@ const struct vgw_cmd vgw_vpc_cmds[] = {
 	 cmd_endpoint_replace},
 	{"endpoint del", "VPC IP", "delete a VM endpoint", 2, 2, cmd_endpoint_del},
 	{"show endpoint", "[VPC]", "list VM endpoints (of one VPC)", 0, 1, cmd_show_endpoint},
-	{"eip add", "EIP vpc VPC ip PRIVATE",
+	[CMD_EIP_ADD] = {"eip add", "EIP vpc VPC ip PRIVATE",
 	 "map a public elastic IP 1:1 to a private address (proxy ARP + gratuitous ARP)", 5, 5,
 	 cmd_eip_add},
 	{"eip del", "EIP", "delete an elastic IP", 1, 1, cmd_eip_del},
