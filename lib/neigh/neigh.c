@@ -650,3 +650,9 @@ int vgw_neigh_del(struct vgw_neigh_table *t, uint32_t ip, char *err)
 	destroy(t, n);
 	return 0;
 }
+
+void vgw_neigh_set_kernel_resolve(struct vgw_neigh_table *t,
+				  void (*fn)(uint16_t port, uint32_t ip))
+{
+	t->ops.kernel_resolve = fn;
+}

@@ -179,6 +179,11 @@ struct vgw_neigh_table {
 	struct vgw_neigh_ops ops;
 };
 
+/* Main thread, before the workers run: who asks the kernel (ops
+ * kernel_resolve) — the kneigh module's, set by it (lib/rtnl), so that this
+ * module needs nothing of the kernel follower. */
+void vgw_neigh_set_kernel_resolve(struct vgw_neigh_table *t,
+				  void (*fn)(uint16_t port, uint32_t ip));
 struct vgw_neigh_table *vgw_neigh_create(uint32_t cap, struct rte_rcu_qsbr *rcu,
 					 const struct vgw_neigh_ops *ops, char *err);
 void vgw_neigh_destroy(struct vgw_neigh_table *t);

@@ -12,7 +12,6 @@
 #include "../cli/cli.h"
 #include "../core/gw.h"
 #include "../core/module.h"
-#include "../rtnl/neigh_follow.h"
 #include "neigh.h"
 
 struct vgw_neigh_table *vgw_neigh_main;
@@ -50,7 +49,6 @@ static const struct vgw_neigh_ops ops = {
 	.alloc = sp_alloc,
 	.count = sp_count,
 	.proxied = sp_proxied,
-	.kernel_resolve = vgw_kneigh_resolve,
 };
 
 void vgw_neigh_announce_public(uint32_t ip)

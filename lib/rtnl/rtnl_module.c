@@ -11,6 +11,7 @@
 #include "../core/gw.h"
 #include "../core/module.h"
 #include "../fib/fib.h"
+#include "../neigh/neigh.h"
 #include "neigh_follow.h"
 #include "rtnl_follow.h"
 
@@ -92,6 +93,14 @@ const struct vgw_module vgw_rtnl_module = {
 	.poll = krib_poll,
 };
 
+/* the neighbour table asks the kernel through this module */
+static int kneigh_init(char *err)
+{
+	(void)err;
+	vgw_neigh_set_kernel_resolve(vgw_neigh_main, vgw_kneigh_resolve);
+	return 0;
+}
+
 /* af-xdp ports learn their neighbours from the kernel; the ports and the
  * neighbour table exist, the answers are read by the slow path */
 static int kneigh_start(char *err)
@@ -111,6 +120,7 @@ static const struct vgw_counter_desc kneigh_counters[] = {VGW_KNEIGH_COUNTERS(VG
 
 const struct vgw_module vgw_kneigh_module = {
 	.name = "kneigh",
+	.init = kneigh_init,
 	.start = kneigh_start,
 	.fini = vgw_kneigh_close,
 	.fd = vgw_kneigh_fd,
