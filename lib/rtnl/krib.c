@@ -22,6 +22,7 @@
 #include <rte_log.h>
 
 #include "../core/gw.h"
+#include "../core/ratelog.h"
 #include "../host/host.h"
 #include "../fib/fib_target.h"
 #include "../fib/route.h"
@@ -50,7 +51,6 @@ struct kent {
 	struct kalt *alt;                 /* higher metrics, ascending */
 };
 
-#define LOG_PER_S 10
 
 static struct {
 	bool active;
@@ -62,8 +62,7 @@ static struct {
 	bool sweeping;
 	uint32_t sweep_pos;
 	struct vgw_rtnl_krib_stats st;
-	uint64_t log_window; /* second of the current log window */
-	unsigned int log_n, log_suppressed;
+	struct vgw_ratelog log;
 } K;
 
 /* ---- logging ------------------------------------------------------------ */
@@ -81,20 +80,8 @@ void vgw_rtnl_krib_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(K.st.last_error, sizeof(K.st.last_error), fmt, ap);
 	va_end(ap);
-	/* a million bad routes must not become a million log lines */
-	uint64_t s = now_s();
-	if (s != K.log_window) {
-		if (K.log_suppressed)
-			RTE_LOG(WARNING, USER1, "kernel routes: %u similar lines suppressed\n",
-				K.log_suppressed);
-		K.log_window = s;
-		K.log_n = 0;
-		K.log_suppressed = 0;
-	}
-	if (K.log_n++ < LOG_PER_S)
-		RTE_LOG(WARNING, USER1, "kernel routes: %s\n", K.st.last_error);
-	else
-		K.log_suppressed++;
+	K.log.what = "kernel routes";
+	vgw_ratelog(&K.log, now_s(), K.st.last_error);
 }
 
 /* ---- the hash ----------------------------------------------------------- */

@@ -12,12 +12,12 @@
 #include <rte_log.h>
 
 #include "../core/gw.h"
+#include "../core/ratelog.h"
 #include "../neigh/neigh.h"
 #include "../util/parse.h"
 #include "neigh_parse.h"
 #include "nl_sock.h"
 
-#define LOG_PER_S 10
 
 enum query_kind { Q_NONE, Q_GET, Q_USE };
 
@@ -34,8 +34,7 @@ static struct {
 		uint16_t port;
 		uint32_t ip;
 	} q[VGW_KNEIGH_FOLLOW_QUERIES];
-	uint64_t log_window;
-	unsigned int log_n, log_suppressed;
+	struct vgw_ratelog log;
 } F = {.s = {.ops = &ops, .fd = -1}};
 
 static void count(int c)
@@ -51,19 +50,8 @@ static void nlog(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	uint64_t s = vgw_rtnl_nl_now_ms() / 1000;
-	if (s != F.log_window) {
-		if (F.log_suppressed)
-			RTE_LOG(WARNING, USER1, "kernel neighbours: %u similar lines suppressed\n",
-				F.log_suppressed);
-		F.log_window = s;
-		F.log_n = 0;
-		F.log_suppressed = 0;
-	}
-	if (F.log_n++ < LOG_PER_S)
-		RTE_LOG(WARNING, USER1, "kernel neighbours: %s\n", line);
-	else
-		F.log_suppressed++;
+	F.log.what = "kernel neighbours";
+	vgw_ratelog(&F.log, vgw_rtnl_nl_now_ms() / 1000, line);
 }
 
 bool vgw_kneigh_wanted(void)
