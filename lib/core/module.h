@@ -4,8 +4,10 @@
  * folder of lib/ that describes itself once, in a `const struct vgw_module`:
  * its commands, its startup-file settings, its running-config sections, its
  * start-up and shut-down steps, its slow-path timer, file descriptor and punt
- * handlers, and its counters. lib/modules.c holds the one ordered array of
- * every module (vgw_modules); the central code is loops over it:
+ * handlers, and its counters. lib/modules.list lists every module, one line
+ * each, in order; lib/modules.c makes the array of it (vgw_modules) and
+ * lib/meson.build builds each one's folder. The central code is loops over
+ * it:
  *
  *   conf/settings.c   a setting line goes to the module that owns its first
  *                     word; finish, reset and the settings' running config
@@ -36,7 +38,12 @@
  * prints it and exits non-zero (fini still runs for every module).
  *
  * Threads: the table is constant; hooks run on the main thread or the slow
- * path as said above, never on a worker. */
+ * path as said above, never on a worker.
+ *
+ * Not in the table (yet): a module's data-path stages (enum vgw_stage,
+ * core/runtime.h; dp/dispatch_dp.c calls them) and the punt reasons (the
+ * data path's own enum, gw.h: each has its ring and limit per worker; a
+ * module names the reasons it serves in `punts`). */
 #ifndef VGW_MODULE_H
 #define VGW_MODULE_H
 
