@@ -42,9 +42,6 @@ KNOWN = {
     # rtnl (rtnl/neigh_follow.h), which writes into neigh (and rtnl also
     # reads host, which reads neigh)
     ("neigh", "rtnl"): "neigh_module.c starts rtnl's kernel neighbour follower",
-    # vxlan-in (vpc/vxlan_in_dp.c) asks lb's marker maps which decapsulated
-    # packets are a backend's reply or a health answer
-    ("vpc", "lb"): "vxlan-in asks lb whether a decapsulated packet is lb's",
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"\.\./([A-Za-z0-9_]+)/([^"]+)"', re.M)
