@@ -12,6 +12,9 @@
 #include "../net/ip4.h"
 #include "../util/parse.h"
 #include "../vpc/vpc.h"
+#include "../vpc/vpc_dp.h"
+#include "health.h"
+#include "lb_dp.h"
 #include "ct_worker.h"
 #include "maglev.h"
 
@@ -39,12 +42,25 @@ int vgw_lb_init(struct rte_rcu_qsbr *rcu, char *err)
 						   err);
 	snprintf(name, sizeof(name), "vgw_bep%u", seq);
 	if (vgw_lb.vip_addrs)
-		vgw_lb.be_ports = vgw_rmap_create(name, sizeof(struct vgw_lb_be_key),
-						  VGW_LB_BACKEND_IDS, rcu, err);
+		vgw_lb.be_ports = vgw_rmap_create(name, sizeof(struct vgw_vpc_port_key), VGW_LB_BACKEND_IDS,
+						  rcu, err);
 	if (!vgw_lb.be_ports) {
 		vgw_lb_fini();
 		return -1;
 	}
+	/* what vxlan-in must not take for a VM's own traffic: a backend's reply
+	 * goes to the lb stage, a health check's answer (to a VIP, from the
+	 * backend's port) up to the checker (health.h) */
+	vgw_vpc_claim_set(&(struct vgw_vpc_claim){
+		.ports = vgw_lb.be_ports,
+		.answer_addrs = vgw_lb.vip_addrs,
+		.stage = VGW_STAGE_LB,
+		.kind = VGW_LB_REPLY,
+		.answer_port = VGW_LB_HC_SPORT_BASE,
+		.answer_ports = VGW_LB_HC_SPORT_N,
+		.answer_punt = VGW_PUNT_HEALTH,
+		.answer_drop = VGW_LB_DROP(HEALTH_NOT_PROBE_ANSWER),
+	});
 	return 0;
 }
 
@@ -75,12 +91,13 @@ static void sync_backend(uint32_t vni, uint32_t ip, uint16_t port, uint8_t proto
 		for (uint16_t b = 0; s->used && s->key.proto == proto && b < s->n_backends; b++)
 			used |= s->be[b].vni == vni && s->be[b].ip == ip && s->be[b].port == port;
 	}
-	struct vgw_lb_be_key k = {.vni = vni, .ip = ip, .port = port, .proto = proto};
+	struct vgw_vpc_port_key k = {.vni = vni, .ip = ip, .port = port, .proto = proto};
 	marker_sync(vgw_lb.be_ports, &k, used);
 }
 
 void vgw_lb_fini(void)
 {
+	vgw_vpc_claim_set(NULL); /* before its maps go */
 	for (int i = 0; vgw_lb.svc && i < VGW_LB_SVC_MAX; i++) {
 		const struct vgw_lb_service_cfg *s = &vgw_lb.svc[i];
 		/* what the services held elsewhere goes with them */

@@ -18,6 +18,7 @@
 
 #include "../core/rmap.h"
 #include "../util/siphash.h"
+#include "../vpc/vpc.h"
 #include "ct.h"
 #include "../cli/cli.h"
 
@@ -102,23 +103,16 @@ struct vgw_lb_service_cfg {
 	const struct vgw_lb_svc *pub; /* what workers see now */
 };
 
-/* Key of the backend marker map: a (VPC, address, port, protocol) that is a
- * backend of some service, so a packet from it may be a reply to a client. */
-struct vgw_lb_be_key {
-	uint32_t vni;
-	uint32_t ip;
-	uint16_t port;
-	uint8_t proto;
-	uint8_t pad;
-};
-
 struct vgw_lb {
 	struct vgw_rmap *by_vip; /* vgw_lb_svc_key -> struct vgw_lb_svc */
 	/* Markers (the object is a constant, never freed): addresses that are
 	 * a VIP of some service, and backend (vni, ip, port, proto) tuples.
 	 * Recomputed by the slow path on every add/del. */
 	struct vgw_rmap *vip_addrs; /* uint32_t vip */
-	struct vgw_rmap *be_ports;  /* struct vgw_lb_be_key */
+	/* a (VPC, address, port, protocol) that is a backend of some service,
+	 * so a packet from it may be a reply to a client; vxlan-in reads both
+	 * maps as lb's claim (vpc/vpc_dp.h struct vgw_vpc_claim) */
+	struct vgw_rmap *be_ports;  /* struct vgw_vpc_port_key */
 	struct vgw_lb_service_cfg *svc; /* VGW_LB_SVC_MAX, index = service counter slot */
 	uint8_t be_id_used[VGW_LB_BACKEND_IDS];
 };
@@ -177,7 +171,7 @@ static inline bool vgw_lb_is_vip_addr(uint32_t ip)
 }
 static inline bool vgw_lb_is_backend(uint32_t vni, uint32_t ip, uint16_t port, uint8_t proto)
 {
-	struct vgw_lb_be_key k = {.vni = vni, .ip = ip, .port = port, .proto = proto};
+	struct vgw_vpc_port_key k = {.vni = vni, .ip = ip, .port = port, .proto = proto};
 	return vgw_lb.be_ports->n && vgw_rmap_get(vgw_lb.be_ports, &k) != NULL;
 }
 

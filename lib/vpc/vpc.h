@@ -42,6 +42,15 @@ struct vgw_vpc_key {
 	uint32_t ip; /* host order */
 };
 
+/* Key of a TCP or UDP port in a VPC (vpc_dp.h struct vgw_vpc_claim). */
+struct vgw_vpc_port_key {
+	uint32_t vni;
+	uint32_t ip; /* host order */
+	uint16_t port;
+	uint8_t proto; /* 6 or 17 */
+	uint8_t pad;
+};
+
 struct vgw_vpc_endpoint {
 	uint32_t vni;
 	uint32_t ip;

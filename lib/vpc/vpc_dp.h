@@ -78,6 +78,43 @@ static inline void vgw_vpc_vtep(uint32_t *ip, uint16_t *port)
 	vgw_vpc_vtep_get(vgw_vpc_main, ip, port);
 }
 
+/* Decapsulated packets that are not a VM's own traffic (vxlan-in).
+ *
+ * vxlan-in owns the rule; another module claims what it needs by handing
+ * vxlan-in its tables once, so that vpc never asks that module (the lb:
+ * its backends' replies to clients, and the answers to its health probes,
+ * which the slow path sent through tunnel-out). After the checks and
+ * decapsulation, a TCP or UDP packet (not a fragment, ports present):
+ *   - from no (VNI, source, source port, protocol) in `ports`: the VM's
+ *     own, to vpc-out;
+ *   - else to an address in `answer_addrs` (the gateway's own, where the
+ *     probes leave from): the answer to a probe if it is TCP with ACK, a
+ *     whole header, to a port in [answer_port, answer_port + answer_ports):
+ *     punted for `answer_punt` with priv.vni set; anything else dropped for
+ *     `answer_drop`;
+ *   - else to stage `stage`, told out = `kind`, arg = the VNI.
+ * ports: keys struct vgw_vpc_port_key (vpc.h); answer_addrs: keys uint32_t (host
+ * order); only presence counts. Both stay the same objects, whose owner
+ * changes their contents under RCU, from vgw_vpc_claim_set() until the
+ * next call.
+ *
+ * Threads: set on the main thread (init, fini) while no worker runs; the
+ * workers read it without synchronisation. */
+
+struct vgw_vpc_claim {
+	const struct vgw_rmap *ports;
+	const struct vgw_rmap *answer_addrs;
+	enum vgw_stage stage;
+	uint16_t kind;
+	uint16_t answer_port, answer_ports;
+	enum vgw_punt_reason answer_punt;
+	int answer_drop; /* its index once the counters are registered */
+};
+
+/* Claims (a copy of *c), or gives back the claim (c NULL: every
+ * decapsulated packet is the VM's own). vxlan_in_dp.c. */
+void vgw_vpc_claim_set(const struct vgw_vpc_claim *c);
+
 /* The stages (vpc/..._dp.c; dp/dp.h has what each is told per packet). */
 void vgw_vpc_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v);    /* eip_in_dp.c */
 void vgw_vpc_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v);  /* vxlan_in_dp.c */

@@ -7,16 +7,15 @@
  * Frame on exit:   [Eth 14][IPv4 src=EIP ...]  (the inner Ethernet header is
  *                  reused; eth-out rewrites its MACs)
  *
- * After the checks and decapsulation, a packet from a backend's port goes to
- * the load balancer (the lb stage, or the health checker when it is addressed to
- * a VIP); everything else is the VM's own traffic (vpc-out).
+ * After the checks and decapsulation, a packet from a port another module
+ * claimed (vpc_dp.h struct vgw_vpc_claim: the lb's backends) goes to that
+ * module's stage, or up to the slow path as the answer to a probe;
+ * everything else is the VM's own traffic (vpc-out).
  *
  * Isolation: every lookup is keyed by the VNI the packet came with, and the
  * source must be an endpoint of that VNI hosted behind the outer source VTEP,
  * so a hypervisor can neither reach another VPC nor speak for a VM it does
  * not host. */
-#include "../lb/health.h"
-#include "../lb/lb_dp.h"
 #include "../net/icmp.h"
 #include "../net/ip4.h"
 #include "../net/nat.h"
@@ -25,6 +24,33 @@
 #include "vpc_dp.h"
 
 #define VXLAN_MIN (8 + VGW_VXLAN_HLEN + VGW_DP_ETH_HLEN) /* UDP + VXLAN + inner Eth */
+
+/* What another module claimed (vpc_dp.h); unclaimed: maps with no key, which
+ * the stage never looks into (it asks their key count first). */
+static const struct vgw_rmap no_keys;
+static struct vgw_vpc_claim claim = {.ports = &no_keys, .answer_addrs = &no_keys};
+
+void vgw_vpc_claim_set(const struct vgw_vpc_claim *c)
+{
+	claim = c ? *c : (struct vgw_vpc_claim){.ports = &no_keys, .answer_addrs = &no_keys};
+	if (!claim.ports)
+		claim.ports = &no_keys;
+	if (!claim.answer_addrs)
+		claim.answer_addrs = &no_keys;
+}
+
+/* A claimed (VNI, source, source port, protocol). */
+static inline bool port_claimed(uint32_t vni, uint32_t ip, uint16_t port, uint8_t proto)
+{
+	struct vgw_vpc_port_key k = {.vni = vni, .ip = ip, .port = port, .proto = proto};
+	return claim.ports->n && vgw_rmap_get(claim.ports, &k) != NULL;
+}
+
+/* A claimed destination address: an answer to one of the gateway's probes. */
+static inline bool answer_addr(uint32_t ip)
+{
+	return claim.answer_addrs->n && vgw_rmap_get(claim.answer_addrs, &ip) != NULL;
+}
 
 /* What the vector's bulk lookups found for one frame: its outer source as
  * a hypervisor, its inner source as an endpoint of its VNI (only when the
@@ -136,29 +162,29 @@ void vgw_vpc_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v)
 		const uint8_t *iip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_DP_ETH_HLEN);
 		uint16_t ihl = (uint16_t)((iip[0] & 0xf) * 4);
 		uint16_t itl = (uint16_t)(iip[2] << 8 | iip[3]);
-		/* a backend's TCP/UDP port: a reply to a client, or the answer to
-		 * a health check (sent from the VIP) */
+		/* a claimed TCP/UDP port (a backend's): a reply to a client, or
+		 * the answer to a probe (sent from the gateway's address) */
 		uint8_t proto = iip[9];
 		if ((proto == 6 || proto == 17) && !vgw_ip4_is_fragment(iip) && itl >= ihl + 4 &&
-		    vgw_lb_is_backend(vni, vgw_ip4_src(iip), (uint16_t)(iip[ihl] << 8 | iip[ihl + 1]),
-				      proto)) {
-			if (unlikely(vgw_lb_is_vip_addr(vgw_ip4_dst(iip)))) {
+		    port_claimed(vni, vgw_ip4_src(iip), (uint16_t)(iip[ihl] << 8 | iip[ihl + 1]),
+				 proto)) {
+			if (unlikely(answer_addr(vgw_ip4_dst(iip)))) {
 				/* only what can answer a probe goes up: TCP with ACK
-				 * (SYN-ACK or RST) from the backend's own address and
-				 * port (checked above) to a probe's source port */
+				 * (SYN-ACK or RST) from the claimed address and port
+				 * (checked above) to a probe's source port */
 				const uint8_t *t = iip + ihl;
 				uint16_t dport = (uint16_t)(t[2] << 8 | t[3]);
 				if (proto != 6 || itl < ihl + 20 || !(t[13] & 0x10) ||
-				    dport < VGW_LB_HC_SPORT_BASE ||
-				    dport >= VGW_LB_HC_SPORT_BASE + VGW_LB_HC_SPORT_N) {
-					vgw_dp_drop(w, p->in_port, VGW_LB_DROP(HEALTH_NOT_PROBE_ANSWER), m);
+				    dport < claim.answer_port ||
+				    dport >= claim.answer_port + claim.answer_ports) {
+					vgw_dp_drop(w, p->in_port, (enum vgw_drop)claim.answer_drop, m);
 					continue;
 				}
 				vgw_dp_mbuf_priv(m)->vni = vni;
-				vgw_dp_punt(w, p->in_port, m, VGW_PUNT_HEALTH);
+				vgw_dp_punt(w, p->in_port, m, claim.answer_punt);
 				continue;
 			}
-			vgw_dp_push_to(w, VGW_STAGE_LB, m, p, NULL, vni, VGW_LB_REPLY);
+			vgw_dp_push_to(w, claim.stage, m, p, NULL, vni, claim.kind);
 			continue;
 		}
 		vgw_dp_push_to(w, VGW_STAGE_VPC_OUT, m, p, NULL, vni, 0);
