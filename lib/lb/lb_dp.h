@@ -60,11 +60,17 @@ static inline const struct vgw_lb_svc *vgw_lb_service(uint32_t vip, uint16_t por
 /* The worker that owns the flow of client (ip, port) (host order). */
 static inline unsigned int vgw_lb_flow_owner(uint32_t ip, uint16_t port)
 {
-	/* multiply-add-shift with a per-process random odd multiplier and
-	 * addend (gw.h owner_mul/owner_add): both directions agree, and nobody
-	 * outside can aim flows at one worker */
+	/* multiply-add with a per-process random odd multiplier and addend
+	 * (gw.h owner_mul/owner_add): both directions agree, and nobody
+	 * outside can aim flows at one worker. Then a xor-shift-multiply
+	 * round: alone, multiply-add maps keys in arithmetic progression
+	 * (sequential client ports) to a Weyl sequence, whose high bits for
+	 * some multipliers stay in one worker's range for tens of flows */
 	uint64_t h = ((uint64_t)ip << 16 | port) * (vgw_gw.owner_mul | 1) + vgw_gw.owner_add;
-	return (unsigned int)(((h >> 32) * vgw_gw.n_workers) >> 32);
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return (unsigned int)(((h & 0xffffffffu) * vgw_gw.n_workers) >> 32);
 }
 
 /* handoff_dp.c: hands m (priv.kind, priv.vni set here) to worker owner;
