@@ -27,21 +27,12 @@
 #include "fib/fib.h"
 #include "fib/route.h"
 #include "fuzz_util.h"
+#include "../unit/table_stubs.h"
 #include "lb/service.h"
 #include "neigh/neigh.h"
 #include "vpc/vpc.h"
 
 #define FUZZ_A(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
-
-static void fuzz_nop_tx(uint16_t port, struct rte_mbuf *m)
-{
-	(void)port;
-	rte_pktmbuf_free(m);
-}
-static struct rte_mbuf *fuzz_pool_alloc(void) { return rte_pktmbuf_alloc(vgw_gw.pool); }
-static void fuzz_nop_count(int c, uint64_t n) { (void)c, (void)n; }
-static const struct vgw_neigh_ops fuzz_neigh_ops = {
-	.tx = fuzz_nop_tx, .alloc = fuzz_pool_alloc, .count = fuzz_nop_count};
 
 static char fuzz_rundir[PATH_MAX];
 
@@ -102,16 +93,9 @@ static void fuzz_eal_init(void)
 static void fuzz_eal_reset(void)
 {
 	char err[VGW_ERR_LEN];
-	vgw_lb_fini();
-	if (vgw_vpc_main)
-		vgw_vpc_destroy(vgw_vpc_main);
-	if (vgw_neigh_main)
-		vgw_neigh_destroy(vgw_neigh_main);
-	if (vgw_fib_main)
-		vgw_fib_destroy(vgw_fib_main);
-	vgw_defer_reclaim();
+	stub_tables_free();
 	vgw_fib_main = vgw_fib_create(64, NULL, err);
-	vgw_neigh_main = vgw_neigh_create(16, NULL, &fuzz_neigh_ops, err);
+	vgw_neigh_main = vgw_neigh_create(16, NULL, &stub_neigh_ops, err);
 	vgw_vpc_main = vgw_vpc_create(64, 64, NULL, err);
 	if (!vgw_fib_main || !vgw_neigh_main || !vgw_vpc_main ||
 	    vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0) {

@@ -43,6 +43,7 @@
 #include "fib/route.h"
 #include "fuzz_util.h"
 #include "../unit/rundir.h"
+#include "../unit/table_stubs.h"
 #include "lb/ct_worker.h"
 #include "lb/service.h"
 #include "neigh/neigh.h"
@@ -57,16 +58,6 @@ const char *__asan_default_options(void)
 }
 
 #define A4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
-
-static void nop_tx(uint16_t port, struct rte_mbuf *m)
-{
-	(void)port;
-	rte_pktmbuf_free(m);
-}
-static struct rte_mbuf *pool_alloc(void) { return rte_pktmbuf_alloc(vgw_gw.pool); }
-static void nop_count(int c, uint64_t n) { (void)c, (void)n; }
-static const struct vgw_neigh_ops neigh_ops = {
-	.tx = nop_tx, .alloc = pool_alloc, .count = nop_count};
 
 static char rundir[PATH_MAX];
 
@@ -175,7 +166,7 @@ static void setup(void)
 	vgw_fib_main = vgw_fib_create(64, NULL, err);
 	if (!vgw_fib_main)
 		die("fib", err);
-	vgw_neigh_main = vgw_neigh_create(64, NULL, &neigh_ops, err);
+	vgw_neigh_main = vgw_neigh_create(64, NULL, &stub_neigh_ops, err);
 	if (!vgw_neigh_main)
 		die("neigh", err);
 	vgw_vpc_main = vgw_vpc_create(64, 64, NULL, err);

@@ -48,6 +48,7 @@
 #include "lb/service.h"
 #include "neigh/neigh.h"
 #include "rundir.h"
+#include "table_stubs.h"
 #include "unit.h"
 #include "vpc/vpc.h"
 
@@ -57,16 +58,6 @@
 static const uint8_t DP_MAC0[6] = {0x02, 0, 0, 0, 0x01, 0}, DP_MAC1[6] = {0x02, 0, 0, 0, 0x02, 0};
 
 static unsigned int dp_pool_full; /* free mbufs when nothing is in flight */
-
-static void dp_nop_tx(uint16_t port, struct rte_mbuf *m)
-{
-	(void)port;
-	rte_pktmbuf_free(m);
-}
-static struct rte_mbuf *dp_pool_alloc(void) { return rte_pktmbuf_alloc(vgw_gw.pool); }
-static void dp_nop_count(int c, uint64_t n) { (void)c, (void)n; }
-static const struct vgw_neigh_ops dp_neigh_ops = {
-	.tx = dp_nop_tx, .alloc = dp_pool_alloc, .count = dp_nop_count};
 
 static inline struct vgw_worker *dp_worker(void)
 {
@@ -148,7 +139,7 @@ static int dp_setup(const char *const *config, size_t n_config)
 	}
 	vgw_gw_local_filter_init();
 	vgw_fib_main = vgw_fib_create(64, NULL, err);
-	vgw_neigh_main = vgw_fib_main ? vgw_neigh_create(64, NULL, &dp_neigh_ops, err) : NULL;
+	vgw_neigh_main = vgw_fib_main ? vgw_neigh_create(64, NULL, &stub_neigh_ops, err) : NULL;
 	vgw_vpc_main = vgw_neigh_main ? vgw_vpc_create(64, 64, NULL, err) : NULL;
 	if (!vgw_vpc_main || vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0 ||
 	    vgw_ct_workers_create(4096, NULL, err) < 0) {
@@ -200,15 +191,7 @@ static void dp_teardown(void)
 	if (vgw_gw.pool && w->txb[0])
 		dp_fixture_clean();
 	vgw_ct_workers_destroy();
-	vgw_lb_fini();
-	vgw_defer_reclaim();
-	if (vgw_vpc_main)
-		vgw_vpc_destroy(vgw_vpc_main);
-	if (vgw_neigh_main)
-		vgw_neigh_destroy(vgw_neigh_main);
-	if (vgw_fib_main)
-		vgw_fib_destroy(vgw_fib_main);
-	vgw_defer_reclaim();
+	stub_tables_free();
 	vgw_dp_punt_fini();
 	for (int i = 0; i < vgw_gw.n_ports; i++) {
 		rte_free(w->txb[i]);
