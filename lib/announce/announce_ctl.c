@@ -38,12 +38,7 @@ static struct {
 	size_t cands_cap;
 } a;
 
-static void sp_count(int counter, uint64_t n)
-{
-	vgw_gw.sp_stats[counter] += n;
-}
-
-static struct vgw_announce_ops ops = {.apply = vgw_announce_nl_apply, .count = sp_count};
+static struct vgw_announce_ops ops = {.apply = vgw_announce_nl_apply, .count = vgw_gw_sp_count};
 
 /* The host port of the first public port; for an af-xdp public port the
  * anchor device; else lo (see announce_ctl.h). 0 with err on failure. */
@@ -165,7 +160,7 @@ static void watch(uint64_t now)
 	if (ev & VGW_ANNOUNCE_WATCH_START)
 		a.token = rte_rcu_qsbr_start(vgw_gw.rcu);
 	if (ev & VGW_ANNOUNCE_WATCH_STALLED) {
-		sp_count(VGW_ANNOUNCE_SP(ANN_STALL), 1);
+		vgw_gw_sp_count(VGW_ANNOUNCE_SP(ANN_STALL), 1);
 		RTE_LOG(WARNING, USER1,
 			"announce: workers have not finished a loop for over %d ms: withdrawing "
 			"every announcement\n", VGW_ANNOUNCE_STALL_MS);

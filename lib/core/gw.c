@@ -7,9 +7,21 @@
 
 #include <string.h>
 
+#include <rte_mbuf.h>
+
 #include "../util/parse.h"
 
 struct vgw_gw vgw_gw;
+
+struct rte_mbuf *vgw_gw_sp_alloc(void)
+{
+	return rte_pktmbuf_alloc(vgw_gw.pool);
+}
+
+void vgw_gw_sp_count(int counter, uint64_t n)
+{
+	vgw_gw.sp_stats[counter] += n;
+}
 
 void vgw_gw_local_filter_init(void)
 {

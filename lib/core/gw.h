@@ -238,6 +238,12 @@ void vgw_gw_local_filter_init(void);
 /* Start-up: draws owner_mul / owner_add from the kernel's random source. */
 int vgw_gw_seed(char *err);
 
+/* Slow path: the services the modules give their tables (neighbour ops,
+ * health-check ops, announce ops): an mbuf of the pool, and adding n to a
+ * slow-path counter. */
+struct rte_mbuf *vgw_gw_sp_alloc(void);
+void vgw_gw_sp_count(int counter, uint64_t n);
+
 /* Port helpers used by both threads (read-only data after start-up). */
 int vgw_port_by_name(const char *name);
 /* Port whose connected subnet holds ip (-1 if none); addr_out is set to that

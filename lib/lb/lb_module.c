@@ -86,16 +86,6 @@ static void lb_settings_reset(void)
 	memset(&vgw_lb_conf.maglev_key, 0, sizeof(vgw_lb_conf.maglev_key));
 }
 
-static struct rte_mbuf *hc_alloc(void)
-{
-	return rte_pktmbuf_alloc(vgw_gw.pool);
-}
-
-static void hc_count(int counter, uint64_t n)
-{
-	vgw_gw.sp_stats[counter] += n;
-}
-
 /* Health-check frames go to worker 0, which tunnels them; priv.in_port names
  * an underlay port so that a drop on the way is counted where it belongs. */
 static void hc_tunnel_tx(struct rte_mbuf *m)
@@ -114,9 +104,9 @@ static void hc_tunnel_tx(struct rte_mbuf *m)
 }
 
 static const struct vgw_lb_health_ops health_ops = {
-	.alloc = hc_alloc,
+	.alloc = vgw_gw_sp_alloc,
 	.tunnel_tx = hc_tunnel_tx,
-	.count = hc_count,
+	.count = vgw_gw_sp_count,
 };
 
 static int lb_init(char *err)

@@ -25,16 +25,6 @@ static void sp_tx(uint16_t port, struct rte_mbuf *m)
 	}
 }
 
-static struct rte_mbuf *sp_alloc(void)
-{
-	return rte_pktmbuf_alloc(vgw_gw.pool);
-}
-
-static void sp_count(int counter, uint64_t n)
-{
-	vgw_gw.sp_stats[counter] += n;
-}
-
 /* EIPs and VIPs are answered by proxy ARP on public ports only: a router
  * on the public subnet may ARP for them instead of routing them to us. */
 static bool sp_proxied(uint16_t port, uint32_t ip)
@@ -46,8 +36,8 @@ static bool sp_proxied(uint16_t port, uint32_t ip)
 
 static const struct vgw_neigh_ops ops = {
 	.tx = sp_tx,
-	.alloc = sp_alloc,
-	.count = sp_count,
+	.alloc = vgw_gw_sp_alloc,
+	.count = vgw_gw_sp_count,
 	.proxied = sp_proxied,
 };
 
