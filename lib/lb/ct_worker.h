@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "ct.h"
+#include "../ct/ct.h"
 #include "service.h"
 
 /* "in" = client -> backend, "out" = backend -> client. conns counts the

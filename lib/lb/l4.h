@@ -6,7 +6,7 @@
 
 #include <rte_mbuf.h>
 
-#include "ct_tcp.h"
+#include "../ct/ct_tcp.h"
 #include "../net/ip4.h"
 
 struct vgw_lb_l4 {

@@ -19,7 +19,7 @@
 #include "../core/rmap.h"
 #include "../util/siphash.h"
 #include "../vpc/vpc.h"
-#include "ct.h"
+#include "../ct/ct.h"
 #include "../cli/cli.h"
 
 struct rte_rcu_qsbr;

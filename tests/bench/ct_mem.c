@@ -1,10 +1,10 @@
 /* ct_mem CAP...: the memory of a connection table of CAP entries per flow
- * and in total, as vgw_ct_create allocates it (lib/lb/ct.h), for the bench
+ * and in total, as vgw_ct_create allocates it (lib/ct/ct.h), for the bench
  * report: "bytes per conntrack entry and the memory for 10M connections". */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "lb/ct.h"
+#include "ct/ct.h"
 
 int main(int argc, char **argv)
 {

@@ -257,7 +257,7 @@ def settings(workload, n, workers):
     if workload in ("vip-in", "vip-handoff"):  # every flow keeps its entry, none evicted
         out.append("conntrack max-entries %d" % max(262144, 1 << (n - 1).bit_length()))
     elif workload == "syn-flood":  # at most a quarter of the flows: every SYN evicts
-        # a power of two, as for vip-in (sizes of the index: lib/lb/ct.h)
+        # a power of two, as for vip-in (sizes of the index: lib/ct/ct.h)
         out.append("conntrack max-entries %d" % max(16, 1 << ((n // 4).bit_length() - 1)))
     return out
 

@@ -2,7 +2,7 @@
 /*
  * fuzz_ct_tcp.c - libFuzzer target: the TCP header parse of load-balanced
  * flows and the connection tracker fed whole segment sequences
- * (lib/lb/ct_tcp.c).
+ * (lib/ct/ct_tcp.c).
  *
  * Input: a sequence of records [dir:1][payload_len:2][n:1][n bytes of TCP
  * header and options]; each header goes to vgw_ct_tcp_seg_parse in its own
@@ -15,7 +15,7 @@
  * a window scale.
  */
 #include "fuzz_util.h"
-#include "lb/ct_tcp.h"
+#include "ct/ct_tcp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

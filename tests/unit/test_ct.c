@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * test_ct.c - the per-worker connection table (lib/lb/ct.c) on a fake clock:
+ * test_ct.c - the per-worker connection table (lib/ct/ct.c) on a fake clock:
  * both keys find the entry, timeouts per state (defaults at the RFC 5382 /
  * RFC 4787 minimums or above), bounded incremental ageing, and the eviction
  * policy when full (oldest unconfirmed first, confirmed never, then refuse),
@@ -9,7 +9,7 @@
 #include <rte_hash.h>
 
 #include "gw_fixture.h"
-#include "lb/ct.h"
+#include "ct/ct.h"
 #include "lb/lb_dp.h"
 
 static struct vgw_ct_key k_orig(uint32_t i, uint8_t proto)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * test_ct_index.c - the connection table's index and ageing (lib/lb/ct.c)
+ * test_ct_index.c - the connection table's index and ageing (lib/ct/ct.c)
  * beyond the behaviour test_ct.c pins down: how often a key overflows its
  * bucket at a million entries (random and structured clients), the lookup
  * and insert variants that take the caller's hash, and ageing that skips
@@ -8,7 +8,7 @@
  * expire.
  */
 #include "gw_fixture.h"
-#include "lb/ct.h"
+#include "ct/ct.h"
 
 static struct vgw_ct *mk(uint32_t cap)
 {

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * test_ct_tcp.c - the TCP connection tracker (lib/lb/ct_tcp.c): handshake,
+ * test_ct_tcp.c - the TCP connection tracker (lib/ct/ct_tcp.c): handshake,
  * both close orders, RST inside and outside the window (with and without
  * window scaling, across sequence wrap), SYN-SENT refusals, mid-flow pickup,
  * 4-tuple reuse, and the header parser.
  */
-#include "lb/ct_tcp.h"
+#include "ct/ct_tcp.h"
 #include "unit.h"
 
 #define O VGW_CT_ORIG

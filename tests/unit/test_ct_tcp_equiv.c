@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * test_ct_tcp_equiv.c - the 24-byte TCP tracker (lib/lb/ct_tcp.c) decides
+ * test_ct_tcp_equiv.c - the 24-byte TCP tracker (lib/ct/ct_tcp.c) decides
  * exactly as the 44-byte one it replaced: the previous implementation is
  * kept here as a reference model (32-bit scaled maximum windows, one byte a
  * flag) and both are fed the same random segment sequences — handshakes,
@@ -8,10 +8,10 @@
  * window, 4-tuple reuse, garbage — comparing the verdict and every field
  * after each segment, the largest window as vgw_ct_tcp_maxwin() gives it.
  */
-#include "lb/ct_tcp.h"
+#include "ct/ct_tcp.h"
 #include "unit.h"
 
-/* ---- reference: lib/lb/ct_tcp.c before the entry became one cache line ---- */
+/* ---- reference: lib/ct/ct_tcp.c before the entry became one cache line ---- */
 
 struct ref_side {
 	uint32_t end, maxwin;

@@ -29,7 +29,7 @@
 
 #include "dp_fixture.h"
 #include "fib/fib_dp.h"
-#include "lb/ct.h"
+#include "ct/ct.h"
 #include "lb/lb_dp.h"
 #include "net/ip4.h"
 #include "net/vxlan.h"

@@ -1,14 +1,23 @@
-/* Per-worker connection table for load-balanced flows.
+/* A generic per-worker connection table: each entry found by two keys.
+ * Infrastructure (lib/ct, not a module): the load balancer's conntrack
+ * module (lb/ct_worker.h) creates one per worker, and so will SNAT.
  *
  * Ownership: one table per worker, created at start-up, read and written only
- * by its worker (the steering rule in doc/architecture.md sends both
- * directions of a flow to the same worker), so there are no locks and no
- * atomics. Nothing allocates after creation: entries come from a fixed array,
- * the key index is this module's own hash table (below), sized at creation.
+ * by its worker (its user steers both directions of a flow to the same
+ * worker: for lb, the steering rule in doc/architecture.md), so there are no
+ * locks and no atomics. Nothing allocates after creation: entries come from a
+ * fixed array, the key index is this table's own hash index (below), sized
+ * at creation.
  *
- * Each entry is found by two keys: ORIG (client -> VIP, as it arrives from
- * the Internet; vni 0) and REPLY (backend -> client, inside the backend's
- * VNI). Expiry is a deadline in caller-defined ticks (seconds on workers, a
+ * Each entry is found by two keys with one layout rule: ORIG, the
+ * direction that arrives from the Internet, in vni 0, and REPLY, the way
+ * back from inside a VNI, whose destination is ORIG's source (reply.dst =
+ * orig.src, reply.dport = orig.sport, same protocol). For the load balancer
+ * ORIG is client -> VIP:port and REPLY backend -> client in the backend's
+ * VNI; for SNAT, ORIG is remote -> public address:port and REPLY VM ->
+ * remote in the VM's VNI. The entry's field names (c_ = the remote side,
+ * vip = the public address, be_ = the inside side) are the load balancer's.
+ * Expiry is a deadline in caller-defined ticks (seconds on workers, a
  * fake clock in tests), recomputed from the state on every packet; ageing
  * scans a bounded number of slots per call so it never stalls the worker.
  *
