@@ -2,7 +2,8 @@
  * slow path's counter array, and the core's own entries in them.
  *
  * Each module names its counters in its own X-macro (the core's are here:
- * Ethernet, IPv4, routing, punts, transmit; the control socket's) and lists
+ * Ethernet, IPv4, routing, punts, transmit, worker handoff; the control
+ * socket's) and lists
  * them in its module entry (core/module.h: drops, sp_counters).
  * vgw_counters_register() gives every module's set its base, in the module
  * table's order, so the indexes of all modules together are dense: 0 ..
@@ -48,7 +49,8 @@
 	X(P, PUNT_NEIGH_LIMITED, "punt_neigh_limited", "packet to an unresolved next hop over the worker's punt neigh-miss rate") \
 	X(P, PUNT_HEALTH_LIMITED, "punt_health_limited", "health-check answer over the worker's punt health rate") \
 	X(P, IP_SRC_SPOOFED, "ip_src_spoofed", "source is the gateway's own, an EIP or a VIP address") \
-	X(P, ICMP_ERROR_LIMITED, "icmp_error_limited", "ICMP error not sent: over the worker's icmp-error rate (packet dropped)")
+	X(P, ICMP_ERROR_LIMITED, "icmp_error_limited", "ICMP error not sent: over the worker's icmp-error rate (packet dropped)") \
+	X(P, HANDOFF_RING_FULL, "handoff_ring_full", "ring to the flow's owning worker full")
 
 #define VGW_SP_COUNTERS(X, P) \
 	X(P, CTL_REFUSED, "ctl_refused", "control clients refused: every slot busy") \

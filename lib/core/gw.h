@@ -27,6 +27,8 @@
 #define VGW_PUNT_RING_SIZE 1024
 #define VGW_INJECT_RING_SIZE 1024
 #define VGW_HANDOFF_RING_SIZE 1024
+/* kinds of handed-off packets (dp/handoff.h), 0 unused */
+#define VGW_HANDOFF_KINDS 8
 #define VGW_TUNNEL_RING_SIZE 256
 
 /* Why a worker hands a packet to the slow path. Each reason has its own ring
@@ -160,9 +162,12 @@ struct vgw_worker {
 	 * the `icmp-error rate/burst` settings */
 	uint64_t icmp_tat, icmp_cost, icmp_slack;
 	/* This worker -> worker i: packets of a flow that worker i owns
-	 * (doc/architecture.md, "Connection tracking"). SPSC, NULL for self
-	 * and with one worker. */
+	 * (dp/handoff.h; doc/architecture.md, "Connection tracking"). SPSC,
+	 * NULL for self and with one worker. */
 	struct rte_ring *handoff[VGW_MAX_WORKERS];
+	/* packets other workers handed to this one, per kind (dp/handoff.h):
+	 * this worker writes, readers sum */
+	uint64_t handoff_in[VGW_HANDOFF_KINDS];
 	struct vgw_ct_worker *lb; /* conntrack and LB counters, start-up pointer */
 	/* worker only: tags memo entries (dp/memo.h); 64 bits so that it never
 	 * wraps back to a stale entry's tag */
@@ -217,15 +222,17 @@ struct vgw_gw {
 extern struct vgw_gw vgw_gw;
 
 /* Per-mbuf private area: what a worker tells the slow path about a punt,
- * or another worker about a handed-off packet. */
-enum vgw_handoff_kind { VGW_HANDOFF_VIP = 1, VGW_HANDOFF_LB_REPLY = 2, VGW_HANDOFF_VIP_ICMP = 3 };
+ * or another worker about a handed-off packet (dp/handoff.h). */
 struct vgw_dp_mbuf_priv {
 	uint32_t nh_ip; /* host order, NEIGH_MISS */
-	uint32_t vni;   /* HEALTH, LB_REPLY, tunnel ring: the packet's VPC */
+	union {
+		uint32_t vni; /* HEALTH, tunnel ring: the packet's VPC */
+		uint32_t arg; /* handoff: the arg given to vgw_dp_handoff */
+	};
 	uint16_t out_port; /* our index, NEIGH_MISS */
 	uint16_t in_port;  /* handoff: the port it was received on (counters) */
 	uint8_t reason;    /* enum vgw_punt_reason */
-	uint8_t kind;      /* enum vgw_handoff_kind */
+	uint8_t kind;      /* handoff: its kind (vgw_dp_handoff_kind) */
 };
 
 static inline unsigned int vgw_local_filter_bit(uint32_t ip)

@@ -9,11 +9,11 @@
  * non-empty vector, in enum vgw_stage order (core/runtime.h), until every
  * vector is empty. A stage takes its whole vector and, for each packet, does
  * exactly one of: push it to another stage's vector (vgw_dp_push), transmit
- * (only eth-out), punt it to the slow path, hand it to another worker, or
- * drop it with a named reason. Stages never call each other: a packet one
- * stage makes for another (an ICMP error, an echo reply, a hairpin) travels
- * as a push. So each behaviour lives in one stage, and `show runtime` can
- * account for each stage's cost.
+ * (only eth-out), punt it to the slow path, hand it to another worker
+ * (handoff.h), or drop it with a named reason. Stages never call each
+ * other: a packet one stage makes for another (an ICMP error, an echo
+ * reply, a hairpin) travels as a push. So each behaviour lives in one
+ * stage, and `show runtime` can account for each stage's cost.
  *
  * struct vgw_pkt (core/gw.h), per packet, set by whoever pushes it:
  *   in_port  the port it was received on (drops and ICMP errors count there)

@@ -2,8 +2,8 @@
 #include "worker.h"
 
 #include "dp.h"
+#include "handoff.h"
 #include "../debug/stall.h"
-#include "../lb/lb_dp.h"
 #include "../lb/ct_worker.h"
 
 /* Connection-table slots each loop looks at for expiry: a full scan of a
@@ -77,7 +77,7 @@ int vgw_dp_worker_main(void *arg)
 			moved += drain_tunnel(w);
 		}
 		if (vgw_gw.n_workers > 1)
-			moved += vgw_lb_handoff_drain(w);
+			moved += vgw_dp_handoff_drain(w);
 		lb->now = rte_rdtsc() / hz;
 		if (lb->ct->n) /* an empty table has nothing to expire */
 			vgw_ct_age(lb->ct, lb->now, CT_AGE_BUDGET, on_expire, lb);

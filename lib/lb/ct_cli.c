@@ -3,6 +3,7 @@
 #include "../cli/cli.h"
 #include "../core/gw.h"
 #include "ct_worker.h"
+#include "lb_dp.h"
 #include "service.h"
 
 struct ct_view {
@@ -10,14 +11,20 @@ struct ct_view {
 		rst_ignored, ack_invalid, handoff;
 };
 
-static void view_of(const struct vgw_ct_worker *l, struct ct_view *v)
+static void view_of(const struct vgw_worker *w, struct ct_view *v)
 {
+	const struct vgw_ct_worker *l = w->lb;
+	/* handed over by other workers: lb's kinds (lb_dp.h) */
+	uint64_t handoff = 0;
+	for (unsigned int k = 0; k < VGW_LB_KINDS; k++)
+		if (vgw_lb_handoff_kinds[k])
+			handoff += w->handoff_in[vgw_lb_handoff_kinds[k]];
 	*v = (struct ct_view){.entries = l->ct->n, .unconfirmed = l->ct->n_unconfirmed,
 			      .created = l->ct->st.created, .confirmed = l->ct->st.confirmed,
 			      .expired = l->ct->st.expired, .evicted = l->ct->st.evicted,
 			      .full = l->ct->st.full, .midflow = l->midflow,
 			      .rst_ignored = l->rst_ignored,
-			      .ack_invalid = l->ack_invalid, .handoff = l->handoff_in};
+			      .ack_invalid = l->ack_invalid, .handoff = handoff};
 }
 
 static void format_view(struct vgw_fmt *f, const struct ct_view *v)
@@ -42,7 +49,7 @@ static int cmd_show_conntrack(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	for (unsigned int i = 0; i < vgw_gw.n_workers; i++) {
 		if (!vgw_gw.workers[i].lb)
 			continue;
-		view_of(vgw_gw.workers[i].lb, &v);
+		view_of(&vgw_gw.workers[i], &v);
 		sum.entries += v.entries;
 		sum.unconfirmed += v.unconfirmed;
 		sum.created += v.created;
@@ -61,7 +68,7 @@ static int cmd_show_conntrack(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	for (unsigned int i = 0; i < vgw_gw.n_workers; i++) {
 		if (!vgw_gw.workers[i].lb)
 			continue;
-		view_of(vgw_gw.workers[i].lb, &v);
+		view_of(&vgw_gw.workers[i], &v);
 		vgw_fmt_obj_begin(ctx->f, NULL);
 		vgw_fmt_u64(ctx->f, "worker", i);
 		format_view(ctx->f, &v);

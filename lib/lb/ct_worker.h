@@ -36,7 +36,6 @@ struct vgw_ct_worker {
 	uint64_t midflow;     /* TCP non-SYN without entry sent to the Maglev pick */
 	uint64_t rst_ignored; /* out-of-window RST: state kept, packet forwarded */
 	uint64_t ack_invalid; /* handshake ACK / SYN-ACK acknowledging nothing we saw */
-	uint64_t handoff_in;  /* packets received from another worker's ring */
 	struct vgw_ct_counters svc[VGW_LB_SVC_MAX];
 	struct vgw_ct_counters be[VGW_LB_BACKEND_IDS];
 };

@@ -2,7 +2,7 @@
  * lb_dp.h for why they share one vector). Runs on workers.
  *
  * Over the vector, in arrival order: each packet's flow is steered to its
- * owner (handoff_dp.c) — the client is the source of a packet to a VIP and
+ * owner (vgw_lb_steer, dp/handoff.h) — the client is the source of a packet to a VIP and
  * the destination of a reply; then the connection-table bucket of every
  * packet this worker owns is fetched, and the entries its signature points
  * to a few packets ahead of processing: with a million flows, each lookup
@@ -34,14 +34,13 @@ void vgw_lb_stage(struct vgw_worker *w, struct vgw_vec *v)
 		}
 		vgw_lb_l4_of(m, &f[i]);
 		if (p->out == VGW_LB_VIP) {
-			if (vgw_lb_steer(w, p->in_port, m, f[i].src, f[i].sport, VGW_HANDOFF_VIP,
-					 0))
+			if (vgw_lb_steer(w, p->in_port, m, f[i].src, f[i].sport, VGW_LB_VIP, 0))
 				continue;
 			k = (struct vgw_ct_key){.src = f[i].src, .dst = f[i].dst, .sport = f[i].sport,
 						.dport = f[i].dport, .proto = f[i].proto};
 		} else {
 			if (vgw_lb_steer(w, p->in_port, m, f[i].dst, f[i].dport,
-					 VGW_HANDOFF_LB_REPLY, p->arg))
+					 VGW_LB_REPLY, p->arg))
 				continue;
 			k = (struct vgw_ct_key){.vni = p->arg, .src = f[i].src, .dst = f[i].dst,
 						.sport = f[i].sport, .dport = f[i].dport,

@@ -10,6 +10,7 @@
 #include "../core/drop.h"
 #include "../core/gw.h"
 #include "../core/rmap.h"
+#include "../dp/handoff.h"
 #include "service.h"
 
 /* The lb module's drop reasons (data path, per port) (core/drop.h): VGW_LB_DROP(x)
@@ -20,7 +21,6 @@
 	X(P, LB_SERVICE_FULL, "lb_service_full", "new flow over the service's max-conns share") \
 	X(P, CT_FULL, "ct_full", "new flow while the connection table is full of replied flows") \
 	X(P, CT_REPLY_CLASH, "ct_reply_clash", "new flow whose backend reply 5-tuple is another flow's") \
-	X(P, HANDOFF_RING_FULL, "handoff_ring_full", "ring to the flow's owning worker full") \
 	X(P, HEALTH_NOT_PROBE_ANSWER, "health_not_probe_answer", "from a backend to a VIP address but no answer to a probe (not TCP SYN-ACK/RST to a probe port)")
 
 VGW_COUNTER_SET(VGW_LB_DROPS, VGW_LB_DROP, vgw_lb_drop_base);
@@ -73,29 +73,6 @@ static inline unsigned int vgw_lb_flow_owner(uint32_t ip, uint16_t port)
 	return (unsigned int)(((h & 0xffffffffu) * vgw_gw.n_workers) >> 32);
 }
 
-/* handoff_dp.c: hands m (priv.kind, priv.vni set here) to worker owner;
- * counted. */
-void vgw_lb_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m, unsigned int owner,
-		    uint8_t kind, uint32_t vni);
-
-/* True when m's flow, whose client is (ip, port), belongs to another worker:
- * then m was handed to it (kind, vni as for vgw_lb_handoff). */
-static inline bool vgw_lb_steer(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
-				uint32_t ip, uint16_t port, uint8_t kind, uint32_t vni)
-{
-	if (vgw_gw.n_workers == 1)
-		return false;
-	unsigned int owner = vgw_lb_flow_owner(ip, port);
-	if (owner == w->idx)
-		return false;
-	vgw_lb_handoff(w, in_port, m, owner, kind, vni);
-	return true;
-}
-
-/* handoff_dp.c: puts what other workers handed to w into its stages'
- * vectors and runs them, a burst at a time; the number of packets. */
-unsigned int vgw_lb_handoff_drain(struct vgw_worker *w);
-
 /* The lb stage (lb_dp.c): every packet that meets this worker's connection
  * table, in one vector, in arrival order — the table's state depends on the
  * order of both directions of a flow, which arrive through different paths
@@ -106,8 +83,36 @@ enum vgw_lb_kind {
 	VGW_LB_VIP = 0,   /* client -> VIP:port (vip_in_dp.c) */
 	VGW_LB_REPLY = 1, /* backend -> client, decapsulated (lb_reply_dp.c) */
 	VGW_LB_ICMP = 2,  /* ICMP error to a VIP about a flow (vip_icmp_dp.c) */
+	VGW_LB_KINDS
 };
 void vgw_lb_stage(struct vgw_worker *w, struct vgw_vec *v);
+
+/* The handoff kind (dp/handoff.h) of each enum vgw_lb_kind: a packet of
+ * that kind handed to the flow's owner arrives in the owner's lb stage
+ * with the same out. Registered by the lb module's init (lb_module.c),
+ * start-up; 0 until then (one worker: nothing is handed over). */
+extern uint8_t vgw_lb_handoff_kinds[VGW_LB_KINDS];
+
+/* True when m's flow, whose client is (ip, port), belongs to another worker:
+ * then m was handed to it as a packet of lb kind `kind` with arg (a reply:
+ * the backend's VNI). */
+static inline bool vgw_lb_steer(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
+				uint32_t ip, uint16_t port, enum vgw_lb_kind kind, uint32_t arg)
+{
+	if (vgw_gw.n_workers == 1)
+		return false;
+	unsigned int owner = vgw_lb_flow_owner(ip, port);
+	if (owner == w->idx)
+		return false;
+	vgw_dp_handoff(w, in_port, m, owner, vgw_lb_handoff_kinds[kind], arg);
+	return true;
+}
+
+/* vip_in_dp.c: the handoff fixup of VGW_LB_VIP (dp/handoff.h): the
+ * sender's service pointer may be gone on the owner (a grace period may
+ * have passed since), so the owner looks the service up again (p->obj);
+ * no service: dropped vip_no_service. */
+bool vgw_lb_vip_handed(struct vgw_worker *w, struct rte_mbuf *m, struct vgw_pkt *p);
 
 /* The lb stage's steps for one packet of a flow this worker owns (l4 read
  * by the stage, which also fetched its connection-table lines for the key

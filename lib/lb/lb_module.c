@@ -109,9 +109,34 @@ static const struct vgw_lb_health_ops health_ops = {
 	.count = vgw_gw_sp_count,
 };
 
+uint8_t vgw_lb_handoff_kinds[VGW_LB_KINDS];
+
+/* The packets lb hands to a flow's owner (dp/handoff.h): each arrives in the
+ * owner's lb stage as the lb kind it left as. */
+static int lb_handoff_kinds(char *err)
+{
+	static const struct {
+		const char *name;
+		vgw_dp_handoff_fixup_fn fixup;
+	} k[VGW_LB_KINDS] = {
+		[VGW_LB_VIP] = {"lb-vip", vgw_lb_vip_handed},
+		[VGW_LB_REPLY] = {"lb-reply", NULL},
+		[VGW_LB_ICMP] = {"lb-vip-icmp", NULL},
+	};
+	for (unsigned int i = 0; i < VGW_LB_KINDS; i++) {
+		int id = vgw_dp_handoff_kind(k[i].name, VGW_STAGE_LB, (uint16_t)i, k[i].fixup);
+		if (id < 0) {
+			snprintf(err, VGW_ERR_LEN, "lb: no room for handoff kind %s", k[i].name);
+			return -1;
+		}
+		vgw_lb_handoff_kinds[i] = (uint8_t)id;
+	}
+	return 0;
+}
+
 static int lb_init(char *err)
 {
-	if (vgw_lb_init(vgw_gw.rcu, err) < 0)
+	if (lb_handoff_kinds(err) < 0 || vgw_lb_init(vgw_gw.rcu, err) < 0)
 		return -1;
 	vgw_lb_health_init(&health_ops);
 	if (!vgw_lb_conf.maglev_key_set)

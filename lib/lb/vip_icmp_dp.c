@@ -33,7 +33,7 @@ void vgw_lb_vip_icmp(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_
 	uint32_t vip = vgw_ip4_src(q), client = vgw_ip4_dst(q);
 	uint16_t vport = (uint16_t)(q[qhl] << 8 | q[qhl + 1]);
 	uint16_t cport = (uint16_t)(q[qhl + 2] << 8 | q[qhl + 3]);
-	if (vgw_lb_steer(w, p->in_port, m, client, cport, VGW_HANDOFF_VIP_ICMP, 0))
+	if (vgw_lb_steer(w, p->in_port, m, client, cport, VGW_LB_ICMP, 0))
 		return;
 	struct vgw_ct_key ok = {.src = client, .dst = vip, .sport = cport, .dport = vport,
 				.proto = q[9]};

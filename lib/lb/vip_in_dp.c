@@ -3,7 +3,7 @@
  * becomes the backend's address and port, the client's source is kept) in
  * VXLAN to the backend's hypervisor. Runs on workers.
  *
- * The stage has steered the packet to the flow's owner (handoff_dp.c) —
+ * The stage has steered the packet to the flow's owner (vgw_lb_steer) —
  * only the owner touches its connection table. Then: TTL; the connection entry (ORIG key = client -> VIP) or,
  * for a new flow, the Maglev pick and a new entry; the tunnel (refuses
  * before any rewrite, so an ICMP error quotes what the client sent); DNAT;
@@ -136,4 +136,16 @@ void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pk
 	vgw_nat_set_addr(f.ip, f.hl, f.tl, VGW_NAT_DST, be_ip);
 	vgw_nat_set_port(f.ip, f.hl, f.tl, VGW_NAT_DPORT, be_port);
 	vgw_vpc_tunnel_send(w, m, p, &t, f.tl);
+}
+
+bool vgw_lb_vip_handed(struct vgw_worker *w, struct rte_mbuf *m, struct vgw_pkt *p)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, VGW_DP_ETH_HLEN);
+	const uint8_t *l4 = ip + (ip[0] & 0xf) * 4;
+	p->obj = vgw_lb_service(vgw_ip4_dst(ip), (uint16_t)(l4[2] << 8 | l4[3]), ip[9]);
+	if (unlikely(!p->obj)) {
+		vgw_dp_drop(w, p->in_port, VGW_DROP_VIP_NO_SERVICE, m);
+		return false;
+	}
+	return true;
 }
