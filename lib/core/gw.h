@@ -207,7 +207,7 @@ struct vgw_gw {
 	struct rte_ring *tunnel;
 	uint64_t sp_stats[VGW_SP_CAP];           /* slow path only (core/drop.h) */
 	atomic_bool stop;                        /* set by the slow path to end workers */
-	/* Worker ownership of flows (dp.h vgw_lb_flow_owner): a random odd
+	/* Worker ownership of flows (vgw_gw_owner): a random odd
 	 * multiplier and an addend drawn once per process (start-up), so that
 	 * nobody outside can aim flows at one worker's table or max-conns
 	 * share. Only this process's workers must agree on them. */
@@ -220,6 +220,25 @@ struct vgw_gw {
 };
 
 extern struct vgw_gw vgw_gw;
+
+/* The worker (0 .. n_workers - 1) that owns the flows of key: what a module
+ * that keeps per-worker state steers on (dp/handoff.h), a key both
+ * directions of a flow can compute (lb: client ip << 16 | port). Any thread;
+ * reads start-up fields only. */
+static inline unsigned int vgw_gw_owner(uint64_t key)
+{
+	/* multiply-add with a per-process random odd multiplier and addend
+	 * (owner_mul/owner_add): both directions agree, and nobody outside
+	 * can aim flows at one worker. Then a xor-shift-multiply round:
+	 * alone, multiply-add maps keys in arithmetic progression (sequential
+	 * client ports) to a Weyl sequence, whose high bits for some
+	 * multipliers stay in one worker's range for tens of flows */
+	uint64_t h = key * (vgw_gw.owner_mul | 1) + vgw_gw.owner_add;
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return (unsigned int)(((h & 0xffffffffu) * vgw_gw.n_workers) >> 32);
+}
 
 /* Per-mbuf private area: what a worker tells the slow path about a punt,
  * or another worker about a handed-off packet (dp/handoff.h). */

@@ -5,7 +5,7 @@
  * so every packet of a flow must be processed by the flow's owner. NIC RSS
  * cannot always deliver that (the two directions of a flow may have
  * different headers, one inside VXLAN), so a module that keeps such state
- * picks the owner itself (lb/lb_dp.h vgw_lb_flow_owner) and, when it is not the
+ * picks the owner itself (core/gw.h vgw_gw_owner) and, when it is not the
  * worker at hand, hands the packet over with vgw_dp_handoff.
  *
  * The rings: one single-producer single-consumer ring per (sender, owner)

@@ -57,20 +57,12 @@ static inline const struct vgw_lb_svc *vgw_lb_service(uint32_t vip, uint16_t por
 	return vgw_rmap_get(vgw_lb.by_vip, &k);
 }
 
-/* The worker that owns the flow of client (ip, port) (host order). */
+/* The worker that owns the flow of client (ip, port) (host order): the
+ * client is the source of a packet to a VIP and the destination of a
+ * reply, so both directions agree. */
 static inline unsigned int vgw_lb_flow_owner(uint32_t ip, uint16_t port)
 {
-	/* multiply-add with a per-process random odd multiplier and addend
-	 * (gw.h owner_mul/owner_add): both directions agree, and nobody
-	 * outside can aim flows at one worker. Then a xor-shift-multiply
-	 * round: alone, multiply-add maps keys in arithmetic progression
-	 * (sequential client ports) to a Weyl sequence, whose high bits for
-	 * some multipliers stay in one worker's range for tens of flows */
-	uint64_t h = ((uint64_t)ip << 16 | port) * (vgw_gw.owner_mul | 1) + vgw_gw.owner_add;
-	h ^= h >> 31;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 32;
-	return (unsigned int)(((h & 0xffffffffu) * vgw_gw.n_workers) >> 32);
+	return vgw_gw_owner((uint64_t)ip << 16 | port);
 }
 
 /* The lb stage (lb_dp.c): every packet that meets this worker's connection

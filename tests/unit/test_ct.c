@@ -332,14 +332,15 @@ static void test_eviction(void)
 	vgw_ct_destroy(ct);
 }
 
-/* Flow ownership (lb/lb_dp.h vgw_lb_flow_owner) spreads clients whose ports
- * go up one after the other (as many stacks and NATs allocate them) over the
- * workers for every multiplier: for 500 fixed draws of the per-process
- * secret, 20 sequential flows (the pkt scenario vip-handoff's capped ones:
- * ports 11 apart, two client addresses) give each of two workers at least 3,
- * and 4096 flows give each of four workers a quarter within 15%. Multiply-
- * add-shift alone failed the first on about 1 draw in 40 (all 20 on one
- * worker: CI saw it as a flaky vip-handoff). Deterministic: the draws are. */
+/* Flow ownership (lb/lb_dp.h vgw_lb_flow_owner over core/gw.h vgw_gw_owner)
+ * spreads clients whose ports go up one after the other (as many stacks and
+ * NATs allocate them) over the workers for every multiplier: for 500 fixed
+ * draws of the per-process secret, 20 sequential flows (the pkt scenario
+ * vip-handoff's capped ones: ports 11 apart, two client addresses) give each
+ * of two workers at least 3, and 4096 flows give each of four workers a
+ * quarter within 15%. Multiply-add-shift alone failed the first on about 1
+ * draw in 40 (all 20 on one worker: CI saw it as a flaky vip-handoff).
+ * Deterministic: the draws are. */
 static void test_flow_owner_spread(void)
 {
 	uint64_t x = 0x9e3779b97f4a7c15ull;
