@@ -9,6 +9,9 @@
  *                          prints them in this order)
  *   lb, conntrack          services need the VPCs; the workers' connection
  *                          tables (fini: destroyed before the services)
+ *   snat                   pools and bindings refer to VPCs (running-config
+ *                          prints them after); the workers' engines and the
+ *                          handoff kinds exist before the startup commands
  *   xdp                    checks the XDP program before the ports are set up,
  *                          fills its map before they start (its start runs
  *                          before port's), closes after them (fini reversed)

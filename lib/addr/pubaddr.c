@@ -25,6 +25,10 @@ static const char *const kind_labels[] = {VGW_PUBADDR_KINDS(VGW_X_LABEL)};
 #define VGW_X_CLASH(id, name, label, clashes, shared) clashes,
 static const char *const kind_clashes[] = {VGW_PUBADDR_KINDS(VGW_X_CLASH)};
 #undef VGW_X_CLASH
+/* "an EIP", "a VIP", "a SNAT address": a holder named in a clash */
+static const char *const kind_as_clash[] = {"an EIP", "a VIP", "a SNAT address"};
+_Static_assert(sizeof(kind_as_clash) / sizeof(kind_as_clash[0]) == VGW_PUBADDR_KIND_MAX,
+	       "a clash name per kind");
 #define VGW_X_SHARED(id, name, label, clashes, shared) shared,
 static const bool kind_shared[] = {VGW_PUBADDR_KINDS(VGW_X_SHARED)};
 #undef VGW_X_SHARED
@@ -125,8 +129,10 @@ int vgw_pubaddr_check(uint32_t ip, enum vgw_pubaddr_kind kind, char *err)
 	}
 	const struct vgw_pubaddr *a = lookup(ip);
 	if (vgw_ip_is_local(ip) || (a && a->kind != kind)) {
+		/* the holder when there is one, else every kind it may not be */
 		snprintf(err, VGW_ERR_LEN, "%s %s is an address of this gateway or %s", what,
-			 vgw_ip4_str(ip, b), kind_clashes[kind]);
+			 vgw_ip4_str(ip, b), a && a->kind != kind ? kind_as_clash[a->kind]
+								  : kind_clashes[kind]);
 		return -1;
 	}
 	return 0;

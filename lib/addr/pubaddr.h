@@ -1,6 +1,6 @@
 /* The gateway's public addresses: which addresses it answers for on the
  * public side, and who owns each (the EIP of a VM in a VPC, the VIP of one or
- * more services; later the addresses of SNAT pools).
+ * more services, an address of a SNAT pool).
  *
  * Why a module of its own: an EIP must not be a VIP and a VIP must not be an
  * EIP, and proxy ARP, the XDP map, the announcer and the host ports all ask
@@ -28,9 +28,10 @@
  * ("EIP 1.2.3.4 ..."), clashes names the other owners it may not be, shared
  * says whether several owners of this kind may hold one address (services of
  * one VIP on different ports) or only one (an EIP maps 1:1). */
-#define VGW_PUBADDR_KINDS(X)                  \
-	X(EIP, "eip", "EIP", "a VIP", false) \
-	X(VIP, "vip", "VIP", "an EIP", true)
+#define VGW_PUBADDR_KINDS(X)                                          \
+	X(EIP, "eip", "EIP", "a VIP", false)                         \
+	X(VIP, "vip", "VIP", "an EIP", true)                         \
+	X(SNAT, "snat", "SNAT address", "an EIP or a VIP", false)
 
 #define VGW_X_ENUM(id, name, label, clashes, shared) VGW_PUBADDR_##id,
 enum vgw_pubaddr_kind { VGW_PUBADDR_KINDS(VGW_X_ENUM) VGW_PUBADDR_KIND_MAX };
@@ -39,7 +40,8 @@ enum vgw_pubaddr_kind { VGW_PUBADDR_KINDS(VGW_X_ENUM) VGW_PUBADDR_KIND_MAX };
 struct vgw_pubaddr {
 	uint32_t ip;   /* host order; 0 never (not a host address) */
 	uint8_t kind;  /* enum vgw_pubaddr_kind */
-	uint32_t owner; /* EIP: the VNI of its VPC; VIP: the first service's slot */
+	uint32_t owner; /* EIP: the VNI of its VPC; VIP: the first service's slot;
+			 * SNAT: the pool's id */
 	uint32_t refs; /* owners holding it: 1, or the services sharing a VIP */
 };
 

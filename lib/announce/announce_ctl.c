@@ -120,7 +120,8 @@ int vgw_announce_init(uint64_t now_ms, char *err)
 static bool collect(size_t *n_eips, size_t *n_svcs)
 {
 	size_t ne = 0, ns = 0;
-	size_t need = vgw_pubaddr_count(VGW_PUBADDR_EIP);
+	/* SNAT pool addresses are announced like EIPs: always, while configured */
+	size_t need = vgw_pubaddr_count(VGW_PUBADDR_EIP) + vgw_pubaddr_count(VGW_PUBADDR_SNAT);
 	if (need > a.eips_cap) {
 		uint32_t *v = realloc(a.eips, need * sizeof(*v));
 		if (!v)
@@ -131,7 +132,7 @@ static bool collect(size_t *n_eips, size_t *n_svcs)
 	uint32_t it = 0;
 	const struct vgw_pubaddr *pa;
 	while (ne < need && vgw_pubaddr_next(&it, &pa))
-		if (pa->kind == VGW_PUBADDR_EIP)
+		if (pa->kind == VGW_PUBADDR_EIP || pa->kind == VGW_PUBADDR_SNAT)
 			a.eips[ne++] = pa->ip;
 	for (int i = 0; vgw_lb.svc && i < VGW_LB_SVC_MAX; i++) {
 		const struct vgw_lb_service_cfg *s = &vgw_lb.svc[i];

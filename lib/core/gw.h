@@ -28,7 +28,7 @@
 #define VGW_INJECT_RING_SIZE 1024
 #define VGW_HANDOFF_RING_SIZE 1024
 /* kinds of handed-off packets (dp/handoff.h), 0 unused */
-#define VGW_HANDOFF_KINDS 8
+#define VGW_HANDOFF_KINDS 16
 #define VGW_TUNNEL_RING_SIZE 256
 
 /* Why a worker hands a packet to the slow path. Each reason has its own ring

@@ -23,6 +23,8 @@ enum vgw_stage {
 	VGW_STAGE_CLASSIFY,    /* received burst -> verdict per packet */
 	VGW_STAGE_VXLAN_IN,    /* VXLAN from a hypervisor: checks, decapsulation */
 	VGW_STAGE_VPC_OUT,     /* VM -> Internet: SNAT to its EIP */
+	VGW_STAGE_SNAT,        /* the NAT gateway: VMs without an EIP through
+				* shared pools, and what comes back */
 	VGW_STAGE_IP4_ROUTE,   /* a packet we rewrote or originated: where to */
 	VGW_STAGE_IP4_LOCAL,   /* to us: echo reply, host punt */
 	VGW_STAGE_LB,          /* the connection tables: client -> VIP (conntrack,

@@ -8,13 +8,15 @@
  * punted, anything wrong dropped with its reason, Ethernet padding trimmed.
  *
  * Pass 2, over the valid IPv4 frames: one bulk lookup of their destinations
- * in the EIP table (the buckets fetched together), one in the FIB (rte_lpm's
- * bulk lookup) of those that are no EIP, and one in the services of those
+ * in the EIP table (the buckets fetched together), one in the SNAT pool
+ * addresses of those the pool filter claims, one in the FIB (rte_lpm's
+ * bulk lookup) of the rest, and one in the services of those
  * to a VIP:port (TCP/UDP, not a fragment) that the VIP filter claims.
  *
  * Pass 3, per valid frame, in arrival order: the verdict —
  *   source is ours, an EIP or a VIP (forged)   drop ip_src_spoofed
  *   destination is an EIP                       eip-in (obj = EIP)
+ *   destination is a SNAT pool address          snat (obj = the address)
  *   a local address: VXLAN to our VTEP          vxlan-in
  *                    anything else              ip4-local
  *   VIP:port of a service                       lb (obj = service)
@@ -33,6 +35,7 @@
 #include "../net/cksum.h"
 #include "../net/icmp.h"
 #include "../net/ip4.h"
+#include "../snat/snat_dp.h"
 #include "../vpc/vpc_dp.h"
 
 /* Frames ahead whose first line is fetched before they are checked. */
@@ -96,7 +99,8 @@ static inline enum frame check_frame(struct rte_mbuf *m, uint64_t our_mac, uint3
 }
 
 /* Anti-spoofing: no packet the gateway receives may come from an address
- * the gateway itself answers for — its own, an EIP's or a VIP's (those only
+ * the gateway itself answers for — its own, an EIP's, a VIP's or a SNAT
+ * pool's (those only
  * ever leave from here; one arriving is forged, e.g. to make a VIP talk to
  * itself or a VM trust "its" gateway). The presence filters keep the
  * common case at a few instructions. */
@@ -108,7 +112,8 @@ static inline bool src_spoofed(uint32_t src)
 	vgw_rmap_key(&src, sizeof(src), k);
 	uint32_t h = vgw_rmap_hash(k);
 	if (vgw_rmap_lookup_hashed(vgw_vpc_eip_map(), k, h) ||
-	    vgw_rmap_lookup_hashed(vgw_lb_vip_map(), k, h))
+	    vgw_rmap_lookup_hashed(vgw_lb_vip_map(), k, h) ||
+	    vgw_rmap_lookup_hashed(vgw_snat_addr_map(), k, h))
 		return true;
 	return unlikely(vgw_gw.local_filter >> vgw_local_filter_bit(src) & 1) &&
 	       vgw_ip_is_local(src);
@@ -148,10 +153,11 @@ static inline void vip_addr(struct vgw_worker *w, struct rte_mbuf *m, const stru
 		vgw_dp_drop(w, p->in_port, VGW_DROP_VIP_NO_SERVICE, m);
 }
 
-/* Pass 3 for one valid IPv4 packet to dst: e, svc and t are its EIP,
- * service and route; vip: the VIP filter claims dst. */
+/* Pass 3 for one valid IPv4 packet to dst: e, sa, svc and t are its EIP,
+ * SNAT pool address, service and route; vip: the VIP filter claims dst. */
 static inline void verdict(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p0,
-			   uint32_t dst, const struct vgw_vpc_eip *e, bool vip,
+			   uint32_t dst, const struct vgw_vpc_eip *e,
+			   const struct vgw_snat_addr *sa, bool vip,
 			   const struct vgw_lb_svc *svc, const struct vgw_fib_route_target *t,
 			   uint32_t vtep, uint16_t vport)
 {
@@ -165,6 +171,17 @@ static inline void verdict(struct vgw_worker *w, struct rte_mbuf *m, const struc
 	if (e) {
 		p.obj = e;
 		vgw_dp_push(w, VGW_STAGE_EIP_IN, m, &p);
+		return;
+	}
+	/* a pool address: its mappings' replies, and errors about them */
+	if (sa) {
+		uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
+		uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
+		p.obj = sa;
+		p.out = ip[9] == 1 && !vgw_ip4_is_fragment(ip) && vgw_icmp_is_error(ip, hl, tl)
+				? VGW_SNAT_ICMP_IN
+				: VGW_SNAT_IN;
+		vgw_dp_push(w, VGW_STAGE_SNAT, m, &p);
 		return;
 	}
 	if (t && t->kind == VGW_FIB_RT_LOCAL) {
@@ -239,13 +256,34 @@ static void classify(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, 
 		vgw_rmap_get_bulk(eips, (const uint8_t(*)[VGW_RMAP_KEY_LEN])keys, nv, eip);
 	else
 		memset(eip, 0, sizeof(eip[0]) * nv);
-	/* the FIB for the others only (an EIP is not in the FIB) */
+	/* the pool addresses among the others (when the filter says they may
+	 * be), in one bulk lookup */
+	void *sa[VGW_BURST];
+	memset(sa, 0, sizeof(sa[0]) * nv);
+	if (vgw_snat_addr_map()->n) {
+		uint8_t ak[VGW_BURST][VGW_RMAP_KEY_LEN];
+		void *found[VGW_BURST];
+		uint8_t aat[VGW_BURST];
+		unsigned int na = 0;
+		for (unsigned int j = 0; j < nv; j++)
+			if (!eip[j] && vgw_snat_may_be_addr(dst[j])) {
+				memcpy(ak[na], keys[j], VGW_RMAP_KEY_LEN);
+				aat[na++] = (uint8_t)j;
+			}
+		if (na) {
+			vgw_rmap_get_bulk(vgw_snat_addr_map(), (const uint8_t(*)[VGW_RMAP_KEY_LEN])ak,
+					  na, found);
+			for (unsigned int k = 0; k < na; k++)
+				sa[aat[k]] = found[k];
+		}
+	}
+	/* the FIB for the others only (EIPs and pool addresses are not in it) */
 	uint32_t rdst[VGW_BURST];
 	uint8_t rat[VGW_BURST];
 	unsigned int nr = 0;
 	for (unsigned int j = 0; j < nv; j++) {
 		rt[j] = NULL;
-		if (!eip[j]) {
+		if (!eip[j] && !sa[j]) {
 			rdst[nr] = dst[j];
 			rat[nr++] = (uint8_t)j;
 		}
@@ -268,7 +306,7 @@ static void classify(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, 
 		uint8_t sat[VGW_BURST];
 		unsigned int ns = 0;
 		for (unsigned int j = 0; j < nv; j++) {
-			if (eip[j] || !vgw_lb_may_be_vip(dst[j]))
+			if (eip[j] || sa[j] || !vgw_lb_may_be_vip(dst[j]))
 				continue;
 			vip[j] = true;
 			const uint8_t *ip = rte_pktmbuf_mtod_offset(ms[at[j]], const uint8_t *,
@@ -296,7 +334,7 @@ static void classify(struct vgw_worker *w, uint16_t port, struct rte_mbuf **ms, 
 	vgw_vpc_vtep(&vtep, &vport);
 	for (unsigned int j = 0; j < nv; j++) {
 		struct vgw_pkt p = {.in_port = (uint8_t)port, .seq = at[j]};
-		verdict(w, ms[at[j]], &p, dst[j], eip[j], vip[j], svc[j], rt[j], vtep, vport);
+		verdict(w, ms[at[j]], &p, dst[j], eip[j], sa[j], vip[j], svc[j], rt[j], vtep, vport);
 	}
 }
 

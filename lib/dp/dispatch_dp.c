@@ -11,6 +11,7 @@
 #include "dp.h"
 
 #include "../lb/lb_dp.h"
+#include "../snat/snat_dp.h"
 #include "../vpc/vpc_dp.h"
 
 static inline void account(struct vgw_worker *w, enum vgw_stage s, uint32_t n, uint64_t *t)
@@ -30,6 +31,7 @@ void vgw_dp_stage(struct vgw_worker *w, enum vgw_stage s)
 	switch (s) {
 	case VGW_STAGE_VXLAN_IN: vgw_vpc_stage_vxlan_in(w, v); break;
 	case VGW_STAGE_VPC_OUT: vgw_vpc_stage_vpc_out(w, v); break;
+	case VGW_STAGE_SNAT: vgw_snat_stage(w, v); break;
 	case VGW_STAGE_IP4_ROUTE: vgw_dp_stage_ip4_route(w, v); break;
 	case VGW_STAGE_IP4_LOCAL: vgw_dp_stage_ip4_local(w, v); break;
 	case VGW_STAGE_LB: vgw_lb_stage(w, v); break;

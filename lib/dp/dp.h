@@ -22,6 +22,8 @@
  *   obj/arg/out  per target stage:
  *     vxlan-in     -
  *     vpc-out      arg = VNI (of the decapsulated packet)
+ *     snat         out = kind (snat/snat_dp.h); out: arg = VNI; in and
+ *                  icmp-in: obj = the pool address (struct vgw_snat_addr)
  *     ip4-route    -
  *     ip4-local    -
  *     lb           out = kind (lb/lb_dp.h); obj = the service (VIP), or
@@ -178,6 +180,12 @@ void vgw_dp_stage_ip4_forward(struct vgw_worker *w, const struct vgw_vec *v); /*
 void vgw_dp_stage_eth_out(struct vgw_worker *w, struct vgw_vec *v);           /* ip4_output_dp.c */
 void vgw_dp_stage_ip4_local(struct vgw_worker *w, const struct vgw_vec *v);   /* ip4_local_dp.c */
 void vgw_dp_stage_icmp_error(struct vgw_worker *w, const struct vgw_vec *v);  /* ip4_local_dp.c */
+
+/* Start-up (module init, main thread, before workers): fn runs on every
+ * worker once a loop, after the packets (a module's own ageing, say),
+ * given the time in seconds (TSC). 0, or -1 when the table is full. */
+typedef void (*vgw_dp_loop_fn)(struct vgw_worker *w, uint64_t now_s);
+int vgw_dp_loop_hook(vgw_dp_loop_fn fn); /* worker_dp.c */
 
 /* ip4_output_dp.c: the next hop and port of target t for a packet to dst
  * (hash picks among ECMP paths); false if t is no egress (a local route). */

@@ -4,6 +4,10 @@
  *
  *   destination an EIP       eip-in: its VM is behind the tunnel (a VM
  *                            reaching another VM's EIP, an error to a VM)
+ *   a SNAT pool address      snat (in, or icmp-in for an ICMP error): a
+ *                            VM reaching another VM's mapping (hairpinning),
+ *                            an error the gateway built about a translated
+ *                            packet
  *   VIP:port of a service    lb: a VM reaching a service is balanced
  *                            here, not sent out to come back from the
  *                            Internet with an EIP source, which
@@ -11,12 +15,14 @@
  *                            REQ-9 / RFC 5382 REQ-8)
  *   a local address          ip4-local (a VM pinging the gateway)
  *   routed                   ip4-forward
- * Neither EIPs nor VIPs are in the FIB. */
+ * Neither EIPs, VIPs nor pool addresses are in the FIB. */
 #include "dp.h"
 
 #include "../fib/fib_dp.h"
 #include "../lb/lb_dp.h"
+#include "../net/icmp.h"
 #include "../net/ip4.h"
+#include "../snat/snat_dp.h"
 #include "../vpc/vpc_dp.h"
 
 static inline void route(struct vgw_worker *w, struct rte_mbuf *m, struct vgw_pkt p,
@@ -27,6 +33,15 @@ static inline void route(struct vgw_worker *w, struct rte_mbuf *m, struct vgw_pk
 	p.obj = e;
 	if (p.obj) {
 		vgw_dp_push(w, VGW_STAGE_EIP_IN, m, &p);
+		return;
+	}
+	if (unlikely(vgw_snat_may_be_addr(dst)) && (p.obj = vgw_snat_addr_find(dst))) {
+		uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
+		uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
+		p.out = ip[9] == 1 && !vgw_ip4_is_fragment(ip) && vgw_icmp_is_error(ip, hl, tl)
+				? VGW_SNAT_ICMP_IN
+				: VGW_SNAT_IN;
+		vgw_dp_push(w, VGW_STAGE_SNAT, m, &p);
 		return;
 	}
 	if (vgw_lb_may_be_vip(dst)) {

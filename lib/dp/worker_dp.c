@@ -16,6 +16,23 @@ static void on_expire(const struct vgw_ct_entry *e, void *arg)
 	vgw_ct_worker_conn_ended(arg, e);
 }
 
+/* The modules' per-loop work (dp.h vgw_dp_loop_hook): start-up, then
+ * read-only. */
+#define LOOP_HOOKS 4
+static vgw_dp_loop_fn loop_hooks[LOOP_HOOKS];
+static unsigned int n_loop_hooks;
+
+int vgw_dp_loop_hook(vgw_dp_loop_fn fn)
+{
+	for (unsigned int i = 0; i < n_loop_hooks; i++)
+		if (loop_hooks[i] == fn)
+			return 0; /* a module initialised again (tests) */
+	if (n_loop_hooks == LOOP_HOOKS)
+		return -1;
+	loop_hooks[n_loop_hooks++] = fn;
+	return 0;
+}
+
 /* Frames the slow path built whole (ARP, resolved queues): sent as they are. */
 static unsigned int drain_inject(struct vgw_worker *w)
 {
@@ -58,6 +75,9 @@ int vgw_dp_worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(vgw_gw.rcu, w->idx);
 	rte_rcu_qsbr_thread_online(vgw_gw.rcu, w->idx);
 	uint64_t t_loop = rte_rdtsc();
+	/* once before the first packets too: the modules' clocks start now */
+	for (unsigned int h = 0; h < n_loop_hooks; h++)
+		loop_hooks[h](w, lb->now);
 
 	while (!atomic_load_explicit(&vgw_gw.stop, memory_order_relaxed)) {
 		unsigned int moved = 0;
@@ -81,6 +101,8 @@ int vgw_dp_worker_main(void *arg)
 		lb->now = rte_rdtsc() / hz;
 		if (lb->ct->n) /* an empty table has nothing to expire */
 			vgw_ct_age(lb->ct, lb->now, CT_AGE_BUDGET, on_expire, lb);
+		for (unsigned int h = 0; h < n_loop_hooks; h++)
+			loop_hooks[h](w, lb->now);
 		for (int p = 0; p < vgw_gw.n_ports; p++)
 			rte_eth_tx_buffer_flush(vgw_gw.ports[p].id, (uint16_t)w->idx, w->txb[p]);
 #ifdef VGW_TEST_HOOKS

@@ -41,9 +41,10 @@ static int route(struct rte_mbuf *m, uint32_t *nh, uint16_t *out)
 	uint32_t dst = vgw_ip4_dst(ip);
 	if (vgw_ip4_dst_not_unicast(dst) || vgw_ip_subnet_edge(dst) >= 0)
 		return VGW_HOST_SP(HOST_RX_NOT_UNICAST);
-	/* an EIP belongs to a VM; sending Linux's packet into a tenant's tunnel
-	 * is not what the exception path is for */
-	if (vgw_pubaddr_is(dst, VGW_PUBADDR_EIP))
+	/* an EIP belongs to a VM, a SNAT address to VMs' mappings; sending
+	 * Linux's packet into a tenant's tunnel is not what the exception path
+	 * is for */
+	if (vgw_pubaddr_is(dst, VGW_PUBADDR_EIP) || vgw_pubaddr_is(dst, VGW_PUBADDR_SNAT))
 		return VGW_HOST_SP(HOST_RX_LOCAL);
 	const struct vgw_fib_route_target *t = vgw_fib_lookup(vgw_fib_main, dst);
 	if (!t)

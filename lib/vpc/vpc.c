@@ -248,8 +248,9 @@ int vgw_vpc_del(struct vgw_vpc_tables *t, const char *name, char *err)
 	vgw_vpc_usage(t, v->vni, &n_ep, &n_eip);
 	if (n_ep || n_eip || n_be) {
 		snprintf(err, VGW_ERR_LEN,
-			 "VPC '%s' is in use by %u endpoint(s), %u EIP(s) and %u backend(s)", name,
-			 n_ep, n_eip, n_be);
+			 "VPC '%s' is in use by %u endpoint(s), %u EIP(s) and %u backend(s) or "
+			 "SNAT binding(s)",
+			 name, n_ep, n_eip, n_be);
 		return -1;
 	}
 	uint32_t vni = v->vni;

@@ -106,8 +106,8 @@ int vgw_vpc_del(struct vgw_vpc_tables *t, const char *name, char *err);
 const struct vgw_vpc *vgw_vpc_by_name(const struct vgw_vpc_tables *t, const char *name);
 void vgw_vpc_default_mac(uint32_t vni, uint8_t mac[6]);
 /* Another module puts an object in VPC vni (-1: no such VPC) or takes it out:
- * `vpc del` is refused while holds remain, and counts them as backends (the
- * only holder today). This way vpc.c need not know who holds it. */
+ * `vpc del` is refused while holds remain (load-balancer backends, SNAT
+ * bindings). This way vpc.c need not know who holds it. */
 int vgw_vpc_hold(struct vgw_vpc_tables *t, uint32_t vni);
 void vgw_vpc_release(struct vgw_vpc_tables *t, uint32_t vni);
 

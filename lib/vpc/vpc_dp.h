@@ -111,6 +111,13 @@ struct vgw_vpc_claim {
 	int answer_drop; /* its index once the counters are registered */
 };
 
+/* Where vpc-out sends a VM's packet when the VM has no EIP: `stage` (another
+ * module's: the NAT gateway's), told out = kind, arg = the VNI; that stage
+ * counts vpc_no_eip for a VM it cannot serve either. VGW_STAGE_N (the
+ * default): dropped here, vpc_no_eip. Main thread, while no worker runs
+ * (module init and fini); workers read it without synchronisation. */
+void vgw_vpc_no_eip_set(enum vgw_stage stage, uint16_t kind); /* vxlan_in_dp.c */
+
 /* Claims (a copy of *c), or gives back the claim (c NULL: every
  * decapsulated packet is the VM's own). vxlan_in_dp.c. */
 void vgw_vpc_claim_set(const struct vgw_vpc_claim *c);

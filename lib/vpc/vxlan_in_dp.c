@@ -1,6 +1,7 @@
 /* Stages vxlan-in and vpc-out: VXLAN from a hypervisor to the gateway's
  * VTEP is checked and decapsulated (vxlan-in); a VM's own packet gets its
- * EIP as source (SNAT) and goes to ip4-route (vpc-out). Runs on workers.
+ * EIP as source and goes to ip4-route (vpc-out), or, from a VM without an
+ * EIP, to the NAT gateway's stage (vgw_vpc_no_eip_set). Runs on workers.
  *
  * Frame on entry:  [outer Eth 14][outer IPv4 hl][UDP 8][VXLAN 8]
  *                  [inner Eth 14: VPC gateway MAC <- VM MAC][IPv4 src=private ...]
@@ -37,6 +38,18 @@ void vgw_vpc_claim_set(const struct vgw_vpc_claim *c)
 		claim.ports = &no_keys;
 	if (!claim.answer_addrs)
 		claim.answer_addrs = &no_keys;
+}
+
+/* A VM without an EIP (vpc_dp.h vgw_vpc_no_eip_set). */
+static struct {
+	enum vgw_stage stage;
+	uint16_t kind;
+} no_eip = {VGW_STAGE_N, 0};
+
+void vgw_vpc_no_eip_set(enum vgw_stage stage, uint16_t kind)
+{
+	no_eip.stage = stage;
+	no_eip.kind = kind;
 }
 
 /* A claimed (VNI, source, source port, protocol). */
@@ -212,7 +225,10 @@ void vgw_vpc_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
 		uint32_t src = vgw_ip4_src(iip);
 		const struct vgw_vpc_eip *e = eip[i];
 		if (unlikely(!e)) {
-			vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(VPC_NO_EIP), m);
+			if (no_eip.stage != VGW_STAGE_N)
+				vgw_dp_push_to(w, no_eip.stage, m, p, NULL, p->arg, no_eip.kind);
+			else
+				vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(VPC_NO_EIP), m);
 			continue;
 		}
 		if (vgw_dp_ttl_expired(w, m, p, iip, false)) /* no ICMP into the tunnel */

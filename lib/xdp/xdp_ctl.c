@@ -72,7 +72,7 @@ static void push(size_t *n, uint32_t ifindex, uint32_t ip, uint8_t kind, uint16_
 static bool collect(size_t *n_out)
 {
 	size_t per_public = (size_t)vgw_pubaddr_count(VGW_PUBADDR_EIP) +
-			    vgw_pubaddr_count(VGW_PUBADDR_VIP);
+			    vgw_pubaddr_count(VGW_PUBADDR_VIP) + vgw_pubaddr_count(VGW_PUBADDR_SNAT);
 	if (!want_room((size_t)vgw_gw.n_ports * (per_public + 1)))
 		return false;
 	size_t n = 0;

@@ -98,7 +98,8 @@ static void fuzz_eal_reset(void)
 	vgw_neigh_main = vgw_neigh_create(16, NULL, &stub_neigh_ops, err);
 	vgw_vpc_main = vgw_vpc_create(64, 64, NULL, err);
 	if (!vgw_fib_main || !vgw_neigh_main || !vgw_vpc_main ||
-	    vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0) {
+	    vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0 ||
+	    stub_snat_init(err) < 0) {
 		fprintf(stderr, "fuzz_eal_reset: %s\n", err);
 		abort();
 	}

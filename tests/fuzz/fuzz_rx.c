@@ -173,7 +173,7 @@ static void setup(void)
 	if (!vgw_vpc_main)
 		die("vpc", err);
 	if (vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0 ||
-	    vgw_ct_workers_create(4096, NULL, err) < 0)
+	    vgw_ct_workers_create(4096, NULL, err) < 0 || stub_snat_init(err) < 0)
 		die("tables", err);
 	w->lb->now = rte_rdtsc() / rte_get_tsc_hz();
 

@@ -38,6 +38,9 @@ KNOWN = {
     # ip4-local hands packets to the host port (host/host_dp.h), whose
     # worker side is written against dp/dp.h
     ("dp", "host"): "ip4-local punts to the host port (host/host_dp.h)",
+    # the NAT gateway's stage, like lb's: classify and ip4-route send pool
+    # addresses to it, the dispatcher calls it
+    ("dp", "snat"): "classify, dispatch and ip4-route call snat's stage and lookups",
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"\.\./([A-Za-z0-9_]+)/([^"]+)"', re.M)

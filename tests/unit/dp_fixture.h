@@ -142,7 +142,7 @@ static int dp_setup(const char *const *config, size_t n_config)
 	vgw_neigh_main = vgw_fib_main ? vgw_neigh_create(64, NULL, &stub_neigh_ops, err) : NULL;
 	vgw_vpc_main = vgw_neigh_main ? vgw_vpc_create(64, 64, NULL, err) : NULL;
 	if (!vgw_vpc_main || vgw_fib_route_install_connected(err) < 0 || vgw_lb_init(NULL, err) < 0 ||
-	    vgw_ct_workers_create(4096, NULL, err) < 0) {
+	    vgw_ct_workers_create(4096, NULL, err) < 0 || stub_snat_init(err) < 0) {
 		fprintf(stderr, "tables: %s\n", err);
 		return -1;
 	}

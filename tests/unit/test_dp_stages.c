@@ -33,6 +33,8 @@
 #include "lb/lb_dp.h"
 #include "net/ip4.h"
 #include "net/vxlan.h"
+#include "snat/snat_engine.h"
+#include "snat/snat_module.h"
 #include "vpc/vpc_dp.h"
 
 /* ---- the gateway ---- */
@@ -69,6 +71,8 @@ static const char *const config[] = {
 	"neigh add 10.2.0.20 02:00:5e:00:02:14",
 	"neigh add 10.2.0.21 02:00:5e:00:02:15",
 	"route add 0.0.0.0/0 via 10.1.0.254",
+	"snat pool add nat addresses 10.1.0.200",
+	"snat bind blue pool nat subnet 192.168.1.12/32",
 };
 
 static const uint8_t MAC_ROUTER[6] = {0x02, 0x00, 0x5e, 0x00, 0x01, 0xfe};
@@ -283,6 +287,7 @@ static void open_flow(uint16_t cport);
 static void open_40010(void) { open_flow(40010); }
 static void open_40020(void) { open_flow(40020); }
 static void ct_has_40000(void);
+static void snat_has_vm3(void);
 
 /* Frames used by several rows */
 
@@ -386,8 +391,16 @@ static const struct stage_case cases[] = {
 	{.name = "vpc-out: SNAT to the EIP, TTL decremented, to ip4-route",
 	 .stage = VGW_STAGE_VPC_OUT, .in_port = 1, .in = &vm1_out, .arg = VNI,
 	 .want = {.where = TO_VEC, .stage = VGW_STAGE_IP4_ROUTE, .frame = &vm1_out_snat}},
-	{.name = "vpc-out: a VM without an EIP", .stage = VGW_STAGE_VPC_OUT, .in_port = 1,
-	 .in = INNER(VM3, MAC_VM1), .arg = VNI, .want = {.where = FREED, .drop = "vpc_no_eip"}},
+	{.name = "vpc-out: a VM without an EIP goes to the NAT gateway",
+	 .stage = VGW_STAGE_VPC_OUT, .in_port = 1, .in = INNER(VM3, MAC_VM1), .arg = VNI,
+	 .want = {.where = TO_VEC, .stage = VGW_STAGE_SNAT, .arg = VNI,
+		  .frame = INNER(VM3, MAC_VM1)}},
+	/* (tests/unit/test_snat_dp.c has the NAT gateway's own rows) */
+	{.name = "snat: a VM no binding covers", .stage = VGW_STAGE_SNAT, .in_port = 1,
+	 .in = INNER(VM2, MAC_VM2), .arg = VNI, .want = {.where = FREED, .drop = "vpc_no_eip"}},
+	{.name = "snat: a bound VM's UDP gets a pool address and port, to ip4-route",
+	 .stage = VGW_STAGE_SNAT, .in_port = 1, .in = INNER(VM3, MAC_VM1), .arg = VNI,
+	 .after = snat_has_vm3, .want = {.where = TO_VEC, .stage = VGW_STAGE_IP4_ROUTE}},
 	{.name = "vpc-out: TTL 1 is dropped without an ICMP error into the tunnel",
 	 .stage = VGW_STAGE_VPC_OUT, .in_port = 1, .in = INNER(VM1, MAC_VM1, .ttl = 1),
 	 .arg = VNI, .want = {.where = FREED, .drop = "ttl_exceeded"}},
@@ -689,6 +702,16 @@ static void open_flow(uint16_t cport)
 }
 
 /* The lb row's SYN from CLIENT:40000 made an entry to the backend. */
+/* VM3:5000/udp has its mapping, on the pool's address, at a port >= 1024 */
+static void snat_has_vm3(void)
+{
+	const struct vgw_snat_engine *s = vgw_snat_engines[0];
+	uint32_t mi = vgw_snat_map_find(s, VNI, VM3, 5000, 17);
+	CU_ASSERT_FATAL(mi != VGW_SNAT_NIL);
+	ASSERT_EQ(s->map[mi].pub_ip, A4(10, 1, 0, 200));
+	CU_ASSERT(s->map[mi].pub_port >= 1024);
+}
+
 static void ct_has_40000(void)
 {
 	struct vgw_ct_key k = {.src = CLIENT, .dst = VIP, .sport = 40000, .dport = 80, .proto = 6};

@@ -36,8 +36,9 @@ static void t_kinds(void)
 {
 	ka = vgw_dp_handoff_kind("test-a", VGW_STAGE_IP4_LOCAL, 7, fixup_consume);
 	kb = vgw_dp_handoff_kind("test-b", VGW_STAGE_IP4_LOCAL, 9, fixup_consume);
-	ASSERT_EQ(ka, 1);
-	ASSERT_EQ(kb, 2);
+	/* after the kinds the fixture's modules registered (snat's) */
+	CU_ASSERT(ka >= 1);
+	ASSERT_EQ(kb, ka + 1);
 	ASSERT_EQ(vgw_dp_handoff_kind("test-a", VGW_STAGE_IP4_LOCAL, 7, fixup_consume), ka);
 }
 

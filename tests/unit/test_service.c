@@ -237,10 +237,10 @@ static void test_cross_checks(void)
 	OK(BE(11));
 	OK("backend add web vpc red ip 192.168.1.10 port 8080");
 	ASSERT_EQ(vgw_lb_backends_in(100), 2);
-	REFUSE("vpc del blue", "VPC 'blue' is in use by 0 endpoint(s), 0 EIP(s) and 2 backend(s)");
-	REFUSE("vpc del red", "and 1 backend(s)");
+	REFUSE("vpc del blue", "VPC 'blue' is in use by 0 endpoint(s), 0 EIP(s) and 2 backend(s) or SNAT binding(s)");
+	REFUSE("vpc del red", "and 1 backend(s) or SNAT binding(s)");
 	OK("backend del web vpc blue ip 192.168.1.10 port 8080");
-	REFUSE("vpc del blue", "and 1 backend(s)");
+	REFUSE("vpc del blue", "and 1 backend(s) or SNAT binding(s)");
 	OK("backend del web vpc blue ip 192.168.1.11 port 8080");
 	OK("vpc del blue");
 	OK("service del web"); /* its backends go with it */

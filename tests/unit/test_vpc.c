@@ -164,13 +164,13 @@ static void test_vpc_del(void)
 	vgw_vpc_usage(T, 100, &n_ep, &n_eip);
 	ASSERT_EQ(n_ep, 2);
 	ASSERT_EQ(n_eip, 1);
-	REFUSE("vpc del blue", "VPC 'blue' is in use by 2 endpoint(s), 1 EIP(s) and 0 backend(s)");
+	REFUSE("vpc del blue", "VPC 'blue' is in use by 2 endpoint(s), 1 EIP(s) and 0 backend(s) or SNAT binding(s)");
 	OK("endpoint del blue 192.168.1.10");
 	OK("endpoint del blue 192.168.1.11");
-	REFUSE("vpc del blue", "VPC 'blue' is in use by 0 endpoint(s), 1 EIP(s) and 0 backend(s)");
+	REFUSE("vpc del blue", "VPC 'blue' is in use by 0 endpoint(s), 1 EIP(s) and 0 backend(s) or SNAT binding(s)");
 	OK("eip del 203.0.113.10");
 	OK("endpoint add blue 192.168.1.12 mac " EP_MAC " vtep 10.2.0.20");
-	REFUSE("vpc del blue", "in use by 1 endpoint(s), 0 EIP(s) and 0 backend(s)");
+	REFUSE("vpc del blue", "in use by 1 endpoint(s), 0 EIP(s) and 0 backend(s) or SNAT binding(s)");
 	OK("endpoint del blue 192.168.1.12");
 	OK("vpc del blue");
 	ASSERT_EQ(T->vpc_by_vni->n, 2);
