@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../cli/cli.h"
+#include "../neigh/neigh.h"
 #include "../net/ip4.h"
 #include "../vpc/vpc.h"
 #include "snat.h"
@@ -126,6 +127,10 @@ static int pool_set(struct vgw_cli_ctx *ctx, int argc, char **argv, bool replace
 	if (rc == 0)
 		rc = vgw_snat_pool_set(T, argv[0], sp, replace, ctx->err);
 	free(sp);
+	/* tell the public segment the addresses live here (as for an EIP) */
+	const struct vgw_snat_pool *p = rc == 0 ? vgw_snat_pool_by_name(T, argv[0]) : NULL;
+	for (uint32_t i = 0; p && i < p->n_addrs; i++)
+		vgw_neigh_announce_public(p->addrs[i].ip);
 	return rc;
 }
 
