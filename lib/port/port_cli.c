@@ -4,6 +4,7 @@
 #include "../cli/cli.h"
 #include "../core/gw.h"
 #include "../host/host.h"
+#include "port_flow.h"
 
 static void format_port(struct vgw_fmt *f, int i)
 {
@@ -44,8 +45,20 @@ static int cmd_show_port(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_show_flow(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	vgw_port_flow_show(ctx->f);
+	return 0;
+}
+
 const struct vgw_cmd vgw_port_cmds[] = {
 	{"show port", "", "list ports: role, MAC, MTU, link, queues, addresses, device, host port", 0, 0,
 	 cmd_show_port},
+	{"show flow", "",
+	 "NIC steering rules (rte_flow) per port: whether the port takes them, each rule's "
+	 "match, queue, and whether it is in the NIC (why not)",
+	 0, 0, cmd_show_flow},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };

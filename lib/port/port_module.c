@@ -11,6 +11,7 @@
 #include "../core/module.h"
 #include "../net/ip4.h"
 #include "port.h"
+#include "port_flow.h"
 #include "port_mtu.h"
 
 /* An existing Linux interface (af-xdp): the kernel's rules (dev_valid_name)
@@ -293,6 +294,32 @@ static uint32_t mbufs(void)
 	       (uint32_t)vgw_gw.n_ports * VGW_INJECT_RING_SIZE;
 }
 
+static int start(char *err)
+{
+	if (vgw_port_start(err) < 0)
+		return -1;
+	/* steering rules go in once the ports run (some PMDs refuse them before) */
+	vgw_port_flow_start();
+	return 0;
+}
+
+/* the rules leave the NICs before the ports stop (and at SIGTERM, while
+ * the workers still run: their traffic falls back to the software path) */
+static void stop(uint64_t now_ms)
+{
+	(void)now_ms;
+	vgw_port_flow_stop();
+}
+
+static void fini(void)
+{
+	vgw_port_flow_stop();
+	vgw_port_close();
+}
+
+uint16_t vgw_port_sp_base;
+static const struct vgw_counter_desc sp_counters[] = {VGW_PORT_SP_COUNTERS(VGW_COUNTER_DESC, _)};
+
 const struct vgw_module vgw_port_module = {
 	.name = "port",
 	.cmds = vgw_port_cmds,
@@ -303,6 +330,8 @@ const struct vgw_module vgw_port_module = {
 	.mbufs = mbufs,
 	.prepare = prepare,
 	.init = vgw_port_init,
-	.start = vgw_port_start,
-	.fini = vgw_port_close,
+	.start = start,
+	.stop = stop,
+	.fini = fini,
+	.sp_counters = {sp_counters, VGW_PORT_SP_N, &vgw_port_sp_base},
 };

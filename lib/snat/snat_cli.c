@@ -5,12 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_log.h>
+
 #include "../cli/cli.h"
 #include "../neigh/neigh.h"
 #include "../net/ip4.h"
 #include "../vpc/vpc.h"
 #include "snat.h"
 #include "snat_engine.h"
+#include "snat_flow.h"
 #include "snat_module.h"
 
 #define T (vgw_snat_main)
@@ -35,6 +38,16 @@ static int need_tables(struct vgw_cli_ctx *ctx)
 		return 0;
 	snprintf(ctx->err, VGW_ERR_LEN, "SNAT is not initialised");
 	return -1;
+}
+
+/* After a pool change: the NICs' steering rules follow (snat_flow.h). The
+ * change is made already; rules that cannot follow leave the replies to the
+ * software handoff, which is logged, not refused. */
+static void flow_sync(void)
+{
+	char err[VGW_ERR_LEN];
+	if (vgw_snat_flow_sync(err) < 0)
+		RTE_LOG(WARNING, USER1, "snat: steering rules not updated: %s\n", err);
 }
 
 /* ---- parsing ---- */
@@ -131,6 +144,8 @@ static int pool_set(struct vgw_cli_ctx *ctx, int argc, char **argv, bool replace
 	const struct vgw_snat_pool *p = rc == 0 ? vgw_snat_pool_by_name(T, argv[0]) : NULL;
 	for (uint32_t i = 0; p && i < p->n_addrs; i++)
 		vgw_neigh_announce_public(p->addrs[i].ip);
+	if (rc == 0)
+		flow_sync();
 	return rc;
 }
 
@@ -149,7 +164,10 @@ static int cmd_pool_del(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	if (need_tables(ctx) < 0)
 		return -1;
 	(void)argc;
-	return vgw_snat_pool_del(T, argv[0], ctx->err);
+	if (vgw_snat_pool_del(T, argv[0], ctx->err) < 0)
+		return -1;
+	flow_sync();
+	return 0;
 }
 
 static int parse_subnet(struct vgw_cli_ctx *ctx, const char *s, uint32_t *net, uint8_t *plen)

@@ -753,6 +753,24 @@ def http_fetch(a):
     return 0 if status == 200 else 1
 
 
+def udp_echo(a):
+    """Answers every datagram with the same bytes, until --duration passes;
+    prints one line per sender ("src PORT")."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a.addr, a.port))
+    s.settimeout(0.2)
+    deadline = time.monotonic() + a.duration
+    while time.monotonic() < deadline:
+        try:
+            data, src = s.recvfrom(65535)
+        except socket.timeout:
+            continue
+        print("%s %d" % src, flush=True)
+        s.sendto(data, src)
+    return 0
+
+
 def udp_probe(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(a.timeout)
@@ -1018,6 +1036,11 @@ def main():
     q.add_argument("path"); q.add_argument("out")
     q.add_argument("--timeout", type=float, default=60)
     q.set_defaults(fn=http_fetch)
+
+    q = sp.add_parser("udp-echo")
+    q.add_argument("addr"); q.add_argument("port", type=int)
+    q.add_argument("--duration", type=float, default=60)
+    q.set_defaults(fn=udp_echo)
 
     q = sp.add_parser("udp-probe")
     q.add_argument("dst"); q.add_argument("port", type=int)

@@ -11,6 +11,7 @@
 #include "gw_fixture.h"
 #include "snat/snat.h"
 #include "snat/snat_engine.h"
+#include "snat/snat_flow.h"
 #include "snat/snat_tab.h"
 
 #define VNI 100
@@ -422,6 +423,49 @@ static void test_address_removed(void)
 	T = NULL;
 }
 
+/* The NIC rules agree with the owner function: every port of every pool
+ * address matches exactly one rule per protocol, whose queue is the
+ * worker vgw_snat_port_owner names */
+static void test_flow_rules(void)
+{
+	for (unsigned int nw = 1; nw <= 3; nw++) {
+		tables(nw, VGW_SNAT_STEER_PORT);
+		CU_ASSERT_FATAL(pool("p", P0, P0 + 1, -1, -1, -1, -1) == 0);
+		struct vgw_flow_rule r[64];
+		uint32_t n = vgw_snat_flow_rules(T, nw, r, 64);
+		/* residues: the power of two at or above the workers, TCP and UDP */
+		uint32_t res = nw == 1 ? 0 : nw == 2 ? 2 : 4;
+		ASSERT_EQ(n, 2 * res * 2);
+		const struct vgw_snat_pool *p = vgw_snat_pool_by_name(T, "p");
+		for (uint32_t port = 1024; port < 65536 && nw > 1; port += 37)
+			for (uint8_t proto = 6; proto <= 17; proto += 11) {
+				int hits = 0;
+				for (uint32_t i = 0; i < n; i++) {
+					if (r[i].dst != P0 || r[i].proto != proto ||
+					    (port & r[i].dport_mask) != r[i].dport)
+						continue;
+					hits++;
+					ASSERT_EQ(r[i].queue,
+						  vgw_snat_port_owner(&p->addrs[0], (uint16_t)port, nw));
+				}
+				ASSERT_EQ(hits, 1);
+			}
+	}
+	tables(2, VGW_SNAT_STEER_ADDRESS);
+	CU_ASSERT_FATAL(pool("a", P0, P0 + 3, -1, -1, -1, -1) == 0);
+	struct vgw_flow_rule r[8];
+	ASSERT_EQ(vgw_snat_flow_rules(T, 2, r, 8), 4);
+	const struct vgw_snat_pool *p = vgw_snat_pool_by_name(T, "a");
+	for (uint32_t i = 0; i < 4; i++) {
+		ASSERT_EQ(r[i].dst, p->addrs[i].ip);
+		ASSERT_EQ(r[i].dst_mask, 0xffffffffu);
+		ASSERT_EQ(r[i].proto, 0);
+		ASSERT_EQ(r[i].queue, p->addrs[i].owner);
+	}
+	vgw_snat_destroy(T);
+	T = NULL;
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -437,6 +481,7 @@ int main(void)
 		{"TCP timeouts: established 2 h 4 min, transitory 4 min", test_tcp_timeouts},
 		{"a removed address ends its sessions before it can come back",
 		 test_address_removed},
+		{"NIC rules send every public port to its owner", test_flow_rules},
 	};
 	return unit_eal_run("snat", tests, sizeof(tests) / sizeof(tests[0]));
 }
