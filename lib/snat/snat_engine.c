@@ -167,15 +167,18 @@ static uint32_t vm_take(struct vgw_snat_engine *s, uint32_t vni, uint32_t ip,
 			enum vgw_snat_verdict *v)
 {
 	uint32_t i = vm_get(s, vni, ip);
-	if (i != VGW_SNAT_TAB_NONE)
+	bool stale = i != VGW_SNAT_TAB_NONE &&
+		     atomic_load_explicit(&((struct vgw_snat_tables *)s->t)->slot_ip[s->vm[i].slot],
+					  memory_order_relaxed) != s->vm[i].pub_ip;
+	if (i != VGW_SNAT_TAB_NONE && !stale)
 		return i;
-	if (s->vm_free == VGW_SNAT_NIL) {
+	if (!stale && s->vm_free == VGW_SNAT_NIL) {
 		*v = VGW_SNAT_FULL;
 		return VGW_SNAT_NIL;
 	}
 	/* the paired address: from a hash of the VM, the first of the pool's
 	 * that this worker may take a block of (RFC 4787 REQ-2: kept while
-	 * the VM has mappings) */
+	 * the VM has mappings; a new one only when it left the pool) */
 	const struct vgw_snat_addr *a = NULL;
 	uint32_t h = vgw_snat_tab_hash(in_k0(vni, ip), 0);
 	for (uint32_t k = 0; k < pool->n_addrs && !a; k++) {
@@ -186,6 +189,11 @@ static uint32_t vm_take(struct vgw_snat_engine *s, uint32_t vni, uint32_t ip,
 	if (!a) {
 		*v = VGW_SNAT_EXHAUSTED;
 		return VGW_SNAT_NIL;
+	}
+	if (stale) {
+		s->vm[i].pub_ip = a->ip;
+		s->vm[i].slot = a->slot;
+		return i;
 	}
 	i = s->vm_free;
 	struct vgw_snat_vm *r = &s->vm[i];
@@ -240,19 +248,46 @@ static int block_port(struct vgw_snat_engine *s, const struct vgw_snat_blk *b, u
 	return -1;
 }
 
-/* Takes a port for a mapping of VM r: in its blocks of the protocol, else
- * in a new block. Sets *bi and the port; -1 when none is free. */
+/* Bit `bit` of block b if it is free and no mapping holds its port. */
+static bool bit_free(const struct vgw_snat_engine *s, const struct vgw_snat_blk *b,
+		     unsigned int bit, uint32_t pub_ip, uint8_t proto)
+{
+	uint16_t port = (uint16_t)(b->num << VGW_SNAT_BLOCK_SHIFT | bit);
+	return !(b->used >> bit & 1) &&
+	       vgw_snat_tab_get(&s->out, pub_ip, port_k1(port, proto)) == VGW_SNAT_TAB_NONE;
+}
+
+/* Takes a port for a mapping of VM r from its port `want`: the same port
+ * when the VM's blocks hold it free, or when its block is free to take
+ * (port preservation: the VM's own ephemeral choice is kept, RFC 4787
+ * allows it), else any free port of the VM's blocks of the protocol, else
+ * of a new block. Sets *bi and the port; -1 when none is free. */
 static int port_take(struct vgw_snat_engine *s, uint32_t ri, const struct vgw_snat_pool *pool,
-		     uint8_t proto, uint32_t *bi_out, uint16_t *port)
+		     uint8_t proto, uint16_t want, uint32_t *bi_out, uint16_t *port)
 {
 	struct vgw_snat_vm *r = &s->vm[ri];
 	unsigned int pi = vgw_snat_pidx(proto);
 	unsigned int blo = pool->port_lo >> VGW_SNAT_BLOCK_SHIFT;
 	unsigned int bhi = pool->port_hi >> VGW_SNAT_BLOCK_SHIFT;
+	unsigned int wnum = want >> VGW_SNAT_BLOCK_SHIFT, wbit = want & (VGW_SNAT_BLOCK_PORTS - 1);
+	bool want_ok = wnum >= blo && wnum <= bhi;
+	for (uint32_t bi = r->head[pi]; want_ok && bi != VGW_SNAT_NIL; bi = s->blk[bi].next) {
+		struct vgw_snat_blk *b = &s->blk[bi];
+		if (b->num != wnum || b->slot != r->slot)
+			continue;
+		if (bit_free(s, b, wbit, r->pub_ip, proto)) {
+			b->used |= 1ull << wbit;
+			*bi_out = bi;
+			*port = want;
+			return 0;
+		}
+		break;
+	}
 	for (uint32_t bi = r->head[pi]; bi != VGW_SNAT_NIL; bi = s->blk[bi].next) {
 		struct vgw_snat_blk *b = &s->blk[bi];
-		/* a block out of the pool's current range only drains */
-		if (b->used == ~0ull || b->num < blo || b->num > bhi)
+		/* a block out of the pool's current range, or of an address the
+		 * VM no longer has, only drains */
+		if (b->used == ~0ull || b->num < blo || b->num > bhi || b->slot != r->slot)
 			continue;
 		int bit = block_port(s, b, r->pub_ip, proto);
 		if (bit < 0)
@@ -268,7 +303,12 @@ static int port_take(struct vgw_snat_engine *s, uint32_t ri, const struct vgw_sn
 					.owner = s->t && s->t->steer == VGW_SNAT_STEER_ADDRESS
 							 ? (uint8_t)s->idx
 							 : VGW_SNAT_ANY_WORKER};
-	int num = free_block(s, &a, pi, pool->port_lo, pool->port_hi);
+	int num = -1;
+	uint64_t own = a.owner == VGW_SNAT_ANY_WORKER ? s->own_word : ~0ull;
+	if (want_ok && (own >> (wnum % 64) & 1) && !(s->taken[r->slot][pi][wnum / 64] >> (wnum % 64) & 1))
+		num = (int)wnum;
+	if (num < 0)
+		num = free_block(s, &a, pi, pool->port_lo, pool->port_hi);
 	if (num < 0)
 		return -1;
 	uint32_t bi = s->blk_free;
@@ -279,7 +319,9 @@ static int port_take(struct vgw_snat_engine *s, uint32_t ri, const struct vgw_sn
 	s->taken[r->slot][pi][num / 64] |= 1ull << (num % 64);
 	s->n_blk++;
 	blk_push(s, r, bi);
-	int bit = block_port(s, b, r->pub_ip, proto);
+	int bit = (unsigned int)num == wnum && bit_free(s, b, wbit, r->pub_ip, proto)
+			  ? (int)wbit
+			  : block_port(s, b, r->pub_ip, proto);
 	if (bit < 0)
 		bit = 0; /* a fresh block: no mapping holds its ports */
 	b->used |= 1ull << bit;
@@ -354,7 +396,7 @@ static uint32_t map_new(struct vgw_snat_engine *s, const struct vgw_ct_key *rk,
 	uint16_t port;
 	if (r->maps >= pool->max_per_vm) {
 		*v = VGW_SNAT_VM_CAP;
-	} else if (port_take(s, ri, pool, rk->proto, &bi, &port) < 0) {
+	} else if (port_take(s, ri, pool, rk->proto, rk->sport, &bi, &port) < 0) {
 		*v = VGW_SNAT_EXHAUSTED;
 	} else {
 		uint32_t mi = s->map_free;

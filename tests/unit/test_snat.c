@@ -238,6 +238,27 @@ static void test_eim_paired(void)
 	vgw_snat_engine_destroy(s);
 }
 
+/* Port preservation: a VM's port is kept when its block is the VM's or
+ * free; another VM's block, or a port out of the pool's range, is not */
+static void test_port_preservation(void)
+{
+	tables(1, VGW_SNAT_STEER_PORT);
+	CU_ASSERT_FATAL(pool("p", P0, P0, -1, -1, -1, -1) == 0);
+	const struct vgw_snat_pool *p = vgw_snat_pool_by_name(T, "p");
+	struct vgw_snat_engine *s = engine(0, 1);
+	enum vgw_snat_verdict v;
+	ASSERT_EQ(out_udp(s, VM1, 5000, R1, 53, p, &v)->vip_port, 5000);
+	ASSERT_EQ(out_udp(s, VM1, 5001, R1, 53, p, &v)->vip_port, 5001); /* its block */
+	uint16_t x = out_udp(s, VM2, 5002, R1, 53, p, &v)->vip_port;    /* VM1's block */
+	CU_ASSERT(x >> 6 != 5002 >> 6);
+	/* VM2 now holds x's block: its own next port there is kept */
+	uint16_t y = (uint16_t)((x & ~63u) | ((x + 1) & 63u));
+	ASSERT_EQ(out_udp(s, VM2, y, R1, 53, p, &v)->vip_port, y);
+	uint16_t z = out_udp(s, VM1, 80, R1, 53, p, &v)->vip_port; /* below 1024 */
+	CU_ASSERT(z >= 1024 && z >> 6 == 5000 >> 6);                 /* in VM1's block */
+	vgw_snat_engine_destroy(s);
+}
+
 /* RFC 4787 REQ-3 / RFC 5382 REQ-7: no two live mappings share a public
  * address and port, none below 1024; with two workers each takes only the
  * ports it owns (replies find it: vgw_snat_port_owner) */
@@ -473,6 +494,7 @@ int main(void)
 		{"pools and bindings refuse bad input with a message", test_conf_refusals},
 		{"a subnet binding wins over the whole VPC's", test_subnet_binding},
 		{"mappings are endpoint-independent, paired and deterministic", test_eim_paired},
+		{"a VM's port is kept when its block allows", test_port_preservation},
 		{"no two mappings share a public port; each worker uses its own",
 		 test_ports_unique_owned},
 		{"per-VM cap, exhaustion, and ports back only after the timeout",
