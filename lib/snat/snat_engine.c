@@ -61,6 +61,12 @@ struct vgw_snat_engine *vgw_snat_engine_create(const struct vgw_snat_tables *t, 
 			s->own_word |= 1ull << b;
 	s->rnd = 0x9e3779b97f4a7c15ull ^ ((uint64_t)idx << 17 | 1);
 	s->t = t;
+	/* every mapping holds a session: more mappings than sessions never
+	 * live; one more than that is the new mapping of a session whose
+	 * insert is about to evict another (and with it, maybe, a mapping) */
+	if (mappings > sessions)
+		mappings = sessions;
+	mappings++;
 	s->map_cap = mappings;
 	s->vm_cap = vms;
 	s->blk_cap = mappings; /* a block holds at least one mapping */

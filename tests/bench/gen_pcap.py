@@ -50,6 +50,16 @@ EIP_BASE = 0xC6120000  # 198.18.0.0/24
 VM_BASE = 0xC0A80000  # 192.168.0.0/16
 VIP, VIP_PORT, BACKEND_PORT, N_BACKENDS = "198.51.100.80", 80, 8080, 16
 VM_PORT = 80
+# SNAT (snat-*): pool `bench` binds the whole VPC; VM j's mapping is its port
+# 1024 + 64 j kept (port preservation: each VM its own block of the single
+# pool address), so the replies are known without asking vgwd
+POOL = "198.18.1.1"
+POOL_NEW = "198.18.1.1-198.18.1.16"  # snat-new: enough blocks for every VM
+REMOTE = "203.0.113.1"  # snat-new's destination, port 53
+
+
+def snat_port(j):
+    return 1024 + 64 * j
 PAYLOAD = bytes(range(18))  # UDP payload: 14 + 20 + 8 + 18 = 60-byte frames
 TTL, DF = 64, 0x4000
 MAX_FLOWS = 1 << 24
@@ -61,6 +71,12 @@ WORKLOADS = {
     "syn-flood": "client -> VIP 198.51.100.80:80, TCP SYN, 60-byte frames on p0 (LB, new conns)",
     "vip-handoff": "vip-in on p0 and the backend's TCP ACK replies in VXLAN on p1, "
                    "a queue per worker on each (LB both ways, established; flow handoff)",
+    "snat-out": "VXLAN from the hypervisors on p1: VM without EIP -> client, UDP (decap + "
+                "SNAT through the pool; 256 VMs, one mapping each, a session per flow)",
+    "snat-return": "client -> the pool address, UDP to the VM's mapping, 60-byte frames on p0 "
+                   "(SNAT reply: session, DNAT, VXLAN encap); p1 plays snat-out once first",
+    "snat-new": "VXLAN on p1: VM without EIP -> a remote, UDP, every flow a new VM port "
+                "(new mappings; the session table, a quarter of the flows, evicts)",
 }
 
 
@@ -167,10 +183,12 @@ def gen_syn_flood(n):
     return gen_tcp(n, 0x02)
 
 
-def gen_vxlan_return(n):
+def gen_vxlan_return(n, sport=lambda i: VM_PORT, dst=None):
     """The reply of eip-in flow i in VXLAN: VM 192.168.0.j:80 -> client i, from
-    hypervisor j % 4, outer UDP sport 49152 + (i & 0x3fff), outer checksum 0."""
-    iudp = struct.pack(">HHHH", VM_PORT, 0, 8 + len(PAYLOAD), 0) + PAYLOAD
+    hypervisor j % 4, outer UDP sport 49152 + (i & 0x3fff), outer checksum 0.
+    sport(i): the VM's port instead of 80; dst: (address, port) for every
+    flow instead of client i."""
+    iudp = struct.pack(">HHHH", 0, 0, 8 + len(PAYLOAD), 0) + PAYLOAD
     tpl = []  # one template per VM j: everything but the client-dependent fields
     for j in range(256):
         vm, k = VM_BASE + j, j % 4
@@ -189,16 +207,48 @@ def gen_vxlan_return(n):
     osport = struct.Struct(">H").pack_into
     inner = struct.Struct(">HIIHH").pack_into  # inner ip cksum, src, dst, sport, dport
     ck = struct.Struct(">H").pack_into
+    fixed = (ip4(dst[0]), dst[1]) if dst else None
     for i in range(n):
         rec, ip_base, l4_base = tpl[i & 0xff]
-        dst, dport = CLIENT_BASE + (i >> 8), 1024 + (i & 0xff)
-        a = (dst >> 16) + (dst & 0xffff)
+        d, dport = fixed or (CLIENT_BASE + (i >> 8), 1024 + (i & 0xff))
+        sp = sport(i)
+        a = (d >> 16) + (d & 0xffff)
         o = i * rl
         buf[o:o + rl] = rec
         o += U
         osport(buf, o + L4, 49152 + (i & 0x3fff))
-        inner(buf, o + IN + IP_CK, fold(ip_base + a), VM_BASE + (i & 0xff), dst, VM_PORT, dport)
-        ck(buf, o + IN + L4 + 6, fold(l4_base + a + dport) or 0xffff)
+        inner(buf, o + IN + IP_CK, fold(ip_base + a), VM_BASE + (i & 0xff), d, sp, dport)
+        ck(buf, o + IN + L4 + 6, fold(l4_base + a + dport + sp) or 0xffff)
+    return buf
+
+
+def gen_snat_out(n):
+    """VM j (no EIP) port snat_port(j) -> client i, in VXLAN (as vxlan-return)."""
+    return gen_vxlan_return(n, sport=lambda i: snat_port(i & 0xff))
+
+
+def gen_snat_new(n):
+    """VM j port 1024 + (i >> 8) -> REMOTE:53: every flow a new mapping."""
+    return gen_vxlan_return(n, sport=lambda i: 1024 + ((i >> 8) & 0xffff), dst=(REMOTE, 53))
+
+
+def gen_snat_return(n):
+    """client i -> POOL:snat_port(j), UDP from the client's port (snat-out's reply)."""
+    udp = struct.pack(">HHHH", 0, 0, 8 + len(PAYLOAD), 0) + PAYLOAD
+    pool = ip4(POOL)
+    frame = eth(P0_MAC, NH_MAC) + ipv4(17, len(udp), dst=pool) + udp
+    buf, rl = records(frame, n)
+    ip_base = wsum(frame[14:34])
+    l4_base = wsum(udp) + 17 + len(udp) + (pool >> 16) + (pool & 0xffff)
+    pack = struct.Struct(">HIIHH").pack_into  # ip cksum, src, dst, sport, dport
+    ck = struct.Struct(">H").pack_into
+    for i in range(n):
+        src, sport = CLIENT_BASE + (i >> 8), 1024 + (i & 0xff)
+        dport = snat_port(i & 0xff)
+        a = (src >> 16) + (src & 0xffff)
+        o = i * rl + U
+        pack(buf, o + IP_CK, fold(ip_base + a), src, pool, sport, dport)
+        ck(buf, o + L4 + 6, fold(l4_base + a + sport + dport) or 0xffff)
     return buf
 
 
@@ -248,7 +298,7 @@ def settings(workload, n, workers):
     # pool: size it as vgwd's default (app/vgwd/main.c, 2 ports) plus one per
     # flow. An mbuf takes about 2.4 KB with hugepages, 4 KB with --no-huge.
     w = workers
-    held = 2 * n if workload == "vip-handoff" else n  # both ports' pcaps
+    held = 2 * n if workload in ("vip-handoff", "snat-return") else n  # both ports' pcaps
     mbufs = max(2 * w * 2048 + w * 1024 + 2 * 1024 + 256 + w * (w - 1) * 1024 + 4096,
                 16383) + held
     out = ["# %s, %d flows, %d worker(s): %d mbufs, about %d MB (%d MB with --no-huge)"
@@ -256,6 +306,13 @@ def settings(workload, n, workers):
            "mbufs %d" % mbufs]
     if workload in ("vip-in", "vip-handoff"):  # every flow keeps its entry, none evicted
         out.append("conntrack max-entries %d" % max(262144, 1 << (n - 1).bit_length()))
+    elif workload in ("snat-out", "snat-return"):  # a session per flow, none evicted
+        out.append("snat-table max-sessions %d" % max(65536, 1 << (n - 1).bit_length()))
+        out.append("snat-table max-vms 1024")
+    elif workload == "snat-new":  # a quarter of the flows: every new mapping evicts
+        s = max(16, 1 << ((n // 4).bit_length() - 1))
+        out += ["snat-table max-sessions %d" % s, "snat-table max-mappings %d" % s,
+                "snat-table max-vms 1024"]
     elif workload == "syn-flood":  # at most a quarter of the flows: every SYN evicts
         # a power of two, as for vip-in (sizes of the index: lib/ct/ct.h)
         out.append("conntrack max-entries %d" % max(16, 1 << ((n // 4).bit_length() - 1)))
@@ -267,7 +324,14 @@ def commands(workload):
            "vpc add bench vni %d gateway-mac %s" % (VNI, GW_MAC)]
     out += ["neigh add %s %s" % (hv, m) for hv, m in zip(HVS, HV_MACS)]
     out += ["neigh add %s %s" % (NH_IP, NH_MAC), "route add 0.0.0.0/0 via %s" % NH_IP]
-    if workload in ("eip-in", "vxlan-return"):
+    if workload.startswith("snat-"):
+        for j in range(256):
+            out.append("endpoint add bench %s mac 02:aa:00:00:00:%02x vtep %s"
+                       % (dotted(VM_BASE + j), j, HVS[j % 4]))
+        out.append("snat pool add bench addresses %s"
+                   % (POOL_NEW if workload == "snat-new" else POOL))
+        out.append("snat bind bench pool bench")
+    elif workload in ("eip-in", "vxlan-return"):
         for j in range(256):
             out.append("endpoint add bench %s mac 02:aa:00:00:00:%02x vtep %s"
                        % (dotted(VM_BASE + j), j, HVS[j % 4]))
@@ -385,7 +449,8 @@ def check(workload, n, path):
 
 GENERATORS = {"eip-in": gen_eip_in, "vip-in": gen_vip_in,
               "vxlan-return": gen_vxlan_return, "syn-flood": gen_syn_flood,
-              "vip-handoff": gen_vip_in}
+              "vip-handoff": gen_vip_in, "snat-out": gen_snat_out,
+              "snat-return": gen_snat_return, "snat-new": gen_snat_new}
 
 
 def write_pcap(path, buf):
@@ -433,6 +498,8 @@ def main():
     write_pcap(a.out, buf)
     if a.workload == "vip-handoff":
         write_handoff(a.out, a.flows, buf, a.workers)
+    if a.workload == "snat-return":  # the mappings and sessions, played once on p1
+        write_pcap(a.out + ".warm", gen_snat_out(a.flows))
     with open(a.out + ".settings", "w") as f:
         f.write("\n".join(settings(a.workload, a.flows, a.workers)) + "\n")
     with open(a.out + ".conf", "w") as f:

@@ -37,9 +37,15 @@ gen() {
 }
 
 # input port of a workload: VXLAN comes from the underlay, the rest from the
-# Internet; vip-handoff: both (PCAP.ports)
+# Internet; vip-handoff: both (PCAP.ports); snat-return: p0, after p1 played
+# PCAP.warm once (the mappings and sessions its replies need)
 in_port() {
-  case $1 in vxlan-return) echo p1 ;; vip-handoff) echo both ;; *) echo p0 ;; esac
+  case $1 in
+    vxlan-return|snat-out|snat-new) echo p1 ;;
+    vip-handoff) echo both ;;
+    snat-return) echo warm ;;
+    *) echo p0 ;;
+  esac
 }
 
 # vgwd's lcores for WORKERS workers on this 2-CPU machine: one worker on CPU
@@ -73,6 +79,9 @@ start_vgwd() {
   local p0 p1="net_null1,no-rx=1"
   p0=$(pcap_dev net_pcap0 "$pcap") OUT=1
   if [ "$inp" = p1 ]; then p0="net_null0,no-rx=1" p1=$(pcap_dev net_pcap1 "$pcap") OUT=0; fi
+  # warm: p1 plays PCAP.warm once (no infinite_rx), p0 replays PCAP; what
+  # counts is p1's output (the replies, into the VPC)
+  if [ "$inp" = warm ]; then p1="net_pcap1,rx_pcap=$pcap.warm" OUT=1; fi
   if [ "$inp" = both ]; then
     # shellcheck disable=SC2046 # the file names: one word each
     p0=$(pcap_dev net_pcap0 $(awk '$1 == "p0" {$1 = ""; print}' "$pcap.ports"))

@@ -79,7 +79,7 @@ if [ $CG = 1 ]; then
   # time after they are sent, so the port counters do not cover the same
   # window
   fn=vgw_ip4_check per=1
-  [ "$name" = vxlan-return ] && per=2
+  case $name in vxlan-return|snat-out|snat-new) per=2 ;; esac
   ir=$(callgrind_annotate "$f" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
   pk=$("$PY" - "$f" "$fn" <<'PYEOF'
 import re, sys

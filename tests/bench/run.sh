@@ -9,6 +9,11 @@
 #         the pcap and the matching vgwd settings/commands);
 # output: net_null,no-rx=1.  lcores 0,1: main lcore (slow path) on CPU 0, the
 #         worker on CPU 1 (start-up in lib.sh).
+# snat-out, snat-new: VXLAN in on p1 (as vxlan-return); snat-return: p1
+# plays snat-out once (net_pcap without infinite_rx: the mappings and the
+# sessions), then p0's replies to them are what is measured (p1's output).
+# Drops count within the measured window: a reply that beat its mapping
+# during the warm-up is not a loss of the window.
 # Per workload, the median over N runs of:
 #   Mpps         forwarded packets (output port tx) over S seconds, after a
 #                warm-up (vip-in: until every flow has its entry, so the
@@ -24,6 +29,7 @@
 # all zero is INVALID (drops are not throughput). After the table: new
 # connections per second (syn-flood: conntrack `created` over the window;
 # every SYN is a new flow, the table evicting the oldest unanswered one),
+# new SNAT mappings per second (snat-new: `show snat` mappings_created),
 # and the conntrack memory per flow at the bench's size and for 10M
 # connections (tests/bench/ct_mem, the sizes vgw_ct_create allocates).
 # The report goes to stdout and to BUILD/bench-report.md; its header says
@@ -71,7 +77,9 @@ while [ $# -gt 0 ]; do
 done
 if [ $QUICK = 1 ]; then RUNS=1 SECS=1; [ ${#WORK[@]} -gt 0 ] || WORK=(eip-in:1000); fi
 [ ${#WORK[@]} -gt 0 ] || WORK=(eip-in:1000 eip-in:65536 eip-in:1000000 vip-in:1000 vip-in:65536
-                               vip-in:1000000 vxlan-return:65536 syn-flood:1000000)
+                               vip-in:1000000 vxlan-return:65536 syn-flood:1000000
+                               snat-out:1000 snat-out:1000000 snat-return:1000
+                               snat-return:1000000 snat-new:1000000)
 # NAME:FLOWS[:WORKERS] -> "NAME FLOWS WORKERS" (vip-handoff: 2 workers by
 # default; the other workloads have one input queue, so one worker)
 parse_work() {
@@ -108,6 +116,9 @@ done
 huge_setup "$maxmem"
 
 ct_created() { timeout 60 "$VGWCTL" -s "$SOCK" -j show conntrack | json "d['created']"; }
+snat_created() {
+  timeout 60 "$VGWCTL" -s "$SOCK" -j show snat | json "sum(w['mappings_created'] for w in d['workers'])"
+}
 ct_entries() { timeout 60 "$VGWCTL" -s "$SOCK" -j show conntrack | json "d['entries']"; }
 
 ct_handoffs() {
@@ -134,6 +145,7 @@ run_vgwd() {
   local tids s0 s1 c0 c1 n0=0 n1=0 t0 t1 q0= q1= h0= h1=
   tids=$(worker_tids)
   [ "$name" = syn-flood ] && n0=$(ct_created)
+  [ "$name" = snat-new ] && n0=$(snat_created)
   if [ "$WORKERS" -gt 1 ]; then q0=$(queue_stats); h0=$(ct_handoffs); fi
   timeout 60 "$VGWCTL" -s "$SOCK" runtime clear >/dev/null
   s0=$(stats); c0=$(oncpus "$tids"); t0=$(date +%s%N)
@@ -143,13 +155,14 @@ run_vgwd() {
   timeout 60 "$VGWCTL" -s "$SOCK" -j show runtime >"$TMP/runtime"
   if [ "$WORKERS" -gt 1 ]; then q1=$(queue_stats); h1=$(ct_handoffs); fi
   [ "$name" = syn-flood ] && n1=$(ct_created)
+  [ "$name" = snat-new ] && n1=$(snat_created)
   local rss
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$VGWD_PID/status")
   stop_vgwd
   echo "$s1" >"$TMP/stats1"
   [ "$WORKERS" = 1 ] || per_worker "$c0" "$c1" "$q0" "$q1" "$h0" "$h1" "$((t1 - t0))" >"$TMP/workers"
   "$PY" - "$(tx_of <<<"$s0")" "$(tx_of <<<"$s1")" "$(sum_diff "$c0" "$c1")" "$((t1 - t0))" "$MHZ" \
-    "$(drops_of <<<"$s1")" "$rss" "$((n1 - n0))" <<'PYEOF'
+    "$(($(drops_of <<<"$s1") - $(drops_of <<<"$s0")))" "$rss" "$((n1 - n0))" <<'PYEOF'
 import sys
 tx0, tx1, cpu, wall, mhz, drops, rss, conns = map(int, sys.argv[1:])
 pk = tx1 - tx0
@@ -244,7 +257,7 @@ REPORT=$BUILD/bench-report.md
   echo "|---|---|---|---|---|---|---|---|---|---|"
 } >"$REPORT"
 cat "$REPORT"
-fail=0 conns_line= worker_lines=() stage_lines=()
+fail=0 conns_line= maps_line= worker_lines=() stage_lines=()
 for w in "${WORK[@]}"; do
   read -r name flows WORKERS < <(parse_work "$w")
   pcap=$(gen "$name" "$flows")
@@ -284,11 +297,15 @@ PYEOF
   if [ "$name" = syn-flood ]; then
     conns_line="New connections: $("$PY" -c "print('%.2f' % ($(median "${conns[@]}") / 1e6))") M/s (syn-flood, $flows flows, median)"
   fi
+  if [ "$name" = snat-new ]; then
+    maps_line="New SNAT mappings: $("$PY" -c "print('%.2f' % ($(median "${conns[@]}") / 1e6))") M/s (snat-new, $flows flows, median)"
+  fi
   { [ "$m" -gt 0 ] && [ "$valid" = yes ]; } || fail=1
 done
 {
   echo
   [ -z "$conns_line" ] || echo "$conns_line"
+  [ -z "$maps_line" ] || echo "$maps_line"
   for x in "${worker_lines[@]}"; do echo "$x"; echo; done
   for x in "${stage_lines[@]}"; do echo "$x"; echo; done
   read -r _ b1 t1 < <("$BUILD/tests/bench/ct_mem" 1048576)
