@@ -111,6 +111,25 @@ check "all 30 answered, spread over the three VMs" $ok
 echo "  \$ vgwctl show service web"; vctl show service web | sed 's/^/  /'
 echo "  \$ vgwctl show conntrack"; vctl show conntrack | sed 's/^/  /'
 
+section "NAT gateway: a VM without an EIP reaches the Internet through a SNAT pool"
+vpc_vm vm4 hv2 1001 192.168.1.40/24 192.168.1.1
+cat <<EOT
+  VM       vm4 192.168.1.40 on hv2, no EIP
+  pool     nat1: 10.1.0.200-10.1.0.201 (the gateway answers ARP for them), bound to VPC blue
+EOT
+run_ctl endpoint add blue 192.168.1.40 mac "${VM_MAC[vm4]}" vtep 10.2.0.22
+run_ctl snat pool add nat1 addresses 10.1.0.200-10.1.0.201
+run_ctl snat bind blue pool nat1
+src=$(peer_seen "$NS_C" 6002 "${VM_NS[vm4]}" 10.1.0.2 2>/dev/null)
+echo "  vm4 connects to the client 10.1.0.2:6002; the client sees the source ${src:-nothing}"
+check "outbound from a VM without EIP leaves from a pool address" \
+  sh -c "[ '$src' = 10.1.0.200 ] || [ '$src' = 10.1.0.201 ]"
+nsx "${VM_NS[vm4]}" ping -n -c 3 -i 0.2 -W 2 10.1.0.2; check "vm4 pings the client through the pool" [ $? -eq 0 ]
+src=$(peer_seen "$NS_C" 6003 "${VM_NS[vm1]}" 10.1.0.2 2>/dev/null)
+check "vm1 still leaves from its EIP (an EIP wins over the pool: ${src:-nothing})" [ "$src" = 10.1.0.100 ]
+echo "  \$ vgwctl show snat"; vctl show snat | sed 's/^/  /'
+echo "  \$ vgwctl show flow"; vctl show flow | sed 's/^/  /'
+
 section "vgwctl show stats"
 vctl show stats
 section "vgwctl show route"
