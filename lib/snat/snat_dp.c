@@ -166,84 +166,120 @@ static void out_icmp_error(struct vgw_worker *w, struct vgw_snat_engine *s, stru
 	vgw_dp_push_to(w, VGW_STAGE_IP4_ROUTE, m, p, NULL, 0, 0);
 }
 
-static void out(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_mbuf *m,
-		const struct vgw_pkt *p)
+/* What pass 1 learnt of a packet the worker keeps (vgw_snat_stage). */
+struct prep {
+	struct flow f;
+	const struct vgw_snat_pool *pool; /* out */
+	struct vgw_ct_key k;              /* out: REPLY; in: ORIG */
+	uint32_t hash;
+};
+
+/* Pass 1 of an outbound packet: the VM's pool (b: the VNI's binding, found
+ * once for a run of one VNI), the owner, the checks before the table; true
+ * when m stays on this worker for pass 2 (x filled; x->pool NULL: a VM's
+ * ICMP error, translated in pass 2 without a prepared key). */
+static bool out_prep(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_mbuf *m,
+		     const struct vgw_pkt *p, const struct vgw_snat_binding *b, struct prep *x)
 {
 	uint32_t vni = p->arg;
 	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_DP_ETH_HLEN);
 	uint32_t vm = vgw_ip4_src(ip);
-	const struct vgw_snat_binding *b = vgw_rmap_get(vgw_snat_main->binds, &vni);
 	const struct vgw_snat_pool *pool = b ? vgw_snat_pool_for(vgw_snat_main, b, vm) : NULL;
 	if (unlikely(!pool)) {
 		vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(VPC_NO_EIP), m);
-		return;
+		return false;
 	}
 	if (vgw_gw.n_workers > 1) {
 		unsigned int owner = vgw_snat_vm_owner(vni, vm);
 		if (owner != w->idx) {
 			s->st.handoff_out++;
 			vgw_dp_handoff(w, p->in_port, m, owner, (uint8_t)vgw_snat_handoff_out, vni);
-			return;
+			return false;
 		}
 	}
-	if (vgw_dp_ttl_expired(w, m, p, ip, false)) /* no ICMP into the tunnel */
-		return;
 	uint16_t hl = (uint16_t)((ip[0] & 0xf) * 4);
 	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
 	if (ip[9] == 1 && !vgw_ip4_is_fragment(ip) && vgw_icmp_is_error(ip, hl, tl)) {
-		out_icmp_error(w, s, m, p, vni);
-		return;
+		x->pool = NULL;
+		return true;
 	}
-	struct flow f;
-	int why = flow_of(m, &f, 8);
+	int why = flow_of(m, &x->f, 8);
 	if (unlikely(why >= 0)) {
 		vgw_dp_drop(w, p->in_port, (enum vgw_drop)why, m);
+		return false;
+	}
+	x->pool = pool;
+	x->k = (struct vgw_ct_key){.vni = vni, .src = x->f.src, .dst = x->f.dst,
+				   .sport = x->f.sport,
+				   .dport = x->f.proto == 1 ? 0 : x->f.dport, .proto = x->f.proto};
+	x->hash = vgw_ct_hash(&x->k);
+	return true;
+}
+
+static void out(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_mbuf *m,
+		const struct vgw_pkt *p, struct prep *x)
+{
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, VGW_DP_ETH_HLEN);
+	if (vgw_dp_ttl_expired(w, m, p, ip, false)) /* no ICMP into the tunnel */
+		return;
+	if (!x->pool) {
+		out_icmp_error(w, s, m, p, p->arg);
 		return;
 	}
-	struct vgw_ct_key rk = {.vni = vni, .src = f.src, .dst = f.dst, .sport = f.sport,
-				.dport = f.proto == 1 ? 0 : f.dport, .proto = f.proto};
+	struct flow *f = &x->f;
 	enum vgw_snat_verdict v;
 	struct vgw_ct_entry *e =
-		vgw_snat_out(s, &rk, vgw_ct_hash(&rk), pool, f.tcp ? &f.seg : NULL, &v);
+		vgw_snat_out(s, &x->k, x->hash, x->pool, f->tcp ? &f->seg : NULL, &v);
 	if (unlikely(!e)) {
 		vgw_dp_drop(w, p->in_port, (enum vgw_drop)verdict_drop(v), m);
 		return;
 	}
 	vgw_ip4_ttl_dec(ip);
-	vgw_nat_set_addr(ip, hl, tl, VGW_NAT_SRC, e->vip);
-	set_port(ip, hl, tl, VGW_NAT_SPORT, e->vip_port);
+	vgw_nat_set_addr(ip, f->hl, f->tl, VGW_NAT_SRC, e->vip);
+	set_port(ip, f->hl, f->tl, VGW_NAT_SPORT, e->vip_port);
 	vgw_dp_push_to(w, VGW_STAGE_IP4_ROUTE, m, p, NULL, 0, 0);
 }
 
-static void in(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_mbuf *m,
-	       const struct vgw_pkt *p)
+/* Pass 1 of a packet to a pool address: checks and the owner of its
+ * public port; true when m stays here (x filled). */
+static bool in_prep(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_mbuf *m,
+		    const struct vgw_pkt *p, struct prep *x)
 {
 	const struct vgw_snat_addr *a = p->obj;
-	struct flow f;
-	int why = flow_of(m, &f, 0);
+	struct flow *f = &x->f;
+	int why = flow_of(m, f, 0);
 	if (unlikely(why >= 0)) {
 		/* an echo request to a pool address is nobody's to answer */
-		if (f.proto == 1 && why == VGW_SNAT_DROP(SNAT_PROTO_UNSUPPORTED))
+		if (f->proto == 1 && why == VGW_SNAT_DROP(SNAT_PROTO_UNSUPPORTED))
 			why = VGW_SNAT_DROP(SNAT_UNSOLICITED);
 		vgw_dp_drop(w, p->in_port, (enum vgw_drop)why, m);
-		return;
+		return false;
 	}
 	if (vgw_gw.n_workers > 1) {
-		unsigned int owner = vgw_snat_port_owner(a, f.dport, vgw_gw.n_workers);
+		unsigned int owner = vgw_snat_port_owner(a, f->dport, vgw_gw.n_workers);
 		if (owner != w->idx) {
 			s->st.handoff_in++;
 			vgw_dp_handoff(w, p->in_port, m, owner, (uint8_t)vgw_snat_handoff_in, 0);
-			return;
+			return false;
 		}
 	}
-	if (vgw_dp_ttl_expired(w, m, p, f.ip, true))
+	x->k = (struct vgw_ct_key){.vni = 0, .src = f->src, .dst = f->dst,
+				   .sport = f->proto == 1 ? 0 : f->sport, .dport = f->dport,
+				   .proto = f->proto};
+	x->hash = vgw_ct_hash(&x->k);
+	return true;
+}
+
+static void in(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_mbuf *m,
+	       const struct vgw_pkt *p, struct prep *x)
+{
+	const struct vgw_snat_addr *a = p->obj;
+	struct flow *f = &x->f;
+	if (vgw_dp_ttl_expired(w, m, p, f->ip, true))
 		return;
-	struct vgw_ct_key ok = {.vni = 0, .src = f.src, .dst = f.dst,
-				.sport = f.proto == 1 ? 0 : f.sport, .dport = f.dport,
-				.proto = f.proto};
 	enum vgw_snat_verdict v;
 	struct vgw_ct_entry *e =
-		vgw_snat_in(s, &ok, vgw_ct_hash(&ok), a->filtering, f.tcp ? &f.seg : NULL, &v);
+		vgw_snat_in(s, &x->k, x->hash, a->filtering, f->tcp ? &f->seg : NULL, &v);
 	if (unlikely(!e)) {
 		/* RFC 5382 REQ-4: no answer to an unsolicited SYN; a silent drop */
 		vgw_dp_drop(w, p->in_port, (enum vgw_drop)verdict_drop(v), m);
@@ -251,12 +287,12 @@ static void in(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_mbuf 
 	}
 	struct vgw_vpc_tunnel t;
 	if (!vgw_vpc_tunnel_prepare(w, m, p, e->be_vni, e->be_ip, NULL,
-				    vgw_ip4_flow_hash(f.ip, f.hl, f.tl), f.tl, &t))
+				    vgw_ip4_flow_hash(f->ip, f->hl, f->tl), f->tl, &t))
 		return;
-	vgw_ip4_ttl_dec(f.ip);
-	vgw_nat_set_addr(f.ip, f.hl, f.tl, VGW_NAT_DST, e->be_ip);
-	set_port(f.ip, f.hl, f.tl, VGW_NAT_DPORT, e->be_port);
-	vgw_vpc_tunnel_send(w, m, p, &t, f.tl);
+	vgw_ip4_ttl_dec(f->ip);
+	vgw_nat_set_addr(f->ip, f->hl, f->tl, VGW_NAT_DST, e->be_ip);
+	set_port(f->ip, f->hl, f->tl, VGW_NAT_DPORT, e->be_port);
+	vgw_vpc_tunnel_send(w, m, p, &t, f->tl);
 }
 
 static void icmp_in(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_mbuf *m,
@@ -304,14 +340,57 @@ static void icmp_in(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_
 	vgw_vpc_tunnel_send(w, m, p, &t, tl);
 }
 
-void vgw_snat_stage(struct vgw_worker *w, const struct vgw_vec *v)
+/* Packets ahead whose session entry is fetched before they are processed. */
+#define ENTRY_AHEAD 4
+
+void vgw_snat_stage(struct vgw_worker *w, struct vgw_vec *v)
 {
 	struct vgw_snat_engine *s = vgw_snat_engines[w->idx];
+	const struct vgw_ct *ct = s->ct;
+	struct prep x[VGW_BURST];
+	uint8_t own[VGW_BURST]; /* the packets still here, in order */
+	uint32_t n = 0;
+	/* the table's state depends on the order of both directions, which
+	 * come through paths of different length (as for lb) */
+	vgw_dp_vec_in_order(v);
+	/* pass 1: checks, owners, session keys; their buckets fetched. A run
+	 * of packets from one VNI finds its binding once */
+	uint32_t last_vni = UINT32_MAX;
+	const struct vgw_snat_binding *b = NULL;
 	for (uint32_t i = 0; i < v->n; i++) {
+		struct rte_mbuf *m = v->m[i];
+		const struct vgw_pkt *p = &v->p[i];
+		bool keep;
+		x[i].hash = 0;
+		if (p->out == VGW_SNAT_OUT) {
+			if (p->arg != last_vni) {
+				last_vni = p->arg;
+				b = vgw_rmap_get(vgw_snat_main->binds, &last_vni);
+			}
+			keep = out_prep(w, s, m, p, b, &x[i]);
+		} else if (p->out == VGW_SNAT_IN) {
+			keep = in_prep(w, s, m, p, &x[i]);
+		} else {
+			keep = true; /* icmp-in steers itself: the quote names the owner */
+		}
+		if (!keep)
+			continue;
+		if (x[i].hash)
+			vgw_ct_prefetch_bucket(ct, x[i].hash);
+		own[n++] = (uint8_t)i;
+	}
+	/* pass 2: in order, the session entries fetched a few packets ahead */
+	for (uint32_t j = 0; j < n && j < ENTRY_AHEAD; j++)
+		if (x[own[j]].hash)
+			vgw_ct_prefetch_entry(ct, x[own[j]].hash);
+	for (uint32_t j = 0; j < n; j++) {
+		if (j + ENTRY_AHEAD < n && x[own[j + ENTRY_AHEAD]].hash)
+			vgw_ct_prefetch_entry(ct, x[own[j + ENTRY_AHEAD]].hash);
+		uint32_t i = own[j];
 		const struct vgw_pkt *p = &v->p[i];
 		switch (p->out) {
-		case VGW_SNAT_OUT: out(w, s, v->m[i], p); break;
-		case VGW_SNAT_IN: in(w, s, v->m[i], p); break;
+		case VGW_SNAT_OUT: out(w, s, v->m[i], p, &x[i]); break;
+		case VGW_SNAT_IN: in(w, s, v->m[i], p, &x[i]); break;
 		default: icmp_in(w, s, v->m[i], p); break;
 		}
 	}

@@ -55,6 +55,6 @@ static inline const struct vgw_snat_addr *vgw_snat_addr_find(uint32_t ip)
 }
 
 /* The stage (snat_dp.c): every packet that meets a worker's SNAT state. */
-void vgw_snat_stage(struct vgw_worker *w, const struct vgw_vec *v);
+void vgw_snat_stage(struct vgw_worker *w, struct vgw_vec *v);
 
 #endif

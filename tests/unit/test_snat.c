@@ -8,6 +8,8 @@
 #include <stdlib.h>
 
 #include "addr/pubaddr.h"
+#include "cli/cli.h"
+#include "snat/snat_module.h"
 #include "gw_fixture.h"
 #include "snat/snat.h"
 #include "snat/snat_engine.h"
@@ -487,6 +489,74 @@ static void test_flow_rules(void)
 	T = NULL;
 }
 
+static int run(const char *line)
+{
+	struct vgw_buf out;
+	vgw_buf_init(&out);
+	int rc = vgw_cli_exec(line, false, &out, err);
+	vgw_buf_free(&out);
+	return rc;
+}
+
+/* The commands refuse bad input with the message the operator sees, and
+ * the running config loads back to the same state */
+static void test_cli_running_config(void)
+{
+	tables(1, VGW_SNAT_STEER_PORT);
+	vgw_snat_main = T;
+	ASSERT_EQ(run("snat pool add p addresses 203.0.113.10-203.0.113.12,203.0.113.20 "
+		      "filtering address-dependent ports 2048-4095 max-mappings-per-vm 100"), 0);
+	ASSERT_EQ(run("snat pool add q addresses 203.0.113.30"), 0);
+	ASSERT_EQ(run("snat bind blue pool p subnet 10.0.0.0/24"), 0);
+	ASSERT_EQ(run("snat bind blue pool q"), 0);
+	static const struct {
+		const char *line, *msg;
+	} bad[] = {
+		{"snat pool add r addresses 203.0.113.40-", "invalid IPv4 address ''"},
+		{"snat pool add r addresses 203.0.113.40 filtering full-cone",
+		 "filtering: 'endpoint-independent' or 'address-dependent', not 'full-cone'"},
+		{"snat pool add r addresses 203.0.113.40 ports 2048",
+		 "ports: expected LO-HI, not '2048'"},
+		{"snat pool add r addresses 203.0.113.40 max-mappings-per-vm 0", NULL},
+		{"snat pool add r addresses 203.0.113.40 colour blue", NULL},
+		{"snat pool replace nope addresses 203.0.113.40", "no SNAT pool named 'nope'"},
+		{"snat bind red pool p", "no VPC named 'red'"},
+		{"snat bind blue pool p subnet 10.0.0.1/24", NULL},
+		{"snat bind blue pool p subnet 0.0.0.0/0",
+		 "subnet: /0 is the whole VPC (leave subnet out)"},
+		{"snat unbind blue subnet 10.9.0.0/16", "VPC 'blue': 10.9.0.0/16 is not bound"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT(run(bad[i].line) != 0);
+		if (bad[i].msg && strcmp(err, bad[i].msg) != 0)
+			fprintf(stderr, "\n  '%s': '%s', want '%s'", bad[i].line, err, bad[i].msg);
+		CU_ASSERT(!bad[i].msg || strcmp(err, bad[i].msg) == 0);
+	}
+	struct vgw_buf a, b;
+	vgw_buf_init(&a);
+	vgw_buf_init(&b);
+	vgw_snat_running_config(&a);
+	CU_ASSERT_FATAL(a.data != NULL);
+	CU_ASSERT(strstr(a.data, "snat pool add p addresses 203.0.113.10-203.0.113.12,203.0.113.20 "
+				 "filtering address-dependent ports 2048-4095 "
+				 "max-mappings-per-vm 100\n") != NULL);
+	CU_ASSERT(strstr(a.data, "snat bind blue pool p subnet 10.0.0.0/24\n") != NULL);
+	/* again, from the text alone */
+	tables(1, VGW_SNAT_STEER_PORT);
+	vgw_snat_main = T;
+	char *text = strdup(a.data);
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		CU_ASSERT(run(l) == 0);
+	free(text);
+	vgw_snat_running_config(&b);
+	CU_ASSERT(b.data && strcmp(a.data, b.data) == 0);
+	vgw_buf_free(&a);
+	vgw_buf_free(&b);
+	vgw_snat_main = NULL;
+	vgw_snat_destroy(T);
+	T = NULL;
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -504,6 +574,7 @@ int main(void)
 		{"a removed address ends its sessions before it can come back",
 		 test_address_removed},
 		{"NIC rules send every public port to its owner", test_flow_rules},
+		{"commands refuse bad input; running-config loads back", test_cli_running_config},
 	};
 	return unit_eal_run("snat", tests, sizeof(tests) / sizeof(tests[0]));
 }
