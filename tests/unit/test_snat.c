@@ -406,6 +406,45 @@ static void test_tcp_timeouts(void)
 	vgw_snat_engine_destroy(s);
 }
 
+/* RFC 5382 REQ-2a: simultaneous open (both ends send a SYN) passes: every
+ * segment finds the session, and the connection ends up established */
+static void test_tcp_simultaneous_open(void)
+{
+	tables(1, VGW_SNAT_STEER_PORT);
+	CU_ASSERT_FATAL(pool("p", P0, P0, VGW_SNAT_ADF, -1, -1, -1) == 0);
+	const struct vgw_snat_pool *p = vgw_snat_pool_by_name(T, "p");
+	struct vgw_snat_engine *s = engine(0, 1);
+	enum vgw_snat_verdict v;
+	struct vgw_ct_key rk = {.vni = VNI, .src = VM1, .dst = R1, .sport = 40000, .dport = 5000,
+				.proto = 6};
+	struct vgw_ct_tcp_seg syn_out = {.flags = VGW_CT_TCP_SYN, .seq = 100, .win = 65535,
+					 .wscale = -1};
+	struct vgw_ct_entry *e = vgw_snat_out(s, &rk, vgw_ct_hash(&rk), p, &syn_out, &v);
+	CU_ASSERT_FATAL(e != NULL);
+	struct vgw_ct_key ok = {.vni = 0, .src = R1, .dst = e->vip, .sport = 5000,
+				.dport = e->vip_port, .proto = 6};
+	struct vgw_ct_tcp_seg syn_in = {.flags = VGW_CT_TCP_SYN, .seq = 900, .win = 65535,
+					.wscale = -1};
+	CU_ASSERT(vgw_snat_in(s, &ok, vgw_ct_hash(&ok), VGW_SNAT_ADF, &syn_in, &v) == e);
+	struct vgw_ct_tcp_seg sa_out = {.flags = VGW_CT_TCP_SYN | VGW_CT_TCP_ACK, .seq = 100,
+					.ack = 901, .win = 65535, .wscale = -1};
+	CU_ASSERT(vgw_snat_out(s, &rk, vgw_ct_hash(&rk), p, &sa_out, &v) == e);
+	struct vgw_ct_tcp_seg sa_in = {.flags = VGW_CT_TCP_SYN | VGW_CT_TCP_ACK, .seq = 900,
+				       .ack = 101, .win = 65535, .wscale = -1};
+	CU_ASSERT(vgw_snat_in(s, &ok, vgw_ct_hash(&ok), VGW_SNAT_ADF, &sa_in, &v) == e);
+	struct vgw_ct_tcp_seg ack = {.flags = VGW_CT_TCP_ACK, .seq = 101, .ack = 901,
+				     .win = 65535, .wscale = -1, .len = 10};
+	CU_ASSERT(vgw_snat_out(s, &rk, vgw_ct_hash(&rk), p, &ack, &v) == e);
+	struct vgw_ct_tcp_seg ack_in = {.flags = VGW_CT_TCP_ACK, .seq = 901, .ack = 111,
+					.win = 65535, .wscale = -1, .len = 10};
+	CU_ASSERT(vgw_snat_in(s, &ok, vgw_ct_hash(&ok), VGW_SNAT_ADF, &ack_in, &v) == e);
+	ASSERT_EQ(s->ct->n, 1);
+	ASSERT_EQ(s->n_map, 1);
+	printf("(state %s, timeout %u) ", vgw_ct_tcp_state_name(e->tcp.state),
+	       vgw_ct_timeout(s->ct, e));
+	vgw_snat_engine_destroy(s);
+}
+
 /* An address leaving its pool ends its sessions (the workers' sweep), and
  * comes back only once every engine has swept */
 static void test_address_removed(void)
@@ -573,6 +612,7 @@ int main(void)
 		{"TCP timeouts: established 2 h 4 min, transitory 4 min", test_tcp_timeouts},
 		{"a removed address ends its sessions before it can come back",
 		 test_address_removed},
+		{"TCP simultaneous open passes", test_tcp_simultaneous_open},
 		{"NIC rules send every public port to its owner", test_flow_rules},
 		{"commands refuse bad input; running-config loads back", test_cli_running_config},
 	};
