@@ -110,8 +110,9 @@ static inline void set_port(uint8_t *ip, uint16_t hl, uint16_t tl, int which, ui
 	vgw_nat_put16(icmp + 2, vgw_cksum_update16(vgw_nat_get16(icmp + 2), old, port));
 }
 
-/* The quoted packet of an ICMP error: its protocol, addresses and ports;
- * false when it quotes no whole TCP/UDP port pair. */
+/* The quoted packet of an ICMP error: its protocol, addresses and ports
+ * (an echo request: its identifier as both); false when it quotes no whole
+ * TCP/UDP port pair or echo request header. */
 struct quote {
 	uint8_t proto;
 	uint32_t src, dst;
@@ -128,13 +129,35 @@ static inline bool quote_of(const uint8_t *ip, uint16_t hl, uint16_t tl, struct 
 	if ((in[0] >> 4) != 4 || ihl < 20 || avail < ihl + 4 || vgw_ip4_is_later_fragment(in))
 		return false;
 	q->proto = in[9];
-	if (q->proto != 6 && q->proto != 17)
-		return false;
 	q->src = vgw_ip4_src(in);
 	q->dst = vgw_ip4_dst(in);
+	if (q->proto == 1) {
+		/* a ping the gateway translated (traceroute by ICMP echo) */
+		if (avail < ihl + 8 || in[ihl] != 8 || in[ihl + 1] != 0)
+			return false;
+		q->sport = q->dport = (uint16_t)(in[ihl + 4] << 8 | in[ihl + 5]);
+		return true;
+	}
+	if (q->proto != 6 && q->proto != 17)
+		return false;
 	q->sport = (uint16_t)(in[ihl] << 8 | in[ihl + 1]);
 	q->dport = (uint16_t)(in[ihl + 2] << 8 | in[ihl + 3]);
 	return true;
+}
+
+/* The identifier of the echo request an ICMP error quotes becomes id: the
+ * quoted ICMP checksum follows (RFC 1624), then the error's own (its
+ * quote changed). */
+static void quote_echo_id(uint8_t *ip, uint16_t hl, uint16_t tl, uint16_t id)
+{
+	uint8_t *icmp = ip + hl;
+	uint8_t *in = icmp + 8;
+	uint8_t *qi = in + (in[0] & 0xf) * 4; /* quote_of checked it is there */
+	uint16_t old = vgw_nat_get16(qi + 4);
+	vgw_nat_put16(qi + 4, id);
+	vgw_nat_put16(qi + 2, vgw_cksum_update16(vgw_nat_get16(qi + 2), old, id));
+	icmp[2] = icmp[3] = 0;
+	vgw_nat_put16(icmp + 2, vgw_cksum(icmp, (size_t)(tl - hl)));
 }
 
 /* The VM's ICMP error about an inbound flow (vpc-out, no EIP): what it
@@ -150,7 +173,7 @@ static void out_icmp_error(struct vgw_worker *w, struct vgw_snat_engine *s, stru
 	struct quote q;
 	enum vgw_ct_dir d;
 	struct vgw_ct_entry *e = NULL;
-	if (quote_of(ip, hl, tl, &q) && q.dst == vm) {
+	if (quote_of(ip, hl, tl, &q) && q.dst == vm && q.proto != 1) {
 		struct vgw_ct_key rk = {.vni = vni, .src = vm, .dst = q.src, .sport = q.dport,
 					.dport = q.sport, .proto = q.proto};
 		e = vgw_snat_find(s, &rk, &d);
@@ -318,8 +341,9 @@ static void icmp_in(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_
 	}
 	if (vgw_dp_ttl_expired(w, m, p, ip, false)) /* no error about an error */
 		return;
-	struct vgw_ct_key ok = {.vni = 0, .src = q.dst, .dst = q.src, .sport = q.dport,
-				.dport = q.sport, .proto = q.proto};
+	struct vgw_ct_key ok = {.vni = 0, .src = q.dst, .dst = q.src,
+				.sport = q.proto == 1 ? 0 : q.dport, .dport = q.sport,
+				.proto = q.proto};
 	enum vgw_ct_dir d;
 	struct vgw_ct_entry *e = vgw_snat_find(s, &ok, &d);
 	if (unlikely(!e || d != VGW_CT_ORIG)) {
@@ -331,10 +355,12 @@ static void icmp_in(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_
 				    vgw_ip4_flow_hash(ip, hl, tl), tl, &t))
 		return;
 	if (unlikely(vgw_nat_icmp_inner(ip, hl, tl, VGW_NAT_SRC, e->be_ip, VGW_NAT_SPORT,
-					e->be_port) < 0)) {
+					q.proto == 1 ? -1 : (int32_t)e->be_port) < 0)) {
 		vgw_dp_drop(w, p->in_port, VGW_SNAT_DROP(SNAT_ICMP_UNTRANSLATABLE), m);
 		return;
 	}
+	if (q.proto == 1)
+		quote_echo_id(ip, hl, tl, e->be_port);
 	vgw_ip4_ttl_dec(ip);
 	vgw_nat_set_addr(ip, hl, tl, VGW_NAT_DST, e->be_ip);
 	vgw_vpc_tunnel_send(w, m, p, &t, tl);

@@ -22,7 +22,7 @@
 	X(P, SNAT_SESSIONS_FULL, "snat_sessions_full", "new SNAT session or mapping while the worker's table is full") \
 	X(P, SNAT_UNSOLICITED, "snat_unsolicited", "inbound to a SNAT address and port no mapping holds") \
 	X(P, SNAT_FILTERED, "snat_filtered", "inbound from a remote the mapping never sent to (address-dependent filtering)") \
-	X(P, SNAT_ICMP_UNTRANSLATABLE, "snat_icmp_untranslatable", "ICMP error about no SNAT session (or quoting no TCP/UDP)")
+	X(P, SNAT_ICMP_UNTRANSLATABLE, "snat_icmp_untranslatable", "ICMP error about no SNAT session (or quoting no TCP, UDP or echo request)")
 
 VGW_COUNTER_SET(VGW_SNAT_DROPS, VGW_SNAT_DROP, vgw_snat_drop_base);
 #define VGW_SNAT_DROP(id) VGW_COUNTER(vgw_snat_drop_base, VGW_SNAT_DROP, id)

@@ -9,14 +9,19 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from snatlib import (INET_TTL, POOL, REMOTE, REMOTE2, ROUTER, Outputs,  # noqa: E402
                      icmp_error, rewrite, seen_by)
 
-from flows import Q, SYN, VM1, inbound, reply, synack  # noqa: E402
+from flows import PING, Q, SYN, VM1, inbound, reply, synack  # noqa: E402
 
 o = Outputs(sys.argv[1], "snat-icmp", [POOL])
-mq, ms = o.public(Q), o.public(SYN)
-if mq and ms:
-    p, t = mq[1], ms[1]
+mq, ms, mp = o.public(Q), o.public(SYN), o.public(PING)
+if mq and ms and mp:
+    p, t, i = mq[1], ms[1], mp[1]
     o.to_inet(rewrite(Q, src=POOL, sport=p), "UDP out")
     o.to_inet(rewrite(SYN, src=POOL, sport=t), "SYN out")
+    o.to_inet(rewrite(PING, src=POOL, sport=i), "ping out")
+    # time exceeded about the ping: the quoted echo's identifier back to the
+    # VM's, its checksum and the error's recomputed
+    o.to_vm(VM1, icmp_error(ROUTER, VM1.ip, 11, 0, seen_by(PING, 1), ttl=INET_TTL - 1),
+            "time exceeded about the ping")
     # inbound errors: the quote is the VM's packet again (as seen that many
     # hops on), outer destination the VM, TTL-1
     ttl = INET_TTL - 1

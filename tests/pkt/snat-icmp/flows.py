@@ -1,11 +1,12 @@
 """snat-icmp packets, shared by packets.py and check.py."""
 from pktlib import VNI_A
-from snatlib import (INET_TTL, LO, POOL, REMOTE, REMOTE2, ROUTER, VM, barrier,
+from snatlib import (INET_TTL, LO, POOL, REMOTE, REMOTE2, ROUTER, VM, barrier, echo,
                      icmp_error, inet, rewrite, seen_by, spray, tcp, udp)
 
 VM1 = VM("vpca", VNI_A, "192.168.1.10", "02:aa:00:00:01:0a")
 Q = udp(VM1.ip, REMOTE, 5000, 53, b"query")
 SYN = tcp(VM1.ip, REMOTE, 40000, 443, "S", seq=100)
+PING = echo(VM1.ip, REMOTE, 7, ttl=2)  # a traceroute probe by ICMP echo
 
 
 def pub(pkt, port, hops):
@@ -24,6 +25,10 @@ def time_exceeded(p):
 
 def frag_needed(p):
     return icmp_error(ROUTER, POOL, 3, 4, pub(SYN, p, 3), nexthopmtu=1400)
+
+
+def ping_expired(p):  # the probe's TTL ran out one router on
+    return icmp_error(ROUTER, POOL, 11, 0, pub(PING, p, 1))
 
 
 # errors about no session: the VM's private port quoted, a quoted source
@@ -56,8 +61,8 @@ VM_NO_SESSION = icmp_error(VM1.ip, REMOTE, 3, 3,
 
 
 def inputs():
-    return ([VM1.send(Q), VM1.send(SYN)] + barrier()
+    return ([VM1.send(Q), VM1.send(SYN), VM1.send(PING)] + barrier()
             + [inet(x) for x in spray(port_unreach) + spray(time_exceeded)
-               + spray(frag_needed) + [NO_SESSION, NOT_OURS]
+               + spray(frag_needed) + spray(ping_expired) + [NO_SESSION, NOT_OURS]
                + spray(reply) + spray(synack) + spray(inbound)]
             + barrier() + [VM1.send(VM_UNREACH), VM1.send(VM_NO_SESSION)])
