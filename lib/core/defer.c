@@ -25,6 +25,18 @@ void vgw_defer_init(struct rte_rcu_qsbr *rcu)
 	q.rcu = rcu;
 }
 
+static void free_obj(void *obj, uintptr_t arg)
+{
+	(void)arg;
+	free(obj);
+}
+
+void vgw_defer_free(void *obj)
+{
+	if (obj)
+		vgw_defer(free_obj, obj, 0);
+}
+
 int vgw_defer(vgw_defer_fn fn, void *obj, uintptr_t arg)
 {
 	if (q.n == q.cap) {

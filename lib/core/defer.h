@@ -20,6 +20,9 @@ typedef void (*vgw_defer_fn)(void *obj, uintptr_t arg);
 void vgw_defer_init(struct rte_rcu_qsbr *rcu);
 /* Returns 0, or -1 if the queue could not grow (obj then leaks, logged). */
 int vgw_defer(vgw_defer_fn fn, void *obj, uintptr_t arg);
+/* The common case: obj (malloc'd, may be NULL: nothing) is freed with
+ * free() once no worker can hold it. */
+void vgw_defer_free(void *obj);
 /* Runs the functions whose grace period is over; returns how many. */
 unsigned int vgw_defer_reclaim(void);
 /* Waits for a grace period and runs everything (shutdown, workers stopped). */

@@ -270,3 +270,19 @@ int vgw_rmap_next(const struct vgw_rmap *m, uint32_t *next, const void **key, vo
 	*next = slots;
 	return 0;
 }
+
+const void **vgw_rmap_sorted(const struct vgw_rmap *m, int (*cmp)(const void *, const void *),
+			     uint32_t *n)
+{
+	const void **v = malloc(sizeof(*v) * (m->n + 1));
+	if (!v)
+		return NULL;
+	uint32_t it = 0, k = 0;
+	const void *key;
+	void *o;
+	while (k < m->n && vgw_rmap_next(m, &it, &key, &o))
+		v[k++] = o;
+	qsort(v, k, sizeof(*v), cmp);
+	*n = k;
+	return v;
+}

@@ -117,6 +117,12 @@ void *vgw_rmap_del(struct vgw_rmap *m, const void *key);
  * Deleting the key just returned does not disturb the iteration. */
 int vgw_rmap_next(const struct vgw_rmap *m, uint32_t *next, const void **key, void **obj);
 
+/* Slow path: the map's objects sorted by cmp (qsort's comparator, given
+ * pointers to object pointers), in an array the caller frees; *n their
+ * number. NULL when out of memory. */
+const void **vgw_rmap_sorted(const struct vgw_rmap *m, int (*cmp)(const void *, const void *),
+			     uint32_t *n);
+
 /* The caller's key (len bytes) zero-padded to the stored length. */
 static inline void vgw_rmap_key(const void *key, uint32_t len, uint8_t out[VGW_RMAP_KEY_LEN])
 {

@@ -142,12 +142,6 @@ static uint64_t backend_key(const struct vgw_lb_backend_cfg *b)
 	return x ^ (x >> 27);
 }
 
-static void free_obj(void *obj, uintptr_t arg)
-{
-	(void)arg;
-	free(obj);
-}
-
 /* Builds the worker view of s (one allocation: header, backends, table) and
  * swaps it in. On failure the old view stays published. */
 static int publish(struct vgw_lb_service_cfg *s, char *err)
@@ -186,7 +180,7 @@ static int publish(struct vgw_lb_service_cfg *s, char *err)
 	}
 	s->pub = v;
 	if (old)
-		vgw_defer(free_obj, old, 0);
+		vgw_defer_free(old);
 	return 0;
 }
 
@@ -342,7 +336,7 @@ int vgw_lb_service_del(const char *name, char *err)
 		return -1;
 	void *old = vgw_rmap_del(vgw_lb.by_vip, &s->key);
 	if (old)
-		vgw_defer(free_obj, old, 0);
+		vgw_defer_free(old);
 	release_ids(s);
 	s->used = false;
 	s->pub = NULL;

@@ -298,18 +298,7 @@ static int cmp_binding(const void *a, const void *b)
 /* The bindings sorted by VNI; caller frees. */
 static const struct vgw_snat_binding **bindings(uint32_t *n)
 {
-	const struct vgw_rmap *m = T->binds;
-	const struct vgw_snat_binding **v = malloc(sizeof(*v) * (m->n + 1));
-	if (!v)
-		return NULL;
-	uint32_t it = 0, k = 0;
-	const void *key;
-	void *o;
-	while (k < m->n && vgw_rmap_next(m, &it, &key, &o))
-		v[k++] = o;
-	qsort(v, k, sizeof(*v), cmp_binding);
-	*n = k;
-	return v;
+	return (const struct vgw_snat_binding **)vgw_rmap_sorted(T->binds, cmp_binding, n);
 }
 
 static void format_rule(struct vgw_fmt *f, uint32_t vni, const struct vgw_snat_rule *r)

@@ -16,19 +16,6 @@
 
 struct vgw_snat_tables *vgw_snat_main;
 
-static void free_obj(void *obj, uintptr_t arg)
-{
-	(void)arg;
-	free(obj);
-}
-
-/* Frees an unpublished object once no worker can hold it. */
-static void retire(void *obj)
-{
-	if (obj)
-		vgw_defer(free_obj, obj, 0);
-}
-
 static struct vgw_snat_pool *pool_at(const struct vgw_snat_tables *t, unsigned int id)
 {
 	return atomic_load_explicit(&((struct vgw_snat_tables *)t)->pools[id],
@@ -368,7 +355,7 @@ int vgw_snat_pool_set(struct vgw_snat_tables *t, const char *name,
 		slot_release(t, a);
 	}
 	atomic_store_explicit(&t->pools[id], p, memory_order_release);
-	retire(old);
+	vgw_defer_free(old);
 	free(ips);
 	return 0;
 
@@ -396,7 +383,7 @@ unregister:
 			vgw_pubaddr_del(p->addrs[i].ip, VGW_PUBADDR_SNAT);
 	}
 	/* a grace period: a worker may have seen the new objects */
-	retire(p);
+	vgw_defer_free(p);
 fail:
 	free(ips);
 	return -1;
@@ -420,7 +407,7 @@ int vgw_snat_pool_del(struct vgw_snat_tables *t, const char *name, char *err)
 		slot_release(t, &p->addrs[i]);
 	}
 	atomic_store_explicit(&t->pools[p->id], NULL, memory_order_release);
-	retire(p);
+	vgw_defer_free(p);
 	return 0;
 }
 
@@ -437,7 +424,7 @@ static int publish_binding(struct vgw_snat_tables *t, uint32_t vni, const struct
 			   uint32_t n, char *err)
 {
 	if (!n) {
-		retire(vgw_rmap_del(t->binds, &vni));
+		vgw_defer_free(vgw_rmap_del(t->binds, &vni));
 		return 0;
 	}
 	struct vgw_snat_binding *b = malloc(sizeof(*b) + n * sizeof(b->r[0]));
@@ -454,7 +441,7 @@ static int publish_binding(struct vgw_snat_tables *t, uint32_t vni, const struct
 		free(b);
 		return -1;
 	}
-	retire(old);
+	vgw_defer_free(old);
 	return 0;
 }
 

@@ -521,20 +521,53 @@ static void session_seen(struct vgw_snat_engine *s, struct vgw_ct_entry *e, enum
 	vgw_ct_touch(s->ct, e, s->now);
 }
 
+/* The live session of key k (hash) found as its direction `dir`, seen
+ * (state, deadline); NULL when there is none (one on a removed address is
+ * ended here). */
+static struct vgw_ct_entry *session_hit(struct vgw_snat_engine *s, const struct vgw_ct_key *k,
+					uint32_t hash, enum vgw_ct_dir dir,
+					const struct vgw_ct_tcp_seg *seg)
+{
+	enum vgw_ct_dir d;
+	struct vgw_ct_entry *e = vgw_ct_lookup_hashed(s->ct, k, hash, &d);
+	if (!e || d != dir)
+		return NULL;
+	if (likely(!map_stale(s, &s->map[vgw_snat_map_of(e)]))) {
+		session_seen(s, e, dir, seg);
+		return e;
+	}
+	s->st.stale_ended++;
+	end_session(s, e);
+	return NULL;
+}
+
+/* A new session of mapping mi, which holds a reference for it already
+ * (taken before the insert, which may evict); on failure the reference
+ * goes, and with it the mapping if it was its only one. */
+static struct vgw_ct_entry *session_add(struct vgw_snat_engine *s, uint32_t mi, uint32_t remote,
+					uint16_t rport, bool vm_opened,
+					const struct vgw_ct_tcp_seg *seg, enum vgw_snat_verdict *v)
+{
+	struct vgw_ct_entry *e = session_new(s, mi, remote, rport, vm_opened, seg);
+	if (!e) {
+		s->st.sessions_full++;
+		*v = VGW_SNAT_FULL;
+		if (--s->map[mi].sessions == 0)
+			map_put(s, mi);
+		return NULL;
+	}
+	*v = VGW_SNAT_OK;
+	return e;
+}
+
 struct vgw_ct_entry *vgw_snat_out(struct vgw_snat_engine *s, const struct vgw_ct_key *rk,
 				  uint32_t hash, const struct vgw_snat_pool *pool,
 				  const struct vgw_ct_tcp_seg *seg, enum vgw_snat_verdict *v)
 {
-	enum vgw_ct_dir d;
-	struct vgw_ct_entry *e = vgw_ct_lookup_hashed(s->ct, rk, hash, &d);
-	if (e && d == VGW_CT_REPLY) {
-		if (likely(!map_stale(s, &s->map[vgw_snat_map_of(e)]))) {
-			session_seen(s, e, VGW_CT_REPLY, seg);
-			*v = VGW_SNAT_OK;
-			return e;
-		}
-		s->st.stale_ended++;
-		end_session(s, e);
+	struct vgw_ct_entry *e = session_hit(s, rk, hash, VGW_CT_REPLY, seg);
+	if (e) {
+		*v = VGW_SNAT_OK;
+		return e;
 	}
 	/* the VM's mapping (endpoint-independent), or a new one */
 	uint32_t mi = vgw_snat_map_find(s, rk->vni, rk->src, rk->sport, rk->proto);
@@ -553,32 +586,17 @@ struct vgw_ct_entry *vgw_snat_out(struct vgw_snat_engine *s, const struct vgw_ct
 			return NULL;
 		}
 	}
-	e = session_new(s, mi, rk->dst, rk->dport, true, seg);
-	if (!e) {
-		s->st.sessions_full++;
-		*v = VGW_SNAT_FULL;
-		if (--s->map[mi].sessions == 0)
-			map_put(s, mi);
-		return NULL;
-	}
-	*v = VGW_SNAT_OK;
-	return e;
+	return session_add(s, mi, rk->dst, rk->dport, true, seg, v);
 }
 
 struct vgw_ct_entry *vgw_snat_in(struct vgw_snat_engine *s, const struct vgw_ct_key *ok,
 				 uint32_t hash, uint8_t filtering,
 				 const struct vgw_ct_tcp_seg *seg, enum vgw_snat_verdict *v)
 {
-	enum vgw_ct_dir d;
-	struct vgw_ct_entry *e = vgw_ct_lookup_hashed(s->ct, ok, hash, &d);
-	if (e && d == VGW_CT_ORIG) {
-		if (likely(!map_stale(s, &s->map[vgw_snat_map_of(e)]))) {
-			session_seen(s, e, VGW_CT_ORIG, seg);
-			*v = VGW_SNAT_OK;
-			return e;
-		}
-		s->st.stale_ended++;
-		end_session(s, e);
+	struct vgw_ct_entry *e = session_hit(s, ok, hash, VGW_CT_ORIG, seg);
+	if (e) {
+		*v = VGW_SNAT_OK;
+		return e;
 	}
 	/* no session: the mapping of the public port, if the filter lets the
 	 * remote in (a new session then: simultaneous open, or a remote's
@@ -594,16 +612,7 @@ struct vgw_ct_entry *vgw_snat_in(struct vgw_snat_engine *s, const struct vgw_ct_
 		return NULL;
 	}
 	s->map[mi].sessions++;
-	e = session_new(s, mi, ok->src, ok->sport, false, seg);
-	if (!e) {
-		s->st.sessions_full++;
-		*v = VGW_SNAT_FULL;
-		if (--s->map[mi].sessions == 0)
-			map_put(s, mi);
-		return NULL;
-	}
-	*v = VGW_SNAT_OK;
-	return e;
+	return session_add(s, mi, ok->src, ok->sport, false, seg, v);
 }
 
 /* ---- ageing and removed addresses ---- */

@@ -12,19 +12,6 @@
 #include "../net/ip4.h"
 #include "../util/parse.h"
 
-static void free_obj(void *obj, uintptr_t arg)
-{
-	(void)arg;
-	free(obj);
-}
-
-/* Frees an unpublished object once no worker can hold it. */
-static void retire(void *obj)
-{
-	if (obj)
-		vgw_defer(free_obj, obj, 0);
-}
-
 struct vgw_vpc_tables *vgw_vpc_create(uint32_t max_endpoints, uint32_t max_eips,
 				      struct rte_rcu_qsbr *rcu, char *err)
 {
@@ -254,7 +241,7 @@ int vgw_vpc_del(struct vgw_vpc_tables *t, const char *name, char *err)
 		return -1;
 	}
 	uint32_t vni = v->vni;
-	retire(vgw_rmap_del(t->vpc_by_vni, &vni));
+	vgw_defer_free(vgw_rmap_del(t->vpc_by_vni, &vni));
 	return 0;
 }
 
@@ -323,7 +310,7 @@ static void hv_unref(struct vgw_vpc_tables *t, uint32_t ip)
 {
 	struct vgw_vpc_hv *h = vgw_rmap_get(t->hvs, &ip);
 	if (h && --h->refs == 0)
-		retire(vgw_rmap_del(t->hvs, &ip));
+		vgw_defer_free(vgw_rmap_del(t->hvs, &ip));
 }
 
 int vgw_vpc_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
@@ -375,7 +362,7 @@ int vgw_vpc_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
 	if (!e) {
 		snprintf(err, VGW_ERR_LEN, "out of memory");
 		if (new_h)
-			retire(vgw_rmap_del(t->hvs, &vtep));
+			vgw_defer_free(vgw_rmap_del(t->hvs, &vtep));
 		return -1;
 	}
 	*e = (struct vgw_vpc_endpoint){.vni = v->vni, .ip = ip, .vtep = vtep};
@@ -384,13 +371,13 @@ int vgw_vpc_endpoint_set(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
 	if (vgw_rmap_set(t->endpoints, &key, e, &old, err) < 0) {
 		free(e);
 		if (new_h)
-			retire(vgw_rmap_del(t->hvs, &vtep));
+			vgw_defer_free(vgw_rmap_del(t->hvs, &vtep));
 		return -1;
 	}
 	h->refs++;
 	if (old) { /* a move: the previous hypervisor loses one endpoint */
 		hv_unref(t, ((const struct vgw_vpc_endpoint *)old)->vtep);
-		retire(old);
+		vgw_defer_free(old);
 	}
 	return 0;
 }
@@ -408,7 +395,7 @@ int vgw_vpc_endpoint_del(struct vgw_vpc_tables *t, const char *vpc, uint32_t ip,
 		return -1;
 	}
 	hv_unref(t, e->vtep);
-	retire(e);
+	vgw_defer_free(e);
 	return 0;
 }
 
@@ -462,7 +449,7 @@ int vgw_vpc_eip_add(struct vgw_vpc_tables *t, uint32_t eip, const char *vpc, uin
 	if (vgw_rmap_set(t->eip_by_pub, &eip, e, &old, err) < 0) {
 		vgw_rmap_del(t->eip_by_priv, &key);
 		vgw_pubaddr_del(eip, VGW_PUBADDR_EIP);
-		retire(e);
+		vgw_defer_free(e);
 		return -1;
 	}
 	return 0;
@@ -479,6 +466,6 @@ int vgw_vpc_eip_del(struct vgw_vpc_tables *t, uint32_t eip, char *err)
 	struct vgw_vpc_key key = {.vni = e->vni, .ip = e->ip};
 	vgw_rmap_del(t->eip_by_priv, &key);
 	vgw_pubaddr_del(eip, VGW_PUBADDR_EIP);
-	retire(e);
+	vgw_defer_free(e);
 	return 0;
 }

@@ -12,25 +12,7 @@
 
 #define T (vgw_vpc_main)
 
-/* ---- listing helpers ---- */
-
-typedef int (*cmp_fn)(const void *, const void *);
-
-/* The map's objects sorted by cmp; caller frees. NULL on OOM. */
-static const void **sorted(const struct vgw_rmap *m, cmp_fn cmp, uint32_t *n)
-{
-	const void **v = malloc(sizeof(*v) * (m->n + 1));
-	if (!v)
-		return NULL;
-	uint32_t it = 0, k = 0;
-	const void *key;
-	void *o;
-	while (k < m->n && vgw_rmap_next(m, &it, &key, &o))
-		v[k++] = o;
-	qsort(v, k, sizeof(*v), cmp);
-	*n = k;
-	return v;
-}
+/* ---- listing helpers (lists in a stable order: vgw_rmap_sorted) ---- */
 
 #define CMP_FIELD(a, b, f)                                                     \
 	do {                                                                   \
@@ -173,7 +155,7 @@ static int cmd_show_vpc(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	uint32_t n;
-	const void **v = sorted(T->vpc_by_vni, cmp_vpc, &n);
+	const void **v = vgw_rmap_sorted(T->vpc_by_vni, cmp_vpc, &n);
 	if (!v)
 		return oom(ctx);
 	vgw_fmt_list_begin(ctx->f, "vpcs");
@@ -215,7 +197,7 @@ static int cmd_show_vtep(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	uint16_t port;
 	vgw_vpc_vtep_get(T, &ip, &port);
 	uint32_t n;
-	const void **v = sorted(T->hvs, cmp_hv, &n);
+	const void **v = vgw_rmap_sorted(T->hvs, cmp_hv, &n);
 	if (!v)
 		return oom(ctx);
 	vgw_fmt_str(ctx->f, "address", ip ? vgw_ip4_str(ip, b) : "-");
@@ -275,7 +257,7 @@ static int cmd_show_endpoint(struct vgw_cli_ctx *ctx, int argc, char **argv)
 		return -1;
 	}
 	uint32_t n;
-	const void **v = sorted(T->endpoints, cmp_endpoint, &n);
+	const void **v = vgw_rmap_sorted(T->endpoints, cmp_endpoint, &n);
 	if (!v)
 		return oom(ctx);
 	vgw_fmt_list_begin(ctx->f, "endpoints");
@@ -321,7 +303,7 @@ static int cmd_show_eip(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	uint32_t n;
-	const void **v = sorted(T->eip_by_pub, cmp_eip, &n);
+	const void **v = vgw_rmap_sorted(T->eip_by_pub, cmp_eip, &n);
 	if (!v)
 		return oom(ctx);
 	vgw_fmt_list_begin(ctx->f, "eips");
@@ -342,7 +324,7 @@ void vgw_vpc_running_config(struct vgw_buf *b)
 	char x[VGW_IP4_STRLEN], y[VGW_IP4_STRLEN], mac[VGW_MAC_STRLEN];
 	uint32_t n, ip;
 	uint16_t port;
-	const void **v = sorted(T->vpc_by_vni, cmp_vpc, &n);
+	const void **v = vgw_rmap_sorted(T->vpc_by_vni, cmp_vpc, &n);
 	for (uint32_t i = 0; v && i < n; i++) {
 		const struct vgw_vpc *p = v[i];
 		vgw_cli_conf_begin(b, &vgw_vpc_cmds[CMD_VPC_ADD]);
@@ -359,7 +341,7 @@ void vgw_vpc_running_config(struct vgw_buf *b)
 		vgw_cli_conf_kv_u(b, vtep_keys[VTEP_UDP_PORT], port);
 		vgw_cli_conf_end(b);
 	}
-	const void **e = sorted(T->endpoints, cmp_endpoint, &n);
+	const void **e = vgw_rmap_sorted(T->endpoints, cmp_endpoint, &n);
 	for (uint32_t i = 0; e && i < n; i++) {
 		const struct vgw_vpc_endpoint *p = e[i];
 		vgw_cli_conf_begin(b, &vgw_vpc_cmds[CMD_ENDPOINT_ADD]);
@@ -370,7 +352,7 @@ void vgw_vpc_running_config(struct vgw_buf *b)
 		vgw_cli_conf_end(b);
 	}
 	free(e);
-	const void **a = sorted(T->eip_by_pub, cmp_eip, &n);
+	const void **a = vgw_rmap_sorted(T->eip_by_pub, cmp_eip, &n);
 	for (uint32_t i = 0; a && i < n; i++) {
 		const struct vgw_vpc_eip *p = a[i];
 		vgw_cli_conf_begin(b, &vgw_vpc_cmds[CMD_EIP_ADD]);
