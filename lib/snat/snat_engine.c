@@ -236,9 +236,21 @@ static void blk_push(struct vgw_snat_engine *s, struct vgw_snat_vm *r, uint32_t 
 
 /* A free port of block b whose (address, port, protocol) no mapping holds
  * (a removed-and-re-added address may still have detached ones), or -1. */
+/* Whether a free bit of a block may still be some mapping's port: only
+ * after an address left a pool (a removed address's mappings are detached
+ * from their blocks' addresses until the sweep; snat.h). Until then a free
+ * bit is a free port, and the table lookup (a cache miss in a big table)
+ * is saved. */
+static inline bool ports_may_clash(const struct vgw_snat_engine *s)
+{
+	return s->t && atomic_load_explicit(&((struct vgw_snat_tables *)s->t)->gen,
+					    memory_order_relaxed) != 0;
+}
+
 static int block_port(struct vgw_snat_engine *s, const struct vgw_snat_blk *b, uint32_t pub_ip,
 		      uint8_t proto)
 {
+	bool check = ports_may_clash(s);
 	uint64_t f = ~b->used;
 	/* from a random bit: ports are not handed out in sequence */
 	s->rnd ^= s->rnd << 13, s->rnd ^= s->rnd >> 7, s->rnd ^= s->rnd << 17;
@@ -247,7 +259,8 @@ static int block_port(struct vgw_snat_engine *s, const struct vgw_snat_blk *b, u
 	while (f) {
 		unsigned int bit = ((unsigned int)__builtin_ctzll(f) + r) & 63;
 		uint16_t port = (uint16_t)(b->num << VGW_SNAT_BLOCK_SHIFT | bit);
-		if (vgw_snat_tab_get(&s->out, pub_ip, port_k1(port, proto)) == VGW_SNAT_TAB_NONE)
+		if (!check ||
+		    vgw_snat_tab_get(&s->out, pub_ip, port_k1(port, proto)) == VGW_SNAT_TAB_NONE)
 			return (int)bit;
 		f &= f - 1;
 	}
@@ -260,7 +273,8 @@ static bool bit_free(const struct vgw_snat_engine *s, const struct vgw_snat_blk 
 {
 	uint16_t port = (uint16_t)(b->num << VGW_SNAT_BLOCK_SHIFT | bit);
 	return !(b->used >> bit & 1) &&
-	       vgw_snat_tab_get(&s->out, pub_ip, port_k1(port, proto)) == VGW_SNAT_TAB_NONE;
+	       (!ports_may_clash(s) ||
+		vgw_snat_tab_get(&s->out, pub_ip, port_k1(port, proto)) == VGW_SNAT_TAB_NONE);
 }
 
 /* Takes a port for a mapping of VM r from its port `want`: the same port
@@ -447,7 +461,8 @@ static void session_gone(struct vgw_snat_engine *s, const struct vgw_ct_entry *e
 {
 	uint32_t mi = vgw_snat_map_of(e);
 	struct vgw_snat_map *m = &s->map[mi];
-	adf_ref(s, mi, e->c_ip, -1);
+	if (e->be_id & VGW_SNAT_ADF_REF)
+		adf_ref(s, mi, e->c_ip, -1);
 	s->st.sessions_ended++;
 	if (--m->sessions == 0)
 		map_put(s, mi);
@@ -481,7 +496,7 @@ static inline bool map_stale(const struct vgw_snat_engine *s, const struct vgw_s
 /* A session of mapping mi (which holds a reference for it already) between
  * its VM and remote:rport; NULL when the table is full. */
 static struct vgw_ct_entry *session_new(struct vgw_snat_engine *s, uint32_t mi, uint32_t remote,
-					uint16_t rport, bool vm_opened,
+					uint16_t rport, bool vm_opened, bool adf,
 					const struct vgw_ct_tcp_seg *seg)
 {
 	const struct vgw_snat_map *m = &s->map[mi];
@@ -495,12 +510,14 @@ static struct vgw_ct_entry *session_new(struct vgw_snat_engine *s, uint32_t mi, 
 	if (!e)
 		return NULL;
 	e->svc_id = (uint16_t)mi;
-	e->be_id = (uint16_t)((mi >> 16) | (vm_opened ? VGW_SNAT_FLIP : 0));
+	e->be_id = (uint16_t)((mi >> 16) | (vm_opened ? VGW_SNAT_FLIP : 0) |
+			      (adf ? VGW_SNAT_ADF_REF : 0));
 	if (seg) {
 		vgw_ct_tcp_init(&e->tcp, seg);
 		vgw_ct_touch(s->ct, e, s->now);
 	}
-	adf_ref(s, mi, remote, 1);
+	if (adf) /* endpoint-independent pools need no filter set */
+		adf_ref(s, mi, remote, 1);
 	s->st.sessions_created++;
 	return e;
 }
@@ -545,10 +562,10 @@ static struct vgw_ct_entry *session_hit(struct vgw_snat_engine *s, const struct 
  * (taken before the insert, which may evict); on failure the reference
  * goes, and with it the mapping if it was its only one. */
 static struct vgw_ct_entry *session_add(struct vgw_snat_engine *s, uint32_t mi, uint32_t remote,
-					uint16_t rport, bool vm_opened,
+					uint16_t rport, bool vm_opened, bool adf,
 					const struct vgw_ct_tcp_seg *seg, enum vgw_snat_verdict *v)
 {
-	struct vgw_ct_entry *e = session_new(s, mi, remote, rport, vm_opened, seg);
+	struct vgw_ct_entry *e = session_new(s, mi, remote, rport, vm_opened, adf, seg);
 	if (!e) {
 		s->st.sessions_full++;
 		*v = VGW_SNAT_FULL;
@@ -586,7 +603,8 @@ struct vgw_ct_entry *vgw_snat_out(struct vgw_snat_engine *s, const struct vgw_ct
 			return NULL;
 		}
 	}
-	return session_add(s, mi, rk->dst, rk->dport, true, seg, v);
+	return session_add(s, mi, rk->dst, rk->dport, true, pool->filtering == VGW_SNAT_ADF, seg,
+			   v);
 }
 
 struct vgw_ct_entry *vgw_snat_in(struct vgw_snat_engine *s, const struct vgw_ct_key *ok,
@@ -612,7 +630,7 @@ struct vgw_ct_entry *vgw_snat_in(struct vgw_snat_engine *s, const struct vgw_ct_
 		return NULL;
 	}
 	s->map[mi].sessions++;
-	return session_add(s, mi, ok->src, ok->sport, false, seg, v);
+	return session_add(s, mi, ok->src, ok->sport, false, filtering == VGW_SNAT_ADF, seg, v);
 }
 
 /* ---- ageing and removed addresses ---- */

@@ -26,12 +26,15 @@
  *            remote:rport -> public:pport (VNI 0) and REPLY = VM:vport ->
  *            remote:rport in the VM's VNI (ICMP echo: the identifier as the
  *            VM's port, 0 as the remote's). Its TCP state and timeouts are
- *            ct's; `svc_id | be_id << 16` holds the mapping's index, and
- *            bit 15 of be_id says the VM opened it (the tracker's ORIG side
+ *            ct's; `svc_id | (be_id & 0xff) << 16` holds the mapping's
+ *            index (below 2^23), and bit 15 of be_id says the VM opened it (the tracker's ORIG side
  *            is the initiator, so its direction is flipped).
  *   filter   address-dependent filtering (REQ-8): (mapping, remote address)
- *            pairs with a session count; an inbound packet on a mapping
- *            with no session passes only if its source is in the set.
+ *            pairs with a session count, kept for the sessions of
+ *            address-dependent pools only (be_id bit 14 says a session
+ *            counts); an inbound packet on a mapping with no session passes
+ *            only if its source is in the set. A pool switched to
+ *            address-dependent filtering filters by the sessions made since.
  *
  * Memory: fixed at creation (vgw_snat_engine_memsize); nothing allocates
  * per packet. */
@@ -48,6 +51,7 @@
 #define VGW_SNAT_PROTOS 3 /* TCP, UDP, ICMP echo */
 #define VGW_SNAT_NIL UINT32_MAX
 #define VGW_SNAT_FLIP 0x8000u /* be_id: the VM opened the session */
+#define VGW_SNAT_ADF_REF 0x4000u /* be_id: the session counts in the filter set */
 
 static inline unsigned int vgw_snat_pidx(uint8_t proto)
 {
@@ -165,7 +169,7 @@ static inline unsigned int vgw_snat_port_owner(const struct vgw_snat_addr *a, ui
 /* The mapping of session e. */
 static inline uint32_t vgw_snat_map_of(const struct vgw_ct_entry *e)
 {
-	return (uint32_t)e->svc_id | (uint32_t)(e->be_id & ~VGW_SNAT_FLIP) << 16;
+	return (uint32_t)e->svc_id | (uint32_t)(e->be_id & 0xff) << 16;
 }
 
 /* Outbound: the session of REPLY key rk (hash = vgw_ct_hash(rk); VM -> remote
