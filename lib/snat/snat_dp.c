@@ -298,16 +298,17 @@ static void in(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_mbuf 
 {
 	const struct vgw_snat_addr *a = p->obj;
 	struct flow *f = &x->f;
-	if (vgw_dp_ttl_expired(w, m, p, f->ip, true))
-		return;
 	enum vgw_snat_verdict v;
 	struct vgw_ct_entry *e =
 		vgw_snat_in(s, &x->k, x->hash, a->filtering, f->tcp ? &f->seg : NULL, &v);
 	if (unlikely(!e)) {
-		/* RFC 5382 REQ-4: no answer to an unsolicited SYN; a silent drop */
+		/* RFC 5382 REQ-4: no answer to an unsolicited SYN, a silent drop
+		 * whatever its TTL (hence the session before the TTL) */
 		vgw_dp_drop(w, p->in_port, (enum vgw_drop)verdict_drop(v), m);
 		return;
 	}
+	if (vgw_dp_ttl_expired(w, m, p, f->ip, true))
+		return;
 	struct vgw_vpc_tunnel t;
 	if (!vgw_vpc_tunnel_prepare(w, m, p, e->be_vni, e->be_ip, NULL,
 				    vgw_ip4_flow_hash(f->ip, f->hl, f->tl), f->tl, &t))

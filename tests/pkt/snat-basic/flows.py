@@ -42,13 +42,16 @@ def pong(p):
 # the VM with an EIP, an unsolicited SYN, the VM no binding covers
 EIP_Q = udp(VM_EIP.ip, REMOTE, 5000, 53, b"eip-query")
 UNSOLICITED = tcp(REMOTE, POOL, 40001, 80, "S", seq=9, ttl=INET_TTL)
+# ... and one whose TTL runs out here: no time exceeded either
+UNSOLICITED_TTL1 = tcp(REMOTE, POOL, 40002, 80, "S", seq=9, ttl=1)
 UNBOUND_Q = udp(VM_UNBOUND.ip, REMOTE, 5000, 53, b"unbound-query")
 EIP = EIP_A
 
 
 def inputs():
     return ([VM1.send(x) for x in (Q1, Q2, SYN, PING)]
-            + [VM_EIP.send(EIP_Q), inet(UNSOLICITED), VM_UNBOUND.send(UNBOUND_Q)]
+            + [VM_EIP.send(EIP_Q), inet(UNSOLICITED), inet(UNSOLICITED_TTL1),
+               VM_UNBOUND.send(UNBOUND_Q)]
             + barrier()
             + [inet(x) for x in spray(r1) + spray(r2) + spray(synack) + spray(pong)]
             + barrier() + [VM1.send(ACK)])
