@@ -20,7 +20,9 @@
  *   host                   taps need the ports' MACs
  *   rtnl, kneigh           kernel routes and neighbours: opened after the
  *                          startup commands (their routes shadow the kernel's)
- *   announce               last up (traffic can be served), first down */
+ *   announce               last up (traffic can be served), first down
+ *   metrics                the Prometheus endpoint: reads what all the others
+ *                          count, serves from the slow path */
 #include <stddef.h>
 
 #include "core/module.h"

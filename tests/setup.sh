@@ -10,7 +10,8 @@ PKGS=(build-essential meson ninja-build pkg-config
       clang llvm bpftool       # vgw's XDP program (bpf target); bpftool: the XDP e2e test reads its maps
       libasan8 libubsan1       # gcc 12's ASan (with LSan) and UBSan runtimes: the build-asan tests
       libclang-rt-14-dev       # libFuzzer and the sanitizer runtimes of the fuzz build (tests/fuzz)
-      valgrind)                # callgrind: tests/bench/profile.sh --callgrind (instructions per packet)
+      valgrind                 # callgrind: tests/bench/profile.sh --callgrind (instructions per packet)
+      prometheus curl)         # the metrics e2e test: a real scraper, promtool, HTTP queries
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,13 +24,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  # Routing daemons installed here are for the tests, which run their own
-  # instances in namespaces: the package's system service must not run (a
-  # container's policy-rc.d may already have kept it from starting).
+  # Routing daemons and Prometheus installed here are for the tests, which
+  # run their own instances (in namespaces, on loopback ports of their own):
+  # the package's system service must not run (a container's policy-rc.d may
+  # already have kept it from starting).
   for p in "${missing[@]}"; do
     case $p in
       bird2) svc=bird ;;
       frr) svc=frr ;;
+      prometheus) svc=prometheus ;;
       *) continue ;;
     esac
     if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then

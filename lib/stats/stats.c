@@ -29,6 +29,18 @@ void vgw_stats_port(int port, struct vgw_port_stats *out)
 	out->tx -= out->drop[VGW_DROP_TX_FULL];
 }
 
+void vgw_stats_port_total(int port, struct vgw_port_stats *out)
+{
+	raw_port(port, out);
+	out->tx -= out->drop[VGW_DROP_TX_FULL];
+}
+
+void vgw_stats_sp_total(uint64_t out[VGW_SP_CAP])
+{
+	for (int i = 0; i < vgw_sp_n; i++)
+		out[i] = vgw_gw.sp_stats[i];
+}
+
 void vgw_stats_sp(uint64_t out[VGW_SP_CAP])
 {
 	for (int i = 0; i < vgw_sp_n; i++)

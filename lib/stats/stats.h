@@ -10,6 +10,10 @@
 /* Sum over workers for one port, minus the baseline; tx excludes tx_full. */
 void vgw_stats_port(int port, struct vgw_port_stats *out);
 void vgw_stats_sp(uint64_t out[VGW_SP_CAP]);
+/* The same without `stats clear`'s baseline: totals since vgwd started
+ * (metrics: a scraper must see counters only ever grow). */
+void vgw_stats_port_total(int port, struct vgw_port_stats *out);
+void vgw_stats_sp_total(uint64_t out[VGW_SP_CAP]);
 void vgw_stats_clear(void);
 
 /* Its commands (the *_cli.c files), ended by words == NULL. */
