@@ -12,6 +12,11 @@
 #include "../core/module.h"
 #include "../ct/ct.h"
 #include "../lb/ct_worker.h"
+#include "../lb/service.h"
+#include "../net/ip4.h"
+#include "../snat/snat.h"
+#include "../snat/snat_engine.h"
+#include "../snat/snat_module.h"
 #include "../stats/stats.h"
 #include "vgw_version.h"
 
@@ -84,6 +89,105 @@ static void workers(struct vgw_buf *b)
 	}
 }
 
+/* Services and their backends (lb): connections and traffic since the
+ * service (or backend) was added, and the health verdict. */
+static void services(struct vgw_buf *b)
+{
+	static const struct {
+		const char *name, *type, *help;
+	} fam[] = {
+		{"vgw_service_connections_total", "counter", "Connections admitted by the service."},
+		{"vgw_service_active_connections", "gauge", "Connections of the service not ended."},
+		{"vgw_service_packets_total", "counter",
+		 "Packets of the service's flows (direction in: client to backend)."},
+		{"vgw_service_bytes_total", "counter", "Bytes of the service's flows (IP length)."},
+		{"vgw_backend_connections_total", "counter", "Connections admitted to the backend."},
+		{"vgw_backend_healthy", "gauge",
+		 "1 when the backend may take connections by its health (up, or no check yet), 0 when down."},
+	};
+	char be[VGW_IP4_STRLEN];
+	for (size_t f = 0; f < sizeof(fam) / sizeof(fam[0]); f++) {
+		family(b, fam[f].name, fam[f].type, fam[f].help);
+		for (int i = 0; vgw_lb.svc && i < VGW_LB_SVC_MAX; i++) {
+			const struct vgw_lb_service_cfg *s = &vgw_lb.svc[i];
+			if (!s->used)
+				continue;
+			struct vgw_ct_counters c;
+			vgw_ct_svc_counters((uint16_t)i, &c);
+			const char *n = s->name;
+			switch (f) {
+			case 0:
+				vgw_buf_printf(b, "%s{service=\"%s\"} %lu\n", fam[f].name, n,
+					       (unsigned long)c.conns);
+				break;
+			case 1:
+				vgw_buf_printf(b, "%s{service=\"%s\"} %lu\n", fam[f].name, n,
+					       (unsigned long)vgw_ct_active(&c));
+				break;
+			case 2:
+			case 3:
+				vgw_buf_printf(b, "%s{service=\"%s\",direction=\"in\"} %lu\n"
+						  "%s{service=\"%s\",direction=\"out\"} %lu\n",
+					       fam[f].name, n,
+					       (unsigned long)(f == 2 ? c.pkts_in : c.bytes_in),
+					       fam[f].name, n,
+					       (unsigned long)(f == 2 ? c.pkts_out : c.bytes_out));
+				break;
+			default:
+				for (uint16_t k = 0; k < s->n_backends; k++) {
+					const struct vgw_lb_backend_cfg *bc = &s->be[k];
+					struct vgw_ct_counters bcn;
+					vgw_ct_be_counters(bc->id, &bcn);
+					vgw_buf_printf(b, "%s{service=\"%s\",backend=\"%s:%u\",vni=\"%u\"} %lu\n",
+						       fam[f].name, n, vgw_ip4_str(bc->ip, be), bc->port,
+						       bc->vni,
+						       f == 4 ? (unsigned long)bcn.conns
+							      : (unsigned long)(bc->health != VGW_LB_HEALTH_DOWN));
+				}
+			}
+		}
+	}
+}
+
+/* The NAT gateway: ports in use per pool address, and each worker's
+ * mappings and sessions. */
+static void snat(struct vgw_buf *b)
+{
+	static const char *const proto[VGW_SNAT_PROTOS] = {"tcp", "udp", "icmp"};
+	char a[VGW_IP4_STRLEN];
+	family(b, "vgw_snat_ports_used", "gauge",
+	       "Public ports (ICMP: identifiers) mapped, per pool address and protocol.");
+	for (unsigned int pi = 0; vgw_snat_main && pi < VGW_SNAT_MAX_POOLS; pi++) {
+		const struct vgw_snat_pool *p = atomic_load(&vgw_snat_main->pools[pi]);
+		for (uint32_t i = 0; p && i < p->n_addrs; i++)
+			for (unsigned int k = 0; k < VGW_SNAT_PROTOS; k++) {
+				uint64_t used = 0;
+				for (unsigned int w = 0; w < VGW_MAX_WORKERS; w++)
+					if (vgw_snat_engines[w])
+						used += vgw_snat_engines[w]->ports[p->addrs[i].slot][k];
+				vgw_buf_printf(b,
+					       "vgw_snat_ports_used{pool=\"%s\",address=\"%s\",protocol=\"%s\"} %lu\n",
+					       p->name, vgw_ip4_str(p->addrs[i].ip, a), proto[k],
+					       (unsigned long)used);
+			}
+	}
+	family(b, "vgw_snat_mappings", "gauge", "Live SNAT mappings of the worker.");
+	for (unsigned int w = 0; w < VGW_MAX_WORKERS; w++)
+		if (vgw_snat_engines[w])
+			vgw_buf_printf(b, "vgw_snat_mappings{worker=\"%u\"} %u\n", w,
+				       vgw_snat_engines[w]->n_map);
+	family(b, "vgw_snat_sessions", "gauge", "Live SNAT sessions of the worker.");
+	for (unsigned int w = 0; w < VGW_MAX_WORKERS; w++)
+		if (vgw_snat_engines[w])
+			vgw_buf_printf(b, "vgw_snat_sessions{worker=\"%u\"} %u\n", w,
+				       vgw_snat_engines[w]->ct->n);
+	family(b, "vgw_snat_mappings_created_total", "counter", "SNAT mappings the worker made.");
+	for (unsigned int w = 0; w < VGW_MAX_WORKERS; w++)
+		if (vgw_snat_engines[w])
+			vgw_buf_printf(b, "vgw_snat_mappings_created_total{worker=\"%u\"} %lu\n", w,
+				       (unsigned long)vgw_snat_engines[w]->st.maps_created);
+}
+
 void vgw_metrics_render(struct vgw_buf *b, int64_t started)
 {
 	family(b, "vgw_build_info", "gauge", "vgwd's version and the DPDK it runs on (value 1).");
@@ -95,4 +199,6 @@ void vgw_metrics_render(struct vgw_buf *b, int64_t started)
 	ports(b);
 	slowpath(b);
 	workers(b);
+	services(b);
+	snat(b);
 }

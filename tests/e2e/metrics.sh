@@ -8,6 +8,8 @@
 #     server on loopback) scrapes vgwd every second, and its query API gives
 #     rx 100 on p0, 60 no_route drops, 40 local_unsupported drops, and the
 #     worker's busy time;
+#   - a service's backend health and a SNAT pool address's port usage are
+#     there too;
 #   - a path other than /metrics is a 404; a bad `metrics listen` stops vgwd
 #     with FILE:LINE.
 #
@@ -55,6 +57,13 @@ control socket $TMP/vgwd.sock
 port p0 dev net_pcap0,rx_pcap=$TMP/in0.pcap role public mac 02:00:00:00:00:01 address 10.1.0.1/24
 port p1 dev net_null1,no-rx=1 role underlay mac 02:00:00:00:01:01 address 10.2.0.1/24
 metrics listen $1
+vpc add blue vni 100
+vtep add 10.2.0.1
+endpoint add blue 192.168.1.10 mac 02:aa:00:00:01:0a vtep 10.2.0.21
+service add web vip 10.1.0.50 port 80 proto tcp check none
+backend add web vpc blue ip 192.168.1.10 port 8080
+snat pool add nat addresses 10.1.0.200
+snat bind blue pool nat
 CONF
 }
 
@@ -108,6 +117,10 @@ v=$(q 'up{job="vgw"}')
 check "the target is up ($v)" [ "$v" = 1 ]
 v=$(q 'vgw_worker_busy_seconds_total{worker="0"} > 0')
 check "the worker's busy time is there (${v:-none})" [ -n "$v" ]
+v=$(q 'vgw_backend_healthy{service="web",backend="192.168.1.10:8080"}')
+check "a service's backend and its health (${v:-none})" [ "$v" = 1 ]
+v=$(q 'count(vgw_snat_ports_used{pool="nat",address="10.1.0.200"})')
+check "the SNAT pool address's ports, one series a protocol (${v:-none})" [ "$v" = 3 ]
 kill "$VP"; wait "$VP"; rc=$?
 check "vgwd exits 0 on SIGTERM ($rc)" [ "$rc" -eq 0 ]
 [ "$FAILS" -eq 0 ] && { echo "RESULT: all checks passed"; exit 0; }
