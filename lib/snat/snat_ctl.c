@@ -320,13 +320,10 @@ int vgw_snat_pool_set(struct vgw_snat_tables *t, const char *name,
 		a->slot = (uint16_t)next_slot;
 		a->owner = VGW_SNAT_ANY_WORKER;
 	}
+	/* new addresses (no owner yet: not counted by least_loaded) in turn */
 	if (t->steer == VGW_SNAT_STEER_ADDRESS)
 		for (uint32_t i = 0; i < n; i++)
 			if (p->addrs[i].owner == VGW_SNAT_ANY_WORKER)
-				p->addrs[i].owner = VGW_SNAT_ANY_WORKER - 1; /* marked new */
-	if (t->steer == VGW_SNAT_STEER_ADDRESS)
-		for (uint32_t i = 0; i < n; i++)
-			if (p->addrs[i].owner == VGW_SNAT_ANY_WORKER - 1)
 				p->addrs[i].owner = least_loaded(p, n, t->n_workers);
 	/* register the new addresses; then publish */
 	uint32_t reg = 0;
