@@ -281,9 +281,9 @@ rm -f "$TOPO_TMP/go"
 # the skb, a random per-connection value that TCP redraws on a timeout)
 for n in 1 2; do
   port_if="p0-$SUF"; [ "$n" = 2 ] && port_if="p2-$SUF"
-  cap_start "syn$n" "$NS_P" "$port_if" "tcp[tcpflags] & tcp-syn != 0 and src host $CLIENT and dst host $VIP" ||
-    die "capture on $port_if"
+  cap_launch "syn$n" "$NS_P" "$port_if" "tcp[tcpflags] & tcp-syn != 0 and src host $CLIENT and dst host $VIP"
 done
+cap_ready syn1 && cap_ready syn2 || die "capture on the ports p0/p2"
 bg_ns "$NS_C" "$TOPO_TMP/hold.log" "$PY" "$NETUTIL" tcp-hold "$VIP" 80 --count "$NF_CONNS" \
   --state "$TOPO_TMP/hold-state.json" --go "$TOPO_TMP/go" --wait 120 --timeout 30 --out "$TOPO_TMP/hold.json"
 HOLD_PID=$BG_PID

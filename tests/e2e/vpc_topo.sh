@@ -226,8 +226,9 @@ ip_bad_checksum no_headroom"
 # ---------------------------------------------------------------- captures
 # cap_start NAME NS IF [FILTER...]: background tcpdump (headers only, bounded in
 # time and count) writing $TOPO_TMP/cap-NAME.pcap; returns once it listens.
-# cap_launch is the same without the wait; cap_ready NAME waits (up to 20 s:
-# with two vgwd polling both vCPUs, CI saw tcpdump take over 5 s to start).
+# cap_launch is the same without the wait; cap_ready NAME waits (up to 60 s:
+# with two vgwd polling both vCPUs, CI saw tcpdump take over 5 s, once over
+# 20 s, to start; a capture that never listens logs where it waits).
 declare -A CAP_PID=()
 cap_launch() {
   local name=$1 ns=$2 ifc=$3; shift 3
@@ -238,8 +239,22 @@ cap_launch() {
   CAP_PID[$name]=$BG_PID
 }
 cap_ready() {
-  wait_until 20 grep -q 'listening on' "$TOPO_TMP/cap-$1.log" ||
-    { say "  tcpdump $1 did not start: $(cat "$TOPO_TMP/cap-$1.log")"; return 1; }
+  wait_until 60 grep -q 'listening on' "$TOPO_TMP/cap-$1.log" && return 0
+  say "  tcpdump $1 did not start in 60 s: $(cat "$TOPO_TMP/cap-$1.log")"
+  _cap_where "${CAP_PID[$1]:-}"
+  return 1
+}
+# _cap_where PID: where a process (timeout) and its child (tcpdump) wait, for
+# the log of a capture that never listened
+_cap_where() {
+  local p c
+  [ -n "$1" ] || return 0
+  for p in "$1" $(pgrep -P "$1" 2>/dev/null); do
+    for c in $p $([ "$p" = "$1" ] || pgrep -P "$p" 2>/dev/null); do
+      say "    pid $c $(tr '\0' ' ' </proc/$c/cmdline 2>/dev/null | cut -c1-60): state $(awk '{print $3}' /proc/$c/stat 2>/dev/null) wchan $(cat /proc/$c/wchan 2>/dev/null)"
+    done
+  done
+  say "    load: $(cat /proc/loadavg)"
 }
 cap_start() { cap_launch "$@" && cap_ready "$1"; }
 # cap_stop NAME...: stop them (after 0.3 s for the last frames; tcpdump flushes
