@@ -28,6 +28,12 @@ static void format_port(struct vgw_fmt *f, int i)
 		vgw_fmt_str(f, NULL, vgw_prefix_str(p->addrs[a].ip, p->addrs[a].plen, pfx));
 	vgw_fmt_list_end(f);
 	vgw_fmt_str(f, "dev", p->dev);
+	/* the ethdev's own name (net_af_packet0, 0000:03:00.0): what dpdk-dumpcap
+	 * and other secondary processes take with -i, not vgw's port name */
+	char dpdk_name[RTE_ETH_NAME_MAX_LEN];
+	if (rte_eth_dev_get_name_by_port(p->id, dpdk_name) != 0)
+		snprintf(dpdk_name, sizeof(dpdk_name), "-");
+	vgw_fmt_str(f, "dpdk_name", dpdk_name);
 	/* the Linux side of the exception path (lib/host), "-" / 0 when none */
 	vgw_fmt_str(f, "host_port", p->host_name[0] ? p->host_name : "-");
 	vgw_fmt_u64(f, "host_ifindex", (uint64_t)vgw_host_ifindex((uint16_t)i));
@@ -54,7 +60,8 @@ static int cmd_show_flow(struct vgw_cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct vgw_cmd vgw_port_cmds[] = {
-	{"show port", "", "list ports: role, MAC, MTU, link, queues, addresses, device, host port", 0, 0,
+	{"show port", "",
+	 "list ports: role, MAC, MTU, link, queues, addresses, device, DPDK name, host port", 0, 0,
 	 cmd_show_port},
 	{"show flow", "",
 	 "NIC steering rules (rte_flow) per port: whether the port takes them, each rule's "
