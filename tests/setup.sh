@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(build-essential meson ninja-build pkg-config
       libdpdk-dev libbpf-dev libxdp-dev libcunit1-dev libmnl-dev libpcap-dev
       python3 python3-scapy iproute2 ethtool iputils-ping netcat-openbsd
-      tcpdump procps dpdk-dev  # dpdk-dev: dpdk-testpmd, the benchmark's ceiling
+      tcpdump procps dpdk-dev  # dpdk-dev: dpdk-testpmd (the benchmark's ceiling), dpdk-dumpcap (e2e capture)
       bird2 frr                # BGP daemons of the BGP e2e tests (conf/bird, conf/frr)
       clang llvm bpftool       # vgw's XDP program (bpf target); bpftool: the XDP e2e test reads its maps
       libasan8 libubsan1       # gcc 12's ASan (with LSan) and UBSan runtimes: the build-asan tests
