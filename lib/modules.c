@@ -5,6 +5,7 @@
  * Why this order:
  *   core, stats, runtime   commands and settings only
  *   dp                     punt rings and limits before anything punts
+ *   trace                  its records and mbuf flag before any worker runs
  *   neigh, fib, vpc        the tables the commands fill (running-config
  *                          prints them in this order)
  *   lb, conntrack          services need the VPCs; the workers' connection

@@ -176,6 +176,9 @@ struct vgw_worker {
 	/* worker only: the stages' vectors, and a bit per stage whose vector
 	 * holds packets (dp/dispatch_dp.c) */
 	uint32_t pending;
+	/* worker only: packet trace armed (trace/trace.h), read from the
+	 * shared control block once a loop */
+	bool trace_on;
 	struct vgw_vec vec[VGW_STAGE_N];
 	struct vgw_port_stats stats[VGW_MAX_PORTS];
 	struct vgw_runtime rt; /* worker only writes; show runtime reads (runtime.h) */
@@ -252,6 +255,9 @@ struct vgw_dp_mbuf_priv {
 	uint16_t in_port;  /* handoff: the port it was received on (counters) */
 	uint8_t reason;    /* enum vgw_punt_reason */
 	uint8_t kind;      /* handoff: its kind (vgw_dp_handoff_kind) */
+	/* trace/trace.h: the packet's record, worker << 8 | slot; valid only
+	 * while the mbuf carries the trace flag */
+	uint16_t trace;
 };
 
 static inline unsigned int vgw_local_filter_bit(uint32_t ip)

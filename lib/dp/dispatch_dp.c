@@ -27,6 +27,8 @@ static inline void account(struct vgw_worker *w, enum vgw_stage s, uint32_t n, u
 void vgw_dp_stage(struct vgw_worker *w, enum vgw_stage s)
 {
 	struct vgw_vec *v = &w->vec[s];
+	if (unlikely(w->trace_on))
+		vgw_trace_stage(w, s, v);
 	/* a stage never pushes to itself: its vector is stable while it runs */
 	switch (s) {
 	case VGW_STAGE_VXLAN_IN: vgw_vpc_stage_vxlan_in(w, v); break;

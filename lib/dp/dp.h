@@ -48,6 +48,7 @@
 #include "../core/gw.h"
 #include "../fib/fib.h"
 #include "../net/icmp.h"
+#include "../trace/trace_dp.h"
 
 #define VGW_DP_ETH_HLEN 14
 
@@ -58,12 +59,14 @@ static inline void vgw_dp_drop(struct vgw_worker *w, uint16_t port, enum vgw_dro
 			       struct rte_mbuf *m)
 {
 	w->stats[port].drop[why]++;
+	vgw_trace_end(w, m, VGW_TRACE_END_DROP, (uint16_t)why);
 	rte_pktmbuf_free(m);
 }
 
 static inline void vgw_dp_tx(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 {
 	w->stats[port].tx++;
+	vgw_trace_end(w, m, VGW_TRACE_END_TX, port);
 	rte_eth_tx_buffer(vgw_gw.ports[port].id, (uint16_t)w->idx, w->txb[port], m);
 }
 
@@ -132,10 +135,13 @@ static inline bool vgw_dp_ttl_expired(struct vgw_worker *w, struct rte_mbuf *m,
 	if (likely(ip[8] > 1))
 		return false;
 	w->stats[p->in_port].drop[VGW_DROP_TTL_EXCEEDED]++;
-	if (icmp)
+	if (icmp) {
+		vgw_trace_note(w, m, VGW_STAGE_IP4_FORWARD, "ttl exceeded: counted, answered");
 		vgw_dp_icmp_error(w, m, p, VGW_ICMP_TIME_EXCEEDED, 0, 0);
-	else
+	} else {
+		vgw_trace_end(w, m, VGW_TRACE_END_DROP, VGW_DROP_TTL_EXCEEDED);
 		rte_pktmbuf_free(m);
+	}
 	return true;
 }
 
@@ -156,6 +162,15 @@ static inline void vgw_dp_punt(struct vgw_worker *w, uint16_t in_port, struct rt
 		return;
 	}
 	vgw_dp_mbuf_priv(m)->reason = (uint8_t)r;
+	if (vgw_trace_is(w, m)) {
+		/* the trace ends before the slow path owns m; a single
+		 * producer's free count only grows until it enqueues */
+		if (unlikely(rte_ring_free_count(q->ring) == 0)) {
+			vgw_dp_drop(w, in_port, VGW_DROP_PUNT_RING_FULL, m);
+			return;
+		}
+		vgw_trace_finish(w, m, VGW_TRACE_END_PUNT, (uint16_t)r);
+	}
 	if (unlikely(rte_ring_sp_enqueue(q->ring, m) != 0))
 		vgw_dp_drop(w, in_port, VGW_DROP_PUNT_RING_FULL, m);
 }

@@ -41,6 +41,8 @@ void vgw_dp_handoff(struct vgw_worker *w, uint16_t in_port, struct rte_mbuf *m,
 	pr->kind = kind;
 	pr->arg = arg;
 	pr->in_port = in_port;
+	vgw_trace_note(w, m, kinds[kind].stage, "handed to worker %u (%s)", owner,
+		       kinds[kind].name);
 	if (unlikely(rte_ring_sp_enqueue(w->handoff[owner], m) != 0))
 		vgw_dp_drop(w, in_port, VGW_DROP_HANDOFF_RING_FULL, m);
 }

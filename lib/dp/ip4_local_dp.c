@@ -51,6 +51,8 @@ static void send_icmp_error(struct vgw_worker *w, struct rte_mbuf *m, const stru
 	uint16_t tl = (uint16_t)(ip[2] << 8 | ip[3]);
 	uint32_t self = icmp_source(p->in_port, vgw_ip4_src(ip));
 	if (!self || !vgw_icmp_error_allowed(ip, hl, tl)) {
+		vgw_trace_note(w, m, VGW_STAGE_ICMP_ERROR, "no error for this packet (RFC 1812)");
+		vgw_trace_end(w, m, VGW_TRACE_END_FREED, 0);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -64,6 +66,7 @@ static void send_icmp_error(struct vgw_worker *w, struct rte_mbuf *m, const stru
 	uint16_t nl = vgw_icmp_error(ip, hl, tl, room, (uint8_t)(p->out >> 8), (uint8_t)p->out,
 				     p->arg, self);
 	if (!nl) {
+		vgw_trace_end(w, m, VGW_TRACE_END_FREED, 0);
 		rte_pktmbuf_free(m);
 		return;
 	}

@@ -50,8 +50,10 @@ static inline void forward(struct vgw_worker *w, struct rte_mbuf *m, const struc
 		if (ip[6] & 0x40) /* DF: RFC 1191 tells the sender the MTU */
 			vgw_dp_icmp_error(w, m, p, VGW_ICMP_DEST_UNREACH, VGW_ICMP_FRAG_NEEDED,
 					  vgw_gw.ports[out].mtu);
-		else
+		else {
+			vgw_trace_end(w, m, VGW_TRACE_END_DROP, VGW_DROP_MTU_EXCEEDED);
 			rte_pktmbuf_free(m);
+		}
 		return;
 	}
 	vgw_dp_push_to(w, VGW_STAGE_ETH_OUT, m, p, NULL, nh, out);
@@ -77,6 +79,17 @@ void vgw_dp_stage_eth_out(struct vgw_worker *w, struct vgw_vec *v)
 		rte_ether_addr_copy(&vgw_gw.ports[out].mac, &eh->src_addr);
 		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 		uint64_t mac = vgw_dp_memo_mac(w, nh, out);
+		if (vgw_trace_is(w, m)) {
+			uint8_t b[6];
+			vgw_neigh_mac_bytes(mac, b);
+			if (mac & VGW_NEIGH_MAC_VALID)
+				vgw_trace_notef(w, m, VGW_STAGE_ETH_OUT,
+						"neighbour %02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1],
+						b[2], b[3], b[4], b[5]);
+			else
+				vgw_trace_notef(w, m, VGW_STAGE_ETH_OUT,
+						"no neighbour entry: to the slow path to resolve");
+		}
 		if (unlikely(!(mac & VGW_NEIGH_MAC_VALID))) {
 			struct vgw_dp_mbuf_priv *pr = vgw_dp_mbuf_priv(m);
 			pr->nh_ip = nh;

@@ -81,12 +81,15 @@ int vgw_dp_worker_main(void *arg)
 
 	while (!atomic_load_explicit(&vgw_gw.stop, memory_order_relaxed)) {
 		unsigned int moved = 0;
+		vgw_trace_loop(w);
 		for (int q = 0; q < w->n_rxq; q++) {
 			uint16_t port = w->rxq[q].port;
 			w->burst++; /* a new burst: memos (memo.h) start empty */
 			uint16_t n = rte_eth_rx_burst(vgw_gw.ports[port].id, w->rxq[q].queue, ms,
 						      VGW_BURST);
 			w->stats[port].rx += n;
+			if (unlikely(w->trace_on) && n)
+				vgw_trace_rx(w, port, w->rxq[q].queue, ms, n);
 			if (n)
 				vgw_dp_rx_burst(w, port, ms, n);
 			moved += n;

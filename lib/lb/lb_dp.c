@@ -7,7 +7,10 @@
  * packet this worker owns is fetched, and the entries its signature points
  * to a few packets ahead of processing: with a million flows, each lookup
  * would otherwise wait for two cache misses in turn. */
+#include <string.h>
+
 #include "../dp/dp.h"
+#include "../util/parse.h"
 #include "l4.h"
 #include "lb_dp.h"
 #include "ct_worker.h"
@@ -62,4 +65,18 @@ void vgw_lb_stage(struct vgw_worker *w, struct vgw_vec *v)
 		default: vgw_lb_vip_icmp(w, v->m[i], &v->p[i]);
 		}
 	}
+}
+
+void vgw_lb_trace_conn_note(struct vgw_worker *w, const struct rte_mbuf *m, const char *what,
+			    uint32_t vni, uint32_t ip, uint16_t port, uint8_t tcp_state)
+{
+	char a[VGW_IP4_STRLEN];
+	vgw_ip4_str(ip, a);
+	const char *st = tcp_state == 0xff ? "" : vgw_ct_tcp_state_name(tcp_state);
+	if (!strcmp(what, "reply"))
+		vgw_trace_notef(w, m, VGW_STAGE_LB, "conntrack reply: back from %s:%u%s%s", a, port,
+				*st ? ", tcp " : "", st);
+	else
+		vgw_trace_notef(w, m, VGW_STAGE_LB, "conntrack %s: backend %s:%u vni %u%s%s", what,
+				a, port, vni, *st ? ", tcp " : "", st);
 }

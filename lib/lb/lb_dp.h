@@ -11,6 +11,7 @@
 #include "../core/gw.h"
 #include "../core/rmap.h"
 #include "../dp/handoff.h"
+#include "../trace/trace_dp.h"
 #include "service.h"
 
 /* The lb module's drop reasons (data path, per port) (core/drop.h): VGW_LB_DROP(x)
@@ -116,5 +117,18 @@ void vgw_lb_reply(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt
 		  const struct vgw_lb_l4 *f, uint32_t cth);
 /* (steers on its own: the owner is known only from the quoted packet) */
 void vgw_lb_vip_icmp(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt *p);
+
+/* lb_dp.c: the trace note of a connection (trace/trace_dp.h): what the
+ * table gave ("new", "hit", "reply"), where it goes (the backend, or for a
+ * reply the VIP it comes from) and its TCP state (0xff: not TCP). */
+void vgw_lb_trace_conn_note(struct vgw_worker *w, const struct rte_mbuf *m, const char *what,
+			    uint32_t vni, uint32_t ip, uint16_t port, uint8_t tcp_state);
+static inline void vgw_lb_trace_conn(struct vgw_worker *w, const struct rte_mbuf *m,
+				     const char *what, uint32_t vni, uint32_t ip, uint16_t port,
+				     uint8_t tcp_state)
+{
+	if (vgw_trace_is(w, m))
+		vgw_lb_trace_conn_note(w, m, what, vni, ip, port, tcp_state);
+}
 
 #endif

@@ -22,6 +22,7 @@ void vgw_lb_reply(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt
 	enum vgw_ct_dir dir;
 	struct vgw_ct_entry *e = vgw_ct_lookup_hashed(lb->ct, &rk, cth, &dir);
 	if (!e || dir != VGW_CT_REPLY) {
+		vgw_trace_note(w, m, VGW_STAGE_LB, "no connection: a VM's own packet");
 		vgw_dp_push_to(w, VGW_STAGE_VPC_OUT, m, p, NULL, p->arg, 0);
 		return;
 	}
@@ -41,6 +42,8 @@ void vgw_lb_reply(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pkt
 		vgw_ct_worker_confirm(lb, e); /* UDP: any reply */
 	vgw_ct_touch(lb->ct, e, lb->now);
 	vgw_ct_worker_count(lb, e->svc_id, e->be_id, VGW_CT_REPLY, f->tl);
+	vgw_lb_trace_conn(w, m, "reply", p->arg, e->vip, e->vip_port,
+			  f->proto == 6 ? e->tcp.state : 0xff);
 
 	vgw_ip4_ttl_dec(f->ip);
 	vgw_nat_set_addr(f->ip, f->hl, f->tl, VGW_NAT_SRC, e->vip);

@@ -96,6 +96,8 @@ void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pk
 		be_port = e->be_port;
 		if (!vgw_vpc_tunnel_prepare(w, m, p, e->be_vni, be_ip, NULL, hash, f.tl, &t))
 			return;
+		vgw_lb_trace_conn(w, m, "hit", e->be_vni, be_ip, be_port,
+				  f.proto == 6 ? e->tcp.state : 0xff);
 		vgw_ct_worker_count(lb, e->svc_id, e->be_id, VGW_CT_ORIG, f.tl);
 	} else {
 		bool rst = f.proto == 6 && (seg.flags & VGW_CT_TCP_RST);
@@ -130,6 +132,8 @@ void vgw_lb_vip_in(struct vgw_worker *w, struct rte_mbuf *m, const struct vgw_pk
 			lb->svc[svc->id].conns++;
 			lb->be[be->id].conns++;
 		}
+		vgw_lb_trace_conn(w, m, rst ? "none (RST)" : "new", be->vni, be_ip, be_port,
+				  e && f.proto == 6 ? e->tcp.state : 0xff);
 		vgw_ct_worker_count(lb, svc->id, be->id, VGW_CT_ORIG, f.tl);
 	}
 	vgw_ip4_ttl_dec(f.ip);

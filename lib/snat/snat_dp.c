@@ -197,6 +197,19 @@ struct prep {
 	uint32_t hash;
 };
 
+/* The trace note of a session (trace/trace_dp.h): the VM's and the public
+ * address and port it maps between. */
+static void trace_mapping(struct vgw_worker *w, const struct rte_mbuf *m, const char *dir,
+			  const struct vgw_ct_entry *e)
+{
+	if (!vgw_trace_is(w, m))
+		return;
+	char a[VGW_IP4_STRLEN], b[VGW_IP4_STRLEN];
+	vgw_trace_notef(w, m, VGW_STAGE_SNAT, "session %s: vm %s:%u <-> %s:%u vni %u", dir,
+			vgw_ip4_str(e->be_ip, a), e->be_port, vgw_ip4_str(e->vip, b), e->vip_port,
+			e->be_vni);
+}
+
 /* Pass 1 of an outbound packet: the VM's pool (b: the VNI's binding, found
  * once for a run of one VNI), the owner, the checks before the table; true
  * when m stays on this worker for pass 2 (x filled; x->pool NULL: a VM's
@@ -209,6 +222,7 @@ static bool out_prep(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte
 	uint32_t vm = vgw_ip4_src(ip);
 	const struct vgw_snat_pool *pool = b ? vgw_snat_pool_for(vgw_snat_main, b, vm) : NULL;
 	if (unlikely(!pool)) {
+		vgw_trace_note(w, m, VGW_STAGE_SNAT, "no pool bound to this vm's vpc and subnet");
 		vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(VPC_NO_EIP), m);
 		return false;
 	}
@@ -257,6 +271,7 @@ static void out(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_mbuf
 		vgw_dp_drop(w, p->in_port, (enum vgw_drop)verdict_drop(v), m);
 		return;
 	}
+	trace_mapping(w, m, "out", e);
 	vgw_ip4_ttl_dec(ip);
 	vgw_nat_set_addr(ip, f->hl, f->tl, VGW_NAT_SRC, e->vip);
 	set_port(ip, f->hl, f->tl, VGW_NAT_SPORT, e->vip_port);
@@ -313,6 +328,7 @@ static void in(struct vgw_worker *w, struct vgw_snat_engine *s, struct rte_mbuf 
 	if (!vgw_vpc_tunnel_prepare(w, m, p, e->be_vni, e->be_ip, NULL,
 				    vgw_ip4_flow_hash(f->ip, f->hl, f->tl), f->tl, &t))
 		return;
+	trace_mapping(w, m, "in", e);
 	vgw_ip4_ttl_dec(f->ip);
 	vgw_nat_set_addr(f->ip, f->hl, f->tl, VGW_NAT_DST, e->be_ip);
 	set_port(f->ip, f->hl, f->tl, VGW_NAT_DPORT, e->be_port);

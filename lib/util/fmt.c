@@ -325,6 +325,16 @@ void vgw_fmt_u64(struct vgw_fmt *f, const char *key, uint64_t val)
 	text_value(f, key, s);
 }
 
+void vgw_fmt_null(struct vgw_fmt *f, const char *key)
+{
+	if (f->json) {
+		json_key(f, key);
+		vgw_buf_puts(f->out, "null");
+		return;
+	}
+	text_value(f, key, "-");
+}
+
 void vgw_fmt_bool(struct vgw_fmt *f, const char *key, bool val)
 {
 	if (f->json) {

@@ -62,6 +62,8 @@ void vgw_fmt_sections_begin(struct vgw_fmt *f, const char *key);
 void vgw_fmt_str(struct vgw_fmt *f, const char *key, const char *val);
 void vgw_fmt_u64(struct vgw_fmt *f, const char *key, uint64_t val);
 void vgw_fmt_bool(struct vgw_fmt *f, const char *key, bool val);
+/* An absent value: JSON null, text "-". */
+void vgw_fmt_null(struct vgw_fmt *f, const char *key);
 /* A ratio (packets per call, a percentage) with two decimals; a JSON number.
  * NaN and infinities, which JSON cannot carry, are written as 0. */
 void vgw_fmt_double(struct vgw_fmt *f, const char *key, double val);

@@ -59,6 +59,11 @@ void vgw_vpc_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v)
 				continue;
 			}
 		}
+		if (vgw_trace_is(w, m)) {
+			char a[VGW_IP4_STRLEN], b[VGW_IP4_STRLEN];
+			vgw_trace_notef(w, m, VGW_STAGE_EIP_IN, "eip %s -> %s vni %u",
+					vgw_ip4_str(e->eip, a), vgw_ip4_str(e->ip, b), e->vni);
+		}
 		vgw_ip4_ttl_dec(ip);
 		vgw_nat_set_addr(ip, hl, tl, VGW_NAT_DST, e->ip);
 		vgw_vpc_tunnel_send(w, m, p, &t, tl);

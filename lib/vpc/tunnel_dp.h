@@ -66,8 +66,10 @@ static inline bool vgw_vpc_tunnel_prepare(struct vgw_worker *w, struct rte_mbuf 
 		if (ip[6] & 0x40) /* DF: the sender learns the tunnel's MTU */
 			vgw_dp_icmp_error(w, m, p, VGW_ICMP_DEST_UNREACH, VGW_ICMP_FRAG_NEEDED,
 					  (uint32_t)(mtu - VGW_VXLAN_OUTER_LEN));
-		else
+		else {
+			vgw_trace_end(w, m, VGW_TRACE_END_DROP, VGW_VPC_DROP(VXLAN_MTU_EXCEEDED));
 			rte_pktmbuf_free(m);
+		}
 		return false;
 	}
 	if (unlikely(rte_pktmbuf_headroom(m) < VGW_VXLAN_OUTER_LEN)) {
@@ -83,6 +85,11 @@ static inline void vgw_vpc_tunnel_send(struct vgw_worker *w, struct rte_mbuf *m,
 				       const struct vgw_pkt *p, const struct vgw_vpc_tunnel *t,
 				       uint16_t tl)
 {
+	if (vgw_trace_is(w, m)) {
+		char a[VGW_IP4_STRLEN], b[VGW_IP4_STRLEN];
+		vgw_trace_notef(w, m, VGW_STAGE_TUNNEL_OUT, "vxlan vni %u to %s behind vtep %s",
+				t->vni, vgw_ip4_str(t->ep->ip, a), vgw_ip4_str(t->ep->vtep, b));
+	}
 	struct rte_ether_hdr *inner = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	memcpy(inner->dst_addr.addr_bytes, t->ep->mac, 6);
 	memcpy(inner->src_addr.addr_bytes, t->vpc->gw_mac, 6);

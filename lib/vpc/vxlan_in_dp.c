@@ -119,6 +119,11 @@ static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint
 		return VGW_VPC_DROP(VXLAN_SRC_NOT_ENDPOINT);
 	if (unlikely(ep->vtep != outer_src))
 		return VGW_VPC_DROP(VXLAN_SRC_WRONG_VTEP);
+	if (vgw_trace_is(w, m)) {
+		char a[VGW_IP4_STRLEN], b[VGW_IP4_STRLEN];
+		vgw_trace_notef(w, m, VGW_STAGE_VXLAN_IN, "vni %u: endpoint %s behind vtep %s", vni,
+				vgw_ip4_str(src, a), vgw_ip4_str(outer_src, b));
+	}
 	/* decapsulate: the inner Ethernet header becomes the frame's */
 	rte_pktmbuf_adj(m, (uint16_t)(VGW_DP_ETH_HLEN + hl + 8 + VGW_VXLAN_HLEN));
 	if (itl < iavail) /* inner Ethernet padding must not travel on */
@@ -225,6 +230,7 @@ void vgw_vpc_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
 		uint32_t src = vgw_ip4_src(iip);
 		const struct vgw_vpc_eip *e = eip[i];
 		if (unlikely(!e)) {
+			vgw_trace_note(w, m, VGW_STAGE_VPC_OUT, "no eip for this vm");
 			if (no_eip.stage != VGW_STAGE_N)
 				vgw_dp_push_to(w, no_eip.stage, m, p, NULL, p->arg, no_eip.kind);
 			else
@@ -240,6 +246,11 @@ void vgw_vpc_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
 			     vgw_nat_icmp_inner(iip, ihl, itl, VGW_NAT_DST, e->eip, 0, -1) < 0)) {
 			vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(NAT_ICMP_UNTRANSLATABLE), m);
 			continue;
+		}
+		if (vgw_trace_is(w, m)) {
+			char a[VGW_IP4_STRLEN], b[VGW_IP4_STRLEN];
+			vgw_trace_notef(w, m, VGW_STAGE_VPC_OUT, "eip of %s: %s", vgw_ip4_str(src, a),
+					vgw_ip4_str(e->eip, b));
 		}
 		vgw_ip4_ttl_dec(iip);
 		vgw_nat_set_addr(iip, ihl, itl, VGW_NAT_SRC, e->eip);

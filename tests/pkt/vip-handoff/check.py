@@ -100,6 +100,31 @@ try:
         errors.append("show conntrack: per-worker entries do not sum up")
 except (OSError, ValueError, KeyError, TypeError) as ex:
     errors.append("show conntrack JSON unusable: %r" % ex)
+# `trace add 48` (startup file): the first 48 packets, all received by worker
+# 0; a packet of a flow worker 1 owns is one record that worker 1 finishes
+try:
+    with open(os.path.join(d, "trace.json")) as f:
+        tr = json.load(f)
+    recs = tr["trace"]
+    if tr["packets"] != 48 or tr["in_flight"] != 0 or len(recs) != 48:
+        errors.append("show trace: %d packets, %d in flight, %d records; want 48, 0, 48"
+                      % (tr["packets"], tr["in_flight"], len(recs)))
+    handed = [r for r in recs
+              if any(s["note"].startswith("handed to worker 1") for s in r["steps"])]
+    if not handed:
+        errors.append("show trace: no record of a packet handed to worker 1")
+    for r in handed:
+        after = r["steps"][[s["note"].startswith("handed to worker 1")
+                            for s in r["steps"]].index(True) + 1:]
+        if (r["worker"] != 0 or not after or any(s["worker"] != 1 for s in after)
+                or r["verdict"] not in ("tx", "drop")):
+            errors.append("show trace: handed packet %d: received by %d, %s, steps %s"
+                          % (r["packet"], r["worker"], r["verdict"], r["steps"]))
+            break
+    print("vip-handoff: trace: %d of %d records handed to worker 1"
+          % (len(handed), len(recs)))
+except (OSError, ValueError, KeyError, TypeError) as ex:
+    errors.append("show trace JSON unusable: %r" % ex)
 for e in errors[:20]:
     print("vip-handoff check: " + e)
 sys.exit(1 if errors else 0)
