@@ -34,7 +34,9 @@ static void format_route(struct vgw_fmt *f, uint32_t slot)
 		vgw_fmt_obj_end(f);
 	}
 	vgw_fmt_list_end(f);
-	vgw_fmt_str(f, "port", t && t->kind != VGW_FIB_RT_VIA ? vgw_gw.ports[t->port].name : "-");
+	/* a route via next hops has their ports (in via), none of its own */
+	vgw_fmt_str_or_null(f, "port",
+			    t && t->kind != VGW_FIB_RT_VIA ? vgw_gw.ports[t->port].name : NULL);
 	vgw_fmt_obj_end(f);
 }
 

@@ -24,7 +24,7 @@ static void format_neigh(struct vgw_fmt *f, const struct vgw_neigh *n)
 	vgw_neigh_mac_bytes(w, b);
 	vgw_fmt_obj_begin(f, NULL);
 	vgw_fmt_str(f, "ip", vgw_ip4_str(n->ip, ip));
-	vgw_fmt_str(f, "mac", (w & VGW_NEIGH_MAC_VALID) ? vgw_mac_str(b, mac) : "-");
+	vgw_fmt_str_or_null(f, "mac", (w & VGW_NEIGH_MAC_VALID) ? vgw_mac_str(b, mac) : NULL);
 	vgw_fmt_str(f, "port", vgw_gw.ports[n->port].name);
 	vgw_fmt_str(f, "state", state_of(n, st));
 	vgw_fmt_u64(f, "queued", n->qlen);

@@ -28,9 +28,14 @@ static void format_port(struct vgw_fmt *f, int i)
 		vgw_fmt_str(f, NULL, vgw_prefix_str(p->addrs[a].ip, p->addrs[a].plen, pfx));
 	vgw_fmt_list_end(f);
 	vgw_fmt_str(f, "dev", p->dev);
-	/* the Linux side of the exception path (lib/host), "-" / 0 when none */
-	vgw_fmt_str(f, "host_port", p->host_name[0] ? p->host_name : "-");
-	vgw_fmt_u64(f, "host_ifindex", (uint64_t)vgw_host_ifindex((uint16_t)i));
+	/* the Linux side of the exception path (lib/host): null (text "-")
+	 * when none */
+	vgw_fmt_str_or_null(f, "host_port", p->host_name[0] ? p->host_name : NULL);
+	int ifindex = vgw_host_ifindex((uint16_t)i);
+	if (ifindex > 0)
+		vgw_fmt_u64(f, "host_ifindex", (uint64_t)ifindex);
+	else
+		vgw_fmt_null(f, "host_ifindex");
 	vgw_fmt_obj_end(f);
 }
 
