@@ -39,13 +39,18 @@ static void format_port(struct vgw_fmt *f, int i)
 	vgw_fmt_obj_end(f);
 }
 
+/* show port [NAME]: every port, or the one named, in the same shape. */
 static int cmd_show_port(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	int only = -1;
+	if (argc == 1 && (only = vgw_port_by_name(argv[0])) < 0) {
+		snprintf(ctx->err, VGW_ERR_LEN, "no port named '%s'", argv[0]);
+		return -1;
+	}
 	vgw_fmt_list_begin(ctx->f, "ports");
 	for (int i = 0; i < vgw_gw.n_ports; i++)
-		format_port(ctx->f, i);
+		if (only < 0 || i == only)
+			format_port(ctx->f, i);
 	vgw_fmt_list_end(ctx->f);
 	return 0;
 }
@@ -59,8 +64,9 @@ static int cmd_show_flow(struct vgw_cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct vgw_cmd vgw_port_cmds[] = {
-	{"show port", "", "list ports: role, MAC, MTU, link, queues, addresses, device, host port", 0, 0,
-	 cmd_show_port},
+	{"show port", "[NAME]",
+	 "list ports (or the one named): role, MAC, MTU, link, queues, addresses, device, host port",
+	 0, 1, cmd_show_port},
 	{"show flow", "",
 	 "NIC steering rules (rte_flow) per port: whether the port takes them, each rule's "
 	 "match, queue, and whether it is in the NIC (why not)",
