@@ -107,7 +107,8 @@ void vgw_stats_snapshot(struct vgw_stats_snap *s)
 			s->port[p].dropped += t.drop[d];
 		struct rte_eth_stats hw;
 		memset(&hw, 0, sizeof(hw));
-		rte_eth_stats_get(vgw_gw.ports[p].id, &hw);
+		if (rte_eth_dev_is_valid_port(vgw_gw.ports[p].id)) /* no device: zeros */
+			rte_eth_stats_get(vgw_gw.ports[p].id, &hw);
 		s->port[p].rx_bytes = hw.ibytes;
 		s->port[p].tx_bytes = hw.obytes;
 	}

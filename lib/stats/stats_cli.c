@@ -52,7 +52,8 @@ static void format_port(struct vgw_fmt *f, const struct view *v, int p,
 {
 	struct rte_eth_stats hw;
 	memset(&hw, 0, sizeof(hw));
-	rte_eth_stats_get(vgw_gw.ports[p].id, &hw);
+	if (rte_eth_dev_is_valid_port(vgw_gw.ports[p].id)) /* no device: zeros */
+		rte_eth_stats_get(vgw_gw.ports[p].id, &hw);
 	uint64_t dropped = 0;
 	for (int d = 0; d < vgw_drop_n; d++)
 		dropped += s->drop[d];
