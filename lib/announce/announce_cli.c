@@ -30,7 +30,7 @@ static void format_row(struct vgw_fmt *f, const struct vgw_announce_row *r, uint
 	vgw_fmt_str(f, "kind", vgw_announce_kind_name(r->kind));
 	vgw_fmt_str(f, "state", r->installed ? "announced" : "withdrawn");
 	vgw_fmt_str(f, "reason", row_reason(r));
-	vgw_fmt_str(f, "error", r->err ? strerror(r->err) : "-");
+	vgw_fmt_str_or_null(f, "error", r->err ? strerror(r->err) : NULL);
 	vgw_fmt_u64(f, "since_ms", now - r->since_ms);
 	vgw_fmt_obj_end(f);
 }
@@ -45,8 +45,8 @@ static int cmd_show_announcements(struct vgw_cli_ctx *ctx, int argc, char **argv
 	struct vgw_fmt *f = ctx->f;
 	vgw_fmt_u64(f, "table", s.table);
 	vgw_fmt_u64(f, "protocol", VGW_ANNOUNCE_RTPROT);
-	vgw_fmt_str(f, "device", s.device);
-	vgw_fmt_str(f, "workers", s.on ? vgw_announce_workers_name(s.workers) : "-");
+	vgw_fmt_str_or_null(f, "device", s.on ? s.device : NULL);
+	vgw_fmt_str_or_null(f, "workers", s.on ? vgw_announce_workers_name(s.workers) : NULL);
 	vgw_fmt_u64(f, "workers_since_ms", s.on ? now - s.workers_since_ms : 0);
 	vgw_fmt_u64(f, "announced", vgw_announce_installed(s.st));
 	vgw_fmt_u64(f, "announces", sp[VGW_ANNOUNCE_SP(ANN_ANNOUNCE)]);

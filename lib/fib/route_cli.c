@@ -34,14 +34,53 @@ static void format_route(struct vgw_fmt *f, uint32_t slot)
 		vgw_fmt_obj_end(f);
 	}
 	vgw_fmt_list_end(f);
-	vgw_fmt_str(f, "port", t && t->kind != VGW_FIB_RT_VIA ? vgw_gw.ports[t->port].name : "-");
+	/* a route via next hops has their ports (in via), none of its own */
+	vgw_fmt_str_or_null(f, "port",
+			    t && t->kind != VGW_FIB_RT_VIA ? vgw_gw.ports[t->port].name : NULL);
 	vgw_fmt_obj_end(f);
 }
 
+/* The slot `show route ARG` names: for A.B.C.D the longest prefix that
+ * holds it (the route a worker would use, as `ip route get`), for
+ * A.B.C.D/N that exact route. -1 with ctx->err when none. Slow path: up to
+ * 33 RIB lookups, not the workers' LPM. */
+static int route_of_arg(struct vgw_cli_ctx *ctx, const char *arg)
+{
+	uint32_t ip;
+	uint8_t len;
+	if (strchr(arg, '/')) {
+		if (vgw_parse_prefix(arg, &ip, &len, 1, ctx->err) < 0)
+			return -1;
+		int slot = vgw_fib_find(vgw_fib_main, ip, len);
+		if (slot < 0)
+			snprintf(ctx->err, VGW_ERR_LEN, "no route %s", arg);
+		return slot;
+	}
+	if (vgw_parse_ip4(arg, &ip, ctx->err) < 0)
+		return -1;
+	for (int l = 32; l >= 0; l--) {
+		uint32_t mask = l ? ~0u << (32 - l) : 0;
+		int slot = vgw_fib_find(vgw_fib_main, ip & mask, (uint8_t)l);
+		if (slot >= 0)
+			return slot;
+	}
+	snprintf(ctx->err, VGW_ERR_LEN, "no route to %s", arg);
+	return -1;
+}
+
+/* show route [A.B.C.D | A.B.C.D/N]: the whole FIB, or the one route the
+ * argument names, in the same shape (a list of one). */
 static int cmd_show_route(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc == 1) {
+		int slot = route_of_arg(ctx, argv[0]);
+		if (slot < 0)
+			return -1;
+		vgw_fmt_list_begin(ctx->f, "routes");
+		format_route(ctx->f, (uint32_t)slot);
+		vgw_fmt_list_end(ctx->f);
+		return 0;
+	}
 	uint32_t n;
 	uint32_t *slots = vgw_fib_sorted(vgw_fib_main, &n);
 	if (!slots) {
@@ -160,7 +199,10 @@ void vgw_fib_route_running_config(struct vgw_buf *b)
 }
 
 const struct vgw_cmd vgw_fib_cmds[] = {
-	{"show route", "", "list the FIB: prefix, source, next hops", 0, 0, cmd_show_route},
+	{"show route", "[A.B.C.D[/N]]",
+	 "list the FIB: prefix, source, next hops; or the route used for an address (longest "
+	 "prefix match), or one prefix's route",
+	 0, 1, cmd_show_route},
 	{"show route summary", "",
 	 "FIB counts: routes by source, shared targets, tbl8 groups, memory", 0, 0,
 	 cmd_show_route_summary},

@@ -65,7 +65,10 @@ static void format_backend(struct vgw_fmt *f, const struct vgw_lb_backend_cfg *b
 	vgw_fmt_obj_end(f);
 }
 
-static void format_service(struct vgw_fmt *f, const struct vgw_lb_service_cfg *s, bool detail)
+/* detail: the service's own fields then its backends (all of them, or
+ * those at be_ip when be_ip is not 0) */
+static void format_service(struct vgw_fmt *f, const struct vgw_lb_service_cfg *s, bool detail,
+			   uint32_t be_ip)
 {
 	char ip[VGW_IP4_STRLEN];
 	uint16_t usable = 0;
@@ -94,28 +97,48 @@ static void format_service(struct vgw_fmt *f, const struct vgw_lb_service_cfg *s
 		count_slots(s, slots);
 		vgw_fmt_list_begin(f, "backend");
 		for (uint16_t i = 0; i < s->n_backends; i++)
-			format_backend(f, &s->be[i], slots[i]);
+			if (!be_ip || s->be[i].ip == be_ip)
+				format_backend(f, &s->be[i], slots[i]);
 		vgw_fmt_list_end(f);
 	} else {
 		vgw_fmt_obj_end(f);
 	}
 }
 
+/* show service [NAME [backend IP]] */
 static int cmd_show_service(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
-	if (argc == 1) {
+	if (argc >= 1) {
 		const struct vgw_lb_service_cfg *s = vgw_lb_service_by_name(argv[0]);
 		if (!s) {
 			snprintf(ctx->err, VGW_ERR_LEN, "no service named '%s'", argv[0]);
 			return -1;
 		}
-		format_service(ctx->f, s, true);
+		uint32_t ip = 0;
+		if (argc == 2 || (argc == 3 && strcmp(argv[1], "backend") != 0)) {
+			snprintf(ctx->err, VGW_ERR_LEN, "expected 'backend IP' after the service name");
+			return -1;
+		}
+		if (argc == 3) {
+			if (vgw_parse_ip4(argv[2], &ip, ctx->err) < 0)
+				return -1;
+			uint16_t i = 0;
+			while (i < s->n_backends && s->be[i].ip != ip)
+				i++;
+			/* 0.0.0.0 is no backend's address either */
+			if (i == s->n_backends || ip == 0) {
+				snprintf(ctx->err, VGW_ERR_LEN, "service '%s' has no backend %s",
+					 argv[0], argv[2]);
+				return -1;
+			}
+		}
+		format_service(ctx->f, s, true, ip);
 		return 0;
 	}
 	vgw_fmt_list_begin(ctx->f, "services");
 	for (int i = 0; i < VGW_LB_SVC_MAX; i++)
 		if (vgw_lb.svc[i].used)
-			format_service(ctx->f, &vgw_lb.svc[i], false);
+			format_service(ctx->f, &vgw_lb.svc[i], false, 0);
 	vgw_fmt_list_end(ctx->f);
 	return 0;
 }
@@ -380,7 +403,8 @@ const struct vgw_cmd vgw_lb_cmds[] = {
 	 "NAME [max-conns N] [check KIND] [check-interval MS] [check-rise N] [check-fall N]",
 	 "change a service's connection cap or health check", 1, 11, cmd_service_set},
 	{"service del", "NAME", "delete a service and its backends", 1, 1, cmd_service_del},
-	{"show service", "[NAME]", "list services, or one service with its backends", 0, 1,
+	{"show service", "[NAME [backend IP]]",
+	 "list services, or one service with its backends (or those at IP)", 0, 3,
 	 cmd_show_service},
 	[CMD_BACKEND_ADD] = {"backend add", "SERVICE vpc VPC ip IP port PORT [weight W]",
 	 "add a backend (weight 0-1000, default 1; 0 = drain)", 7, 9, cmd_backend_add},

@@ -5,7 +5,11 @@
  *
  * Counters are the workers' monotonic totals, never `stats clear`'s
  * baselined view: a scraper sees a reset only when vgwd restarts (and
- * vgw_process_start_time_seconds tells it when).
+ * vgw_process_start_time_seconds tells it when); the time of the last
+ * `stats clear` is a gauge of its own (vgw_stats_cleared_timestamp_seconds),
+ * for a dashboard shown beside `show stats`. Gauges by kind (neighbours by
+ * state, routes by source, announcements by state) list every label value,
+ * 0 when none, so that a series never vanishes.
  *
  * Threads: slow path only; the formatter reads worker counters without
  * locks (stale, never torn, as show stats does). */

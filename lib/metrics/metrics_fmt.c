@@ -3,16 +3,22 @@
  * conventions (snake case, counters ending in _total, base units). */
 #include "metrics.h"
 
+#include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
+#include <rte_ethdev.h>
 #include <rte_version.h>
 
 #include "../core/gw.h"
+#include "../announce/announce_ctl.h"
 #include "../core/module.h"
 #include "../ct/ct.h"
+#include "../fib/fib.h"
 #include "../lb/ct_worker.h"
 #include "../lb/service.h"
+#include "../neigh/neigh.h"
 #include "../net/ip4.h"
 #include "../snat/snat.h"
 #include "../snat/snat_engine.h"
@@ -24,6 +30,46 @@
 static void family(struct vgw_buf *b, const char *name, const char *type, const char *help)
 {
 	vgw_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* The device's own counters (rte_eth_stats: what the PMD saw, before and
+ * beside the workers' counts), one family each. */
+static void device(struct vgw_buf *b)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} fam[] = {
+		{"vgw_port_rx_bytes_total", "Bytes received by the port's device (ibytes).",
+		 offsetof(struct rte_eth_stats, ibytes)},
+		{"vgw_port_tx_bytes_total", "Bytes sent by the port's device (obytes).",
+		 offsetof(struct rte_eth_stats, obytes)},
+		{"vgw_port_rx_errors_total", "Erroneous packets the device received (ierrors).",
+		 offsetof(struct rte_eth_stats, ierrors)},
+		{"vgw_port_tx_errors_total", "Packets the device failed to send (oerrors).",
+		 offsetof(struct rte_eth_stats, oerrors)},
+		{"vgw_port_rx_missed_total",
+		 "Packets the device dropped because its RX queues were full (imissed).",
+		 offsetof(struct rte_eth_stats, imissed)},
+		{"vgw_port_rx_nombuf_total",
+		 "Receive buffer allocation failures of the device (rx_nombuf).",
+		 offsetof(struct rte_eth_stats, rx_nombuf)},
+	};
+	struct rte_eth_stats hw[VGW_MAX_PORTS];
+	for (int p = 0; p < vgw_gw.n_ports; p++) {
+		memset(&hw[p], 0, sizeof(hw[p]));
+		if (rte_eth_dev_is_valid_port(vgw_gw.ports[p].id)) /* no device: zeros */
+			rte_eth_stats_get(vgw_gw.ports[p].id, &hw[p]);
+	}
+	for (size_t f = 0; f < sizeof(fam) / sizeof(fam[0]); f++) {
+		family(b, fam[f].name, "counter", fam[f].help);
+		for (int p = 0; p < vgw_gw.n_ports; p++) {
+			uint64_t v;
+			memcpy(&v, (const char *)&hw[p] + fam[f].off, sizeof(v));
+			vgw_buf_printf(b, "%s{port=\"%s\"} %lu\n", fam[f].name, vgw_gw.ports[p].name,
+				       (unsigned long)v);
+		}
+	}
 }
 
 static void ports(struct vgw_buf *b)
@@ -47,6 +93,7 @@ static void ports(struct vgw_buf *b)
 			vgw_buf_printf(b, "vgw_port_drops_total{port=\"%s\",reason=\"%s\"} %lu\n",
 				       vgw_gw.ports[p].name, vgw_drop_names[d],
 				       (unsigned long)s[p].drop[d]);
+	device(b);
 }
 
 static void slowpath(struct vgw_buf *b)
@@ -87,6 +134,65 @@ static void workers(struct vgw_buf *b)
 		vgw_buf_printf(b, "vgw_conntrack_created_total{worker=\"%u\"} %lu\n", w,
 			       lb && lb->ct ? (unsigned long)lb->ct->st.created : 0ul);
 	}
+	family(b, "vgw_conntrack_evicted_total", "counter",
+	       "Unconfirmed connection-table entries evicted to make room for new flows.");
+	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
+		const struct vgw_ct_worker *lb = vgw_gw.workers[w].lb;
+		vgw_buf_printf(b, "vgw_conntrack_evicted_total{worker=\"%u\"} %lu\n", w,
+			       lb && lb->ct ? (unsigned long)lb->ct->st.evicted : 0ul);
+	}
+	family(b, "vgw_conntrack_full_total", "counter",
+	       "New flows refused because the connection table was full of confirmed entries.");
+	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
+		const struct vgw_ct_worker *lb = vgw_gw.workers[w].lb;
+		vgw_buf_printf(b, "vgw_conntrack_full_total{worker=\"%u\"} %lu\n", w,
+			       lb && lb->ct ? (unsigned long)lb->ct->st.full : 0ul);
+	}
+}
+
+/* Table sizes by kind: neighbours by state, routes by source, announced
+ * addresses by state (gauges; every label value always present, 0 when
+ * none, so that a query never finds a series missing). */
+static void tables(struct vgw_buf *b)
+{
+	/* "kernel" for every kernel-learned entry: the kernel's NUD state
+	 * would multiply the series for no alert anyone writes */
+	static const uint8_t neigh_states[] = {VGW_NEIGH_INCOMPLETE, VGW_NEIGH_REACHABLE,
+					       VGW_NEIGH_STALE, VGW_NEIGH_STATIC, VGW_NEIGH_KERNEL};
+	uint64_t by_state[VGW_NEIGH_KERNEL + 1] = {0};
+	const struct vgw_neigh_table *t = vgw_neigh_main;
+	for (uint32_t i = 0, k = 0; t && i < t->cap * 2 && k < t->n; i++)
+		if (t->e[i].used) {
+			k++;
+			if (t->e[i].state <= VGW_NEIGH_KERNEL)
+				by_state[t->e[i].state]++;
+		}
+	family(b, "vgw_neighbours", "gauge", "Neighbour (ARP) entries by state.");
+	for (size_t i = 0; i < sizeof(neigh_states); i++)
+		vgw_buf_printf(b, "vgw_neighbours{state=\"%s\"} %lu\n",
+			       vgw_neigh_state_name(neigh_states[i]),
+			       (unsigned long)by_state[neigh_states[i]]);
+	family(b, "vgw_routes", "gauge",
+	       "FIB routes by source (local, connected, static, kernel: the followed kernel table).");
+	for (int i = 0; i <= VGW_FIB_RS_KERNEL; i++)
+		vgw_buf_printf(b, "vgw_routes{source=\"%s\"} %lu\n",
+			       vgw_fib_route_source_name((uint8_t)i),
+			       vgw_fib_main ? (unsigned long)vgw_fib_main->n_by_source[i] : 0ul);
+	struct vgw_announce_status a;
+	vgw_announce_status(&a);
+	uint64_t announced = 0, withdrawn = 0;
+	for (size_t i = 0; a.on && a.st && i < a.st->n; i++) {
+		if (a.st->rows[i].installed)
+			announced++;
+		else
+			withdrawn++;
+	}
+	family(b, "vgw_announcements", "gauge",
+	       "Addresses (EIPs, VIPs) vgwd handles in the kernel announce table, by state "
+	       "(announced: the kernel holds the route; withdrawn: it does not).");
+	vgw_buf_printf(b, "vgw_announcements{state=\"announced\"} %lu\n"
+			  "vgw_announcements{state=\"withdrawn\"} %lu\n",
+		       (unsigned long)announced, (unsigned long)withdrawn);
 }
 
 /* Services and their backends (lb): connections and traffic since the
@@ -196,9 +302,16 @@ void vgw_metrics_render(struct vgw_buf *b, int64_t started)
 	family(b, "vgw_process_start_time_seconds", "gauge",
 	       "When vgwd started, seconds since the epoch (its counters start there).");
 	vgw_buf_printf(b, "vgw_process_start_time_seconds %ld\n", (long)started);
+	/* show stats' baseline, never the metrics' (they only grow): for a
+	 * dashboard that sets its reading beside `show stats` */
+	family(b, "vgw_stats_cleared_timestamp_seconds", "gauge",
+	       "When `stats clear` last reset show stats' counters, seconds since the epoch "
+	       "(0: never); the metrics here never reset.");
+	vgw_buf_printf(b, "vgw_stats_cleared_timestamp_seconds %ld\n", (long)vgw_stats_cleared_at());
 	ports(b);
 	slowpath(b);
 	workers(b);
+	tables(b);
 	services(b);
 	snat(b);
 }

@@ -24,7 +24,7 @@ static void format_neigh(struct vgw_fmt *f, const struct vgw_neigh *n)
 	vgw_neigh_mac_bytes(w, b);
 	vgw_fmt_obj_begin(f, NULL);
 	vgw_fmt_str(f, "ip", vgw_ip4_str(n->ip, ip));
-	vgw_fmt_str(f, "mac", (w & VGW_NEIGH_MAC_VALID) ? vgw_mac_str(b, mac) : "-");
+	vgw_fmt_str_or_null(f, "mac", (w & VGW_NEIGH_MAC_VALID) ? vgw_mac_str(b, mac) : NULL);
 	vgw_fmt_str(f, "port", vgw_gw.ports[n->port].name);
 	vgw_fmt_str(f, "state", state_of(n, st));
 	vgw_fmt_u64(f, "queued", n->qlen);
@@ -56,21 +56,31 @@ static struct vgw_neigh **sorted(uint32_t *n)
 	return v;
 }
 
+/* show neigh [IP]: every entry, or those of IP (one per port it is on). */
 static int cmd_show_neigh(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	uint32_t ip = 0;
+	if (argc == 1 && vgw_parse_ip4(argv[0], &ip, ctx->err) < 0)
+		return -1;
 	uint32_t n;
 	struct vgw_neigh **v = sorted(&n);
 	if (!v) {
 		snprintf(ctx->err, VGW_ERR_LEN, "out of memory");
 		return -1;
 	}
+	uint32_t shown = 0;
 	vgw_fmt_list_begin(ctx->f, "neighbors");
 	for (uint32_t i = 0; i < n; i++)
-		format_neigh(ctx->f, v[i]);
+		if (argc == 0 || v[i]->ip == ip) {
+			format_neigh(ctx->f, v[i]);
+			shown++;
+		}
 	vgw_fmt_list_end(ctx->f);
 	free(v);
+	if (argc == 1 && shown == 0) {
+		snprintf(ctx->err, VGW_ERR_LEN, "no neighbour %s", argv[0]);
+		return -1;
+	}
 	return 0;
 }
 
@@ -118,8 +128,10 @@ void vgw_neigh_running_config(struct vgw_buf *b)
 }
 
 const struct vgw_cmd vgw_neigh_cmds[] = {
-	{"show neigh", "", "list neighbours: address, MAC, port, state (kernel/STATE: learned from the kernel), queued packets", 0, 0,
-	 cmd_show_neigh},
+	{"show neigh", "[IP]",
+	 "list neighbours (or IP's entry): address, MAC, port, state (kernel/STATE: learned "
+	 "from the kernel), queued packets",
+	 0, 1, cmd_show_neigh},
 	[CMD_NEIGH_ADD] = {"neigh add", "IP MAC", "add or change a static neighbour (never aged, never changed by ARP)",
 	 2, 2, cmd_neigh_add},
 	{"neigh del", "IP", "delete a neighbour entry", 1, 1, cmd_neigh_del},

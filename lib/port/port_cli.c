@@ -31,22 +31,31 @@ static void format_port(struct vgw_fmt *f, int i)
 	/* the ethdev's own name (net_af_packet0, 0000:03:00.0): what dpdk-dumpcap
 	 * and other secondary processes take with -i, not vgw's port name */
 	char dpdk_name[RTE_ETH_NAME_MAX_LEN];
-	if (rte_eth_dev_get_name_by_port(p->id, dpdk_name) != 0)
-		snprintf(dpdk_name, sizeof(dpdk_name), "-");
-	vgw_fmt_str(f, "dpdk_name", dpdk_name);
-	/* the Linux side of the exception path (lib/host), "-" / 0 when none */
-	vgw_fmt_str(f, "host_port", p->host_name[0] ? p->host_name : "-");
-	vgw_fmt_u64(f, "host_ifindex", (uint64_t)vgw_host_ifindex((uint16_t)i));
+	vgw_fmt_str_or_null(f, "dpdk_name",
+			    rte_eth_dev_get_name_by_port(p->id, dpdk_name) == 0 ? dpdk_name : NULL);
+	/* the Linux side of the exception path (lib/host): null (text "-")
+	 * when none */
+	vgw_fmt_str_or_null(f, "host_port", p->host_name[0] ? p->host_name : NULL);
+	int ifindex = vgw_host_ifindex((uint16_t)i);
+	if (ifindex > 0)
+		vgw_fmt_u64(f, "host_ifindex", (uint64_t)ifindex);
+	else
+		vgw_fmt_null(f, "host_ifindex");
 	vgw_fmt_obj_end(f);
 }
 
+/* show port [NAME]: every port, or the one named, in the same shape. */
 static int cmd_show_port(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	int only = -1;
+	if (argc == 1 && (only = vgw_port_by_name(argv[0])) < 0) {
+		snprintf(ctx->err, VGW_ERR_LEN, "no port named '%s'", argv[0]);
+		return -1;
+	}
 	vgw_fmt_list_begin(ctx->f, "ports");
 	for (int i = 0; i < vgw_gw.n_ports; i++)
-		format_port(ctx->f, i);
+		if (only < 0 || i == only)
+			format_port(ctx->f, i);
 	vgw_fmt_list_end(ctx->f);
 	return 0;
 }
@@ -60,9 +69,9 @@ static int cmd_show_flow(struct vgw_cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct vgw_cmd vgw_port_cmds[] = {
-	{"show port", "",
-	 "list ports: role, MAC, MTU, link, queues, addresses, device, DPDK name, host port", 0, 0,
-	 cmd_show_port},
+	{"show port", "[NAME]",
+	 "list ports (or the one named): role, MAC, MTU, link, queues, addresses, device, DPDK name, host port",
+	 0, 1, cmd_show_port},
 	{"show flow", "",
 	 "NIC steering rules (rte_flow) per port: whether the port takes them, each rule's "
 	 "match, queue, and whether it is in the NIC (why not)",

@@ -274,7 +274,7 @@ void vgw_port_flow_show(struct vgw_fmt *f)
 			rte_eth_dev_info_get(p->id, &info);
 		vgw_fmt_obj_begin(f, NULL);
 		vgw_fmt_str(f, "port", p->name);
-		vgw_fmt_str(f, "driver", info.driver_name ? info.driver_name : "-");
+		vgw_fmt_str_or_null(f, "driver", info.driver_name);
 		vgw_fmt_u64(f, "rx_queues", p->nb_rxq);
 		const char *why = F.started ? port_unfit(pi) : "not started";
 		uint32_t in = 0, total = 0;

@@ -192,5 +192,5 @@ void vgw_rtnl_format(struct vgw_fmt *f)
 	for (int i = 0; i < VGW_RTNL_KRIB_REFUSAL_MAX; i++)
 		vgw_fmt_u64(f, vgw_rtnl_krib_refusal_names[i], s->refused[i]);
 	vgw_fmt_obj_end(f);
-	vgw_fmt_str(f, "last_error", s->last_error[0] ? s->last_error : "-");
+	vgw_fmt_str_or_null(f, "last_error", s->last_error[0] ? s->last_error : NULL);
 }

@@ -325,16 +325,6 @@ void vgw_fmt_u64(struct vgw_fmt *f, const char *key, uint64_t val)
 	text_value(f, key, s);
 }
 
-void vgw_fmt_null(struct vgw_fmt *f, const char *key)
-{
-	if (f->json) {
-		json_key(f, key);
-		vgw_buf_puts(f->out, "null");
-		return;
-	}
-	text_value(f, key, "-");
-}
-
 void vgw_fmt_bool(struct vgw_fmt *f, const char *key, bool val)
 {
 	if (f->json) {
@@ -355,4 +345,22 @@ void vgw_fmt_double(struct vgw_fmt *f, const char *key, double val)
 		return;
 	}
 	text_value(f, key, s);
+}
+
+void vgw_fmt_null(struct vgw_fmt *f, const char *key)
+{
+	if (f->json) {
+		json_key(f, key);
+		vgw_buf_puts(f->out, "null");
+		return;
+	}
+	text_value(f, key, "-");
+}
+
+void vgw_fmt_str_or_null(struct vgw_fmt *f, const char *key, const char *val)
+{
+	if (val)
+		vgw_fmt_str(f, key, val);
+	else
+		vgw_fmt_null(f, key);
 }

@@ -20,7 +20,7 @@
 #include "buf.h"
 
 #define VGW_FMT_MAX_DEPTH 8
-#define VGW_FMT_MAX_COLS 16
+#define VGW_FMT_MAX_COLS 32 /* show service has 20 columns */
 
 struct vgw_fmt {
 	struct vgw_buf *out;
@@ -62,8 +62,11 @@ void vgw_fmt_sections_begin(struct vgw_fmt *f, const char *key);
 void vgw_fmt_str(struct vgw_fmt *f, const char *key, const char *val);
 void vgw_fmt_u64(struct vgw_fmt *f, const char *key, uint64_t val);
 void vgw_fmt_bool(struct vgw_fmt *f, const char *key, bool val);
-/* An absent value: JSON null, text "-". */
+/* An absent value (a route without a port, a neighbour without a MAC): JSON
+ * null, so that scripts need no sentinel string; text "-". */
 void vgw_fmt_null(struct vgw_fmt *f, const char *key);
+/* vgw_fmt_str, or vgw_fmt_null when val is NULL. */
+void vgw_fmt_str_or_null(struct vgw_fmt *f, const char *key, const char *val);
 /* A ratio (packets per call, a percentage) with two decimals; a JSON number.
  * NaN and infinities, which JSON cannot carry, are written as 0. */
 void vgw_fmt_double(struct vgw_fmt *f, const char *key, double val);

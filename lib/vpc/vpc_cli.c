@@ -200,7 +200,7 @@ static int cmd_show_vtep(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	const void **v = vgw_rmap_sorted(T->hvs, cmp_hv, &n);
 	if (!v)
 		return oom(ctx);
-	vgw_fmt_str(ctx->f, "address", ip ? vgw_ip4_str(ip, b) : "-");
+	vgw_fmt_str_or_null(ctx->f, "address", ip ? vgw_ip4_str(ip, b) : NULL);
 	vgw_fmt_u64(ctx->f, "udp_port", port);
 	vgw_fmt_list_begin(ctx->f, "hypervisors");
 	for (uint32_t i = 0; i < n; i++) {

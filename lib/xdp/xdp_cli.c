@@ -19,14 +19,14 @@ static int cmd_show_xdp(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	(void)argc, (void)argv;
 	struct vgw_fmt *f = ctx->f;
 	const struct vgw_xdp_sync *s = vgw_xdp_map_state();
-	vgw_fmt_str(f, "program", s ? vgw_xdp_program_path() : "-");
-	vgw_fmt_str(f, "map", s ? VGW_XDP_PIN_ROOT "/" VGW_XDP_ADDRS_MAP : "-");
+	vgw_fmt_str_or_null(f, "program", s ? vgw_xdp_program_path() : NULL);
+	vgw_fmt_str_or_null(f, "map", s ? VGW_XDP_PIN_ROOT "/" VGW_XDP_ADDRS_MAP : NULL);
 	vgw_fmt_u64(f, "entries", s ? s->n_have : 0);
 	vgw_fmt_u64(f, "updates", s ? s->updates : 0);
 	vgw_fmt_u64(f, "deletes", s ? s->deletes : 0);
 	vgw_fmt_u64(f, "errors", s ? s->errors : 0);
 	vgw_fmt_u64(f, "pending", s ? s->failed : 0);
-	vgw_fmt_str(f, "last_error", s && s->last_err ? strerror(s->last_err) : "-");
+	vgw_fmt_str_or_null(f, "last_error", s && s->last_err ? strerror(s->last_err) : NULL);
 	vgw_fmt_u64(f, "repaired", vgw_xdp_map_repaired());
 	vgw_fmt_list_begin(f, "ports");
 	for (int i = 0; i < vgw_gw.n_ports; i++) {

@@ -189,7 +189,7 @@ ms_until 3 both_back
 check "lo up again: both routes back within $MS ms" both_back
 v=$(ann "[(p['state'], p['reason'], p['error']) for p in d['prefixes']]")
 check "rows announced, no error left ($v)" \
-  [ "$v" = "[('announced', 'elastic ip', '-'), ('announced', 'healthy backend', '-')]" ]
+  [ "$v" = "[('announced', 'elastic ip', None), ('announced', 'healthy backend', None)]" ]
 check "vgwd logged the refusal (rate-limited)" grep -q "announce: cannot add .*Network is down" "$VGWD_LOG"
 
 say "== SIGTERM: everything withdrawn"

@@ -40,7 +40,7 @@ P1MAC=$(vctl -j show port | json_get "next(p['mac'] for p in d['ports'] if p['na
 
 sp() { vctl -j show stats | json_get "d['slowpath']['$1']"; }
 nh_mac() {
-  vctl -j show neigh | json_get "next((n['mac'].lower() for n in d['neighbors'] if n['ip']=='$NH'), '')"
+  vctl -j show neigh | json_get "next(((n['mac'] or '').lower() for n in d['neighbors'] if n['ip']=='$NH'), '')"
 }
 attack() { nsx "$NS_A" timeout 60 /usr/bin/python3 "$ATTACK" "$1" "$IF_A" 10.2.0.1 "$P1MAC" "$NH" "${@:2}"; }
 # ping_during NAME CMD...: 20 pings (0.2 s apart) from c to DST while CMD runs

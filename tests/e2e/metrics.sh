@@ -10,6 +10,9 @@
 #     worker's busy time;
 #   - a service's backend health and a SNAT pool address's port usage are
 #     there too;
+#   - the device's byte counts, routes by source, neighbours by state and
+#     the announcements are exposed; `stats clear` (show stats' baseline)
+#     sets vgw_stats_cleared_timestamp_seconds and resets no metric;
 #   - a path other than /metrics is a 404; a bad `metrics listen` stops vgwd
 #     with FILE:LINE.
 #
@@ -83,6 +86,25 @@ check "vgwd serves /metrics on 127.0.0.1:$MPORT" up
 curl -s -m 5 "http://127.0.0.1:$MPORT/metrics" >"$TMP/metrics.txt"
 echo "  $(wc -l <"$TMP/metrics.txt") lines; e.g.:"; grep -E "^vgw_port_rx|no_route" "$TMP/metrics.txt" | sed 's/^/    /'
 check "promtool check metrics: clean" sh -c "promtool check metrics <'$TMP/metrics.txt'"
+# m NAME{LABELS} -> the sample's value in a fresh scrape, "" if absent
+m() { curl -s -m 5 "http://127.0.0.1:$MPORT/metrics" | awk -v k="$1" '$1 == k {print $2}'; }
+# the replay may still be under way: wait for the 100 frames
+for _ in $(seq 100); do [ "$(m 'vgw_port_rx_packets_total{port="p0"}')" = 100 ] && break; sleep 0.1; done
+v=$(m 'vgw_port_rx_bytes_total{port="p0"}')
+check "the device's rx bytes on p0: 100 frames of 60 bytes ($v)" [ "$v" = 6000 ]
+v="$(m 'vgw_routes{source="connected"}') $(m 'vgw_routes{source="local"}') $(m 'vgw_routes{source="kernel"}')"
+check "routes by source: 2 connected, 2 local, 0 kernel ($v)" [ "$v" = "2 2 0" ]
+v="$(m 'vgw_neighbours{state="static"}') $(m 'vgw_announcements{state="announced"}')"
+check "neighbours by state and announcements are there, at 0 ($v)" [ "$v" = "0 0" ]
+v=$(m 'vgw_conntrack_full_total{worker="0"}')
+check "conntrack refusals per worker ($v)" [ "$v" = 0 ]
+v=$(m vgw_stats_cleared_timestamp_seconds)
+check "no stats clear yet: cleared timestamp 0 ($v)" [ "$v" = 0 ]
+"$BUILD/app/vgwctl/vgwctl" -s "$TMP/vgwd.sock" stats clear
+v="$(m vgw_stats_cleared_timestamp_seconds) $(m 'vgw_port_rx_packets_total{port="p0"}')"
+now=$(date +%s)
+check "stats clear: the timestamp is now, the counters do not reset ($v, now $now)" \
+  sh -c "set -- $v; [ \$((\$1 - $now)) -le 0 ] && [ \$(($now - \$1)) -le 5 ] && [ \$2 = 100 ]"
 code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MPORT/")
 check "another path is a 404 ($code)" [ "$code" = 404 ]
 

@@ -33,7 +33,7 @@ check "show neigh (text) has a line with 10.2.0.11 ... reachable" \
 st=$(neigh_state 10.2.0.11)
 check "show neigh lists 10.2.0.11 as reachable (state: ${st:-absent})" [ "$st" = reachable ]
 r1mac=$(ip -n "$NS_R1" -br link show dev "$IF_R1" | awk '{print $3}')
-nmac=$(vctl -j show neigh | json_get "next((n['mac'].lower() for n in d['neighbors'] if n['ip']=='10.2.0.11'), '')")
+nmac=$(vctl -j show neigh | json_get "next(((n['mac'] or '').lower() for n in d['neighbors'] if n['ip']=='10.2.0.11'), '')")
 ok=false; [ -n "$nmac" ] && [ "$nmac" = "$r1mac" ] && ok=true
 check "neighbor MAC of 10.2.0.11 is r1's MAC (${nmac:-none} vs $r1mac)" $ok
 arp_tx=$(vctl -j show stats | json_get "d['slowpath']['arp_request_tx']")

@@ -810,7 +810,7 @@ static void test_show(void)
 	ASSERT_CONTAINS(out.data, "203.0.113.0/24   kernel/99");
 	ASSERT_EQ(run("show route", true), 0);
 	ASSERT_CONTAINS(out.data, "{\"prefix\":\"198.51.100.0/24\",\"source\":\"kernel/bird\","
-				  "\"via\":[{\"nh\":\"10.1.0.2\",\"port\":\"p0\"}],\"port\":\"-\"}");
+				  "\"via\":[{\"nh\":\"10.1.0.2\",\"port\":\"p0\"}],\"port\":null}");
 	ASSERT_EQ(run("show route summary", true), 0);
 	ASSERT_CONTAINS(out.data, "{\"routes\":6,\"max\":4096,\"local\":2,\"connected\":2,"
 				  "\"static\":0,\"kernel\":2,\"targets\":5,\"tbl8_used\":2,");

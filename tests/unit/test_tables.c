@@ -297,7 +297,7 @@ static void test_cli_routes(void)
 		   "\"port\":\"p1\"},{\"prefix\":\"10.2.0.1/32\",\"source\":\"local\",\"via\":[],"
 		   "\"port\":\"p1\"},{\"prefix\":\"10.9.0.0/16\",\"source\":\"static\",\"via\":"
 		   "[{\"nh\":\"10.1.0.2\",\"port\":\"p0\"},{\"nh\":\"10.2.0.2\",\"port\":\"p1\"}],"
-		   "\"port\":\"-\"}]}\n");
+		   "\"port\":null}]}\n");
 	vgw_buf_reset(&out);
 	ASSERT_EQ(vgw_cli_exec("show route", false, &out, err), 0);
 	ASSERT_STR(out.data, "PREFIX       SOURCE     VIA                       PORT\n"

@@ -582,6 +582,52 @@ static void test_buf(void)
 	ASSERT_EQ(b.len, 0);
 }
 
+/* Absent values and a wide table: null in JSON, "-" in text; 20 columns
+ * (show service) all kept, headers starting where their values start. */
+static void emit_wide(struct vgw_fmt *f)
+{
+	vgw_fmt_null(f, "device");
+	vgw_fmt_list_begin(f, "rows");
+	for (int r = 0; r < 2; r++) {
+		vgw_fmt_obj_begin(f, NULL);
+		vgw_fmt_str_or_null(f, "mac", r ? "02:00:00:00:00:01" : NULL);
+		for (int c = 0; c < 19; c++) {
+			char k[8];
+			snprintf(k, sizeof(k), "c%d", c);
+			vgw_fmt_u64(f, k, (uint64_t)(r ? 1000 * c : c));
+		}
+		vgw_fmt_obj_end(f);
+	}
+	vgw_fmt_list_end(f);
+}
+
+static void test_fmt_null_wide(void)
+{
+	char *s = run_fmt(true, emit_wide);
+	CU_ASSERT(strncmp(s, "{\"device\":null,\"rows\":[{\"mac\":null,\"c0\":0,", 42) == 0);
+	CU_ASSERT(strstr(s, "\"c18\":18000}]}") != NULL);
+	CU_ASSERT_TRUE(json_valid(s));
+	free(s);
+	s = run_fmt(false, emit_wide);
+	CU_ASSERT(strncmp(s, "device: -\nMAC  ", 15) == 0);
+	char *hdr = strchr(s, '\n') + 1;
+	char *row0 = strchr(hdr, '\n') + 1;
+	char *row1 = strchr(row0, '\n') + 1;
+	CU_ASSERT(strstr(hdr, "C18") != NULL && strncmp(row0, "-  ", 3) == 0);
+	/* every header word starts at the offset of its column's values */
+	int cols = 0;
+	for (char *h = hdr; *h != '\n'; h++) {
+		if (*h == ' ' || (h > hdr && h[-1] != ' '))
+			continue;
+		long off = h - hdr;
+		cols++;
+		CU_ASSERT(row0[off] != ' ' && (off == 0 || row0[off - 1] == ' '));
+		CU_ASSERT(row1[off] != ' ' && (off == 0 || row1[off - 1] == ' '));
+	}
+	ASSERT_EQ(cols, 20);
+	free(s);
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -592,6 +638,7 @@ int main(void)
 		{"ip4/prefix/mac strings", test_str_helpers},
 		{"fmt JSON exact and valid", test_fmt_json},
 		{"fmt text tables exact", test_fmt_text},
+		{"fmt null and a 20-column table", test_fmt_null_wide},
 		{"buf", test_buf},
 	};
 	return unit_run("util", tests, sizeof(tests) / sizeof(tests[0]));

@@ -516,7 +516,7 @@ static void test_json(void)
 {
 	tables_reset(16, 16);
 	ASSERT_EQ(run("show vtep", true), 0);
-	ASSERT_STR(out.data, "{\"address\":\"-\",\"udp_port\":0,\"hypervisors\":[]}\n");
+	ASSERT_STR(out.data, "{\"address\":null,\"udp_port\":0,\"hypervisors\":[]}\n");
 	ASSERT_EQ(run("show vpc", true), 0);
 	ASSERT_STR(out.data, "{\"vpcs\":[]}\n");
 	OK("vpc add blue vni 100");
