@@ -30,6 +30,7 @@
 #include "conf/settings.h"
 #include "core/defer.h"
 #include "core/gw.h"
+#include "core/log.h"
 #include "core/module.h"
 #include "ctl/slowpath.h"
 #include "ctl/telemetry.h"
@@ -126,7 +127,7 @@ static int create_shared(char *err)
 	if (vgw_gw_seed(err) < 0)
 		return -1;
 	if (room > RTE_MBUF_DEFAULT_DATAROOM)
-		RTE_LOG(INFO, USER1, "mbufs hold frames of %u bytes (the largest port MTU)\n", room);
+		VGW_LOG(INFO, core, "mbufs hold frames of %u bytes (the largest port MTU)\n", room);
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
 		char name[RTE_RING_NAMESIZE];
 		for (unsigned int to = 0; vgw_gw.n_workers > 1 && to < vgw_gw.n_workers; to++) {
