@@ -6,8 +6,7 @@
  *   core, stats, runtime   commands and settings only
  *   log                    right after core: its prepare moves the log to
  *                          syslog (when asked) before the others' prepare
- *                          and EAL log; its init sets the file's levels
- *                          after EAL's --log-level, before the others' init
+ *                          and EAL log
  *   dp                     punt rings and limits before anything punts
  *   neigh, fib, vpc        the tables the commands fill (running-config
  *                          prints them in this order)

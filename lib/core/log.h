@@ -22,7 +22,7 @@
  *            level mapped to the syslog priority; nothing on stderr.
  * Why not syslog whenever stderr is no terminal: the tests and most
  * supervisors capture stderr into a file; syslog would hide the lines there.
- * So syslog is asked for (`log syslog on`), doc/operations.md.
+ * So syslog is asked for (`log-output syslog`), doc/operations.md.
  *
  * Threads: lines come from the main thread and the slow path (and DPDK's
  * interrupt thread); workers never log (a line is a syscall). The stream is

@@ -65,49 +65,27 @@ int vgw_log_apply(const char *pattern, int level, char *err)
 
 int vgw_log_setting(int argc, char **argv, char *err)
 {
-	if (argc == 3 && strcmp(argv[1], "syslog") == 0) {
-		if (strcmp(argv[2], "on") != 0 && strcmp(argv[2], "off") != 0) {
-			snprintf(err, VGW_ERR_LEN, "log syslog: expected on or off, not '%.32s'",
-				 argv[2]);
-			return -1;
-		}
-		vgw_log_conf.syslog = strcmp(argv[2], "on") == 0;
-		return 0;
+	if (argc != 2 || (strcmp(argv[1], "stderr") != 0 && strcmp(argv[1], "syslog") != 0)) {
+		snprintf(err, VGW_ERR_LEN, "log-output: expected stderr or syslog");
+		return -1;
 	}
-	if (argc == 4 && strcmp(argv[1], "level") == 0) {
-		int level;
-		char e[VGW_ERR_LEN];
-		if (vgw_log_parse_level(argv[2], argv[3], &level, e) < 0 ||
-		    vgw_log_conf_record(argv[2], level, e) < 0) {
-			snprintf(err, VGW_ERR_LEN, "log level: %s", e);
-			return -1;
-		}
-		/* applied now for what logs before EAL, again at init (after
-		 * EAL's --log-level, when the drivers' types exist: log_conf.h);
-		 * vgw's own types exist already, so a vgw. name that matches
-		 * none is a typo, told with its FILE:LINE */
-		if (vgw_log_set_level(argv[2], level) == 0 && strncmp(argv[2], "vgw.", 4) == 0) {
-			vgw_log_apply(argv[2], level, e);
-			snprintf(err, VGW_ERR_LEN, "log level: %s", e);
-			vgw_log_conf.n--;
-			return -1;
-		}
-		return 0;
-	}
-	snprintf(err, VGW_ERR_LEN, "log: expected 'level TYPE %s' or 'syslog on|off'",
-		 VGW_LOG_LEVELS);
-	return -1;
+	vgw_log_conf.syslog = strcmp(argv[1], "syslog") == 0;
+	return 0;
 }
 
 void vgw_log_settings_reset(void)
 {
-	memset(&vgw_log_conf, 0, sizeof(vgw_log_conf));
+	vgw_log_conf.syslog = false;
 }
 
 void vgw_log_settings_config(struct vgw_buf *b)
 {
 	if (vgw_log_conf.syslog)
-		vgw_buf_puts(b, "log syslog on\n");
+		vgw_buf_puts(b, "log-output syslog\n");
+}
+
+void vgw_log_running_config(struct vgw_buf *b)
+{
 	for (int i = 0; i < vgw_log_conf.n; i++)
 		vgw_buf_printf(b, "log level %s %s\n", vgw_log_conf.lv[i].pattern,
 			       vgw_log_level_name(vgw_log_conf.lv[i].level));

@@ -1,22 +1,19 @@
-/* The log module's state: where lines go (`log syslog on|off`) and the
- * levels set by `log level TYPE LEVEL`, in the order given.
+/* The log module's state: where lines go (the setting `log-output
+ * stderr|syslog`) and the levels set by `log level TYPE LEVEL`, in the order
+ * given.
  *
- * One grammar for the startup file and vgwctl: `log level` is a setting
- * (so a level holds from EAL's own lines on, and `show running-config`
- * prints it among the settings) and a command (at run time). Both record
- * the line here; the list is what running-config prints, and replaying it
- * in order gives the same levels. A new line drops the earlier ones it
- * covers (same pattern, or a name its glob matches), so the list stays
- * short whatever a script repeats.
+ * `log level` is a command (vgwctl, and the startup file's command part like
+ * any command): it runs after EAL initialisation, so after EAL's own
+ * `--log-level` options (which cover what logs during EAL init) and once
+ * the drivers registered their types; a TYPE that matches no type is
+ * refused (with FILE:LINE in the file). Each accepted line is kept here for
+ * `show running-config` (its commands part); replaying the list in order
+ * gives the same levels. A new line drops the earlier ones it covers (same
+ * pattern, or a name its glob matches), so the list stays short whatever a
+ * script repeats.
  *
- * When a level takes effect: a command, at once. A setting, after EAL
- * initialisation (the module's init): EAL's `--log-level` options are
- * applied during it and would otherwise override the file's `log level`
- * lines; and DPDK's drivers register their types then. So a startup-file
- * level for a type that exists after EAL is checked there, and one that
- * matches no type stops vgwd.
- *
- * Threads: main thread (settings, init) and slow path (commands). */
+ * Threads: main thread (settings, startup commands) and slow path
+ * (commands). */
 #ifndef VGW_LOG_CONF_H
 #define VGW_LOG_CONF_H
 
@@ -51,10 +48,13 @@ int vgw_log_conf_record(const char *pattern, int level, char *err);
  * none does. */
 int vgw_log_apply(const char *pattern, int level, char *err);
 
-/* The startup-file `log` line (settings.h: argv[0] == "log"). */
+/* The startup-file `log-output` line (settings.h: argv[0] == "log-output"). */
 int vgw_log_setting(int argc, char **argv, char *err);
+/* syslog off (the levels are state, not settings: commands) */
 void vgw_log_settings_reset(void);
-/* `log syslog on` when on, then the `log level` lines */
+/* `log-output syslog` when set */
 void vgw_log_settings_config(struct vgw_buf *b);
+/* the `log level` lines (commands) */
+void vgw_log_running_config(struct vgw_buf *b);
 
 #endif

@@ -1,7 +1,8 @@
-/* The log module (core/module.h): the `log` setting and commands
- * (log_conf.h, log_cli.c). The types and the stream are lib/core/log.h;
- * vgwd opens the stream on stderr first thing, and this module moves it to
- * syslog when asked, before EAL so that EAL's own lines go there too. */
+/* The log module (core/module.h): the `log-output` setting, the `log level`
+ * and `show log` commands (log_conf.h, log_cli.c). The types and the stream
+ * are lib/core/log.h; vgwd opens the stream on stderr first thing, and this
+ * module moves it to syslog when asked, before EAL (prepare) so that EAL's
+ * own lines go there too. */
 #include "../cli/cli.h"
 #include "../conf/settings.h"
 #include "../core/log.h"
@@ -12,27 +13,13 @@
 /* log_cli.c */
 extern const struct vgw_cmd vgw_log_cmds[];
 
-static const struct vgw_setting settings[] = {{"log", vgw_log_setting}, {NULL, NULL}};
+static const struct vgw_setting settings[] = {{"log-output", vgw_log_setting}, {NULL, NULL}};
 
 static int prepare(char *err)
 {
 	if (vgw_log_conf.syslog && vgw_log_open(VGW_LOG_SYSLOG) < 0) {
-		snprintf(err, VGW_ERR_LEN, "log syslog on: cannot make the log stream");
+		snprintf(err, VGW_ERR_LEN, "log-output syslog: cannot make the log stream");
 		return -1;
-	}
-	return 0;
-}
-
-/* After EAL: its --log-level options ran and the drivers registered their
- * types; the file's `log level` lines come after (log_conf.h). */
-static int init(char *err)
-{
-	for (int i = 0; i < vgw_log_conf.n; i++) {
-		char e[VGW_ERR_LEN];
-		if (vgw_log_apply(vgw_log_conf.lv[i].pattern, vgw_log_conf.lv[i].level, e) < 0) {
-			snprintf(err, VGW_ERR_LEN, "log level %s: %s", vgw_log_conf.lv[i].pattern, e);
-			return -1;
-		}
 	}
 	return 0;
 }
@@ -44,5 +31,5 @@ const struct vgw_module vgw_log_module = {
 	.settings_reset = vgw_log_settings_reset,
 	.settings_config = vgw_log_settings_config,
 	.prepare = prepare,
-	.init = init,
+	.running_config = vgw_log_running_config,
 };
