@@ -9,11 +9,12 @@ static int cmd_log_level(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
 	(void)argc;
 	int level;
+	/* all checks first: a refused command changes no level */
 	if (vgw_log_parse_level(argv[0], argv[1], &level, ctx->err) < 0 ||
+	    vgw_log_conf_fits(argv[0], ctx->err) < 0 ||
 	    vgw_log_apply(argv[0], level, ctx->err) < 0)
 		return -1;
-	/* applied: recorded for running-config (full: the level holds, but
-	 * running-config could not rebuild it, so say so) */
+	/* for running-config; fits, so cannot fail */
 	return vgw_log_conf_record(argv[0], level, ctx->err);
 }
 

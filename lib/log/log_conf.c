@@ -25,23 +25,36 @@ int vgw_log_parse_level(const char *type, const char *level_word, int *level, ch
 	return 0;
 }
 
+/* a glob over an earlier line's name (vgw.* over vgw.lb) sets what that
+ * line set, later: the earlier line says nothing any more */
+static bool covers(const char *pattern, const char *earlier)
+{
+	return strcmp(earlier, pattern) == 0 || fnmatch(pattern, earlier, 0) == 0;
+}
+
+int vgw_log_conf_fits(const char *pattern, char *err)
+{
+	int kept = 0;
+	for (int i = 0; i < vgw_log_conf.n; i++)
+		kept += !covers(pattern, vgw_log_conf.lv[i].pattern);
+	if (kept < VGW_LOG_MAX_LEVELS)
+		return 0;
+	snprintf(err, VGW_ERR_LEN,
+		 "too many log level lines (%d): use a pattern (vgw.*) for several types",
+		 VGW_LOG_MAX_LEVELS);
+	return -1;
+}
+
 int vgw_log_conf_record(const char *pattern, int level, char *err)
 {
 	struct vgw_log_conf *c = &vgw_log_conf;
+	if (vgw_log_conf_fits(pattern, err) < 0)
+		return -1;
 	int kept = 0;
 	for (int i = 0; i < c->n; i++)
-		/* a glob over an earlier line's name (vgw.* over vgw.lb) sets
-		 * what that line set, later: the earlier line says nothing */
-		if (strcmp(c->lv[i].pattern, pattern) != 0 &&
-		    fnmatch(pattern, c->lv[i].pattern, 0) != 0)
+		if (!covers(pattern, c->lv[i].pattern))
 			c->lv[kept++] = c->lv[i];
 	c->n = kept;
-	if (c->n == VGW_LOG_MAX_LEVELS) {
-		snprintf(err, VGW_ERR_LEN,
-			 "too many log level lines (%d): use a pattern (vgw.*) for several types",
-			 VGW_LOG_MAX_LEVELS);
-		return -1;
-	}
 	snprintf(c->lv[c->n].pattern, sizeof(c->lv[c->n].pattern), "%s", pattern);
 	c->lv[c->n].level = level;
 	c->n++;

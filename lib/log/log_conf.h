@@ -40,8 +40,11 @@ extern struct vgw_log_conf vgw_log_conf;
  * what is allowed). */
 int vgw_log_parse_level(const char *type, const char *level_word, int *level, char *err);
 
+/* 0 when vgw_log_conf_record(pattern) would succeed, else -1 with err
+ * (the list is full). */
+int vgw_log_conf_fits(const char *pattern, char *err);
 /* Adds the line to the list (dropping the earlier lines it covers); -1 with
- * err when the list is full. */
+ * err, nothing changed, when the list is full. */
 int vgw_log_conf_record(const char *pattern, int level, char *err);
 
 /* Sets the level of the types that pattern matches now; -1 with err when

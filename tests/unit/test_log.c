@@ -269,6 +269,10 @@ static void test_command(void)
 	}
 	ASSERT_EQ(rc, -1);
 	ASSERT_CONTAINS(err, "too many log level lines");
+	/* refused whole: the level did not change */
+	rte_log_set_level((uint32_t)vgw_logtype_lb, RTE_LOG_INFO);
+	ASSERT_EQ(run("log level vgw.lb debug", false), -1);
+	ASSERT_EQ(rte_log_get_level((uint32_t)vgw_logtype_lb), RTE_LOG_INFO);
 	vgw_log_conf.n = 0;
 }
 
