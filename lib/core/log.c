@@ -177,6 +177,15 @@ static int syslog_priority(int level)
 	return level - 1;
 }
 
+/* One whole line to syslog (a test's FILE instead, log.h) */
+static void emit_syslog(struct sink *s, int priority)
+{
+	if (s->out)
+		fprintf(s->out, "syslog %d %.*s\n", priority, (int)s->len, s->line);
+	else
+		syslog(priority, "%.*s", (int)s->len, s->line);
+}
+
 /* Bytes of one or more lines, or part of one (a vfprintf's worth: the stream
  * is unbuffered). The level is the one of the message being written. */
 static ssize_t sink_write(void *c, const char *buf, size_t size)
@@ -193,7 +202,7 @@ static ssize_t sink_write(void *c, const char *buf, size_t size)
 			memcpy(s->line + s->len, buf + i, take);
 			s->len += take;
 			if (nl) {
-				syslog(syslog_priority(level), "%.*s", (int)s->len, s->line);
+				emit_syslog(s, syslog_priority(level));
 				s->len = 0;
 			}
 		} else {
@@ -222,7 +231,7 @@ static int sink_close(void *c)
 {
 	struct sink *s = c;
 	if (s->o == VGW_LOG_SYSLOG && s->len)
-		syslog(LOG_INFO, "%.*s", (int)s->len, s->line);
+		emit_syslog(s, LOG_INFO);
 	free(s);
 	return 0;
 }
@@ -233,7 +242,7 @@ FILE *vgw_log_stream_new(enum vgw_log_output o, FILE *out, void (*clock)(struct 
 	if (!s)
 		return NULL;
 	s->o = o;
-	s->out = o == VGW_LOG_SYSLOG ? NULL : out;
+	s->out = out;
 	s->clock = clock ? clock : realtime;
 	cookie_io_functions_t io = {.write = sink_write, .close = sink_close};
 	FILE *f = fopencookie(s, "w", io);
@@ -254,7 +263,7 @@ int vgw_log_open(enum vgw_log_output o)
 {
 	if (o == VGW_LOG_SYSLOG)
 		openlog("vgwd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
-	FILE *f = vgw_log_stream_new(o, stderr, NULL);
+	FILE *f = vgw_log_stream_new(o, o == VGW_LOG_SYSLOG ? NULL : stderr, NULL);
 	if (!f)
 		return -1;
 	rte_openlog_stream(f);

@@ -106,9 +106,11 @@ enum vgw_log_output vgw_log_output_default(void);
 size_t vgw_log_prefix(char *buf, size_t size, const struct timespec *t, int level);
 
 /* A new stream writing lines to out (VGW_LOG_STDERR, VGW_LOG_JOURNAL; out is
- * not closed with it) or to syslog (out unused); NULL on failure. The
- * caller gives it to rte_openlog_stream(). clock: the wall clock for
- * VGW_LOG_STDERR (NULL: CLOCK_REALTIME; tests pass a fixed one). */
+ * not closed with it) or to syslog(3) (VGW_LOG_SYSLOG with out NULL; with a
+ * FILE, tests see there what syslog would get: "syslog PRIORITY LINE\n" per
+ * line); NULL on failure. The caller gives it to rte_openlog_stream().
+ * clock: the wall clock for VGW_LOG_STDERR (NULL: CLOCK_REALTIME; tests
+ * pass a fixed one). */
 FILE *vgw_log_stream_new(enum vgw_log_output o, FILE *out,
 			 void (*clock)(struct timespec *t));
 

@@ -6,7 +6,8 @@
  *  - the prefix: ISO-8601 UTC with milliseconds, then the level name;
  *  - the stream: each line of a message gets the prefix (a message of two
  *    lines: two prefixes; a message without '\n' continues the line), the
- *    type's name follows; journal output: `<N>` prefixes, no time;
+ *    type's name follows; journal output: `<N>` prefixes, no time; syslog:
+ *    one call per line, priority from the level;
  *  - levels: the eight names parse and print back; anything else refused;
  *  - types: every vgw.NAME is registered, found by id; a glob sets the
  *    level of what it matches only;
@@ -106,6 +107,14 @@ static void test_stream(void)
 		      "<4>lines\n"
 		      "<3>vgw.neigh: no end vgw.neigh: then the end\n"
 		      "<6>EAL: DPDK's own\n");
+	free(t);
+	/* syslog: one call per line, priority LOG_* (level - 1), no stamp */
+	t = capture(VGW_LOG_SYSLOG, lines);
+	ASSERT_STR(t, "syslog 5 vgw.lb: health: 10.0.0.5:80 is up\n"
+		      "syslog 4 vgw.ctl: two\n"
+		      "syslog 4 lines\n"
+		      "syslog 3 vgw.neigh: no end vgw.neigh: then the end\n"
+		      "syslog 6 EAL: DPDK's own\n");
 	free(t);
 }
 
@@ -280,7 +289,7 @@ int main(void)
 {
 	static const struct unit_test tests[] = {
 		{"prefix: UTC time with milliseconds, level", test_prefix},
-		{"stream: every line stamped, type names, journal", test_stream},
+		{"stream: every line stamped, type names, journal, syslog", test_stream},
 		{"level names", test_levels},
 		{"types: registered, globs", test_types},
 		{"log-output setting", test_setting},
