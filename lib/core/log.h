@@ -40,11 +40,13 @@
 
 #include <rte_log.h>
 
-/* The types, vgw.NAME each: one per lib/ folder that logs (and core for
- * app/vgwd and lib/core). */
+/* The types, vgw.NAME each: one per lib/ folder of the slow path that logs
+ * or is about to (and core for app/vgwd and lib/core). None for lib/dp: the
+ * workers never log. A new one is a word here; its name shows in `show
+ * log` and doc/operations.md. */
 #define VGW_LOG_TYPES(X)                                                       \
 	X(core) X(ctl) X(port) X(host) X(fib) X(neigh) X(vpc) X(lb) X(snat)    \
-	X(announce) X(rtnl) X(xdp) X(metrics) X(stats) X(dp)
+	X(announce) X(rtnl) X(xdp) X(metrics)
 
 #define VGW_LOG_DECLARE_(name) extern int vgw_logtype_##name;
 VGW_LOG_TYPES(VGW_LOG_DECLARE_)
