@@ -232,7 +232,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* every line from here on, DPDK's too, gets a timestamp and its level
-	 * (core/log.h); `log syslog on` moves them (log module's prepare). On
+	 * (core/log.h); `log-output syslog` moves them (log module's prepare). On
 	 * failure DPDK's own stream stays: lines without the stamp. */
 	vgw_log_open(vgw_log_output_default());
 	char err[VGW_ERR_LEN];
