@@ -24,6 +24,7 @@
 #include "conf/settings.h"
 #include "core/log.h"
 #include "core/module.h"
+#include "core/ratelog.h"
 #include "log/log_conf.h"
 #include "unit.h"
 
@@ -181,6 +182,52 @@ static void test_types(void)
 	}
 }
 
+/* A counter the workers move, logged by the slow path at most once per
+ * interval, with how much it moved. */
+static void countlog_calls(void)
+{
+	struct vgw_countlog c = VGW_COUNTLOG_INIT(snat, WARNING, 10000, "ports exhausted");
+	CU_ASSERT(!vgw_countlog(&c, 1000, 0));   /* not moved */
+	CU_ASSERT(vgw_countlog(&c, 1000, 5));    /* moved: at once */
+	CU_ASSERT(!vgw_countlog(&c, 2000, 900)); /* within 10 s: counted on */
+	CU_ASSERT(!vgw_countlog(&c, 10999, 1000));
+	CU_ASSERT(vgw_countlog(&c, 11000, 1000)); /* 995 since the last line */
+	CU_ASSERT(!vgw_countlog(&c, 30000, 1000)); /* quiet: no line */
+	CU_ASSERT(vgw_countlog(&c, 30001, 1001)); /* at once after quiet */
+	CU_ASSERT(!vgw_countlog(&c, 35000, 3)); /* cleared below: from 0 */
+	CU_ASSERT(vgw_countlog(&c, 40001, 3));
+}
+
+/* A line per event, VGW_RATELOG_PER_S a second, then the count suppressed. */
+static void ratelog_calls(void)
+{
+	struct vgw_ratelog r = {.what = "health"};
+	VGW_RATELOG_TYPE(&r, lb);
+	for (int i = 0; i < VGW_RATELOG_PER_S + 3; i++)
+		vgw_ratelog_at(&r, 7, RTE_LOG_NOTICE, "a backend is up");
+	vgw_ratelog(&r, 8, "next second");
+}
+
+static void test_bounded(void)
+{
+	rte_log_set_level((uint32_t)vgw_logtype_snat, RTE_LOG_INFO);
+	rte_log_set_level((uint32_t)vgw_logtype_lb, RTE_LOG_INFO);
+	char *t = capture(VGW_LOG_STDERR, countlog_calls);
+	ASSERT_STR(t, "2026-12-05T08:22:06.123Z warning vgw.snat: 5 ports exhausted\n"
+		      "2026-12-05T08:22:06.123Z warning vgw.snat: 995 ports exhausted\n"
+		      "2026-12-05T08:22:06.123Z warning vgw.snat: 1 ports exhausted\n"
+		      "2026-12-05T08:22:06.123Z warning vgw.snat: 3 ports exhausted\n");
+	free(t);
+	t = capture(VGW_LOG_JOURNAL, ratelog_calls);
+	char want[2048] = "";
+	for (int i = 0; i < VGW_RATELOG_PER_S; i++)
+		strcat(want, "<5>vgw.lb: health: a backend is up\n");
+	strcat(want, "<4>vgw.lb: health: 3 similar lines suppressed\n"
+		     "<4>vgw.lb: health: next second\n");
+	ASSERT_STR(t, want);
+	free(t);
+}
+
 /* `log ...` lines as the loader gives them */
 static int setting(const char *line)
 {
@@ -291,6 +338,7 @@ int main(void)
 		{"prefix: UTC time with milliseconds, level", test_prefix},
 		{"stream: every line stamped, type names, journal, syslog", test_stream},
 		{"level names", test_levels},
+		{"bounded lines: countlog, ratelog", test_bounded},
 		{"types: registered, globs", test_types},
 		{"log-output setting", test_setting},
 		{"log level, show log, running-config", test_command},
