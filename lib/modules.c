@@ -4,6 +4,9 @@
  *
  * Why this order:
  *   core, stats, runtime   commands and settings only
+ *   log                    right after core: its prepare moves the log to
+ *                          syslog (when asked) before the others' prepare
+ *                          and EAL log
  *   dp                     punt rings and limits before anything punts
  *   trace                  its records and mbuf flag before any worker runs
  *   neigh, fib, vpc        the tables the commands fill (running-config

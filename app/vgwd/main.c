@@ -30,6 +30,7 @@
 #include "conf/settings.h"
 #include "core/defer.h"
 #include "core/gw.h"
+#include "core/log.h"
 #include "core/module.h"
 #include "ctl/slowpath.h"
 #include "ctl/telemetry.h"
@@ -126,7 +127,7 @@ static int create_shared(char *err)
 	if (vgw_gw_seed(err) < 0)
 		return -1;
 	if (room > RTE_MBUF_DEFAULT_DATAROOM)
-		RTE_LOG(INFO, USER1, "mbufs hold frames of %u bytes (the largest port MTU)\n", room);
+		VGW_LOG(INFO, core, "mbufs hold frames of %u bytes (the largest port MTU)\n", room);
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
 		char name[RTE_RING_NAMESIZE];
 		for (unsigned int to = 0; vgw_gw.n_workers > 1 && to < vgw_gw.n_workers; to++) {
@@ -190,6 +191,15 @@ static void modules_fini(void)
 			vgw_modules[n]->fini();
 }
 
+/* Why vgwd stops: on stderr as always (whoever started vgwd reads it there),
+ * and in the log too when that goes to syslog. */
+static void fatal(const char *msg)
+{
+	fprintf(stderr, "vgwd: %s\n", msg);
+	if (vgw_log_output() == VGW_LOG_SYSLOG)
+		VGW_LOG(ERR, core, "%s\n", msg);
+}
+
 int main(int argc, char **argv)
 {
 	const char *conf = NULL;
@@ -221,15 +231,19 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* every line from here on, DPDK's too, gets a timestamp and its level
+	 * (core/log.h); `log-output syslog` moves them (log module's prepare). On
+	 * failure DPDK's own stream stays: lines without the stamp. */
+	vgw_log_open(vgw_log_output_default());
 	char err[VGW_ERR_LEN];
 	/* the modules' counters (core/drop.h), then their settings; the
 	 * kernel interfaces' MTUs (port's prepare) size the mbufs */
 	if (vgw_counters_register(err) < 0) {
-		fprintf(stderr, "vgwd: %s\n", err);
+		fatal(err);
 		return 1;
 	}
 	if (vgw_load_settings(conf, err) < 0 || modules_prepare(err) < 0) {
-		fprintf(stderr, "vgwd: %s\n", err);
+		fatal(err);
 		return 1;
 	}
 
@@ -243,18 +257,19 @@ int main(int argc, char **argv)
 
 	int extra = ours < argc ? argc - ours - 1 : 0;
 	if (eal_init(argv[0], extra, argv + ours + 1) < 0) {
-		fprintf(stderr, "vgwd: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		snprintf(err, sizeof(err), "EAL initialisation failed: %s", rte_strerror(rte_errno));
+		fatal(err);
 		return 1;
 	}
 	int rc = 1;
 	if (create_shared(err) < 0 || modules_init(err) < 0 || vgw_load_commands(err) < 0) {
-		fprintf(stderr, "vgwd: %s\n", err);
+		fatal(err);
 		goto out;
 	}
 	rte_pdump_init();
 	vgw_telemetry_register();
 	if (modules_start(err) < 0) {
-		fprintf(stderr, "vgwd: %s\n", err);
+		fatal(err);
 		goto out;
 	}
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++)
@@ -263,7 +278,7 @@ int main(int argc, char **argv)
 	vgw_gw.running = true;
 
 	if (vgw_slowpath_run(err) < 0)
-		fprintf(stderr, "vgwd: %s\n", err);
+		fatal(err);
 	else
 		rc = 0;
 

@@ -10,6 +10,7 @@
 
 #include "../addr/pubaddr.h"
 #include "../core/gw.h"
+#include "../core/log.h"
 #include "../host/host.h"
 #include "../rtnl/rtnl_follow.h"
 #include "../lb/service.h"
@@ -61,7 +62,7 @@ static unsigned int pick_device(char *err)
 			snprintf(a.device, sizeof(a.device), "%s", port->host_name);
 			return idx;
 		}
-		RTE_LOG(WARNING, USER1, "announce: host port %s of %s not found; routes use lo\n",
+		VGW_LOG(WARNING, announce, "host port %s of %s not found; routes use lo\n",
 			port->host_name, port->name);
 		break;
 	}
@@ -76,7 +77,7 @@ static bool audit(uint64_t now)
 	uint32_t *v = NULL;
 	long n = vgw_announce_nl_dump(a.nl, &v, err);
 	if (n < 0) {
-		RTE_LOG(ERR, USER1, "%s\n", err);
+		VGW_LOG(ERR, announce, "%s\n", err);
 		return false;
 	}
 	int rc = vgw_announce_audit(&a.st, v, (size_t)n, now);
@@ -109,8 +110,8 @@ int vgw_announce_init(uint64_t now_ms, char *err)
 		left = vgw_announce_withdraw_all(&a.st, VGW_ANNOUNCE_R_LEFTOVER, now_ms, &ops);
 	}
 	a.next_audit_ms = now_ms + VGW_ANNOUNCE_AUDIT_MS;
-	RTE_LOG(NOTICE, USER1,
-		"announce: /32s of EIPs and healthy VIPs go to table %u (proto %d, dev %s); "
+	VGW_LOG(NOTICE, announce,
+		"/32s of EIPs and healthy VIPs go to table %u (proto %d, dev %s); "
 		"%zu leftover routes flushed%s\n",
 		table, VGW_ANNOUNCE_RTPROT, a.device, found - left, left ? " (some failed, retried)" : "");
 	return 0;
@@ -162,12 +163,12 @@ static void watch(uint64_t now)
 		a.token = rte_rcu_qsbr_start(vgw_gw.rcu);
 	if (ev & VGW_ANNOUNCE_WATCH_STALLED) {
 		vgw_gw_sp_count(VGW_ANNOUNCE_SP(ANN_STALL), 1);
-		RTE_LOG(WARNING, USER1,
-			"announce: workers have not finished a loop for over %d ms: withdrawing "
+		VGW_LOG(WARNING, announce,
+			"workers have not finished a loop for over %d ms: withdrawing "
 			"every announcement\n", VGW_ANNOUNCE_STALL_MS);
 	}
 	if (ev & VGW_ANNOUNCE_WATCH_RECOVERED)
-		RTE_LOG(NOTICE, USER1, "announce: workers running again after %lu ms: announcing\n",
+		VGW_LOG(NOTICE, announce, "workers running again after %lu ms: announcing\n",
 			(unsigned long)(now - token_ms));
 }
 
@@ -182,7 +183,7 @@ void vgw_announce_tick(uint64_t now_ms)
 	}
 	size_t ne, ns;
 	if (!collect(&ne, &ns)) {
-		RTE_LOG(ERR, USER1, "announce: out of memory; nothing changed this tick\n");
+		VGW_LOG(ERR, announce, "out of memory; nothing changed this tick\n");
 		return;
 	}
 	uint8_t hold = a.watch.state == VGW_ANNOUNCE_W_RUNNING    ? VGW_ANNOUNCE_R_NONE
@@ -190,7 +191,7 @@ void vgw_announce_tick(uint64_t now_ms)
 							     : VGW_ANNOUNCE_R_STALLED;
 	size_t n = vgw_announce_decide(a.eips, ne, a.svcs, ns, hold, a.cands);
 	if (vgw_announce_sync(&a.st, a.cands, n, now_ms, &ops) < 0)
-		RTE_LOG(ERR, USER1, "announce: out of memory; nothing changed this tick\n");
+		VGW_LOG(ERR, announce, "out of memory; nothing changed this tick\n");
 }
 
 void vgw_announce_stop(uint64_t now_ms)
@@ -200,10 +201,10 @@ void vgw_announce_stop(uint64_t now_ms)
 	audit(now_ms); /* whatever the table holds of ours goes, rows or not */
 	size_t left = vgw_announce_withdraw_all(&a.st, VGW_ANNOUNCE_R_STOPPING, now_ms, &ops);
 	if (left)
-		RTE_LOG(ERR, USER1, "announce: %zu routes could not be withdrawn from table %u\n",
+		VGW_LOG(ERR, announce, "%zu routes could not be withdrawn from table %u\n",
 			left, vgw_rtnl_conf.announce_table);
 	else
-		RTE_LOG(NOTICE, USER1, "announce: every route withdrawn from table %u\n",
+		VGW_LOG(NOTICE, announce, "every route withdrawn from table %u\n",
 			vgw_rtnl_conf.announce_table);
 }
 

@@ -10,6 +10,7 @@
 #include <rte_log.h>
 
 #include "../core/drop.h"
+#include "../core/log.h"
 #include "../util/parse.h"
 
 static bool grow(void **p, size_t *cap, size_t need, size_t size)
@@ -38,7 +39,7 @@ static void log_change(const struct vgw_announce_row *r, bool add, unsigned int 
 	if ((*logged)++ >= VGW_ANNOUNCE_LOG_MAX)
 		return;
 	char ip[VGW_IP4_STRLEN];
-	RTE_LOG(NOTICE, USER1, "announce: %s %s/32 (%s: %s)\n", add ? "announce" : "withdraw",
+	VGW_LOG(NOTICE, announce, "%s %s/32 (%s: %s)\n", add ? "announce" : "withdraw",
 		vgw_ip4_str(r->ip, ip), vgw_announce_kind_name(r->kind),
 		vgw_announce_reason_name(r->reason));
 }
@@ -50,7 +51,7 @@ static void log_error(struct vgw_announce_state *s, const struct vgw_announce_op
 		return;
 	}
 	char ip[VGW_IP4_STRLEN];
-	RTE_LOG(ERR, USER1, "announce: cannot %s %s/32: %s (retried every tick; %lu errors not "
+	VGW_LOG(ERR, announce, "cannot %s %s/32: %s (retried every tick; %lu errors not "
 			    "logged since the last report)\n",
 		op->add ? "add" : "delete", vgw_ip4_str(op->ip, ip), strerror(op->err),
 		(unsigned long)s->err_quiet);
@@ -97,8 +98,8 @@ static int apply_changes(struct vgw_announce_state *s, uint64_t now,
 			deleted++;
 	}
 	if (logged > VGW_ANNOUNCE_LOG_MAX)
-		RTE_LOG(NOTICE, USER1,
-			"announce: ... %u more changes not logged (%lu announced, "
+		VGW_LOG(NOTICE, announce,
+			"... %u more changes not logged (%lu announced, "
 			"%lu withdrawn in all)\n",
 			logged - VGW_ANNOUNCE_LOG_MAX, (unsigned long)added,
 			(unsigned long)deleted);
@@ -185,8 +186,8 @@ int vgw_announce_audit(struct vgw_announce_state *s, const uint32_t *kernel, siz
 				out->installed = false;
 				out->since_ms = now_ms;
 				if (vanished++ < VGW_ANNOUNCE_LOG_MAX)
-					RTE_LOG(WARNING, USER1,
-						"announce: %s/32 vanished from the kernel table\n",
+					VGW_LOG(WARNING, announce,
+						"%s/32 vanished from the kernel table\n",
 						vgw_ip4_str(out->ip, ip));
 			}
 		} else if (i < s->n && s->rows[i].ip == kernel[j]) {
@@ -205,7 +206,7 @@ int vgw_announce_audit(struct vgw_announce_state *s, const uint32_t *kernel, siz
 		}
 	}
 	if (vanished > VGW_ANNOUNCE_LOG_MAX)
-		RTE_LOG(WARNING, USER1, "announce: %u routes vanished from the kernel table in all\n",
+		VGW_LOG(WARNING, announce, "%u routes vanished from the kernel table in all\n",
 			vanished);
 	swap_rows(s, k);
 	return 0;

@@ -1,6 +1,7 @@
 /* Deferred reclamation: see defer.h. A FIFO ring of (token, fn, obj, arg):
  * tokens grow monotonically, so reclaim stops at the first unfinished one. */
 #include "defer.h"
+#include "log.h"
 
 #include <stdlib.h>
 
@@ -43,7 +44,7 @@ int vgw_defer(vgw_defer_fn fn, void *obj, uintptr_t arg)
 		size_t cap = q.cap ? q.cap * 2 : 1024;
 		struct item *it = malloc(cap * sizeof(*it));
 		if (!it) {
-			RTE_LOG(ERR, USER1, "defer queue cannot grow: object leaked\n");
+			VGW_LOG(ERR, core, "defer queue cannot grow: object leaked\n");
 			return -1;
 		}
 		for (size_t i = 0; i < q.n; i++)

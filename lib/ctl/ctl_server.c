@@ -18,6 +18,7 @@
 
 #include "../cli/cli.h"
 #include "../core/gw.h"
+#include "../core/log.h"
 #include "ctl_line.h"
 
 /* Listener backlog: connections beyond it wait in connect() (or fail with
@@ -227,7 +228,7 @@ static void audit(const struct client *c, const char *cmd, int rc, const char *e
 	else
 		snprintf(who, sizeof(who), "uid=? pid=?");
 	/* cmd has no control bytes (ctl_line.h): it cannot forge log lines */
-	RTE_LOG(NOTICE, USER1, "audit: %s \"%s\" %s%s\n", who, cmd,
+	VGW_LOG(NOTICE, ctl, "audit: %s \"%s\" %s%s\n", who, cmd,
 		rc == 0 ? "ok" : "refused: ", rc == 0 ? "" : err);
 }
 
@@ -389,7 +390,7 @@ static int take_slot(uint64_t now)
 	say_goodbye(v->fd, m);
 	vgw_gw.sp_stats[VGW_SP_CTL_EVICTED]++;
 	if (log_allowed(now))
-		RTE_LOG(INFO, USER1, "control socket: %d clients: idle client (uid=%d pid=%d) "
+		VGW_LOG(INFO, ctl, "control socket: %d clients: idle client (uid=%d pid=%d) "
 			"closed for a new one (ctl_evicted counts them)\n", VGW_CTL_MAX_CLIENTS,
 			v->cred ? (int)v->uid : -1, v->cred ? (int)v->pid : -1);
 	drop_client(v);
@@ -412,7 +413,7 @@ static void accept_clients(void)
 			close(fd);
 			vgw_gw.sp_stats[VGW_SP_CTL_REFUSED]++;
 			if (log_allowed(now))
-				RTE_LOG(WARNING, USER1, "control socket: %s (ctl_refused counts them)\n", m);
+				VGW_LOG(WARNING, ctl, "control socket: %s (ctl_refused counts them)\n", m);
 			continue;
 		}
 		struct client *c = &srv.c[i];
@@ -479,7 +480,7 @@ bool vgw_ctl_poll(uint64_t now_ms)
 			}
 			vgw_gw.sp_stats[VGW_SP_CTL_IDLE_CLOSED]++;
 			if (log_allowed(now_ms))
-				RTE_LOG(INFO, USER1, "control socket: client (uid=%d pid=%d) idle "
+				VGW_LOG(INFO, ctl, "control socket: client (uid=%d pid=%d) idle "
 					"for %u s: closed (ctl_idle_closed counts them)\n",
 					c->cred ? (int)c->uid : -1, c->cred ? (int)c->pid : -1,
 					VGW_CTL_IDLE_MS / 1000);

@@ -16,6 +16,7 @@
 
 #include "../core/defer.h"
 #include "../core/gw.h"
+#include "../core/log.h"
 #include "../core/module.h"
 #include "ctl_server.h"
 
@@ -114,7 +115,7 @@ int vgw_slowpath_run(char *err)
 		close(epfd);
 		return -1;
 	}
-	RTE_LOG(NOTICE, USER1, "vgwd ready, control socket %s\n", vgw_gw.set.socket_path);
+	VGW_LOG(NOTICE, ctl, "vgwd ready, control socket %s\n", vgw_gw.set.socket_path);
 
 	uint64_t next_tick = vgw_now_ms() + TICK_MS;
 	bool stop = false, more = false;
@@ -128,7 +129,7 @@ int vgw_slowpath_run(char *err)
 			if (tag == TAG_SIGNAL) {
 				struct signalfd_siginfo si;
 				if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-					RTE_LOG(NOTICE, USER1, "signal %u: stopping\n", si.ssi_signo);
+					VGW_LOG(NOTICE, ctl, "signal %u: stopping\n", si.ssi_signo);
 					stop = true;
 				}
 			} else if (tag >= TAG_MODULE && tag < TAG_MODULE + MAX_MODULES) {

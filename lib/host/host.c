@@ -15,6 +15,7 @@
 #include <rte_ethdev.h>
 
 #include "../core/gw.h"
+#include "../core/log.h"
 #include "host_nl.h"
 
 /* main thread only: what vgw_host_close must undo */
@@ -167,7 +168,7 @@ int vgw_host_init(char *err)
 			vgw_host_nl_close(nl);
 			return -1;
 		}
-		RTE_LOG(INFO, USER1, "port %s: host port %s (ifindex %d, DPDK port %u)\n", p->name,
+		VGW_LOG(INFO, host, "port %s: host port %s (ifindex %d, DPDK port %u)\n", p->name,
 			p->host_name, p->host_ifindex, p->host_id);
 	}
 	vgw_host_nl_close(nl);

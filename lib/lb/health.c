@@ -21,6 +21,8 @@
 #include <rte_random.h>
 
 #include "../core/gw.h"
+#include "../core/log.h"
+#include "../core/ratelog.h"
 #include "../net/cksum.h"
 #include "../net/ip4.h"
 #include "../util/parse.h"
@@ -52,6 +54,11 @@ static struct hc_state st[VGW_LB_BACKEND_IDS];
 static uint16_t chain[SPORT_N];
 static uint64_t gen;
 static uint16_t next_sport, ip_id;
+
+/* Transitions are logged, at most VGW_RATELOG_PER_S lines a second: a
+ * switch or a VLAN going away takes thousands of backends down at once. */
+static struct vgw_ratelog transitions = {
+	.what = "health", .type = &vgw_logtype_lb, .type_name = "vgw.lb"};
 
 static void count(int c)
 {
@@ -162,10 +169,10 @@ static const char *who(const struct vgw_lb_service_cfg *s, const struct vgw_lb_b
 
 /* One probe result; moves the backend's health after rise / fall in a row. */
 static void verdict(struct vgw_lb_service_cfg *s, struct vgw_lb_backend_cfg *b, bool pass,
-		    bool refused)
+		    bool refused, uint64_t now_ms)
 {
 	struct hc_state *h = &st[b->id];
-	char buf[160];
+	char buf[160], line[256];
 	if (pass) {
 		h->fails = 0;
 		if (h->passes < UINT8_MAX)
@@ -173,8 +180,9 @@ static void verdict(struct vgw_lb_service_cfg *s, struct vgw_lb_backend_cfg *b, 
 		if (h->passes >= s->check.rise && b->health != VGW_LB_HEALTH_UP) {
 			vgw_lb_backend_health(s, b, VGW_LB_HEALTH_UP);
 			count(VGW_LB_SP(HC_UP));
-			RTE_LOG(NOTICE, USER1, "health: %s is up: %u probes in a row answered\n",
-				who(s, b, buf, sizeof(buf)), h->passes);
+			snprintf(line, sizeof(line), "%s is up: %u probes in a row answered",
+				 who(s, b, buf, sizeof(buf)), h->passes);
+			vgw_ratelog_at(&transitions, now_ms / 1000, RTE_LOG_NOTICE, line);
 		}
 		return;
 	}
@@ -185,14 +193,15 @@ static void verdict(struct vgw_lb_service_cfg *s, struct vgw_lb_backend_cfg *b, 
 		vgw_lb_backend_health(s, b, VGW_LB_HEALTH_DOWN);
 		count(VGW_LB_SP(HC_DOWN));
 		if (refused)
-			RTE_LOG(WARNING, USER1,
-				"health: %s is down: %u probes in a row failed, the last refused "
-				"(RST)\n", who(s, b, buf, sizeof(buf)), h->fails);
+			snprintf(line, sizeof(line),
+				 "%s is down: %u probes in a row failed, the last refused (RST)",
+				 who(s, b, buf, sizeof(buf)), h->fails);
 		else
-			RTE_LOG(WARNING, USER1,
-				"health: %s is down: %u probes in a row failed, the last "
-				"unanswered within %u ms\n",
-				who(s, b, buf, sizeof(buf)), h->fails, s->check.interval_ms);
+			snprintf(line, sizeof(line),
+				 "%s is down: %u probes in a row failed, the last unanswered "
+				 "within %u ms",
+				 who(s, b, buf, sizeof(buf)), h->fails, s->check.interval_ms);
+		vgw_ratelog_at(&transitions, now_ms / 1000, RTE_LOG_WARNING, line);
 	}
 }
 
@@ -224,7 +233,7 @@ static void check_backend(struct vgw_lb_service_cfg *s, uint16_t svc, struct vgw
 	if (h->outstanding) {
 		unlink_probe(b->id);
 		count(VGW_LB_SP(HC_TIMEOUT));
-		verdict(s, b, false, false);
+		verdict(s, b, false, false, now_ms);
 	}
 	/* keep the cadence of the schedule, not of the ~100 ms ticks */
 	h->due_ms += ival;
@@ -298,7 +307,6 @@ static uint16_t match(const uint8_t *p, const uint8_t *t, uint32_t vni)
 
 void vgw_lb_health_input(struct rte_mbuf *m, uint64_t now_ms)
 {
-	(void)now_ms; /* a probe is outstanding until the tick that times it out */
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m);
 	uint32_t vni = ((const struct vgw_dp_mbuf_priv *)rte_mbuf_to_priv(m))->vni;
@@ -330,5 +338,5 @@ void vgw_lb_health_input(struct rte_mbuf *m, uint64_t now_ms)
 	 * but nothing listens: the service is down, known without waiting. */
 	if (syn_ack)
 		send_tcp(h->vni, h->vip, h->ip, sport, h->port, seq + 1, TCP_RST);
-	verdict(s, b, syn_ack, !syn_ack);
+	verdict(s, b, syn_ack, !syn_ack, now_ms);
 }

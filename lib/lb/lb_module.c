@@ -11,6 +11,7 @@
 #include "../cli/cli.h"
 #include "../conf/settings.h"
 #include "../core/gw.h"
+#include "../core/log.h"
 #include "../core/module.h"
 #include "health.h"
 #include "lb_dp.h"
@@ -140,7 +141,7 @@ static int lb_init(char *err)
 		return -1;
 	vgw_lb_health_init(&health_ops);
 	if (!vgw_lb_conf.maglev_key_set)
-		RTE_LOG(WARNING, USER1,
+		VGW_LOG(WARNING, lb,
 			"maglev key not set: backend picks use the built-in key, which anyone "
 			"can read; give every gateway node of a cluster the same 'maglev key HEX'\n");
 	return 0;

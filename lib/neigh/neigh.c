@@ -17,6 +17,7 @@
 
 #include "../core/defer.h"
 #include "../core/gw.h"
+#include "../core/ratelog.h"
 #include "../util/parse.h"
 
 const char *vgw_neigh_state_name(uint8_t state)
@@ -491,6 +492,22 @@ void vgw_neigh_announce(struct vgw_neigh_table *t, uint16_t port, uint32_t ip)
 		 VGW_NEIGH_SP(ARP_GRATUITOUS_TX));
 }
 
+/* A next hop that stopped answering (or never did): one line each, at most
+ * VGW_RATELOG_PER_S a second (a scan of a subnet fails thousands at once);
+ * the packets dropped with it count as neigh_resolve_failed. */
+static void log_failed(const struct vgw_neigh *n, uint64_t now_ms)
+{
+	static struct vgw_ratelog r = {.what = "neighbour",
+				       .type = &vgw_logtype_neigh,
+				       .type_name = "vgw.neigh"};
+	char ip[VGW_IP4_STRLEN], line[160];
+	snprintf(line, sizeof(line), "%s on port %s did not answer %u ARP requests (%s): removed, "
+		 "%u queued packets dropped", vgw_ip4_str(n->ip, ip), vgw_gw.ports[n->port].name,
+		 n->probes, n->state == VGW_NEIGH_INCOMPLETE ? "unresolved" : "was reachable",
+		 (unsigned int)n->qlen);
+	vgw_ratelog_at(&r, now_ms / 1000, RTE_LOG_WARNING, line);
+}
+
 void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms)
 {
 	for (uint32_t i = 0; i < t->cap * 2; i++) {
@@ -515,6 +532,7 @@ void vgw_neigh_tick(struct vgw_neigh_table *t, uint64_t now_ms)
 				break;
 			}
 			if (n->probes >= t->max_probes) {
+				log_failed(n, now_ms);
 				destroy(t, n);
 				break;
 			}

@@ -12,6 +12,7 @@
 #include "../cli/cli.h"
 #include "../core/gw.h"
 #include "../core/module.h"
+#include "../core/ratelog.h"
 #include "neigh.h"
 
 struct vgw_neigh_table *vgw_neigh_main;
@@ -74,9 +75,17 @@ static void fini(void)
 	vgw_neigh_main = NULL;
 }
 
+/* A full table refuses next hops per packet: counted there, a line here at
+ * most every 10 s with how many. */
+static struct vgw_countlog table_full = VGW_COUNTLOG_INIT(
+	neigh, WARNING, 10000,
+	"next hops not resolved: the neighbour table is full (neigh_table_full): raise "
+	"neigh-table max-entries");
+
 static void tick(uint64_t now)
 {
 	vgw_neigh_tick(vgw_neigh_main, now);
+	vgw_countlog(&table_full, now, vgw_gw.sp_stats[VGW_NEIGH_SP(NEIGH_TABLE_FULL)]);
 }
 
 static void punt_arp(struct rte_mbuf *m, uint64_t now)

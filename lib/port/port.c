@@ -12,6 +12,7 @@
 #include <rte_ring.h>
 
 #include "../core/gw.h"
+#include "../core/log.h"
 #include "port_mtu.h"
 
 #define RX_DESC 1024
@@ -144,7 +145,7 @@ static int setup_one(int i, char *err)
 	if (p->mac_configured) {
 		rc = rte_eth_dev_default_mac_addr_set(id, &p->mac);
 		if (rc != 0)
-			RTE_LOG(INFO, USER1,
+			VGW_LOG(INFO, port,
 				"port %s: device keeps its MAC (%s); vgwd uses the configured one\n",
 				p->name, rte_strerror(-rc));
 	} else {

@@ -81,6 +81,7 @@ void vgw_rtnl_krib_log(const char *fmt, ...)
 	vsnprintf(K.st.last_error, sizeof(K.st.last_error), fmt, ap);
 	va_end(ap);
 	K.log.what = "kernel routes";
+	VGW_RATELOG_TYPE(&K.log, rtnl);
 	vgw_ratelog(&K.log, now_s(), K.st.last_error);
 }
 

@@ -12,6 +12,7 @@
 #include <rte_log.h>
 
 #include "../core/gw.h"
+#include "../core/log.h"
 #include "../core/ratelog.h"
 #include "../neigh/neigh.h"
 #include "../util/parse.h"
@@ -51,6 +52,7 @@ static void nlog(const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	F.log.what = "kernel neighbours";
+	VGW_RATELOG_TYPE(&F.log, rtnl);
 	vgw_ratelog(&F.log, vgw_rtnl_nl_now_ms() / 1000, line);
 }
 
@@ -140,7 +142,7 @@ static void on_event(enum vgw_rtnl_nl_event e)
 		vgw_neigh_kernel_resync_begin(vgw_neigh_main);
 	} else if (e == VGW_RTNL_NL_DUMP_DONE) {
 		uint32_t swept = vgw_neigh_kernel_sweep(vgw_neigh_main);
-		RTE_LOG(NOTICE, USER1, "kernel neighbours synced: %u entries, %u swept\n",
+		VGW_LOG(NOTICE, rtnl, "kernel neighbours synced: %u entries, %u swept\n",
 			vgw_neigh_main->n, swept);
 	} else if (e == VGW_RTNL_NL_OVERRUN) {
 		count(VGW_KNEIGH_SP(KNEIGH_OVERRUN));
@@ -241,7 +243,7 @@ int vgw_kneigh_open(char *err)
 		return -1;
 	snprintf(F.s.dump_name, sizeof(F.s.dump_name), "dump");
 	vgw_kneigh_poll(false); /* the first dump */
-	RTE_LOG(NOTICE, USER1, "following kernel neighbours (netlink receive buffer %d bytes)\n",
+	VGW_LOG(NOTICE, rtnl, "following kernel neighbours (netlink receive buffer %d bytes)\n",
 		F.s.rcvbuf);
 	return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <rte_log.h>
 
+#include "../core/log.h"
 #include "../util/fmt.h"
 #include "../util/parse.h"
 #include "krib.h"
@@ -102,7 +103,7 @@ void vgw_rtnl_poll(bool readable)
 		F.sweeping = false;
 		F.last_sync_ms = vgw_rtnl_nl_now_ms() - F.sync_start;
 		const struct vgw_rtnl_krib_stats *s = vgw_rtnl_krib_stats();
-		RTE_LOG(NOTICE, USER1,
+		VGW_LOG(NOTICE, rtnl,
 			"kernel table %u synced in %lu ms: %u routes, %u installed, %u shadowed\n",
 			F.table, (unsigned long)F.last_sync_ms, s->routes, s->installed, s->shadowed);
 	}
@@ -132,7 +133,7 @@ int vgw_rtnl_open(uint32_t table, uint32_t max_routes, char *err)
 	F.table = table;
 	snprintf(F.s.dump_name, sizeof(F.s.dump_name), "dump of table %u", table);
 	vgw_rtnl_nl_poll(&F.s, 0, false); /* the first dump */
-	RTE_LOG(NOTICE, USER1, "following kernel table %u (netlink receive buffer %d bytes)\n",
+	VGW_LOG(NOTICE, rtnl, "following kernel table %u (netlink receive buffer %d bytes)\n",
 		table, F.s.rcvbuf);
 	return 0;
 fail:

@@ -8,6 +8,7 @@
 #include <rte_log.h>
 
 #include "../cli/cli.h"
+#include "../core/log.h"
 #include "../neigh/neigh.h"
 #include "../net/ip4.h"
 #include "../vpc/vpc.h"
@@ -47,7 +48,7 @@ static void flow_sync(void)
 {
 	char err[VGW_ERR_LEN];
 	if (vgw_snat_flow_sync(err) < 0)
-		RTE_LOG(WARNING, USER1, "snat: steering rules not updated: %s\n", err);
+		VGW_LOG(WARNING, snat, "steering rules not updated: %s\n", err);
 }
 
 /* ---- parsing ---- */

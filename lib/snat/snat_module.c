@@ -8,6 +8,7 @@
 #include "../cli/cli.h"
 #include "../conf/settings.h"
 #include "../core/module.h"
+#include "../core/ratelog.h"
 #include "../dp/dp.h"
 #include "../dp/handoff.h"
 #include "../vpc/vpc_dp.h"
@@ -199,9 +200,18 @@ static void fini(void)
 /* Exhaustion is a counted drop on the worker and, at most once every 10 s
  * per kind, a log line here with what to raise. */
 #define LOG_EVERY_MS 10000
-static struct {
-	uint64_t seen, next_ms;
-} tk[3];
+static struct vgw_countlog exhausted[3] = {
+	VGW_COUNTLOG_INIT(snat, WARNING, LOG_EVERY_MS,
+			  "new mappings found no free port on their VM's pool address "
+			  "(snat_ports_exhausted): add addresses to the pool"),
+	VGW_COUNTLOG_INIT(snat, WARNING, LOG_EVERY_MS,
+			  "new mappings refused: a VM holds its pool's max-mappings-per-vm "
+			  "(snat_vm_cap)"),
+	VGW_COUNTLOG_INIT(snat, WARNING, LOG_EVERY_MS,
+			  "new sessions refused: a worker's SNAT table is full "
+			  "(snat_sessions_full): raise snat-table max-sessions / max-mappings / "
+			  "max-vms"),
+};
 
 static void tick(uint64_t now_ms)
 {
@@ -214,21 +224,8 @@ static void tick(uint64_t now_ms)
 		n[1] += s->st.vm_cap;
 		n[2] += s->st.sessions_full;
 	}
-	static const char *const what[3] = {
-		"new mappings found no free port on their VM's pool address "
-		"(snat_ports_exhausted): add addresses to the pool",
-		"new mappings refused: a VM holds its pool's max-mappings-per-vm (snat_vm_cap)",
-		"new sessions refused: a worker's SNAT table is full (snat_sessions_full): "
-		"raise snat-table max-sessions / max-mappings / max-vms",
-	};
-	for (int k = 0; k < 3; k++) {
-		if (n[k] == tk[k].seen || now_ms < tk[k].next_ms)
-			continue;
-		RTE_LOG(WARNING, USER1, "snat: %lu %s\n", (unsigned long)(n[k] - tk[k].seen),
-			what[k]);
-		tk[k].seen = n[k];
-		tk[k].next_ms = now_ms + LOG_EVERY_MS;
-	}
+	for (int k = 0; k < 3; k++)
+		vgw_countlog(&exhausted[k], now_ms, n[k]);
 }
 
 uint16_t vgw_snat_drop_base;

@@ -12,6 +12,7 @@
 
 #include "../addr/pubaddr.h"
 #include "../core/gw.h"
+#include "../core/log.h"
 #include "../util/parse.h"
 #include "../vpc/vpc.h"
 #include "xdp_port.h"
@@ -154,7 +155,7 @@ static long audit(void)
 	long drift = g.oom ? -1 : vgw_xdp_sync_reset(&x.sync, g.e, g.n);
 	free(g.e);
 	if (drift < 0)
-		RTE_LOG(ERR, USER1, "xdp: out of memory reading the steering map back\n");
+		VGW_LOG(ERR, xdp, "out of memory reading the steering map back\n");
 	return drift;
 }
 
@@ -162,13 +163,13 @@ static void sync_now(uint64_t now_ms)
 {
 	size_t n;
 	if (!collect(&n)) {
-		RTE_LOG(ERR, USER1, "xdp: out of memory; steering map unchanged this tick\n");
+		VGW_LOG(ERR, xdp, "out of memory; steering map unchanged this tick\n");
 		return;
 	}
 	if (vgw_xdp_sync_same(&x.sync, x.want, n)) {
 		/* a refused entry may have left the configuration since */
 		if (x.sync.failed)
-			RTE_LOG(NOTICE, USER1, "xdp: steering map in sync again\n");
+			VGW_LOG(NOTICE, xdp, "steering map in sync again\n");
 		x.sync.failed = 0;
 		x.sync.last_err = 0;
 		return;
@@ -181,11 +182,11 @@ static void sync_now(uint64_t now_ms)
 	if (left > 0) {
 		x.next_retry_ms = now_ms + VGW_XDP_RETRY_MS;
 		if (!before)
-			RTE_LOG(ERR, USER1,
-				"xdp: the kernel refused %ld steering map change(s): %s (retried "
+			VGW_LOG(ERR, xdp,
+				"the kernel refused %ld steering map change(s): %s (retried "
 				"every second; `show xdp`)\n", left, strerror(x.sync.last_err));
 	} else if (left == 0 && before) {
-		RTE_LOG(NOTICE, USER1, "xdp: steering map in sync again\n");
+		VGW_LOG(NOTICE, xdp, "steering map in sync again\n");
 	}
 }
 
@@ -208,12 +209,12 @@ int vgw_xdp_map_init(uint64_t now_ms, char *err)
 		return -1;
 	}
 	if (x.sync.n_have)
-		RTE_LOG(NOTICE, USER1,
-			"xdp: %zu steering entries of an earlier vgwd found; kept where still "
+		VGW_LOG(NOTICE, xdp,
+			"%zu steering entries of an earlier vgwd found; kept where still "
 			"configured\n", x.sync.n_have);
 	sync_now(now_ms);
 	x.next_audit_ms = now_ms + VGW_XDP_AUDIT_MS;
-	RTE_LOG(NOTICE, USER1, "xdp: steering map %s: %zu entries of ours\n", path,
+	VGW_LOG(NOTICE, xdp, "steering map %s: %zu entries of ours\n", path,
 		x.sync.n_have);
 	return 0;
 }
@@ -226,8 +227,8 @@ void vgw_xdp_map_tick(uint64_t now_ms)
 		long drift = audit();
 		if (drift > 0) {
 			x.repaired += (uint64_t)drift;
-			RTE_LOG(WARNING, USER1,
-				"xdp: %ld steering entries changed behind vgwd's back: repairing\n",
+			VGW_LOG(WARNING, xdp,
+				"%ld steering entries changed behind vgwd's back: repairing\n",
 				drift);
 			x.next_retry_ms = 0;
 		}
@@ -244,10 +245,10 @@ void vgw_xdp_map_stop(void)
 	audit(); /* whatever the map holds of ours goes */
 	long left = vgw_xdp_sync_apply(&x.sync, NULL, 0, &ops, NULL);
 	if (left != 0)
-		RTE_LOG(ERR, USER1, "xdp: %ld steering entries could not be removed: %s\n", left,
+		VGW_LOG(ERR, xdp, "%ld steering entries could not be removed: %s\n", left,
 			strerror(x.sync.last_err));
 	else
-		RTE_LOG(NOTICE, USER1, "xdp: every steering entry of ours removed\n");
+		VGW_LOG(NOTICE, xdp, "every steering entry of ours removed\n");
 }
 
 void vgw_xdp_map_fini(void)

@@ -27,6 +27,7 @@
 #include <rte_log.h>
 
 #include "../core/gw.h"
+#include "../core/log.h"
 #include "../net/ip4.h"
 #include "../port/port_mtu.h"
 #include "vgw_version.h"
@@ -73,8 +74,10 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 {
 	if (level == LIBBPF_DEBUG)
 		return 0;
-	return rte_vlog(level == LIBBPF_WARN ? RTE_LOG_WARNING : RTE_LOG_INFO, RTE_LOGTYPE_USER1,
-			fmt, ap);
+	/* formatted here so that the line carries vgw.xdp's name */
+	char line[512];
+	vsnprintf(line, sizeof(line), fmt, ap);
+	return VGW_LOG_AT(level == LIBBPF_WARN ? RTE_LOG_WARNING : RTE_LOG_INFO, xdp, "%s", line);
 }
 
 /* `xdp program PATH`, else vgw_xdp.o next to vgwd (a build tree), else the
@@ -122,7 +125,7 @@ static int ensure_bpffs(char *err)
 			 VGW_XDP_PIN_ROOT, strerror(errno), VGW_XDP_PIN_ROOT);
 		return -1;
 	}
-	RTE_LOG(NOTICE, USER1, "xdp: mounted bpffs on %s\n", VGW_XDP_PIN_ROOT);
+	VGW_LOG(NOTICE, xdp, "mounted bpffs on %s\n", VGW_XDP_PIN_ROOT);
 	return 0;
 }
 
@@ -286,7 +289,7 @@ static int dry_run(const struct vgw_port *p, char *err)
 		flags = XDP_FLAGS_SKB_MODE;
 		rc = bpf_xdp_attach(p->xdp_ifindex, fd, flags | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
 		if (rc == 0)
-			RTE_LOG(WARNING, USER1,
+			VGW_LOG(WARNING, xdp,
 				"port %s: the driver of %s has no native XDP: generic mode (works; "
 				"every packet costs the kernel an skb first)\n", p->name, p->xdp_iface);
 	}
@@ -352,7 +355,7 @@ static int prepare_one(struct vgw_port *p, char *err)
 		return -1;
 	}
 	if (d > 0)
-		RTE_LOG(WARNING, USER1,
+		VGW_LOG(WARNING, xdp,
 			"port %s: detached vgw's XDP program %u that an earlier vgwd left on %s\n",
 			p->name, id, p->xdp_iface);
 	if (dry_run(p, err) < 0)
@@ -436,7 +439,7 @@ int vgw_xdp_started(char *err)
 		info[i].mode = q.attach_mode;
 		info[i].queues = p->nb_rxq;
 		info[i].stats_fd = find_stats(id);
-		RTE_LOG(NOTICE, USER1, "port %s: XDP program %u on %s (%s), %u AF_XDP socket(s)\n",
+		VGW_LOG(NOTICE, xdp, "port %s: XDP program %u on %s (%s), %u AF_XDP socket(s)\n",
 			p->name, id, p->xdp_iface, vgw_xdp_mode_name(q.attach_mode), p->nb_rxq);
 	}
 	return 0;
@@ -466,7 +469,7 @@ void vgw_xdp_close(void)
 		char other[BPF_OBJ_NAME_LEN];
 		uint32_t id = 0;
 		if (detach_ours(p->xdp_ifindex, other, &id) > 0)
-			RTE_LOG(WARNING, USER1, "port %s: XDP program %u was still on %s: detached\n",
+			VGW_LOG(WARNING, xdp, "port %s: XDP program %u was still on %s: detached\n",
 				p->name, id, p->xdp_iface);
 		if (info[i].stats_fd >= 0)
 			close(info[i].stats_fd);

@@ -47,7 +47,7 @@ http_server vm2 80 "vm2" || die "http server vm2"
 xdp_conf() {
   cat >"$1" <<EOF
 # vgwd e2e af-xdp configuration (tests/e2e/af-xdp.sh, suffix $SUF)
-eal --no-huge -m 512 --no-pci --file-prefix $FILE_PREFIX --log-level=*:warning --log-level=user1:info
+eal --no-huge -m 512 --no-pci --file-prefix $FILE_PREFIX --log-level=*:warning --log-level=vgw.*:info
 lcores 0,1
 control socket $VGW_SOCK
 kernel import-table 100

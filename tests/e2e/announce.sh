@@ -67,7 +67,7 @@ check "table $TABLE holds the leftover $STALE/32 proto $PROTO before vgwd starts
 say "== vgwd with kernel announce-table $TABLE"
 vgwd_config 1
 # NOTICE lines of vgwd itself (announce/withdraw with the reason) into the log
-sed -i 's/--log-level=\*:warning/& --log-level=user1:notice/' "$VGW_CONF"
+sed -i 's/--log-level=\*:warning/& --log-level=vgw.*:notice/' "$VGW_CONF"
 echo "kernel announce-table $TABLE" >>"$VGW_CONF"
 vgwd_start || die "vgwd did not become ready"
 ms_until 3 no_route "$STALE"

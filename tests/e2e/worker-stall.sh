@@ -70,7 +70,7 @@ ip -n "$NS_C" route add 198.51.100.0/24 via 10.1.0.1 || die "client route"
 
 say "== vgwd with kernel announce-table $TABLE"
 vgwd_config 1
-sed -i 's/--log-level=\*:warning/& --log-level=user1:notice/' "$VGW_CONF"
+sed -i 's/--log-level=\*:warning/& --log-level=vgw.*:notice/' "$VGW_CONF"
 echo "kernel announce-table $TABLE" >>"$VGW_CONF"
 vgwd_start || die "vgwd did not become ready"
 out=$(vctl help debug 2>&1)

@@ -23,6 +23,7 @@
 #include <rte_log.h>
 
 #include "cli/cli.h"
+#include "core/log.h"
 #include "gw_fixture.h"
 #include "cli_run.h"
 #include "lb/health.h"
@@ -247,14 +248,14 @@ static void log_start(void)
 {
 	log_fp = open_memstream(&logbuf, &loglen);
 	rte_openlog_stream(log_fp);
-	rte_log_set_level(RTE_LOGTYPE_USER1, RTE_LOG_DEBUG);
+	rte_log_set_level((uint32_t)vgw_logtype_lb, RTE_LOG_DEBUG);
 }
 
 /* The log since log_start (malloc'ed). */
 static char *log_stop(void)
 {
 	rte_openlog_stream(NULL);
-	rte_log_set_level(RTE_LOGTYPE_USER1, RTE_LOG_ERR);
+	rte_log_set_level((uint32_t)vgw_logtype_lb, RTE_LOG_ERR);
 	fclose(log_fp);
 	return logbuf;
 }
