@@ -66,7 +66,6 @@ static inline void vgw_dp_drop(struct vgw_worker *w, uint16_t port, enum vgw_dro
 static inline void vgw_dp_tx(struct vgw_worker *w, uint16_t port, struct rte_mbuf *m)
 {
 	w->stats[port].tx++;
-	vgw_trace_end(w, m, VGW_TRACE_END_TX, port);
 	rte_eth_tx_buffer(vgw_gw.ports[port].id, (uint16_t)w->idx, w->txb[port], m);
 }
 

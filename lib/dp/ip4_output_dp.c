@@ -65,11 +65,21 @@ void vgw_dp_stage_ip4_forward(struct vgw_worker *w, const struct vgw_vec *v)
 		forward(w, v->m[i], &v->p[i]);
 }
 
+/* A traced packet leaves: its neighbour, then the end of its trace. */
+static void trace_tx(struct vgw_worker *w, struct rte_mbuf *m, uint16_t out, const uint8_t *b)
+{
+	vgw_trace_notef(w, m, VGW_STAGE_ETH_OUT, "neighbour %02x:%02x:%02x:%02x:%02x:%02x", b[0],
+			b[1], b[2], b[3], b[4], b[5]);
+	vgw_trace_finish(w, m, VGW_TRACE_END_TX, out);
+}
+
 void vgw_dp_stage_eth_out(struct vgw_worker *w, struct vgw_vec *v)
 {
 	/* the stages before took the burst's packets in different orders: a
 	 * port sends them in the order they arrived */
 	vgw_dp_vec_in_order(v);
+	/* once a vector: the per-packet test below is on a register */
+	const bool traced = w->trace_on;
 	for (uint32_t i = 0; i < v->n; i++) {
 		struct rte_mbuf *m = v->m[i];
 		const struct vgw_pkt *p = &v->p[i];
@@ -79,18 +89,9 @@ void vgw_dp_stage_eth_out(struct vgw_worker *w, struct vgw_vec *v)
 		rte_ether_addr_copy(&vgw_gw.ports[out].mac, &eh->src_addr);
 		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 		uint64_t mac = vgw_dp_memo_mac(w, nh, out);
-		if (vgw_trace_is(w, m)) {
-			uint8_t b[6];
-			vgw_neigh_mac_bytes(mac, b);
-			if (mac & VGW_NEIGH_MAC_VALID)
-				vgw_trace_notef(w, m, VGW_STAGE_ETH_OUT,
-						"neighbour %02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1],
-						b[2], b[3], b[4], b[5]);
-			else
-				vgw_trace_notef(w, m, VGW_STAGE_ETH_OUT,
-						"no neighbour entry: to the slow path to resolve");
-		}
 		if (unlikely(!(mac & VGW_NEIGH_MAC_VALID))) {
+			vgw_trace_note(w, m, VGW_STAGE_ETH_OUT,
+				       "no neighbour entry: to the slow path to resolve");
 			struct vgw_dp_mbuf_priv *pr = vgw_dp_mbuf_priv(m);
 			pr->nh_ip = nh;
 			pr->out_port = out;
@@ -98,6 +99,8 @@ void vgw_dp_stage_eth_out(struct vgw_worker *w, struct vgw_vec *v)
 			continue;
 		}
 		vgw_neigh_mac_bytes(mac, eh->dst_addr.addr_bytes);
+		if (unlikely(traced) && (m->ol_flags & vgw_trace_flag))
+			trace_tx(w, m, out, eh->dst_addr.addr_bytes);
 		vgw_dp_tx(w, out, m);
 	}
 }

@@ -131,11 +131,25 @@ static struct vgw_trace_step *step(struct vgw_worker *w, struct vgw_trace_rec *r
 	return st;
 }
 
-/* What a stage is told (dp/dp.h, struct vgw_pkt per stage), in words; the
- * stages note what they find themselves. */
+/* written at start-up (vgw_trace_describer), read by workers */
+static vgw_trace_describe_fn describers[VGW_STAGE_N];
+
+void vgw_trace_describer(unsigned int s, vgw_trace_describe_fn fn)
+{
+	if (s < VGW_STAGE_N)
+		describers[s] = fn;
+}
+
+/* What a stage is told (dp/dp.h, struct vgw_pkt per stage), in words: by
+ * the stage's module when it gave a describer; the stages note what they
+ * find themselves. */
 static void describe(struct vgw_trace_step *st, unsigned int s, const struct vgw_pkt *p)
 {
 	char a[VGW_IP4_STRLEN];
+	if (describers[s]) {
+		describers[s](p, st->note, sizeof(st->note));
+		return;
+	}
 	switch (s) {
 	case VGW_STAGE_VPC_OUT:
 	case VGW_STAGE_TUNNEL_OUT:

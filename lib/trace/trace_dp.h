@@ -27,6 +27,12 @@ void vgw_trace_rx(struct vgw_worker *w, uint16_t port, uint16_t queue, struct rt
 		  uint16_t n);
 /* The traced packets of stage s's vector entered it (the dispatcher). */
 void vgw_trace_stage(struct vgw_worker *w, unsigned int s, const struct vgw_vec *v);
+/* Start-up (a module's init, before the workers run): fn words what a
+ * packet entering stage s was told (its struct vgw_pkt: the EIP, the
+ * service), in the dispatcher's record of the entry, so that a stage can
+ * say what the packet's verdict found at no cost when nothing is traced. */
+typedef void (*vgw_trace_describe_fn)(const struct vgw_pkt *p, char *note, size_t n);
+void vgw_trace_describer(unsigned int s, vgw_trace_describe_fn fn);
 /* A note about what stage s found for m (printf-style, VGW_TRACE_NOTE). */
 void vgw_trace_notef(struct vgw_worker *w, const struct rte_mbuf *m, unsigned int s,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));

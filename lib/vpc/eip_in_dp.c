@@ -59,13 +59,16 @@ void vgw_vpc_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v)
 				continue;
 			}
 		}
-		if (vgw_trace_is(w, m)) {
-			char a[VGW_IP4_STRLEN], b[VGW_IP4_STRLEN];
-			vgw_trace_notef(w, m, VGW_STAGE_EIP_IN, "eip %s -> %s vni %u",
-					vgw_ip4_str(e->eip, a), vgw_ip4_str(e->ip, b), e->vni);
-		}
 		vgw_ip4_ttl_dec(ip);
 		vgw_nat_set_addr(ip, hl, tl, VGW_NAT_DST, e->ip);
 		vgw_vpc_tunnel_send(w, m, p, &t, tl);
 	}
+}
+
+void vgw_vpc_trace_eip_in(const struct vgw_pkt *p, char *note, size_t n)
+{
+	const struct vgw_vpc_eip *e = p->obj;
+	char a[VGW_IP4_STRLEN], b[VGW_IP4_STRLEN];
+	snprintf(note, n, "eip %s -> %s vni %u", vgw_ip4_str(e->eip, a), vgw_ip4_str(e->ip, b),
+		 e->vni);
 }

@@ -85,11 +85,6 @@ static inline void vgw_vpc_tunnel_send(struct vgw_worker *w, struct rte_mbuf *m,
 				       const struct vgw_pkt *p, const struct vgw_vpc_tunnel *t,
 				       uint16_t tl)
 {
-	if (vgw_trace_is(w, m)) {
-		char a[VGW_IP4_STRLEN], b[VGW_IP4_STRLEN];
-		vgw_trace_notef(w, m, VGW_STAGE_TUNNEL_OUT, "vxlan vni %u to %s behind vtep %s",
-				t->vni, vgw_ip4_str(t->ep->ip, a), vgw_ip4_str(t->ep->vtep, b));
-	}
 	struct rte_ether_hdr *inner = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	memcpy(inner->dst_addr.addr_bytes, t->ep->mac, 6);
 	memcpy(inner->src_addr.addr_bytes, t->vpc->gw_mac, 6);

@@ -124,6 +124,9 @@ void vgw_vpc_claim_set(const struct vgw_vpc_claim *c);
 
 /* The stages (vpc/..._dp.c; dp/dp.h has what each is told per packet). */
 void vgw_vpc_stage_eip_in(struct vgw_worker *w, const struct vgw_vec *v);    /* eip_in_dp.c */
+/* eip_in_dp.c: the EIP a packet entering eip-in was sent to, for the trace
+ * (trace/trace_dp.h vgw_trace_describer) */
+void vgw_vpc_trace_eip_in(const struct vgw_pkt *p, char *note, size_t n);
 void vgw_vpc_stage_vxlan_in(struct vgw_worker *w, const struct vgw_vec *v);  /* vxlan_in_dp.c */
 void vgw_vpc_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v);   /* vxlan_in_dp.c */
 void vgw_vpc_stage_tunnel_out(struct vgw_worker *w, const struct vgw_vec *v); /* tunnel_dp.c */

@@ -5,6 +5,7 @@
 #include "../core/module.h"
 #include "vpc.h"
 #include "vpc_dp.h"
+#include "../trace/trace_dp.h"
 
 struct vgw_vpc_tables *vgw_vpc_main;
 struct vgw_vpc_conf vgw_vpc_conf;
@@ -21,6 +22,8 @@ static int init(char *err)
 {
 	vgw_vpc_main = vgw_vpc_create(vgw_vpc_conf.endpoint_max_entries,
 				    vgw_vpc_conf.eip_max_entries, vgw_gw.rcu, err);
+	/* a traced packet's entry into eip-in names its EIP (trace/trace_dp.h) */
+	vgw_trace_describer(VGW_STAGE_EIP_IN, vgw_vpc_trace_eip_in);
 	return vgw_vpc_main ? 0 : -1;
 }
 

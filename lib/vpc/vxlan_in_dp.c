@@ -119,11 +119,6 @@ static inline enum vgw_drop decap(struct vgw_worker *w, struct rte_mbuf *m, uint
 		return VGW_VPC_DROP(VXLAN_SRC_NOT_ENDPOINT);
 	if (unlikely(ep->vtep != outer_src))
 		return VGW_VPC_DROP(VXLAN_SRC_WRONG_VTEP);
-	if (vgw_trace_is(w, m)) {
-		char a[VGW_IP4_STRLEN], b[VGW_IP4_STRLEN];
-		vgw_trace_notef(w, m, VGW_STAGE_VXLAN_IN, "vni %u: endpoint %s behind vtep %s", vni,
-				vgw_ip4_str(src, a), vgw_ip4_str(outer_src, b));
-	}
 	/* decapsulate: the inner Ethernet header becomes the frame's */
 	rte_pktmbuf_adj(m, (uint16_t)(VGW_DP_ETH_HLEN + hl + 8 + VGW_VXLAN_HLEN));
 	if (itl < iavail) /* inner Ethernet padding must not travel on */
