@@ -90,17 +90,36 @@ const struct vgw_cmd *vgw_cli_lookup(int argc, char **argv, int *first_arg)
 
 bool vgw_cli_read_only(const char *line)
 {
-	/* the first word decides: no command outside show/help only reads */
-	const char *p = line + strspn(line, " \t\r\n");
-	size_t n = strcspn(p, " \t\r\n");
-	if (n == 0 || p[0] == '#')
+	/* the first word decides (a prefix as vgwctl accepts it): no command
+	 * outside show, help and complete only reads */
+	char copy[VGW_CLI_MAX_LINE], err[VGW_ERR_LEN];
+	char *argv[VGW_CLI_MAX_WORDS];
+	snprintf(copy, sizeof(copy), "%s", line);
+	int argc = vgw_cli_tokenize(copy, argv, VGW_CLI_MAX_WORDS);
+	if (argc == 0)
 		return true;
-	return (n == 4 && strncmp(p, "show", 4) == 0) || (n == 4 && strncmp(p, "help", 4) == 0);
+	if (argc < 0)
+		return false;
+	const struct vgw_cmd *c;
+	int first;
+	if (vgw_cli_resolve(1, argv, true, &c, &first, err) < 0) {
+		/* "show" (or "sh") alone is incomplete, yet only reads */
+		return strncmp(err, "incomplete", 10) == 0 &&
+		       strncmp("show", argv[0], strlen(argv[0])) == 0;
+	}
+	return strcmp(c->words, "help") == 0 || strcmp(c->words, "complete") == 0;
 }
 
 int vgw_cli_exec(const char *line, bool json, struct vgw_buf *out,
 		 char err[VGW_ERR_LEN])
 {
+	return vgw_cli_run(line, json ? VGW_CLI_JSON : 0, out, err);
+}
+
+int vgw_cli_run(const char *line, unsigned flags, struct vgw_buf *out,
+		char err[VGW_ERR_LEN])
+{
+	bool json = flags & VGW_CLI_JSON;
 	char copy[VGW_CLI_MAX_LINE];
 	char *argv[VGW_CLI_MAX_WORDS];
 	err[0] = '\0';
@@ -119,12 +138,9 @@ int vgw_cli_exec(const char *line, bool json, struct vgw_buf *out,
 	if (argc == 0)
 		return 0;
 	int first;
-	const struct vgw_cmd *c = vgw_cli_lookup(argc, argv, &first);
-	if (!c) {
-		snprintf(err, VGW_ERR_LEN, "unknown command '%s%s%s'; try 'help'", argv[0],
-			 argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+	const struct vgw_cmd *c;
+	if (vgw_cli_resolve(argc, argv, flags & VGW_CLI_PREFIX, &c, &first, err) < 0)
 		return -1;
-	}
 	int nargs = argc - first;
 	if (nargs < c->min_args || nargs > c->max_args) {
 		snprintf(err, VGW_ERR_LEN, "%s: usage: %s%s%s", nargs < c->min_args ?

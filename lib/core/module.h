@@ -52,6 +52,7 @@
 
 struct vgw_buf;
 struct vgw_cmd;
+struct vgw_cli_names;
 struct rte_mbuf;
 
 /* One startup-file setting: lines whose first word is `word`, either
@@ -100,6 +101,8 @@ struct vgw_module {
 	const char *name;
 	const struct vgw_cmd *cmds;         /* ended by words == NULL; or NULL */
 	const struct vgw_setting *settings; /* ended by word == NULL; or NULL */
+	/* object names for completion (cli/cli.h); ended by placeholder == NULL */
+	const struct vgw_cli_names *names;
 	/* defaults for what the file left unset, checks of the whole set */
 	int (*settings_finish)(char *err);
 	/* back to "nothing set" (unit tests load several files) */

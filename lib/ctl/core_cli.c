@@ -41,6 +41,38 @@ static int cmd_help(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* Collects completions: JSON a list of {word, help}; text one line each,
+ * "WORD\tHELP", without a header, for vgwctl and the bash completion to read. */
+struct complete_out {
+	struct vgw_cli_ctx *ctx;
+	int n;
+};
+
+static void complete_add(void *arg, const char *word, const char *help)
+{
+	struct complete_out *o = arg;
+	if (o->ctx->json) {
+		vgw_fmt_obj_begin(o->ctx->f, NULL);
+		vgw_fmt_str(o->ctx->f, "word", word);
+		vgw_fmt_str(o->ctx->f, "help", help);
+		vgw_fmt_obj_end(o->ctx->f);
+	} else {
+		vgw_buf_printf(o->ctx->f->out, "%s\t%s\n", word, help);
+	}
+	o->n++;
+}
+
+static int cmd_complete(struct vgw_cli_ctx *ctx, int argc, char **argv)
+{
+	struct complete_out o = {ctx, 0};
+	if (ctx->json)
+		vgw_fmt_list_begin(ctx->f, "completions");
+	int rc = vgw_cli_complete(argc, argv, complete_add, &o, ctx->err);
+	if (ctx->json)
+		vgw_fmt_list_end(ctx->f);
+	return rc;
+}
+
 static int cmd_show_version(struct vgw_cli_ctx *ctx, int argc, char **argv)
 {
 	(void)argc;
@@ -83,6 +115,9 @@ static int cmd_show_running_config(struct vgw_cli_ctx *ctx, int argc, char **arg
 
 const struct vgw_cmd vgw_core_cmds[] = {
 	{"help", "[WORD...]", "list commands (those starting with WORD...)", 0, 8, cmd_help},
+	{"complete", "[WORD...]",
+	 "what may follow WORD... (command words, keywords, object names): vgwctl's Tab", 0,
+	 VGW_CLI_MAX_WORDS - 1, cmd_complete},
 	{"show version", "", "vgw and DPDK versions", 0, 0, cmd_show_version},
 	{"show running-config", "", "settings and commands that rebuild the current state", 0, 0,
 	 cmd_show_running_config},

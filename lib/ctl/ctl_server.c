@@ -245,7 +245,7 @@ static void run_line(struct client *c, char *line, size_t len)
 	}
 	struct vgw_buf out;
 	vgw_buf_init(&out);
-	int rc = vgw_cli_exec(cmd, json, &out, err);
+	int rc = vgw_cli_run(cmd, (json ? VGW_CLI_JSON : 0) | VGW_CLI_PREFIX, &out, err);
 	if (!vgw_cli_read_only(cmd))
 		audit(c, cmd, rc, err);
 	if (rc < 0)

@@ -164,6 +164,7 @@ static const struct vgw_counter_desc lb_counters[] = {VGW_LB_COUNTERS(VGW_COUNTE
 const struct vgw_module vgw_lb_module = {
 	.name = "lb",
 	.cmds = vgw_lb_cmds,
+	.names = vgw_lb_names,
 	.settings = lb_settings,
 	.settings_reset = lb_settings_reset,
 	.settings_config = lb_settings_config,

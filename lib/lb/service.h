@@ -183,6 +183,8 @@ void vgw_lb_running_config(struct vgw_buf *b);
 
 /* Its commands (the *_cli.c files), ended by words == NULL. */
 extern const struct vgw_cmd vgw_lb_cmds[];
+/* object names the commands take, for completion (cli/cli.h) */
+extern const struct vgw_cli_names vgw_lb_names[];
 extern const struct vgw_cmd vgw_ct_cmds[];
 
 #endif

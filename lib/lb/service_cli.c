@@ -415,3 +415,18 @@ const struct vgw_cmd vgw_lb_cmds[] = {
 	 cmd_backend_del},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };
+
+/* Service names for completion (cli/cli.h). */
+static void list_services(vgw_cli_add_fn add, void *arg)
+{
+	for (int i = 0; vgw_lb.svc && i < VGW_LB_SVC_MAX; i++)
+		if (vgw_lb.svc[i].used)
+			add(arg, vgw_lb.svc[i].name, "");
+}
+
+const struct vgw_cli_names vgw_lb_names[] = {
+	{NULL, "SERVICE", list_services},
+	{"service", "NAME", list_services},
+	{"show service", "NAME", list_services},
+	{NULL, NULL, NULL},
+};

@@ -19,5 +19,7 @@ void vgw_port_close(void);
 
 /* Its commands (the *_cli.c files), ended by words == NULL. */
 extern const struct vgw_cmd vgw_port_cmds[];
+/* object names the commands take, for completion (cli/cli.h) */
+extern const struct vgw_cli_names vgw_port_names[];
 
 #endif

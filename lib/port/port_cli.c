@@ -78,3 +78,17 @@ const struct vgw_cmd vgw_port_cmds[] = {
 	 0, 0, cmd_show_flow},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };
+
+/* Port names for completion (cli/cli.h): the placeholders that name a port. */
+static void list_ports(vgw_cli_add_fn add, void *arg)
+{
+	for (int i = 0; i < vgw_gw.n_ports; i++)
+		add(arg, vgw_gw.ports[i].name, "");
+}
+
+const struct vgw_cli_names vgw_port_names[] = {
+	{"show port", "NAME", list_ports},
+	{"show stats", "PORT", list_ports},
+	{"trace add", "NAME", list_ports},
+	{NULL, NULL, NULL},
+};

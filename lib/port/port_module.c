@@ -323,6 +323,7 @@ static const struct vgw_counter_desc sp_counters[] = {VGW_PORT_SP_COUNTERS(VGW_C
 const struct vgw_module vgw_port_module = {
 	.name = "port",
 	.cmds = vgw_port_cmds,
+	.names = vgw_port_names,
 	.settings = settings,
 	.settings_finish = port_settings_finish,
 	.settings_reset = port_settings_reset,

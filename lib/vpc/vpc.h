@@ -144,5 +144,7 @@ void vgw_vpc_usage(const struct vgw_vpc_tables *t, uint32_t vni, uint32_t *endpo
 
 /* Its commands (the *_cli.c files), ended by words == NULL. */
 extern const struct vgw_cmd vgw_vpc_cmds[];
+/* object names the commands take, for completion (cli/cli.h) */
+extern const struct vgw_cli_names vgw_vpc_names[];
 
 #endif

@@ -395,3 +395,21 @@ const struct vgw_cmd vgw_vpc_cmds[] = {
 	 0, 0, cmd_show_eip},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };
+
+/* VPC names for completion (cli/cli.h), sorted by VNI as show vpc. */
+static void list_vpcs(vgw_cli_add_fn add, void *arg)
+{
+	uint32_t n;
+	if (!T)
+		return;
+	const void **v = vgw_rmap_sorted(T->vpc_by_vni, cmp_vpc, &n);
+	for (uint32_t i = 0; v && i < n; i++)
+		add(arg, ((const struct vgw_vpc *)v[i])->name, "");
+	free(v);
+}
+
+const struct vgw_cli_names vgw_vpc_names[] = {
+	{NULL, "VPC", list_vpcs},
+	{"vpc", "NAME", list_vpcs},
+	{NULL, NULL, NULL},
+};

@@ -39,6 +39,7 @@ static const struct vgw_counter_desc drops[] = {VGW_VPC_DROPS(VGW_COUNTER_DESC, 
 const struct vgw_module vgw_vpc_module = {
 	.name = "vpc",
 	.cmds = vgw_vpc_cmds,
+	.names = vgw_vpc_names,
 	.settings = settings,
 	.running_config = vgw_vpc_running_config,
 	.init = init,

@@ -5,9 +5,10 @@
  * gateway with tables (fuzz_eal.h).
  *
  * Input: up to 32 lines ('\n'-separated), run in order through
- * vgw_cli_exec() from fresh tables, so that a line can refer to what an
+ * vgw_cli_run() from fresh tables, so that a line can refer to what an
  * earlier one added. The first byte of a line that is '!' asks for JSON
- * output. Property (cli.h: "handlers validate every argument before
+ * output; a '~' next runs it in vgwctl's grammar (command words as unique
+ * prefixes, cli_grammar.c), and `complete ...` lines walk the completion. Property (cli.h: "handlers validate every argument before
  * changing anything and either apply the whole change or none of it"): a
  * REFUSED line changes nothing: `show running-config` and the JSON of show
  * vpc / eip / service / endpoint / neigh / route are byte-identical before
@@ -60,13 +61,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nl)
 			*nl = '\0';
 		bool json = line[0] == '!';
+		/* '~' (after '!'): vgwctl's grammar, command words as prefixes */
+		bool prefix = line[json] == '~';
 		/* the line alone in an exact-size buffer */
-		char *l = strdup(json ? line + 1 : line);
+		char *l = strdup(line + json + prefix);
 		FUZZ_CHECK(l);
 		char err[VGW_ERR_LEN] = "";
 		snapshot(&before);
 		vgw_buf_reset(&out);
-		if (vgw_cli_exec(l, json, &out, err) != 0) {
+		unsigned flags = (json ? VGW_CLI_JSON : 0) | (prefix ? VGW_CLI_PREFIX : 0);
+		if (vgw_cli_run(l, flags, &out, err) != 0) {
 			snapshot(&after);
 			if (before.len != after.len || memcmp(before.data, after.data, before.len)) {
 				fprintf(stderr, "refused line changed the state: '%s' (%s)\n"

@@ -18,6 +18,12 @@
  *  - vgw_cli_kv fills the values of the keys given, and refuses an unknown
  *    key, a repeated key, a key without a value and a missing required key
  *    with exact messages;
+ *  - vgw_cli_resolve: unique prefixes (vgwctl) and exact words (startup
+ *    file), an exact word winning over a longer one, ambiguity listing the
+ *    candidates, incomplete commands listing the next words, did-you-mean
+ *    within 2 edits; vgw_cli_read_only follows prefixes;
+ *  - vgw_cli_complete: next command words with their help, argument
+ *    keywords, object names (ports), refusals as vgw_cli_resolve's;
  *  - every registered command is documented: doc/cli.md (path given as
  *    argv[1] by meson) contains "`WORDS ARGS`" (or "`WORDS`" without args)
  *    for each of them. This test fails when the file is missing.
@@ -31,6 +37,7 @@
 #include <rte_version.h>
 
 #include "cli/cli.h"
+#include "core/gw.h"
 #include "core/module.h"
 #include "unit.h"
 #include "vgw_version.h"
@@ -231,8 +238,10 @@ static void test_exec_errors(void)
 	ASSERT_EQ(exec("   # nothing to do", true, err, &out), 0);
 	ASSERT_STR(out, "");
 
-	expect_err("frobnicate now please", "unknown command 'frobnicate now'; try 'help'");
-	expect_err("show", "unknown command 'show'; try 'help'");
+	expect_err("frobnicate now please", "unknown command 'frobnicate'; try 'help'");
+	expect_err("show", "incomplete command 'show'; next word: version, running-config, log, "
+		   "stats, runtime, trace, neigh, route, vpc, vtep, endpoint, eip, service, "
+		   "conntrack, snat, xdp, port, flow, kernel-routes, announcements, testmod");
 	expect_err("show bogus", "unknown command 'show bogus'; try 'help'");
 	expect_err("route add 10.0.0.0/8",
 		   "missing argument: usage: route add PREFIX via NH [via NH ...]");
@@ -376,6 +385,147 @@ static void test_doc(void)
 	free(doc);
 }
 
+/* ---- prefixes, suggestions, completion ------------------------------------- */
+
+/* Resolves line; returns the command's words, or the error message. */
+static const char *resolve(const char *line, bool prefix, int *first)
+{
+	static char copy[256], err[VGW_ERR_LEN];
+	static char *w[16];
+	snprintf(copy, sizeof(copy), "%s", line);
+	int n = vgw_cli_tokenize(copy, w, 16);
+	const struct vgw_cmd *c;
+	if (vgw_cli_resolve(n, w, prefix, &c, first, err) < 0)
+		return err;
+	return c->words;
+}
+
+static void test_resolve(void)
+{
+	static const struct {
+		const char *line;
+		bool prefix;
+		const char *want; /* command words, or the message */
+		int first;
+	} cases[] = {
+		{"sh ro", true, "show route", 2},
+		{"sh ro 10.0.0.0/8", true, "show route", 2},
+		{"sh ro su", true, "show route summary", 3},
+		{"show route", false, "show route", 2},
+		{"sh ro", false, "unknown command 'sh'; did you mean 'show'?", 0},
+		{"show xdp", true, "show xdp", 2},   /* exact wins over "show xdp map" */
+		{"show xdp m", true, "show xdp map", 3},
+		{"ro ad 10.0.0.0/8 via 10.1.0.2", true, "route add", 2},
+		{"he", true, "help", 1},
+		{"s", true, "ambiguous command 's': show, stats, service, snat", 0},
+		{"sh r", true, "ambiguous command 'sh r': running-config, runtime, route", 0},
+		{"sh", true, "incomplete command 'sh'; next word: version, running-config, log, "
+			      "stats, runtime, trace, neigh, route, vpc, vtep, endpoint, eip, "
+			      "service, conntrack, snat, xdp, port, flow, kernel-routes, "
+			      "announcements, testmod", 0},
+		{"shwo route", true, "unknown command 'shwo'; did you mean 'show'?", 0},
+		{"show rute", true, "unknown command 'show rute'; did you mean 'route'?", 0},
+		{"show rute", false, "unknown command 'show rute'; did you mean 'route'?", 0},
+		{"show zzzzzz", true, "unknown command 'show zzzzzz'; try 'help'", 0},
+		{"frobnicate", true, "unknown command 'frobnicate'; try 'help'", 0},
+		{"Show route", true, "unknown command 'Show'; did you mean 'show'?", 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int first = -1;
+		const char *got = resolve(cases[i].line, cases[i].prefix, &first);
+		if (strcmp(got, cases[i].want) != 0)
+			fprintf(stderr, "\n  '%s' (prefix %d)", cases[i].line, cases[i].prefix);
+		ASSERT_STR(got, cases[i].want);
+		ASSERT_EQ(first, cases[i].first);
+	}
+	ASSERT_EQ(vgw_cli_edit_distance("route", "rute"), 1);
+	ASSERT_EQ(vgw_cli_edit_distance("", "abc"), 3);
+	ASSERT_EQ(vgw_cli_edit_distance("kitten", "sitting"), 3);
+	ASSERT_EQ(vgw_cli_edit_distance("same", "same"), 0);
+
+	/* the control socket's runs: prefixes; the startup file's: exact */
+	struct vgw_buf out;
+	char err[VGW_ERR_LEN];
+	vgw_buf_init(&out);
+	ASSERT_EQ(vgw_cli_run("sh ver", VGW_CLI_PREFIX, &out, err), 0);
+	CU_ASSERT(out.data && strstr(out.data, "version: ") == out.data);
+	vgw_buf_reset(&out);
+	ASSERT_EQ(vgw_cli_run("sh ver", 0, &out, err), -1);
+	ASSERT_STR(err, "unknown command 'sh'; did you mean 'show'?");
+	vgw_buf_free(&out);
+
+	CU_ASSERT(vgw_cli_read_only("sh ro"));
+	CU_ASSERT(vgw_cli_read_only("show"));
+	CU_ASSERT(vgw_cli_read_only("sh"));
+	CU_ASSERT(vgw_cli_read_only("he route"));
+	CU_ASSERT(vgw_cli_read_only("complete sh"));
+	CU_ASSERT(vgw_cli_read_only(""));
+	CU_ASSERT(!vgw_cli_read_only("ro add 10.0.0.0/8 via 10.1.0.2"));
+	CU_ASSERT(!vgw_cli_read_only("s"));
+	CU_ASSERT(!vgw_cli_read_only("frobnicate"));
+}
+
+static char comp[2048];
+
+static void comp_add(void *arg, const char *word, const char *help)
+{
+	(void)arg;
+	size_t at = strlen(comp);
+	snprintf(comp + at, sizeof(comp) - at, "%s%s%s", at ? " " : "", word, help[0] ? "*" : "");
+}
+
+/* The completions after line, space separated, "*" after those with a help. */
+static const char *complete(const char *line)
+{
+	static char copy[256], err[VGW_ERR_LEN];
+	static char *w[16];
+	snprintf(copy, sizeof(copy), "%s", line);
+	int n = vgw_cli_tokenize(copy, w, 16);
+	comp[0] = '\0';
+	if (vgw_cli_complete(n, w, comp_add, NULL, err) < 0)
+		return err;
+	return comp;
+}
+
+static void test_complete(void)
+{
+	const char *first = complete("");
+	CU_ASSERT(strncmp(first, "help* complete* show ", 21) == 0);
+	CU_ASSERT(strstr(first, " route ") != NULL);
+	ASSERT_STR(complete("show xdp"), "map*");
+	ASSERT_STR(complete("sh ro"), "summary* <A.B.C.D>"); /* a hint, no names */
+	ASSERT_STR(complete("route"), "add* replace* del*");
+	ASSERT_STR(complete("route add"), "<PREFIX> via");
+	ASSERT_STR(complete("route add 10.0.0.0/8"), "via");
+	ASSERT_STR(complete("route add 10.0.0.0/8 via"), "<NH>");
+	ASSERT_STR(complete("route add 10.0.0.0/8 via 10.1.0.2"), "via"); /* repeats */
+	ASSERT_STR(complete("show stats"), "p1 p2 <PORT> all worker");
+	ASSERT_STR(complete("show stats all p1"), "worker");
+	ASSERT_STR(complete("trace add 5"), "port");
+	ASSERT_STR(complete("trace add 5 port"), "p1 p2 <NAME>");
+	ASSERT_STR(complete("show port"), "p1 p2 <NAME>");
+	ASSERT_STR(complete("route del 10.0.0.0/8"), "");
+	ASSERT_STR(complete("s"), "ambiguous command 's': show, stats, service, snat");
+	ASSERT_STR(complete("frobnicate x"), "unknown command 'frobnicate'; try 'help'");
+
+	/* the command: text lines "WORD\tHELP", JSON a list */
+	char err[VGW_ERR_LEN];
+	const char *out;
+	char want[512];
+	int at;
+	const struct vgw_cmd *map = lookup("show xdp map", &at);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(map);
+	ASSERT_EQ(exec("complete show xdp", false, err, &out), 0);
+	snprintf(want, sizeof(want), "map\t%s\n", map->help);
+	ASSERT_STR(out, want);
+	ASSERT_EQ(exec("complete show xdp", true, err, &out), 0);
+	snprintf(want, sizeof(want), "{\"completions\":[{\"word\":\"map\",\"help\":\"%s\"}]}\n",
+		 map->help);
+	ASSERT_STR(out, want);
+	ASSERT_EQ(exec("complete sh rute", false, err, &out), -1);
+	ASSERT_STR(err, "unknown command 'sh rute'; did you mean 'route'?");
+}
+
 /* ---- vgw_cli_kv --------------------------------------------------------- */
 static char kv_err[VGW_ERR_LEN];
 
@@ -422,6 +572,10 @@ static void test_cli_kv(void)
 int main(int argc, char **argv)
 {
 	doc_path = argc > 1 ? argv[1] : NULL;
+	/* two ports for the completion of port names (no EAL: only names) */
+	vgw_gw.n_ports = 2;
+	snprintf(vgw_gw.ports[0].name, sizeof(vgw_gw.ports[0].name), "p1");
+	snprintf(vgw_gw.ports[1].name, sizeof(vgw_gw.ports[1].name), "p2");
 	static const struct unit_test tests[] = {
 		{"tokenize", test_tokenize},
 		{"registry (vgw_cli_next)", test_registry},
@@ -429,6 +583,8 @@ int main(int argc, char **argv)
 		{"exec errors", test_exec_errors},
 		{"exec output (help, show version)", test_exec_output},
 		{"every command documented in doc/cli.md", test_doc},
+		{"prefixes, ambiguity, did-you-mean (vgw_cli_resolve)", test_resolve},
+		{"completion (vgw_cli_complete, complete)", test_complete},
 		{"vgw_cli_kv: values, unknown/repeated/valueless/missing keys", test_cli_kv},
 	};
 	return unit_run("cli", tests, sizeof(tests) / sizeof(tests[0]));

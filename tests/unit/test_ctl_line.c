@@ -106,11 +106,15 @@ static void test_read_only(void)
 	ASSERT_EQ(vgw_cli_read_only("# a comment"), true);
 	ASSERT_EQ(vgw_cli_read_only("route add 10.0.0.0/8 via 10.1.0.2"), false);
 	ASSERT_EQ(vgw_cli_read_only("showx version"), false);
-	ASSERT_EQ(vgw_cli_read_only("sho"), false);
+	ASSERT_EQ(vgw_cli_read_only("sho"), true); /* a prefix of show, as vgwctl runs it */
+	ASSERT_EQ(vgw_cli_read_only("sh ro"), true);
+	ASSERT_EQ(vgw_cli_read_only("ro add 10.0.0.0/8 via 10.1.0.2"), false);
+	ASSERT_EQ(vgw_cli_read_only("s"), false); /* ambiguous: show, stats, ... */
 	ASSERT_EQ(vgw_cli_read_only("frobnicate"), false);
 	int ro = 0, rw = 0;
 	for (const struct vgw_cmd *c = vgw_cli_next(NULL); c; c = vgw_cli_next(c)) {
-		bool want = strncmp(c->words, "show ", 5) == 0 || strcmp(c->words, "help") == 0;
+		bool want = strncmp(c->words, "show ", 5) == 0 || strcmp(c->words, "help") == 0 ||
+			    strcmp(c->words, "complete") == 0;
 		if (vgw_cli_read_only(c->words) != want)
 			fprintf(stderr, "\n  '%s': read-only should be %d\n", c->words, want);
 		CU_ASSERT(vgw_cli_read_only(c->words) == want);
