@@ -11,7 +11,9 @@ PKGS=(build-essential meson ninja-build pkg-config
       libasan8 libubsan1       # gcc 12's ASan (with LSan) and UBSan runtimes: the build-asan tests
       libclang-rt-14-dev       # libFuzzer and the sanitizer runtimes of the fuzz build (tests/fuzz)
       valgrind                 # callgrind: tests/bench/profile.sh --callgrind (instructions per packet)
-      prometheus curl)         # the metrics e2e test: a real scraper, promtool, HTTP queries
+      prometheus curl          # the metrics e2e test: a real scraper, promtool, HTTP queries
+      libedit-dev              # vgwctl's interactive prompt (line editing, history, completion)
+      groff-base man-db)       # the generated man pages render (unit-docgen)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,8 +14,9 @@
  *    as one request; the body goes to stdout on `ok` (exit 0), to stderr on
  *    `err` (exit 1). A request longer than 4096 bytes (newline included) or a
  *    word containing a newline is refused locally, without connecting (exit 1).
- *  - Interactive (no WORD, stdin is a TTY): prompt `vgw> `, one request per
- *    line over one connection; errors are printed and the session goes on;
+ *  - Interactive (no WORD, stdin is a TTY): prompt `vgw> ` with line
+ *    editing, history and completion (interactive.h), one request per line
+ *    over one connection; errors are printed and the session goes on;
  *    `quit`, `exit` or EOF end it (exit 0).
  *  - Batch (no WORD, stdin is not a TTY): one request per line of stdin over
  *    one connection; outputs go to stdout; the first error stops the batch
@@ -25,6 +26,7 @@
  * VT, FF) and re-joined with single spaces; a word starting with `#` starts a
  * comment that runs to the end of the line; blank/comment lines are skipped.
  *
+ * On a terminal, a `help` table wraps to its width (interactive.h).
  * Bodies are always printed with a trailing newline (added when missing).
  * Exit 2: the daemon cannot be reached (connect fails), protocol error, the
  * daemon closed the connection, or it stayed silent for VGWCTL_TIMEOUT_MS.
@@ -39,6 +41,7 @@
 #include <unistd.h>
 
 #include "ctl_client.h"
+#include "interactive.h"
 
 #define EXIT_FAIL 1        /* command failed / refused / usage */
 #define EXIT_UNREACHABLE 2 /* daemon unreachable / connection or protocol failure */
@@ -140,7 +143,8 @@ static int one_shot(struct ctx *c, size_t nwords, const char *const *words)
 		return transport_error(c, rc, 0);
 
 	if (resp.status == CTL_STATUS_OK) {
-		print_body(stdout, resp.body, resp.len);
+		vgwctl_print_wrapped(stdout, resp.body, resp.len,
+				     c->json ? 0 : vgwctl_term_width(STDOUT_FILENO));
 		rc = 0;
 	} else {
 		fflush(stdout);
@@ -302,7 +306,7 @@ int main(int argc, char **argv)
 	};
 	struct ctx c = { .sock_path = NULL, .json = false, .fd = -1 };
 	const char *env;
-	int opt, ret;
+	int opt, ret = 0;
 
 	/* '+': stop at the first WORD, so that command words are never options. */
 	while ((opt = getopt_long(argc, argv, "+s:jh", longopts, NULL)) != -1) {
@@ -332,8 +336,10 @@ int main(int argc, char **argv)
 
 	if (optind < argc)
 		ret = one_shot(&c, (size_t)(argc - optind), (const char *const *)(argv + optind));
-	else
-		ret = line_loop(&c, isatty(STDIN_FILENO) == 1);
+	else if (isatty(STDIN_FILENO) == 1 && (ret = do_connect(&c)) == 0)
+		ret = vgwctl_interactive(c.fd, c.json, c.sock_path);
+	else if (isatty(STDIN_FILENO) != 1)
+		ret = line_loop(&c, false);
 
 	if (c.fd >= 0)
 		close(c.fd);
