@@ -24,6 +24,7 @@
  *    within 2 edits; vgw_cli_read_only follows prefixes;
  *  - vgw_cli_complete: next command words with their help, argument
  *    keywords, object names (ports), refusals as vgw_cli_resolve's;
+ *  - every registered command is in the generated vgwctl(8) (argv[2]);
  *  - every registered command is documented: doc/cli.md (path given as
  *    argv[1] by meson) contains "`WORDS ARGS`" (or "`WORDS`" without args)
  *    for each of them. This test fails when the file is missing.
@@ -42,7 +43,7 @@
 #include "unit.h"
 #include "vgw_version.h"
 
-static const char *doc_path;
+static const char *doc_path, *man_path;
 
 static void test_tokenize(void)
 {
@@ -385,6 +386,35 @@ static void test_doc(void)
 	free(doc);
 }
 
+/* The generated vgwctl(8) (app/docgen) has a "\fBWORDS\fR" tag (hyphens
+ * escaped) for every command. */
+static void test_man(void)
+{
+	char *man = slurp(man_path);
+	if (!man) {
+		fprintf(stderr, "\n  cannot read the man page '%s' (argv[2])\n",
+			man_path ? man_path : "(none)");
+		CU_FAIL_FATAL("vgwctl.8 missing");
+	}
+	int missing = 0;
+	for (const struct vgw_cmd *c = vgw_cli_next(NULL); c; c = vgw_cli_next(c)) {
+		if (strncmp(c->help, "test builds only", 16) == 0)
+			continue;
+		char needle[512];
+		size_t at = (size_t)snprintf(needle, sizeof(needle), "\\fB");
+		for (const char *w = c->words; *w && at + 8 < sizeof(needle); w++)
+			at += (size_t)snprintf(needle + at, sizeof(needle) - at,
+					       *w == '-' ? "\\-" : "%c", *w);
+		snprintf(needle + at, sizeof(needle) - at, "\\fR");
+		if (!strstr(man, needle)) {
+			fprintf(stderr, "\n  %s does not document %s", man_path, needle);
+			missing++;
+		}
+	}
+	ASSERT_EQ(missing, 0);
+	free(man);
+}
+
 /* ---- prefixes, suggestions, completion ------------------------------------- */
 
 /* Resolves line; returns the command's words, or the error message. */
@@ -572,6 +602,7 @@ static void test_cli_kv(void)
 int main(int argc, char **argv)
 {
 	doc_path = argc > 1 ? argv[1] : NULL;
+	man_path = argc > 2 ? argv[2] : NULL;
 	/* two ports for the completion of port names (no EAL: only names) */
 	vgw_gw.n_ports = 2;
 	snprintf(vgw_gw.ports[0].name, sizeof(vgw_gw.ports[0].name), "p1");
@@ -583,6 +614,7 @@ int main(int argc, char **argv)
 		{"exec errors", test_exec_errors},
 		{"exec output (help, show version)", test_exec_output},
 		{"every command documented in doc/cli.md", test_doc},
+		{"every command in the generated vgwctl(8)", test_man},
 		{"prefixes, ambiguity, did-you-mean (vgw_cli_resolve)", test_resolve},
 		{"completion (vgw_cli_complete, complete)", test_complete},
 		{"vgw_cli_kv: values, unknown/repeated/valueless/missing keys", test_cli_kv},
