@@ -375,6 +375,10 @@ int vgwctl_interactive(int fd, bool json, const char *sock_path)
 		while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
 			n--;
 		char copy[CTL_REQUEST_MAX + 1];
+		if (n >= sizeof(copy)) { /* never send a cut line */
+			fprintf(stderr, "vgwctl: %s (not sent)\n", ctl_strerror(CTL_ETOOLONG));
+			continue;
+		}
 		snprintf(copy, sizeof(copy), "%.*s", (int)n, line);
 		const char *p = copy + strspn(copy, " \t");
 		if (!*p)
