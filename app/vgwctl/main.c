@@ -49,8 +49,6 @@
 /* Inactivity timeout on the socket: a daemon silent this long is an error. */
 #define VGWCTL_TIMEOUT_MS 60000u
 
-#define PROMPT "vgw> "
-
 struct ctx {
 	const char *sock_path;
 	bool json;
@@ -192,9 +190,9 @@ static long split_words(char *line, char ***words, size_t *cap)
 }
 
 /*
- * Interactive (prompt) or batch loop over stdin. Returns the exit code.
+ * Batch loop over stdin (the prompt is interactive.c). Returns the exit code.
  */
-static int line_loop(struct ctx *c, bool interactive)
+static int batch(struct ctx *c)
 {
 	char *line = NULL, **words = NULL;
 	size_t line_cap = 0, words_cap = 0;
@@ -213,10 +211,6 @@ static int line_loop(struct ctx *c, bool interactive)
 		long nw;
 		int rc;
 
-		if (interactive) {
-			fputs(PROMPT, stdout);
-			fflush(stdout);
-		}
 		errno = 0;
 		got = getline(&line, &line_cap, stdin);
 		if (got < 0) {
@@ -224,16 +218,12 @@ static int line_loop(struct ctx *c, bool interactive)
 				fprintf(stderr, "vgwctl: error reading stdin: %s\n",
 					strerror(errno ? errno : EIO));
 				ret = EXIT_FAIL;
-			} else if (interactive) {
-				fputc('\n', stdout); /* leave the terminal on a fresh line */
 			}
 			break;
 		}
 		lineno++;
 		if (memchr(line, '\0', (size_t)got) != NULL) {
 			fprintf(stderr, "vgwctl: stdin:%lu: line contains a NUL byte\n", lineno);
-			if (interactive)
-				continue;
 			ret = EXIT_FAIL;
 			break;
 		}
@@ -251,10 +241,6 @@ static int line_loop(struct ctx *c, bool interactive)
 		rc = ctl_build_request(c->json, (size_t)nw, (const char *const *)words,
 				       &req, &req_len);
 		if (rc < 0) {
-			if (interactive) {
-				fprintf(stderr, "vgwctl: %s (not sent)\n", ctl_strerror(rc));
-				continue;
-			}
 			fprintf(stderr, "vgwctl: stdin:%lu: %s (not sent)\n", lineno,
 				ctl_strerror(rc));
 			ret = EXIT_FAIL;
@@ -263,7 +249,7 @@ static int line_loop(struct ctx *c, bool interactive)
 		rc = ctl_transact(c->fd, req, req_len, &resp);
 		free(req);
 		if (rc < 0) {
-			ret = transport_error(c, rc, interactive ? 0 : lineno);
+			ret = transport_error(c, rc, lineno);
 			break;
 		}
 		if (resp.status == CTL_STATUS_OK) {
@@ -273,23 +259,18 @@ static int line_loop(struct ctx *c, bool interactive)
 			continue;
 		}
 		fflush(stdout);
-		if (!interactive) {
-			/* Name the failing line; `line` was split in place, so re-join. */
-			fprintf(stderr, "vgwctl: stdin:%lu: ", lineno);
-			for (long i = 0; i < nw; i++)
-				fprintf(stderr, "%s%s", i ? " " : "", words[i]);
-			fputs(": ", stderr);
-		}
+		/* Name the failing line; `line` was split in place, so re-join. */
+		fprintf(stderr, "vgwctl: stdin:%lu: ", lineno);
+		for (long i = 0; i < nw; i++)
+			fprintf(stderr, "%s%s", i ? " " : "", words[i]);
+		fputs(": ", stderr);
 		if (resp.len == 0)
-			fputs(interactive ? "vgwctl: command failed (no message from vgwd)\n"
-					  : "command failed (no message from vgwd)\n", stderr);
+			fputs("command failed (no message from vgwd)\n", stderr);
 		else
 			print_body(stderr, resp.body, resp.len);
 		ctl_response_free(&resp);
-		if (!interactive) {
-			ret = EXIT_FAIL;
-			break;
-		}
+		ret = EXIT_FAIL;
+		break;
 	}
 	free(line);
 	free(words);
@@ -339,7 +320,7 @@ int main(int argc, char **argv)
 	else if (isatty(STDIN_FILENO) == 1 && (ret = do_connect(&c)) == 0)
 		ret = vgwctl_interactive(c.fd, c.json, c.sock_path);
 	else if (isatty(STDIN_FILENO) != 1)
-		ret = line_loop(&c, false);
+		ret = batch(&c);
 
 	if (c.fd >= 0)
 		close(c.fd);

@@ -14,12 +14,13 @@ static int cmd_help(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	int shown = 0;
 	vgw_fmt_list_begin(f, "commands");
 	for (const struct vgw_cmd *c = vgw_cli_next(NULL); c; c = vgw_cli_next(c)) {
-		/* help WORD... lists the commands whose words start with them */
+		/* help WORD... lists the commands whose words start with them,
+		 * each WORD a prefix of its word as vgwctl takes them ("help ro") */
 		bool ok = true;
 		const char *w = c->words;
 		for (int i = 0; i < argc && ok; i++) {
 			size_t len = strcspn(w, " ");
-			ok = strlen(argv[i]) == len && strncmp(w, argv[i], len) == 0;
+			ok = strlen(argv[i]) <= len && strncmp(w, argv[i], strlen(argv[i])) == 0;
 			w += len;
 			w += strspn(w, " ");
 		}
@@ -35,7 +36,13 @@ static int cmd_help(struct vgw_cli_ctx *ctx, int argc, char **argv)
 	}
 	vgw_fmt_list_end(f);
 	if (!shown) {
-		snprintf(ctx->err, VGW_ERR_LEN, "no command starts with '%s'", argv[0]);
+		char words[128];
+		size_t at = 0;
+		words[0] = '\0';
+		for (int i = 0; i < argc && at < sizeof(words); i++)
+			at += (size_t)snprintf(words + at, sizeof(words) - at, "%s%s", i ? " " : "",
+					       argv[i]);
+		snprintf(ctx->err, VGW_ERR_LEN, "no command starts with '%s'", words);
 		return -1;
 	}
 	return 0;
@@ -114,7 +121,7 @@ static int cmd_show_running_config(struct vgw_cli_ctx *ctx, int argc, char **arg
 }
 
 const struct vgw_cmd vgw_core_cmds[] = {
-	{"help", "[WORD...]", "list commands (those starting with WORD...)", 0, 8, cmd_help},
+	{"help", "[WORD...]", "list commands (those whose words start with WORD...)", 0, 8, cmd_help},
 	{"complete", "[WORD...]",
 	 "what may follow WORD... (command words, keywords, object names): vgwctl's Tab", 0,
 	 VGW_CLI_MAX_WORDS - 1, cmd_complete},

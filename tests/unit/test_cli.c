@@ -301,6 +301,7 @@ static void test_exec_errors(void)
 		   "invalid MAC address '02:00:00:00:00' (expected xx:xx:xx:xx:xx:xx)");
 	expect_err("neigh del x", "invalid IPv4 address 'x'");
 	expect_err("help nosuch", "no command starts with 'nosuch'");
+	expect_err("help route x", "no command starts with 'route x'");
 }
 
 static void test_exec_output(void)
@@ -323,6 +324,12 @@ static void test_exec_output(void)
 	snprintf(want, sizeof(want), "%-*s  HELP\n%s %-*s  %s\n", w, "COMMAND", c->words,
 		 w - (int)strlen(c->words) - 1, c->args, c->help);
 	ASSERT_STR(out, want);
+
+	/* help takes prefixes: "help ro" is the route commands */
+	ASSERT_EQ(exec("help ro", false, err, &out), 0);
+	CU_ASSERT(strstr(out, "route add") && strstr(out, "route del") && !strstr(out, "show"));
+	ASSERT_EQ(exec("help sh ro su", false, err, &out), 0);
+	CU_ASSERT(strstr(out, "show route summary") != NULL);
 
 	/* help without words lists every command, one row each */
 	ASSERT_EQ(exec("help", false, err, &out), 0);
