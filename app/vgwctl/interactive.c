@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <histedit.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -274,6 +275,16 @@ static bool history_path(char *buf, size_t cap)
 	return n > 0 && (size_t)n < cap;
 }
 
+/* Ctrl-C drops the line being typed instead of ending vgwctl: the handler
+ * only interrupts el_gets' read (no SA_RESTART). */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
 static char *prompt(EditLine *el)
 {
 	(void)el;
@@ -350,6 +361,9 @@ int vgwctl_interactive(int fd, bool json, const char *sock_path)
 	/* a missing file is a first session, not an error */
 	if (have_path && history(h, &ev, H_LOAD, path) < 0 && access(path, F_OK) == 0)
 		fprintf(stderr, "vgwctl: cannot read history %s\n", path);
+	struct sigaction sa = {.sa_handler = on_sigint}, old_sa;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_sa);
 	el_set(el, EL_CLIENTDATA, &s);
 	el_set(el, EL_PROMPT, prompt);
 	el_set(el, EL_EDITOR, "emacs");
@@ -364,7 +378,13 @@ int vgwctl_interactive(int fd, bool json, const char *sock_path)
 	bool warned = false;
 	for (;;) {
 		int count;
+		interrupted = 0;
 		const char *line = el_gets(el, &count);
+		if (interrupted) { /* Ctrl-C: a fresh prompt */
+			fputs("^C\n", stdout);
+			el_reset(el);
+			continue;
+		}
 		if (!line || count <= 0) {
 			fputc('\n', stdout); /* leave the terminal on a fresh line */
 			break;
@@ -403,5 +423,6 @@ int vgwctl_interactive(int fd, bool json, const char *sock_path)
 	}
 	history_end(h);
 	el_end(el);
+	sigaction(SIGINT, &old_sa, NULL);
 	return s.broken ? 2 : 0;
 }

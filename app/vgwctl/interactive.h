@@ -6,7 +6,8 @@
  *  - vgwctl_interactive() reads lines at a `vgw> ` prompt with line editing
  *    (emacs keys, ~/.editrc applies) and sends each as one request over the
  *    connected socket fd; errors are printed and the session goes on;
- *    `quit`, `exit` or EOF (Ctrl-D) end it. A transport failure ends it
+ *    `quit`, `exit` or EOF (Ctrl-D) end it; Ctrl-C drops the line being
+ *    typed and gives a fresh prompt. A transport failure ends it
  *    with exit 2 (as main.c's other modes).
  *  - History: every line sent is kept, across sessions, in
  *    $XDG_STATE_HOME/vgwctl_history when XDG_STATE_HOME is set (non-empty),

@@ -6,7 +6,7 @@ usage: cli_pty.py VGWCTL SOCKET HOME_DIR VPC_NAME
 Types at the `vgw> ` prompt and checks what the terminal shows (escape
 sequences stripped): a prefixed command (`sh ro`), Tab on a partial command
 word and on a VPC name (completed by the daemon's `complete`), `?` listing
-what may follow, the up arrow recalling the last line, an ambiguous prefix
+what may follow, the up arrow recalling the last line, Ctrl-C dropping a line, an ambiguous prefix
 refused with its candidates, and the history file written under HOME_DIR.
 Prints PASS:/FAIL: lines; exit 0 when every check passed, 1 otherwise.
 """
@@ -151,6 +151,15 @@ def main():
     lines = t.screen(m).split(b"\n")
     longest = max(len(l.decode("utf-8", "replace")) for l in lines)
     ok(longest <= 100, f"help fits 100 columns (longest line {longest})")
+    # Ctrl-C drops the line, vgwctl stays
+    m = t.send(b"route del 10.9.9.0/24")
+    t.read(0.3)
+    m = t.send(b"\x03")
+    ok(t.expect(b"^C", since=m) and t.expect(b"vgw> ", since=m), "Ctrl-C gives a fresh prompt",
+       t.screen(m))
+    m = t.send(b"sh ver\r")
+    ok(t.expect(b"dpdk: ", since=m) and b"route del" not in t.screen(m),
+       "after Ctrl-C the dropped line is gone", t.screen(m))
     m = t.send(b"s\r")
     ok(t.expect(b"ambiguous command 's': ", since=m), "an ambiguous prefix lists candidates",
        t.screen(m))
