@@ -216,6 +216,8 @@ void vgw_vpc_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
 	}
 	vgw_rmap_get_bulk(vgw_vpc_main->eip_by_priv, (const uint8_t(*)[VGW_RMAP_KEY_LEN])keys, v->n,
 			  eip);
+	/* once a vector: the trace test below is on a register */
+	const bool traced = w->trace_on;
 	for (uint32_t i = 0; i < v->n; i++) {
 		struct rte_mbuf *m = v->m[i];
 		const struct vgw_pkt *p = &v->p[i];
@@ -242,7 +244,7 @@ void vgw_vpc_stage_vpc_out(struct vgw_worker *w, const struct vgw_vec *v)
 			vgw_dp_drop(w, p->in_port, VGW_VPC_DROP(NAT_ICMP_UNTRANSLATABLE), m);
 			continue;
 		}
-		if (vgw_trace_is(w, m)) {
+		if (unlikely(traced) && (m->ol_flags & vgw_trace_flag)) {
 			char a[VGW_IP4_STRLEN], b[VGW_IP4_STRLEN];
 			vgw_trace_notef(w, m, VGW_STAGE_VPC_OUT, "eip of %s: %s", vgw_ip4_str(src, a),
 					vgw_ip4_str(e->eip, b));
