@@ -11,7 +11,8 @@ PKGS=(build-essential meson ninja-build pkg-config
       libasan8 libubsan1       # gcc 12's ASan (with LSan) and UBSan runtimes: the build-asan tests
       libclang-rt-14-dev       # libFuzzer and the sanitizer runtimes of the fuzz build (tests/fuzz)
       valgrind                 # callgrind: tests/bench/profile.sh --callgrind (instructions per packet)
-      prometheus curl)         # the metrics e2e test: a real scraper, promtool, HTTP queries
+      prometheus curl          # the metrics e2e test: a real scraper, promtool, HTTP queries
+      debhelper dpkg-dev fakeroot lintian systemd)  # the package test (tests/pkg): dpkg-buildpackage, lintian, systemd-analyze verify
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

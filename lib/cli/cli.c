@@ -98,6 +98,25 @@ bool vgw_cli_read_only(const char *line)
 	return (n == 4 && strncmp(p, "show", 4) == 0) || (n == 4 && strncmp(p, "help", 4) == 0);
 }
 
+const struct vgw_cmd *vgw_cli_check(int argc, char **argv, int *first_arg,
+				    char err[VGW_ERR_LEN])
+{
+	const struct vgw_cmd *c = vgw_cli_lookup(argc, argv, first_arg);
+	if (!c) {
+		snprintf(err, VGW_ERR_LEN, "unknown command '%s%s%s'; try 'help'", argv[0],
+			 argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+		return NULL;
+	}
+	int nargs = argc - *first_arg;
+	if (nargs < c->min_args || nargs > c->max_args) {
+		snprintf(err, VGW_ERR_LEN, "%s: usage: %s%s%s", nargs < c->min_args ?
+			 "missing argument" : "too many arguments", c->words,
+			 c->args[0] ? " " : "", c->args);
+		return NULL;
+	}
+	return c;
+}
+
 int vgw_cli_exec(const char *line, bool json, struct vgw_buf *out,
 		 char err[VGW_ERR_LEN])
 {
@@ -119,19 +138,10 @@ int vgw_cli_exec(const char *line, bool json, struct vgw_buf *out,
 	if (argc == 0)
 		return 0;
 	int first;
-	const struct vgw_cmd *c = vgw_cli_lookup(argc, argv, &first);
-	if (!c) {
-		snprintf(err, VGW_ERR_LEN, "unknown command '%s%s%s'; try 'help'", argv[0],
-			 argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+	const struct vgw_cmd *c = vgw_cli_check(argc, argv, &first, err);
+	if (!c)
 		return -1;
-	}
 	int nargs = argc - first;
-	if (nargs < c->min_args || nargs > c->max_args) {
-		snprintf(err, VGW_ERR_LEN, "%s: usage: %s%s%s", nargs < c->min_args ?
-			 "missing argument" : "too many arguments", c->words,
-			 c->args[0] ? " " : "", c->args);
-		return -1;
-	}
 	struct vgw_fmt f;
 	vgw_fmt_init(&f, out, json);
 	struct vgw_cli_ctx ctx = {.f = &f, .json = json};

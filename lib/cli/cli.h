@@ -48,6 +48,14 @@ int vgw_cli_tokenize(char *line, char **words, int max);
  * its first argument. NULL if none matches. */
 const struct vgw_cmd *vgw_cli_lookup(int argc, char **argv, int *first_arg);
 
+/* The grammar of a tokenized line without running it: the command exists
+ * and takes this many arguments. Returns the command (*first_arg as in
+ * vgw_cli_lookup), or NULL with err set (the message vgw_cli_exec gives).
+ * Needs no table nor port: the startup loader checks every command line with
+ * it before EAL starts (and vgwd --check). */
+const struct vgw_cmd *vgw_cli_check(int argc, char **argv, int *first_arg,
+				    char err[VGW_ERR_LEN]);
+
 /* Parses "KEY VALUE ..." pairs: each argv word must be one of keys (NULL
  * terminated), at most once, followed by a value; vals[i] gets the value of
  * keys[i] or stays NULL. keys listed in `required` (a prefix count) must be
