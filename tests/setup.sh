@@ -13,7 +13,8 @@ PKGS=(build-essential meson ninja-build pkg-config
       valgrind                 # callgrind: tests/bench/profile.sh --callgrind (instructions per packet)
       prometheus curl          # the metrics e2e test: a real scraper, promtool, HTTP queries
       libedit-dev              # vgwctl's interactive prompt (line editing, history, completion)
-      groff-base man-db)       # the generated man pages render (unit-docgen)
+      groff-base man-db        # the generated man pages render (unit-docgen)
+      debhelper dpkg-dev fakeroot lintian systemd)  # the package test (tests/pkg): dpkg-buildpackage, lintian, systemd-analyze verify
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

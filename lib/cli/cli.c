@@ -110,6 +110,28 @@ bool vgw_cli_read_only(const char *line)
 	return strcmp(c->words, "help") == 0 || strcmp(c->words, "complete") == 0;
 }
 
+/* Whether argv's argument count (from first) suits c; else err says why. */
+static bool arity_ok(const struct vgw_cmd *c, int argc, int first, char err[VGW_ERR_LEN])
+{
+	int nargs = argc - first;
+	if (nargs >= c->min_args && nargs <= c->max_args)
+		return true;
+	snprintf(err, VGW_ERR_LEN, "%s: usage: %s%s%s",
+		 nargs < c->min_args ? "missing argument" : "too many arguments", c->words,
+		 c->args[0] ? " " : "", c->args);
+	return false;
+}
+
+const struct vgw_cmd *vgw_cli_check(int argc, char **argv, int *first_arg,
+				    char err[VGW_ERR_LEN])
+{
+	const struct vgw_cmd *c;
+	/* whole words, as the startup file takes them */
+	if (vgw_cli_resolve(argc, argv, false, &c, first_arg, err) < 0)
+		return NULL;
+	return arity_ok(c, argc, *first_arg, err) ? c : NULL;
+}
+
 int vgw_cli_exec(const char *line, bool json, struct vgw_buf *out,
 		 char err[VGW_ERR_LEN])
 {
@@ -139,15 +161,10 @@ int vgw_cli_run(const char *line, unsigned flags, struct vgw_buf *out,
 		return 0;
 	int first;
 	const struct vgw_cmd *c;
-	if (vgw_cli_resolve(argc, argv, flags & VGW_CLI_PREFIX, &c, &first, err) < 0)
+	if (vgw_cli_resolve(argc, argv, flags & VGW_CLI_PREFIX, &c, &first, err) < 0 ||
+	    !arity_ok(c, argc, first, err))
 		return -1;
 	int nargs = argc - first;
-	if (nargs < c->min_args || nargs > c->max_args) {
-		snprintf(err, VGW_ERR_LEN, "%s: usage: %s%s%s", nargs < c->min_args ?
-			 "missing argument" : "too many arguments", c->words,
-			 c->args[0] ? " " : "", c->args);
-		return -1;
-	}
 	struct vgw_fmt f;
 	vgw_fmt_init(&f, out, json);
 	struct vgw_cli_ctx ctx = {.f = &f, .json = json};

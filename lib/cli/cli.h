@@ -95,6 +95,14 @@ int vgw_cli_complete(int argc, char **argv, vgw_cli_add_fn add, void *arg,
 /* Levenshtein distance of two words; 99 when one is longer than 31 bytes. */
 int vgw_cli_edit_distance(const char *a, const char *b);
 
+/* The grammar of a tokenized line without running it: the command exists
+ * and takes this many arguments. Returns the command (*first_arg as in
+ * vgw_cli_resolve, whole words), or NULL with err set (the message vgw_cli_exec gives).
+ * Needs no table nor port: the startup loader checks every command line with
+ * it before EAL starts (and vgwd --check). */
+const struct vgw_cmd *vgw_cli_check(int argc, char **argv, int *first_arg,
+				    char err[VGW_ERR_LEN]);
+
 /* Parses "KEY VALUE ..." pairs: each argv word must be one of keys (NULL
  * terminated), at most once, followed by a value; vals[i] gets the value of
  * keys[i] or stays NULL. keys listed in `required` (a prefix count) must be

@@ -2,6 +2,7 @@
 #include "loader.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,61 @@ void vgw_load_discard(void)
 	free(ld.cmds);
 	ld.cmds = NULL;
 	ld.n = 0;
+}
+
+/* The first word of a command nearest to w within max_dist edits. */
+static const char *closest_command(const char *w, unsigned int max_dist, unsigned int *dist)
+{
+	const char *best = NULL;
+	static char word[64];
+	*dist = max_dist + 1;
+	for (const struct vgw_cmd *c = vgw_cli_next(NULL); c; c = vgw_cli_next(c)) {
+		size_t n = strcspn(c->words, " ");
+		if (n >= sizeof(word))
+			continue;
+		char first[sizeof(word)];
+		memcpy(first, c->words, n);
+		first[n] = '\0';
+		unsigned int d = vgw_edit_distance(w, first, max_dist);
+		if (d < *dist) {
+			memcpy(word, first, n + 1);
+			best = word;
+			*dist = d;
+		}
+	}
+	return best;
+}
+
+/* A line that is not a setting must be a command of the right arity. An
+ * unknown first word is named at its own line, with the nearest setting word
+ * (in the settings part: `prot p0 ...` is a mistyped `port`) or command word
+ * within 2 edits; without this check it was kept as a command and the next
+ * setting was refused as coming "after the first command", on a wrong line. */
+static int check_command(int argc, char **argv, bool in_commands, char *err)
+{
+	int first;
+	if (vgw_cli_lookup(argc, argv, &first)) {
+		/* the command exists: its argument count */
+		return vgw_cli_check(argc, argv, &first, err) ? 0 : -1;
+	}
+	unsigned int ds = UINT32_MAX, dc = UINT32_MAX;
+	const char *s = in_commands ? NULL : vgw_settings_closest(argv[0], 2, &ds);
+	const char *c = closest_command(argv[0], 2, &dc);
+	/* an exact command word (a wrong verb: `route ad`) is no typo of it */
+	if (dc == 0)
+		c = NULL;
+	const char *hint = s && (!c || ds <= dc) ? s : c;
+	char dym[96] = "";
+	if (hint)
+		snprintf(dym, sizeof(dym), "; did you mean '%s'?", hint);
+	if (in_commands || dc == 0)
+		snprintf(err, VGW_ERR_LEN, "unknown command '%s%s%s'%s", argv[0],
+			 argc > 1 ? " " : "", argc > 1 ? argv[1] : "",
+			 hint ? dym : "; try 'help'");
+	else
+		snprintf(err, VGW_ERR_LEN, "unknown setting or command '%s'%s", argv[0],
+			 hint ? dym : " (settings: conf/vgw.conf; commands: 'help')");
+	return -1;
 }
 
 int vgw_load_settings(const char *path, char *err)
@@ -77,6 +133,14 @@ int vgw_load_settings(const char *path, char *err)
 				break;
 			}
 			continue;
+		}
+		/* a command's grammar is checked now, before EAL starts (and by
+		 * vgwd --check); what it names is checked when it runs */
+		char e[VGW_ERR_LEN];
+		if (check_command(argc, argv, in_commands, e) < 0) {
+			snprintf(err, VGW_ERR_LEN, "%s:%d: %s", path, lineno, e);
+			rc = -1;
+			break;
 		}
 		in_commands = true;
 		line[strcspn(line, "\r\n")] = '\0';

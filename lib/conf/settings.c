@@ -57,10 +57,35 @@ static int lcores_line(int argc, char **argv, char *err)
 	return 0;
 }
 
+/* A group name as Debian's adduser takes it (NAME_REGEX, 32 bytes at most):
+ * anything else cannot name a group, so it is refused here, before EAL,
+ * rather than by getgrnam() at start. */
+static int group_name(const char *g, char *err)
+{
+	size_t n = strlen(g);
+	bool ok = n >= 1 && n <= 32 && ((g[0] >= 'a' && g[0] <= 'z') || g[0] == '_');
+	for (size_t i = 1; ok && i < n; i++)
+		ok = (g[i] >= 'a' && g[i] <= 'z') || (g[i] >= '0' && g[i] <= '9') ||
+		     g[i] == '_' || g[i] == '-';
+	if (!ok) {
+		snprintf(err, VGW_ERR_LEN,
+			 "control group: invalid group name '%s' (1-32 of a-z 0-9 _ -, "
+			 "starting with a letter or _)", g);
+		return -1;
+	}
+	return 0;
+}
+
 static int control_line(int argc, char **argv, char *err)
 {
+	if (argc == 3 && strcmp(argv[1], "group") == 0) {
+		if (group_name(argv[2], err) < 0)
+			return -1;
+		snprintf(vgw_gw.set.socket_group, sizeof(vgw_gw.set.socket_group), "%s", argv[2]);
+		return 0;
+	}
 	if (argc != 3 || strcmp(argv[1], "socket") != 0) {
-		snprintf(err, VGW_ERR_LEN, "control: expected 'socket PATH'");
+		snprintf(err, VGW_ERR_LEN, "control: expected 'socket PATH' or 'group NAME'");
 		return -1;
 	}
 	if (argv[2][0] != '/' || strlen(argv[2]) >= sizeof(vgw_gw.set.socket_path)) {
@@ -126,6 +151,8 @@ void vgw_core_settings_config(struct vgw_buf *b)
 		vgw_buf_puts(b, "\n");
 	vgw_buf_printf(b, "lcores %s\n", vgw_gw.set.lcores);
 	vgw_buf_printf(b, "control socket %s\n", vgw_gw.set.socket_path);
+	if (vgw_gw.set.socket_group[0])
+		vgw_buf_printf(b, "control group %s\n", vgw_gw.set.socket_group);
 }
 
 /* The generic part: a line goes to the module that owns its first word;
@@ -146,6 +173,22 @@ bool vgw_settings_is_setting(const char *w)
 		if (owns(s, w))
 			return true;
 	return false;
+}
+
+const char *vgw_settings_closest(const char *w, unsigned int max_dist, unsigned int *dist)
+{
+	const char *best = NULL;
+	unsigned int best_d = max_dist + 1;
+	FOREACH_SETTING(s) {
+		unsigned int d = vgw_edit_distance(w, s->word, max_dist);
+		if (d < best_d) {
+			best = s->word;
+			best_d = d;
+		}
+	}
+	if (dist)
+		*dist = best_d;
+	return best;
 }
 
 /* "word key N" or "word N": the number entry that takes this line */

@@ -35,6 +35,10 @@ extern struct vgw_startup vgw_startup;
 /* True if the line's first word names a setting. */
 bool vgw_settings_is_setting(const char *first_word);
 
+/* The setting word nearest to w within max_dist edits (*dist gets its
+ * distance), or NULL: for "did you mean" in the loader's errors. */
+const char *vgw_settings_closest(const char *w, unsigned int max_dist, unsigned int *dist);
+
 /* Applies one setting line given as words. 0, or -1 with err. */
 int vgw_settings_line(int argc, char **argv, char *err);
 

@@ -188,6 +188,9 @@ struct vgw_worker {
  * folder (core/module.h). Written by the settings loader, start-up. */
 struct vgw_settings {
 	char socket_path[108];
+	/* `control group NAME`: the socket's group ("" = vgwd's own), resolved
+	 * when the socket is created (lib/ctl/ctl_server.c) */
+	char socket_group[33];
 	char lcores[128];
 	uint32_t mbufs; /* 0 = computed */
 };

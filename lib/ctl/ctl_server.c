@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +117,29 @@ static int clear_path(const char *path, const struct sockaddr_un *sa, char *err)
 	return 0;
 }
 
+/* `control group NAME`: the socket file's group, so that its members run
+ * vgwctl without root (mode 0660). Changed before listen(): nobody can
+ * connect before it holds. */
+static int set_group(const char *path, char *err)
+{
+	const char *name = vgw_gw.set.socket_group;
+	if (!name[0])
+		return 0;
+	errno = 0;
+	struct group *g = getgrnam(name);
+	if (!g) {
+		snprintf(err, VGW_ERR_LEN, "control group %s: %s", name,
+			 errno ? strerror(errno) : "no such group (addgroup --system it)");
+		return -1;
+	}
+	if (chown(path, (uid_t)-1, g->gr_gid) < 0) {
+		snprintf(err, VGW_ERR_LEN, "control group %s: chgrp %s: %s", name, path,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int listen_on(const char *path, char *err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -150,6 +174,11 @@ static int listen_on(const char *path, char *err)
 	int e = errno;
 	umask(old);
 	struct stat st;
+	if (rc == 0 && set_group(path, err) < 0) {
+		unlink(path);
+		close(fd);
+		return -1;
+	}
 	if (rc < 0 || lstat(path, &st) < 0 || listen(fd, BACKLOG) < 0) {
 		snprintf(err, VGW_ERR_LEN, "cannot listen on %s: %s", path,
 			 strerror(rc < 0 ? e : errno));

@@ -18,6 +18,7 @@
 #include "../core/gw.h"
 #include "../core/log.h"
 #include "../core/module.h"
+#include "../core/sd_notify.h"
 #include "ctl_server.h"
 
 /* epoll tags: the signalfd, a module's descriptor (TAG_MODULE + its index in
@@ -81,6 +82,7 @@ int vgw_slowpath_run(char *err)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	int sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TAG_SIGNAL};
 	if (sfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev) < 0) {
@@ -116,6 +118,10 @@ int vgw_slowpath_run(char *err)
 		return -1;
 	}
 	VGW_LOG(NOTICE, ctl, "vgwd ready, control socket %s\n", vgw_gw.set.socket_path);
+	/* the ports are started and the startup commands applied (app/vgwd/
+	 * main.c), the socket answers: a Type=notify unit is up only now */
+	if (vgw_sd_notify("READY=1") < 0)
+		VGW_LOG(WARNING, ctl, "sd_notify READY=1: %s\n", strerror(errno));
 
 	uint64_t next_tick = vgw_now_ms() + TICK_MS;
 	bool stop = false, more = false;
@@ -128,10 +134,19 @@ int vgw_slowpath_run(char *err)
 			uint64_t tag = evs[i].data.u64;
 			if (tag == TAG_SIGNAL) {
 				struct signalfd_siginfo si;
-				if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-					VGW_LOG(NOTICE, ctl, "signal %u: stopping\n", si.ssi_signo);
-					stop = true;
+				if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+					continue;
+				/* the startup file's settings shape EAL and the
+				 * ports: they cannot be re-read in place, and a
+				 * reload that half applies would be worse */
+				if (si.ssi_signo == SIGHUP) {
+					VGW_LOG(NOTICE, ctl, "SIGHUP ignored: restart to apply "
+						"the startup file\n");
+					continue;
 				}
+				VGW_LOG(NOTICE, ctl, "signal %u: stopping\n", si.ssi_signo);
+				vgw_sd_notify("STOPPING=1");
+				stop = true;
 			} else if (tag >= TAG_MODULE && tag < TAG_MODULE + MAX_MODULES) {
 				ready[tag - TAG_MODULE] = true;
 			} else {

@@ -110,3 +110,32 @@ const char *vgw_mac_str(const uint8_t mac[6], char buf[VGW_MAC_STRLEN])
 		 mac[3], mac[4], mac[5]);
 	return buf;
 }
+
+unsigned int vgw_edit_distance(const char *a, const char *b, unsigned int limit)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	/* three rows of the classic table on the stack: words to compare are
+	 * setting and command names, a few bytes long */
+	if (la > 63 || lb > 63)
+		return limit + 1;
+	unsigned int pp[64] = {0}, prev[64], cur[64];
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = (unsigned int)j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = (unsigned int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			unsigned int del = prev[j] + 1, ins = cur[j - 1] + 1;
+			unsigned int d = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			/* two neighbours swapped ("prot" for "port") cost one
+			 * edit, the commonest typo (optimal string alignment) */
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    pp[j - 2] + 1 < d)
+				d = pp[j - 2] + 1;
+			cur[j] = d;
+		}
+		memcpy(pp, prev, sizeof(prev[0]) * (lb + 1));
+		memcpy(prev, cur, sizeof(prev[0]) * (lb + 1));
+	}
+	return prev[lb];
+}

@@ -16,6 +16,12 @@ int vgw_parse_mac(const char *s, uint8_t mac[6], char *err);
 /* Decimal only, within [min, max]. */
 int vgw_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *v, char *err);
 
+/* Edit distance between a and b: insertions, deletions, substitutions and
+ * swaps of two neighbours count one each (optimal string alignment). Words
+ * over 63 bytes give limit + 1: "did you mean" suggestions only ask whether
+ * it is at most a small limit. */
+unsigned int vgw_edit_distance(const char *a, const char *b, unsigned int limit);
+
 /* Formatting helpers (output into caller buffers). */
 #define VGW_IP4_STRLEN 24
 #define VGW_PREFIX_STRLEN 24
