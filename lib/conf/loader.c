@@ -127,7 +127,11 @@ int vgw_load_settings(const char *path, char *err)
 				break;
 			}
 			char e[VGW_ERR_LEN];
-			if (vgw_settings_line(argc, argv, e) < 0) {
+			snprintf(vgw_startup.where, sizeof(vgw_startup.where), "%s:%d", path,
+				 lineno);
+			rc = vgw_settings_line(argc, argv, e);
+			vgw_startup.where[0] = '\0';
+			if (rc < 0) {
 				snprintf(err, VGW_ERR_LEN, "%s:%d: %s", path, lineno, e);
 				rc = -1;
 				break;

@@ -28,6 +28,10 @@
 struct vgw_startup {
 	char *eal_args[VGW_MAX_EAL_ARGS]; /* strdup'ed words of `eal` lines */
 	int n_eal_args;
+	/* "FILE:LINE" of the setting line being applied (the loader sets it
+	 * around vgw_settings_line), "" otherwise: a setting may keep it to
+	 * name its line in errors found later, when the ports start */
+	char where[VGW_WHERE_LEN];
 };
 
 extern struct vgw_startup vgw_startup;

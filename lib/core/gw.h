@@ -15,6 +15,7 @@
 #include <rte_ether.h>
 #include <rte_rcu_qsbr.h>
 
+#include "../util/parse.h"
 #include "drop.h"
 #include "runtime.h"
 
@@ -68,6 +69,9 @@ struct vgw_port {
 	 * (af_packet, af-xdp), as the device accepted it (port/port_mtu.h). */
 	uint16_t mtu;
 	uint16_t mtu_conf; /* `mtu N` of the startup file, 0 when none */
+	/* "FILE:LINE" of the port's line, for errors found when it starts;
+	 * "" when it came from elsewhere (unit tests) */
+	char where[VGW_WHERE_LEN];
 	struct vgw_port_addr addrs[VGW_MAX_ADDRS];
 	int n_addrs;
 	uint16_t nb_rxq;

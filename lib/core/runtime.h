@@ -52,6 +52,7 @@ struct vgw_runtime {
 	uint64_t loops;       /* worker loop iterations */
 	uint64_t busy_cycles; /* in iterations that moved at least one packet */
 	uint64_t idle_cycles; /* in iterations that found nothing to do */
+	uint64_t sleeps;      /* idle iterations that ended in a `worker idle-sleep` */
 };
 
 #endif

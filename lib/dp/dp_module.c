@@ -8,8 +8,10 @@
 #include "../core/gw.h"
 #include "../core/module.h"
 #include "punt.h"
+#include "worker.h"
 
 struct vgw_dp_conf vgw_dp_conf;
+struct vgw_worker_conf vgw_worker_conf;
 
 /* punt arp|neigh-miss|health rate PPS | ... burst N: each worker's limit per
  * punt reason (gw.h struct vgw_punt_q). A burst beyond the ring could not
@@ -43,6 +45,14 @@ static const struct vgw_setting settings[] = {
 	 .max = 10000000, .def = 1000, .arg = "PPS"},
 	{"icmp-error", .key = "burst", .u32 = &vgw_dp_conf.icmp_error_burst, .min = 1,
 	 .max = 1000000, .def = 100},
+	/* off unless set (worker.h): a sleep of more than 10 ms would be felt by
+	 * RCU writers and the stall watch, which wait for a loop to finish */
+	{"worker", .key = "idle-sleep", .u32 = &vgw_worker_conf.idle_sleep_us, .min = 1,
+	 .max = 10000, .arg = "US"},
+	/* 0 (unset): VGW_WORKER_IDLE_POLLS, applied by the worker so that
+	 * running-config shows only what was set */
+	{"worker", .key = "idle-polls", .u32 = &vgw_worker_conf.idle_polls, .min = 1,
+	 .max = 100000000},
 	{NULL, NULL},
 };
 

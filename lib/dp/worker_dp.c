@@ -1,6 +1,8 @@
 /* Worker lcore main loop: see worker.h. */
 #include "worker.h"
 
+#include <rte_cycles.h>
+
 #include "dp.h"
 #include "handoff.h"
 #include "../debug/stall.h"
@@ -75,6 +77,10 @@ int vgw_dp_worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(vgw_gw.rcu, w->idx);
 	rte_rcu_qsbr_thread_online(vgw_gw.rcu, w->idx);
 	uint64_t t_loop = rte_rdtsc();
+	const uint32_t sleep_us = vgw_worker_conf.idle_sleep_us;
+	const uint32_t idle_polls = vgw_worker_conf.idle_polls ? vgw_worker_conf.idle_polls
+							       : VGW_WORKER_IDLE_POLLS;
+	uint32_t empty = 0; /* loops in a row that moved nothing */
 	/* once before the first packets too: the modules' clocks start now */
 	for (unsigned int h = 0; h < n_loop_hooks; h++)
 		loop_hooks[h](w, lb->now);
@@ -112,7 +118,16 @@ int vgw_dp_worker_main(void *arg)
 		vgw_debug_stall_point(w->idx); /* debug worker-stall: a hang on purpose */
 #endif
 		rte_rcu_qsbr_quiescent(vgw_gw.rcu, w->idx);
-		/* busy or idle: the loop's own time, for show runtime */
+		/* `worker idle-sleep` (worker.h): only after a run of empty
+		 * loops, so a loaded worker never gets here; the quiescent
+		 * state above is reported first, and the TX buffers are empty */
+		if (moved) {
+			empty = 0;
+		} else if (unlikely(sleep_us) && ++empty >= idle_polls) {
+			rte_delay_us_sleep(sleep_us);
+			w->rt.sleeps++;
+		}
+		/* busy or idle (a sleep is idle): the loop's own time, for show runtime */
 		uint64_t now = rte_rdtsc();
 		w->rt.loops++;
 		if (moved)

@@ -77,6 +77,7 @@ static int port_line(int argc, char **argv, char *err)
 	struct vgw_port p;
 	memset(&p, 0, sizeof(p));
 	snprintf(p.name, sizeof(p.name), "%s", argv[1]);
+	snprintf(p.where, sizeof(p.where), "%s", vgw_startup.where);
 	p.mtu = 1500;
 	bool have_dev = false, have_role = false, have_mtu = false, have_devargs = false;
 	for (int i = 2; i < argc; i += 2) {
@@ -278,11 +279,30 @@ static void port_settings_config(struct vgw_buf *b)
 	}
 }
 
+/* A port's start-up errors begin "port NAME: " (a device that refuses its
+ * MTU, queues or devargs): the FILE:LINE of its line goes in front, as the
+ * loader does for the lines it refuses itself. */
+static int at_port_line(char *err)
+{
+	for (int i = 0; i < vgw_gw.n_ports; i++) {
+		const struct vgw_port *p = &vgw_gw.ports[i];
+		size_t n = strlen(p->name);
+		if (!p->where[0] || strncmp(err, "port ", 5) != 0 ||
+		    strncmp(err + 5, p->name, n) != 0 || err[5 + n] != ':')
+			continue;
+		char e[VGW_ERR_LEN];
+		snprintf(e, sizeof(e), "%s", err);
+		snprintf(err, VGW_ERR_LEN, "%s: %s", p->where, e);
+		break;
+	}
+	return -1;
+}
+
 /* the kernel interfaces' MTUs size the mbufs: read before the pool */
 static int prepare(char *err)
 {
 	if (vgw_port_kernel_mtu(err) < 0)
-		return -1;
+		return at_port_line(err);
 	vgw_gw.data_room = vgw_port_data_room();
 	return 0;
 }
@@ -294,10 +314,15 @@ static uint32_t mbufs(void)
 	       (uint32_t)vgw_gw.n_ports * VGW_INJECT_RING_SIZE;
 }
 
+static int init(char *err)
+{
+	return vgw_port_init(err) < 0 ? at_port_line(err) : 0;
+}
+
 static int start(char *err)
 {
 	if (vgw_port_start(err) < 0)
-		return -1;
+		return at_port_line(err);
 	/* steering rules go in once the ports run (some PMDs refuse them before) */
 	vgw_port_flow_start();
 	return 0;
@@ -330,7 +355,7 @@ const struct vgw_module vgw_port_module = {
 	.settings_config = port_settings_config,
 	.mbufs = mbufs,
 	.prepare = prepare,
-	.init = vgw_port_init,
+	.init = init,
 	.start = start,
 	.stop = stop,
 	.fini = fini,

@@ -23,6 +23,7 @@ static void raw(unsigned int w, struct vgw_runtime *out)
 	out->loops = rt->loops;
 	out->busy_cycles = rt->busy_cycles;
 	out->idle_cycles = rt->idle_cycles;
+	out->sleeps = rt->sleeps;
 }
 
 void vgw_runtime_stats_worker(unsigned int w, struct vgw_runtime *out)
@@ -37,6 +38,7 @@ void vgw_runtime_stats_worker(unsigned int w, struct vgw_runtime *out)
 	out->loops = since(out->loops, b->loops);
 	out->busy_cycles = since(out->busy_cycles, b->busy_cycles);
 	out->idle_cycles = since(out->idle_cycles, b->idle_cycles);
+	out->sleeps = since(out->sleeps, b->sleeps);
 }
 
 void vgw_runtime_stats_add(struct vgw_runtime *sum, const struct vgw_runtime *r)
@@ -49,6 +51,7 @@ void vgw_runtime_stats_add(struct vgw_runtime *sum, const struct vgw_runtime *r)
 	sum->loops += r->loops;
 	sum->busy_cycles += r->busy_cycles;
 	sum->idle_cycles += r->idle_cycles;
+	sum->sleeps += r->sleeps;
 }
 
 void vgw_runtime_stats_total(struct vgw_runtime *out)

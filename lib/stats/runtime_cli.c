@@ -15,6 +15,7 @@ static void format_runtime(struct vgw_fmt *f, const struct vgw_runtime *r)
 	vgw_fmt_u64(f, "loops", r->loops);
 	vgw_fmt_u64(f, "busy_cycles", r->busy_cycles);
 	vgw_fmt_u64(f, "idle_cycles", r->idle_cycles);
+	vgw_fmt_u64(f, "sleeps", r->sleeps);
 	vgw_fmt_double(f, "busy_pct", vgw_runtime_busy_pct(r));
 	vgw_fmt_list_begin(f, "stages");
 	for (int s = 0; s < VGW_STAGE_N; s++) {

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #define VGW_ERR_LEN 256
+#define VGW_WHERE_LEN 160 /* "FILE:LINE" of a startup-file line */
 
 int vgw_parse_ip4(const char *s, uint32_t *ip, char *err);
 /* A.B.C.D/LEN; with strict, host bits set past LEN are an error. */

@@ -5,7 +5,8 @@
 # "cannot set MTU" and report the configured MTU anyway); a 9000-byte
 # underlay over a 9000-byte veth comes up, `show port` says 9000 and an
 # 8000-byte ping to the gateway's address is answered (the mbufs hold the
-# jumbo frame); a port without `mtu` takes its interface's.
+# jumbo frame); a port without `mtu` takes its interface's. The refusal
+# names the port's line (FILE:LINE), as the loader's own errors do.
 # usage: port-mtu.sh BUILD_DIR     (exit 0 pass, 1 fail, 77 skip)
 source "$(dirname "$0")/topo.sh"
 topo_init "${1:-}"
@@ -35,8 +36,9 @@ mtu_of() { vctl -j show port | json_get "[p['mtu'] for p in d['ports'] if p['nam
 
 say "== configured MTU above the interface's: refused"
 conf "$TOPO_TMP/high.conf" "" "mtu 1600"
-refused "mtu 1600 on a 1500 veth: vgwd refuses to start" "$TOPO_TMP/high.conf" \
-  "port p1: MTU 1600 configured, but its af_packet interface $IF_G1 has MTU 1500"
+refused "mtu 1600 on a 1500 veth: vgwd refuses to start, naming the port's line" \
+  "$TOPO_TMP/high.conf" \
+  "$TOPO_TMP/high.conf:5: port p1: MTU 1600 configured, but its af_packet interface $IF_G1 has MTU 1500"
 check "the interface keeps MTU 1500" \
   grep -q "mtu 1500 " <(ip -n "$NS_G" link show "$IF_G1")
 

@@ -203,6 +203,7 @@ static void test_show_text(void)
 			     "  loops: 100\n"
 			     "  busy_cycles: 300\n"
 			     "  idle_cycles: 100\n"
+			     "  sleeps: 0\n"
 			     "  busy_pct: 75.00\n"
 			     "  STAGE     CALLS  PACKETS  CYCLES  PKTS_PER_CALL  CYCLES_PER_PKT\n"
 			     "  classify  4      128      4096    32.00          32.00\n"
@@ -212,6 +213,7 @@ static void test_show_text(void)
 			     "  loops: 50\n"
 			     "  busy_cycles: 0\n"
 			     "  idle_cycles: 200\n"
+			     "  sleeps: 0\n"
 			     "  busy_pct: 0.00\n"
 			     "  STAGE       CALLS  PACKETS  CYCLES  PKTS_PER_CALL  CYCLES_PER_PKT\n"
 			     "  classify    1      1        50      1.00           50.00\n"
@@ -221,6 +223,7 @@ static void test_show_text(void)
 			     "  loops: 150\n"
 			     "  busy_cycles: 300\n"
 			     "  idle_cycles: 300\n"
+			     "  sleeps: 0\n"
 			     "  busy_pct: 50.00\n"
 			     "  STAGE       CALLS  PACKETS  CYCLES  PKTS_PER_CALL  CYCLES_PER_PKT\n"
 			     "  classify    5      129      4146    25.80          32.14\n"
@@ -236,18 +239,21 @@ static void test_show_text(void)
 			     "  loops: 0\n"
 			     "  busy_cycles: 0\n"
 			     "  idle_cycles: 0\n"
+			     "  sleeps: 0\n"
 			     "  busy_pct: 0.00\n"
 			     "worker 1:\n"
 			     "  lcore: 5\n"
 			     "  loops: 0\n"
 			     "  busy_cycles: 0\n"
 			     "  idle_cycles: 0\n"
+			     "  sleeps: 0\n"
 			     "  busy_pct: 0.00\n"
 			     "total:\n"
 			     "  workers: 2\n"
 			     "  loops: 0\n"
 			     "  busy_cycles: 0\n"
 			     "  idle_cycles: 0\n"
+			     "  sleeps: 0\n"
 			     "  busy_pct: 0.00\n");
 }
 
@@ -259,19 +265,19 @@ static void test_show_json(void)
 	ASSERT_STR(out.data,
 		   "{\"tsc_hz\":0,\"workers\":["
 		   "{\"worker\":0,\"lcore\":3,\"loops\":100,\"busy_cycles\":300,\"idle_cycles\":100,"
-		   "\"busy_pct\":75.00,\"stages\":["
+		   "\"sleeps\":0,\"busy_pct\":75.00,\"stages\":["
 		   "{\"stage\":\"classify\",\"calls\":4,\"packets\":128,\"cycles\":4096,"
 		   "\"pkts_per_call\":32.00,\"cycles_per_pkt\":32.00},"
 		   "{\"stage\":\"eip-in\",\"calls\":2,\"packets\":3,\"cycles\":1000,"
 		   "\"pkts_per_call\":1.50,\"cycles_per_pkt\":333.33}]},"
 		   "{\"worker\":1,\"lcore\":5,\"loops\":50,\"busy_cycles\":0,\"idle_cycles\":200,"
-		   "\"busy_pct\":0.00,\"stages\":["
+		   "\"sleeps\":0,\"busy_pct\":0.00,\"stages\":["
 		   "{\"stage\":\"classify\",\"calls\":1,\"packets\":1,\"cycles\":50,"
 		   "\"pkts_per_call\":1.00,\"cycles_per_pkt\":50.00},"
 		   "{\"stage\":\"tunnel-out\",\"calls\":3,\"packets\":0,\"cycles\":30,"
 		   "\"pkts_per_call\":0.00,\"cycles_per_pkt\":0.00}]}],"
 		   "\"total\":{\"workers\":2,\"loops\":150,\"busy_cycles\":300,\"idle_cycles\":300,"
-		   "\"busy_pct\":50.00,\"stages\":["
+		   "\"sleeps\":0,\"busy_pct\":50.00,\"stages\":["
 		   "{\"stage\":\"classify\",\"calls\":5,\"packets\":129,\"cycles\":4146,"
 		   "\"pkts_per_call\":25.80,\"cycles_per_pkt\":32.14},"
 		   "{\"stage\":\"eip-in\",\"calls\":2,\"packets\":3,\"cycles\":1000,"
@@ -284,11 +290,11 @@ static void test_show_json(void)
 	ASSERT_STR(out.data,
 		   "{\"tsc_hz\":0,\"workers\":["
 		   "{\"worker\":0,\"lcore\":3,\"loops\":0,\"busy_cycles\":0,\"idle_cycles\":0,"
-		   "\"busy_pct\":0.00,\"stages\":[]},"
+		   "\"sleeps\":0,\"busy_pct\":0.00,\"stages\":[]},"
 		   "{\"worker\":1,\"lcore\":5,\"loops\":0,\"busy_cycles\":0,\"idle_cycles\":0,"
-		   "\"busy_pct\":0.00,\"stages\":[]}],"
+		   "\"sleeps\":0,\"busy_pct\":0.00,\"stages\":[]}],"
 		   "\"total\":{\"workers\":2,\"loops\":0,\"busy_cycles\":0,\"idle_cycles\":0,"
-		   "\"busy_pct\":0.00,\"stages\":[]}}\n");
+		   "\"sleeps\":0,\"busy_pct\":0.00,\"stages\":[]}}\n");
 }
 
 static void test_refused(void)

@@ -14,7 +14,7 @@ import sys
 d = sys.argv[1]
 errors = []
 FORWARDED = {"classify": 4, "ip4-forward": 4, "eth-out": 4}
-LOOP = ["loops", "busy_cycles", "idle_cycles", "busy_pct", "stages"]
+LOOP = ["loops", "busy_cycles", "idle_cycles", "sleeps", "busy_pct", "stages"]
 STAGE = ["stage", "calls", "packets", "cycles", "pkts_per_call", "cycles_per_pkt"]
 
 
