@@ -10,7 +10,8 @@
 #  - systemd-analyze verify on the unit, its ExecStart pointed at the
 #    unpacked vgwd;
 #  - the unpacked vgwd: --version, --check on the shipped file (0) and on a
-#    broken one (1, FILE:LINE);
+#    broken one (1, FILE:LINE); with the unpacked vgwctl it runs the demo
+#    topology (tests/demo.sh);
 #  - `meson install --destdir` of the same build installs the same files as
 #    the package (less what dh adds: copyright, changelog, the lintian
 #    override; .gz).
@@ -112,6 +113,18 @@ printf '%s\n' "$out" | sed 's/^/    /'
 check "unpacked vgwd --check on a broken file: exit 1 at its line" \
   bash -c '[ "$1" -eq 1 ] && grep -qF "$2:2: unknown setting or command" <<<"$3"' \
   _ "$rc" "$TMP/bad.conf" "$out"
+
+# the unpacked binaries run the demo topology (tests/demo.sh: routing, TCP,
+# ECMP between namespaces it creates and removes), given as a build directory
+# of links to them
+FAKE="$TMP/installed"
+mkdir -p "$FAKE/app/vgwd" "$FAKE/app/vgwctl"
+ln -s "$ROOT/usr/bin/vgwd" "$FAKE/app/vgwd/vgwd"
+ln -s "$ROOT/usr/bin/vgwctl" "$FAKE/app/vgwctl/vgwctl"
+timeout 240 "$SRC/tests/demo.sh" "$FAKE" >"$TMP/demo.log" 2>&1; rc=$?
+[ "$rc" -eq 0 ] || tail -n 30 "$TMP/demo.log" | sed 's/^/    /'
+check "the unpacked vgwd and vgwctl run the demo topology (exit $rc, $(grep -c '^PASS' "$TMP/demo.log") checks passed)" \
+  [ "$rc" -eq 0 ]
 
 # meson install of dh's own build directory: the same set of files
 OBJ=$(ls -d "$TMP"/src/obj-* 2>/dev/null | head -n 1)
