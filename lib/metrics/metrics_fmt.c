@@ -107,6 +107,25 @@ static void slowpath(struct vgw_buf *b)
 			       (unsigned long)sp[i]);
 }
 
+static uint64_t ct_entries(const struct vgw_ct *ct) { return ct->n; }
+static uint64_t ct_created(const struct vgw_ct *ct) { return ct->st.created; }
+static uint64_t ct_evicted(const struct vgw_ct *ct) { return ct->st.evicted; }
+static uint64_t ct_full(const struct vgw_ct *ct) { return ct->st.full; }
+
+static const struct ct_family {
+	const char *name, *type, *help;
+	uint64_t (*get)(const struct vgw_ct *ct);
+} ct_families[] = {
+	{"vgw_conntrack_entries", "gauge",
+	 "Entries in the worker's connection table (load balancer).", ct_entries},
+	{"vgw_conntrack_created_total", "counter",
+	 "Connection-table entries created (load balancer).", ct_created},
+	{"vgw_conntrack_evicted_total", "counter",
+	 "Unconfirmed connection-table entries evicted to make room for new flows.", ct_evicted},
+	{"vgw_conntrack_full_total", "counter",
+	 "New flows refused because the connection table was full of confirmed entries.", ct_full},
+};
+
 static void workers(struct vgw_buf *b)
 {
 	double hz = (double)rte_get_tsc_hz();
@@ -120,33 +139,15 @@ static void workers(struct vgw_buf *b)
 	for (unsigned int w = 0; w < vgw_gw.n_workers; w++)
 		vgw_buf_printf(b, "vgw_worker_idle_seconds_total{worker=\"%u\"} %.6f\n", w,
 			       (double)vgw_gw.workers[w].rt.idle_cycles / hz);
-	family(b, "vgw_conntrack_entries", "gauge",
-	       "Entries in the worker's connection table (load balancer).");
-	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
-		const struct vgw_ct_worker *lb = vgw_gw.workers[w].lb;
-		vgw_buf_printf(b, "vgw_conntrack_entries{worker=\"%u\"} %u\n", w,
-			       lb && lb->ct ? lb->ct->n : 0);
-	}
-	family(b, "vgw_conntrack_created_total", "counter",
-	       "Connection-table entries created (load balancer).");
-	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
-		const struct vgw_ct_worker *lb = vgw_gw.workers[w].lb;
-		vgw_buf_printf(b, "vgw_conntrack_created_total{worker=\"%u\"} %lu\n", w,
-			       lb && lb->ct ? (unsigned long)lb->ct->st.created : 0ul);
-	}
-	family(b, "vgw_conntrack_evicted_total", "counter",
-	       "Unconfirmed connection-table entries evicted to make room for new flows.");
-	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
-		const struct vgw_ct_worker *lb = vgw_gw.workers[w].lb;
-		vgw_buf_printf(b, "vgw_conntrack_evicted_total{worker=\"%u\"} %lu\n", w,
-			       lb && lb->ct ? (unsigned long)lb->ct->st.evicted : 0ul);
-	}
-	family(b, "vgw_conntrack_full_total", "counter",
-	       "New flows refused because the connection table was full of confirmed entries.");
-	for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
-		const struct vgw_ct_worker *lb = vgw_gw.workers[w].lb;
-		vgw_buf_printf(b, "vgw_conntrack_full_total{worker=\"%u\"} %lu\n", w,
-			       lb && lb->ct ? (unsigned long)lb->ct->st.full : 0ul);
+	/* the load balancer's connection table, one series per worker */
+	for (size_t i = 0; i < sizeof(ct_families) / sizeof(ct_families[0]); i++) {
+		const struct ct_family *cf = &ct_families[i];
+		family(b, cf->name, cf->type, cf->help);
+		for (unsigned int w = 0; w < vgw_gw.n_workers; w++) {
+			const struct vgw_ct_worker *lb = vgw_gw.workers[w].lb;
+			vgw_buf_printf(b, "%s{worker=\"%u\"} %lu\n", cf->name, w,
+				       lb && lb->ct ? (unsigned long)cf->get(lb->ct) : 0ul);
+		}
 	}
 }
 
